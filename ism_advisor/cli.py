@@ -1,0 +1,195 @@
+"""The ``ism-advise`` command: parses options, calls the core, reports errors.
+
+Only this module imports click. Heavy libraries (pandas, scipy) are imported inside the
+commands so that ``ism-advise --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import N_, AdvisorError, Message
+from .i18n import LANGUAGES, translations
+
+FORMATS = ("json",)
+DEFAULT_COMMAND = "advise"
+
+
+class _DefaultGroup(click.Group):
+    """A group whose default command runs when the first word is not a command name.
+
+    ``ism-advise scores.csv`` therefore means ``ism-advise advise scores.csv``.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage("ism-advise", "SCORES [OPTIONS]\n       ism-advise COMMAND [ARGS]...")
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        command = self.commands[DEFAULT_COMMAND]
+        with formatter.section("Options of ism-advise SCORES"):
+            rows = [p.get_help_record(ctx) for p in command.get_params(ctx)]
+            formatter.write_dl([r for r in rows if r is not None])
+
+
+def _fail(error: AdvisorError, lang: str) -> None:
+    text = error.render(translations(lang))
+    more = len(error.problems) - 1
+    if more > 0:
+        text += Message(
+            N_(" (and {count} more problems; 'ism-advise rules check' lists them all)"),
+            {"count": more},
+        ).render(translations(lang))
+    click.echo(text, err=True)
+    sys.exit(1)
+
+
+def _warn(message: Message, lang: str) -> None:
+    label = Message(N_("warning")).render(translations(lang))
+    click.echo(f"{label}: {message.render(translations(lang))}", err=True)
+
+
+@click.group(
+    cls=_DefaultGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, prog_name="ism-advise")
+def main() -> None:
+    """Compare users and non-users of an internal social media platform and advise.
+
+    SCORES is a survey export (CSV): one score column per factor, or one column per
+    survey item, and a column telling users from non-users. The result is written to
+    SCORES-advice.json in the current folder, and its path printed.
+    """
+
+
+@main.command(DEFAULT_COMMAND, hidden=True)
+@click.argument("scores", type=click.Path(path_type=Path, dir_okay=True))
+@click.option(
+    "--codebook",
+    type=click.Path(path_type=Path),
+    help="Codebook YAML (factors, items, scale, usage column). Default: the packaged one.",
+)
+@click.option(
+    "--segment-by",
+    "segment_by",
+    multiple=True,
+    metavar="COL",
+    help="Also compare within each value of column COL; repeatable. COL1+COL2 compares "
+    "within each combination (department within organisation).",
+)
+@click.option(
+    "--min-group-size",
+    type=click.IntRange(min=3),
+    default=5,
+    show_default=True,
+    help="Smallest group of users or of non-users whose figures are shown (at least 3).",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.05,
+    show_default=True,
+    help="Significance level for the Holm-adjusted p-values.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the output and messages: en or nl.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format. Default: from the -o suffix, else json.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=str,
+    default=None,
+    metavar="PATH",
+    help="Where to write; '-' for standard output. Default: SCORES-advice.<format> here.",
+)
+def advise_command(
+    scores: Path,
+    codebook: Path | None,
+    segment_by: tuple[str, ...],
+    min_group_size: int,
+    alpha: float,
+    lang: str,
+    fmt: str | None,
+    output: str | None,
+) -> None:
+    """Analyse SCORES and write the advice."""
+    from .advise import advise
+    from .document import to_json
+    from .output import check_not_input, write_atomic
+
+    fmt = fmt or _format_from_suffix(output) or "json"
+    try:
+        result = advise(
+            scores,
+            codebook=codebook,
+            segment_by=segment_by,
+            alpha=alpha,
+            min_group_size=min_group_size,
+            lang=lang,
+        )
+        for warning in result.warnings:
+            _warn(warning, lang)
+        data = to_json(result.document).encode("utf-8")
+        if output == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return
+        target = Path(output) if output else Path.cwd() / f"{scores.stem}-advice.{fmt}"
+        check_not_input(target, [p for p in (scores, codebook) if p is not None])
+        write_atomic(target, data)
+    except AdvisorError as error:
+        _fail(error, lang)
+    click.echo(str(target))
+
+
+def _format_from_suffix(output: str | None) -> str | None:
+    if not output or output == "-":
+        return None
+    suffix = Path(output).suffix.lower().lstrip(".")
+    return suffix if suffix in FORMATS else None
+
+
+@main.command("sample")
+@click.option("--seed", type=int, default=None, help="Random seed (default 2015).")
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("sample_data"),
+    show_default=True,
+    help="Folder to write scores.csv and responses.csv into.",
+)
+def sample_command(seed: int | None, folder: Path) -> None:
+    """Write a synthetic survey (about 600 respondents) for trying the tool out."""
+    from .codebook import load_codebook
+    from .sample import DEFAULT_SEED, generate_sample, write_sample
+
+    try:
+        sample = generate_sample(load_codebook(), DEFAULT_SEED if seed is None else seed)
+        paths = write_sample(sample, folder)
+    except AdvisorError as error:
+        _fail(error, "en")
+    for path in paths:
+        click.echo(str(path))

@@ -1,0 +1,447 @@
+"""The codebook: factors, their survey items, the answer scale and the usage question.
+
+The packaged default is ``rules/factors.yaml``; an organisation passes its own with
+``--codebook FILE``. :func:`load_codebook` validates the whole file and reports every
+problem with its line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import N_
+from .i18n import LANGUAGES
+from .resources import packaged_path
+from .textnorm import normalize
+from .yamlfile import Pos, Problems, YList, YMap, describe, load_yaml
+
+__all__ = [
+    "DIRECTIONS",
+    "Codebook",
+    "Factor",
+    "Item",
+    "Usage",
+    "default_codebook_path",
+    "load_codebook",
+    "usage_answer_key",
+]
+
+DIRECTIONS = ("higher_is_better", "higher_is_worse")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+Direction = Literal["higher_is_better", "higher_is_worse"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One survey statement; ``reverse`` items are mirrored on the scale before averaging."""
+
+    id: str
+    text: Mapping[str, str]
+    reverse: bool = False
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One adoption factor of the model, measured by its items."""
+
+    id: str
+    label: Mapping[str, str]
+    definition: Mapping[str, str]
+    direction: Direction
+    items: tuple[Item, ...]
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "higher_is_better"
+
+    def column_names(self) -> tuple[str, ...]:
+        """Names under which an export may hold this factor's score."""
+        return (self.id, *self.label.values(), *self.aliases)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How to tell users from non-users.
+
+    ``type`` "yes_no": the column holds one of ``users`` / ``non_users`` (compared
+    without case, spaces or hyphens). ``type`` "numeric": a usage score; respondents at
+    or above ``threshold`` are users.
+    """
+
+    column: str
+    aliases: tuple[str, ...]
+    type: Literal["yes_no", "numeric"]
+    users: frozenset[str]
+    non_users: frozenset[str]
+    threshold: float | None = None
+
+    def column_names(self) -> tuple[str, ...]:
+        return (self.column, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """A validated codebook."""
+
+    path: str
+    factors: tuple[Factor, ...]
+    scale_min: float
+    scale_max: float
+    missing_numbers: frozenset[float]
+    missing_texts: frozenset[str]
+    usage: Usage
+
+    def factor(self, factor_id: str) -> Factor:
+        for factor in self.factors:
+            if factor.id == factor_id:
+                return factor
+        raise KeyError(factor_id)
+
+    @property
+    def factor_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.factors)
+
+
+def usage_answer_key(text: str) -> str:
+    """How a yes/no usage answer is compared: ``"Niet - Gebruiker"`` → ``"nietgebruiker"``."""
+    return normalize(text).replace("_", "")
+
+
+def default_codebook_path() -> Path:
+    return packaged_path("rules", "factors.yaml")
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Read and validate a codebook (the packaged default when ``path`` is None).
+
+    Raises :class:`~ism_advisor.errors.AdvisorError` listing every problem found.
+    """
+    path = Path(path) if path is not None else default_codebook_path()
+    data = load_yaml(path, "a codebook")
+    problems = Problems(str(path))
+    codebook = _CodebookReader(problems).read(data, str(path))
+    if problems:
+        raise problems.error()
+    assert codebook is not None  # no problems means every part was read
+    return codebook
+
+
+_TOP_KEYS = ("scale", "missing", "usage", "factors")
+_FACTOR_KEYS = ("id", "label", "definition", "direction", "items", "aliases")
+_ITEM_KEYS = ("id", "text", "reverse")
+_USAGE_KEYS = ("column", "aliases", "type", "users", "non_users", "threshold")
+
+
+class _CodebookReader:
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+
+    def read(self, data: Any, path: str) -> Codebook | None:
+        p = self.problems
+        top = p.mapping(data, getattr(data, "pos", Pos(1, 1)), N_("a codebook mapping"))
+        if top is None:
+            return None
+        p.keys(top, _TOP_KEYS, required=("factors", "usage"))
+        scale_min, scale_max = self.scale(top)
+        numbers, texts = self.missing(top, scale_min, scale_max)
+        usage = self.usage(top)
+        factors = self.factors(top)
+        if p:
+            return None
+        return Codebook(path, factors, scale_min, scale_max, numbers, texts, usage)
+
+    def number(self, mapping: YMap, key: str, default: float) -> float:
+        value = mapping.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problems.add(
+                N_("'{key}' must be a number, found {found}"),
+                mapping.where(key),
+                key=key,
+                found=describe(value),
+            )
+            return default
+        return float(value)
+
+    def scale(self, top: YMap) -> tuple[float, float]:
+        scale = top.get("scale")
+        if scale is None:
+            return 1.0, 5.0
+        scale = self.problems.mapping(scale, top.where("scale"), N_("a mapping with min and max"))
+        if scale is None:
+            return 1.0, 5.0
+        self.problems.keys(scale, ("min", "max"), required=("min", "max"))
+        low, high = self.number(scale, "min", 1.0), self.number(scale, "max", 5.0)
+        if low >= high:
+            self.problems.add(
+                N_("the scale's min ({low:g}) must be below its max ({high:g})"),
+                scale.pos,
+                low=low,
+                high=high,
+            )
+        return low, high
+
+    def missing(
+        self, top: YMap, low: float, high: float
+    ) -> tuple[frozenset[float], frozenset[str]]:
+        codes = top.get("missing", YList())
+        if not isinstance(codes, YList):
+            self.problems.add(
+                N_("'missing' must be a list of codes, found {found}"),
+                top.where("missing"),
+                found=describe(codes),
+            )
+            return frozenset(), frozenset()
+        numbers, texts = set(), set()
+        for index, code in enumerate(codes):
+            if isinstance(code, bool) or code is None:
+                self.problems.add(
+                    N_("missing code {found} must be a number or a quoted text"),
+                    codes.where(index),
+                    found=describe(code),
+                )
+            elif isinstance(code, (int, float)):
+                if low <= code <= high:
+                    self.problems.add(
+                        N_(
+                            "missing code {code:g} lies on the answer scale {low:g}–{high:g}"
+                            " (a missing code must be outside it)"
+                        ),
+                        codes.where(index),
+                        code=code,
+                        low=low,
+                        high=high,
+                    )
+                numbers.add(float(code))
+            else:
+                texts.add(normalize(str(code)))
+        return frozenset(numbers), frozenset(texts)
+
+    def texts(self, mapping: YMap, key: str, required: bool = True) -> dict[str, str]:
+        value = mapping.get(key)
+        if value is None and not required:
+            return {}
+        if not isinstance(value, YMap):
+            if key in mapping or required:
+                self.problems.add(
+                    N_("'{key}' must give a text per language (nl: …, en: …), found {found}"),
+                    mapping.where(key),
+                    key=key,
+                    found=describe(value),
+                )
+            return {}
+        self.problems.keys(value, LANGUAGES, required=LANGUAGES)
+        out = {}
+        for lang in LANGUAGES:
+            text = value.get(lang)
+            if lang in value and (not isinstance(text, str) or not text.strip()):
+                self.problems.add(
+                    N_("'{key}' in '{lang}' must be a text, found {found}"),
+                    value.where(lang),
+                    key=key,
+                    lang=lang,
+                    found=describe(text),
+                )
+            elif isinstance(text, str):
+                out[lang] = text.strip()
+        return out
+
+    def identifier(self, mapping: YMap, what: str) -> str:
+        value = mapping.get("id")
+        if not isinstance(value, str) or not _ID.match(value):
+            if "id" in mapping:
+                self.problems.add(
+                    N_(
+                        "{what} id must be lower-case letters, digits and underscores,"
+                        " starting with a letter, found {found}"
+                    ),
+                    mapping.where("id"),
+                    what=what,
+                    found=describe(value),
+                )
+            return ""
+        return value
+
+    def string_list(self, mapping: YMap, key: str) -> tuple[str, ...]:
+        value = mapping.get(key, YList())
+        if not isinstance(value, YList):
+            self.problems.add(
+                N_("'{key}' must be a list of texts, found {found}"),
+                mapping.where(key),
+                key=key,
+                found=describe(value),
+            )
+            return ()
+        out = []
+        for index, entry in enumerate(value):
+            if isinstance(entry, bool):
+                self.problems.add(
+                    N_(
+                        "{found} in '{key}': put yes/no words in quotes"
+                        " (YAML reads them as true/false)"
+                    ),
+                    value.where(index),
+                    key=key,
+                    found=describe(entry),
+                )
+            elif isinstance(entry, (str, int, float)) and str(entry).strip():
+                out.append(str(entry).strip())
+            else:
+                self.problems.add(
+                    N_("'{key}' must be a list of texts, found {found}"),
+                    value.where(index),
+                    key=key,
+                    found=describe(entry),
+                )
+        return tuple(out)
+
+    def usage(self, top: YMap) -> Usage:
+        fallback = Usage("user", (), "yes_no", frozenset(), frozenset())
+        if "usage" not in top:
+            return fallback
+        usage = self.problems.mapping(
+            top["usage"], top.where("usage"), N_("a mapping describing the usage column")
+        )
+        if usage is None:
+            return fallback
+        p = self.problems
+        p.keys(usage, _USAGE_KEYS, required=("column", "type"))
+        column = usage.get("column", "user")
+        if not isinstance(column, str) or not column.strip():
+            p.add(
+                N_("'column' must be the usage column's name, found {found}"),
+                usage.where("column"),
+                found=describe(column),
+            )
+            column = "user"
+        kind = usage.get("type", "yes_no")
+        threshold = None
+        users: tuple[str, ...] = ()
+        non_users: tuple[str, ...] = ()
+        if kind == "yes_no":
+            users = self.string_list(usage, "users")
+            non_users = self.string_list(usage, "non_users")
+            for key, answers in (("users", users), ("non_users", non_users)):
+                if not answers and key not in usage:
+                    p.add(N_("missing key '{key}'"), usage.pos, key=key)
+            both = {usage_answer_key(a) for a in users} & {usage_answer_key(a) for a in non_users}
+            if both:
+                p.add(
+                    N_("the answers {answers} are listed for both users and non-users"),
+                    usage.where("non_users"),
+                    answers=", ".join(sorted(both)),
+                )
+            if "threshold" in usage:
+                p.add(N_("'threshold' only applies to type numeric"), usage.key_pos["threshold"])
+        elif kind == "numeric":
+            if "threshold" not in usage:
+                p.add(N_("type numeric needs a 'threshold'"), usage.pos)
+            threshold = self.number(usage, "threshold", 0.0)
+        else:
+            p.add(
+                N_("unknown usage type {found} (expected yes_no or numeric)"),
+                usage.where("type"),
+                found=describe(kind),
+            )
+            kind = "yes_no"
+        return Usage(
+            column=column.strip(),
+            aliases=self.string_list(usage, "aliases"),
+            type=kind,
+            users=frozenset(usage_answer_key(a) for a in users),
+            non_users=frozenset(usage_answer_key(a) for a in non_users),
+            threshold=threshold,
+        )
+
+    def factors(self, top: YMap) -> tuple[Factor, ...]:
+        p = self.problems
+        entries = top.get("factors")
+        if "factors" not in top:
+            return ()
+        if not isinstance(entries, YList) or not entries:
+            p.add(
+                N_("'factors' must be a non-empty list of factors, found {found}"),
+                top.where("factors"),
+                found=describe(entries),
+            )
+            return ()
+        factors: list[Factor] = []
+        seen: dict[str, Pos] = {}
+        seen_items: dict[str, Pos] = {}
+        for index, entry in enumerate(entries):
+            entry = p.mapping(entry, entries.where(index), N_("a factor (a mapping with an id)"))
+            if entry is None:
+                continue
+            p.keys(entry, _FACTOR_KEYS, required=("id", "label", "direction", "items"))
+            factor_id = self.identifier(entry, "factor")
+            if factor_id in seen:
+                p.add(
+                    N_("duplicate factor id '{id}' (first given on line {first})"),
+                    entry.where("id"),
+                    id=factor_id,
+                    first=seen[factor_id].line,
+                )
+            elif factor_id:
+                seen[factor_id] = entry.where("id")
+            direction = entry.get("direction")
+            if "direction" in entry and direction not in DIRECTIONS:
+                p.add(
+                    N_("direction must be higher_is_better or higher_is_worse, found {found}"),
+                    entry.where("direction"),
+                    found=describe(direction),
+                )
+            items = self.items(entry, seen_items)
+            factors.append(
+                Factor(
+                    id=factor_id,
+                    label=self.texts(entry, "label"),
+                    definition=self.texts(entry, "definition", required=False),
+                    direction=direction if direction in DIRECTIONS else "higher_is_better",
+                    items=items,
+                    aliases=self.string_list(entry, "aliases"),
+                )
+            )
+        return tuple(factors)
+
+    def items(self, factor: YMap, seen: dict[str, Pos]) -> tuple[Item, ...]:
+        p = self.problems
+        entries = factor.get("items")
+        if "items" not in factor:
+            return ()
+        if not isinstance(entries, YList) or not entries:
+            p.add(
+                N_("'items' must be a non-empty list of survey items, found {found}"),
+                factor.where("items"),
+                found=describe(entries),
+            )
+            return ()
+        items = []
+        for index, entry in enumerate(entries):
+            entry = p.mapping(entry, entries.where(index), N_("an item (a mapping with an id)"))
+            if entry is None:
+                continue
+            p.keys(entry, _ITEM_KEYS, required=("id", "text"))
+            item_id = self.identifier(entry, "item")
+            if item_id in seen:
+                p.add(
+                    N_("duplicate item id '{id}' (first given on line {first})"),
+                    entry.where("id"),
+                    id=item_id,
+                    first=seen[item_id].line,
+                )
+            elif item_id:
+                seen[item_id] = entry.where("id")
+            reverse = entry.get("reverse", False)
+            if not isinstance(reverse, bool):
+                p.add(
+                    N_("'reverse' must be true or false, found {found}"),
+                    entry.where("reverse"),
+                    found=describe(reverse),
+                )
+            items.append(Item(item_id, self.texts(entry, "text"), reverse is True))
+        return tuple(items)

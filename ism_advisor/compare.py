@@ -1,0 +1,399 @@
+"""Users against non-users, per segment and factor, computed for all segments at once.
+
+Every statistic is oriented so that positive means "non-users lag behind": ``x`` is the
+group that should score better (users for a higher-is-better factor, non-users for a
+higher-is-worse one) and ``y`` the other. The work is vectorised over segments: sums,
+squares and rank sums come from ``numpy.bincount`` over segment codes, and each scipy
+distribution function is called once per factor and segmentation, whatever the number of
+segments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from .anonymity import Cells, suppress
+from .codebook import Factor
+from .errors import N_, AdvisorError
+from .survey import Survey
+
+__all__ = [
+    "COMPARISON_COLUMNS",
+    "MIN_GROUP_SIZE_FLOOR",
+    "Comparison",
+    "compare_groups",
+    "holm",
+]
+
+#: The lowest minimum group size anyone may set.
+MIN_GROUP_SIZE_FLOOR = 3
+
+#: The statistics of one segment × factor comparison, in output order.
+COMPARISON_COLUMNS = (
+    "users_n",
+    "users_mean",
+    "users_sd",
+    "non_users_n",
+    "non_users_mean",
+    "non_users_sd",
+    "gap",
+    "t",
+    "df",
+    "p",
+    "p_holm",
+    "significant",
+    "hedges_g",
+    "hedges_g_ci_low",
+    "hedges_g_ci_high",
+    "mwu_u",
+    "mwu_p",
+    "rank_biserial",
+    "cronbach_alpha",
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The comparison tables everything downstream reads.
+
+    Attributes
+    ----------
+    segments : one row per segment, all respondents first. Columns: ``spec`` (tuple of
+        segment columns, ``()`` for all respondents), ``column`` and ``value`` (labels,
+        None for all respondents), ``where`` (column → value), ``respondents``,
+        ``users``, ``non_users``, ``adoption_rate``, ``suppressed``.
+    comparisons : one row per segment × factor (``segment`` is the row number in
+        ``segments``, ``factor`` the factor id), with :data:`COMPARISON_COLUMNS` and
+        ``suppressed``. Hidden figures are NaN.
+    correlations : Pearson correlations of the factor scores of all respondents.
+    """
+
+    segments: pd.DataFrame
+    comparisons: pd.DataFrame
+    correlations: pd.DataFrame
+    factors: tuple[Factor, ...]
+    alpha: float
+    min_group_size: int
+    segment_by: tuple[tuple[str, ...], ...]
+
+
+def compare_groups(
+    survey: Survey,
+    segment_by: Sequence[Sequence[str]] | None = None,
+    *,
+    alpha: float = 0.05,
+    min_group_size: int = 5,
+) -> Comparison:
+    """Compare users with non-users for all respondents and every segment.
+
+    Parameters
+    ----------
+    survey : a loaded survey.
+    segment_by : segmentations; each is one column or a combination of columns
+        (``[["organisation"], ["organisation", "department"]]``), named as in
+        ``survey.segments``. By default the survey's own ``segment_by``.
+    alpha : significance level for the Holm-adjusted p-values.
+    min_group_size : the smallest group of users or non-users whose figures are shown.
+
+    Examples
+    --------
+    >>> from ism_advisor import load_codebook, load_survey
+    >>> survey = load_survey("sample_data/scores.csv", load_codebook(), ["organisation"])
+    >>> result = compare_groups(survey)
+    >>> list(result.segments["value"])
+    [None, 'Gemeente Rivierstad', 'TechnoBouw', 'Zorggroep Oost']
+    """
+    if not 0 < alpha < 1:
+        raise AdvisorError(N_("alpha must lie between 0 and 1, got {value}"), value=alpha)
+    if min_group_size < MIN_GROUP_SIZE_FLOOR:
+        raise AdvisorError(
+            N_("the minimum group size must be at least {floor}, got {value}"),
+            floor=MIN_GROUP_SIZE_FLOOR,
+            value=min_group_size,
+        )
+    specs: list[tuple[str, ...]] = [()]
+    for spec in survey.segment_by if segment_by is None else segment_by:
+        spec = tuple(spec)
+        if spec and spec not in specs:
+            specs.append(spec)
+    factors = survey.codebook.factors
+    is_user = np.asarray(survey.is_user, dtype=bool)
+
+    seg_rows: list[dict] = []
+    blocks: list[dict[str, np.ndarray]] = []
+    for spec in specs:
+        codes, labels = _segment_codes(survey, spec)
+        count = len(labels)
+        users = np.bincount(codes[codes >= 0], weights=is_user[codes >= 0], minlength=count)
+        respondents = np.bincount(codes[codes >= 0], minlength=count)
+        for i, values in enumerate(labels):
+            seg_rows.append(
+                {
+                    "spec": spec,
+                    "column": "+".join(spec) if spec else None,
+                    "value": " / ".join(values) if spec else None,
+                    "where": dict(zip(spec, values, strict=True)),
+                    "respondents": int(respondents[i]),
+                    "users": int(users[i]),
+                    "non_users": int(respondents[i] - users[i]),
+                }
+            )
+        for factor in factors:
+            block = _factor_statistics(survey, factor, codes, count, is_user)
+            block["cronbach_alpha"] = _cronbach(survey, factor, codes, count)
+            blocks.append(block)
+
+    segments = pd.DataFrame(seg_rows)
+    segments["adoption_rate"] = segments["users"] / segments["respondents"]
+    overall = segments.iloc[0]
+    if overall["users"] < min_group_size or overall["non_users"] < min_group_size:
+        raise AdvisorError(
+            N_(
+                "too few respondents to report anonymously: {users} users and {non_users}"
+                " non-users (each group needs at least {k})"
+            ),
+            path=survey.path,
+            users=int(overall["users"]),
+            non_users=int(overall["non_users"]),
+            k=min_group_size,
+        )
+    comparisons = _assemble(blocks, specs, segments, factors)
+    cells = Cells(
+        segments["spec"].tolist(),
+        segments["where"].tolist(),
+        segments["users"].to_numpy(),
+        segments["non_users"].to_numpy(),
+    )
+    segment_hidden = suppress(cells, min_group_size)
+    segments["suppressed"] = segment_hidden
+    comparisons["suppressed"] = False
+    for factor in factors:
+        rows = comparisons["factor"] == factor.id
+        part = comparisons.loc[rows]
+        factor_cells = Cells(
+            cells.spec, cells.values, part["users_n"].to_numpy(), part["non_users_n"].to_numpy()
+        )
+        comparisons.loc[rows, "suppressed"] = suppress(
+            factor_cells, min_group_size, forced=segment_hidden
+        )
+    stat_columns = [c for c in COMPARISON_COLUMNS if c != "significant"]
+    comparisons.loc[comparisons["suppressed"], stat_columns] = np.nan
+    hidden = segments["suppressed"]
+    segments.loc[hidden, ["respondents", "users", "non_users", "adoption_rate"]] = np.nan
+
+    p = comparisons["p"].to_numpy().reshape(len(segments), len(factors))
+    p_holm = holm(p).reshape(-1)
+    comparisons["p_holm"] = p_holm
+    comparisons["significant"] = pd.array(
+        np.where(np.isnan(p_holm), None, p_holm < alpha), dtype="boolean"
+    )
+    correlations = survey.scores.corr(method="pearson")
+    return Comparison(
+        segments=segments,
+        comparisons=comparisons,
+        correlations=correlations,
+        factors=factors,
+        alpha=alpha,
+        min_group_size=min_group_size,
+        segment_by=tuple(specs[1:]),
+    )
+
+
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm-adjusted p-values, row by row; NaN entries are not counted as tests.
+
+    Examples
+    --------
+    >>> holm(np.array([[0.01, 0.04, np.nan, 0.03]]))
+    array([[0.03, 0.06,  nan, 0.06]])
+    """
+    p = np.asarray(p, dtype=float)
+    order = np.argsort(np.where(np.isnan(p), np.inf, p), axis=1, kind="stable")
+    ranked = np.take_along_axis(p, order, axis=1)
+    tests = (~np.isnan(p)).sum(axis=1, keepdims=True)
+    factor = tests - np.arange(p.shape[1])[None, :]
+    adjusted = np.minimum(1.0, np.fmax.accumulate(factor * ranked, axis=1))
+    adjusted[np.isnan(ranked)] = np.nan
+    out = np.empty_like(p)
+    np.put_along_axis(out, order, adjusted, axis=1)
+    return out
+
+
+def _segment_codes(survey: Survey, spec: tuple[str, ...]) -> tuple[np.ndarray, list[tuple]]:
+    """Each respondent's segment number in ``spec`` (-1: a blank value) and the values."""
+    n = survey.respondents
+    if not spec:
+        return np.zeros(n, dtype=np.int64), [()]
+    combined = np.zeros(n, dtype=np.int64)
+    valid = np.ones(n, dtype=bool)
+    categories = []
+    for column in spec:
+        values = survey.segments[column].cat
+        codes = values.codes.to_numpy().astype(np.int64)
+        valid &= codes >= 0
+        combined = combined * (len(values.categories) + 1) + codes
+        categories.append(values.categories)
+    present, inverse = np.unique(combined[valid], return_inverse=True)
+    codes = np.full(n, -1, dtype=np.int64)
+    codes[valid] = inverse
+    labels = []
+    for key in present.tolist():
+        parts = []
+        for cats in reversed(categories):
+            key, code = divmod(key, len(cats) + 1)
+            parts.append(str(cats[code]))
+        labels.append(tuple(reversed(parts)))
+    return codes, labels
+
+
+def _factor_statistics(
+    survey: Survey, factor: Factor, codes: np.ndarray, count: int, is_user: np.ndarray
+) -> dict[str, np.ndarray]:
+    values = survey.scores[factor.id].to_numpy(dtype=float)
+    ok = (codes >= 0) & ~np.isnan(values)
+    seg, v = codes[ok], values[ok]
+    # x: the group that should score better
+    in_x = is_user[ok] if factor.higher_is_better else ~is_user[ok]
+    key = seg * 2 + in_x  # 2s + 1: x, 2s: y
+    n = np.bincount(key, minlength=2 * count).astype(float)
+    total = np.bincount(key, weights=v, minlength=2 * count)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / n
+        squares = np.bincount(key, weights=(v - mean[key]) ** 2, minlength=2 * count)
+        var = squares / (n - 1)
+    n_y, n_x = n[0::2], n[1::2]
+    mean_y, mean_x = mean[0::2], mean[1::2]
+    var_y, var_x = var[0::2], var[1::2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Welch's t-test, as scipy.stats.ttest_ind(x, y, equal_var=False)
+        vn_x, vn_y = var_x / n_x, var_y / n_y
+        df = (vn_x + vn_y) ** 2 / (vn_x**2 / (n_x - 1) + vn_y**2 / (n_y - 1))
+        df = np.where(np.isnan(df), 1.0, df)  # scipy's convention for zero variances
+        diff = mean_x - mean_y
+        t = diff / np.sqrt(vn_x + vn_y)
+        p = 2.0 * stats.t.sf(np.abs(t), df)
+        # Hedges' g: pooled SD, small-sample correction; CI as pingouin.compute_esci
+        dof = n_x + n_y - 2
+        pooled = np.sqrt(((n_x - 1) * var_x + (n_y - 1) * var_y) / dof)
+        g = diff / pooled * (1 - 3 / (4 * (n_x + n_y) - 9))
+        se = np.sqrt((n_x + n_y) / (n_x * n_y) + g**2 / (2 * (n_x + n_y)))
+        crit = np.abs(stats.t.ppf(0.025, dof))
+    u, mwu_p = _mann_whitney(seg, v, in_x, n_x, n_y, count)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rank_biserial = 2 * u / (n_x * n_y) - 1
+    if factor.higher_is_better:
+        users = (n_x, mean_x, var_x)
+        non_users = (n_y, mean_y, var_y)
+    else:
+        users = (n_y, mean_y, var_y)
+        non_users = (n_x, mean_x, var_x)
+    return {
+        "users_n": users[0],
+        "users_mean": users[1],
+        "users_sd": np.sqrt(users[2]),
+        "non_users_n": non_users[0],
+        "non_users_mean": non_users[1],
+        "non_users_sd": np.sqrt(non_users[2]),
+        "gap": diff,
+        "t": t,
+        "df": df,
+        "p": p,
+        "hedges_g": g,
+        "hedges_g_ci_low": g - crit * se,
+        "hedges_g_ci_high": g + crit * se,
+        "mwu_u": u,
+        "mwu_p": mwu_p,
+        "rank_biserial": rank_biserial,
+    }
+
+
+def _mann_whitney(
+    seg: np.ndarray,
+    v: np.ndarray,
+    in_x: np.ndarray,
+    n_x: np.ndarray,
+    n_y: np.ndarray,
+    count: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """U of x and its two-sided asymptotic p, as scipy.stats.mannwhitneyu.
+
+    Ranks come from counting: within a segment, the tied values ``v`` share the average
+    rank ``before + (c + 1) / 2`` where ``c`` counts them and ``before`` counts smaller
+    values, so no per-segment sort or rank call is needed.
+    """
+    levels, level = np.unique(v, return_inverse=True)
+    key = seg * len(levels) + level
+    cells, cell = np.unique(key, return_inverse=True)
+    c = np.bincount(cell).astype(float)
+    c_x = np.bincount(cell, weights=in_x.astype(float), minlength=len(cells))
+    cell_seg = cells // len(levels)
+    running = np.cumsum(c) - c
+    first = np.searchsorted(cell_seg, cell_seg, side="left")
+    before = running - running[first]
+    rank_sum = np.bincount(cell_seg, weights=c_x * (before + (c + 1) / 2), minlength=count)
+    ties = np.bincount(cell_seg, weights=c**3 - c, minlength=count)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u1 = rank_sum - n_x * (n_x + 1) / 2
+        big = np.maximum(u1, n_x * n_y - u1)
+        n = n_x + n_y
+        s = np.sqrt(n_x * n_y / 12 * ((n + 1) - ties / (n * (n - 1))))
+        z = (big - n_x * n_y / 2 - 0.5) / s
+        p = np.clip(2.0 * special.ndtr(-z), 0.0, 1.0)
+    return u1, p
+
+
+def _cronbach(survey: Survey, factor: Factor, codes: np.ndarray, count: int) -> np.ndarray:
+    """Cronbach's α of the factor's items per segment (listwise deletion); NaN if none."""
+    answers = survey.items.get(factor.id)
+    if answers is None or answers.shape[1] < 2:
+        return np.full(count, np.nan)
+    matrix = answers.to_numpy(dtype=float)
+    ok = (codes >= 0) & ~np.isnan(matrix).any(axis=1)
+    seg, matrix = codes[ok], matrix[ok]
+    k = matrix.shape[1]
+    n = np.bincount(seg, minlength=count).astype(float)
+
+    def variance(column: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.bincount(seg, weights=column, minlength=count) / n
+            return np.bincount(seg, weights=(column - mean[seg]) ** 2, minlength=count) / (n - 1)
+
+    item_var = sum(variance(matrix[:, j]) for j in range(k))
+    total_var = variance(matrix.sum(axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = k / (k - 1) * (1 - item_var / total_var)
+    alpha[~np.isfinite(alpha)] = np.nan
+    return alpha
+
+
+def _assemble(
+    blocks: list[dict[str, np.ndarray]],
+    specs: list[tuple[str, ...]],
+    segments: pd.DataFrame,
+    factors: tuple[Factor, ...],
+) -> pd.DataFrame:
+    """One row per segment × factor, segments in order, factors in codebook order."""
+    frames = []
+    offset = 0
+    per_spec = len(factors)
+    for s, _spec in enumerate(specs):
+        spec_blocks = blocks[s * per_spec : (s + 1) * per_spec]
+        count = len(spec_blocks[0]["gap"])
+        segment_index = np.repeat(np.arange(offset, offset + count), len(factors))
+        data = {"segment": segment_index, "factor": np.tile([f.id for f in factors], count)}
+        for column in COMPARISON_COLUMNS:
+            if column in ("p_holm", "significant"):
+                continue
+            data[column] = np.stack([b[column] for b in spec_blocks], axis=1).reshape(-1)
+        frames.append(pd.DataFrame(data))
+        offset += count
+    table = pd.concat(frames, ignore_index=True)
+    assert offset == len(segments)  # every segment has its comparisons
+    table["p_holm"] = np.nan
+    table["significant"] = pd.array([None] * len(table), dtype="boolean")
+    return table[["segment", "factor", *COMPARISON_COLUMNS]]

@@ -1,0 +1,84 @@
+"""The one error type of ism-advisor, and the messages it carries.
+
+Every problem with what a user gave us — a CSV, a YAML file, a template, an option —
+is raised as :class:`AdvisorError`. The command line prints it as one line on stderr and
+exits with status 1; library users catch it like any exception.
+
+Messages are kept as an English template plus parameters (:class:`Message`) and are only
+turned into text when shown, so the core never needs to know the reader's language.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["N_", "AdvisorError", "Message"]
+
+
+def N_(template: str) -> str:
+    """Mark ``template`` for translation without translating it (Babel extracts it)."""
+    return template
+
+
+@dataclass(frozen=True)
+class Message:
+    """A user-facing text: an English ``str.format`` template and its parameters.
+
+    The template is the gettext message id; :meth:`render` looks it up in the reader's
+    catalogue and fills in the parameters.
+    """
+
+    template: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, translations: gettext.NullTranslations | None = None) -> str:
+        template = translations.gettext(self.template) if translations else self.template
+        params = {
+            key: value.render(translations) if isinstance(value, Message) else value
+            for key, value in self.params.items()
+        }
+        return template.format(**params)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class AdvisorError(Exception):
+    """Raised for every bad input: a file, a setting or an option the user can fix.
+
+    ``path`` names the file, ``line`` its line (a CSV record's physical line), ``column``
+    the 1-based character column in a text file (YAML, templates) or the column name of a
+    CSV file. The rendered form is ``path:line:column: message`` for text files and
+    ``path:line: column "name": message`` for CSV files.
+    """
+
+    def __init__(
+        self,
+        template: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | str | None = None,
+        **params: Any,
+    ) -> None:
+        self.message = Message(template, params)
+        self.path = path
+        self.line = line
+        self.column = column
+        #: every problem found in the same validation run, this one first
+        self.problems: tuple[AdvisorError, ...] = (self,)
+        super().__init__(self.render())
+
+    def render(self, translations: gettext.NullTranslations | None = None) -> str:
+        """The one-line form shown to the user, in the language of ``translations``."""
+        text = self.message.render(translations)
+        if isinstance(self.column, str):
+            label = Message(N_('column "{name}"'), {"name": self.column}).render(translations)
+            text = f"{label}: {text}"
+        parts = [str(p) for p in (self.path, self.line) if p is not None]
+        if isinstance(self.column, int) and self.line is not None:
+            parts.append(str(self.column))
+        return ":".join([*parts, " " + text]) if parts else text
