@@ -53,12 +53,18 @@ def suppress(cells: Cells, min_group_size: int, forced: np.ndarray | None = None
         changed = False
         for parent, children in partitions:
             if hidden[parent]:
-                if not hidden[children].all():
-                    hidden[children] = True
-                    changed = True
-                continue
-            changed |= _protect(parent, children, users, non_users, hidden, k)
+                changed |= _hide_all(children, hidden)
+            else:
+                changed |= _protect(parent, children, users, non_users, hidden, k)
     return hidden
+
+
+def _hide_all(children: np.ndarray, hidden: np.ndarray) -> bool:
+    """Hide every part of a hidden total (they would add up to it)."""
+    if hidden[children].all():
+        return False
+    hidden[children] = True
+    return True
 
 
 def _protect(
@@ -86,7 +92,7 @@ def _protect(
             return changed
         shown = children[~hidden[children]]
         if len(shown) == 0:
-            if parts < 2 and parent != 0:
+            if parts < 2 and parent != 0 and not hidden[parent]:
                 hidden[parent] = True  # its only part is itself: hide both
                 changed = True
             return changed

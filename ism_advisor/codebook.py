@@ -77,12 +77,20 @@ class Usage:
     column: str
     aliases: tuple[str, ...]
     type: Literal["yes_no", "numeric"]
-    users: frozenset[str]
-    non_users: frozenset[str]
+    users: tuple[str, ...]
+    non_users: tuple[str, ...]
     threshold: float | None = None
 
     def column_names(self) -> tuple[str, ...]:
         return (self.column, *self.aliases)
+
+    @property
+    def user_keys(self) -> frozenset[str]:
+        return frozenset(usage_answer_key(answer) for answer in self.users)
+
+    @property
+    def non_user_keys(self) -> frozenset[str]:
+        return frozenset(usage_answer_key(answer) for answer in self.non_users)
 
 
 @dataclass(frozen=True)
@@ -301,7 +309,7 @@ class _CodebookReader:
         return tuple(out)
 
     def usage(self, top: YMap) -> Usage:
-        fallback = Usage("user", (), "yes_no", frozenset(), frozenset())
+        fallback = Usage("user", (), "yes_no", (), ())
         if "usage" not in top:
             return fallback
         usage = self.problems.mapping(
@@ -353,8 +361,8 @@ class _CodebookReader:
             column=column.strip(),
             aliases=self.string_list(usage, "aliases"),
             type=kind,
-            users=frozenset(usage_answer_key(a) for a in users),
-            non_users=frozenset(usage_answer_key(a) for a in non_users),
+            users=users,
+            non_users=non_users,
             threshold=threshold,
         )
 

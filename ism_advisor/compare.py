@@ -261,15 +261,15 @@ def _factor_statistics(
     in_x = is_user[ok] if factor.higher_is_better else ~is_user[ok]
     key = seg * 2 + in_x  # 2s + 1: x, 2s: y
     n = np.bincount(key, minlength=2 * count).astype(float)
-    total = np.bincount(key, weights=v, minlength=2 * count)
+    u, mwu_p = _mann_whitney(seg, v, in_x, n[1::2], n[0::2], count)
+    # Empty and one-person groups give NaN and infinities, as scipy does; they are
+    # suppressed downstream.
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = total / n
-        squares = np.bincount(key, weights=(v - mean[key]) ** 2, minlength=2 * count)
-        var = squares / (n - 1)
-    n_y, n_x = n[0::2], n[1::2]
-    mean_y, mean_x = mean[0::2], mean[1::2]
-    var_y, var_x = var[0::2], var[1::2]
-    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(key, weights=v, minlength=2 * count) / n
+        var = np.bincount(key, weights=(v - mean[key]) ** 2, minlength=2 * count) / (n - 1)
+        n_y, n_x = n[0::2], n[1::2]
+        mean_y, mean_x = mean[0::2], mean[1::2]
+        var_y, var_x = var[0::2], var[1::2]
         # Welch's t-test, as scipy.stats.ttest_ind(x, y, equal_var=False)
         vn_x, vn_y = var_x / n_x, var_y / n_y
         df = (vn_x + vn_y) ** 2 / (vn_x**2 / (n_x - 1) + vn_y**2 / (n_y - 1))
@@ -282,16 +282,12 @@ def _factor_statistics(
         pooled = np.sqrt(((n_x - 1) * var_x + (n_y - 1) * var_y) / dof)
         g = diff / pooled * (1 - 3 / (4 * (n_x + n_y) - 9))
         se = np.sqrt((n_x + n_y) / (n_x * n_y) + g**2 / (2 * (n_x + n_y)))
-        crit = np.abs(stats.t.ppf(0.025, dof))
-    u, mwu_p = _mann_whitney(seg, v, in_x, n_x, n_y, count)
-    with np.errstate(invalid="ignore", divide="ignore"):
+        margin = np.abs(stats.t.ppf(0.025, dof)) * se
         rank_biserial = 2 * u / (n_x * n_y) - 1
-    if factor.higher_is_better:
-        users = (n_x, mean_x, var_x)
-        non_users = (n_y, mean_y, var_y)
-    else:
-        users = (n_y, mean_y, var_y)
-        non_users = (n_x, mean_x, var_x)
+        ci_low, ci_high = g - margin, g + margin
+    users, non_users = ((n_x, mean_x, var_x), (n_y, mean_y, var_y))
+    if not factor.higher_is_better:
+        users, non_users = non_users, users
     return {
         "users_n": users[0],
         "users_mean": users[1],
@@ -304,8 +300,8 @@ def _factor_statistics(
         "df": df,
         "p": p,
         "hedges_g": g,
-        "hedges_g_ci_low": g - crit * se,
-        "hedges_g_ci_high": g + crit * se,
+        "hedges_g_ci_low": ci_low,
+        "hedges_g_ci_high": ci_high,
         "mwu_u": u,
         "mwu_p": mwu_p,
         "rank_biserial": rank_biserial,

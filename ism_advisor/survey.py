@@ -116,14 +116,14 @@ class _SurveyReader:
             )
         scores, items = self.factor_scores(frame, plan)
         n_users = int(is_user.sum())
-        if n_users == 0 or n_users == len(is_user):
-            missing_group = Message(N_("no users") if n_users == 0 else N_("no non-users"))
+        if n_users == 0:
             raise self.fail(
-                N_(
-                    '{group}: every respondent answered the same in column "{column}"'
-                    " (a comparison needs both users and non-users)"
-                ),
-                group=missing_group,
+                N_("no users: every respondent is a non-user (a comparison needs both)"),
+                column=plan.usage,
+            )
+        if n_users == len(is_user):
+            raise self.fail(
+                N_("no non-users: every respondent is a user (a comparison needs both)"),
                 column=plan.usage,
             )
         segments = pd.DataFrame(index=frame.index)
@@ -159,6 +159,7 @@ class _SurveyReader:
         if b"\x00" in head:
             raise self.fail(N_("is not a text file (expected a survey CSV file)"))
         text = None
+        bad_byte = 0
         for encoding in _ENCODINGS:
             try:
                 text = head.decode(encoding)
@@ -167,11 +168,18 @@ class _SurveyReader:
                 if encoding == "utf-8-sig" and exc.start >= len(head) - 3 and exc.end == len(head):
                     text = head[: exc.start].decode(encoding)
                 else:
+                    bad_byte = bad_byte or exc.start
                     continue
             self.encoding = encoding
             break
         if text is None:
-            raise self.fail(N_("is neither UTF-8 nor Windows-1252 text"))
+            raise AdvisorError(
+                N_("byte 0x{byte:02x} is neither UTF-8 nor Windows-1252 text (save the file"
+                   " as UTF-8)"),
+                path=self.name,
+                line=head[:bad_byte].count(b"\n") + 1,
+                byte=head[bad_byte],
+            )
         first = text.splitlines()[0] if text.splitlines() else ""
         counts = {d: _count_outside_quotes(first, d) for d in _DELIMITERS}
         self.delimiter = max(_DELIMITERS, key=lambda d: counts[d])
@@ -186,10 +194,15 @@ class _SurveyReader:
         return next(csv.reader([first], delimiter=self.delimiter))
 
     def parse(self, plan: _ColumnPlan) -> pd.DataFrame:
+        # Every column is read, not only ``plan.usecols``: with ``usecols`` pandas
+        # silently drops the extra fields of a row with a stray delimiter.
         options: dict[str, Any] = {
             "sep": self.delimiter,
-            "usecols": plan.usecols,
-            "dtype": {name: "str" for name in (plan.usage, *plan.segments)},
+            "dtype": {
+                pandas_name: "str"
+                for pandas_name, name in zip(_pandas_names(plan.header), plan.header, strict=True)
+                if name in (plan.usage, *plan.segments)
+            },
             "keep_default_na": False,
             "na_values": [""],
             "skipinitialspace": True,
@@ -198,7 +211,11 @@ class _SurveyReader:
             options["decimal"] = ","
         for encoding in dict.fromkeys((self.encoding, *_ENCODINGS)):
             try:
-                return pd.read_csv(self.path, encoding=encoding, **options)
+                frame = pd.read_csv(self.path, encoding=encoding, **options)
+                # pandas strips and de-duplicates names; keep the header's own
+                if len(frame.columns) == len(plan.header):
+                    frame.columns = plan.header
+                return frame[plan.usecols]
             except UnicodeDecodeError:
                 continue
             except pd.errors.ParserError as exc:
@@ -257,7 +274,8 @@ class _SurveyReader:
         text = raw.astype("string").str.strip()
         codes, uniques = pd.factorize(text.mask(text == ""))
         keys = [usage_answer_key(value) for value in uniques]
-        known = [key in usage.users or key in usage.non_users for key in keys]
+        user_keys, non_user_keys = usage.user_keys, usage.non_user_keys
+        known = [key in user_keys or key in non_user_keys for key in keys]
         for index, value in enumerate(uniques):
             if not known[index] and normalize(value) not in self.codebook.missing_texts:
                 row = int(np.flatnonzero(codes == index)[0])
@@ -266,10 +284,10 @@ class _SurveyReader:
                     row=row + 1,
                     column=column,
                     value=uniques[index],
-                    expected=", ".join(sorted(usage.users) + sorted(usage.non_users)),
+                    expected=", ".join((*usage.users, *usage.non_users)),
                 )
         # factorize gives -1 for blanks: the extra last entry of each lookup serves them
-        is_user = np.array([key in usage.users for key in keys] + [False])[codes]
+        is_user = np.array([key in user_keys for key in keys] + [False])[codes]
         keep = np.array([*known, False])[codes]
         return is_user, keep, int((~keep).sum())
 
@@ -360,6 +378,7 @@ class _SurveyReader:
 class _ColumnPlan:
     """Which export column feeds what."""
 
+    header: list[str]
     usage: str
     segments: list[str]
     segment_by: tuple[tuple[str, ...], ...]
@@ -386,11 +405,9 @@ class _ColumnPlan:
             index.setdefault(normalize(name), []).append(name)
 
         def find(names: Sequence[str]) -> str | None:
-            found = []
-            for name in names:
-                for column in index.get(normalize(name), []):
-                    if column not in found:
-                        found.append(column)
+            found: list[str] = []
+            for key in dict.fromkeys(normalize(name) for name in names):
+                found.extend(index.get(key, []))
             if len(found) > 1:
                 raise reader.fail(
                     N_("columns {columns} both match '{name}' (rename or remove one)"),
@@ -470,7 +487,12 @@ class _ColumnPlan:
             if spec not in specs:
                 specs.append(spec)
             segments.extend(c for c in spec if c not in segments)
-        return cls(usage, segments, tuple(specs), score_columns, item_columns)
+        return cls(header, usage, segments, tuple(specs), score_columns, item_columns)
+
+
+def _pandas_names(header: list[str]) -> list[str]:
+    """The names pandas gives the header's columns (stripped by skipinitialspace)."""
+    return [name.lstrip(" ") for name in header]
 
 
 def _list_columns(header: list[str]) -> str:

@@ -1,0 +1,135 @@
+"""The command line: defaults, output handling, usage errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SAMPLE_SCORES
+
+
+@pytest.fixture
+def scores(tmp_path):
+    target = tmp_path / "scores.csv"
+    shutil.copyfile(SAMPLE_SCORES, target)
+    return target
+
+
+def test_default_run_writes_json_next_to_the_working_folder(cli, scores):
+    result = cli("scores.csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{cli.folder / 'scores-advice.json'}\n"
+    assert result.stderr == ""
+    document = json.loads((cli.folder / "scores-advice.json").read_text(encoding="utf-8"))
+    assert document["schema_version"] == 1
+    assert document["input"] == {
+        "path": "scores.csv",
+        "respondents": 600,
+        "users": 243,
+        "non_users": 357,
+        "excluded": 0,
+    }
+    assert document["settings"] == {
+        "alpha": 0.05,
+        "min_group_size": 5,
+        "segment_by": [],
+        "lang": "en",
+    }
+
+
+def test_output_to_stdout_and_to_a_named_file(cli, scores):
+    document = cli.json("scores.csv")
+    result = cli("scores.csv", "-o", "out/advice.json")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "out/advice.json: cannot write here: the folder out does not exist\n"
+    )
+    (cli.folder / "out").mkdir()
+    result = cli("scores.csv", "-o", "out/advice.json")
+    assert result.exit_code == 0
+    assert result.stdout == "out/advice.json\n"
+    assert json.loads((cli.folder / "out" / "advice.json").read_text()) == document
+
+
+def test_same_input_gives_byte_identical_output(cli, scores):
+    first = cli("scores.csv", "--segment-by", "organisation+department", "-o", "-").stdout
+    second = cli("scores.csv", "--segment-by", "organisation+department", "-o", "-").stdout
+    assert first == second
+    assert len(first) > 10_000
+
+
+def test_never_writes_over_its_input(cli, scores):
+    before = scores.read_bytes()
+    result = cli("scores.csv", "--format", "json", "-o", "scores.csv")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "scores.csv: refusing to write the output over the input file scores.csv\n"
+    )
+    assert scores.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--min-group-size", "2"],
+            "Invalid value for '--min-group-size': 2 is not in the range x>=3.",
+        ),
+        (
+            ["--alpha", "-0.05"],
+            "Invalid value for '--alpha': -0.05 is not in the range 0<x<1.",
+        ),
+        (
+            ["--lang", "de"],
+            "Invalid value for '--lang': 'de' is not one of 'en', 'nl'.",
+        ),
+        (
+            ["--format", "docx"],
+            "Invalid value for '--format': 'docx' is not 'json'.",
+        ),
+    ],
+)
+def test_usage_errors_exit_2(cli, scores, args, message):
+    result = cli("scores.csv", *args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: {message}"
+    assert cli.files == ["scores.csv"]
+
+
+def test_dutch_labels_with_lang_nl(cli, scores):
+    document = cli.json("scores.csv", "--lang", "nl")
+    assert document["settings"]["lang"] == "nl"
+    assert document["factors"][0] == {
+        "id": "performance_expectancy",
+        "label": "Verwachte prestatieverbetering",
+        "direction": "higher_is_better",
+    }
+
+
+def test_help_lists_the_main_options_and_the_commands():
+    result = subprocess.run(
+        [sys.executable, "-m", "ism_advisor", "--help"], capture_output=True, text=True, check=True
+    )
+    for fragment in ("--segment-by COL", "--min-group-size", "--codebook", "sample"):
+        assert fragment in result.stdout
+
+
+def test_sample_command_is_reproducible(cli, tmp_path):
+    result = cli("sample", "--seed", "7", "-o", "one")
+    assert result.exit_code == 0
+    assert result.stdout == "one/scores.csv\none/responses.csv\n"
+    cli("sample", "--seed", "7", "-o", "two")
+    for name in ("scores.csv", "responses.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_packaged_sample_data_is_what_the_generator_makes(cli, tmp_path):
+    cli("sample", "-o", "fresh")
+    for name in ("scores.csv", "responses.csv"):
+        assert (tmp_path / "fresh" / name).read_bytes() == (
+            SAMPLE_SCORES.parent / name
+        ).read_bytes()

@@ -1,0 +1,229 @@
+"""Every statistic of the comparison against scipy and pingouin, to 1e-6."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+from scipy import stats
+
+from conftest import write_csv
+from ism_advisor.compare import compare_groups, holm
+from ism_advisor.survey import load_survey
+
+FACTORS = (
+    "performance_expectancy",
+    "effort_expectancy",
+    "reputation",
+    "colleague_influence",
+    "manager_influence",
+    "collaboration_norms",
+    "privacy_concern",
+)
+
+
+def close(actual, expected):
+    return actual == pytest.approx(expected, rel=1e-6, abs=1e-9)
+
+
+def scores_dataset(seed: int, n: int, user_rate: float, ties: bool, missing: float):
+    """Score-level data: two departments of unequal size, optional ties and blanks."""
+    rng = np.random.default_rng(seed)
+    user = rng.random(n) < user_rate
+    dept = np.where(rng.random(n) < 0.3, "Small unit", "Large unit")
+    frame = pd.DataFrame({"dept": dept, "user": np.where(user, "yes", "no")})
+    for i, factor in enumerate(FACTORS):
+        values = rng.normal(3.0 + 0.3 * user * (i % 3), 0.8, n)
+        values = np.clip(np.rint(values) if ties else values, 1, 5)
+        values[rng.random(n) < missing] = np.nan
+        frame[factor] = values
+    return frame
+
+
+def write_scores(path: Path, frame: pd.DataFrame) -> Path:
+    rows = [
+        [row.dept, row.user, *("" if np.isnan(v) else repr(float(v)) for v in row[3:])]
+        for row in frame.itertuples()
+    ]
+    return write_csv(path, ["dept", "user", *FACTORS], rows)
+
+
+def reference(frame: pd.DataFrame, factor: str, higher_is_better: bool):
+    values = frame[factor].to_numpy(dtype=float)
+    user = (frame["user"] == "yes").to_numpy()
+    ok = ~np.isnan(values)
+    users, non_users = values[ok & user], values[ok & ~user]
+    x, y = (users, non_users) if higher_is_better else (non_users, users)
+    welch = stats.ttest_ind(x, y, equal_var=False)
+    g = pg.compute_effsize(x, y, eftype="hedges")
+    ci = pg.compute_esci(g, len(x), len(y), eftype="hedges", decimals=15)
+    mwu = stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic")
+    return {
+        "users_n": len(users),
+        "users_mean": np.mean(users),
+        "users_sd": np.std(users, ddof=1),
+        "non_users_n": len(non_users),
+        "non_users_mean": np.mean(non_users),
+        "non_users_sd": np.std(non_users, ddof=1),
+        "gap": np.mean(x) - np.mean(y),
+        "t": welch.statistic,
+        "df": welch.df,
+        "p": welch.pvalue,
+        "hedges_g": g,
+        "hedges_g_ci_low": ci[0],
+        "hedges_g_ci_high": ci[1],
+        "mwu_u": mwu.statistic,
+        "mwu_p": mwu.pvalue,
+        "rank_biserial": 2 * mwu.statistic / (len(x) * len(y)) - 1,
+    }
+
+
+def assert_matches(result, frame: pd.DataFrame, codebook) -> int:
+    checked = 0
+    for seg_index, segment in result.segments.iterrows():
+        part = frame if segment["spec"] == () else frame[frame["dept"] == segment["value"]]
+        rows = result.comparisons[result.comparisons["segment"] == seg_index]
+        expected_p = []
+        for factor in codebook.factors:
+            row = rows[rows["factor"] == factor.id].iloc[0]
+            ref = reference(part, factor.id, factor.higher_is_better)
+            for column, value in ref.items():
+                assert close(row[column], value), (segment["value"], factor.id, column)
+                checked += 1
+            expected_p.append(ref["p"])
+        _, adjusted = pg.multicomp(np.array(expected_p), method="holm")
+        assert close(rows["p_holm"].to_numpy(), adjusted)
+        assert list(rows["significant"]) == list(adjusted < 0.05)
+    return checked
+
+
+@pytest.mark.parametrize(
+    ("seed", "n", "user_rate", "ties", "missing"),
+    [
+        (1, 240, 0.15, False, 0.0),  # very unequal groups, continuous scores
+        (2, 300, 0.5, True, 0.0),  # heavy ties
+        (3, 180, 0.35, True, 0.12),  # ties and blanks
+        (4, 90, 0.6, False, 0.2),  # more users than non-users, many blanks
+    ],
+)
+def test_score_statistics_match_scipy_and_pingouin(
+    tmp_path, codebook, seed, n, user_rate, ties, missing
+):
+    frame = scores_dataset(seed, n, user_rate, ties, missing)
+    path = write_scores(tmp_path / "scores.csv", frame)
+    result = compare_groups(load_survey(path, codebook, ["dept"]), min_group_size=3)
+    assert list(result.segments["value"].fillna("all")) == ["all", "Large unit", "Small unit"]
+    checked = assert_matches(result, frame, codebook)
+    assert checked == 3 * 7 * 16
+
+
+def test_higher_is_worse_factors_are_oriented_towards_non_users(tmp_path, codebook):
+    """For effort and privacy, non-users scoring higher is a positive gap."""
+    rows = [["a", "yes", 3, 2, 3, 3, 3, 3, 2] for _ in range(6)]
+    rows += [["a", "no", 3, 4, 3, 3, 3, 3, 4] for _ in range(6)]
+    rows[0][3] = 1  # break the zero variance
+    rows[6][3] = 5
+    rows[1][8] = 1
+    rows[7][8] = 5
+    path = write_csv(tmp_path / "s.csv", ["dept", "user", *FACTORS], rows)
+    result = compare_groups(load_survey(path, codebook))
+    table = result.comparisons.set_index("factor")
+    # non-users 4,4,4,4,4,5 against users 1,2,2,2,2,2
+    assert table.at["effort_expectancy", "gap"] == pytest.approx(25 / 6 - 11 / 6)
+    assert table.at["privacy_concern", "gap"] == pytest.approx(25 / 6 - 11 / 6)
+    assert table.at["effort_expectancy", "t"] > 0
+    assert table.at["effort_expectancy", "hedges_g"] > 0
+    assert table.at["effort_expectancy", "rank_biserial"] > 0
+    assert table.at["effort_expectancy", "users_mean"] == pytest.approx(2 - 1 / 6)
+
+
+@pytest.mark.filterwarnings("ignore:Precision loss occurred:RuntimeWarning")
+def test_zero_variance_follows_scipy(tmp_path, codebook):
+    rows = [["a", "yes", *[4] * 7] for _ in range(5)] + [["a", "no", *[2] * 7] for _ in range(5)]
+    path = write_csv(tmp_path / "s.csv", ["dept", "user", *FACTORS], rows)
+    result = compare_groups(load_survey(path, codebook))
+    row = result.comparisons.iloc[0]
+    ref = stats.ttest_ind([4.0] * 5, [2.0] * 5, equal_var=False)
+    assert row["t"] == ref.statistic == np.inf
+    assert row["p"] == ref.pvalue == 0.0
+    assert row["df"] == ref.df
+
+
+def items_dataset(codebook, seed: int, n: int, missing: float) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    user = rng.random(n) < 0.4
+    frame = pd.DataFrame(
+        {
+            "dept": np.where(rng.random(n) < 0.5, "North", "South"),
+            "user": np.where(user, "yes", "no"),
+        }
+    )
+    for factor in codebook.factors:
+        trait = rng.normal(3 + 0.4 * user, 0.7, n)
+        for item in factor.items:
+            answer = np.clip(np.rint(trait + rng.normal(0, 0.7, n)), 1, 5)
+            if item.reverse:
+                answer = 6 - answer
+            answer[rng.random(n) < missing] = np.nan
+            frame[item.id] = answer
+    return frame
+
+
+def test_item_input_scores_and_cronbach_alpha(tmp_path, codebook):
+    frame = items_dataset(codebook, seed=7, n=260, missing=0.1)
+    items = [i.id for f in codebook.factors for i in f.items]
+    rows = [
+        [r["dept"], r["user"], *("" if np.isnan(r[i]) else int(r[i]) for i in items)]
+        for r in frame.to_dict("records")
+    ]
+    path = write_csv(tmp_path / "responses.csv", ["dept", "user", *items], rows)
+    result = compare_groups(load_survey(path, codebook, ["dept"]), min_group_size=3)
+    scores = frame[["dept", "user"]].copy()
+    for factor in codebook.factors:
+        answers = pd.DataFrame(
+            {i.id: (6 - frame[i.id]) if i.reverse else frame[i.id] for i in factor.items}
+        )
+        enough = answers.notna().sum(axis=1) * 2 >= len(factor.items)
+        scores[factor.id] = answers.mean(axis=1).where(enough)
+        for seg_index, segment in result.segments.iterrows():
+            mask = np.ones(len(frame), bool) if not segment["spec"] else frame["dept"] == segment["value"]
+            expected, _ = pg.cronbach_alpha(data=answers[mask], nan_policy="listwise")
+            row = result.comparisons[
+                (result.comparisons["segment"] == seg_index)
+                & (result.comparisons["factor"] == factor.id)
+            ].iloc[0]
+            assert close(row["cronbach_alpha"], expected)
+    assert assert_matches(result, scores, codebook) == 3 * 7 * 16
+
+
+def test_score_input_has_no_cronbach_alpha(tmp_path, codebook):
+    path = write_scores(tmp_path / "s.csv", scores_dataset(5, 60, 0.5, False, 0.0))
+    result = compare_groups(load_survey(path, codebook))
+    assert result.comparisons["cronbach_alpha"].isna().all()
+
+
+def test_correlations_are_pairwise_pearson(tmp_path, codebook):
+    frame = scores_dataset(11, 150, 0.4, False, 0.15)
+    path = write_scores(tmp_path / "s.csv", frame)
+    result = compare_groups(load_survey(path, codebook))
+    for a in FACTORS:
+        for b in FACTORS:
+            both = frame[[a, b]].dropna()
+            expected = 1.0 if a == b else stats.pearsonr(both[a], both[b]).statistic
+            assert close(result.correlations.at[a, b], expected)
+
+
+def test_holm_matches_pingouin_with_gaps_and_ties():
+    rng = np.random.default_rng(3)
+    p = rng.random((50, 7)) ** 3
+    p[::4, 2] = np.nan
+    p[1, :3] = 0.02  # ties
+    adjusted = holm(p)
+    for row, out in zip(p, adjusted, strict=True):
+        present = ~np.isnan(row)
+        _, expected = pg.multicomp(row[present], method="holm")
+        assert close(out[present], expected)
+        assert np.isnan(out[~present]).all()
