@@ -174,8 +174,10 @@ class _SurveyReader:
             break
         if text is None:
             raise AdvisorError(
-                N_("byte 0x{byte:02x} is neither UTF-8 nor Windows-1252 text (save the file"
-                   " as UTF-8)"),
+                N_(
+                    "byte 0x{byte:02x} is neither UTF-8 nor Windows-1252 text (save the file"
+                    " as UTF-8)"
+                ),
                 path=self.name,
                 line=head[:bad_byte].count(b"\n") + 1,
                 byte=head[bad_byte],

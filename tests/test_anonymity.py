@@ -123,7 +123,8 @@ def assert_nothing_small_is_shown(document: dict, k: int) -> None:
         assert segment["users"] >= k and segment["non_users"] >= k
         for comparison in segment["comparisons"]:
             if comparison["suppressed"]:
-                figures = {key: v for key, v in comparison.items() if key not in ("factor", "suppressed")}
+                figures = dict(comparison)
+                del figures["factor"], figures["suppressed"]
                 assert set(figures.values()) == {None}
             else:
                 assert comparison["users_n"] >= k and comparison["non_users_n"] >= k
@@ -207,6 +208,9 @@ def test_parts_of_a_hidden_segment_are_hidden_too(tmp_path):
         "C / C2": True,
     }
     frame = pd.DataFrame(
-        [{"org": r[0], "dept": r[1], "user": r[2] == "ja", **dict.fromkeys(FACTORS, 3.0)} for r in rows]
+        [
+            {"org": r[0], "dept": r[1], "user": r[2] == "ja", **dict.fromkeys(FACTORS, 3.0)}
+            for r in rows
+        ]
     )
     assert attack(document, frame, 5) > 0

@@ -64,7 +64,8 @@ CASES = [
     (
         "out_of_scale.csv",
         [],
-        f'out_of_scale.csv:4: column "reputation": 6 is outside the answer scale (expected {SCALE})',
+        'out_of_scale.csv:4: column "reputation": 6 is outside the answer scale'
+        f" (expected {SCALE})",
     ),
     (
         # row 3 follows a record spanning two lines: the line number is the file's

@@ -45,9 +45,7 @@ def test_output_to_stdout_and_to_a_named_file(cli, scores):
     document = cli.json("scores.csv")
     result = cli("scores.csv", "-o", "out/advice.json")
     assert result.exit_code == 1
-    assert result.stderr == (
-        "out/advice.json: cannot write here: the folder out does not exist\n"
-    )
+    assert result.stderr == ("out/advice.json: cannot write here: the folder out does not exist\n")
     (cli.folder / "out").mkdir()
     result = cli("scores.csv", "-o", "out/advice.json")
     assert result.exit_code == 0

@@ -189,7 +189,7 @@ def test_item_input_scores_and_cronbach_alpha(tmp_path, codebook):
         enough = answers.notna().sum(axis=1) * 2 >= len(factor.items)
         scores[factor.id] = answers.mean(axis=1).where(enough)
         for seg_index, segment in result.segments.iterrows():
-            mask = np.ones(len(frame), bool) if not segment["spec"] else frame["dept"] == segment["value"]
+            mask = (frame["dept"] == segment["value"]) if segment["spec"] else frame["dept"].notna()
             expected, _ = pg.cronbach_alpha(data=answers[mask], nan_policy="listwise")
             row = result.comparisons[
                 (result.comparisons["segment"] == seg_index)
