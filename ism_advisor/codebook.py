@@ -131,7 +131,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     Raises :class:`~ism_advisor.errors.AdvisorError` listing every problem found.
     """
     path = Path(path) if path is not None else default_codebook_path()
-    data = load_yaml(path, "a codebook")
+    data = load_yaml(path, N_("a codebook"))
     problems = Problems(str(path))
     codebook = _CodebookReader(problems).read(data, str(path))
     if problems:
@@ -259,17 +259,16 @@ class _CodebookReader:
                 out[lang] = text.strip()
         return out
 
-    def identifier(self, mapping: YMap, what: str) -> str:
+    def identifier(self, mapping: YMap) -> str:
         value = mapping.get("id")
         if not isinstance(value, str) or not _ID.match(value):
             if "id" in mapping:
                 self.problems.add(
                     N_(
-                        "{what} id must be lower-case letters, digits and underscores,"
+                        "an id must be lower-case letters, digits and underscores,"
                         " starting with a letter, found {found}"
                     ),
                     mapping.where("id"),
-                    what=what,
                     found=describe(value),
                 )
             return ""
@@ -386,7 +385,7 @@ class _CodebookReader:
             if entry is None:
                 continue
             p.keys(entry, _FACTOR_KEYS, required=("id", "label", "direction", "items"))
-            factor_id = self.identifier(entry, "factor")
+            factor_id = self.identifier(entry)
             if factor_id in seen:
                 p.add(
                     N_("duplicate factor id '{id}' (first given on line {first})"),
@@ -434,7 +433,7 @@ class _CodebookReader:
             if entry is None:
                 continue
             p.keys(entry, _ITEM_KEYS, required=("id", "text"))
-            item_id = self.identifier(entry, "item")
+            item_id = self.identifier(entry)
             if item_id in seen:
                 p.add(
                     N_("duplicate item id '{id}' (first given on line {first})"),

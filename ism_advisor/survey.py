@@ -110,7 +110,7 @@ class _SurveyReader:
         if excluded:
             warnings.append(
                 Message(
-                    N_('{count} rows without an answer in column "{column}" were left out'),
+                    N_('rows left out for want of an answer in column "{column}": {count}'),
                     {"count": excluded, "column": plan.usage},
                 )
             )

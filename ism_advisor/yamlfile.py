@@ -68,15 +68,21 @@ class YList(list):
 
 
 def read_text(path: Path, what: str) -> str:
-    """The UTF-8 text of ``path`` (a BOM is allowed), or an :class:`AdvisorError`."""
+    """The UTF-8 text of ``path`` (a BOM is allowed), or an :class:`AdvisorError`.
+
+    ``what`` is a message id describing the expected content ("a codebook").
+    """
+    what_text = Message(what)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise AdvisorError(
-            N_("no such file (expected {what})"), path=str(path), what=what
+            N_("no such file (expected {what})"), path=str(path), what=what_text
         ) from None
     except IsADirectoryError:
-        raise AdvisorError(N_("is a folder (expected {what})"), path=str(path), what=what) from None
+        raise AdvisorError(
+            N_("is a folder (expected {what})"), path=str(path), what=what_text
+        ) from None
     except OSError as exc:
         raise AdvisorError(
             N_("cannot be read: {reason}"), path=str(path), reason=exc.strerror or str(exc)
@@ -97,7 +103,7 @@ def read_text(path: Path, what: str) -> str:
 def load_yaml(path: Path, what: str) -> Any:
     """Parse ``path`` into :class:`YMap`, :class:`YList` and plain scalars.
 
-    ``what`` describes the expected content for messages ("a codebook").
+    ``what`` is a message id describing the expected content ("a codebook").
     """
     text = read_text(path, what)
     name = str(path)
@@ -127,7 +133,7 @@ def load_yaml(path: Path, what: str) -> Any:
             N_("nested deeper than {limit} levels"), path=name, limit=MAX_DEPTH
         ) from None
     if node is None:
-        raise AdvisorError(N_("the file is empty (expected {what})"), path=name, what=what)
+        raise AdvisorError(N_("the file is empty (expected {what})"), path=name, what=Message(what))
     return _Converter(name).convert(node)
 
 

@@ -97,7 +97,7 @@ def test_rows_without_usage_answer_are_left_out_with_a_warning(tmp_path, codeboo
     assert survey.respondents == 46
     assert survey.excluded == 2
     assert [str(w) for w in survey.warnings] == [
-        '2 rows without an answer in column "user" were left out'
+        'rows left out for want of an answer in column "user": 2'
     ]
 
 
