@@ -2,13 +2,40 @@
 
 The library is the product; the ``ism-advise`` command is a thin shell around it::
 
-    from ism_advisor import load_codebook, load_survey, compare_groups
+    from ism_advisor import advise, compare_groups, load_codebook, load_survey
 
-    codebook = load_codebook()
-    survey = load_survey("scores.csv", codebook)
-    comparison = compare_groups(survey, segment_by=[["organisation"]])
+    survey = load_survey("scores.csv", load_codebook(), ["organisation"])
+    comparison = compare_groups(survey)
+    document = advise("scores.csv", segment_by=["organisation"]).document
+
+The names are imported on first use, so that ``import ism_advisor`` (and the command's
+``--help``) does not load pandas and scipy.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "AdvisorError": "errors",
+    "Advice": "pipeline",
+    "advise": "pipeline",
+    "Codebook": "codebook",
+    "load_codebook": "codebook",
+    "Survey": "survey",
+    "load_survey": "survey",
+    "Comparison": "compare",
+    "compare_groups": "compare",
+    "advice_document": "document",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'ism_advisor' has no attribute {name!r}")

@@ -46,7 +46,7 @@ def _fail(error: AdvisorError, lang: str) -> None:
     more = len(error.problems) - 1
     if more > 0:
         text += Message(
-            N_(" (and {count} more problems; 'ism-advise rules check' lists them all)"),
+            N_(" (+{count} more; 'ism-advise rules check' lists every problem)"),
             {"count": more},
         ).render(translations(lang))
     click.echo(text, err=True)
@@ -134,7 +134,7 @@ def advise_command(
     output: str | None,
 ) -> None:
     """Analyse SCORES and write the advice."""
-    from .advise import advise
+    from .pipeline import advise
     from .document import to_json
     from .output import check_not_input, write_atomic
 

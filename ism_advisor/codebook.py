@@ -289,12 +289,11 @@ class _CodebookReader:
             if isinstance(entry, bool):
                 self.problems.add(
                     N_(
-                        "{found} in '{key}': put yes/no words in quotes"
-                        " (YAML reads them as true/false)"
+                        "an unquoted yes/no word in '{key}': put it in quotes"
+                        " (YAML reads yes, no, on and off as true or false)"
                     ),
                     value.where(index),
                     key=key,
-                    found=describe(entry),
                 )
             elif isinstance(entry, (str, int, float)) and str(entry).strip():
                 out.append(str(entry).strip())

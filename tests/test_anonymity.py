@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import write_csv
-from ism_advisor.advise import advise
+from ism_advisor.pipeline import advise
 
 FACTORS = (
     "performance_expectancy",

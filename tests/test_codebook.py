@@ -1,0 +1,101 @@
+"""Codebook validation: every problem, with its line and column."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DATA, SAMPLE_SCORES
+from ism_advisor.codebook import load_codebook
+from ism_advisor.errors import AdvisorError
+
+BAD = DATA / "codebooks" / "bad"
+
+CASES = {
+    "bad_direction.yaml": [
+        "22:16: direction must be higher_is_better or higher_is_worse, found 'lower_is_better'"
+    ],
+    "bad_id.yaml": [
+        "24:13: an id must be lower-case letters, digits and underscores, starting with a"
+        " letter, found 'Priv 1'"
+    ],
+    "duplicate_factor.yaml": [
+        "20:9: duplicate factor id 'performance_expectancy' (first given on line 11)"
+    ],
+    "duplicate_item.yaml": ["17:13: duplicate item id 'pe1' (first given on line 15)"],
+    "duplicate_key.yaml": ["8:3: duplicate key 'type' (first given on line 7)"],
+    "empty.yaml": [" the file is empty (expected a codebook)"],
+    "factors_not_a_list.yaml": [
+        "11:1: unknown key 'unused'",
+        "10:10: 'factors' must be a non-empty list of factors, found 'performance_expectancy'",
+    ],
+    "label_without_english.yaml": ["21:12: missing key 'en'"],
+    "missing_code_on_scale.yaml": [
+        "4:14: missing code 3 lies on the answer scale 1–5 (a missing code must be outside it)"
+    ],
+    "not_a_mapping.yaml": ["1:1: expected a codebook mapping, found a list"],
+    "numeric_without_threshold.yaml": ["6:3: type numeric needs a 'threshold'"],
+    "reverse_not_bool.yaml": ["19:18: 'reverse' must be true or false, found 'sometimes'"],
+    "scale_reversed.yaml": ["2:3: the scale's min (5) must be below its max (1)"],
+    "several_problems.yaml": [
+        "13:5: unknown key 'directon' (did you mean 'direction'?)",
+        "14:5: unknown key 'colour'",
+        "11:5: missing key 'direction'",
+    ],
+    "syntax_error.yaml": ["22:14: YAML syntax error: expected ',' or '}', but got ':'"],
+    "tab_indent.yaml": ["3:1: a tab character; YAML indents with spaces only"],
+    "unknown_key.yaml": [
+        "13:5: unknown key 'directon' (did you mean 'direction'?)",
+        "11:5: missing key 'direction'",
+    ],
+    "unknown_usage_type.yaml": [
+        "7:9: unknown usage type 'frequency' (expected yes_no or numeric)"
+    ],
+    "unquoted_yes.yaml": [
+        "8:15: an unquoted yes/no word in 'users': put it in quotes (YAML reads yes, no, on"
+        " and off as true or false)"
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_problem_is_reported_with_its_position(name):
+    with pytest.raises(AdvisorError) as caught:
+        load_codebook(BAD / name)
+    prefix = f"{BAD / name}:"
+    rendered = [str(problem) for problem in caught.value.problems]
+    assert rendered == [prefix + line for line in CASES[name]]
+
+
+def test_every_bad_codebook_has_a_case():
+    assert sorted(CASES) == sorted(p.name for p in BAD.glob("*.yaml"))
+
+
+def test_the_command_shows_the_first_problem_and_counts_the_rest(cli):
+    result = cli(SAMPLE_SCORES, "--codebook", BAD / "several_problems.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{BAD / 'several_problems.yaml'}:13:5: unknown key 'directon' (did you mean"
+        " 'direction'?) (+2 more; 'ism-advise rules check' lists every problem)\n"
+    )
+    assert cli.files == []
+
+
+def test_minimal_and_packaged_codebooks_are_valid():
+    minimal = load_codebook(DATA / "codebooks" / "minimal.yaml")
+    assert minimal.factor_ids == ("performance_expectancy", "privacy_concern")
+    assert minimal.missing_numbers == {0.0, 9.0}
+    assert minimal.missing_texts == {"weet_niet"}
+    packaged = load_codebook()
+    assert packaged.factor_ids == (
+        "performance_expectancy",
+        "effort_expectancy",
+        "reputation",
+        "colleague_influence",
+        "manager_influence",
+        "collaboration_norms",
+        "privacy_concern",
+    )
+    assert [f.direction for f in packaged.factors].count("higher_is_worse") == 2
+    for factor in packaged.factors:
+        assert 3 <= len(factor.items) <= 4
+        assert factor.label["nl"] and factor.label["en"] and factor.definition["nl"]

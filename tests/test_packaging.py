@@ -1,0 +1,65 @@
+"""The wheel carries the knowledge base, templates and catalogues, and finds them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+NEEDED = (
+    "ism_advisor/rules/factors.yaml",
+    "ism_advisor/templates/README.md",
+    "ism_advisor/locale/nl/LC_MESSAGES/ism_advisor.mo",
+)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(folder), str(ROOT)],
+        check=True,
+    )
+    return next(folder.glob("ism_advisor-*.whl"))
+
+
+def test_wheel_contains_the_package_data(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = [name for name in NEEDED if name not in names]
+    assert missing == []
+    packaged = {n.split("/", 2)[2] for n in names if n.startswith("ism_advisor/rules/")}
+    assert packaged == {p.name for p in (ROOT / "rules").iterdir()}
+
+
+def test_installed_wheel_finds_its_data_from_another_folder(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+         str(wheel)],
+        check=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    script = (
+        "import ism_advisor, ism_advisor.resources as r, ism_advisor.codebook as c;"
+        "print(ism_advisor.__file__);print(r.packaged_path('rules'));"
+        "print(len(c.load_codebook().factors))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=elsewhere,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    module, rules, factors = result.stdout.splitlines()
+    assert module.startswith(str(target))
+    assert rules == str(target / "ism_advisor" / "rules")
+    assert factors == "7"
