@@ -134,9 +134,9 @@ def advise_command(
     output: str | None,
 ) -> None:
     """Analyse SCORES and write the advice."""
-    from .pipeline import advise
     from .document import to_json
     from .output import check_not_input, write_atomic
+    from .pipeline import advise
 
     fmt = fmt or _format_from_suffix(output) or "json"
     try:

@@ -47,9 +47,7 @@ CASES = {
         "13:5: unknown key 'directon' (did you mean 'direction'?)",
         "11:5: missing key 'direction'",
     ],
-    "unknown_usage_type.yaml": [
-        "7:9: unknown usage type 'frequency' (expected yes_no or numeric)"
-    ],
+    "unknown_usage_type.yaml": ["7:9: unknown usage type 'frequency' (expected yes_no or numeric)"],
     "unquoted_yes.yaml": [
         "8:15: an unquoted yes/no word in 'users': put it in quotes (YAML reads yes, no, on"
         " and off as true or false)"
