@@ -149,6 +149,8 @@ def compare_groups(
             blocks.append(block)
 
     segments = pd.DataFrame(seg_rows)
+    for label in ("column", "value"):  # keep None, not NaN, for all respondents
+        segments[label] = pd.Series([row[label] for row in seg_rows], dtype=object)
     segments["adoption_rate"] = segments["users"] / segments["respondents"]
     overall = segments.iloc[0]
     if overall["users"] < min_group_size or overall["non_users"] < min_group_size:
