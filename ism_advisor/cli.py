@@ -80,6 +80,23 @@ def main() -> None:
     help="Codebook YAML (factors, items, scale, usage column). Default: the packaged one.",
 )
 @click.option(
+    "--knowledge",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="A knowledge-base folder made by 'ism-advise init': its factors.yaml, advice.yaml "
+    "and interventions.yaml replace the packaged ones.",
+)
+@click.option(
+    "--rules",
+    type=click.Path(path_type=Path),
+    help="Rule base YAML (when to advise what). Default: the packaged one.",
+)
+@click.option(
+    "--interventions",
+    type=click.Path(path_type=Path),
+    help="Intervention catalogue YAML. Default: the packaged one.",
+)
+@click.option(
     "--segment-by",
     "segment_by",
     multiple=True,
@@ -125,7 +142,10 @@ def main() -> None:
 )
 def advise_command(
     scores: Path,
+    knowledge: Path | None,
     codebook: Path | None,
+    rules: Path | None,
+    interventions: Path | None,
     segment_by: tuple[str, ...],
     min_group_size: int,
     alpha: float,
@@ -140,9 +160,12 @@ def advise_command(
 
     fmt = fmt or _format_from_suffix(output) or "json"
     try:
+        codebook, rules, interventions = _knowledge_paths(knowledge, codebook, rules, interventions)
         result = advise(
             scores,
             codebook=codebook,
+            rules=rules,
+            interventions=interventions,
             segment_by=segment_by,
             alpha=alpha,
             min_group_size=min_group_size,
@@ -156,11 +179,29 @@ def advise_command(
             sys.stdout.flush()
             return
         target = Path(output) if output else Path.cwd() / f"{scores.stem}-advice.{fmt}"
-        check_not_input(target, [p for p in (scores, codebook) if p is not None])
+        check_not_input(
+            target, [p for p in (scores, codebook, rules, interventions) if p is not None]
+        )
         write_atomic(target, data)
     except AdvisorError as error:
         _fail(error, lang)
     click.echo(str(target))
+
+
+def _knowledge_paths(
+    folder: Path | None, codebook: Path | None, rules: Path | None, interventions: Path | None
+) -> tuple[Path | None, Path | None, Path | None]:
+    """Explicit files win over a --knowledge folder, which wins over the packaged files."""
+    if folder is None:
+        return codebook, rules, interventions
+    from .starter import knowledge_files
+
+    found = knowledge_files(folder)
+    return (
+        codebook or found["codebook"],
+        rules or found["rules"],
+        interventions or found["interventions"],
+    )
 
 
 def _format_from_suffix(output: str | None) -> str | None:
@@ -189,6 +230,93 @@ def sample_command(seed: int | None, folder: Path) -> None:
     try:
         sample = generate_sample(load_codebook(), DEFAULT_SEED if seed is None else seed)
         paths = write_sample(sample, folder)
+    except AdvisorError as error:
+        _fail(error, "en")
+    for path in paths:
+        click.echo(str(path))
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """Work with the knowledge base (codebook, rules, interventions)."""
+
+
+@rules_group.command("check")
+@click.option(
+    "--knowledge",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="A knowledge-base folder made by 'ism-advise init'.",
+)
+@click.option("--rules", type=click.Path(path_type=Path), help="Rule base YAML to check.")
+@click.option(
+    "--interventions", type=click.Path(path_type=Path), help="Intervention catalogue to check."
+)
+@click.option("--codebook", type=click.Path(path_type=Path), help="Codebook YAML to check.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the messages.",
+)
+def rules_check_command(
+    knowledge: Path | None,
+    rules: Path | None,
+    interventions: Path | None,
+    codebook: Path | None,
+    lang: str,
+) -> None:
+    """Report every problem in the knowledge base as file:line:column: message.
+
+    Exits 1 if there is any problem, else 0 with a one-line summary.
+    """
+    from .codebook import load_codebook
+    from .knowledge import check_knowledge
+
+    translated = translations(lang)
+    try:
+        codebook, rules, interventions = _knowledge_paths(knowledge, codebook, rules, interventions)
+        book = load_codebook(codebook)
+    except AdvisorError as error:
+        for problem in error.problems:
+            click.echo(problem.render(translated), err=True)
+        sys.exit(1)
+    checked, problems = check_knowledge(book, rules, interventions)
+    for problem in problems:
+        click.echo(problem.render(translated), err=True)
+    if problems or checked is None:
+        sys.exit(1)
+    click.echo(
+        Message(
+            N_(
+                "ok: {factors} factors, {rules} rules, {conclusions} conclusions,"
+                " {interventions} interventions ({files})"
+            ),
+            {
+                "factors": len(book.factors),
+                "rules": len(checked.rules),
+                "conclusions": len(checked.conclusions),
+                "interventions": len(checked.interventions),
+                "files": ", ".join(checked.files),
+            },
+        ).render(translated)
+    )
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def init_command(folder: Path) -> None:
+    """Write an editable copy of the knowledge base into FOLDER.
+
+    FOLDER gets factors.yaml, advice.yaml, interventions.yaml and a README.md saying
+    how to use them (ism-advise SCORES --knowledge FOLDER); existing files are never
+    overwritten.
+    """
+    from .starter import write_starter
+
+    try:
+        paths = write_starter(folder)
     except AdvisorError as error:
         _fail(error, "en")
     for path in paths:

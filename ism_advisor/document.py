@@ -7,12 +7,23 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .compare import COMPARISON_COLUMNS, Comparison
+from .knowledge import Knowledge
+from .recommend import (
+    DerivedConclusion,
+    Reason,
+    Recommendation,
+    SegmentAdvice,
+    priority_label,
+)
+from .resources import packaged_path
 from .survey import Survey
 
 __all__ = ["SCHEMA_VERSION", "advice_document", "to_json"]
@@ -22,8 +33,19 @@ SCHEMA_VERSION = 1
 _SEGMENT_COUNTS = ("respondents", "users", "non_users")
 
 
-def advice_document(survey: Survey, comparison: Comparison, *, lang: str = "en") -> dict:
-    """The document for one run: input, settings, factors, correlations, segments."""
+def advice_document(
+    survey: Survey,
+    comparison: Comparison,
+    *,
+    lang: str = "en",
+    knowledge: Knowledge | None = None,
+    advice: Sequence[SegmentAdvice] | None = None,
+) -> dict:
+    """The document for one run: input, settings, factors, correlations, segments.
+
+    With ``knowledge`` and ``advice`` (from :func:`~ism_advisor.recommend.recommend`),
+    each segment also carries its ranked ``recommendations`` and derived ``conclusions``.
+    """
     factors = comparison.factors
     correlations = {
         a.id: {b.id: _number(comparison.correlations.at[a.id, b.id]) for b in factors}
@@ -44,6 +66,13 @@ def advice_document(survey: Survey, comparison: Comparison, *, lang: str = "en")
         entry["adoption_rate"] = None if suppressed else _number(row["adoption_rate"])
         rows = [] if suppressed else by_segment.get_group(index).to_dict("records")
         entry["comparisons"] = [_comparison(c) for c in rows]
+        if knowledge is not None and advice is not None:
+            entry["recommendations"] = [
+                _recommendation(r, knowledge, lang) for r in advice[index].recommendations
+            ]
+            entry["conclusions"] = [
+                _conclusion(c, knowledge, lang) for c in advice[index].conclusions
+            ]
         segments.append(entry)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -64,8 +93,61 @@ def advice_document(survey: Survey, comparison: Comparison, *, lang: str = "en")
             {"id": f.id, "label": f.label[lang], "direction": f.direction} for f in factors
         ],
         "correlations": correlations,
+        **({"knowledge": _sources(knowledge)} if knowledge is not None else {}),
         "segments": segments,
     }
+
+
+def _sources(knowledge: Knowledge) -> dict[str, str]:
+    """Which knowledge-base files were used; packaged ones as ``<packaged>/name``."""
+    packaged = packaged_path("rules")
+    out = {}
+    for key, path in zip(("codebook", "rules", "interventions"), knowledge.files, strict=True):
+        out[key] = f"<packaged>/{Path(path).name}" if Path(path).parent == packaged else path
+    return out
+
+
+def _reason(reason: Reason) -> dict[str, Any]:
+    return {
+        "rule": reason.rule,
+        "because": reason.because,
+        "matched": {
+            name: {k: _plain(v) for k, v in fact.items()} for name, fact in reason.matched.items()
+        },
+    }
+
+
+def _recommendation(recommendation: Recommendation, knowledge: Knowledge, lang: str) -> dict:
+    intervention = knowledge.interventions[recommendation.intervention]
+    return {
+        "intervention": intervention.id,
+        "title": intervention.title[lang],
+        "priority": priority_label(recommendation.priority),
+        "priority_value": recommendation.priority,
+        "effect": _number(recommendation.effect),
+        "rules": list(recommendation.rules),
+        "because": list(recommendation.because),
+        "factors": list(recommendation.factors),
+        "evidence": list(intervention.evidence),
+        "description": intervention.description[lang],
+        "steps": list(intervention.steps[lang]),
+        "owner": intervention.owner,
+        "effort": intervention.effort,
+        "horizon": intervention.horizon,
+        "explanation": [_reason(r) for r in recommendation.reasons],
+    }
+
+
+def _conclusion(conclusion: DerivedConclusion, knowledge: Knowledge, lang: str) -> dict:
+    return {
+        "conclusion": conclusion.conclusion,
+        "label": knowledge.conclusions[conclusion.conclusion].label[lang],
+        **_reason(conclusion.reason),
+    }
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, (str, bool)) or value is None else _number(value)
 
 
 def _comparison(record: dict) -> dict:

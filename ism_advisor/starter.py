@@ -1,0 +1,75 @@
+"""``ism-advise init DIR``: an editable copy of the knowledge base for an organisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import N_, AdvisorError
+from .output import write_atomic
+from .resources import packaged_path
+
+__all__ = ["STARTER_FILES", "knowledge_files", "write_starter"]
+
+STARTER_FILES = ("factors.yaml", "advice.yaml", "interventions.yaml")
+
+_README = """\
+# Our knowledge base for ism-advisor / Onze kennisbank voor ism-advisor
+
+Edit these files, check them, and use them:
+
+    ism-advise rules check --knowledge {folder}
+    ism-advise scores.csv --knowledge {folder}
+
+A file you delete from this folder is taken from the packaged defaults again.
+
+- factors.yaml: the factors, the survey items that measure them, the answer scale,
+  the missing-value codes and how to tell users from non-users.
+- advice.yaml: the rules: when to advise which intervention, and why.
+- interventions.yaml: the actions the rules can recommend.
+
+Pas deze bestanden aan, controleer ze en gebruik ze met de commando's hierboven.
+Een bestand dat je uit deze map verwijdert, komt weer uit de standaardkennisbank.
+
+- factors.yaml: de factoren, de vragen die ze meten, de antwoordschaal, de codes voor
+  ontbrekende antwoorden en hoe gebruikers van niet-gebruikers te onderscheiden zijn.
+- advice.yaml: de regels: wanneer welke interventie te adviseren, en waarom.
+- interventions.yaml: de acties die de regels kunnen aanbevelen.
+"""
+
+
+def write_starter(folder: Path) -> list[Path]:
+    """Copy the packaged knowledge base into ``folder``; return the files written."""
+    if folder.exists() and not folder.is_dir():
+        raise AdvisorError(N_("is a file, not a folder"), path=str(folder))
+    targets = [folder / name for name in (*STARTER_FILES, "README.md")]
+    for target in targets:
+        if target.exists():
+            raise AdvisorError(
+                N_("already exists; init never overwrites (choose a new folder)"),
+                path=str(target),
+            )
+    if not folder.parent.is_dir():
+        raise AdvisorError(
+            N_("cannot write here: the folder {folder} does not exist"),
+            path=str(folder),
+            folder=str(folder.parent),
+        )
+    folder.mkdir(exist_ok=True)
+    for name, target in zip(STARTER_FILES, targets, strict=False):
+        write_atomic(target, packaged_path("rules", name).read_bytes())
+    write_atomic(targets[-1], _README.format(folder=folder).encode("utf-8"))
+    return targets
+
+
+def knowledge_files(folder: Path) -> dict[str, Path | None]:
+    """The codebook, rules and interventions of an ``init`` folder (None: packaged)."""
+    if not folder.is_dir():
+        raise AdvisorError(
+            N_("no such folder (expected a knowledge-base folder made by 'ism-advise init')"),
+            path=str(folder),
+        )
+    found = {}
+    for key, name in zip(("codebook", "rules", "interventions"), STARTER_FILES, strict=True):
+        path = folder / name
+        found[key] = path if path.exists() else None
+    return found
