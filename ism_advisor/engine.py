@@ -12,7 +12,11 @@ hazards (see the README) are all handled here, so no other module sees them:
   background thread: a lowest-priority catch-all rule matches every fact;
 - exceptions inside actions are swallowed by the engine: each action records its own
   error, which is raised after the assert;
-- the same fact asserted twice is refused: every fact carries an explicit ``id``;
+- the same fact asserted twice is refused: every fact carries an explicit ``id``, and a
+  conclusion is asserted once per segment;
+- a negated pattern does not take back an activation made before the negated fact
+  arrived: the segment fact, which every rule needs, is asserted after the comparisons,
+  and rules that need a conclusion to be absent run in a later layer;
 - ruleset names are global and cannot be unregistered: a ruleset is named after the hash
   of its compiled form and registered once per process; its actions report to whichever
   run is active;
@@ -88,9 +92,12 @@ def run_rules(knowledge: Knowledge, segments: Sequence[FactSet]) -> list[list[Fi
         _ACTIVE.append(run)
         try:
             for layer in layers:
-                batch = [segment] + [
+                # The segment fact last: every rule needs it, so no rule can fire before
+                # all comparisons are in, and a negated pattern sees them all (durable
+                # does not take back an activation when a negated fact arrives later).
+                batch = [
                     c for c in comparisons if layer.factors is None or c["factor"] in layer.factors
-                ]
+                ] + [segment]
                 layer.host.assert_facts(layer.name, [dict(fact) for fact in batch])
         finally:
             _ACTIVE.pop()

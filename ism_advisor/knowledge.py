@@ -290,7 +290,7 @@ def check_knowledge(
         rulebase = _RuleReader(rule_problems, codebook, catalogue).read(data)
     except AdvisorError as error:
         rule_problems.errors.append(error)
-    errors = [*rule_problems, *catalogue_problems]
+    errors = [*_in_reading_order(catalogue_problems), *_in_reading_order(rule_problems)]
     if errors or rulebase is None or catalogue is None:
         return None, errors
     rules_, conclusions, max_actions, strata = rulebase
@@ -305,6 +305,12 @@ def check_knowledge(
         strata=strata,
     )
     return knowledge, []
+
+
+def _in_reading_order(problems: Iterable[AdvisorError]) -> list[AdvisorError]:
+    return sorted(
+        problems, key=lambda e: (e.line or 0, e.column if isinstance(e.column, int) else 0)
+    )
 
 
 # -- shared readers --------------------------------------------------------------------
@@ -935,10 +941,7 @@ class _RuleReader(_Reader):
         field_ = self.field(name, pos, fields)
         if field_ is None:
             return None
-        try:
-            value = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            value = raw
+        value = _parse_value(raw)
         value = self.check_value(field_, op, value, raw, pos)
         if value is _INVALID:
             return None
@@ -988,7 +991,7 @@ class _RuleReader(_Reader):
             else:
                 if op in ("<", "<=", ">", ">="):
                     p.add(
-                        N_("'{field}' is a text: compare it with == , != or in"),
+                        N_("'{field}' is a text: compare it with ==, != or in"),
                         pos,
                         field=field_.name,
                     )
@@ -1076,10 +1079,10 @@ class _RuleReader(_Reader):
             tree = self.environment.parse(text)
         except TemplateSyntaxError as error:
             self.problems.add(
-                N_("'because' in '{lang}': template error on its line {line}: {problem}"),
+                N_("'because' in '{lang}': template error on its line {number}: {problem}"),
                 pos,
                 lang=lang,
-                line=error.lineno,
+                number=error.lineno,
                 problem=error.message or "",
             )
             return
@@ -1191,6 +1194,28 @@ class _Cycle(Exception):
 
 
 _INVALID = object()
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _parse_value(raw: str) -> Any:
+    """The value side of a condition: a number (also 1e-05), a list, or a word."""
+    text = raw.strip()
+    if _NUMBER.match(text):
+        number = float(text)
+        return (
+            int(number)
+            if number.is_integer() and "." not in text and "e" not in text.lower()
+            else number
+        )
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    if isinstance(value, list):
+        return [
+            _parse_value(str(v)) if isinstance(v, str) and _NUMBER.match(v) else v for v in value
+        ]
+    return value
 
 
 def _defined_names(tree: nodes.Template) -> set[str]:

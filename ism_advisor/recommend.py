@@ -37,6 +37,7 @@ __all__ = [
     "DerivedConclusion",
     "Recommendation",
     "SegmentAdvice",
+    "advise_segments",
     "effect_size_label",
     "priority_label",
     "recommend",
@@ -127,6 +128,7 @@ def segment_facts(comparison: Comparison, lang: str) -> list[FactSet | None]:
         facts = []
         for row, rank in zip(rows, ranks, strict=True):
             fact = {key: row[key] for key in COMPARISON_FIELDS if key in row}
+            fact["users_n"], fact["non_users_n"] = int(row["users_n"]), int(row["non_users_n"])
             fact["label"] = labels[row["factor"]]
             fact["direction"] = directions[row["factor"]]
             fact["hedges_g_low"] = row["hedges_g_ci_low"]
@@ -147,9 +149,9 @@ def segment_facts(comparison: Comparison, lang: str) -> list[FactSet | None]:
                     "overall": column is None,
                     "column": column or "",
                     "value": segment["value"] or "",
-                    "respondents": segment["respondents"],
-                    "users": segment["users"],
-                    "non_users": segment["non_users"],
+                    "respondents": int(segment["respondents"]),
+                    "users": int(segment["users"]),
+                    "non_users": int(segment["non_users"]),
                     "adoption_rate": segment["adoption_rate"],
                 },
                 comparisons=facts,
@@ -160,7 +162,13 @@ def segment_facts(comparison: Comparison, lang: str) -> list[FactSet | None]:
 
 def recommend(comparison: Comparison, knowledge: Knowledge, lang: str) -> list[SegmentAdvice]:
     """Run the rule base on every shown segment; advice per segment, in segment order."""
-    facts = segment_facts(comparison, lang)
+    return advise_segments(knowledge, segment_facts(comparison, lang), lang)
+
+
+def advise_segments(
+    knowledge: Knowledge, facts: Sequence[FactSet | None], lang: str
+) -> list[SegmentAdvice]:
+    """Advice for segments given as facts (None: a suppressed segment, no advice)."""
     shown = [f for f in facts if f is not None]
     firings = iter(run_rules(knowledge, shown))
     advice = []
@@ -276,10 +284,10 @@ def format_figure(value: float, format_: str, lang: str) -> str:
         return format_decimal(round(value), format="#,##0", locale=lang)
     if format_ == "percent":
         return format_percent(value, format="0%", locale=lang)
-    if format_ == "p":
+    if format_ == "p":  # with its relation, so that "p {{ p_holm }}" reads "p < 0.001"
         if value < 0.001:
             return "< " + format_decimal(0.001, format="0.000", locale=lang)
-        return format_decimal(value, format="0.000", locale=lang)
+        return "= " + format_decimal(value, format="0.000", locale=lang)
     return format_decimal(value, format="0.00", locale=lang)
 
 
