@@ -15,7 +15,7 @@ from . import __version__
 from .errors import N_, AdvisorError, Message
 from .i18n import LANGUAGES, translations
 
-FORMATS = ("json",)
+FORMATS = ("html", "pdf", "md", "json")
 DEFAULT_COMMAND = "advise"
 
 
@@ -67,8 +67,9 @@ def main() -> None:
     """Compare users and non-users of an internal social media platform and advise.
 
     SCORES is a survey export (CSV): one score column per factor, or one column per
-    survey item, and a column telling users from non-users. The result is written to
-    SCORES-advice.json in the current folder, and its path printed.
+    survey item, and a column telling users from non-users. The advice report is written
+    to SCORES-advice.html in the current folder (or as --format pdf, md, json), and its
+    path printed.
     """
 
 
@@ -130,7 +131,7 @@ def main() -> None:
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="Output format. Default: from the -o suffix, else json.",
+    help="html (default), pdf, md or json. Default: from the -o suffix, else html.",
 )
 @click.option(
     "-o",
@@ -139,6 +140,29 @@ def main() -> None:
     default=None,
     metavar="PATH",
     help="Where to write; '-' for standard output. Default: SCORES-advice.<format> here.",
+)
+@click.option("--title", default=None, help="The report's title.")
+@click.option("--client", default=None, help="The client organisation, shown under the title.")
+@click.option(
+    "--date",
+    "report_date",
+    default=None,
+    metavar="DATE",
+    help="The report date (YYYY-MM-DD, shown in the report's language); never the clock.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Your report templates, searched before the packaged ones; a template can "
+    '{% extends "default:report.html" %} and replace single blocks.',
+)
+@click.option(
+    "--per-segment",
+    "per_segment",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Also write one report per shown segment into DIR (e.g. one per department).",
 )
 def advise_command(
     scores: Path,
@@ -152,15 +176,25 @@ def advise_command(
     lang: str,
     fmt: str | None,
     output: str | None,
+    title: str | None,
+    client: str | None,
+    report_date: str | None,
+    templates: Path | None,
+    per_segment: Path | None,
 ) -> None:
-    """Analyse SCORES and write the advice."""
-    from .document import to_json
-    from .output import check_not_input, write_atomic
-    from .pipeline import advise
+    """Analyse SCORES and write the advice report."""
+    from .output import check_folder, check_not_input, write_atomic
+    from .pipeline import advise, render
 
-    fmt = fmt or _format_from_suffix(output) or "json"
+    fmt = fmt or _format_from_suffix(output) or "html"
     try:
         codebook, rules, interventions = _knowledge_paths(knowledge, codebook, rules, interventions)
+        inputs = [p for p in (scores, codebook, rules, interventions) if p is not None]
+        target = None
+        if output != "-":
+            target = Path(output) if output else Path.cwd() / f"{scores.stem}-advice.{fmt}"
+            check_not_input(target, inputs)
+            check_folder(target)
         result = advise(
             scores,
             codebook=codebook,
@@ -173,19 +207,49 @@ def advise_command(
         )
         for warning in result.warnings:
             _warn(warning, lang)
-        data = to_json(result.document).encode("utf-8")
-        if output == "-":
+        options = {"title": title, "client": client, "date": report_date, "templates": templates}
+        data = render(result.document, fmt, **options)
+        if per_segment is not None:
+            _write_per_segment(result.document, per_segment, fmt, options, inputs, lang)
+        if target is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
             return
-        target = Path(output) if output else Path.cwd() / f"{scores.stem}-advice.{fmt}"
-        check_not_input(
-            target, [p for p in (scores, codebook, rules, interventions) if p is not None]
-        )
         write_atomic(target, data)
     except AdvisorError as error:
         _fail(error, lang)
     click.echo(str(target))
+
+
+def _write_per_segment(
+    document: dict, folder: Path, fmt: str, options: dict, inputs: list[Path], lang: str
+) -> None:
+    """One report per shown segment, staged and moved into ``folder`` together."""
+    from .output import StagedFolder
+    from .pipeline import segment_reports
+
+    reports = segment_reports(document, fmt, **options)
+    with StagedFolder(folder, inputs) as stage:
+        if sys.stderr.isatty():
+            with click.progressbar(
+                reports,
+                length=len(reports),
+                file=sys.stderr,
+                label=Message(N_("reports")).render(translations(lang)),
+            ) as bar:
+                for name, render in bar:
+                    stage.write(name, render())
+        else:
+            for name, render in reports:
+                stage.write(name, render())
+    hidden = sum(1 for s in document["segments"][1:] if s["suppressed"])
+    click.echo(
+        Message(
+            N_("{count} segment reports written to {folder} ({hidden} hidden segments skipped)"),
+            {"count": len(reports), "folder": str(folder), "hidden": hidden},
+        ).render(translations(lang)),
+        err=True,
+    )
 
 
 def _knowledge_paths(

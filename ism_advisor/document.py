@@ -90,7 +90,13 @@ def advice_document(
             "lang": lang,
         },
         "factors": [
-            {"id": f.id, "label": f.label[lang], "direction": f.direction} for f in factors
+            {
+                "id": f.id,
+                "label": f.label[lang],
+                "definition": f.definition.get(lang, ""),
+                "direction": f.direction,
+            }
+            for f in factors
         ],
         "correlations": correlations,
         **({"knowledge": _sources(knowledge)} if knowledge is not None else {}),

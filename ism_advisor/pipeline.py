@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .codebook import load_codebook
 from .compare import compare_groups
-from .document import advice_document
+from .document import advice_document, to_json
 from .errors import Message
 from .knowledge import load_knowledge
 from .recommend import recommend
 from .survey import load_survey
 
-__all__ = ["Advice", "advise"]
+__all__ = ["Advice", "advise", "render", "segment_reports"]
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,39 @@ def advise(
     advice = recommend(comparison, knowledge, lang)
     document = advice_document(survey, comparison, lang=lang, knowledge=knowledge, advice=advice)
     return Advice(document=document, warnings=survey.warnings)
+
+
+def render(
+    document: dict,
+    fmt: str,
+    *,
+    title: str | None = None,
+    client: str | None = None,
+    date: str | None = None,
+    templates: Path | None = None,
+    segment: int = 0,
+) -> bytes:
+    """The document as a report (html, pdf, md) or as JSON."""
+    if fmt == "json":
+        return to_json(document).encode("utf-8")
+    from .report import render_report, report_context
+
+    context = report_context(
+        document, title=title, client=client, date=date, segment=segment, charts=fmt != "md"
+    )
+    return render_report(context, fmt, templates)
+
+
+def segment_reports(
+    document: dict, fmt: str, **options: Any
+) -> list[tuple[str, Callable[[], bytes]]]:
+    """(file name, render function) for every shown segment's own report."""
+    from .report import segment_file_names
+
+    shown = [i for i, s in enumerate(document["segments"]) if i and not s["suppressed"]]
+    labels = [(document["segments"][i]["column"], document["segments"][i]["value"]) for i in shown]
+    names = segment_file_names(labels, fmt)
+    return [
+        (name, partial(render, document, fmt, segment=index, **options))
+        for name, index in zip(names, shown, strict=True)
+    ]

@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from babel.numbers import format_decimal, format_percent
 from jinja2 import StrictUndefined
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -25,6 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .compare import Comparison
 from .engine import FactSet, Firing, run_rules
 from .errors import N_, AdvisorError
+from .formatting import format_figure
 from .knowledge import (
     COMPARISON_FIELDS,
     CONCLUSION_FIELDS,
@@ -276,19 +276,6 @@ class Figure(float):
 
     def __str__(self) -> str:
         return format_figure(float(self), self.format, self.lang)
-
-
-def format_figure(value: float, format_: str, lang: str) -> str:
-    """A figure as text in ``lang``: numbers with 2 decimals, p-values, counts, rates."""
-    if format_ == "count":
-        return format_decimal(round(value), format="#,##0", locale=lang)
-    if format_ == "percent":
-        return format_percent(value, format="0%", locale=lang)
-    if format_ == "p":  # with its relation, so that "p {{ p_holm }}" reads "p < 0.001"
-        if value < 0.001:
-            return "< " + format_decimal(0.001, format="0.000", locale=lang)
-        return "= " + format_decimal(value, format="0.000", locale=lang)
-    return format_decimal(value, format="0.00", locale=lang)
 
 
 class _FactView(Mapping):

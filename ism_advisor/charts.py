@@ -1,0 +1,93 @@
+"""The report's charts: matplotlib figures rendered to inline SVG.
+
+Figures are drawn without pyplot (no global state) with text kept as text, and with a
+fixed hash salt and no date, so the same data gives byte-identical SVG.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("svg")
+from markupsafe import Markup
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+
+__all__ = ["effects_chart", "means_chart"]
+
+USERS = "#1f6f8b"
+NON_USERS = "#e07a1f"
+SIGNIFICANT = "#1f6f8b"
+NOT_SIGNIFICANT = "#8a8f98"
+_STYLE = {
+    "svg.hashsalt": "ism-advisor",
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",  # ships with matplotlib: no font lookups, same output
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def means_chart(comparisons: Sequence[Any], t: Callable[..., str]) -> Markup:
+    """Horizontal bars: users' and non-users' mean per factor."""
+    with matplotlib.rc_context(_STYLE):
+        figure = Figure(figsize=(7.0, 0.45 * len(comparisons) + 1.1))
+        axes = figure.add_subplot()
+        labels = [c.label for c in comparisons][::-1]
+        rows = range(len(labels))
+        users = [c.users_mean for c in comparisons][::-1]
+        non_users = [c.non_users_mean for c in comparisons][::-1]
+        axes.barh([y + 0.2 for y in rows], users, height=0.38, color=USERS, label=t("users"))
+        axes.barh(
+            [y - 0.2 for y in rows], non_users, height=0.38, color=NON_USERS, label=t("non-users")
+        )
+        axes.set_yticks(list(rows), labels)
+        axes.set_xlabel(t("mean score"))
+        low = min([v for v in users + non_users if v is not None], default=1.0)
+        axes.set_xlim(max(0.0, min(1.0, low - 0.5)), None)
+        axes.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1.0, 1.0))
+        figure.tight_layout()
+        return _svg(figure, t("Mean score per factor: users and non-users"))
+
+
+def effects_chart(comparisons: Sequence[Any], t: Callable[..., str]) -> Markup:
+    """Hedges' g with its 95% interval per factor; filled dots are significant."""
+    with matplotlib.rc_context(_STYLE):
+        figure = Figure(figsize=(7.0, 0.42 * len(comparisons) + 1.1))
+        axes = figure.add_subplot()
+        shown = [c for c in comparisons if c.hedges_g is not None][::-1]
+        for y, c in enumerate(shown):
+            colour = SIGNIFICANT if c.significant else NOT_SIGNIFICANT
+            if c.ci_low is not None and c.ci_high is not None:
+                axes.plot([c.ci_low, c.ci_high], [y, y], color=colour, linewidth=2)
+            axes.plot(
+                [c.hedges_g],
+                [y],
+                marker="o",
+                markersize=7,
+                markerfacecolor=colour if c.significant else "white",
+                markeredgecolor=colour,
+                linestyle="none",
+            )
+        axes.axvline(0, color="#333333", linewidth=0.8)
+        for edge in (-0.2, 0.2):
+            axes.axvline(edge, color="#bbbbbb", linewidth=0.6, linestyle="--")
+        axes.set_yticks(range(len(shown)), [c.label for c in shown])
+        axes.set_xlabel(t("Hedges' g (positive: non-users lag behind); filled: significant"))
+        figure.tight_layout()
+        return _svg(figure, t("Effect size per factor with 95% confidence interval"))
+
+
+def _svg(figure: Figure, title: str) -> Markup:
+    buffer = io.StringIO()
+    FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Title": title})
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]  # drop the XML declaration and doctype
+    text = re.sub(r"<svg ", '<svg role="img" ', text, count=1)
+    return Markup(text)

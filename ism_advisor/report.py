@@ -1,0 +1,756 @@
+"""The advice report: HTML, PDF and Markdown from Jinja2 templates.
+
+The report's data is the advice document (the JSON output). :func:`report_context` turns
+it into one documented :class:`ReportContext`; :func:`render_report` renders it with the
+packaged templates or an organisation's (``--templates DIR``), which may
+``{% extends "default:report.html" %}`` and replace single blocks. Every template runs in a
+sandbox with ``StrictUndefined``; HTML is autoescaped, Markdown escapes markup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from . import __version__
+from .errors import N_, AdvisorError, Message
+from .formatting import format_figure, format_report_date
+from .i18n import translations
+from .resources import packaged_path
+
+__all__ = [
+    "FORMATS",
+    "ReportContext",
+    "render_report",
+    "report_context",
+    "segment_file_names",
+]
+
+FORMATS = ("html", "pdf", "md")
+TEMPLATE_FOR = {"html": "report.html", "pdf": "report.html", "md": "report.md"}
+RELIABILITY_FLOOR = 0.7
+
+#: Fixed labels, translated in the catalogue.
+LABELS = {
+    "owner": {
+        "management": N_("Management"),
+        "communications": N_("Communications"),
+        "it": N_("IT"),
+        "hr": N_("HR"),
+        "community_manager": N_("Community manager"),
+        "team_leads": N_("Team leads"),
+    },
+    "effort": {"low": N_("low"), "medium": N_("medium"), "high": N_("high")},
+    "horizon": {
+        "short": N_("within a month"),
+        "medium": N_("1–3 months"),
+        "long": N_("3–12 months"),
+    },
+    "priority": {"high": N_("high"), "medium": N_("medium"), "low": N_("low")},
+    "effect_size": {
+        "negligible": N_("negligible"),
+        "small": N_("small"),
+        "medium": N_("medium"),
+        "large": N_("large"),
+    },
+    "strength": {
+        "negligible": N_("negligible"),
+        "weak": N_("weak"),
+        "moderate": N_("moderate"),
+        "strong": N_("strong"),
+    },
+}
+
+
+def _help(text: str) -> Any:
+    """A dataclass field with help text (the template authors' contract)."""
+    return field(metadata={"help": text})
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One factor in the report's population: users against non-users."""
+
+    factor: str = _help("The factor's id, e.g. 'manager_influence'.")
+    label: str = _help("The factor's name in the report's language.")
+    definition: str = _help("What the factor means, in the report's language.")
+    higher_is_better: bool = _help("True if a higher score is favourable.")
+    shown: bool = _help("False when the figures are suppressed for anonymity.")
+    users_n: int | None = _help("Users with a score for this factor.")
+    non_users_n: int | None = _help("Non-users with a score for this factor.")
+    users_mean: float | None = _help("Users' mean score.")
+    non_users_mean: float | None = _help("Non-users' mean score.")
+    gap: float | None = _help("How far non-users lag behind, in scale points (positive: a lever).")
+    hedges_g: float | None = _help("Hedges' g of the gap (positive: non-users lag).")
+    ci_low: float | None = _help("Lower end of the 95% confidence interval of g.")
+    ci_high: float | None = _help("Upper end of the 95% confidence interval of g.")
+    p_holm: float | None = _help("The Holm-adjusted p-value.")
+    significant: bool | None = _help("p_holm below alpha.")
+    effect_size: str = _help("negligible, small, medium or large (Cohen's bands on |g|).")
+    cronbach_alpha: float | None = _help("Reliability of the factor's items (None for scores).")
+    finding: str = _help("The finding in one or two plain sentences.")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One recommended intervention, ranked."""
+
+    rank: int = _help("1 for the first action.")
+    intervention: str = _help("The intervention's id.")
+    title: str = _help("Its title in the report's language.")
+    description: str = _help("What it is and why it works.")
+    steps: tuple[str, ...] = _help("The concrete steps.")
+    priority: str = _help("high, medium or low (translated label in priority_label).")
+    priority_label: str = _help("The priority in the report's language.")
+    owner: str = _help("Who owns it, in the report's language.")
+    effort: str = _help("The effort, in the report's language.")
+    horizon: str = _help("The time horizon, in the report's language.")
+    because: tuple[str, ...] = _help("Why: the texts of the rules that led to it.")
+    factors: tuple[str, ...] = _help("The labels of the factors behind it.")
+    evidence: tuple[str, ...] = _help("The sources it rests on.")
+    rules: tuple[Fired, ...] = _help("The rules that fired and the figures they matched.")
+
+
+@dataclass(frozen=True)
+class Fired:
+    """A rule that fired, with the figures it matched (the explanation)."""
+
+    rule: str = _help("The rule's id.")
+    because: str = _help("The rule's reason, with its figures.")
+    figures: tuple[MatchedFigures, ...] = _help("The facts the rule matched.")
+
+
+@dataclass(frozen=True)
+class MatchedFigures:
+    """The key figures of one fact a rule matched."""
+
+    name: str = _help("What the rule calls the fact: a factor id, 'segment' or a conclusion.")
+    label: str = _help("A readable name for the fact.")
+    figures: tuple[tuple[str, str], ...] = _help("(figure, formatted value) pairs.")
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A factor on which non-users significantly lag behind."""
+
+    label: str = _help("The factor's name.")
+    hedges_g: float = _help("Its effect size.")
+    effect_size: str = _help("Its effect size label, translated.")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The executive summary's figures."""
+
+    respondents: int = _help("Respondents in the report's population.")
+    users: int = _help("Users among them.")
+    non_users: int = _help("Non-users among them.")
+    adoption_rate: float = _help("users / respondents.")
+    levers: tuple[Lever, ...] = _help("Up to three factors with the largest significant gaps.")
+    top_actions: tuple[str, ...] = _help("The titles of the first three actions.")
+    significant: int = _help("How many factors differ significantly.")
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One segment × factor cell of the overview."""
+
+    text: str = _help("The formatted g, or a mark when suppressed or missing.")
+    shade: str = _help("A CSS class for the cell's colour: pos1-pos3, neg1-neg3, none, hidden.")
+    title: str = _help("A tooltip with the figures.")
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    """One segment in the overview."""
+
+    column: str = _help("The segment column (or combination).")
+    value: str = _help("The segment's value.")
+    suppressed: bool = _help("True when hidden for anonymity.")
+    respondents: int | None = _help("Respondents (None when suppressed).")
+    adoption_rate: float | None = _help("users / respondents (None when suppressed).")
+    cells: tuple[HeatCell, ...] = _help("One cell per factor, in factor order.")
+    top_action: str | None = _help("The title of the segment's first action.")
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """A notable correlation between two factors."""
+
+    first: str = _help("One factor's name.")
+    second: str = _help("The other factor's name.")
+    r: float = _help("Pearson's r.")
+    strength: str = _help("weak, moderate or strong, translated.")
+    reading: str = _help("A one-line reading.")
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Cronbach's α of one factor's items."""
+
+    label: str = _help("The factor's name.")
+    alpha: float | None = _help("Cronbach's α, or None for score input.")
+    low: bool = _help("True when α is below 0.7.")
+
+
+@dataclass(frozen=True)
+class Method:
+    """The method appendix."""
+
+    respondents: int = _help("Respondents analysed.")
+    excluded: int = _help("Rows left out for want of a usage answer.")
+    alpha: float = _help("The significance level.")
+    min_group_size: int = _help("The anonymity threshold.")
+    segment_by: tuple[str, ...] = _help("The segmentations asked for.")
+    suppressed: int = _help("How many segments were hidden.")
+    reliability: tuple[Reliability, ...] = _help("Cronbach's α per factor.")
+    files: tuple[tuple[str, str], ...] = _help("(role, file) of the knowledge base used.")
+    input: str = _help("The survey file.")
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything a report template receives, as ``report`` (plus ``_`` for translation)."""
+
+    lang: str = _help("The report's language: 'en' or 'nl'.")
+    title: str = _help("The report's title (--title, or a default).")
+    client: str | None = _help("The client organisation (--client), if given.")
+    date: str | None = _help("The report date (--date), formatted; None if not given.")
+    version: str = _help("The ism-advisor version that made the report.")
+    scope: str = _help("Whose figures these are: all respondents, or one segment.")
+    segment_report: bool = _help("True for a report on one segment (--per-segment).")
+    summary: Summary = _help("The executive summary.")
+    comparisons: tuple[Comparison, ...] = _help("Per factor, in the codebook's order.")
+    actions: tuple[Action, ...] = _help("The action plan, ranked.")
+    segments: tuple[SegmentRow, ...] = _help("The segment overview (empty without segments).")
+    factor_labels: tuple[str, ...] = _help("The factors' names, in order (heat map header).")
+    correlations: tuple[Correlation, ...] = _help("Notable correlations, strongest first.")
+    correlation_table: tuple[tuple[str, tuple[str, ...]], ...] = _help(
+        "(factor name, formatted r per factor) rows of the correlation matrix."
+    )
+    method: Method = _help("The method appendix.")
+    means_chart: Markup = _help("Inline SVG: users' and non-users' means per factor.")
+    effects_chart: Markup = _help("Inline SVG: Hedges' g with 95% CIs, significant marked.")
+    document: Mapping[str, Any] = _help("The whole advice document (the JSON output).")
+
+
+def context_help() -> dict[str, dict[str, str]]:
+    """Every context class and its fields' help texts (for the docs and their test)."""
+    out = {}
+    for cls in (
+        ReportContext,
+        Summary,
+        Lever,
+        Comparison,
+        Action,
+        Fired,
+        MatchedFigures,
+        SegmentRow,
+        HeatCell,
+        Correlation,
+        Reliability,
+        Method,
+    ):
+        out[cls.__name__] = {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
+    return out
+
+
+# -- building the context ------------------------------------------------------------------
+
+
+def report_context(
+    document: Mapping[str, Any],
+    *,
+    title: str | None = None,
+    client: str | None = None,
+    date: str | None = None,
+    segment: int = 0,
+    charts: bool = True,
+) -> ReportContext:
+    """The context for a report on ``document['segments'][segment]`` (0: everyone)."""
+    lang = document["settings"]["lang"]
+    tr = translations(lang)
+
+    def t(msgid: str, **params: Any) -> str:
+        return Message(msgid, params).render(tr)
+
+    factors = document["factors"]
+    target = document["segments"][segment]
+    comparisons = tuple(_comparison(f, target, t, lang) for f in factors)
+    actions = tuple(
+        _action(i, r, factors, t, lang)
+        for i, r in enumerate(target.get("recommendations", []), start=1)
+    )
+    levers = sorted(
+        (c for c in comparisons if c.shown and c.significant and (c.hedges_g or 0) > 0),
+        key=lambda c: -(c.hedges_g or 0),
+    )[:3]
+    summary = Summary(
+        respondents=target["respondents"],
+        users=target["users"],
+        non_users=target["non_users"],
+        adoption_rate=target["adoption_rate"],
+        levers=tuple(
+            Lever(c.label, c.hedges_g or 0.0, t(LABELS["effect_size"][c.effect_size]))
+            for c in levers
+        ),
+        top_actions=tuple(a.title for a in actions[:3]),
+        significant=sum(1 for c in comparisons if c.significant),
+    )
+    scope = (
+        t("all respondents")
+        if target["column"] is None
+        else t("{column}: {value}", column=target["column"], value=target["value"])
+    )
+    correlations, table = _correlations(document, factors, t, lang)
+    segments = () if segment else _segment_rows(document, factors, t, lang)
+    means_chart = effects_chart = Markup("")
+    if charts:
+        from .charts import effects_chart as draw_effects
+        from .charts import means_chart as draw_means
+
+        shown = [c for c in comparisons if c.shown]
+        means_chart = draw_means(shown, t)
+        effects_chart = draw_effects(shown, t)
+    return ReportContext(
+        lang=lang,
+        title=title or t("Getting staff onto the platform: advice"),
+        client=client,
+        date=format_report_date(date, lang),
+        version=__version__,
+        scope=scope,
+        segment_report=bool(segment),
+        summary=summary,
+        comparisons=comparisons,
+        actions=actions,
+        segments=segments,
+        factor_labels=tuple(f["label"] for f in factors),
+        correlations=correlations,
+        correlation_table=table,
+        method=_method(document, comparisons, target, t),
+        means_chart=means_chart,
+        effects_chart=effects_chart,
+        document=document,
+    )
+
+
+def _comparison(factor: Mapping, segment: Mapping, t, lang: str) -> Comparison:
+    found = next((c for c in segment["comparisons"] if c["factor"] == factor["id"]), None)
+    shown = found is not None and not found["suppressed"]
+    c = found if shown else {}
+    g = c.get("hedges_g")
+    size = _effect_size(g)
+    ci = c.get("hedges_g_ci") or [None, None]
+    comparison = Comparison(
+        factor=factor["id"],
+        label=factor["label"],
+        definition=factor.get("definition", ""),
+        higher_is_better=factor["direction"] == "higher_is_better",
+        shown=shown,
+        users_n=c.get("users_n"),
+        non_users_n=c.get("non_users_n"),
+        users_mean=c.get("users_mean"),
+        non_users_mean=c.get("non_users_mean"),
+        gap=c.get("gap"),
+        hedges_g=g,
+        ci_low=ci[0],
+        ci_high=ci[1],
+        p_holm=c.get("p_holm"),
+        significant=c.get("significant"),
+        effect_size=size,
+        cronbach_alpha=c.get("cronbach_alpha"),
+        finding="",
+    )
+    return dataclasses.replace(comparison, finding=_finding(comparison, t, lang))
+
+
+def _effect_size(g: float | None) -> str:
+    from .recommend import effect_size_label
+
+    return "negligible" if g is None else effect_size_label(g)
+
+
+def _finding(c: Comparison, t, lang: str) -> str:
+    if not c.shown:
+        return t("Not shown: too few users or non-users answered (anonymity).")
+    if c.gap is None or c.hedges_g is None:
+        return t("No comparison could be computed.")
+    number = lambda v: format_figure(v, "number", lang)  # noqa: E731 - local shorthand
+    means = {
+        "users": number(c.users_mean),
+        "non_users": number(c.non_users_mean),
+        "gap": number(abs(c.gap)),
+    }
+    if c.gap > 0:
+        first = (
+            t(
+                "Non-users score {non_users} against {users} for users: they lag behind by"
+                " {gap} points.",
+                **means,
+            )
+            if c.higher_is_better
+            else t(
+                "Non-users score {non_users} against {users} for users; higher is worse"
+                " here, so they lag behind by {gap} points.",
+                **means,
+            )
+        )
+    elif c.gap < 0:
+        first = t(
+            "Non-users score {non_users} against {users} for users: here non-users are"
+            " ahead by {gap} points.",
+            **means,
+        )
+    else:
+        first = t("Users and non-users both score {users}.", **means)
+    size = t(LABELS["effect_size"][c.effect_size])
+    interval = {
+        "size": size,
+        "g": format_figure(c.hedges_g, "number", lang),
+        "low": format_figure(c.ci_low, "number", lang) if c.ci_low is not None else "–",
+        "high": format_figure(c.ci_high, "number", lang) if c.ci_high is not None else "–",
+        "p": format_figure(c.p_holm, "p", lang) if c.p_holm is not None else "",
+    }
+    second = (
+        t(
+            "The difference is {size} (g = {g}, 95% CI {low} to {high}) and significant"
+            " after Holm correction (p {p}).",
+            **interval,
+        )
+        if c.significant
+        else t(
+            "The difference is {size} (g = {g}, 95% CI {low} to {high}) and not"
+            " significant after Holm correction (p {p}).",
+            **interval,
+        )
+    )
+    return f"{first} {second}"
+
+
+def _action(rank: int, r: Mapping, factors: Sequence[Mapping], t, lang: str) -> Action:
+    labels = {f["id"]: f["label"] for f in factors}
+    return Action(
+        rank=rank,
+        intervention=r["intervention"],
+        title=r["title"],
+        description=r["description"],
+        steps=tuple(r["steps"]),
+        priority=r["priority"],
+        priority_label=t(LABELS["priority"][r["priority"]]),
+        owner=t(LABELS["owner"][r["owner"]]),
+        effort=t(LABELS["effort"][r["effort"]]),
+        horizon=t(LABELS["horizon"][r["horizon"]]),
+        because=tuple(r["because"]),
+        factors=tuple(labels.get(f, f) for f in r["factors"]),
+        evidence=tuple(r["evidence"]),
+        rules=tuple(
+            Fired(e["rule"], e["because"], _matched(e["matched"], labels, t, lang))
+            for e in r["explanation"]
+        ),
+    )
+
+
+def _matched(matched: Mapping, labels: Mapping, t, lang: str) -> tuple[MatchedFigures, ...]:
+    out = []
+    for name, fact in matched.items():
+        if "factor" in fact:
+            keys = (
+                ("users_mean", "number"),
+                ("non_users_mean", "number"),
+                ("gap", "number"),
+                ("hedges_g", "number"),
+                ("p_holm", "p"),
+                ("rank", "count"),
+            )
+            label = labels.get(fact["factor"], fact["factor"])
+        elif "conclusion" in fact:
+            keys = ()
+            label = t("conclusion: {name}", name=fact.get("label") or fact["conclusion"])
+        else:
+            keys = (("respondents", "count"), ("adoption_rate", "percent"))
+            label = fact.get("value") or t("all respondents")
+        figures = tuple(
+            (key, format_figure(fact[key], fmt, lang))
+            for key, fmt in keys
+            if fact.get(key) is not None
+        )
+        out.append(MatchedFigures(name, label, figures))
+    return tuple(out)
+
+
+def _segment_rows(document: Mapping, factors: Sequence[Mapping], t, lang: str):
+    rows = []
+    for segment in document["segments"][1:]:
+        cells = []
+        by_factor = {c["factor"]: c for c in segment["comparisons"]}
+        for f in factors:
+            c = by_factor.get(f["id"])
+            if segment["suppressed"] or c is None or c["suppressed"]:
+                cells.append(HeatCell("·", "hidden", t("suppressed (anonymity)")))
+                continue
+            g = c["hedges_g"]
+            if g is None:
+                cells.append(HeatCell("–", "none", t("not computed")))
+                continue
+            level = 3 if abs(g) >= 0.8 else 2 if abs(g) >= 0.5 else 1 if abs(g) >= 0.2 else 0
+            shade = "none" if level == 0 else ("pos" if g > 0 else "neg") + str(level)
+            mark = "*" if c["significant"] else ""
+            cells.append(
+                HeatCell(
+                    format_figure(g, "number", lang) + mark,
+                    shade,
+                    t(
+                        "g = {g}, p {p}",
+                        g=format_figure(g, "number", lang),
+                        p=format_figure(c["p_holm"], "p", lang),
+                    ),
+                )
+            )
+        recommendations = segment.get("recommendations") or []
+        rows.append(
+            SegmentRow(
+                column=segment["column"],
+                value=segment["value"],
+                suppressed=segment["suppressed"],
+                respondents=segment["respondents"],
+                adoption_rate=segment["adoption_rate"],
+                cells=tuple(cells),
+                top_action=recommendations[0]["title"] if recommendations else None,
+            )
+        )
+    return tuple(rows)
+
+
+def _strength(r: float) -> str:
+    size = abs(r)
+    return (
+        "negligible"
+        if size < 0.1
+        else "weak"
+        if size < 0.3
+        else "moderate"
+        if size < 0.5
+        else "strong"
+    )
+
+
+def _correlations(document: Mapping, factors: Sequence[Mapping], t, lang: str):
+    matrix = document["correlations"]
+    labels = {f["id"]: f["label"] for f in factors}
+    pairs = []
+    for i, a in enumerate(factors):
+        for b in factors[i + 1 :]:
+            r = matrix[a["id"]][b["id"]]
+            if r is not None and abs(r) >= 0.3:
+                pairs.append((a, b, r))
+    pairs.sort(key=lambda item: -abs(item[2]))
+    notable = []
+    for a, b, r in pairs[:5]:
+        # what a higher score on one means for the other, in the favourable sense
+        same = (a["direction"] == b["direction"]) == (r > 0)
+        reading = (
+            t(
+                "Who scores better on {a} also tends to score better on {b}.",
+                a=labels[a["id"]],
+                b=labels[b["id"]],
+            )
+            if same
+            else t(
+                "Who scores better on {a} tends to score worse on {b}.",
+                a=labels[a["id"]],
+                b=labels[b["id"]],
+            )
+        )
+        notable.append(
+            Correlation(
+                labels[a["id"]], labels[b["id"]], r, t(LABELS["strength"][_strength(r)]), reading
+            )
+        )
+    table = tuple(
+        (
+            labels[a["id"]],
+            tuple(
+                ""
+                if matrix[a["id"]][b["id"]] is None
+                else format_figure(matrix[a["id"]][b["id"]], "r", lang)
+                for b in factors
+            ),
+        )
+        for a in factors
+    )
+    return tuple(notable), table
+
+
+def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
+    settings = document["settings"]
+    knowledge = document.get("knowledge", {})
+    roles = {"codebook": N_("codebook"), "rules": N_("rules"), "interventions": N_("interventions")}
+    return Method(
+        respondents=document["input"]["respondents"],
+        excluded=document["input"]["excluded"],
+        alpha=settings["alpha"],
+        min_group_size=settings["min_group_size"],
+        segment_by=tuple(settings["segment_by"]),
+        suppressed=sum(1 for s in document["segments"] if s["suppressed"]),
+        reliability=tuple(
+            Reliability(
+                c.label,
+                c.cronbach_alpha,
+                c.cronbach_alpha is not None and c.cronbach_alpha < RELIABILITY_FLOOR,
+            )
+            for c in comparisons
+        ),
+        files=tuple((t(roles[key]), value) for key, value in knowledge.items()),
+        input=document["input"]["path"],
+    )
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def environment(lang: str, fmt: str, templates: Path | None = None) -> SandboxedEnvironment:
+    """The sandboxed Jinja2 environment for a report format and language.
+
+    The organisation's folder is searched first; ``default:NAME`` always names a packaged
+    template, so an override can extend it.
+    """
+    packaged = str(packaged_path("templates"))
+    loaders: list[Any] = []
+    if templates is not None:
+        if not templates.is_dir():
+            raise AdvisorError(
+                N_("no such folder (expected a folder of report templates)"), path=str(templates)
+            )
+        loaders.append(FileSystemLoader(str(templates)))
+    loaders.append(PrefixLoader({"default": FileSystemLoader(packaged)}))
+    loaders.append(FileSystemLoader(packaged))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=fmt != "md",
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_markdown_text if fmt == "md" else None,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)
+    env.filters["num"] = lambda v: "–" if v is None else format_figure(v, "number", lang)
+    env.filters["signed"] = lambda v: "–" if v is None else format_figure(v, "signed", lang)
+    env.filters["pct"] = lambda v: "–" if v is None else format_figure(v, "percent", lang)
+    env.filters["count"] = lambda v: "–" if v is None else format_figure(v, "count", lang)
+    env.filters["pval"] = lambda v: "–" if v is None else format_figure(v, "p", lang)
+    return env
+
+
+def render_report(context: ReportContext, fmt: str, templates: Path | None = None) -> bytes:
+    """The report as bytes: HTML or Markdown text, or a PDF."""
+    env = environment(context.lang, fmt, templates)
+    name = TEMPLATE_FOR[fmt]
+    try:
+        template = env.get_template(name)
+        text = template.render(report=context, format=fmt)
+    except TemplateSyntaxError as error:
+        raise AdvisorError(
+            N_("template error: {problem}"),
+            path=error.filename or name,
+            line=error.lineno,
+            problem=error.message or "",
+        ) from None
+    except TemplateNotFound as error:
+        raise AdvisorError(
+            N_(
+                "template not found: {name} (templates can include only files in their own"
+                " folder or 'default:' templates)"
+            ),
+            path=name,
+            name=error.name,
+        ) from None
+    except SecurityError as error:
+        raise AdvisorError(
+            N_("template refused by the sandbox: {problem}"), path=name, problem=str(error)
+        ) from None
+    except UndefinedError as error:
+        raise AdvisorError(
+            N_("template uses something the report does not have: {problem}"),
+            path=name,
+            problem=str(error),
+        ) from None
+    except TemplateError as error:
+        raise AdvisorError(N_("template error: {problem}"), path=name, problem=str(error)) from None
+    if fmt == "pdf":
+        return html_to_pdf(text)
+    return text.encode("utf-8")
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The HTML as an A4 PDF (WeasyPrint is imported only here)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:
+        raise AdvisorError(
+            N_(
+                "PDF output needs WeasyPrint and its system libraries (pip install weasyprint):"
+                " {problem}"
+            ),
+            problem=str(error),
+        ) from None
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+# what would become markup: an HTML tag or comment, an entity, a table cell's end
+_MARKDOWN_SPECIAL = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?\w+;)|\|")
+
+
+def _markdown_text(value: Any) -> Any:
+    """Escape what Markdown renderers would turn into markup; keep "p < 0.001" readable."""
+    if value is None or isinstance(value, (int, float, bool, Markup)):
+        return value
+    return _MARKDOWN_SPECIAL.sub(
+        lambda m: {"<": "&lt;", "&": "&amp;", "|": "\\|"}[m.group()], str(value)
+    )
+
+
+def segment_file_names(labels: Sequence[tuple[str, str]], suffix: str) -> list[str]:
+    """Safe, distinct file names for segments, from their (column, value) labels.
+
+    Letters and digits only (accents dropped), joined by hyphens; no path separators,
+    no leading dots; clashes get -2, -3, ….
+    """
+    names: list[str] = []
+    seen: set[str] = set()
+    for column, value in labels:
+        stem = "-".join(filter(None, (_slug(column), _slug(value)))) or "segment"
+        stem = stem[:80].rstrip("-")
+        name, n = f"{stem}.{suffix}", 1
+        while name.casefold() in seen:
+            n += 1
+            name = f"{stem}-{n}.{suffix}"
+        seen.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", plain.casefold()).strip("-")
