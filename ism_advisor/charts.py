@@ -12,11 +12,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import matplotlib
-
-matplotlib.use("svg")
 from markupsafe import Markup
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 __all__ = ["effects_chart", "means_chart"]
 
@@ -34,7 +33,16 @@ _STYLE = {
 }
 
 
-def means_chart(comparisons: Sequence[Any], t: Callable[..., str]) -> Markup:
+def _ticks(axes: Any, lang: str, digits: str = "0.0") -> None:
+    """Tick labels with the report language's decimal sign."""
+    from babel.numbers import format_decimal
+
+    axes.xaxis.set_major_formatter(
+        FuncFormatter(lambda value, _pos: format_decimal(value, format=digits, locale=lang))
+    )
+
+
+def means_chart(comparisons: Sequence[Any], t: Callable[..., str], lang: str) -> Markup:
     """Horizontal bars: users' and non-users' mean per factor."""
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(7.0, 0.45 * len(comparisons) + 1.1))
@@ -52,11 +60,12 @@ def means_chart(comparisons: Sequence[Any], t: Callable[..., str]) -> Markup:
         low = min([v for v in users + non_users if v is not None], default=1.0)
         axes.set_xlim(max(0.0, min(1.0, low - 0.5)), None)
         axes.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1.0, 1.0))
+        _ticks(axes, lang)
         figure.tight_layout()
         return _svg(figure, t("Mean score per factor: users and non-users"))
 
 
-def effects_chart(comparisons: Sequence[Any], t: Callable[..., str]) -> Markup:
+def effects_chart(comparisons: Sequence[Any], t: Callable[..., str], lang: str) -> Markup:
     """Hedges' g with its 95% interval per factor; filled dots are significant."""
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(7.0, 0.42 * len(comparisons) + 1.1))
@@ -80,8 +89,9 @@ def effects_chart(comparisons: Sequence[Any], t: Callable[..., str]) -> Markup:
             axes.axvline(edge, color="#bbbbbb", linewidth=0.6, linestyle="--")
         axes.set_yticks(range(len(shown)), [c.label for c in shown])
         axes.set_xlabel(t("Hedges' g (positive: non-users lag behind); filled: significant"))
+        _ticks(axes, lang)
         figure.tight_layout()
-        return _svg(figure, t("Effect size per factor with 95% confidence interval"))
+        return _svg(figure, t("Effect size per factor, with confidence intervals"))
 
 
 def _svg(figure: Figure, title: str) -> Markup:

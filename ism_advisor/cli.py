@@ -84,8 +84,8 @@ def main() -> None:
     "--knowledge",
     type=click.Path(path_type=Path),
     metavar="DIR",
-    help="A knowledge-base folder made by 'ism-advise init': its factors.yaml, advice.yaml "
-    "and interventions.yaml replace the packaged ones.",
+    help="A knowledge-base folder made by 'ism-advise init': its factors.yaml, advice.yaml, "
+    "interventions.yaml and templates/ replace the packaged ones.",
 )
 @click.option(
     "--rules",
@@ -188,7 +188,9 @@ def advise_command(
 
     fmt = fmt or _format_from_suffix(output) or "html"
     try:
-        codebook, rules, interventions = _knowledge_paths(knowledge, codebook, rules, interventions)
+        codebook, rules, interventions, templates = _knowledge_paths(
+            knowledge, codebook, rules, interventions, templates
+        )
         inputs = [p for p in (scores, codebook, rules, interventions) if p is not None]
         target = None
         if output != "-":
@@ -253,11 +255,15 @@ def _write_per_segment(
 
 
 def _knowledge_paths(
-    folder: Path | None, codebook: Path | None, rules: Path | None, interventions: Path | None
-) -> tuple[Path | None, Path | None, Path | None]:
+    folder: Path | None,
+    codebook: Path | None,
+    rules: Path | None,
+    interventions: Path | None,
+    templates: Path | None = None,
+) -> tuple[Path | None, Path | None, Path | None, Path | None]:
     """Explicit files win over a --knowledge folder, which wins over the packaged files."""
     if folder is None:
-        return codebook, rules, interventions
+        return codebook, rules, interventions, templates
     from .starter import knowledge_files
 
     found = knowledge_files(folder)
@@ -265,6 +271,7 @@ def _knowledge_paths(
         codebook or found["codebook"],
         rules or found["rules"],
         interventions or found["interventions"],
+        templates or found["templates"],
     )
 
 
@@ -340,7 +347,9 @@ def rules_check_command(
 
     translated = translations(lang)
     try:
-        codebook, rules, interventions = _knowledge_paths(knowledge, codebook, rules, interventions)
+        codebook, rules, interventions, _ = _knowledge_paths(
+            knowledge, codebook, rules, interventions
+        )
         book = load_codebook(codebook)
     except AdvisorError as error:
         for problem in error.problems:
@@ -373,9 +382,9 @@ def rules_check_command(
 def init_command(folder: Path) -> None:
     """Write an editable copy of the knowledge base into FOLDER.
 
-    FOLDER gets factors.yaml, advice.yaml, interventions.yaml and a README.md saying
-    how to use them (ism-advise SCORES --knowledge FOLDER); existing files are never
-    overwritten.
+    FOLDER gets factors.yaml, advice.yaml, interventions.yaml, a starter report
+    template (templates/report.html) and a README.md saying how to use them
+    (ism-advise SCORES --knowledge FOLDER); existing files are never overwritten.
     """
     from .starter import write_starter
 
@@ -385,3 +394,14 @@ def init_command(folder: Path) -> None:
         _fail(error, "en")
     for path in paths:
         click.echo(str(path))
+
+
+@main.command("templates")
+def templates_command() -> None:
+    """List what a report template receives: the 'report' object and its fields."""
+    from .report import context_help
+
+    for name, fields in context_help().items():
+        click.echo(name)
+        for field_name, text in fields.items():
+            click.echo(f"  {field_name}: {text}")

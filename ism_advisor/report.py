@@ -81,6 +81,19 @@ LABELS = {
 }
 
 
+#: Names of the figures shown in the explanation, translated in the catalogue.
+FIGURE_NAMES = {
+    "users_mean": N_("users' mean"),
+    "non_users_mean": N_("non-users' mean"),
+    "gap": N_("gap"),
+    "hedges_g": "g",
+    "p_holm": N_("p (Holm)"),
+    "rank": N_("rank"),
+    "respondents": N_("respondents"),
+    "adoption_rate": N_("adoption"),
+}
+
+
 def _help(text: str) -> Any:
     """A dataclass field with help text (the template authors' contract)."""
     return field(metadata={"help": text})
@@ -329,8 +342,8 @@ def report_context(
         from .charts import means_chart as draw_means
 
         shown = [c for c in comparisons if c.shown]
-        means_chart = draw_means(shown, t)
-        effects_chart = draw_effects(shown, t)
+        means_chart = draw_means(shown, t, lang)
+        effects_chart = draw_effects(shown, t, lang)
     return ReportContext(
         lang=lang,
         title=title or t("Getting staff onto the platform: advice"),
@@ -489,7 +502,7 @@ def _matched(matched: Mapping, labels: Mapping, t, lang: str) -> tuple[MatchedFi
             keys = (("respondents", "count"), ("adoption_rate", "percent"))
             label = fact.get("value") or t("all respondents")
         figures = tuple(
-            (key, format_figure(fact[key], fmt, lang))
+            (t(FIGURE_NAMES[key]), format_figure(fact[key], fmt, lang))
             for key, fmt in keys
             if fact.get(key) is not None
         )
@@ -641,7 +654,7 @@ def environment(lang: str, fmt: str, templates: Path | None = None) -> Sandboxed
                 N_("no such folder (expected a folder of report templates)"), path=str(templates)
             )
         loaders.append(FileSystemLoader(str(templates)))
-    loaders.append(PrefixLoader({"default": FileSystemLoader(packaged)}))
+    loaders.append(PrefixLoader({"default": FileSystemLoader(packaged)}, delimiter=":"))
     loaders.append(FileSystemLoader(packaged))
     env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
@@ -677,29 +690,53 @@ def render_report(context: ReportContext, fmt: str, templates: Path | None = Non
             problem=error.message or "",
         ) from None
     except TemplateNotFound as error:
+        path, line = _template_location(error, name)
         raise AdvisorError(
             N_(
                 "template not found: {name} (templates can include only files in their own"
                 " folder or 'default:' templates)"
             ),
-            path=name,
+            path=path,
+            line=line,
             name=error.name,
         ) from None
     except SecurityError as error:
+        path, line = _template_location(error, name)
         raise AdvisorError(
-            N_("template refused by the sandbox: {problem}"), path=name, problem=str(error)
+            N_("template refused by the sandbox: {problem}"),
+            path=path,
+            line=line,
+            problem=str(error),
         ) from None
     except UndefinedError as error:
+        path, line = _template_location(error, name)
         raise AdvisorError(
             N_("template uses something the report does not have: {problem}"),
-            path=name,
+            path=path,
+            line=line,
             problem=str(error),
         ) from None
     except TemplateError as error:
-        raise AdvisorError(N_("template error: {problem}"), path=name, problem=str(error)) from None
+        path, line = _template_location(error, name)
+        raise AdvisorError(
+            N_("template error: {problem}"), path=path, line=line, problem=str(error)
+        ) from None
     if fmt == "pdf":
         return html_to_pdf(text)
     return text.encode("utf-8")
+
+
+def _template_location(error: BaseException, name: str) -> tuple[str, int | None]:
+    """The template file and line where a rendering error happened (Jinja2 rewrites the
+    traceback so that template frames carry the template's own file name and line)."""
+    found: tuple[str, int | None] = (name, None)
+    frame = error.__traceback__
+    while frame is not None:
+        filename = frame.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".md", ".css")):
+            found = (filename, frame.tb_lineno)
+        frame = frame.tb_next
+    return found
 
 
 def html_to_pdf(html: str) -> bytes:

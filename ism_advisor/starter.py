@@ -26,6 +26,8 @@ A file you delete from this folder is taken from the packaged defaults again.
   the missing-value codes and how to tell users from non-users.
 - advice.yaml: the rules: when to advise which intervention, and why.
 - interventions.yaml: the actions the rules can recommend.
+- templates/report.html: your report's look (logo, colours, an introduction); it
+  replaces single blocks of the packaged report.
 
 Pas deze bestanden aan, controleer ze en gebruik ze met de commando's hierboven.
 Een bestand dat je uit deze map verwijdert, komt weer uit de standaardkennisbank.
@@ -34,14 +36,21 @@ Een bestand dat je uit deze map verwijdert, komt weer uit de standaardkennisbank
   ontbrekende antwoorden en hoe gebruikers van niet-gebruikers te onderscheiden zijn.
 - advice.yaml: de regels: wanneer welke interventie te adviseren, en waarom.
 - interventions.yaml: de acties die de regels kunnen aanbevelen.
+- templates/report.html: het uiterlijk van het rapport (logo, kleuren, een inleiding);
+  vervangt losse blokken van het standaardrapport.
 """
 
 
 def write_starter(folder: Path) -> list[Path]:
-    """Copy the packaged knowledge base into ``folder``; return the files written."""
+    """Copy the packaged knowledge base and a starter report template into ``folder``.
+
+    Returns the files written: the three YAML files, ``templates/report.html`` (an
+    override of the packaged report with its blocks ready to fill) and ``README.md``.
+    """
     if folder.exists() and not folder.is_dir():
         raise AdvisorError(N_("is a file, not a folder"), path=str(folder))
-    targets = [folder / name for name in (*STARTER_FILES, "README.md")]
+    override = folder / "templates" / "report.html"
+    targets = [folder / name for name in STARTER_FILES] + [override, folder / "README.md"]
     for target in targets:
         if target.exists():
             raise AdvisorError(
@@ -55,21 +64,29 @@ def write_starter(folder: Path) -> list[Path]:
             folder=str(folder.parent),
         )
     folder.mkdir(exist_ok=True)
+    override.parent.mkdir(exist_ok=True)
     for name, target in zip(STARTER_FILES, targets, strict=False):
         write_atomic(target, packaged_path("rules", name).read_bytes())
+    starter = Path(__file__).resolve().parent / "starter_files" / "report.html"
+    write_atomic(override, starter.read_bytes())
     write_atomic(targets[-1], _README.format(folder=folder).encode("utf-8"))
     return targets
 
 
 def knowledge_files(folder: Path) -> dict[str, Path | None]:
-    """The codebook, rules and interventions of an ``init`` folder (None: packaged)."""
+    """The codebook, rules, interventions and templates of an ``init`` folder.
+
+    None where the folder lacks one (the packaged default is used).
+    """
     if not folder.is_dir():
         raise AdvisorError(
             N_("no such folder (expected a knowledge-base folder made by 'ism-advise init')"),
             path=str(folder),
         )
-    found = {}
+    found: dict[str, Path | None] = {}
     for key, name in zip(("codebook", "rules", "interventions"), STARTER_FILES, strict=True):
         path = folder / name
         found[key] = path if path.exists() else None
+    templates = folder / "templates"
+    found["templates"] = templates if templates.is_dir() else None
     return found

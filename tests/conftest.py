@@ -46,7 +46,7 @@ class Cli:
         return result
 
     def json(self, *args: str | Path) -> dict:
-        result = self(*args, "-o", "-")
+        result = self(*args, "--format", "json", "-o", "-")
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout)
 

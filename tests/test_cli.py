@@ -19,11 +19,19 @@ def scores(tmp_path):
     return target
 
 
-def test_default_run_writes_json_next_to_the_working_folder(cli, scores):
+def test_default_run_writes_an_html_report_in_the_working_folder(cli, scores):
     result = cli("scores.csv")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"{cli.folder / 'scores-advice.json'}\n"
+    assert result.stdout == f"{cli.folder / 'scores-advice.html'}\n"
     assert result.stderr == ""
+    html = (cli.folder / "scores-advice.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+
+
+def test_json_output_input_and_settings(cli, scores):
+    result = cli("scores.csv", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{cli.folder / 'scores-advice.json'}\n"
     document = json.loads((cli.folder / "scores-advice.json").read_text(encoding="utf-8"))
     assert document["schema_version"] == 1
     assert document["input"] == {
@@ -54,10 +62,11 @@ def test_output_to_stdout_and_to_a_named_file(cli, scores):
 
 
 def test_same_input_gives_byte_identical_output(cli, scores):
-    first = cli("scores.csv", "--segment-by", "organisation+department", "-o", "-").stdout
-    second = cli("scores.csv", "--segment-by", "organisation+department", "-o", "-").stdout
-    assert first == second
-    assert len(first) > 10_000
+    for fmt in ("json", "html", "md"):
+        args = ("scores.csv", "--segment-by", "organisation+department", "--format", fmt, "-o", "-")
+        first, second = cli(*args).stdout, cli(*args).stdout
+        assert first == second
+        assert len(first) > 10_000
 
 
 def test_never_writes_over_its_input(cli, scores):
@@ -87,7 +96,7 @@ def test_never_writes_over_its_input(cli, scores):
         ),
         (
             ["--format", "docx"],
-            "Invalid value for '--format': 'docx' is not 'json'.",
+            "Invalid value for '--format': 'docx' is not one of 'html', 'pdf', 'md', 'json'.",
         ),
     ],
 )
@@ -104,6 +113,8 @@ def test_dutch_labels_with_lang_nl(cli, scores):
     assert document["factors"][0] == {
         "id": "performance_expectancy",
         "label": "Verwachte prestatieverbetering",
+        "definition": "De mate waarin iemand ervaart of verwacht dat het gebruik van het"
+        " platform bijdraagt aan het dagelijkse werk.",
         "direction": "higher_is_better",
     }
 

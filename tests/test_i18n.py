@@ -31,7 +31,7 @@ def source_messages() -> set[str]:
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / folder,
             method_map=[("**.py", "python"), ("**.html", "jinja2"), ("**.md", "jinja2")],
-            keywords={"N_": None, "_": None, "gettext": None, "ngettext": (1, 2)},
+            keywords={"N_": None, "t": None, "_": None, "gettext": None, "ngettext": (1, 2)},
         ):
             found.add(message if isinstance(message, str) else message[0])
     return found

@@ -13,7 +13,10 @@ from conftest import ROOT
 
 NEEDED = (
     "ism_advisor/rules/factors.yaml",
-    "ism_advisor/templates/README.md",
+    "ism_advisor/templates/report.html",
+    "ism_advisor/templates/report.md",
+    "ism_advisor/templates/report.css",
+    "ism_advisor/starter_files/report.html",
     "ism_advisor/locale/nl/LC_MESSAGES/ism_advisor.mo",
 )
 
