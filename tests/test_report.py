@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from babel.numbers import format_percent
 
-from conftest import ROOT, SAMPLE_RESPONSES, SAMPLE_SCORES, write_csv
+from conftest import ROOT, SAMPLE_RESPONSES, SAMPLE_SCORES
 from ism_advisor.pipeline import advise
 from ism_advisor.report import context_help, segment_file_names
 
