@@ -28,7 +28,7 @@ from jinja2 import (
     UndefinedError,
 )
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from . import __version__
@@ -640,7 +640,9 @@ def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
 # -- rendering -------------------------------------------------------------------------------
 
 
-def environment(lang: str, fmt: str, templates: Path | None = None) -> SandboxedEnvironment:
+def environment(
+    lang: str, fmt: str, templates: Path | None = None
+) -> ImmutableSandboxedEnvironment:
     """The sandboxed Jinja2 environment for a report format and language.
 
     The organisation's folder is searched first; ``default:NAME`` always names a packaged
@@ -656,7 +658,7 @@ def environment(lang: str, fmt: str, templates: Path | None = None) -> Sandboxed
         loaders.append(FileSystemLoader(str(templates)))
     loaders.append(PrefixLoader({"default": FileSystemLoader(packaged)}, delimiter=":"))
     loaders.append(FileSystemLoader(packaged))
-    env = SandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=fmt != "md",
         undefined=StrictUndefined,

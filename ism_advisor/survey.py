@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,8 @@ __all__ = ["Survey", "load_survey"]
 
 _ENCODINGS = ("utf-8-sig", "cp1252")
 _DELIMITERS = (",", ";", "\t")
-_SNIFF_BYTES = 1 << 16
+_SNIFF_BYTES = 1 << 20  # the header row must fit in the first MiB
+_SHOWN_VALUE = 40  # characters of a bad value quoted in a message
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -103,6 +105,14 @@ class _SurveyReader:
         if frame.empty:
             raise self.fail(N_("has a header but no respondents"))
         is_user, keep, excluded = self.usage(frame[plan.usage], plan.usage)
+        if not keep.any():
+            raise self.fail(
+                N_(
+                    "no respondent answered the usage question (every cell is blank or a"
+                    " missing-value code)"
+                ),
+                column=plan.usage,
+            )
         if not keep.all():
             frame = frame.loc[keep].reset_index(drop=True)
             is_user = is_user[keep]
@@ -182,6 +192,14 @@ class _SurveyReader:
                 line=head[:bad_byte].count(b"\n") + 1,
                 byte=head[bad_byte],
             )
+        if len(head) == _SNIFF_BYTES and b"\n" not in head and b"\r" not in head:
+            raise self.fail(
+                N_(
+                    "the first line is longer than {size} MiB (expected a CSV file whose"
+                    " first line names the columns)"
+                ),
+                size=_SNIFF_BYTES >> 20,
+            )
         first = text.splitlines()[0] if text.splitlines() else ""
         counts = {d: _count_outside_quotes(first, d) for d in _DELIMITERS}
         self.delimiter = max(_DELIMITERS, key=lambda d: counts[d])
@@ -247,6 +265,14 @@ class _SurveyReader:
         """The physical line where data row ``row`` (0 = the header) starts."""
         if row == 0:
             return 1
+        limit = csv.field_size_limit()
+        csv.field_size_limit(sys.maxsize)  # a cell may be as large as the file
+        try:
+            return self._line_of(row)
+        finally:
+            csv.field_size_limit(limit)
+
+    def _line_of(self, row: int) -> int:
         with self.path.open(encoding=self.encoding, errors="replace", newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
             line = 0
@@ -285,7 +311,7 @@ class _SurveyReader:
                     N_("'{value}' is not a usage answer (expected one of: {expected})"),
                     row=row + 1,
                     column=column,
-                    value=uniques[index],
+                    value=_shorten(uniques[index]),
                     expected=", ".join((*usage.users, *usage.non_users)),
                 )
         # factorize gives -1 for blanks: the extra last entry of each lookup serves them
@@ -310,7 +336,7 @@ class _SurveyReader:
                     N_("'{value}' is not a number (expected {expected})"),
                     row=row + 1,
                     column=column,
-                    value=text.iloc[row],
+                    value=_shorten(text.iloc[row]),
                     expected=self.expected(on_scale),
                 )
             values = values.astype("float64")
@@ -490,6 +516,12 @@ class _ColumnPlan:
                 specs.append(spec)
             segments.extend(c for c in spec if c not in segments)
         return cls(header, usage, segments, tuple(specs), score_columns, item_columns)
+
+
+def _shorten(value: str) -> str:
+    """A value as quoted in a message: at most a line's worth."""
+    value = str(value)
+    return value if len(value) <= _SHOWN_VALUE else value[: _SHOWN_VALUE - 1] + "…"
 
 
 def _pandas_names(header: list[str]) -> list[str]:

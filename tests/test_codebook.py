@@ -8,7 +8,7 @@ from conftest import DATA, SAMPLE_SCORES
 from ism_advisor.codebook import load_codebook
 from ism_advisor.errors import AdvisorError
 
-BAD = DATA / "codebooks" / "bad"
+BAD = DATA / "bad" / "codebook"
 
 CASES = {
     "bad_direction.yaml": [

@@ -64,7 +64,7 @@ def test_compiled_catalogue_matches_the_po_file(tmp_path):
 
 
 def test_dutch_error_message(cli, tmp_path):
-    shutil.copyfile(ROOT / "tests" / "data" / "bad" / "no_users.csv", tmp_path / "s.csv")
+    shutil.copyfile(ROOT / "tests" / "data" / "bad" / "csv" / "no_users.csv", tmp_path / "s.csv")
     result = cli("s.csv", "--lang", "nl")
     assert result.exit_code == 1
     assert result.stderr == (

@@ -120,7 +120,7 @@ def rendered(problems, path) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(RULE_CASES))
 def test_every_rule_file_problem_is_reported_with_its_position(codebook, name):
-    path = RULES / "bad" / name
+    path = DATA / "bad" / "rules" / name
     knowledge, problems = check_knowledge(codebook, path, CATALOGUE)
     assert knowledge is None
     assert rendered(problems, path) == RULE_CASES[name]
@@ -128,16 +128,16 @@ def test_every_rule_file_problem_is_reported_with_its_position(codebook, name):
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE_CASES))
 def test_every_catalogue_problem_is_reported_with_its_position(codebook, name):
-    path = DATA / "interventions" / "bad" / name
+    path = DATA / "bad" / "interventions" / name
     knowledge, problems = check_knowledge(codebook, VALID_RULES, path)
     assert knowledge is None
     assert rendered(problems, path) == CATALOGUE_CASES[name]
 
 
 def test_every_bad_file_has_a_case():
-    assert sorted(RULE_CASES) == sorted(p.name for p in (RULES / "bad").glob("*.yaml"))
+    assert sorted(RULE_CASES) == sorted(p.name for p in (DATA / "bad" / "rules").glob("*.yaml"))
     assert sorted(CATALOGUE_CASES) == sorted(
-        p.name for p in (DATA / "interventions" / "bad").glob("*.yaml")
+        p.name for p in (DATA / "bad" / "interventions").glob("*.yaml")
     )
 
 
@@ -159,7 +159,7 @@ def test_rules_check_on_the_packaged_defaults(cli):
 
 
 def test_rules_check_lists_every_problem_and_exits_1(cli):
-    bad = RULES / "bad" / "unknown_rule_key.yaml"
+    bad = DATA / "bad" / "rules" / "unknown_rule_key.yaml"
     result = cli("rules", "check", "--rules", bad, "--interventions", CATALOGUE)
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -170,7 +170,7 @@ def test_rules_check_lists_every_problem_and_exits_1(cli):
 
 
 def test_the_main_command_validates_the_rules_first(cli):
-    bad = RULES / "bad" / "unknown_rule_key.yaml"
+    bad = DATA / "bad" / "rules" / "unknown_rule_key.yaml"
     result = cli(SAMPLE_SCORES, "--rules", bad, "--interventions", CATALOGUE)
     assert result.exit_code == 1
     assert result.stderr == (

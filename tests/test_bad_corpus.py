@@ -1,0 +1,402 @@
+"""The bad-input corpus: every input the tool reads, broken, with its exact message.
+
+Each case runs ``ism-advise`` from a fresh folder holding copies of its inputs. It must
+exit with the expected code and message — one line naming the file, where, and what was
+expected —, print no traceback, leave no file behind, and change no input.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, SAMPLE_SCORES
+from test_codebook import CASES as CODEBOOK_CASES
+from test_knowledge import CATALOGUE_CASES, RULE_CASES
+
+BAD = DATA / "bad"
+SCALE = "a score from 1 to 5, blank or a missing-value code (0, 9, 99)"
+USAGE_ANSWERS = (
+    "ja, j, yes, y, 1, true, gebruiker, user, nee, n, no, 0, false, niet-gebruiker, non-user,"
+    " niet gebruiker"
+)
+MORE = " (+{n} more; 'ism-advise rules check' lists every problem)"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    kind: str  # csv, codebook, rules, interventions, templates, options, generated
+    file: str | None
+    args: tuple[str, ...]
+    exit: int
+    message: str
+
+    @property
+    def name(self) -> str:
+        return self.id
+
+
+def case(kind: str, file: str | None, message: str, *args: str, exit: int = 1, id: str = ""):
+    return Case(id or f"{kind}/{file}", kind, file, args, exit, message)
+
+
+CASES = [
+    # -- survey CSV files ----------------------------------------------------------------
+    case("csv", "empty.csv", "empty.csv: is empty (expected a survey CSV file with a header row)"),
+    case("csv", "header_only.csv", "header_only.csv: has a header but no respondents"),
+    case("csv", "binary.csv", "binary.csv: is not a text file (expected a survey CSV file)"),
+    case(
+        "csv",
+        "not_utf8_or_1252.csv",
+        "not_utf8_or_1252.csv:2: byte 0x81 is neither UTF-8 nor Windows-1252 text (save the file as UTF-8)",
+    ),
+    case(
+        "csv",
+        "one_column.csv",
+        "one_column.csv:1: the header row has one column only (expected columns separated by commas, semicolons or tabs)",
+    ),
+    case(
+        "csv",
+        "wrong_delimiter.csv",
+        "wrong_delimiter.csv:1: the header row has one column only (expected columns separated by commas, semicolons or tabs)",
+    ),
+    case(
+        "csv",
+        "no_usage_column.csv",
+        'no_usage_column.csv:1: no usage column "user" (the column telling users from non-users; columns found: respondent, dept, uses, performance_expectancy, effort_expectancy, reputation, colleague_influence, manager_influence, collaboration_norms, privacy_concern)',
+    ),
+    case(
+        "csv",
+        "missing_factor.csv",
+        "missing_factor.csv:1: no column for factor 'privacy_concern' (expected a score column \"privacy_concern\" or the item columns priv1, priv2, priv3, priv4)",
+    ),
+    case(
+        "csv",
+        "partial_items.csv",
+        "partial_items.csv:1: factor 'performance_expectancy' has item columns but misses pe3, pe4 (give every item of the factor, or one score column \"performance_expectancy\")",
+    ),
+    case(
+        "csv",
+        "duplicate_columns.csv",
+        'duplicate_columns.csv:1: columns "user" and "user" both match \'user\' (rename or remove one)',
+    ),
+    case(
+        "csv",
+        "too_few_fields_header.csv",
+        "too_few_fields_header.csv:1: the header row has one column only (expected columns separated by commas, semicolons or tabs)",
+    ),
+    case(
+        "csv",
+        "out_of_scale.csv",
+        f'out_of_scale.csv:4: column "reputation": 6 is outside the answer scale (expected {SCALE})',
+    ),
+    case(
+        "csv",
+        "items_out_of_scale.csv",
+        f'items_out_of_scale.csv:9: column "pe2": 6 is outside the answer scale (expected {SCALE})',
+    ),
+    case(
+        "csv",
+        "semicolon_comma_decimal_out_of_scale.csv",
+        f'semicolon_comma_decimal_out_of_scale.csv:4: column "collaboration_norms": 5.5 is outside the answer scale (expected {SCALE})',
+    ),
+    case(
+        "csv",
+        "windows1252_dutch.csv",
+        f'windows1252_dutch.csv:6: column "manager_influence": 7 is outside the answer scale (expected {SCALE})',
+    ),
+    case(
+        "csv",
+        "not_a_number.csv",
+        f"not_a_number.csv:5: column \"colleague_influence\": 'abc' is not a number (expected {SCALE})",
+    ),
+    case(
+        "csv",
+        "mixed_types.csv",
+        f"mixed_types.csv:5: column \"colleague_influence\": 'vier' is not a number (expected {SCALE})",
+    ),
+    case(
+        "csv",
+        "nvt_column.csv",
+        "nvt_column.csv: no respondent has a score for factor 'reputation' (every answer is blank or a missing-value code)",
+    ),
+    case(
+        "csv",
+        "unknown_usage_answer.csv",
+        f"unknown_usage_answer.csv:6: column \"user\": 'misschien' is not a usage answer (expected one of: {USAGE_ANSWERS})",
+    ),
+    case(
+        "csv",
+        "all_usage_blank.csv",
+        'all_usage_blank.csv: column "user": no respondent answered the usage question (every cell is blank or a missing-value code)',
+    ),
+    case(
+        "csv",
+        "numeric_usage_text.csv",
+        "numeric_usage_text.csv:8: column \"gebruiksfrequentie\": 'often' is not a number (expected a number)",
+        "--codebook",
+        str(DATA / "codebooks" / "numeric_usage.yaml"),
+    ),
+    case(
+        "csv",
+        "extra_field.csv",
+        "extra_field.csv:8: this row has 11 fields where the header has 10 (a stray delimiter or an unclosed quote?)",
+    ),
+    case(
+        "csv",
+        "no_users.csv",
+        'no_users.csv: column "user": no users: every respondent is a non-user (a comparison needs both)',
+    ),
+    case(
+        "csv",
+        "no_non_users.csv",
+        'no_non_users.csv: column "user": no non-users: every respondent is a user (a comparison needs both)',
+    ),
+    case(
+        "csv",
+        "one_respondent.csv",
+        'one_respondent.csv: column "user": no non-users: every respondent is a user (a comparison needs both)',
+    ),
+    case(
+        "csv",
+        "too_few_users.csv",
+        "too_few_users.csv: too few respondents to report anonymously: 3 users and 17 non-users (each group needs at least 5)",
+    ),
+    case(
+        "csv",
+        "no_users.csv",
+        'no_users.csv:1: no column "departmnet" to segment by (columns found: respondent, dept, user, performance_expectancy, effort_expectancy, reputation, colleague_influence, manager_influence, collaboration_norms, privacy_concern)',
+        "--segment-by",
+        "departmnet",
+        id="csv/unknown-segment-column",
+    ),
+    case(
+        "generated",
+        "giant_line.csv",
+        "giant_line.csv: the first line is longer than 1 MiB (expected a CSV file whose first line names the columns)",
+    ),
+    case(
+        "generated",
+        "giant_value.csv",
+        f"giant_value.csv:3: column \"reputation\": 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' is not a number (expected {SCALE})",
+    ),
+    case("generated", "folder.csv", "folder.csv: is a folder (expected a survey CSV file)"),
+    case("generated", "missing.csv", "missing.csv: no such file (expected a survey CSV file)"),
+]
+
+
+def first_of(problems: list[str], name: str) -> str:
+    """What the main command prints: the first problem, and how many more there are."""
+    text = problems[0].replace("@", name, 1)
+    return text + (MORE.format(n=len(problems) - 1) if len(problems) > 1 else "")
+
+
+CASES += [
+    case(
+        "codebook",
+        name,
+        first_of(["@:" + p if not p.startswith(" ") else "@:" + p for p in problems], name),
+    )
+    for name, problems in CODEBOOK_CASES.items()
+]
+CASES += [case("rules", name, first_of(problems, name)) for name, problems in RULE_CASES.items()]
+CASES += [
+    case("interventions", name, first_of(problems, name))
+    for name, problems in CATALOGUE_CASES.items()
+]
+
+TEMPLATES = {
+    "syntax_error": "ours/report.html:1: template error: Expected an expression, got 'end of statement block'",
+    "undefined_variable": "ours/report.html:1: template uses something the report does not have: 'ism_advisor.report.ReportContext object' has no attribute 'customer_name'",
+    "python_internals": "ours/report.html:1: template refused by the sandbox: access to attribute '__class__' of 'ReportContext' object is unsafe.",
+    "globals_escape": "ours/report.html:1: template refused by the sandbox: access to attribute '__init__' of 'type' object is unsafe.",
+    "mutate_data": "ours/report.html:1: template refused by the sandbox: access to attribute 'clear' of 'dict' object is unsafe.",
+    "absolute_include": "ours/report.html:1: template not found: /etc/passwd (templates can include only files in their own folder or 'default:' templates)",
+    "parent_include": "ours/report.html:1: template not found: ../../../../../../etc/passwd (templates can include only files in their own folder or 'default:' templates)",
+}
+CASES += [case("templates", name, text) for name, text in TEMPLATES.items()]
+
+CASES += [
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '--alpha': -0.05 is not in the range 0<x<1.",
+        "--alpha",
+        "-0.05",
+        exit=2,
+        id="options/negative-alpha",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '--alpha': 1.5 is not in the range 0<x<1.",
+        "--alpha",
+        "1.5",
+        exit=2,
+        id="options/alpha-above-1",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '--min-group-size': 2 is not in the range x>=3.",
+        "--min-group-size",
+        "2",
+        exit=2,
+        id="options/min-group-size-2",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '--lang': 'de' is not one of 'en', 'nl'.",
+        "--lang",
+        "de",
+        exit=2,
+        id="options/unknown-language",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '--format': 'docx' is not one of 'html', 'pdf', 'md', 'json'.",
+        "--format",
+        "docx",
+        exit=2,
+        id="options/unknown-format",
+    ),
+    case(
+        "options",
+        None,
+        "Error: No such option '--segment'. (Did you mean one of: '--per-segment', '--segment-by'?)",
+        "--segment",
+        "dept",
+        exit=2,
+        id="options/misspelt-option",
+    ),
+    case(
+        "options",
+        None,
+        "missing/advice.html: cannot write here: the folder missing does not exist",
+        "-o",
+        "missing/advice.html",
+        id="options/output-in-missing-folder",
+    ),
+    case(
+        "options",
+        None,
+        "scores.csv: refusing to write the output over the input file scores.csv",
+        "-o",
+        "scores.csv",
+        id="options/output-is-the-input",
+    ),
+    case(
+        "options",
+        None,
+        "ours: no such folder (expected a folder of report templates)",
+        "--templates",
+        "ours",
+        id="options/missing-templates-folder",
+    ),
+    case(
+        "options",
+        None,
+        "ours: no such folder (expected a knowledge-base folder made by 'ism-advise init')",
+        "--knowledge",
+        "ours",
+        id="options/missing-knowledge-folder",
+    ),
+    case(
+        "options",
+        None,
+        "scores.csv: is a file, not a folder",
+        "--per-segment",
+        "scores.csv",
+        "--segment-by",
+        "organisation",
+        id="options/per-segment-into-a-file",
+    ),
+    case(
+        "options",
+        None,
+        "nowhere/codebook.yaml: no such file (expected a codebook)",
+        "--codebook",
+        "nowhere/codebook.yaml",
+        id="options/missing-codebook",
+    ),
+]
+
+
+def prepare(case: Case, work: Path) -> list[str]:
+    """Copy the case's inputs into ``work``; the command-line arguments to run."""
+    if case.kind in ("csv", "generated"):
+        if case.kind == "csv":
+            shutil.copyfile(BAD / "csv" / case.file, work / case.file)
+        else:
+            generate(case.file, work)
+        return [case.file, *case.args]
+    shutil.copyfile(SAMPLE_SCORES, work / "scores.csv")
+    args = ["scores.csv"]
+    if case.kind in ("codebook", "rules", "interventions"):
+        shutil.copyfile(BAD / case.kind / case.file, work / case.file)
+        if case.kind == "codebook":
+            args += ["--codebook", case.file]
+        elif case.kind == "rules":
+            shutil.copyfile(DATA / "rules" / "interventions.yaml", work / "interventions.yaml")
+            args += ["--rules", case.file, "--interventions", "interventions.yaml"]
+        else:
+            shutil.copyfile(DATA / "rules" / "valid.yaml", work / "valid.yaml")
+            args += ["--rules", "valid.yaml", "--interventions", case.file]
+    elif case.kind == "templates":
+        shutil.copytree(BAD / "templates" / case.file, work / "ours")
+        args += ["--templates", "ours"]
+    return [*args, *case.args]
+
+
+def generate(name: str, work: Path) -> None:
+    """Inputs too big (or too odd) to commit, made at test time."""
+    header = (
+        "respondent,dept,user,performance_expectancy,effort_expectancy,reputation,"
+        "colleague_influence,manager_influence,collaboration_norms,privacy_concern\n"
+    )
+    path = work / name
+    if name == "giant_line.csv":  # one line of 300 MB, no line end
+        with path.open("wb") as handle:
+            chunk = b"x;" * (1 << 20)
+            for _ in range(150):
+                handle.write(chunk)
+    elif name == "giant_value.csv":  # a 50 MB cell
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write(header + "1,A,ja,3,3,3,3,3,3,3\n")
+            handle.write("2,A,nee,3,3," + "x" * (50 << 20) + ",3,3,3,3\n")
+    elif name == "folder.csv":
+        path.mkdir()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_gets_one_clear_line(cli, tmp_path, case):
+    work = tmp_path / "work"
+    work.mkdir()
+    args = prepare(case, work)
+    before = {p.relative_to(work): p.read_bytes() for p in work.rglob("*") if p.is_file()}
+    cli.folder = work
+    result = cli(*args)
+    assert result.exit_code == case.exit, result.stderr
+    if case.exit == 1:
+        assert result.stderr == case.message + "\n"
+    else:  # click's usage errors: usage, a hint, then the error
+        assert result.stderr.splitlines()[-1] == case.message
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    after = {p.relative_to(work): p.read_bytes() for p in work.rglob("*") if p.is_file()}
+    assert after == before  # nothing written, nothing changed
+
+
+def test_the_corpus_is_complete():
+    assert len(CASES) >= 50
+    committed = {
+        f"{kind}/{p.name}"
+        for kind in ("csv", "codebook", "rules", "interventions", "templates")
+        for p in (BAD / kind).iterdir()
+    }
+    assert committed == {f"{c.kind}/{c.file}" for c in CASES if c.kind != "generated" and c.file}
