@@ -199,7 +199,7 @@ CASES += [
     case(
         "codebook",
         name,
-        first_of(["@:" + p if not p.startswith(" ") else "@:" + p for p in problems], name),
+        first_of(["@:" + p for p in problems], name),
     )
     for name, problems in CODEBOOK_CASES.items()
 ]

@@ -9,7 +9,6 @@ import textwrap
 
 import numpy as np
 import pytest
-from test_rules import comparison, segment
 
 from conftest import DATA, ROOT
 from ism_advisor import engine
@@ -17,6 +16,7 @@ from ism_advisor.engine import FactSet, clean_value, run_rules
 from ism_advisor.errors import AdvisorError
 from ism_advisor.knowledge import load_knowledge
 from ism_advisor.recommend import advise_segments
+from test_rules import comparison, segment
 
 CATALOGUE = DATA / "rules" / "interventions.yaml"
 
