@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -85,3 +86,66 @@ def test_installed_wheel_finds_its_data_from_another_folder(wheel, tmp_path):
     assert module.startswith(str(target))
     assert rules == str(target / "ism_advisor" / "rules")
     assert factors == "7"
+
+
+def build_and_run(source: Path, work: Path) -> subprocess.CompletedProcess:
+    """Build a wheel from ``source``, install it apart, run the report from elsewhere."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(work / "dist"),
+            str(source),
+        ],
+        check=True,
+    )
+    wheel = next((work / "dist").glob("ism_advisor-*.whl"))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(work / "site"),
+            str(wheel),
+        ],
+        check=True,
+    )
+    (work / "run").mkdir()
+    shutil.copyfile(ROOT / "sample_data" / "scores.csv", work / "run" / "scores.csv")
+    return subprocess.run(
+        [sys.executable, "-m", "ism_advisor", "scores.csv"],
+        cwd=work / "run",
+        env={"PYTHONPATH": str(work / "site"), "PATH": "/usr/bin:/bin", "HOME": str(work)},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_smoke_test_catches_a_missing_package_data_file(tmp_path):
+    """A wheel without a template file fails the smoke run; the complete one passes."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("ism_advisor", "rules", "templates"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(ROOT / name, source / name)
+    (source / "templates" / "report.css").unlink()
+    broken = build_and_run(source, tmp_path / "broken")
+    assert broken.returncode == 1
+    assert broken.stderr.endswith(
+        "template not found: report.css (templates can include only files in their own folder"
+        " or 'default:' templates)\n"
+    )
+    whole = build_and_run(ROOT, tmp_path / "whole")
+    assert (whole.returncode, whole.stderr) == (0, "")
+    assert (tmp_path / "whole" / "run" / "scores-advice.html").stat().st_size > 30_000
