@@ -73,12 +73,20 @@ class AdvisorError(Exception):
         super().__init__(self.render())
 
     def render(self, translations: gettext.NullTranslations | None = None) -> str:
-        """The one-line form shown to the user, in the language of ``translations``."""
-        text = self.message.render(translations)
+        """The one-line form shown to the user, in the language of ``translations``.
+
+        Line breaks that came in with the data (a column name, a cell) are shown as
+        ``\\n``, so that the message stays one line.
+        """
+        text = _one_line(self.message.render(translations))
         if isinstance(self.column, str):
             label = Message(N_('column "{name}"'), {"name": self.column}).render(translations)
             text = f"{label}: {text}"
-        parts = [str(p) for p in (self.path, self.line) if p is not None]
+        parts = [_one_line(str(p)) for p in (self.path, self.line) if p is not None]
         if isinstance(self.column, int) and self.line is not None:
             parts.append(str(self.column))
         return ":".join([*parts, " " + text]) if parts else text
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r")

@@ -10,6 +10,7 @@ cells, and column names matched without regard to case, accents or spacing.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sys
 from collections.abc import Sequence
@@ -211,7 +212,8 @@ class _SurveyReader:
                 ),
                 row=0,
             )
-        return next(csv.reader([first], delimiter=self.delimiter))
+        # the header as csv reads it: a quoted name may hold the delimiter or a line break
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter))
 
     def parse(self, plan: _ColumnPlan) -> pd.DataFrame:
         # Every column is read, not only ``plan.usecols``: with ``usecols`` pandas
