@@ -324,9 +324,19 @@ def _mann_whitney(
     rank ``before + (c + 1) / 2`` where ``c`` counts them and ``before`` counts smaller
     values, so no per-segment sort or rank call is needed.
     """
-    levels, level = np.unique(v, return_inverse=True)
-    key = seg * len(levels) + level
-    cells, cell = np.unique(key, return_inverse=True)
+    # Hash, then sort only the distinct values: survey scores take few distinct values.
+    codes, distinct = pd.factorize(v, sort=False)
+    order = np.argsort(distinct, kind="stable")
+    level = np.empty(len(distinct), dtype=np.int64)
+    level[order] = np.arange(len(distinct))
+    key = seg * len(distinct) + level[codes]
+    if count * len(distinct) <= 4 * len(v) + 1024:
+        counts = np.bincount(key, minlength=count * len(distinct))
+        cells = np.flatnonzero(counts)
+        cell = np.searchsorted(cells, key)
+    else:
+        cells, cell = np.unique(key, return_inverse=True)
+    levels = distinct
     c = np.bincount(cell).astype(float)
     c_x = np.bincount(cell, weights=in_x.astype(float), minlength=len(cells))
     cell_seg = cells // len(levels)

@@ -1,28 +1,30 @@
 """The one adapter to durable-rules: compiling rules, asserting facts, collecting firings.
 
-durable-rules (a C Rete engine) does the matching and the forward chaining. Its measured
-hazards (see the README) are all handled here, so no other module sees them:
+durable-rules (a C Rete engine) does the matching and the forward chaining. This module
+drives its C extension (``durable_rules_engine``) directly — the package's Python
+``Host`` adds a JSON round trip, timer threads and swallowed errors to every action — and
+handles every measured hazard (see the README), so no other module sees them:
 
 - floats whose JSON form has an exponent but no ``.`` (``1e-05``) break the engine: facts
   and thresholds are nudged by one ulp into a form it reads, tinier ones become 0;
 - numpy types are not JSON: facts are cleaned into plain Python values;
 - NaN, infinities and None make every condition false: such fields are left out of the
   fact, and the rule language defines a test on a missing figure as false;
-- a fact no rule matches raises, and in a batch defers the others' actions to a
-  background thread: a lowest-priority catch-all rule matches every fact;
-- exceptions inside actions are swallowed by the engine: each action records its own
-  error, which is raised after the assert;
+- a fact no rule matches is refused: a join that never completes takes in every fact;
+- exceptions inside actions are swallowed by the package's ``Host``: actions run in our
+  own dispatch loop, and an error stops the run with the rule's name;
 - the same fact asserted twice is refused: every fact carries an explicit ``id``, and a
   conclusion is asserted once per segment;
 - a negated pattern does not take back an activation made before the negated fact
   arrived: the segment fact, which every rule needs, is asserted after the comparisons,
   and rules that need a conclusion to be absent run in a later layer;
-- ruleset names are global and cannot be unregistered: a ruleset is named after the hash
-  of its compiled form and registered once per process; its actions report to whichever
-  run is active;
-- the default ``Host`` starts timer threads that never stop: :class:`_QuietHost` starts none;
+- ruleset names are global: a ruleset is named after the hash of its compiled form and
+  created once per process;
+- the package's ``Host`` starts timer threads that never stop: no ``Host`` is used;
 - more than 1,024 live sessions crash it: each segment is one session, deleted as soon as
-  its facts are processed.
+  its facts are processed;
+- deleting a session with a half-matched join and no fired action crashes it: the segment
+  fact fires one (empty) action in every session.
 """
 
 from __future__ import annotations
@@ -39,8 +41,17 @@ from .knowledge import Condition, Knowledge, Pattern, Rule, alternatives
 
 __all__ = ["FactSet", "Firing", "clean_value", "compile_rules", "run_rules"]
 
-_CATCH_ALL = "__every_fact__"
 _CATCH_ALL_PRIORITY = 1_000_000
+#: Every fact is taken in by a join that never completes (so no fact is "not handled"),
+#: and the segment fact fires one cheap action per segment (so that no session ends with
+#: a half-matched join and no action, which crashes delete_state).
+_CATCH_ALL = {
+    "__every_fact__": {
+        "all": [{"m": {"$ex": {"kind": 1}}}, {"z": {"kind": "__never__"}}],
+        "pri": _CATCH_ALL_PRIORITY,
+    },
+    "__segment__": {"all": [{"m": {"kind": "segment"}}], "pri": _CATCH_ALL_PRIORITY},
+}
 _TINY = 1e-300
 
 
@@ -73,44 +84,35 @@ def run_rules(knowledge: Knowledge, segments: Sequence[FactSet]) -> list[list[Fi
     Firings are ordered by rule (as in the file) and then by the facts matched, so the
     same input always gives the same result.
     """
+    engine = _engine()
     layers = _registered(knowledge)
     order = {rule.id: index for index, rule in enumerate(knowledge.rules)}
+    used = layers[0].fields
     results: list[list[Firing]] = []
     for index, facts in enumerate(segments):
-        run = _Run(layers)
         sid = str(index)
-        segment = _fact(sid, "segment", "segment", facts.segment)
+        run = _Run(knowledge, layers, sid)
+        segment = _fact(sid, "segment", "segment", facts.segment, used)
         comparisons = [
-            _fact(sid, "comparison", f"comparison:{c['factor']}", c) for c in facts.comparisons
+            _fact(sid, "comparison", f"comparison:{c['factor']}", c, used)
+            for c in facts.comparisons
         ]
-        run.originals = {
-            fact["id"]: _plain(fact, source)
-            for fact, source in zip(
-                [segment, *comparisons], [facts.segment, *facts.comparisons], strict=True
-            )
-        }
-        _ACTIVE.append(run)
+        run.sources = {"segment": ("segment", facts.segment)}
+        run.sources.update(
+            (f"comparison:{c['factor']}", ("comparison", c)) for c in facts.comparisons
+        )
         try:
-            for layer in layers:
+            for level, layer in enumerate(layers):
                 # The segment fact last: every rule needs it, so no rule can fire before
-                # all comparisons are in, and a negated pattern sees them all (durable
-                # does not take back an activation when a negated fact arrives later).
+                # all comparisons are in, and a negated pattern sees them all.
                 batch = [
                     c for c in comparisons if layer.factors is None or c["factor"] in layer.factors
-                ] + [segment]
-                layer.host.assert_facts(layer.name, [dict(fact) for fact in batch])
+                ]
+                batch.append(segment)
+                run.dispatch(engine, level, engine.assert_facts, _json(batch))
         finally:
-            _ACTIVE.pop()
             for layer in layers:
-                layer.host.delete_state(layer.name, sid)
-        if run.error is not None:
-            rule_id, error = run.error
-            raise AdvisorError(
-                N_("rule '{rule}' failed while running: {problem}"),
-                path=knowledge.rules_path,
-                rule=rule_id,
-                problem=error,
-            )
+                engine.delete_state(layer.handle, sid)
         run.firings.sort(key=lambda f: (order[f.rule], _matched_key(f)))
         results.append(run.firings)
     return results
@@ -121,6 +123,13 @@ def clean_value(value: Any) -> Any:
 
     Returns None for a value that must be left out (NaN, infinity, None).
     """
+    kind = type(value)
+    if kind is str or kind is bool or kind is int:  # the common cases first
+        return value
+    if kind is float and math.isfinite(value) and (value == 0 or abs(value) >= _TINY):
+        text = repr(value)
+        if "e" not in text or "." in text:
+            return value
     if value is None:
         return None
     if isinstance(value, bool):
@@ -144,18 +153,27 @@ def clean_value(value: Any) -> Any:
     raise TypeError(f"cannot pass {type(value).__name__} to the rules engine")
 
 
-def _fact(sid: str, kind: str, fact_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+def _fact(
+    sid: str, kind: str, fact_id: str, fields: Mapping[str, Any], used: frozenset[str]
+) -> dict[str, Any]:
+    """The fact as the engine gets it: only the figures some rule tests, cleaned."""
     fact = {"sid": sid, "id": fact_id, "kind": kind}
-    for key, value in fields.items():
-        value = clean_value(value)
-        if value is not None:
-            fact[key] = value
+    for key in used:
+        if key in fields:
+            value = clean_value(fields[key])
+            if value is not None:
+                fact[key] = value
     return fact
 
 
-def _plain(fact: Mapping[str, Any], source: Mapping[str, Any]) -> dict[str, Any]:
-    """The fact as asserted, but with the unnudged values of ``source``."""
-    return {key: source.get(key, value) for key, value in fact.items() if key != "sid"}
+def _public(fact_id: str, kind: str, source: Mapping[str, Any]) -> dict[str, Any]:
+    """A matched fact as the explanation shows it: every figure there is, unnudged."""
+    public = {"id": fact_id, "kind": kind}
+    for key, value in source.items():
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            continue
+        public[key] = value.item() if hasattr(value, "item") else value
+    return public
 
 
 def _matched_key(firing: Firing) -> tuple:
@@ -166,60 +184,102 @@ def _matched_key(firing: Firing) -> tuple:
 
 
 class _Run:
-    def __init__(self, layers: Sequence[_Layer]) -> None:
+    """One segment's pass through the layers: dispatches actions, records firings."""
+
+    def __init__(self, knowledge: Knowledge, layers: Sequence[_Layer], sid: str) -> None:
+        self.knowledge = knowledge
         self.layers = layers
+        self.sid = sid
         self.firings: list[Firing] = []
-        self.error: tuple[str, str] | None = None
+        self.sources: dict[str, tuple[str, Mapping[str, Any]]] = {}
         self.originals: dict[str, dict[str, Any]] = {}
         self.concluded: set[str] = set()
 
-
-_ACTIVE: list[_Run] = []
-
-
-def _action(rule: Rule, names: Mapping[str, str], layer: int):
-    """The action durable calls when ``rule`` fires: record, and assert conclusions."""
-
-    def act(c) -> None:
-        run = _ACTIVE[-1] if _ACTIVE else None
-        if run is None:  # pragma: no cover - durable only fires inside run_rules
+    def dispatch(self, engine: Any, level: int, insert: Any, payload: str) -> None:
+        """Assert into layer ``level`` and run every action that becomes due."""
+        layer = self.layers[level]
+        state = _state(engine, insert(layer.handle, payload))
+        result = engine.start_action_for_state(layer.handle, state) if state else None
+        if not result:
             return
+        message = json.loads(result[1])
+        while True:
+            name, matched = next(iter(message.items()))
+            rule = layer.rules.get(name)
+            if rule is not None:
+                try:
+                    self.fire(engine, level, rule, matched)
+                except BaseException:
+                    engine.abandon_action(layer.handle, state)
+                    raise
+            following = engine.complete_and_start_action(layer.handle, state)
+            if not following:
+                return
+            message = json.loads(following)
+
+    def fire(self, engine: Any, level: int, rule: Rule, matched: Mapping[str, Any]) -> None:
+        names = self.layers[level].names[rule.id]
         try:
-            matched = {
-                names[key]: run.originals.get(
-                    fact.get("id"), {k: v for k, v in fact.items() if k != "sid"}
-                )
-                for key, fact in (c._m or {}).items()
-                if key in names
+            facts = {
+                names[key]: self.original(fact) for key, fact in matched.items() if key in names
             }
             conclusion_ids = []
             for conclusion in rule.conclude:
                 fact_id = f"conclusion:{conclusion}"
                 conclusion_ids.append(fact_id)
-                if fact_id in run.concluded:
+                if fact_id in self.concluded:
                     continue  # concluded before in this segment: nothing new to chain
-                run.concluded.add(fact_id)
+                self.concluded.add(fact_id)
                 fact = {
                     "id": fact_id,
                     "kind": "conclusion",
                     "conclusion": conclusion,
                     "rule": rule.id,
                 }
-                run.originals[fact_id] = dict(fact)
-                c.assert_fact(dict(fact, sid=c.s.sid))
-                for later in run.layers[layer + 1 :]:
-                    if conclusion in later.conclusions:
-                        c.assert_fact(later.name, dict(fact, sid=c.s.sid))
-            run.firings.append(Firing(rule.id, matched, tuple(conclusion_ids)))
-        except BaseException as error:  # the engine would swallow it
-            if run.error is None:
-                run.error = (rule.id, f"{type(error).__name__}: {error}")
+                self.originals[fact_id] = dict(fact)
+                payload = _json(dict(fact, sid=self.sid))
+                # into this layer (the dispatch loop runs what it activates) and every
+                # later layer that uses it (before that layer's facts arrive)
+                for later, layer in enumerate(self.layers[level:], start=level):
+                    if later == level or conclusion in layer.conclusions:
+                        _state(engine, engine.assert_fact(layer.handle, payload))
+            self.firings.append(Firing(rule.id, facts, tuple(conclusion_ids)))
+        except AdvisorError:
+            raise
+        except Exception as error:
+            raise AdvisorError(
+                N_("rule '{rule}' failed while running: {problem}"),
+                path=self.knowledge.rules_path,
+                rule=rule.id,
+                problem=f"{type(error).__name__}: {error}",
+            ) from None
 
-    return act
+    def original(self, fact: Mapping[str, Any]) -> dict[str, Any]:
+        """The full fact behind one the engine matched (built once per run)."""
+        fact_id = fact.get("id")
+        if fact_id not in self.originals:
+            if fact_id in self.sources:
+                kind, source = self.sources[fact_id]
+                self.originals[fact_id] = _public(fact_id, kind, source)
+            else:
+                return {k: v for k, v in fact.items() if k != "sid"}
+        return self.originals[fact_id]
 
 
-def _ignore(c) -> None:
-    """The catch-all rule's action: nothing (the rule exists so every fact matches)."""
+def _state(engine: Any, result: Sequence[Any]) -> int:
+    """The session handle an assert returned; refusals become errors (they are bugs)."""
+    code = result[0]
+    if code == 0:
+        return result[1]
+    if code == 3:  # queued, nothing to run now
+        return 0
+    raise AdvisorError(
+        N_("the rules engine refused a fact (code {code}); please report this"), code=code
+    )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 # -- compiling -----------------------------------------------------------------------------
@@ -322,22 +382,26 @@ def _or(parts: list[dict[str, Any]]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class _Layer:
-    """One registered ruleset: the rules of one evaluation layer."""
+    """One created ruleset: the rules of one evaluation layer."""
 
-    host: Any
+    handle: int
     name: str
+    rules: Mapping[str, Rule]  # its rules by id
+    names: Mapping[str, Mapping[str, str]]  # per rule: compiled pattern → because name
     factors: frozenset[str] | None  # the factors its rules look at; None: any
     conclusions: frozenset[str]  # the conclusions its rules use
+    fields: frozenset[str]  # the figures any rule of the rule base tests
 
 
-_HOST: list[Any] = []
+_ENGINE: list[Any] = []
 _REGISTERED: dict[str, list[_Layer]] = {}
 
 
-def _host() -> Any:
-    if not _HOST:
+def _engine() -> Any:
+    """durable-rules' C extension, or a clear error when it cannot be loaded."""
+    if not _ENGINE:
         try:
-            import durable.engine as durable_engine
+            import durable_rules_engine
         except ImportError as error:  # e.g. Python 3.13 without the build flag
             raise AdvisorError(
                 N_(
@@ -346,19 +410,13 @@ def _host() -> Any:
                 ),
                 problem=str(error),
             ) from None
-
-        class _QuietHost(durable_engine.Host):
-            """A host without the background timer threads (we need no timers)."""
-
-            def _run(self) -> None:
-                pass
-
-        _HOST.append(_QuietHost())
-    return _HOST[0]
+        _ENGINE.append(durable_rules_engine)
+    return _ENGINE[0]
 
 
 def _registered(knowledge: Knowledge) -> list[_Layer]:
-    """The rule base's layers, registered once per process under a content hash."""
+    """The rule base's layers, created once per process under a content hash."""
+    engine = _engine()
     definition = compile_rules(knowledge)
     signature = [
         (r.id, knowledge.strata.get(r.id, 1), r.conclude, sorted(_names(r).items()))
@@ -369,15 +427,19 @@ def _registered(knowledge: Knowledge) -> list[_Layer]:
     ).hexdigest()[:20]
     if digest in _REGISTERED:
         return _REGISTERED[digest]
-    host = _host()
     depth = max((knowledge.strata.get(r.id, 1) for r in knowledge.rules), default=1)
+    fields = _fields_used(knowledge.rules)
     layers = []
     for level in range(1, depth + 1):
         members = [r for r in knowledge.rules if knowledge.strata.get(r.id, 1) == level]
+        rules = {r.id: definition[r.id] for r in members} | _CATCH_ALL
+        name = f"ism_{digest}_{level}"
         layers.append(
             _Layer(
-                host=host,
-                name=f"ism_{digest}_{level}",
+                handle=engine.create_ruleset(name, _json(rules)),
+                name=name,
+                rules={r.id: r for r in members},
+                names={r.id: _names(r) for r in members},
                 factors=_factors_used(members),
                 conclusions=frozenset(
                     p.conclusion
@@ -386,21 +448,31 @@ def _registered(knowledge: Knowledge) -> list[_Layer]:
                     for _, p in alt
                     if p.kind == "conclusion"
                 ),
+                fields=fields,
             )
         )
-    for level, layer in enumerate(layers):
-        members = [r for r in knowledge.rules if knowledge.strata.get(r.id, 1) == level + 1]
-        runnable = {
-            r.id: {**definition[r.id], "run": _action(r, _names(r), level)} for r in members
-        }
-        runnable[_CATCH_ALL] = {
-            "all": [{"m": {"$ex": {"kind": 1}}}],
-            "pri": _CATCH_ALL_PRIORITY,
-            "run": _ignore,
-        }
-        host.set_rulesets({layer.name: runnable})
     _REGISTERED[digest] = layers
     return layers
+
+
+def _fields_used(rules: Sequence[Rule]) -> frozenset[str]:
+    """Every figure a condition of the rule base names, and the factor id."""
+    fields = {"factor"}
+
+    def visit(condition: Condition | None) -> None:
+        if condition is None:
+            return
+        if condition.kind == "test":
+            fields.add(condition.field)
+        for part in condition.parts:
+            visit(part)
+
+    for rule in rules:
+        visit(rule.segments)
+        for alternative in alternatives(rule.when):
+            for _, pattern in alternative:
+                visit(pattern.condition)
+    return frozenset(fields)
 
 
 def _factors_used(rules: Sequence[Rule]) -> frozenset[str] | None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -279,32 +279,42 @@ class Figure(float):
 
 
 class _FactView(Mapping):
-    """A matched fact as a because text sees it: figures formatted, names attribute-style."""
+    """A matched fact as a because text sees it: figures formatted, names attribute-style.
+
+    Figures are wrapped when a text reads them, not before (a text reads few of them).
+    """
 
     def __init__(self, fact: Mapping[str, Any], fields: Mapping[str, Field], lang: str) -> None:
-        self._values = {}
-        for name, spec in fields.items():
-            if name not in fact:
-                continue
-            value = fact[name]
-            if spec.kind == "number":
-                value = Figure(value, spec.format, lang)
-            self._values[name] = value
+        self._fact = fact
+        self._fields = fields
+        self._lang = lang
 
     def __getitem__(self, key: str) -> Any:
-        return self._values[key]
+        spec = self._fields.get(key)
+        if spec is None or key not in self._fact:
+            raise KeyError(key)
+        value = self._fact[key]
+        return Figure(value, spec.format, self._lang) if spec.kind == "number" else value
 
     def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
         try:
-            return self._values[key]
+            return self[key]
         except KeyError:
             raise AttributeError(key) from None
 
     def __iter__(self):
-        return iter(self._values)
+        return (key for key in self._fields if key in self._fact)
 
     def __len__(self) -> int:
-        return len(self._values)
+        return sum(1 for _ in self)
+
+
+@lru_cache(maxsize=4096)
+def _template(text: str) -> Template:
+    """A because text compiled once (a rule fires in many segments)."""
+    return _environment().from_string(text)
 
 
 def render_because(
@@ -332,9 +342,10 @@ def render_because(
                 lang,
             )
     if len(comparisons) == 1:
-        context.update({k: v for k, v in comparisons[0].items() if k not in context})
+        single = comparisons[0]
+        context.update({k: single[k] for k in single if k not in context})
     try:
-        return _environment().from_string(text).render(context).strip()
+        return _template(text).render(context).strip()
     except (SecurityError, TemplateError) as error:
         raise AdvisorError(
             N_("rule '{rule}': its 'because' text in '{lang}' failed: {problem}"),

@@ -191,3 +191,63 @@ def _csv(header: list[str], rows) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def generate_large(
+    codebook: Codebook,
+    respondents: int,
+    segments: int,
+    *,
+    items: bool = False,
+    seed: int = DEFAULT_SEED,
+):
+    """A survey of any size for benchmarks, from the same model as the sample.
+
+    ``segments`` teams (column ``team``) in ``max(1, segments // 50)`` organisations;
+    adoption varies per team between 25% and 55%. Returns a pandas DataFrame with the
+    usage column ``user`` (yes/no), and per factor either the score or the item answers.
+    """
+    import pandas as pd
+
+    if tuple(f.id for f in codebook.factors) != _ORDER:
+        raise ValueError("the sample generator needs the packaged codebook's seven factors")
+    rng = np.random.default_rng(seed)
+    team = rng.integers(0, segments, respondents)
+    rate = rng.uniform(0.25, 0.55, segments)[team]
+    is_user = rng.random(respondents) < rate
+    z = rng.multivariate_normal(np.zeros(len(_ORDER)), _CORRELATION, size=respondents)
+    width = len(str(segments - 1))
+    frame = pd.DataFrame(
+        {
+            "respondent": np.arange(1, respondents + 1),
+            "organisation": pd.Categorical.from_codes(
+                team % max(1, segments // 50),
+                [f"org {i}" for i in range(max(1, segments // 50))],
+            ),
+            "team": pd.Categorical.from_codes(
+                team, [f"team {i:0{width}d}" for i in range(segments)]
+            ),
+            "user": np.where(is_user, "yes", "no"),
+        }
+    )
+    low, high = codebook.scale_min, codebook.scale_max
+    for index, factor in enumerate(codebook.factors):
+        sign = 1.0 if factor.higher_is_better else -1.0
+        true = (
+            _NON_USER_MEAN[factor.id]
+            + sign * _ADVANTAGE[factor.id] * is_user
+            + _TRUE_SD * z[:, index]
+        )
+        answers = []
+        for item in factor.items:
+            raw = np.clip(np.rint(true + rng.normal(0.0, _ITEM_NOISE, respondents)), low, high)
+            answers.append(low + high - raw if item.reverse else raw)
+            if items:
+                frame[item.id] = answers[-1].astype(np.int8)
+        if not items:
+            mirrored = [
+                low + high - a if item.reverse else a
+                for a, item in zip(answers, factor.items, strict=True)
+            ]
+            frame[factor.id] = np.round(np.mean(mirrored, axis=0), 3)
+    return frame
