@@ -53,6 +53,19 @@ def _fail(error: AdvisorError, lang: str) -> None:
     sys.exit(1)
 
 
+class _Progress:
+    """Shows the stage of a long run on one terminal line (stderr), then clears it."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, message: Message) -> None:
+        text = message.render(translations(self.lang)) + " …"
+        click.echo(f"\r\x1b[2K{text}", err=True, nl=False, color=True)
+        if message.template == N_("writing the advice"):
+            click.echo("\r\x1b[2K", err=True, nl=False, color=True)
+
+
 def _warn(message: Message, lang: str) -> None:
     label = Message(N_("warning")).render(translations(lang))
     click.echo(f"{label}: {message.render(translations(lang))}", err=True)
@@ -158,6 +171,12 @@ def main() -> None:
     '{% extends "default:report.html" %} and replace single blocks.',
 )
 @click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress on the terminal and no summary line (warnings and errors still show).",
+)
+@click.option(
     "--per-segment",
     "per_segment",
     type=click.Path(path_type=Path),
@@ -180,6 +199,7 @@ def advise_command(
     client: str | None,
     report_date: str | None,
     templates: Path | None,
+    quiet: bool,
     per_segment: Path | None,
 ) -> None:
     """Analyse SCORES and write the advice report."""
@@ -206,13 +226,14 @@ def advise_command(
             alpha=alpha,
             min_group_size=min_group_size,
             lang=lang,
+            progress=None if quiet or not sys.stderr.isatty() else _Progress(lang),
         )
         for warning in result.warnings:
             _warn(warning, lang)
         options = {"title": title, "client": client, "date": report_date, "templates": templates}
         data = render(result.document, fmt, **options)
         if per_segment is not None:
-            _write_per_segment(result.document, per_segment, fmt, options, inputs, lang)
+            _write_per_segment(result.document, per_segment, fmt, options, inputs, lang, quiet)
         if target is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -224,34 +245,47 @@ def advise_command(
 
 
 def _write_per_segment(
-    document: dict, folder: Path, fmt: str, options: dict, inputs: list[Path], lang: str
+    document: dict,
+    folder: Path,
+    fmt: str,
+    options: dict,
+    inputs: list[Path],
+    lang: str,
+    quiet: bool,
 ) -> None:
     """One report per shown segment, staged and moved into ``folder`` together."""
     from .output import StagedFolder
-    from .pipeline import segment_reports
+    from .pipeline import available_cores, render_segments, segment_reports
 
-    reports = segment_reports(document, fmt, **options)
+    reports = segment_reports(document, fmt)
+    rendered = render_segments(
+        document, fmt, [index for _, index in reports], workers=available_cores(), **options
+    )
     with StagedFolder(folder, inputs) as stage:
-        if sys.stderr.isatty():
+        names = [name for name, _ in reports]
+        if sys.stderr.isatty() and not quiet:
             with click.progressbar(
-                reports,
                 length=len(reports),
                 file=sys.stderr,
                 label=Message(N_("reports")).render(translations(lang)),
             ) as bar:
-                for name, render in bar:
-                    stage.write(name, render())
+                for name, data in zip(names, rendered, strict=True):
+                    stage.write(name, data)
+                    bar.update(1)
         else:
-            for name, render in reports:
-                stage.write(name, render())
-    hidden = sum(1 for s in document["segments"][1:] if s["suppressed"])
-    click.echo(
-        Message(
-            N_("{count} segment reports written to {folder} ({hidden} hidden segments skipped)"),
-            {"count": len(reports), "folder": str(folder), "hidden": hidden},
-        ).render(translations(lang)),
-        err=True,
-    )
+            for name, data in zip(names, rendered, strict=True):
+                stage.write(name, data)
+    if not quiet:
+        hidden = sum(1 for s in document["segments"][1:] if s["suppressed"])
+        click.echo(
+            Message(
+                N_(
+                    "{count} segment reports written to {folder} ({hidden} hidden segments skipped)"
+                ),
+                {"count": len(reports), "folder": str(folder), "hidden": hidden},
+            ).render(translations(lang)),
+            err=True,
+        )
 
 
 def _knowledge_paths(

@@ -333,7 +333,9 @@ def _mann_whitney(
     if count * len(distinct) <= 4 * len(v) + 1024:
         counts = np.bincount(key, minlength=count * len(distinct))
         cells = np.flatnonzero(counts)
-        cell = np.searchsorted(cells, key)
+        lookup = np.empty(len(counts), dtype=np.int64)
+        lookup[cells] = np.arange(len(cells))
+        cell = lookup[key]
     else:
         cells, cell = np.unique(key, return_inverse=True)
     levels = distinct

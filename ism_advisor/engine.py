@@ -166,10 +166,33 @@ def _fact(
     return fact
 
 
-def _public(fact_id: str, kind: str, source: Mapping[str, Any]) -> dict[str, Any]:
-    """A matched fact as the explanation shows it: every figure there is, unnudged."""
+#: The figures an explanation always shows of a matched comparison (besides those the
+#: rule base tests).
+EXPLAINED = (
+    "factor",
+    "label",
+    "users_n",
+    "users_mean",
+    "non_users_n",
+    "non_users_mean",
+    "gap",
+    "hedges_g",
+    "p_holm",
+    "significant",
+    "effect_size",
+    "rank",
+)
+
+
+def _public(
+    fact_id: str, kind: str, source: Mapping[str, Any], used: frozenset[str]
+) -> dict[str, Any]:
+    """A matched fact as the explanation shows it: its key figures and those the rules
+    test, unnudged; missing figures left out."""
     public = {"id": fact_id, "kind": kind}
-    for key, value in source.items():
+    keys = (*EXPLAINED, *sorted(used.difference(EXPLAINED))) if kind == "comparison" else source
+    for key in keys:
+        value = source.get(key)
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
             continue
         public[key] = value.item() if hasattr(value, "item") else value
@@ -260,7 +283,7 @@ class _Run:
         if fact_id not in self.originals:
             if fact_id in self.sources:
                 kind, source = self.sources[fact_id]
-                self.originals[fact_id] = _public(fact_id, kind, source)
+                self.originals[fact_id] = _public(fact_id, kind, source, self.layers[0].fields)
             else:
                 return {k: v for k, v in fact.items() if k != "sid"}
         return self.originals[fact_id]

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from jinja2 import StrictUndefined, Template
+from jinja2 import StrictUndefined, Template, meta
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -304,6 +304,9 @@ class _FactView(Mapping):
         except KeyError:
             raise AttributeError(key) from None
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._fields and key in self._fact
+
     def __iter__(self):
         return (key for key in self._fields if key in self._fact)
 
@@ -312,9 +315,12 @@ class _FactView(Mapping):
 
 
 @lru_cache(maxsize=4096)
-def _template(text: str) -> Template:
-    """A because text compiled once (a rule fires in many segments)."""
-    return _environment().from_string(text)
+def _template(text: str) -> tuple[Template, frozenset[str]]:
+    """A because text compiled once (a rule fires in many segments), and the names it
+    reads (only those are put in its context)."""
+    environment = _environment()
+    names = frozenset(meta.find_undeclared_variables(environment.parse(text)))
+    return environment.from_string(text), names
 
 
 def render_because(
@@ -341,11 +347,14 @@ def render_because(
                 CONCLUSION_FIELDS,
                 lang,
             )
-    if len(comparisons) == 1:
-        single = comparisons[0]
-        context.update({k: single[k] for k in single if k not in context})
     try:
-        return _template(text).render(context).strip()
+        template, names = _template(text)
+        if len(comparisons) == 1:
+            single = comparisons[0]
+            for name in names:
+                if name not in context and name in single:  # missing: StrictUndefined
+                    context[name] = single[name]
+        return template.render(context).strip()
     except (SecurityError, TemplateError) as error:
         raise AdvisorError(
             N_("rule '{rule}': its 'because' text in '{lang}' failed: {problem}"),

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import ROOT, SAMPLE_SCORES, write_csv
-from ism_advisor import output, pipeline
+from ism_advisor import output
 from ism_advisor.errors import AdvisorError
 from ism_advisor.output import StagedFolder, write_atomic
 
@@ -73,15 +73,15 @@ def test_per_segment_interrupted_keeps_the_earlier_set(cli, tmp_path, monkeypatc
     assert first.exit_code == 0
     earlier = {p.name: p.read_bytes() for p in (tmp_path / "reports").iterdir()}
     calls = []
-    real = pipeline.render
+    real = StagedFolder.write
 
-    def render(*args, **kwargs):
-        calls.append(kwargs.get("segment"))
+    def write(self, name, data):
+        calls.append(name)
         if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
+            raise KeyboardInterrupt  # Ctrl-C arriving while the set is being written
+        return real(self, name, data)
 
-    monkeypatch.setattr(pipeline, "render", render)
+    monkeypatch.setattr(StagedFolder, "write", write)
     result = cli(
         "scores.csv",
         "--segment-by",

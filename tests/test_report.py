@@ -567,3 +567,43 @@ def test_report_opens_in_chromium_offline_without_errors(reports, tmp_path):
     assert requests == []
     assert screenshot.stat().st_size > 50_000
     print(f"screenshot: {screenshot}")
+
+
+def test_segment_reports_in_parallel_are_the_same_as_one_by_one():
+    from ism_advisor.pipeline import render_segments, segment_reports
+
+    document = advise(SAMPLE_SCORES, segment_by=["organisation+department"]).document
+    segments = [index for _, index in segment_reports(document, "md")]
+    assert len(segments) == 8
+    serial = list(render_segments(document, "md", segments, workers=1))
+    parallel = list(render_segments(document, "md", segments, workers=2))
+    assert parallel == serial
+
+
+def test_quiet_leaves_out_the_summary_line(cli, tmp_path):
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    result = cli(
+        "scores.csv",
+        "--segment-by",
+        "organisation",
+        "--per-segment",
+        "out",
+        "--quiet",
+        "--format",
+        "md",
+    )
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert len(list((tmp_path / "out").glob("*.md"))) == 3
+
+
+def test_progress_shows_stages_on_one_line(capsys):
+    from ism_advisor.cli import _Progress
+    from ism_advisor.errors import Message
+
+    progress = _Progress("nl")
+    progress(Message("reading {path}", {"path": "scores.csv"}))
+    progress(Message("writing the advice"))
+    assert capsys.readouterr().err == (
+        "\r\x1b[2Klezen van scores.csv …\r\x1b[2Kschrijven van het advies …\r\x1b[2K"
+    )
