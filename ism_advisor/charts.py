@@ -61,7 +61,7 @@ def means_chart(comparisons: Sequence[Any], t: Callable[..., str], lang: str) ->
         axes.set_xlim(max(0.0, min(1.0, low - 0.5)), None)
         axes.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1.0, 1.0))
         _ticks(axes, lang)
-        figure.tight_layout()
+        _margins(figure, labels, top=0.4)
         return _svg(figure, t("Mean score per factor: users and non-users"))
 
 
@@ -90,8 +90,24 @@ def effects_chart(comparisons: Sequence[Any], t: Callable[..., str], lang: str) 
         axes.set_yticks(range(len(shown)), [c.label for c in shown])
         axes.set_xlabel(t("Hedges' g (positive: non-users lag behind); filled: significant"))
         _ticks(axes, lang)
-        figure.tight_layout()
+        _margins(figure, [c.label for c in shown], top=0.15)
         return _svg(figure, t("Effect size per factor, with confidence intervals"))
+
+
+def _margins(figure: Figure, labels: Sequence[str], top: float) -> None:
+    """Room for the factor labels, the axis label and the legend, in inches.
+
+    Fixed arithmetic instead of ``tight_layout``, which draws the figure twice more (a
+    third of a per-segment report's time).
+    """
+    width, height = figure.get_size_inches()
+    label = 0.25 + 0.068 * max((len(text) for text in labels), default=10)
+    figure.subplots_adjust(
+        left=min(0.5, label / width),
+        right=1 - 0.2 / width,
+        bottom=0.6 / height,
+        top=1 - top / height,
+    )
 
 
 def _svg(figure: Figure, title: str) -> Markup:

@@ -1,0 +1,341 @@
+"""ism-advisor benchmark: the time and memory of every stage against a pandas floor.
+
+    python benchmarks/run.py                  # the full grid (about 20 minutes)
+    python benchmarks/run.py --quick          # 10k and 100k respondents only
+    python benchmarks/run.py --out benchmarks/RESULTS.md
+
+Inputs are generated (seeded) by the sample generator, score-level and item-level, at
+10k, 100k, 1M and 2M respondents with 10, 100, 1,000 and 5,000 segments (column
+``team``). Every measurement runs in a child process of its own, so that its peak memory
+(RSS) is its own. The floor is what pandas alone needs: ``read_csv`` of the same file and
+one ``groupby(team, user)[factors].agg([mean, std, count])``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (10_000, 100_000, 1_000_000, 2_000_000)
+SEGMENTS = (10, 100, 1_000, 5_000)
+PER_SEGMENT_HTML = 300  # reports rendered to measure reports/s
+PER_SEGMENT_PDF = 40
+
+
+# -- child tasks (each prints one JSON object) --------------------------------------------
+
+
+def task_generate(path: str, respondents: int, segments: int, items: bool) -> dict:
+    from ism_advisor.codebook import load_codebook
+    from ism_advisor.sample import generate_large
+
+    frame = generate_large(load_codebook(), respondents, segments, items=items)
+    frame.to_csv(path, index=False)
+    return {"columns": len(frame.columns)}
+
+
+def task_floor(path: str, items: bool) -> dict:
+    import pandas as pd
+
+    from ism_advisor.codebook import load_codebook
+
+    codebook = load_codebook()
+    columns = (
+        [i.id for f in codebook.factors for i in f.items] if items else list(codebook.factor_ids)
+    )
+    start = time.perf_counter()
+    frame = pd.read_csv(path)
+    frame.groupby(["team", "user"], observed=True)[columns].agg(["mean", "std", "count"])
+    return {"seconds": time.perf_counter() - start}
+
+
+def task_inprocess(path: str) -> dict:
+    from ism_advisor.codebook import load_codebook
+    from ism_advisor.compare import compare_groups
+    from ism_advisor.document import advice_document, to_json
+    from ism_advisor.engine import run_rules
+    from ism_advisor.knowledge import load_knowledge
+    from ism_advisor.recommend import advise_segments, segment_facts
+    from ism_advisor.survey import load_survey
+
+    stages = {}
+    start = time.perf_counter()
+    codebook = load_codebook()
+    knowledge = load_knowledge(codebook)
+    survey = load_survey(path, codebook, ["team"])
+    stages["load"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    comparison = compare_groups(survey)
+    stages["compare"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    facts = segment_facts(comparison, "en")
+    shown = [f for f in facts if f is not None]
+    rules_start = time.perf_counter()
+    run_rules(knowledge, shown)
+    rules_seconds = time.perf_counter() - rules_start
+    advice = advise_segments(knowledge, facts, "en")
+    stages["rules+advice"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    document = advice_document(survey, comparison, knowledge=knowledge, advice=advice)
+    text = to_json(document)
+    stages["document+json"] = time.perf_counter() - mark
+    total = time.perf_counter() - start - rules_seconds  # the rules ran twice above
+    return {
+        "seconds": total,
+        "stages": stages,
+        "rules_seconds": rules_seconds,
+        "comparison_facts": sum(len(f.comparisons) for f in shown),
+        "segments": len(comparison.segments) - 1,
+        "shown": len(shown),
+        "json_mb": len(text.encode()) / 1e6,
+    }
+
+
+def task_per_segment(path: str, fmt: str, limit: int) -> dict:
+    from ism_advisor.pipeline import advise, available_cores, render_segments, segment_reports
+
+    document = advise(path, segment_by=["team"]).document
+    segments = [index for _, index in segment_reports(document, fmt)][:limit]
+    cores = available_cores()
+    start = time.perf_counter()
+    count = sum(1 for _ in render_segments(document, fmt, segments, workers=cores))
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "reports": count, "per_second": count / seconds, "cores": cores}
+
+
+TASKS = {
+    "generate": task_generate,
+    "floor": task_floor,
+    "inprocess": task_inprocess,
+    "per_segment": task_per_segment,
+}
+
+
+# -- the driver ------------------------------------------------------------------------------
+
+
+def timed(command: list[str], cwd: Path | None = None, parse: bool = False) -> dict:
+    """Run ``command`` under /usr/bin/time -v for an exact peak RSS of that process."""
+    time_binary = shutil.which("time") or "/usr/bin/time"
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+        start = time.perf_counter()
+        process = subprocess.run(
+            [time_binary, "-v", "-o", report.name, *command],
+            capture_output=True,
+            cwd=cwd,
+        )
+        wall = time.perf_counter() - start
+        if process.returncode != 0:
+            raise RuntimeError(f"{command} failed: {process.stderr.decode()[-2000:]}")
+        text = Path(report.name).read_text()
+    rss = next(
+        int(line.split(":")[1]) / 1024
+        for line in text.splitlines()
+        if "Maximum resident set size" in line
+    )
+    result = json.loads(process.stdout) if parse else {}
+    result.setdefault("seconds", wall)
+    result.update(wall=wall, rss_mb=rss)
+    return result
+
+
+def run_task(task: str, *args, cwd: Path | None = None) -> dict:
+    return timed([sys.executable, __file__, "--child", task, json.dumps(args)], cwd=cwd, parse=True)
+
+
+def best_of(command: list[str], times: int = 5, cwd: Path | None = None) -> float:
+    best = float("inf")
+    for _ in range(times):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True, cwd=cwd)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import pandas
+
+    from ism_advisor.pipeline import available_cores
+
+    return (
+        f"{cpu}; {available_cores()} cores; {memory:.0f} GiB RAM; {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}; pandas {pandas.__version__}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10k and 100k respondents only")
+    parser.add_argument("--out", type=Path, default=None, help="write the Markdown table here")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        task, args = options.child
+        print(json.dumps(TASKS[task](*json.loads(args))))
+        return
+    sizes = SIZES[:2] if options.quick else SIZES
+    ism = shutil.which("ism-advise") or str(Path(sys.executable).parent / "ism-advise")
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        for items in (False, True):
+            for size in sizes:
+                for segments in SEGMENTS:
+                    if items and (segments != 5_000 or size < 1_000_000) and size != sizes[0]:
+                        continue  # item-level: the smallest size and the headline targets
+                    path = work / f"{'items' if items else 'scores'}-{size}-{segments}.csv"
+                    run_task("generate", str(path), size, segments, items)
+                    floor = run_task("floor", str(path), items)
+                    inprocess = run_task("inprocess", str(path))
+                    command = timed(
+                        [
+                            ism,
+                            str(path),
+                            "--segment-by",
+                            "team",
+                            "--format",
+                            "json",
+                            "-o",
+                            str(work / "out.json"),
+                            "--quiet",
+                        ]
+                    )
+                    html = timed(
+                        [
+                            ism,
+                            str(path),
+                            "--segment-by",
+                            "team",
+                            "-o",
+                            str(work / "out.html"),
+                            "--quiet",
+                        ]
+                    )
+                    row = {
+                        "input": "items" if items else "scores",
+                        "respondents": size,
+                        "segments": segments,
+                        "floor": floor,
+                        "inprocess": inprocess,
+                        "command": command,
+                        "html": html,
+                    }
+                    rows.append(row)
+                    print(summary_line(row), flush=True)
+                    path.unlink()
+        throughput_path = work / "throughput.csv"
+        run_task("generate", str(throughput_path), 200_000, 1_000, False)
+        per_html = run_task("per_segment", str(throughput_path), "html", PER_SEGMENT_HTML)
+        per_pdf = run_task("per_segment", str(throughput_path), "pdf", PER_SEGMENT_PDF)
+        help_seconds = best_of([ism, "--help"])
+        sample_seconds = best_of(
+            [ism, str(ROOT / "sample_data" / "scores.csv"), "-o", str(work / "sample.html")]
+        )
+        imports = (
+            "import pandas, scipy.stats, matplotlib.figure, matplotlib.backends.backend_svg,"
+            " jinja2, yaml, babel.numbers, click, durable_rules_engine"
+        )
+        import_seconds = best_of([sys.executable, "-c", imports])
+    report = render_markdown(
+        rows, per_html, per_pdf, help_seconds, sample_seconds, import_seconds, machine()
+    )
+    if options.out:
+        options.out.write_text(report, encoding="utf-8")
+    print(report)
+
+
+def summary_line(row: dict) -> str:
+    return (
+        f"{row['input']} {row['respondents']:>9,} x {row['segments']:>5,}: "
+        f"floor {row['floor']['seconds']:.2f}s/{row['floor']['rss_mb']:.0f}MB, "
+        f"json {row['inprocess']['seconds']:.2f}s in-process, "
+        f"{row['command']['wall']:.2f}s/{row['command']['rss_mb']:.0f}MB command, "
+        f"html {row['html']['wall']:.2f}s"
+    )
+
+
+def render_markdown(
+    rows, per_html, per_pdf, help_seconds, sample_seconds, import_seconds, machine_text
+) -> str:
+    lines = [
+        "| input | respondents | segments | floor s | floor MB | JSON in-process s | × floor"
+        " | JSON command s | × floor | command MB | × floor MB | rules facts/s | HTML s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        floor, inproc, command = row["floor"], row["inprocess"], row["command"]
+        facts = (
+            inproc["comparison_facts"] / inproc["rules_seconds"] if inproc["rules_seconds"] else 0
+        )
+        lines.append(
+            f"| {row['input']} | {row['respondents']:,} | {row['segments']:,} |"
+            f" {floor['seconds']:.2f} | {floor['rss_mb']:.0f} | {inproc['seconds']:.2f} |"
+            f" {inproc['seconds'] / floor['seconds']:.1f} | {command['wall']:.2f} |"
+            f" {command['wall'] / floor['seconds']:.1f} | {command['rss_mb']:.0f} |"
+            f" {command['rss_mb'] / floor['rss_mb']:.1f} | {facts:,.0f} |"
+            f" {row['html']['wall']:.2f} |"
+        )
+    growth = ["", "Growth per 10× respondents (JSON command time; 1.0 = none, 10 = linear):", ""]
+    growth += ["| input | segments | 10k→100k | 100k→1M |", "|---|---:|---:|---:|"]
+    by_key = {(r["input"], r["respondents"], r["segments"]): r for r in rows}
+    for kind, size, segments in by_key:
+        if size != 10_000:
+            continue
+        ratios = []
+        for low, high in ((10_000, 100_000), (100_000, 1_000_000)):
+            a, b = by_key.get((kind, low, segments)), by_key.get((kind, high, segments))
+            ratios.append(f"{b['command']['wall'] / a['command']['wall']:.1f}" if a and b else "–")
+        growth.append(f"| {kind} | {segments:,} | {ratios[0]} | {ratios[1]} |")
+    stages = [
+        "",
+        "Stages of the in-process run (seconds):",
+        "",
+        "| input | respondents | segments | load | compare | rules+advice |"
+        " document+json | JSON MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        s = row["inprocess"]["stages"]
+        stages.append(
+            f"| {row['input']} | {row['respondents']:,} | {row['segments']:,} | {s['load']:.2f} |"
+            f" {s['compare']:.2f} | {s['rules+advice']:.2f} | {s['document+json']:.2f} |"
+            f" {row['inprocess']['json_mb']:.0f} |"
+        )
+    other = [
+        "",
+        f"- `--per-segment` HTML: {per_html['per_second']:.1f} reports/s "
+        f"({per_html['reports']} reports, {per_html['cores']} worker processes, "
+        f"peak {per_html['rss_mb']:.0f} MB)",
+        f"- `--per-segment` PDF: {per_pdf['per_second']:.1f} reports/s "
+        f"({per_pdf['reports']} reports, {per_pdf['cores']} worker processes, "
+        f"peak {per_pdf['rss_mb']:.0f} MB)",
+        f"- `ism-advise --help`: {help_seconds:.3f} s (best of 5)",
+        f"- `ism-advise sample_data/scores.csv` (HTML): {sample_seconds:.2f} s against"
+        f" {import_seconds:.2f} s to import its libraries: ×{sample_seconds / import_seconds:.2f}"
+        " (best of 5)",
+        "",
+        f"Machine: {machine_text}.",
+    ]
+    return "\n".join([*lines, *growth, *stages, *other]) + "\n"
+
+
+if __name__ == "__main__":
+    main()
