@@ -7,14 +7,12 @@ problem with its line and column.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from .errors import N_
-from .i18n import LANGUAGES
 from .resources import packaged_path
 from .textnorm import normalize
 from .yamlfile import Pos, Problems, YList, YMap, describe, load_yaml
@@ -31,7 +29,6 @@ __all__ = [
 ]
 
 DIRECTIONS = ("higher_is_better", "higher_is_worse")
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 Direction = Literal["higher_is_better", "higher_is_worse"]
 
@@ -230,50 +227,6 @@ class _CodebookReader:
                 texts.add(normalize(str(code)))
         return frozenset(numbers), frozenset(texts)
 
-    def texts(self, mapping: YMap, key: str, required: bool = True) -> dict[str, str]:
-        value = mapping.get(key)
-        if value is None and not required:
-            return {}
-        if not isinstance(value, YMap):
-            if key in mapping or required:
-                self.problems.add(
-                    N_("'{key}' must give a text per language (nl: …, en: …), found {found}"),
-                    mapping.where(key),
-                    key=key,
-                    found=describe(value),
-                )
-            return {}
-        self.problems.keys(value, LANGUAGES, required=LANGUAGES)
-        out = {}
-        for lang in LANGUAGES:
-            text = value.get(lang)
-            if lang in value and (not isinstance(text, str) or not text.strip()):
-                self.problems.add(
-                    N_("'{key}' in '{lang}' must be a text, found {found}"),
-                    value.where(lang),
-                    key=key,
-                    lang=lang,
-                    found=describe(text),
-                )
-            elif isinstance(text, str):
-                out[lang] = text.strip()
-        return out
-
-    def identifier(self, mapping: YMap) -> str:
-        value = mapping.get("id")
-        if not isinstance(value, str) or not _ID.match(value):
-            if "id" in mapping:
-                self.problems.add(
-                    N_(
-                        "an id must be lower-case letters, digits and underscores,"
-                        " starting with a letter, found {found}"
-                    ),
-                    mapping.where("id"),
-                    found=describe(value),
-                )
-            return ""
-        return value
-
     def string_list(self, mapping: YMap, key: str) -> tuple[str, ...]:
         value = mapping.get(key, YList())
         if not isinstance(value, YList):
@@ -384,16 +337,7 @@ class _CodebookReader:
             if entry is None:
                 continue
             p.keys(entry, _FACTOR_KEYS, required=("id", "label", "direction", "items"))
-            factor_id = self.identifier(entry)
-            if factor_id in seen:
-                p.add(
-                    N_("duplicate factor id '{id}' (first given on line {first})"),
-                    entry.where("id"),
-                    id=factor_id,
-                    first=seen[factor_id].line,
-                )
-            elif factor_id:
-                seen[factor_id] = entry.where("id")
+            factor_id = p.identifier(entry, seen, N_("factor"))
             direction = entry.get("direction")
             if "direction" in entry and direction not in DIRECTIONS:
                 p.add(
@@ -405,8 +349,8 @@ class _CodebookReader:
             factors.append(
                 Factor(
                     id=factor_id,
-                    label=self.texts(entry, "label"),
-                    definition=self.texts(entry, "definition", required=False),
+                    label=p.texts(entry, "label"),
+                    definition=p.texts(entry, "definition"),
                     direction=direction if direction in DIRECTIONS else "higher_is_better",
                     items=items,
                     aliases=self.string_list(entry, "aliases"),
@@ -432,16 +376,7 @@ class _CodebookReader:
             if entry is None:
                 continue
             p.keys(entry, _ITEM_KEYS, required=("id", "text"))
-            item_id = self.identifier(entry)
-            if item_id in seen:
-                p.add(
-                    N_("duplicate item id '{id}' (first given on line {first})"),
-                    entry.where("id"),
-                    id=item_id,
-                    first=seen[item_id].line,
-                )
-            elif item_id:
-                seen[item_id] = entry.where("id")
+            item_id = p.identifier(entry, seen, N_("item"))
             reverse = entry.get("reverse", False)
             if not isinstance(reverse, bool):
                 p.add(
@@ -449,5 +384,5 @@ class _CodebookReader:
                     entry.where("reverse"),
                     found=describe(reverse),
                 )
-            items.append(Item(item_id, self.texts(entry, "text"), reverse is True))
+            items.append(Item(item_id, p.texts(entry, "text"), reverse is True))
         return tuple(items)

@@ -33,7 +33,7 @@ from .codebook import Codebook
 from .errors import N_, AdvisorError, Message
 from .i18n import LANGUAGES
 from .resources import packaged_path
-from .yamlfile import Pos, Problems, YList, YMap, describe, did_you_mean, load_yaml
+from .yamlfile import ID_PATTERN, Pos, Problems, YList, YMap, describe, did_you_mean, load_yaml
 
 __all__ = [
     "COMPARISON_FIELDS",
@@ -320,65 +320,6 @@ class _Reader:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
 
-    def texts(self, mapping: YMap, key: str, required: bool = True) -> dict[str, str]:
-        """A text per language: ``{nl: …, en: …}``."""
-        value = mapping.get(key)
-        if key not in mapping:
-            if required:
-                self.problems.add(N_("missing key '{key}'"), mapping.pos, key=key)
-            return {}
-        if not isinstance(value, YMap):
-            self.problems.add(
-                N_("'{key}' must give a text per language (nl: …, en: …), found {found}"),
-                mapping.where(key),
-                key=key,
-                found=describe(value),
-            )
-            return {}
-        self.problems.keys(value, LANGUAGES, required=LANGUAGES)
-        out = {}
-        for lang in LANGUAGES:
-            text = value.get(lang)
-            if lang not in value:
-                continue
-            if not isinstance(text, str) or not text.strip():
-                self.problems.add(
-                    N_("'{key}' in '{lang}' must be a text, found {found}"),
-                    value.where(lang),
-                    key=key,
-                    lang=lang,
-                    found=describe(text),
-                )
-            else:
-                out[lang] = text.strip()
-        return out
-
-    def identifier(self, mapping: YMap, seen: dict[str, Pos], what: str) -> str:
-        value = mapping.get("id")
-        if "id" not in mapping:
-            return ""
-        if not isinstance(value, str) or not _ID.match(value):
-            self.problems.add(
-                N_(
-                    "an id must be lower-case letters, digits and underscores,"
-                    " starting with a letter, found {found}"
-                ),
-                mapping.where("id"),
-                found=describe(value),
-            )
-            return ""
-        if value in seen:
-            self.problems.add(
-                N_("duplicate {what} id '{id}' (first given on line {first})"),
-                mapping.where("id"),
-                what=Message(what),
-                id=value,
-                first=seen[value].line,
-            )
-        else:
-            seen[value] = mapping.where("id")
-        return value
-
     def id_list(self, mapping: YMap, key: str) -> list[tuple[str, Pos]]:
         """One id or a list of ids, with their positions."""
         value = mapping.get(key)
@@ -410,9 +351,6 @@ class _Reader:
             )
             return ""
         return value
-
-
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 # -- interventions -----------------------------------------------------------------------
@@ -456,7 +394,7 @@ class _CatalogueReader(_Reader):
             if entry is None:
                 continue
             p.keys(entry, _INTERVENTION_KEYS, required=_INTERVENTION_KEYS)
-            intervention_id = self.identifier(entry, seen, N_("intervention"))
+            intervention_id = self.problems.identifier(entry, seen, N_("intervention"))
             factors = []
             if "factors" in entry:
                 for factor, pos in self.id_list(entry, "factors"):
@@ -471,8 +409,8 @@ class _CatalogueReader(_Reader):
             intervention = Intervention(
                 id=intervention_id,
                 factors=tuple(factors),
-                title=self.texts(entry, "title"),
-                description=self.texts(entry, "description"),
+                title=self.problems.texts(entry, "title"),
+                description=self.problems.texts(entry, "description"),
                 steps=self.steps(entry),
                 owner=self.choice(entry, "owner", OWNERS),
                 effort=self.choice(entry, "effort", EFFORTS),
@@ -647,8 +585,8 @@ class _RuleReader(_Reader):
             if entry is None:
                 continue
             self.problems.keys(entry, ("id", "label"), required=("id", "label"))
-            conclusion_id = self.identifier(entry, seen, N_("conclusion"))
-            label = self.texts(entry, "label")
+            conclusion_id = self.problems.identifier(entry, seen, N_("conclusion"))
+            label = self.problems.texts(entry, "label")
             if conclusion_id:
                 out[conclusion_id] = Conclusion(conclusion_id, label, entry.where("id"))
         return out
@@ -656,7 +594,7 @@ class _RuleReader(_Reader):
     def rule(self, entry: YMap, seen: dict[str, Pos], conclusions: dict) -> Rule | None:
         p = self.problems
         p.keys(entry, _RULE_KEYS, required=("id", "when", "priority", "because"))
-        rule_id = self.identifier(entry, seen, N_("rule"))
+        rule_id = self.problems.identifier(entry, seen, N_("rule"))
         if "recommend" not in entry and "conclude" not in entry:
             p.add(N_("a rule needs 'recommend' or 'conclude' (or both)"), entry.pos)
         when = self.patterns(entry.get("when"), entry.where("when")) if "when" in entry else None
@@ -684,8 +622,8 @@ class _RuleReader(_Reader):
                 )
             conclude.append(conclusion)
         priority = self.priority(entry)
-        because = self.texts(entry, "because")
-        description = self.texts(entry, "description", required=False)
+        because = self.problems.texts(entry, "because")
+        description = self.problems.texts(entry, "description")
         if when is None:
             return None
         if when is not None:
@@ -825,7 +763,7 @@ class _RuleReader(_Reader):
         if "if" in value:
             condition = self.condition(value["if"], value.where("if"), "factor")
         name = value.get("as", factors[0] if len(factors) == 1 else "factor")
-        if not isinstance(name, str) or not _ID.match(name):
+        if not isinstance(name, str) or not ID_PATTERN.match(name):
             p.add(
                 N_(
                     "'as' must be a name of lower-case letters, digits and underscores,"

@@ -9,6 +9,7 @@ wrong: duplicate keys, alias bombs, absurd nesting, non-UTF-8 text.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,10 @@ from typing import Any
 import yaml
 
 from .errors import N_, AdvisorError, Message
+from .i18n import LANGUAGES
 
 __all__ = [
+    "ID_PATTERN",
     "MAX_DEPTH",
     "MAX_VALUES",
     "Pos",
@@ -254,6 +257,70 @@ class Problems:
         for key in required:
             if key not in mapping:
                 self.add(N_("missing key '{key}'"), mapping.pos, key=key)
+
+    def texts(self, mapping: YMap, key: str) -> dict[str, str]:
+        """A text per language, ``{nl: …, en: …}``; {} when absent (the caller's
+        required-keys check reports a missing one)."""
+        if key not in mapping:
+            return {}
+        value = mapping[key]
+        if not isinstance(value, YMap):
+            self.add(
+                N_("'{key}' must give a text per language (nl: …, en: …), found {found}"),
+                mapping.where(key),
+                key=key,
+                found=describe(value),
+            )
+            return {}
+        self.keys(value, LANGUAGES, required=LANGUAGES)
+        out = {}
+        for lang in LANGUAGES:
+            if lang not in value:
+                continue
+            text = value[lang]
+            if not isinstance(text, str) or not text.strip():
+                self.add(
+                    N_("'{key}' in '{lang}' must be a text, found {found}"),
+                    value.where(lang),
+                    key=key,
+                    lang=lang,
+                    found=describe(text),
+                )
+            else:
+                out[lang] = text.strip()
+        return out
+
+    def identifier(self, mapping: YMap, seen: dict[str, Pos], what: str) -> str:
+        """The mapping's ``id``, checked for its form and against the ids ``seen``;
+        "" when absent or malformed. ``what`` names the kind of thing ("factor")."""
+        if "id" not in mapping:
+            return ""
+        value = mapping["id"]
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.add(
+                N_(
+                    "an id must be lower-case letters, digits and underscores,"
+                    " starting with a letter, found {found}"
+                ),
+                mapping.where("id"),
+                found=describe(value),
+            )
+            return ""
+        if value in seen:
+            self.add(
+                N_("duplicate {what} id '{id}' (first given on line {first})"),
+                mapping.where("id"),
+                what=Message(what),
+                id=value,
+                first=seen[value].line,
+            )
+        else:
+            seen[value] = mapping.where("id")
+        return value
+
+
+#: What an id looks like: lower-case letters, digits and underscores, a letter first.
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> Message | str:
