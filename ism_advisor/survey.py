@@ -139,9 +139,14 @@ class _SurveyReader:
             )
         segments = pd.DataFrame(index=frame.index)
         for name in plan.segments:
-            values = frame[name].astype("string").str.strip()
-            values = values.mask(values == "")
-            segments[name] = pd.Categorical(values)
+            codes, labels = _distinct(frame[name])
+            categories = sorted({label for label in labels if label})
+            position = {label: i for i, label in enumerate(categories)}
+            # blanks (and values that are only spaces) become missing: code -1
+            lookup = np.array([position.get(label, -1) for label in labels] + [-1])
+            segments[name] = pd.Categorical.from_codes(
+                lookup[codes], pd.Index(categories, dtype="string")
+            )
         return Survey(
             path=self.name,
             codebook=self.codebook,
@@ -220,8 +225,10 @@ class _SurveyReader:
         # silently drops the extra fields of a row with a stray delimiter.
         options: dict[str, Any] = {
             "sep": self.delimiter,
+            # usage and segment columns as categories: parsed once per distinct value,
+            # a fraction of the memory of millions of strings
             "dtype": {
-                pandas_name: "str"
+                pandas_name: "category"
                 for pandas_name, name in zip(_pandas_names(plan.header), plan.header, strict=True)
                 if name in (plan.usage, *plan.segments)
             },
@@ -301,13 +308,14 @@ class _SurveyReader:
             numbers = self.numeric(raw, column, on_scale=False)
             keep = numbers.notna().to_numpy()
             return (numbers >= usage.threshold).to_numpy(), keep, int((~keep).sum())
-        text = raw.astype("string").str.strip()
-        codes, uniques = pd.factorize(text.mask(text == ""))
+        codes, uniques = _distinct(raw)
         keys = [usage_answer_key(value) for value in uniques]
         user_keys, non_user_keys = usage.user_keys, usage.non_user_keys
         known = [key in user_keys or key in non_user_keys for key in keys]
         for index, value in enumerate(uniques):
-            if not known[index] and normalize(value) not in self.codebook.missing_texts:
+            if not value or known[index]:
+                continue
+            if normalize(value) not in self.codebook.missing_texts:
                 row = int(np.flatnonzero(codes == index)[0])
                 raise self.fail(
                     N_("'{value}' is not a usage answer (expected one of: {expected})"),
@@ -316,7 +324,7 @@ class _SurveyReader:
                     value=_shorten(uniques[index]),
                     expected=", ".join((*usage.users, *usage.non_users)),
                 )
-        # factorize gives -1 for blanks: the extra last entry of each lookup serves them
+        # codes are -1 for empty cells: the extra last entry of each lookup serves them
         is_user = np.array([key in user_keys for key in keys] + [False])[codes]
         keep = np.array([*known, False])[codes]
         return is_user, keep, int((~keep).sum())
@@ -518,6 +526,17 @@ class _ColumnPlan:
                 specs.append(spec)
             segments.extend(c for c in spec if c not in segments)
         return cls(header, usage, segments, tuple(specs), score_columns, item_columns)
+
+
+def _distinct(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each row's code (-1 when empty) and the distinct values, stripped of spaces."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        values = [str(value).strip() for value in column.cat.categories]
+    else:
+        found, uniques = pd.factorize(column)
+        codes, values = found.astype(np.int64), [str(value).strip() for value in uniques]
+    return codes, values
 
 
 def _shorten(value: str) -> str:
