@@ -26,6 +26,12 @@ def _symbols(lang: str) -> tuple[str, str, str]:
     )
 
 
+@cache
+def _percent(whole: int, lang: str) -> str:
+    """A whole percentage as Babel writes it (cached: rates repeat)."""
+    return format_percent(whole / 100, format="0%", locale=lang)
+
+
 def format_figure(value: float, format_: str, lang: str) -> str:
     """A figure as text in ``lang``.
 
@@ -40,7 +46,7 @@ def format_figure(value: float, format_: str, lang: str) -> str:
     if format_ == "count":
         return _localise(f"{round(value):,d}", decimal, group, minus)
     if format_ == "percent":
-        return format_percent(value, format="0%", locale=lang)
+        return _percent(round(value * 100), lang)
     if format_ == "p":
         if value < 0.001:
             return "< " + _localise("0.001", decimal, group, minus)
