@@ -26,6 +26,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_SCORES = ROOT / "sample_data" / "scores.csv"
 SAMPLE_RESPONSES = ROOT / "sample_data" / "responses.csv"
+#: The model's seven factors, in the codebook's order.
+FACTORS = (
+    "performance_expectancy",
+    "effort_expectancy",
+    "reputation",
+    "colleague_influence",
+    "manager_influence",
+    "collaboration_norms",
+    "privacy_concern",
+)
 
 
 @pytest.fixture(scope="session")

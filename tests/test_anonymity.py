@@ -6,18 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import write_csv
+from conftest import FACTORS, write_csv
 from ism_advisor.pipeline import advise
 
-FACTORS = (
-    "performance_expectancy",
-    "effort_expectancy",
-    "reputation",
-    "colleague_influence",
-    "manager_influence",
-    "collaboration_norms",
-    "privacy_concern",
-)
 SEGMENT_BY = ["org", "dept", "org+dept"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DATA, SAMPLE_SCORES
+from conftest import DATA, FACTORS, SAMPLE_SCORES
 from ism_advisor.codebook import load_codebook
 from ism_advisor.errors import AdvisorError
 
@@ -84,15 +84,7 @@ def test_minimal_and_packaged_codebooks_are_valid():
     assert minimal.missing_numbers == {0.0, 9.0}
     assert minimal.missing_texts == {"weet_niet"}
     packaged = load_codebook()
-    assert packaged.factor_ids == (
-        "performance_expectancy",
-        "effort_expectancy",
-        "reputation",
-        "colleague_influence",
-        "manager_influence",
-        "collaboration_norms",
-        "privacy_concern",
-    )
+    assert packaged.factor_ids == FACTORS
     assert [f.direction for f in packaged.factors].count("higher_is_worse") == 2
     for factor in packaged.factors:
         assert 3 <= len(factor.items) <= 4

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, SAMPLE_SCORES, write_csv
+from conftest import FACTORS, ROOT, SAMPLE_SCORES, write_csv
 from ism_advisor import output
 from ism_advisor.errors import AdvisorError
 from ism_advisor.output import StagedFolder, write_atomic
@@ -118,16 +118,7 @@ def test_ctrl_c_during_per_segment_leaves_no_partial_file(tmp_path):
         rows += [[f"team {team:02d}", "ja", *[4] * 7]] * 6 + [
             [f"team {team:02d}", "nee", *[3] * 7]
         ] * 6
-    factors = [
-        "performance_expectancy",
-        "effort_expectancy",
-        "reputation",
-        "colleague_influence",
-        "manager_influence",
-        "collaboration_norms",
-        "privacy_concern",
-    ]
-    write_csv(tmp_path / "teams.csv", ["team", "user", *factors], rows)
+    write_csv(tmp_path / "teams.csv", ["team", "user", *FACTORS], rows)
     out = tmp_path / "out"
     with subprocess.Popen(
         [

@@ -10,19 +10,9 @@ import pingouin as pg
 import pytest
 from scipy import stats
 
-from conftest import write_csv
+from conftest import FACTORS, write_csv
 from ism_advisor.compare import compare_groups, holm
 from ism_advisor.survey import load_survey
-
-FACTORS = (
-    "performance_expectancy",
-    "effort_expectancy",
-    "reputation",
-    "colleague_influence",
-    "manager_influence",
-    "collaboration_norms",
-    "privacy_concern",
-)
 
 
 def close(actual, expected):
