@@ -319,15 +319,10 @@ class _CodebookReader:
 
     def factors(self, top: YMap) -> tuple[Factor, ...]:
         p = self.problems
-        entries = top.get("factors")
-        if "factors" not in top:
-            return ()
-        if not isinstance(entries, YList) or not entries:
-            p.add(
-                N_("'factors' must be a non-empty list of factors, found {found}"),
-                top.where("factors"),
-                found=describe(entries),
-            )
+        entries = p.non_empty_list(
+            top, "factors", N_("'factors' must be a non-empty list of factors, found {found}")
+        )
+        if entries is None:
             return ()
         factors: list[Factor] = []
         seen: dict[str, Pos] = {}
@@ -360,15 +355,10 @@ class _CodebookReader:
 
     def items(self, factor: YMap, seen: dict[str, Pos]) -> tuple[Item, ...]:
         p = self.problems
-        entries = factor.get("items")
-        if "items" not in factor:
-            return ()
-        if not isinstance(entries, YList) or not entries:
-            p.add(
-                N_("'items' must be a non-empty list of survey items, found {found}"),
-                factor.where("items"),
-                found=describe(entries),
-            )
+        entries = p.non_empty_list(
+            factor, "items", N_("'items' must be a non-empty list of survey items, found {found}")
+        )
+        if entries is None:
             return ()
         items = []
         for index, entry in enumerate(entries):

@@ -124,31 +124,19 @@ def clean_value(value: Any) -> Any:
     Returns None for a value that must be left out (NaN, infinity, None).
     """
     kind = type(value)
-    if kind is str or kind is bool or kind is int:  # the common cases first
+    if kind is str or kind is int or kind is bool:  # most values: no attribute lookups
         return value
-    if kind is float and math.isfinite(value) and (value == 0 or abs(value) >= _TINY):
-        text = repr(value)
-        if "e" not in text or "." in text:
-            return value
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+    if kind is not float and hasattr(value, "item"):
         value = value.item()  # numpy scalar → Python
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
+    if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
         if abs(value) < _TINY:
             return 0.0
-        while "e" in repr(value) and "." not in repr(value):
+        while "e" in (text := repr(value)) and "." not in text:
             value = math.nextafter(value, math.inf if value > 0 else -math.inf)
-        return value
-    if isinstance(value, str):
         return value
     raise TypeError(f"cannot pass {type(value).__name__} to the rules engine")
 

@@ -379,17 +379,14 @@ class _CatalogueReader(_Reader):
         if top is None:
             return None
         p.keys(top, ("interventions",), required=("interventions",))
-        entries = top.get("interventions")
-        if "interventions" in top and (not isinstance(entries, YList) or not entries):
-            p.add(
-                N_("'interventions' must be a non-empty list, found {found}"),
-                top.where("interventions"),
-                found=describe(entries),
-            )
+        entries = p.non_empty_list(
+            top, "interventions", N_("'interventions' must be a non-empty list, found {found}")
+        )
+        if entries is None:
             return None
         catalogue: dict[str, Intervention] = {}
         seen: dict[str, Pos] = {}
-        for index, entry in enumerate(entries or ()):
+        for index, entry in enumerate(entries):
             entry = p.mapping(entry, entries.where(index), N_("an intervention (a mapping)"))
             if entry is None:
                 continue
@@ -524,17 +521,14 @@ class _RuleReader(_Reader):
         p.keys(top, _TOP_KEYS, required=("rules",))
         max_actions = self.settings(top)
         conclusions = self.conclusions(top)
-        entries = top.get("rules")
-        if "rules" in top and (not isinstance(entries, YList) or not entries):
-            p.add(
-                N_("'rules' must be a non-empty list of rules, found {found}"),
-                top.where("rules"),
-                found=describe(entries),
-            )
+        entries = p.non_empty_list(
+            top, "rules", N_("'rules' must be a non-empty list of rules, found {found}")
+        )
+        if entries is None:
             return None
         rules: list[Rule] = []
         seen: dict[str, Pos] = {}
-        for index, entry in enumerate(entries or ()):
+        for index, entry in enumerate(entries):
             entry = p.mapping(entry, entries.where(index), N_("a rule (a mapping with an id)"))
             if entry is None:
                 continue
@@ -689,14 +683,10 @@ class _RuleReader(_Reader):
         for logic in ("all", "any"):
             if logic in value:
                 p.keys(value, (logic,))
-                items = value[logic]
-                if not isinstance(items, YList) or not items:
-                    p.add(
-                        N_("'{key}' must be a non-empty list, found {found}"),
-                        value.where(logic),
-                        key=logic,
-                        found=describe(items),
-                    )
+                items = p.non_empty_list(
+                    value, logic, N_("'{key}' must be a non-empty list, found {found}")
+                )
+                if items is None:
                     return None
                 parts = [self.pattern(v, items.where(i)) for i, v in enumerate(items)]
                 if any(part is None for part in parts):
@@ -806,17 +796,13 @@ class _RuleReader(_Reader):
                     p.add(N_("give all:, any: and not: as separate conditions"), pos)
                 return None
             key = logic[0]
-            inner = value[key]
             if key == "not":
-                part = self.condition(inner, value.where("not"), kind)
+                part = self.condition(value["not"], value.where("not"), kind)
                 return None if part is None else Condition("not", pos, parts=(part,))
-            if not isinstance(inner, YList) or not inner:
-                p.add(
-                    N_("'{key}' must be a non-empty list, found {found}"),
-                    value.where(key),
-                    key=key,
-                    found=describe(inner),
-                )
+            inner = p.non_empty_list(
+                value, key, N_("'{key}' must be a non-empty list, found {found}")
+            )
+            if inner is None:
                 return None
             parts = [self.condition(v, inner.where(i), kind) for i, v in enumerate(inner)]
             if any(part is None for part in parts):

@@ -38,14 +38,12 @@ from .i18n import translations
 from .resources import packaged_path
 
 __all__ = [
-    "FORMATS",
     "ReportContext",
     "render_report",
     "report_context",
     "segment_file_names",
 ]
 
-FORMATS = ("html", "pdf", "md")
 TEMPLATE_FOR = {"html": "report.html", "pdf": "report.html", "md": "report.md"}
 RELIABILITY_FLOOR = 0.7
 

@@ -258,6 +258,17 @@ class Problems:
             if key not in mapping:
                 self.add(N_("missing key '{key}'"), mapping.pos, key=key)
 
+    def non_empty_list(self, mapping: YMap, key: str, template: str) -> YList | None:
+        """The list under ``key``; None when absent, or (reported with ``template``, which
+        gets ``key`` and ``found``) when it is not a list or is empty."""
+        if key not in mapping:
+            return None
+        value = mapping[key]
+        if not isinstance(value, YList) or not value:
+            self.add(template, mapping.where(key), key=key, found=describe(value))
+            return None
+        return value
+
     def texts(self, mapping: YMap, key: str) -> dict[str, str]:
         """A text per language, ``{nl: …, en: …}``; {} when absent (the caller's
         required-keys check reports a missing one)."""
