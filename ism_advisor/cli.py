@@ -86,30 +86,41 @@ def main() -> None:
     """
 
 
+def _knowledge_options(command):
+    """--knowledge, --codebook, --rules and --interventions, for every command that reads
+    the knowledge base."""
+    options = [
+        click.option(
+            "--knowledge",
+            type=click.Path(path_type=Path),
+            metavar="DIR",
+            help="A knowledge-base folder made by 'ism-advise init': its factors.yaml, "
+            "advice.yaml, interventions.yaml and templates/ replace the packaged ones.",
+        ),
+        click.option(
+            "--codebook",
+            type=click.Path(path_type=Path),
+            help="Codebook YAML (factors, items, scale, usage column). Default: the packaged one.",
+        ),
+        click.option(
+            "--rules",
+            type=click.Path(path_type=Path),
+            help="Rule base YAML (when to advise what). Default: the packaged one.",
+        ),
+        click.option(
+            "--interventions",
+            type=click.Path(path_type=Path),
+            help="Intervention catalogue YAML. Default: the packaged one.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command(DEFAULT_COMMAND, hidden=True)
 @click.argument("scores", type=click.Path(path_type=Path, dir_okay=True))
-@click.option(
-    "--codebook",
-    type=click.Path(path_type=Path),
-    help="Codebook YAML (factors, items, scale, usage column). Default: the packaged one.",
-)
-@click.option(
-    "--knowledge",
-    type=click.Path(path_type=Path),
-    metavar="DIR",
-    help="A knowledge-base folder made by 'ism-advise init': its factors.yaml, advice.yaml, "
-    "interventions.yaml and templates/ replace the packaged ones.",
-)
-@click.option(
-    "--rules",
-    type=click.Path(path_type=Path),
-    help="Rule base YAML (when to advise what). Default: the packaged one.",
-)
-@click.option(
-    "--interventions",
-    type=click.Path(path_type=Path),
-    help="Intervention catalogue YAML. Default: the packaged one.",
-)
+@_knowledge_options
 @click.option(
     "--segment-by",
     "segment_by",
@@ -347,17 +358,7 @@ def rules_group() -> None:
 
 
 @rules_group.command("check")
-@click.option(
-    "--knowledge",
-    type=click.Path(path_type=Path),
-    metavar="DIR",
-    help="A knowledge-base folder made by 'ism-advise init'.",
-)
-@click.option("--rules", type=click.Path(path_type=Path), help="Rule base YAML to check.")
-@click.option(
-    "--interventions", type=click.Path(path_type=Path), help="Intervention catalogue to check."
-)
-@click.option("--codebook", type=click.Path(path_type=Path), help="Codebook YAML to check.")
+@_knowledge_options
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),

@@ -22,9 +22,7 @@ NEEDED = (
 )
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("wheel")
+def build_wheel(source: Path, folder: Path) -> Path:
     subprocess.run(
         [
             sys.executable,
@@ -36,11 +34,16 @@ def wheel(tmp_path_factory) -> Path:
             "-q",
             "-w",
             str(folder),
-            str(ROOT),
+            str(source),
         ],
         check=True,
     )
     return next(folder.glob("ism_advisor-*.whl"))
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    return build_wheel(ROOT, tmp_path_factory.mktemp("wheel"))
 
 
 def test_wheel_contains_the_package_data(wheel):
@@ -53,20 +56,7 @@ def test_wheel_contains_the_package_data(wheel):
 
 def test_installed_wheel_finds_its_data_from_another_folder(wheel, tmp_path):
     target = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--no-deps",
-            "-q",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
-        check=True,
-    )
+    install(wheel, target)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     script = (
@@ -88,24 +78,8 @@ def test_installed_wheel_finds_its_data_from_another_folder(wheel, tmp_path):
     assert factors == "7"
 
 
-def build_and_run(source: Path, work: Path) -> subprocess.CompletedProcess:
-    """Build a wheel from ``source``, install it apart, run the report from elsewhere."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(work / "dist"),
-            str(source),
-        ],
-        check=True,
-    )
-    wheel = next((work / "dist").glob("ism_advisor-*.whl"))
+def install(wheel: Path, target: Path) -> None:
+    """Install ``wheel`` into ``target``, apart from the checkout's editable install."""
     subprocess.run(
         [
             sys.executable,
@@ -115,11 +89,16 @@ def build_and_run(source: Path, work: Path) -> subprocess.CompletedProcess:
             "--no-deps",
             "-q",
             "--target",
-            str(work / "site"),
+            str(target),
             str(wheel),
         ],
         check=True,
     )
+
+
+def install_and_run(wheel: Path, work: Path) -> subprocess.CompletedProcess:
+    """Install ``wheel`` apart from everything, and run the report from another folder."""
+    install(wheel, work / "site")
     (work / "run").mkdir()
     shutil.copyfile(ROOT / "sample_data" / "scores.csv", work / "run" / "scores.csv")
     return subprocess.run(
@@ -131,7 +110,7 @@ def build_and_run(source: Path, work: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_smoke_test_catches_a_missing_package_data_file(tmp_path):
+def test_the_smoke_test_catches_a_missing_package_data_file(wheel, tmp_path):
     """A wheel without a template file fails the smoke run; the complete one passes."""
     source = tmp_path / "source"
     source.mkdir()
@@ -140,12 +119,12 @@ def test_the_smoke_test_catches_a_missing_package_data_file(tmp_path):
     for name in ("pyproject.toml", "README.md"):
         shutil.copyfile(ROOT / name, source / name)
     (source / "templates" / "report.css").unlink()
-    broken = build_and_run(source, tmp_path / "broken")
+    broken = install_and_run(build_wheel(source, tmp_path / "dist"), tmp_path / "broken")
     assert broken.returncode == 1
     assert broken.stderr.endswith(
         "template not found: report.css (templates can include only files in their own folder"
         " or 'default:' templates)\n"
     )
-    whole = build_and_run(ROOT, tmp_path / "whole")
+    whole = install_and_run(wheel, tmp_path / "whole")
     assert (whole.returncode, whole.stderr) == (0, "")
     assert (tmp_path / "whole" / "run" / "scores-advice.html").stat().st_size > 30_000
