@@ -61,6 +61,7 @@ def task_floor(path: str, items: bool) -> dict:
 def task_inprocess(path: str) -> dict:
     from ism_advisor.codebook import load_codebook
     from ism_advisor.compare import compare_groups
+    from ism_advisor.disclosure import publish
     from ism_advisor.document import advice_document, to_json
     from ism_advisor.engine import run_rules
     from ism_advisor.knowledge import load_knowledge
@@ -76,6 +77,9 @@ def task_inprocess(path: str) -> dict:
     mark = time.perf_counter()
     comparison = compare_groups(survey)
     stages["compare"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    comparison = publish(survey, comparison)
+    stages["disclosure"] = time.perf_counter() - mark
     facts = segment_facts(comparison, "en")
     shown = [f for f in facts if f is not None]
     rules_start = time.perf_counter()

@@ -434,7 +434,9 @@ def _secondary(
         if not found:
             for check, inside in targets:
                 cells = _derivation(model, check, shown, inside)
-                if cells is not None:
+                # a hidden segment's group that is a shown group itself (all non-users,
+                # say) is published as that group: nothing to protect
+                if cells is not None and cells - {0}:
                     found.append(cells)
         return found
 
