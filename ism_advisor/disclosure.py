@@ -678,7 +678,7 @@ def _reduce_rows_main(rows, offset):
         pivot = min(main)
         scale = 1 / Fraction(row[pivot])
         row = {c: v * scale for c, v in row.items()}
-        for other, target in pivots.items():
+        for target in pivots.values():
             value = target.get(pivot)
             if value:
                 _axpy(target, -value, row)
