@@ -72,6 +72,8 @@ class Comparison:
         cannot be computed (an empty group, zero variance) are NaN or infinite, as scipy
         gives them.
     correlations : Pearson correlations of the factor scores of all respondents.
+    codes : per segmentation, each respondent's segment (its row number in ``segments``),
+        or -1 for a blank value; the disclosure stage works on these.
     """
 
     segments: pd.DataFrame
@@ -80,6 +82,7 @@ class Comparison:
     factors: tuple[Factor, ...]
     alpha: float
     segment_by: tuple[tuple[str, ...], ...]
+    codes: tuple[np.ndarray, ...] = ()
 
 
 def compare_groups(
@@ -119,9 +122,12 @@ def compare_groups(
 
     seg_rows: list[dict] = []
     blocks: list[dict[str, np.ndarray]] = []
+    rows_of: list[np.ndarray] = []
     for spec in specs:
         codes, labels = segment_codes(survey, spec)
         count = len(labels)
+        if spec:
+            rows_of.append(np.where(codes >= 0, codes + len(seg_rows), -1))
         users = np.bincount(codes[codes >= 0], weights=is_user[codes >= 0], minlength=count)
         respondents = np.bincount(codes[codes >= 0], minlength=count)
         for i, values in enumerate(labels):
@@ -160,6 +166,7 @@ def compare_groups(
         factors=factors,
         alpha=alpha,
         segment_by=tuple(specs[1:]),
+        codes=tuple(rows_of),
     )
 
 

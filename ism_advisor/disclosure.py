@@ -97,7 +97,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from .codebook import Factor
-from .compare import COMPARISON_COLUMNS, Comparison, holm, segment_codes
+from .compare import COMPARISON_COLUMNS, Comparison, holm
 from .errors import N_, AdvisorError
 from .survey import Survey
 
@@ -257,46 +257,31 @@ class _Model:
 
     @classmethod
     def build(cls, survey: Survey, comparison: Comparison) -> _Model:
-        specs = list(comparison.segment_by)
         n = survey.respondents
         spec_of = np.full(len(comparison.segments), -1, dtype=np.int64)
-        columns = []
-        offset = 1
-        for j, spec in enumerate(specs):
-            codes, labels = segment_codes(survey, spec)
-            columns.append(np.where(codes >= 0, codes + offset, -1))
-            spec_of[offset : offset + len(labels)] = j
-            offset += len(labels)
-        if offset != len(comparison.segments):
+        columns = list(comparison.codes)
+        for j, column in enumerate(columns):
+            spec_of[np.unique(column[column >= 0])] = j
+        if len(columns) != len(comparison.segment_by) or (spec_of[1:] < 0).any():
             raise AssertionError("the segments do not match the segmentations")
-        # one id per distinct combination of segments (re-factorised pairwise: no overflow)
-        atom = np.zeros(n, dtype=np.int64)
-        for column in columns:
-            pair = atom * (offset + 1) + (column + 1)
-            _, atom = np.unique(pair, return_inverse=True)
-        first = np.unique(atom, return_index=True)[1]
-        count = int(atom.max()) + 1 if n else 0
-        coords = (
-            np.stack([c[first] for c in columns], axis=1)
-            if columns
-            else np.zeros((count, 0), dtype=np.int64)
-        )
+        # one id per distinct combination of segments
+        table = np.stack(columns, axis=1) + 1 if columns else np.zeros((n, 1), dtype=np.int64)
+        coords, atom = _unique_rows(table)
+        coords = coords[:, : len(columns)] - 1
+        count = len(coords)
         is_user = np.asarray(survey.is_user, dtype=bool)
         users = np.bincount(atom, weights=is_user, minlength=count).astype(np.int64)
         total = np.bincount(atom, minlength=count).astype(np.int64)
         present = survey.scores[[f.id for f in comparison.factors]].notna().to_numpy()
-        answered = []
-        for group in (~is_user, is_user):
-            sub = atom[group]
-            answered.append(
-                np.stack(
-                    [
-                        np.bincount(sub, weights=present[group, f], minlength=count)
-                        for f in range(present.shape[1])
-                    ],
-                    axis=1,
-                ).astype(np.int64)
-            )
+        key = atom * 2 + is_user
+        answered_by = np.stack(
+            [
+                np.bincount(key, weights=present[:, f], minlength=2 * count)
+                for f in range(present.shape[1])
+            ],
+            axis=1,
+        ).astype(np.int64)
+        answered = [answered_by[0::2], answered_by[1::2]]
         table = comparison.comparisons
         shape = (len(comparison.segments), len(comparison.factors))
         return cls(
@@ -388,6 +373,13 @@ def _protect_factor(model: _Model, f: int, segment_reason: np.ndarray, k: int) -
     reason[primary] = REASON_TOO_SMALL
     answered_users = model.answered[1][:, f]
     answered_non_users = model.answered[0][:, f]
+    if (
+        (segment_reason == None).all()  # noqa: E711 - nothing hidden: no targets
+        and (reason == None).all()  # noqa: E711
+        and np.array_equal(answered_users, model.users)
+        and np.array_equal(answered_non_users, model.non_users)
+    ):
+        return reason  # everyone answered: the same cells the segment check passed
     checks = _checks(answered_users, answered_non_users, k)
     targets = []
     for segment in np.flatnonzero(segment_reason != None):  # noqa: E711
@@ -491,6 +483,7 @@ def _disclosed(model: _Model, check: _Check, shown: np.ndarray, k: int) -> list[
     cost = np.minimum(check.cost, k).astype(np.int64)
     total_nodes = n_segments + m
     components = -1
+    hubs = False
     while True:
         u = np.concatenate(edges_u).astype(np.int64)
         v = np.concatenate(edges_v).astype(np.int64)
@@ -502,12 +495,16 @@ def _disclosed(model: _Model, check: _Check, shown: np.ndarray, k: int) -> list[
         if (group_cost >= k).all():
             return []
         if count == components:
-            break
+            if hubs:
+                break
+            hubs = True  # M1 is stuck: try M2 as well
+        else:
+            hubs = False  # M1 alone is cheap and usually enough
         components = count
         node_of = np.zeros(count, dtype=np.int64)  # a node of each class
         node_of[label] = np.arange(total_nodes)
         for j in range(m):
-            a, b = _merges(tuples, group_cost, j, k)
+            a, b = _merges(tuples, group_cost, j, k, hubs)
             edges_u.append(node_of[a])
             edges_v.append(node_of[b])
     pinned = np.zeros(count, dtype=bool)
@@ -516,14 +513,22 @@ def _disclosed(model: _Model, check: _Check, shown: np.ndarray, k: int) -> list[
 
 
 def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of an integer table and each row's index among them."""
+    """The distinct rows of a table of non-negative integers, and each row's index among
+    them (in order of first appearance: hashing, not sorting)."""
     if table.shape[1] == 0:
         return np.zeros((1, 0), dtype=np.int64), np.zeros(len(table), dtype=np.int64)
-    unique, inverse = np.unique(table, axis=0, return_inverse=True)
-    return unique, inverse.reshape(-1)
+    key = np.zeros(len(table), dtype=np.int64)
+    for column in table.T:
+        key, _ = pd.factorize(key * (int(column.max()) + 1) + column)
+        key = key.astype(np.int64)
+    first = np.zeros(int(key.max()) + 1 if len(key) else 0, dtype=np.int64)
+    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)
+    return table[first], key
 
 
-def _merges(tuples: np.ndarray, cost: np.ndarray, j: int, k: int) -> tuple[np.ndarray, ...]:
+def _merges(
+    tuples: np.ndarray, cost: np.ndarray, j: int, k: int, hubs: bool
+) -> tuple[np.ndarray, ...]:
     """Pairs of classes of segmentation ``j`` that every small-set derivation weighs alike.
 
     M1: both heavy in one context. M2: the cheaper atom per shared context adds up to k
@@ -541,7 +546,7 @@ def _merges(tuples: np.ndarray, cost: np.ndarray, j: int, k: int) -> tuple[np.nd
         us.append(part[order[1:]][same])
         vs.append(part[order[:-1]][same])
     parts, local = np.unique(part, return_inverse=True)
-    if len(parts) > 1:
+    if hubs and len(parts) > 1:
         contexts = np.bincount(local, minlength=len(parts))
         done = np.zeros(len(parts), dtype=bool)
         n_context = int(context.max()) + 1

@@ -268,9 +268,7 @@ def test_large_disjoint_departments_are_all_shown(tmp_path):
             rows += people(30 + 7 * i, 12 + i, dept=dept, site=site)
     document, frame = run(tmp_path, rows, ["dept", "site", "dept+site"])
     assert not any(shown(document).values())
-    assert not any(
-        c["suppressed"] for s in document["segments"] for c in s["comparisons"]
-    )
+    assert not any(c["suppressed"] for s in document["segments"] for c in s["comparisons"])
 
 
 def test_the_sample_hides_only_the_small_department_and_its_complement():
@@ -317,9 +315,7 @@ def surveys(draw):
         rows.append(row)
     specs = draw(
         st.lists(
-            st.sampled_from(
-                columns + [f"{a}+{b}" for a in columns for b in columns if a < b]
-            ),
+            st.sampled_from(columns + [f"{a}+{b}" for a in columns for b in columns if a < b]),
             min_size=1,
             max_size=4,
             unique=True,
