@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from attacker import attack
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attacker import attack
 from conftest import FACTORS, SAMPLE_SCORES, write_csv
 from ism_advisor.codebook import load_codebook
 from ism_advisor.compare import compare_groups
@@ -266,7 +266,7 @@ def test_large_disjoint_departments_are_all_shown(tmp_path):
     for i, dept in enumerate(("Sales", "IT", "HR", "Legal", "Finance")):
         for site in ("Zwolle", "Delft"):
             rows += people(30 + 7 * i, 12 + i, dept=dept, site=site)
-    document, frame = run(tmp_path, rows, ["dept", "site", "dept+site"])
+    document, _ = run(tmp_path, rows, ["dept", "site", "dept+site"])
     assert not any(shown(document).values())
     assert not any(c["suppressed"] for s in document["segments"] for c in s["comparisons"])
 
@@ -291,7 +291,7 @@ def test_a_small_department_in_a_large_cross_tabulation_keeps_the_rest(tmp_path)
         for site in ("A", "B", "C"):
             size = 2 if (team, site) == (0, "A") else int(rng.integers(15, 30))
             rows += people(size, size // 2, team=f"t{team:02d}", site=site)
-    document, frame = run(tmp_path, rows, ["team", "site"])
+    document, _ = run(tmp_path, rows, ["team", "site"])
     hidden = {v for v, r in shown(document).items() if r}
     assert len(hidden) <= 2
     assert {"A", "B", "C"} - hidden
