@@ -270,7 +270,7 @@ def _report_hidden(document: dict, lang: str) -> None:
     click.echo(
         Message(
             N_(
-                "anonymity: {segments} segments and {comparisons} comparisons hidden ({small}"
+                "anonymity: hidden segments {segments}, comparisons {comparisons} ({small}"
                 " with a group smaller than {k}, {overlap} to protect such a group)"
             ),
             {

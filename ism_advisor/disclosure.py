@@ -69,7 +69,14 @@ are; among the cells the derivation uses, the one with the fewest respondents in
 smaller group, then the fewest in all. Hiding the smallest cell keeps the large,
 informative segments a consultant reports on and costs the least information; it is the
 "next-smallest" rule of complementary suppression, applied to whatever derivation the
-check found. Cells with the same respondents are hidden together.
+check found. Cells with the same respondents are hidden together. Once nothing small
+follows any more, every cell hidden for protection is tried again, largest first, and
+shown if that discloses nothing (a later choice may have made an earlier one needless).
+
+A hidden segment stays hidden in every table: its users' and its non-users' answers to a
+factor must not follow from the shown comparisons either (the SDC rule that a cell
+protected in one table is protected in all), unless such a group is a shown group itself
+(a segment's non-users who are all the non-users, say).
 
 Figures that are not sums
 -------------------------

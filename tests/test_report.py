@@ -425,7 +425,7 @@ def test_one_report_per_shown_segment(cli, tmp_path):
     ]
     assert result.stderr == (
         "8 segment reports written to depts (2 hidden segments skipped)\n"
-        "anonymity: 2 segments and 0 comparisons hidden (1 with a group smaller than 5, 1 to"
+        "anonymity: hidden segments 2, comparisons 0 (1 with a group smaller than 5, 1 to"
         " protect such a group)\n"
     )
     html = (tmp_path / "depts" / files[4]).read_text(encoding="utf-8")
