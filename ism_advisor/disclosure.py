@@ -73,10 +73,12 @@ check found. Cells with the same respondents are hidden together. Once nothing s
 follows any more, every cell hidden for protection is tried again, largest first, and
 shown if that discloses nothing (a later choice may have made an earlier one needless).
 
-A hidden segment stays hidden in every table: its users' and its non-users' answers to a
-factor must not follow from the shown comparisons either (the SDC rule that a cell
-protected in one table is protected in all), unless such a group is a shown group itself
-(a segment's non-users who are all the non-users, say).
+A segment hidden for protection stays hidden in every table: its users' and its
+non-users' answers to a factor must not follow from the shown comparisons either (the SDC
+rule that a cell protected in one table is protected in all), unless such a group is a
+shown group itself (a segment's non-users who are all the non-users, say). A segment
+hidden because a group is too small keeps that group hidden in every table through the
+small-set checks.
 
 Figures that are not sums
 -------------------------
@@ -369,9 +371,9 @@ def _protect_segments(model: _Model, k: int) -> np.ndarray:
 def _protect_factor(model: _Model, f: int, segment_reason: np.ndarray, k: int) -> np.ndarray:
     """The reason to hide each segment's comparison of factor ``f`` (None: shown).
 
-    Besides small sets, the answers of a hidden segment stay hidden: neither its users'
-    nor its non-users' answers to ``f`` may follow from the shown comparisons (the SDC
-    rule that a cell protected in one table is protected in every table).
+    Besides small sets, the answers of a segment hidden for protection stay hidden: neither
+    its users' nor its non-users' answers to ``f`` may follow from the shown comparisons
+    (the SDC rule that a cell protected in one table is protected in every table).
     """
     users, non_users = model.factor_users[:, f], model.factor_non_users[:, f]
     reason = np.where(segment_reason == None, None, REASON_SEGMENT)  # noqa: E711
@@ -389,7 +391,9 @@ def _protect_factor(model: _Model, f: int, segment_reason: np.ndarray, k: int) -
         return reason  # everyone answered: the same cells the segment check passed
     checks = _checks(answered_users, answered_non_users, k)
     targets = []
-    for segment in np.flatnonzero(segment_reason != None):  # noqa: E711
+    # A segment hidden because a group is too small keeps that group hidden here through
+    # the small-set checks; its other group may show, as any group of k or more may.
+    for segment in np.flatnonzero(segment_reason == REASON_OVERLAP):
         for counts in (answered_users, answered_non_users):
             check = _Check(np.flatnonzero(counts > 0), counts[counts > 0])
             inside = _inside(model, check.atoms, int(segment))
@@ -741,8 +745,8 @@ def _search(block, cost: np.ndarray, k: int) -> dict[int, Fraction] | None:
             if sum(pivot_cost[i] for i in subset) >= k:
                 continue
             tried += 1
-            if tried > _SEARCH_BUDGET:
-                return block[0][2]  # too many to try: assume the worst
+            if tried > _SEARCH_BUDGET:  # too many to try: assume the worst
+                return next((w for _, _, w in block if any(u > 0 for u in w)), block[0][2])
             total: dict[int, Fraction] = {}
             for i in subset:
                 for column, value in block[i][1].items():

@@ -352,3 +352,44 @@ def test_no_attacker_isolates_a_small_group_in_random_surveys(case):
     document = json.loads(json.dumps(advice_document(survey, published), default=str))
     found = attack(frame, document, FACTORS[:2], k)
     assert found == [], (specs, found)
+
+
+def test_a_search_over_budget_protects_more_not_less(tmp_path, monkeypatch):
+    """When the exact search gives up, the stage assumes a small set follows and hides."""
+    import ism_advisor.disclosure as disclosure
+
+    rows = people(30, 12, department="A", location="X")
+    rows += people(1, 0, department="B", location="X")
+    rows += people(1, 1, department="B", location="Y")
+    rows += people(30, 13, department="C", location="Y")
+    exact, _ = run(tmp_path, rows, ["department", "location"])
+    monkeypatch.setattr(disclosure, "_SEARCH_BUDGET", 0)
+    worst, frame = run(tmp_path, rows, ["department", "location"])
+    assert attack(frame, worst, FACTORS, 5) == []
+    hidden = {v for v, r in shown(worst).items() if r}
+    assert hidden >= {v for v, r in shown(exact).items() if r}
+
+
+def test_publish_refuses_a_minimum_below_three_and_too_few_respondents(tmp_path):
+    from ism_advisor.errors import AdvisorError
+
+    rows = people(8, 4, department="A") + people(8, 4, department="B")
+    run(tmp_path, rows, ["department"])
+    survey = load_survey(tmp_path / "survey.csv", load_codebook(), ["department"])
+    comparison = compare_groups(survey)
+    with pytest.raises(AdvisorError) as error:
+        publish(survey, comparison, 2)
+    assert str(error.value) == "the minimum group size must be at least 3, got 2"
+    with pytest.raises(AdvisorError) as error:
+        publish(survey, comparison, 9)
+    assert str(error.value) == (
+        f"{tmp_path / 'survey.csv'}: too few respondents to report anonymously: 8 users and 8"
+        " non-users (each group needs at least 9)"
+    )
+    published = publish(survey, comparison, 5)
+    assert published.hidden() == {
+        "segments": {"too_small": 2, "overlap": 0},
+        "comparisons": {"too_small": 0, "overlap": 0},
+    }
+    assert published.segments["respondents"].iloc[1:].isna().all()
+    assert comparison.segments["respondents"].iloc[1:].tolist() == [8, 8]
