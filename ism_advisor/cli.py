@@ -431,6 +431,68 @@ def init_command(folder: Path) -> None:
         click.echo(str(path))
 
 
+@main.command("doctor")
+@_knowledge_options
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Your report templates folder, to check it and render the PDF check with it.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the report.",
+)
+def doctor_command(
+    knowledge: Path | None,
+    codebook: Path | None,
+    rules: Path | None,
+    interventions: Path | None,
+    templates: Path | None,
+    lang: str,
+) -> None:
+    """Check that everything ism-advise needs works on this machine.
+
+    Shows the Python and package versions, whether the rules engine fires a rule, whether
+    PDF output renders a page and with which fonts, where the packaged rules and templates
+    are, and whether the knowledge base (the packaged one, or the files given) passes
+    'rules check'. One line per part, with the fix for each problem; exits 1 if any part
+    is unusable, else 0.
+    """
+    from .doctor import run_checks
+
+    translated = translations(lang)
+    try:
+        codebook, rules, interventions, templates = _knowledge_paths(
+            knowledge, codebook, rules, interventions, templates
+        )
+    except AdvisorError as error:
+        _fail(error, lang)
+    checks = run_checks(
+        codebook=codebook, rules=rules, interventions=interventions, templates=templates
+    )
+    for check in checks:
+        status = Message(N_("ok") if check.ok else N_("problem")).render(translated)
+        line = f"{status:8} {check.part.render(translated)}: {check.found.render(translated)}"
+        if check.fix is not None:
+            fix = Message(N_("fix: {fix}"), {"fix": check.fix}).render(translated)
+            line += f" — {fix}"
+        click.echo(line)
+    problems = sum(not check.ok for check in checks)
+    summary = (
+        Message(
+            N_("problems: {count}; ism-advise cannot do all its work here"), {"count": problems}
+        )
+        if problems
+        else Message(N_("everything ism-advise needs works"))
+    )
+    click.echo(summary.render(translated))
+    sys.exit(1 if problems else 0)
+
+
 @main.command("templates")
 def templates_command() -> None:
     """List what a report template receives: the 'report' object and its fields."""

@@ -37,7 +37,7 @@ class Message:
     def render(self, translations: gettext.NullTranslations | None = None) -> str:
         template = translations.gettext(self.template) if translations else self.template
         params = {
-            key: value.render(translations) if isinstance(value, Message) else value
+            key: value.render(translations) if isinstance(value, (Message, AdvisorError)) else value
             for key, value in self.params.items()
         }
         return template.format(**params)

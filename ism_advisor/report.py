@@ -739,19 +739,65 @@ def _template_location(error: BaseException, name: str) -> tuple[str, int | None
     return found
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The HTML as an A4 PDF (WeasyPrint is imported only here)."""
+#: How to install Pango, the system library WeasyPrint draws text with, on each system
+#: (WeasyPrint's installation guide).
+PANGO_INSTALL = N_(
+    "Debian/Ubuntu: sudo apt install libpango-1.0-0 libpangoft2-1.0-0; Fedora: sudo dnf"
+    " install pango; macOS: brew install pango; Windows: install the GTK3 runtime (see"
+    " WeasyPrint's installation guide) or use WSL"
+)
+
+
+def weasyprint() -> Any:
+    """The WeasyPrint module, or one line saying what is missing and how to install it.
+
+    WeasyPrint is a Python package (installed with ism-advisor) but draws text with Pango,
+    a system library pip cannot install: loading it fails with OSError where Pango is
+    missing.
+    """
     try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as error:
+        import weasyprint as module
+    except ImportError as error:
         raise AdvisorError(
             N_(
-                "PDF output needs WeasyPrint and its system libraries (pip install weasyprint):"
-                " {problem}"
+                "PDF output needs the Python package WeasyPrint, which cannot be imported"
+                " ({problem}); install it with 'pip install weasyprint', or choose"
+                " --format html, md or json"
             ),
             problem=str(error),
         ) from None
-    return HTML(string=html, base_url=None).write_pdf()
+    except OSError as error:
+        raise AdvisorError(
+            N_(
+                "PDF output needs the system library Pango, which WeasyPrint cannot load"
+                " ({problem}); install it ({install}), or choose --format html, md or json"
+            ),
+            problem=str(error),
+            install=Message(PANGO_INSTALL),
+        ) from None
+    return module
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The HTML as an A4 PDF (WeasyPrint is imported only here)."""
+    return weasyprint().HTML(string=html, base_url=None).write_pdf()
+
+
+def pdf_fonts(templates: Path | None = None) -> tuple[bytes, tuple[str, ...]]:
+    """Render one small page with the report's stylesheet: the PDF and the font families
+    it embeds (what ``ism-advise doctor`` shows)."""
+    css = environment("en", "pdf", templates).get_template("report.css").render()
+    html = (
+        f"<!DOCTYPE html><html lang='en'><head><style>{css}</style></head><body>"
+        "<h1>ism-advisor</h1><p>PDF <strong>check</strong> 0,47 − 1.5</p></body></html>"
+    )
+    document = weasyprint().HTML(string=html, base_url=None).render()
+    data = document.write_pdf()
+    # Document.fonts is filled while writing; it is not a documented API, so read it
+    # defensively
+    fonts = getattr(document, "fonts", {}) or {}
+    families = sorted({str(getattr(font, "family", "")) for font in fonts.values()} - {""})
+    return data, tuple(families)
 
 
 # what would become markup: an HTML tag or comment, an entity, a table cell's end
