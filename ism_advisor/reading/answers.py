@@ -1,0 +1,184 @@
+"""Cells to numbers: scores and codes as they are, answer texts through the answer scale.
+
+A cell holds a number (a score, a code of the scale, a missing-value code), an answer
+text ("Mee eens", "Somewhat agree": the item's answer scale in the codebook, any of its
+languages and variants), a missing-value text ("Weet niet", "Prefer not to say"), or
+nothing. SPSS value labels are read like answer texts. Anything else is an error naming
+the row, the column, the text and what the scale expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..codebook import Codebook
+from ..errors import N_, AdvisorError, Message
+from ..scales import AnswerScale
+from ..textnorm import answer_key, normalize
+from .model import Column
+
+__all__ = ["SHOWN_VALUE", "Values", "shorten"]
+
+SHOWN_VALUE = 40  # characters of a bad value quoted in a message
+_ANSWER_CODE = re.compile(r"^A[O]?\d+$", re.IGNORECASE)
+
+#: fail(template, row=data row, column=name, **params) → the error to raise
+Fail = Callable[..., AdvisorError]
+
+
+def shorten(value: object) -> str:
+    """A value as quoted in a message: at most a line's worth."""
+    value = str(value)
+    return value if len(value) <= SHOWN_VALUE else value[: SHOWN_VALUE - 1] + "…"
+
+
+class Values:
+    """Reads the cells of one export with one codebook."""
+
+    def __init__(self, codebook: Codebook, fail: Fail, *, plain: bool) -> None:
+        self.codebook = codebook
+        self.fail = fail
+        self.plain = plain
+        self.missing_keys = codebook.missing_keys
+
+    def expected(self, on_scale: bool) -> Message:
+        codebook = self.codebook
+        if not on_scale:
+            return Message(N_("a number"))
+        codes = sorted(codebook.missing_numbers)
+        return Message(
+            N_("a score from {low:g} to {high:g}, blank or a missing-value code{codes}"),
+            {
+                "low": codebook.scale_min,
+                "high": codebook.scale_max,
+                "codes": f" ({', '.join(f'{c:g}' for c in codes)})" if codes else "",
+            },
+        )
+
+    def labels(self, raw: pd.Series, column: Column) -> pd.Series:
+        """Coded cells as their SPSS value labels (codes without a label as they are)."""
+        labels = column.value_labels or {}
+        if not labels:
+            return raw
+        return raw.map(lambda v: labels.get(v, v), na_action="ignore")
+
+    def numbers(
+        self,
+        raw: pd.Series,
+        column: Column,
+        *,
+        on_scale: bool = True,
+        scale: AnswerScale | None = None,
+    ) -> pd.Series:
+        """A column as floats, missing answers as NaN; a bad cell raises with its row."""
+        codebook = self.codebook
+        name = column.name
+        if column.value_labels and scale is not None:
+            labelled = self.by_labels(raw, column, scale)
+            if labelled is not None:
+                return labelled
+        if raw.dtype.kind in "iuf":
+            values = raw.astype("float64")
+        else:
+            text = raw.astype("string").str.strip()
+            lowered = text.map(normalize, na_action="ignore")
+            text = text.mask(lowered.isin(codebook.missing_texts) | (text == ""))
+            values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+            bad = values.isna() & text.notna()
+            if bad.any():
+                values = self.texts(values, text, bad, column, scale, on_scale)
+            values = values.astype("float64")
+        if codebook.missing_numbers:
+            values = values.mask(values.isin(list(codebook.missing_numbers)))
+        if on_scale:
+            outside = (values < codebook.scale_min) | (values > codebook.scale_max)
+            if outside.any():
+                row = int(np.flatnonzero(outside.to_numpy())[0])
+                raise self.fail(
+                    N_("{value:g} is outside the answer scale (expected {expected})"),
+                    row=row,
+                    column=name,
+                    value=values.iloc[row],
+                    expected=self.expected(True),
+                )
+        return values
+
+    def texts(
+        self,
+        values: pd.Series,
+        text: pd.Series,
+        bad: pd.Series,
+        column: Column,
+        scale: AnswerScale | None,
+        on_scale: bool,
+    ) -> pd.Series:
+        """``values`` with the answer texts among the ``bad`` (non-numeric) cells read."""
+        lookup = scale.lookup if scale is not None else {}
+        keys = text[bad].map(answer_key).astype(object)
+        known = keys.isin(lookup.keys())
+        missing = keys.isin(self.missing_keys)
+        values = values.astype("float64")
+        values[known[known].index] = keys[known].map(lookup).astype("float64")
+        left = ~(known | missing)
+        if not left.any():
+            return values
+        index = left[left].index[0]
+        row = int(text.index.get_loc(index))
+        value = shorten(text.loc[index])
+        if scale is None or (self.plain and not known.any()):
+            raise self.fail(
+                N_("'{value}' is not a number (expected {expected})"),
+                row=row,
+                column=column.name,
+                value=value,
+                expected=self.expected(on_scale),
+            )
+        if _ANSWER_CODE.match(str(text.loc[index])):
+            raise self.fail(
+                N_(
+                    "'{value}' is an answer code, not an answer on the scale (export the"
+                    " responses with their answer texts, or give the codes in the codebook's"
+                    " answer scale)"
+                ),
+                row=row,
+                column=column.name,
+                value=value,
+            )
+        lang = scale.language_of(set(keys[known]))
+        shown = (
+            ", ".join(scale.texts(lang))
+            if lang
+            else " / ".join(", ".join(scale.texts(lang)) for lang in ("nl", "en"))
+        )
+        raise self.fail(
+            N_(
+                "'{value}' is not an answer on the scale (expected one of: {texts}; a number"
+                " from {low:g} to {high:g}; or blank)"
+            ),
+            row=row,
+            column=column.name,
+            value=value,
+            texts=shown,
+            low=self.codebook.scale_min,
+            high=self.codebook.scale_max,
+        )
+
+    def by_labels(self, raw: pd.Series, column: Column, scale: AnswerScale) -> pd.Series | None:
+        """An SPSS column read by its value labels, when every code used has a label on
+        the scale (or a missing-value label); else None (read as numbers)."""
+        labels = column.value_labels or {}
+        lookup = scale.lookup
+        meaning: dict[object, float] = {}
+        for code in pd.unique(raw.dropna()):
+            key = answer_key(labels.get(code, ""))
+            if key in lookup:
+                meaning[code] = lookup[key]
+            elif key and key in self.missing_keys:
+                meaning[code] = np.nan
+            else:
+                return None
+        return raw.map(meaning).astype("float64")
