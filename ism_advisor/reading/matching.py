@@ -4,7 +4,7 @@ A column matches an item for certain when its name is the item's id (also as a L
 subquestion code, ``PE[pe1]``) or when one of its question texts is the item's wording in
 one of the codebook's languages — the whole text, the matrix statement after ``" - "``
 (Qualtrics, SurveyMonkey) or inside ``[…]`` (Google Forms, LimeSurvey) — compared without
-regard to case, accents, spacing or punctuation. :func:`closest` scores the rest for a
+regard to case, accents, spacing or punctuation. :func:`similarity` scores the rest for a
 proposed mapping.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from ..textnorm import normalize, text_key
 from .model import Column
 
-__all__ = ["closest", "name_keys", "similarity", "statement_parts", "text_keys"]
+__all__ = ["name_keys", "similarity", "statement_parts", "text_keys"]
 
 _SUBQUESTION = re.compile(r"^\s*(.+?)\s*\[\s*([^\[\]]+?)\s*\]\s*$")
 _BRACKETED = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*$")
@@ -79,13 +79,3 @@ def similarity(column: Column, wordings: Iterable[str]) -> float:
                     continue
                 best = max(best, matcher.ratio())
     return best
-
-
-def closest(column: Column, candidates: dict[str, tuple[str, ...]]) -> tuple[str | None, float]:
-    """The candidate (id → wordings) closest to ``column``, and its score."""
-    best_id, best = None, 0.0
-    for candidate, wordings in candidates.items():
-        score = similarity(column, wordings)
-        if score > best:
-            best_id, best = candidate, score
-    return best_id, best
