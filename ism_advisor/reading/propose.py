@@ -11,6 +11,7 @@ Metadata, personal data and free text are ignored, and their values never shown.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,6 @@ from ..errors import N_, Message
 from ..i18n import translations
 from ..scales import AnswerScale
 from ..textnorm import answer_key, normalize, text_key
-from .answers import shorten
 from .detect import open_export
 from .matching import name_keys, similarity, text_keys
 from .model import Column, Export, Source
@@ -35,6 +35,8 @@ GUESS = 0.6
 #: the share of a column's answers that must lie on the scale for a guess
 _FITS = 0.9
 _EXAMPLES = 3
+#: the lowest similarity named as the closest candidate of an unmatched column
+_CLOSEST = 0.45
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,10 @@ class Proposed:
                 match = f"guess {proposal.score:.2f}"
             if proposal.examples:
                 shown = ", ".join(raw for raw, _ in proposal.examples)
-                read = ", ".join(value for _, value in proposal.examples)
+                read = ", ".join(
+                    Message(value).render(t) if value in ("user", "non-user") else value
+                    for _, value in proposal.examples
+                )
                 examples = f"{shown} → {read}"
             elif proposal.closest is not None:
                 target, score = proposal.closest
@@ -151,10 +156,11 @@ class Proposed:
                 examples = ""
             rows.append([shorten_to(proposal.column.name, width), proposal.use, match, examples])
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
-        return "\n".join(
-            "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r[:3])) + "  " + r[3]
-            for r in rows
-        ).replace(" \n", "\n")
+        lines = []
+        for r in rows:
+            cells = [cell.ljust(widths[i]) for i, cell in enumerate(r[:3])]
+            lines.append("  ".join([*cells, r[3]]).rstrip())
+        return "\n".join(lines)
 
 
 def shorten_to(text: str, width: int) -> str:
@@ -162,9 +168,17 @@ def shorten_to(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_ ]*$")
+_RESERVED = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+
+
 def _quote(text: str) -> str:
-    """A YAML scalar: JSON's double-quoted strings are valid YAML."""
-    return json.dumps(str(text), ensure_ascii=False)
+    """A YAML scalar: a plain word where YAML reads it back as that text, else a JSON
+    string (JSON's double-quoted strings are valid YAML)."""
+    text = str(text)
+    if _PLAIN.match(text) and text == text.strip() and text.casefold() not in _RESERVED:
+        return text
+    return json.dumps(text, ensure_ascii=False)
 
 
 def propose_mapping(
@@ -296,7 +310,7 @@ class _Proposer:
                     column,
                     "ignore",
                     "unmatched",
-                    closest=(near[0], round(near[1], 2)) if near and near[1] >= 0.3 else None,
+                    closest=(near[0], near[1]) if near and near[1] >= _CLOSEST else None,
                     note=notes.get(position),
                 )
             )
@@ -345,9 +359,9 @@ class _Proposer:
         if use == "usage" and book.usage.type == "yes_no":
             key = usage_answer_key(label or _plain_number(text))
             if key in book.usage.user_keys:
-                return Message(N_("user")).template
+                return N_("user")
             if key in book.usage.non_user_keys:
-                return Message(N_("non-user")).template
+                return N_("non-user")
             return "–" if normalize(label or text) in book.missing_texts else None
         if use.startswith("segment "):
             return label or _plain_number(text)
@@ -406,7 +420,7 @@ class _Proposer:
             raw = _plain_number(str(value).strip()) if not isinstance(value, str) else value
             if column.value_labels and value in column.value_labels:
                 raw = f"{raw} ({column.value_labels[value]})"
-            out.append((shorten(raw)[:24], read))
+            out.append((shorten_to(raw, 24), read))
             if len(out) == _EXAMPLES:
                 break
         return tuple(out)
