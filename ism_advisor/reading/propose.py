@@ -280,9 +280,7 @@ class _Proposer:
                     pairs.append((score, column.position, target))
         pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
         notes: dict[int, str] = {}
-        best: dict[int, tuple[str, float]] = {}
         for score, position, target in pairs:
-            best.setdefault(position, (target, score))
             if score < GUESS or position in assigned or target in taken:
                 continue
             if not self.fits(frame, position, target):
@@ -290,6 +288,10 @@ class _Proposer:
                 continue
             assigned[position] = (target, "guess", score)
             taken.add(target)
+        best: dict[int, tuple[str, float]] = {}  # an unmatched column's closest open target
+        for score, position, target in pairs:
+            if position not in assigned and target not in taken:
+                best.setdefault(position, (target, score))
         proposals = []
         for column in export.columns:
             position = column.position
