@@ -515,7 +515,11 @@ def map_command(
                 )
         proposed = propose_mapping(export, book, segment_by, include_incomplete=include_incomplete)
         name = codebook.name if codebook is not None else "<packaged>/factors.yaml"
-        text = proposed.yaml(str(codebook) if codebook is not None else name, lang)
+        text = proposed.yaml(
+            str(codebook) if codebook is not None else name,
+            lang,
+            target.name if target is not None else "MAPPING.yaml",
+        )
         if target is not None:
             write_atomic(target, text.encode("utf-8"))
     except AdvisorError as error:

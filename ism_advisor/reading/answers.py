@@ -80,7 +80,7 @@ class Values:
         if column.value_labels and scale is not None:
             labelled = self.by_labels(raw, column, scale)
             if labelled is not None:
-                return labelled
+                raw = labelled  # the numbers of unlabelled codes are checked below
         if raw.dtype.kind in "iuf":
             values = raw.astype("float64")
         else:
@@ -168,17 +168,37 @@ class Values:
         )
 
     def by_labels(self, raw: pd.Series, column: Column, scale: AnswerScale) -> pd.Series | None:
-        """An SPSS column read by its value labels, when every code used has a label on
-        the scale (or a missing-value label); else None (read as numbers)."""
+        """An SPSS column read by its value labels: a code labelled with a text of the scale
+        means that point (whatever its number), a missing-value label means missing, a code
+        without a label is its number. None when no label is on the scale (the codes are
+        read as numbers); a label off the scale beside ones on it is an error."""
         labels = column.value_labels or {}
         lookup = scale.lookup
+        keys = {code: answer_key(label) for code, label in labels.items()}
+        if not any(key in lookup for key in keys.values()):
+            return None
         meaning: dict[object, float] = {}
         for code in pd.unique(raw.dropna()):
-            key = answer_key(labels.get(code, ""))
-            if key in lookup:
+            key = keys.get(code)
+            if key is None:
+                meaning[code] = float(code)
+            elif key in lookup:
                 meaning[code] = lookup[key]
-            elif key and key in self.missing_keys:
+            elif key in self.missing_keys:
                 meaning[code] = np.nan
             else:
-                return None
+                row = int(np.flatnonzero((raw == code).to_numpy())[0])
+                lang = scale.language_of({k for k in keys.values() if k in lookup})
+                raise self.fail(
+                    N_(
+                        "'{value}' is not an answer on the scale (expected one of: {texts};"
+                        " a number from {low:g} to {high:g}; or blank)"
+                    ),
+                    row=row,
+                    column=column.name,
+                    value=shorten(labels[code]),
+                    texts=", ".join(scale.texts(lang or "nl")),
+                    low=self.codebook.scale_min,
+                    high=self.codebook.scale_max,
+                )
         return raw.map(meaning).astype("float64")

@@ -85,14 +85,18 @@ class _Planner:
         self.names: dict[str, list[int]] = {}
         self.texts: dict[str, list[int]] = {}
         for column in export.columns:
-            if not export.plain and column.role in ("personal", "free_text"):
-                continue
             for key in name_keys(column):
                 self.names.setdefault(key, []).append(column.position)
             if column.role == "question" or export.plain:
                 for key in text_keys(column):
                     self.texts.setdefault(key, []).append(column.position)
-        self.used: set[int] = set()
+        # a tool's personal-data and free-text columns feed nothing (a segment is refused
+        # by name, with the reason)
+        self.closed = {
+            c.position
+            for c in export.columns
+            if not export.plain and c.role in ("personal", "free_text")
+        }
 
     def fail(self, template: str, **params) -> AdvisorError:
         """A problem with the export's header (line 1; an SPSS file has no lines)."""
@@ -107,13 +111,15 @@ class _Planner:
             {"file": self.export.path},
         )
 
-    def find(self, names: Sequence[str], texts: Iterable[str] = ()) -> int | None:
+    def find(
+        self, names: Sequence[str], texts: Iterable[str] = (), *, any_role: bool = False
+    ) -> int | None:
         found: list[int] = []
         for key in dict.fromkeys(normalize(name) for name in names):
             found.extend(self.names.get(key, []))
         for key in dict.fromkeys(text_key(text) for text in texts):
             found.extend(self.texts.get(key, []) if key else [])
-        found = list(dict.fromkeys(found))
+        found = [p for p in dict.fromkeys(found) if any_role or p not in self.closed]
         if len(found) > 1:
             columns = " and ".join(f'"{self.header[p]}"' for p in found)
             if self.export.plain:
@@ -218,7 +224,7 @@ class _Planner:
     def segment_lookup(self, wanted: str) -> tuple[int, str] | None:
         """The column for ``--segment-by wanted``: by name, as one of the codebook's
         segment questions, or by its question's wording; and the segment's name."""
-        column = self.find([wanted])
+        column = self.find([wanted], any_role=True)
         if column is not None:
             return column, self.header[column]
         segment = self.codebook.segment(wanted)

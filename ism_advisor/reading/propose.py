@@ -69,7 +69,7 @@ class Proposed:
                 out[proposal.match] += 1
         return out
 
-    def yaml(self, codebook_name: str, lang: str = "en") -> str:
+    def yaml(self, codebook_name: str, lang: str = "en", name: str = "MAPPING.yaml") -> str:
         """The mapping file's text: a header saying what to check, then every column."""
         t = translations(lang)
         counts = self.counts()
@@ -91,7 +91,7 @@ class Proposed:
             + Message(
                 N_("set use to an item id, usage, segment NAME, score FACTOR or ignore; then run")
             ).render(t),
-            f"#   ism-advise {Path(self.export.path).name} --map MAPPING.yaml",
+            f"#   ism-advise {Path(self.export.path).name} --map {name}",
             "# "
             + Message(N_("Only column and use count; question and match are for reading.")).render(
                 t

@@ -60,10 +60,13 @@ def open_sheet(path: Path) -> Export:
             path=name,
             reason=str(exc).splitlines()[0],
         ) from None
-    except Exception as exc:  # calamine raises its own error types for broken files
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+    except Exception:  # calamine raises its own error types for a broken file
         raise AdvisorError(
-            N_("cannot be read as a spreadsheet: {reason}"), path=name, reason=reason[:200]
+            N_(
+                "cannot be read as a spreadsheet (damaged, or not an Excel or OpenDocument"
+                " workbook)"
+            ),
+            path=name,
         ) from None
     texts = cells.map(_text) if len(cells) else cells
     filled = np.flatnonzero((texts != "").any(axis=1).to_numpy()) if len(cells) else []

@@ -43,10 +43,9 @@ def open_sav(path: Path) -> Export:
         ) from None
     try:
         frame, meta = pyreadstat.read_sav(str(path))
-    except Exception as exc:  # pyreadstat's ReadstatError and PyreadstatError
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+    except Exception:  # pyreadstat's ReadstatError and PyreadstatError
         raise AdvisorError(
-            N_("cannot be read as an SPSS file: {reason}"), path=name, reason=reason[:200]
+            N_("cannot be read as an SPSS file (damaged, or not an SPSS data file)"), path=name
         ) from None
     labels = meta.column_names_to_labels or {}
     value_labels = meta.variable_value_labels or {}

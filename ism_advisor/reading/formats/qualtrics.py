@@ -7,7 +7,8 @@ EndDate, Status, IPAddress, Progress, Duration (in seconds), Finished, RecordedD
 ResponseId, RecipientLastName, RecipientFirstName, RecipientEmail, ExternalReference,
 LocationLatitude, LocationLongitude, DistributionChannel, UserLanguage``. ``Status``
 marks previews, tests and spam; ``Finished`` false marks an incomplete response. Text
-entry answers (``Q7_TEXT``, ``Q5_6_TEXT``) are free text.
+entry answers (``Q5_6_TEXT``, and a text question's ``{"ImportId":"QID11_TEXT"}``) are
+free text.
 """
 
 from __future__ import annotations
@@ -37,10 +38,14 @@ def recognise(records: list[list[str]]) -> Layout | None:
     else:
         rows, label = 2, N_("Qualtrics export (2 header rows)")
     texts = records[1] if len(records) > 1 else []
+    imports = records[2] if rows == 3 else []
     columns = []
     for position, name in enumerate(records[0]):
         text = texts[position].strip() if position < len(texts) else ""
-        role = "free_text" if free_text_name(name) else role_of(name)
+        # a text entry question: its import id ends in _TEXT ({"ImportId":"QID11_TEXT"})
+        import_id = imports[position] if position < len(imports) else ""
+        free = free_text_name(name) or '_TEXT"' in import_id
+        role = "free_text" if free else role_of(name)
         columns.append(Column(position, name, (text,) if text else (), role))
     status = keys.index("status") if "status" in keys else None
     finished = keys.index("finished") if "finished" in keys else None
