@@ -91,6 +91,20 @@ COMMENT = {
 }
 USAGE = CODEBOOK.usage.text
 DEPARTMENT = CODEBOOK.segment("department").text
+#: A questionnaire in its own words (the README's walkthrough): close to the codebook's
+#: wording for most, far from it for ee4.
+OWN_WORDING = {
+    "usage": "Maakt u gebruik van het interne sociale platform?",
+    "department": "Bij welke afdeling werkt u?",
+    "pe2": "Via het platform vind ik de kennis en expertise van collega's sneller.",
+    "pe3": "Door het platform ben ik productiever.",
+    "rep2": "Als ik kennis deel op het platform, krijg ik respect van mijn collega's.",
+    "man2": "Het hoger management plaatst zelf berichten en reageert op het platform.",
+    "ee4": (
+        "Tijdens mijn werk kom ik zelden achter een computer of telefoon om het platform te"
+        " gebruiken."
+    ),
+}
 
 
 @dataclass(frozen=True)

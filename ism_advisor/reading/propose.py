@@ -60,7 +60,8 @@ class Proposed:
     codebook: Codebook
     proposals: tuple[Proposal, ...]
     source: Source
-    wordings: dict[str, str] = field(default_factory=dict)  # target → its wording
+    #: target → its wording per language (an item's text, the usage or segment question)
+    wordings: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         out = {"certain": 0, "guess": 0, "unmatched": 0}
@@ -114,7 +115,11 @@ class Proposed:
             lines.append(f"    match: {match}")
             if proposal.closest is not None:
                 target, score = proposal.closest
-                wording = self.wordings.get(target, "")
+                # the wording in the language closest to the column's
+                texts = self.wordings.get(target, {})
+                wording = max(
+                    texts.values(), key=lambda text: similarity(column, [text]), default=""
+                )
                 lines.append(
                     "    # "
                     + Message(
@@ -327,8 +332,13 @@ class _Proposer:
             items_total=items_total,
             ignored=sum(1 for p in proposals if p.use == "ignore"),
         )
-        shown = {k: (v[0] if v else "") for k, v in wordings.items()}
-        return Proposed(export, self.codebook, tuple(proposals), source, shown)
+        book = self.codebook
+        shown: dict[str, dict[str, str]] = {"usage": dict(book.usage.text)}
+        for segment in book.segments:
+            shown[f"segment {segment.id}"] = dict(segment.text)
+        for item_id, (_, item) in self.items.items():
+            shown[item_id] = dict(item.text)
+        return Proposed(export, book, tuple(proposals), source, shown)
 
     def read(self, include_incomplete: bool) -> tuple[pd.DataFrame, int, int]:
         """The question columns' answers (previews and incomplete ones left out)."""

@@ -5,7 +5,7 @@ the matrix row's statement, or ``Response`` for a one-column question, ``Open-En
 Response`` or ``Other (please specify)`` for free text. Metadata columns lead:
 ``Respondent ID, Collector ID, Start Date, End Date, IP Address, Email Address, First
 Name, Last Name, Custom Data 1``. A column is named by its statement (its question when
-it has none; the two joined when a statement repeats).
+it has none; the two joined for an "Other" column or when a statement repeats).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from . import Layout, unique_names
 
 __all__ = ["recognise"]
 
-_ONE_COLUMN = {"response", "antwoord", ""}
-_FREE_TEXT = {"openendedresponse", "otherpleasespecify", "anderswelke", "andersnamelijk"}
+_ONE_COLUMN = {"response", "antwoord", "", "openendedresponse"}
+_OTHER = {"otherpleasespecify", "anderswelke", "andersnamelijk"}
+_FREE_TEXT = {"openendedresponse", *_OTHER}
 
 
 def recognise(records: list[list[str]]) -> Layout | None:
@@ -37,7 +38,12 @@ def recognise(records: list[list[str]]) -> Layout | None:
         statements.append(records[1][position].strip() if position < len(records[1]) else "")
     names = []
     for question, statement in zip(questions, statements, strict=True):
-        names.append(question if text_key(statement) in _ONE_COLUMN else statement)
+        if text_key(statement) in _ONE_COLUMN:
+            names.append(question)
+        elif text_key(statement) in _OTHER:  # every question's "Other": name its question
+            names.append(f"{question} - {statement}")
+        else:
+            names.append(statement)
     repeated = {n for n in names if names.count(n) > 1}
     names = [
         f"{q} - {s}" if n in repeated and text_key(s) not in _ONE_COLUMN else n
