@@ -8,7 +8,7 @@ import json
 import yaml
 
 import exports as X
-from conftest import DATA
+from conftest import DATA, ROOT
 from ism_advisor.codebook import load_codebook
 from ism_advisor.reading import load_survey
 from ism_advisor.reading.propose import propose_mapping
@@ -25,8 +25,10 @@ def own_wording(folder):
 def test_the_walkthrough(cli, tmp_path):
     own_wording(tmp_path)
     # 1. without a mapping: one line saying what is missing and what to do
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     result = cli("survey.csv", "--segment-by", "department")
     assert result.exit_code == 1
+    assert result.stderr in readme  # the README shows what the commands print
     assert result.stderr == (
         'survey.csv:1: no usage question: no column is called "user" or asks "Do you use the'
         " internal social platform? / Gebruikt u het interne sociale platform?\" ('ism-advise"
@@ -40,6 +42,10 @@ def test_the_walkthrough(cli, tmp_path):
         " 24 of 25 items matched, 21 columns ignored\n"
     )
     lines = result.stdout.splitlines()
+    shown = [
+        line for line in lines if line.split()[0] in ("column", "Q1", "Q2", "Q3_1", "Q3_3", "Q4_4")
+    ]
+    assert all(f"   {line}\n" in readme for line in [result.stderr.strip(), *shown, lines[-2]])
     assert lines[0].split() == ["column", "use", "match", "examples", "→", "read", "as"]
     table = {line.split()[0]: line for line in lines[1:-2]}
     assert table["Q1"].split() == [
@@ -92,6 +98,7 @@ def test_the_walkthrough(cli, tmp_path):
         "Qualtrics export (3 header rows): 64 responses, 5 previews/incomplete left out,"
         " 25 of 25 items mapped by mapping.yaml, 20 columns ignored"
     )
+    assert f"   {result.stderr.splitlines()[0]}\n" in readme
     document = json.loads(result.stdout)
     expected = cli.json("reference.csv", "--segment-by", "department")
     assert comparable(document) == comparable(expected)
