@@ -311,6 +311,35 @@ def qualtrics_records(
     return records
 
 
+_LEGACY_META = [
+    "ResponseID",
+    "ResponseSet",
+    "Name",
+    "ExternalDataReference",
+    "EmailAddress",
+    "IPAddress",
+    "Status",
+    "StartDate",
+    "EndDate",
+    "Finished",
+]
+
+
+def qualtrics_legacy(records: list[list[str]]) -> list[list[str]]:
+    """The same export in Qualtrics' legacy layout: ``V1…V10`` over the metadata, their
+    names and the question texts in the second row, no import ids."""
+    first = len(_QUALTRICS_META)
+    rows = [
+        [f"V{i}" for i in range(1, 11)] + records[0][first:],
+        _LEGACY_META + records[1][first:],
+    ]
+    name = f"{PLANTED['last_name']}, {PLANTED['first_name']}"
+    for r in records[3:]:
+        meta = [r[8], "Default Response Set", name, r[12], r[11], r[3], r[2], r[0], r[1], r[6]]
+        rows.append(meta + r[first:])
+    return rows
+
+
 def qualtrics(
     path: Path,
     group: People,
@@ -319,8 +348,11 @@ def qualtrics(
     numeric: bool = False,
     tsv=False,
     wording: dict[str, str] | None = None,
+    legacy: bool = False,
 ) -> Path:
     records = qualtrics_records(group, lang=lang, numeric=numeric, wording=wording)
+    if legacy:
+        return _write_csv(path, qualtrics_legacy(records))
     if tsv:  # Qualtrics' TSV download is UTF-16 with a BOM
         return _write_csv(path, records, delimiter="\t", encoding="utf-16")
     return _write_csv(path, records, quoting=csv.QUOTE_ALL, encoding="utf-8-sig")

@@ -41,6 +41,12 @@ FIXTURES = {
         X.DEPARTMENTS["nl"],
         QUALTRICS_LINE,
     ),
+    "qualtrics_legacy_numeric_en.csv": (
+        lambda p: X.qualtrics(p, GROUP, lang="en", numeric=True, legacy=True),
+        ("1", "2", "3"),
+        "Qualtrics export (2 header rows): 64 responses, 5 previews/incomplete left out,"
+        " 25 of 25 items matched, 13 columns ignored",
+    ),
     "limesurvey_codes.csv": (
         lambda p: X.limesurvey(p, GROUP, full=False),
         ("D1", "D2", "D3"),

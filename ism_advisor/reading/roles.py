@@ -118,8 +118,10 @@ def role_of(name: str, text: str = "") -> Role:
     if key in _METADATA:
         return "metadata"
     text_name = text_key(text)
-    if text_name in _PERSONAL:
+    if text_name in _PERSONAL or text_name.startswith(_PERSONAL_PREFIXES):
         return "personal"
+    if text_name in _METADATA:
+        return "metadata"
     return "question"
 
 
