@@ -21,13 +21,24 @@ from ..scales import AnswerScale
 from ..textnorm import answer_key, normalize
 from .model import Column
 
-__all__ = ["SHOWN_VALUE", "Values", "shorten"]
+__all__ = ["SHOWN_VALUE", "Values", "map_distinct", "shorten"]
 
 SHOWN_VALUE = 40  # characters of a bad value quoted in a message
 _ANSWER_CODE = re.compile(r"^A[O]?\d+$", re.IGNORECASE)
 
 #: fail(template, row=data row, column=name, **params) → the error to raise
 Fail = Callable[..., AdvisorError]
+
+
+def map_distinct(series: pd.Series, function: Callable[[object], object], blank: object = np.nan):
+    """``series.map(function)``, calling ``function`` once per distinct value: a survey
+    column holds a handful of answers over thousands of rows. Missing cells get ``blank``.
+    """
+    codes, uniques = pd.factorize(series)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = [function(value) for value in uniques]
+    mapped[-1] = blank
+    return pd.Series(mapped[codes], index=series.index, dtype=object)
 
 
 def shorten(value: object) -> str:
@@ -59,13 +70,6 @@ class Values:
             },
         )
 
-    def labels(self, raw: pd.Series, column: Column) -> pd.Series:
-        """Coded cells as their SPSS value labels (codes without a label as they are)."""
-        labels = column.value_labels or {}
-        if not labels:
-            return raw
-        return raw.map(lambda v: labels.get(v, v), na_action="ignore")
-
     def numbers(
         self,
         raw: pd.Series,
@@ -84,14 +88,17 @@ class Values:
         if raw.dtype.kind in "iuf":
             values = raw.astype("float64")
         else:
-            text = raw.astype("string").str.strip()
+            # each distinct cell is read once (codes: each row's distinct value, -1 blank)
+            codes, uniques = pd.factorize(raw)
+            text = pd.Series(uniques, dtype=object).astype("string").str.strip()
             lowered = text.map(normalize, na_action="ignore")
             text = text.mask(lowered.isin(codebook.missing_texts) | (text == ""))
-            values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-            bad = values.isna() & text.notna()
+            read = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+            bad = read.isna() & text.notna()
             if bad.any():
-                values = self.texts(values, text, bad, column, scale, on_scale)
-            values = values.astype("float64")
+                read = self.texts(read, text, bad, column, scale, on_scale, codes)
+            distinct = np.append(read.astype("float64").to_numpy(), np.nan)
+            values = pd.Series(distinct[codes], index=raw.index, dtype="float64")
         if codebook.missing_numbers:
             values = values.mask(values.isin(list(codebook.missing_numbers)))
         if on_scale:
@@ -115,8 +122,10 @@ class Values:
         column: Column,
         scale: AnswerScale | None,
         on_scale: bool,
+        codes: np.ndarray,
     ) -> pd.Series:
-        """``values`` with the answer texts among the ``bad`` (non-numeric) cells read."""
+        """``values`` (one per distinct cell) with the answer texts among the ``bad``
+        (non-numeric) ones read; ``codes`` give each row's distinct cell."""
         lookup = scale.lookup if scale is not None else {}
         keys = text[bad].map(answer_key).astype(object)
         known = keys.isin(lookup.keys())
@@ -126,8 +135,9 @@ class Values:
         left = ~(known | missing)
         if not left.any():
             return values
-        index = left[left].index[0]
-        row = int(text.index.get_loc(index))
+        # the first row holding a cell that is no answer
+        row = int(np.flatnonzero(np.isin(codes, left[left].index.to_numpy()))[0])
+        index = int(codes[row])
         value = shorten(text.loc[index])
         if scale is None or (self.plain and not known.any()):
             raise self.fail(

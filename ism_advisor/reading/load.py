@@ -18,7 +18,7 @@ import pandas as pd
 from ..codebook import Codebook, usage_answer_key
 from ..errors import N_, AdvisorError, Message
 from ..textnorm import normalize
-from .answers import Values, shorten
+from .answers import Values, map_distinct, shorten
 from .detect import open_export
 from .mapping import load_mapping
 from .model import Export, Source, Survey
@@ -165,8 +165,8 @@ class _Reader:
         labels, whole numbers without ``.0``."""
         if self.export.plain:
             return raw
-        raw = self.values.labels(raw, self.columns[position])
-        return raw.map(_cell_text, na_action="ignore").astype(object)
+        labels = self.columns[position].value_labels or {}
+        return map_distinct(raw, lambda value: _cell_text(labels.get(value, value)))
 
     def usage(self, raw: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
         """(is_user, keep, excluded) from the usage column.

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..textnorm import text_key
+from .answers import map_distinct
 from .model import Column, Role
 
 __all__ = [
@@ -176,9 +177,9 @@ def qualtrics_status(status: int | None, finished: int | None):
         not_real = np.zeros(n, dtype=bool)
         incomplete = np.zeros(n, dtype=bool)
         if status is not None:
-            not_real = frame[status].map(code).isin(_NOT_REAL).to_numpy()
+            not_real = map_distinct(frame[status], code, "").isin(_NOT_REAL).to_numpy()
         if finished is not None:
-            incomplete = frame[finished].map(code).isin(_UNFINISHED).to_numpy()
+            incomplete = map_distinct(frame[finished], code, "").isin(_UNFINISHED).to_numpy()
         return not_real, incomplete
 
     return rule
@@ -188,7 +189,7 @@ def limesurvey_status(submitted: int):
     """LimeSurvey: a response without a submit date is incomplete."""
 
     def rule(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        empty = frame[submitted].map(code) == ""
+        empty = map_distinct(frame[submitted], code, "") == ""
         return np.zeros(len(frame), dtype=bool), empty.to_numpy()
 
     return rule
