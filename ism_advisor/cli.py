@@ -273,8 +273,7 @@ def _knowledge_options(command):
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="html, pdf, md or json. Default: from the -o suffix (.html, .pdf, .md, .json), "
-    "else html.",
+    help="html, pdf, md or json. Default: from the -o suffix (.html, .pdf, .md, .json), else html.",
 )
 @click.option(
     "-o",
