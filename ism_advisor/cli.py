@@ -345,7 +345,8 @@ def advise_command(
         inputs = [p for p in (scores, codebook, rules, interventions) if p is not None]
         target = None
         if output != "-":
-            target = Path(output) if output else Path.cwd() / f"{scores.stem}-advice.{fmt}"
+            default = f"{scores.stem}-advice{SUFFIXES[fmt][0]}"
+            target = Path(output) if output else Path.cwd() / default
             check_not_input(target, inputs)
             check_folder(target)
         result = advise(
