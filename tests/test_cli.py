@@ -144,6 +144,17 @@ def test_a_matching_suffix_and_format_and_standard_output_still_work(cli, scores
     assert "March 1, 2026" in result.stdout
 
 
+@pytest.mark.parametrize("command", [("rules", "check"), ("doctor",)])
+def test_the_knowledge_options_of_other_commands_swallow_no_option(cli, command):
+    result = cli(*command, "--rules", "--lang", "nl")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"Usage: ism-advise {' '.join(command)} [OPTIONS]"
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--rules': '--lang' looks like an option; --rules needs"
+        " a file: --rules FILE"
+    )
+
+
 def test_the_sample_folder_option_swallows_no_option(cli):
     result = cli("sample", "-o", "--seed", "3")
     assert result.exit_code == 2

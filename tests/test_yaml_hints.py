@@ -6,8 +6,13 @@ corpus; these are the remaining shapes of each hint, and the fallback.
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT
 from ism_advisor.errors import AdvisorError
 from ism_advisor.yamlfile import load_yaml
 
@@ -65,3 +70,41 @@ def test_a_syntax_error_gets_a_hint(tmp_path, name):
     with pytest.raises(AdvisorError) as caught:
         load_yaml(path, "a rule file")
     assert str(caught.value) == f"{path}:{message}"
+
+
+# -- any slip, anywhere: one line, never a traceback -------------------------------------
+
+VALID = (ROOT / "tests" / "data" / "rules" / "valid.yaml").read_text(encoding="utf-8")
+SLIPS = [" ", "  ", "-", "- ", ":", ": ", '"', "'", "\t", "{", "}", "[", "]", "\n", "#", "''"]
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(VALID)),
+            st.integers(0, 3),
+            st.sampled_from(SLIPS),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_slip_gets_one_line_or_loads(tmp_path_factory, edits):
+    """Characters people slip in or out (indentation, quotes, colons, dashes, tabs,
+    brackets), anywhere in a rule file: it loads, or gets one line with a position."""
+    text = VALID
+    for at, cut, insert in edits:
+        at = min(at, len(text))
+        text = text[:at] + insert + text[at + cut :]
+    path = tmp_path_factory.mktemp("slip") / "advice.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_yaml(path, "a rule file")
+    except AdvisorError as error:
+        rendered = error.render()
+        assert rendered.startswith(f"{path}:") and "\n" not in rendered
+        # a position wherever there is one (an empty file has none)
+        assert re.match(rf"{re.escape(str(path))}:\d+(:\d+)?: ", rendered) or (
+            "the file is empty" in rendered
+        ), rendered
