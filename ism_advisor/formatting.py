@@ -53,6 +53,8 @@ def format_figure(value: float, format_: str, lang: str) -> str:
     # Babel's format_decimal for these patterns, at a fraction of the cost (reports
     # format hundreds of thousands of figures).
     decimal, group, minus = _symbols(lang)
+    if format_ == "number":  # the common case first
+        return _number(value, decimal, minus)
     if format_ == "decimal":
         return format_decimal(value, locale=lang, decimal_quantization=False).replace("-", minus)
     if format_ == "count":
@@ -66,10 +68,15 @@ def format_figure(value: float, format_: str, lang: str) -> str:
     if format_ in ("signed", "r"):
         text = _localise(f"{abs(value):.2f}", decimal, group, minus)
         return (minus if value < 0 and text.strip("0,.") else "+") + text
-    text = f"{value:.2f}"
-    if text == "-0.00":  # a figure that rounds to zero has no sign
-        text = "0.00"
-    return _localise(text, decimal, group, minus)
+    return _number(value, decimal, minus)
+
+
+def _number(value: float, decimal: str, minus: str) -> str:
+    """Two decimals, no grouping; a sign only on a figure that does not round to zero."""
+    text = f"{abs(value):.2f}"
+    if decimal != ".":
+        text = text.replace(".", decimal)
+    return minus + text if value < 0 and text.strip("0,.") else text
 
 
 def _localise(text: str, decimal: str, group: str, minus: str) -> str:
