@@ -6,6 +6,8 @@ commands so that ``ism-advise --help`` answers at once.
 
 from __future__ import annotations
 
+import datetime
+import re
 import sys
 from pathlib import Path
 
@@ -15,7 +17,16 @@ from . import __version__
 from .errors import N_, AdvisorError, Message
 from .i18n import LANGUAGES, translations
 
-FORMATS = ("html", "pdf", "md", "json")
+#: The formats the report is written in, and the file suffixes that name each (the one
+#: place that maps an output file name to a format: -o's suffix chooses the format
+#: when --format is not given, and a suffix that contradicts --format is refused).
+SUFFIXES = {
+    "html": (".html", ".htm"),
+    "pdf": (".pdf",),
+    "md": (".md", ".markdown"),
+    "json": (".json",),
+}
+FORMATS = tuple(SUFFIXES)
 DEFAULT_COMMAND = "advise"
 
 
@@ -39,6 +50,109 @@ class _DefaultGroup(click.Group):
         with formatter.section("Options of ism-advise SCORES"):
             rows = [p.get_help_record(ctx) for p in command.get_params(ctx)]
             formatter.write_dl([r for r in rows if r is not None])
+
+
+class _AdviseContext(click.Context):
+    """The context of the default command, which users type as ``ism-advise SCORES``.
+
+    Usage errors print the command path: naming the hidden ``advise`` there would send
+    users to a command that ``ism-advise --help`` does not list.
+    """
+
+    @property
+    def command_path(self) -> str:
+        return self.parent.command_path if self.parent is not None else super().command_path
+
+
+class _AdviseCommand(click.Command):
+    context_class = _AdviseContext
+
+
+class _PathValue(click.Path):
+    """A file or folder option that refuses a value starting with ``-``.
+
+    ``--per-segment --brief`` would otherwise take ``--brief`` as the folder's name and
+    silently drop the option the user meant. ``-`` alone passes where ``dash`` is true
+    (``-o -``: standard output). A real name starting with ``-`` is given as ``./-x``.
+    """
+
+    def __init__(self, what: str, *, dash: bool = False, **kwargs) -> None:
+        kwargs.setdefault("path_type", Path)
+        super().__init__(**kwargs)
+        self.what = what
+        self.dash = dash
+
+    def convert(self, value, param, ctx):
+        text = str(value)
+        if text.startswith("-") and not (self.dash and text == "-"):
+            name = param.opts[0] if param is not None and param.opts else "this option"
+            metavar = param.metavar if param is not None and param.metavar else "PATH"
+            stdout = f" (or {name} - for standard output)" if self.dash else ""
+            self.fail(
+                f"{text!r} looks like an option; {name} needs {self.what}: {name} {metavar}"
+                f"{stdout}",
+                param,
+                ctx,
+            )
+        if self.dash and text == "-":
+            return text
+        return super().convert(value, param, ctx)
+
+
+def _report_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--date: a real date written YYYY-MM-DD (the report shows it in its language)."""
+    if value is None:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(
+                f"{value!r} is not a date (expected YYYY-MM-DD, e.g. 2026-03-01)"
+            ) from None
+        return value
+    day_first = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", value)
+    if day_first:  # the way dates are written in the Netherlands: 1-3-2026
+        day, month, year = day_first.groups()
+        candidate = f"{year}-{int(month):02d}-{int(day):02d}"
+        try:
+            datetime.date.fromisoformat(candidate)
+        except ValueError:
+            pass
+        else:
+            raise click.BadParameter(
+                f"{value!r} is not written YYYY-MM-DD: did you mean {candidate}?"
+            )
+    raise click.BadParameter(f"{value!r} is not written YYYY-MM-DD (e.g. 2026-03-01)")
+
+
+def _output_format(output: str | None, fmt: str | None) -> str:
+    """The format to write: --format, else the -o suffix, else html.
+
+    An -o suffix that names no format we write, or another format than --format, is a
+    usage error: writing HTML into ``out.docx`` helps nobody.
+    """
+    if not output or output == "-":
+        return fmt or "html"
+    suffix = Path(output).suffix.lower()
+    named = next((f for f, suffixes in SUFFIXES.items() if suffix in suffixes), None)
+    hint = ["-o", "--output"]
+    if suffix and named is None:
+        known = [s[0] for s in SUFFIXES.values()]
+        raise click.BadParameter(
+            f"{output!r} ends in {suffix}, a format ism-advise does not write (use"
+            f" {', '.join(known[:-1])} or {known[-1]})",
+            ctx=click.get_current_context(),
+            param_hint=hint,
+        )
+    if fmt is not None and named is not None and named != fmt:
+        raise click.BadParameter(
+            f"{output!r} ends in {suffix}, but --format is {fmt} (name it"
+            f" {Path(output).with_suffix(SUFFIXES[fmt][0])}, or leave out --format)",
+            ctx=click.get_current_context(),
+            param_hint=hint,
+        )
+    return fmt or named or "html"
 
 
 def _fail(error: AdvisorError, lang: str) -> None:
@@ -72,6 +186,7 @@ def _warn(message: Message, lang: str) -> None:
 
 
 @click.group(
+    "ism-advise",
     cls=_DefaultGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -94,24 +209,27 @@ def _knowledge_options(command):
     options = [
         click.option(
             "--knowledge",
-            type=click.Path(path_type=Path),
+            type=_PathValue("a folder"),
             metavar="DIR",
             help="A knowledge-base folder made by 'ism-advise init': its factors.yaml, "
             "advice.yaml, interventions.yaml and templates/ replace the packaged ones.",
         ),
         click.option(
             "--codebook",
-            type=click.Path(path_type=Path),
+            type=_PathValue("a file"),
+            metavar="FILE",
             help="Codebook YAML (factors, items, scale, usage column). Default: the packaged one.",
         ),
         click.option(
             "--rules",
-            type=click.Path(path_type=Path),
+            type=_PathValue("a file"),
+            metavar="FILE",
             help="Rule base YAML (when to advise what). Default: the packaged one.",
         ),
         click.option(
             "--interventions",
-            type=click.Path(path_type=Path),
+            type=_PathValue("a file"),
+            metavar="FILE",
             help="Intervention catalogue YAML. Default: the packaged one.",
         ),
     ]
@@ -126,7 +244,7 @@ def _survey_options(command):
         click.option(
             "--map",
             "mapping",
-            type=click.Path(path_type=Path),
+            type=_PathValue("a file"),
             metavar="FILE",
             help="A mapping file (made by 'ism-advise map', then checked): which column of "
             "the export feeds which item, the usage question and the segments.",
@@ -143,7 +261,7 @@ def _survey_options(command):
     return command
 
 
-@main.command(DEFAULT_COMMAND, hidden=True)
+@main.command(DEFAULT_COMMAND, hidden=True, cls=_AdviseCommand)
 @click.argument("scores", type=click.Path(path_type=Path, dir_okay=True))
 @_knowledge_options
 @click.option(
@@ -180,15 +298,16 @@ def _survey_options(command):
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="html (default), pdf, md or json. Default: from the -o suffix, else html.",
+    help="html, pdf, md or json. Default: from the -o suffix (.html, .pdf, .md, .json), else html.",
 )
 @click.option(
     "-o",
     "--output",
-    type=str,
+    type=_PathValue("a file", dash=True, path_type=str),
     default=None,
     metavar="PATH",
-    help="Where to write; '-' for standard output. Default: SCORES-advice.<format> here.",
+    help="Where to write; '-' for standard output. Its suffix must match --format. "
+    "Default: SCORES-advice.<format> here.",
 )
 @click.option("--title", default=None, help="The report's title.")
 @click.option("--client", default=None, help="The client organisation, shown under the title.")
@@ -196,12 +315,13 @@ def _survey_options(command):
     "--date",
     "report_date",
     default=None,
-    metavar="DATE",
+    metavar="YYYY-MM-DD",
+    callback=_report_date,
     help="The report date (YYYY-MM-DD, shown in the report's language); never the clock.",
 )
 @click.option(
     "--templates",
-    type=click.Path(path_type=Path),
+    type=_PathValue("a folder"),
     metavar="DIR",
     help="Your report templates, searched before the packaged ones; a template can "
     '{% extends "default:report.html" %} and replace single blocks.',
@@ -215,7 +335,7 @@ def _survey_options(command):
 @click.option(
     "--per-segment",
     "per_segment",
-    type=click.Path(path_type=Path),
+    type=_PathValue("a folder"),
     metavar="DIR",
     help="Also write one report per shown segment into DIR (e.g. one per department).",
 )
@@ -245,7 +365,7 @@ def advise_command(
     from .output import check_folder, check_not_input, write_atomic
     from .pipeline import advise, render
 
-    fmt = fmt or _format_from_suffix(output) or "html"
+    fmt = _output_format(output, fmt)
     try:
         codebook, rules, interventions, templates = _knowledge_paths(
             knowledge, codebook, rules, interventions, templates
@@ -253,7 +373,8 @@ def advise_command(
         inputs = [p for p in (scores, codebook, rules, interventions, mapping) if p is not None]
         target = None
         if output != "-":
-            target = Path(output) if output else Path.cwd() / f"{scores.stem}-advice.{fmt}"
+            default = f"{scores.stem}-advice{SUFFIXES[fmt][0]}"
+            target = Path(output) if output else Path.cwd() / default
             check_not_input(target, inputs)
             check_folder(target)
         result = advise(
@@ -352,20 +473,14 @@ def _knowledge_paths(
     )
 
 
-def _format_from_suffix(output: str | None) -> str | None:
-    if not output or output == "-":
-        return None
-    suffix = Path(output).suffix.lower().lstrip(".")
-    return suffix if suffix in FORMATS else None
-
-
 @main.command("sample")
 @click.option("--seed", type=int, default=None, help="Random seed (default 2015).")
 @click.option(
     "-o",
     "--output",
     "folder",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=_PathValue("a folder", file_okay=False),
+    metavar="DIR",
     default=Path("sample_data"),
     show_default=True,
     help="Folder to write scores.csv and responses.csv into.",
@@ -458,7 +573,7 @@ def rules_check_command(
 @click.option(
     "-o",
     "--output",
-    type=str,
+    type=_PathValue("a file", dash=True, path_type=str),
     default=None,
     metavar="PATH",
     help="Where to write the mapping; '-' for standard output. Default: EXPORT-mapping.yaml here.",
@@ -572,7 +687,7 @@ def init_command(folder: Path) -> None:
 @_knowledge_options
 @click.option(
     "--templates",
-    type=click.Path(path_type=Path),
+    type=_PathValue("a folder"),
     metavar="DIR",
     help="Your report templates folder, to check it and render the PDF check with it.",
 )

@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import N_, AdvisorError, Message
-from .formatting import format_figure, format_report_date
+from .formatting import EFFECT_SIZE_LABELS, format_figure, format_report_date
 from .i18n import translations
 from .resources import packaged_path
 
@@ -64,12 +64,7 @@ LABELS = {
         "long": N_("3–12 months"),
     },
     "priority": {"high": N_("high"), "medium": N_("medium"), "low": N_("low")},
-    "effect_size": {
-        "negligible": N_("negligible"),
-        "small": N_("small"),
-        "medium": N_("medium"),
-        "large": N_("large"),
-    },
+    "effect_size": EFFECT_SIZE_LABELS,
     "strength": {
         "negligible": N_("negligible"),
         "weak": N_("weak"),
@@ -310,9 +305,10 @@ def report_context(
 
     factors = document["factors"]
     target = document["segments"][segment]
+    conclusions = {c["conclusion"]: c["label"] for c in target.get("conclusions", [])}
     comparisons = tuple(_comparison(f, target, t, lang) for f in factors)
     actions = tuple(
-        _action(i, r, factors, t, lang)
+        _action(i, r, factors, t, lang, conclusions)
         for i, r in enumerate(target.get("recommendations", []), start=1)
     )
     levers = sorted(
@@ -410,6 +406,11 @@ def _finding(c: Comparison, t, lang: str) -> str:
     if c.gap is None or c.hedges_g is None:
         return t("No comparison could be computed.")
     number = lambda v: format_figure(v, "number", lang)  # noqa: E731 - local shorthand
+    # The gap is the unrounded difference, rounded once, as statistics offices (CBS,
+    # Eurostat, ONS) publish differences: subtracting two rounded means adds a second
+    # rounding error, and a rule's condition (gap >= 0.4) tests the unrounded gap, so the
+    # text shows what the rule saw. The report says so once under the findings and in the
+    # method ("can differ by 0.01 from the difference between the rounded means").
     means = {
         "users": number(c.users_mean),
         "non_users": number(c.non_users_mean),
@@ -461,7 +462,9 @@ def _finding(c: Comparison, t, lang: str) -> str:
     return f"{first} {second}"
 
 
-def _action(rank: int, r: Mapping, factors: Sequence[Mapping], t, lang: str) -> Action:
+def _action(
+    rank: int, r: Mapping, factors: Sequence[Mapping], t, lang: str, conclusions: Mapping
+) -> Action:
     labels = {f["id"]: f["label"] for f in factors}
     return Action(
         rank=rank,
@@ -478,13 +481,15 @@ def _action(rank: int, r: Mapping, factors: Sequence[Mapping], t, lang: str) -> 
         factors=tuple(labels.get(f, f) for f in r["factors"]),
         evidence=tuple(r["evidence"]),
         rules=tuple(
-            Fired(e["rule"], e["because"], _matched(e["matched"], labels, t, lang))
+            Fired(e["rule"], e["because"], _matched(e["matched"], labels, t, lang, conclusions))
             for e in r["explanation"]
         ),
     )
 
 
-def _matched(matched: Mapping, labels: Mapping, t, lang: str) -> tuple[MatchedFigures, ...]:
+def _matched(
+    matched: Mapping, labels: Mapping, t, lang: str, conclusions: Mapping
+) -> tuple[MatchedFigures, ...]:
     out = []
     for name, fact in matched.items():
         if "factor" in fact:
@@ -499,7 +504,9 @@ def _matched(matched: Mapping, labels: Mapping, t, lang: str) -> tuple[MatchedFi
             label = labels.get(fact["factor"], fact["factor"])
         elif "conclusion" in fact:
             keys = ()
-            label = t("conclusion: {name}", name=fact.get("label") or fact["conclusion"])
+            # a matched conclusion carries its id; its label is the segment's
+            name = conclusions.get(fact["conclusion"]) or fact["conclusion"]
+            label = t("conclusion: {name}", name=name)
         else:
             keys = (("respondents", "count"), ("adoption_rate", "percent"))
             label = fact.get("value") or t("all respondents")
@@ -618,7 +625,18 @@ def _correlations(document: Mapping, factors: Sequence[Mapping], t, lang: str):
 def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
     settings = document["settings"]
     knowledge = document.get("knowledge", {})
-    roles = {"codebook": N_("codebook"), "rules": N_("rules"), "interventions": N_("interventions")}
+    roles = {"codebook": N_("Codebook"), "rules": N_("Rules"), "interventions": N_("Interventions")}
+    # the JSON names the packaged files "<packaged>/factors.yaml"; a reader gets words
+    packaged = {
+        "codebook": N_("ism-advisor's default codebook ({file})"),
+        "rules": N_("ism-advisor's default rules ({file})"),
+        "interventions": N_("ism-advisor's default interventions ({file})"),
+    }
+
+    def source(key: str, value: str) -> str:
+        name = value.removeprefix("<packaged>/")
+        return t(packaged[key], file=name) if name != value else value
+
     return Method(
         respondents=document["input"]["respondents"],
         excluded=document["input"]["excluded"],
@@ -634,7 +652,7 @@ def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
             )
             for c in comparisons
         ),
-        files=tuple((t(roles[key]), value) for key, value in knowledge.items()),
+        files=tuple((t(roles[key]), source(key, value)) for key, value in knowledge.items()),
         input=document["input"]["path"],
         columns=tuple((c["column"], c["use"]) for c in document["input"].get("columns", ())),
     )
@@ -677,6 +695,7 @@ def environment(
     env.filters["pct"] = lambda v: "–" if v is None else format_figure(v, "percent", lang)
     env.filters["count"] = lambda v: "–" if v is None else format_figure(v, "count", lang)
     env.filters["pval"] = lambda v: "–" if v is None else format_figure(v, "p", lang)
+    env.filters["decimal"] = lambda v: "–" if v is None else format_figure(v, "decimal", lang)
     return env
 
 

@@ -21,6 +21,8 @@ Edit these files, check them, and use them:
     ism-advise scores.csv --knowledge {folder}
 
 A file you delete from this folder is taken from the packaged defaults again.
+The rules and interventions start at the left margin: paste a rule or an intervention
+copied from elsewhere at the end of its file as it is.
 
 - factors.yaml: the factors, the survey items that measure them (their wording is
   how a survey tool's export is matched), the answer scale and its words, the
@@ -32,6 +34,8 @@ A file you delete from this folder is taken from the packaged defaults again.
 
 Pas deze bestanden aan, controleer ze en gebruik ze met de commando's hierboven.
 Een bestand dat je uit deze map verwijdert, komt weer uit de standaardkennisbank.
+De regels en interventies beginnen tegen de linkermarge: een gekopieerde regel of
+interventie plak je ongewijzigd aan het eind van het bestand.
 
 - factors.yaml: de factoren, de vragen die ze meten (aan hun formulering wordt de
   export van een enquêtetool herkend), de antwoordschaal en haar woorden, de codes voor

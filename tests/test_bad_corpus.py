@@ -379,9 +379,11 @@ CASES += [
     case(
         "options",
         None,
-        "scores.csv: refusing to write the output over the input file scores.csv",
+        "Error: Invalid value for '-o' / '--output': 'scores.csv' ends in .csv, a format"
+        " ism-advise does not write (use .html, .pdf, .md or .json)",
         "-o",
         "scores.csv",
+        exit=2,
         id="options/output-is-the-input",
     ),
     case(
@@ -418,6 +420,124 @@ CASES += [
         "nowhere/codebook.yaml",
         id="options/missing-codebook",
     ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '--date': '2026-13-01' is not a date (expected YYYY-MM-DD,"
+        " e.g. 2026-03-01)",
+        "--date",
+        "2026-13-01",
+        exit=2,
+        id="options/date-month-13",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '--date': '2026-02-30' is not a date (expected YYYY-MM-DD,"
+        " e.g. 2026-03-01)",
+        "--date",
+        "2026-02-30",
+        exit=2,
+        id="options/date-february-30",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '--date': '01-03-2026' is not written YYYY-MM-DD: did you"
+        " mean 2026-03-01?",
+        "--date",
+        "01-03-2026",
+        exit=2,
+        id="options/date-day-first",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '--date': 'March 2026' is not written YYYY-MM-DD"
+        " (e.g. 2026-03-01)",
+        "--date",
+        "March 2026",
+        exit=2,
+        id="options/date-in-words",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '-o' / '--output': 'out.docx' ends in .docx, a format"
+        " ism-advise does not write (use .html, .pdf, .md or .json)",
+        "-o",
+        "out.docx",
+        exit=2,
+        id="options/output-suffix-no-format",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '-o' / '--output': 'out.md' ends in .md, but --format is pdf"
+        " (name it out.pdf, or leave out --format)",
+        "-o",
+        "out.md",
+        "--format",
+        "pdf",
+        exit=2,
+        id="options/output-suffix-contradicts-format",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '-o' / '--output': 'out.html' ends in .html, but --format is"
+        " json (name it out.json, or leave out --format)",
+        "--format",
+        "json",
+        "-o",
+        "out.html",
+        exit=2,
+        id="options/output-html-suffix-with-json-format",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '--per-segment': '--brief' looks like an option;"
+        " --per-segment needs a folder: --per-segment DIR",
+        "--segment-by",
+        "organisation",
+        "--per-segment",
+        "--brief",
+        "--format",
+        "pdf",
+        exit=2,
+        id="options/per-segment-swallows-an-option",
+    ),
+    case(
+        "options",
+        None,
+        "Error: Invalid value for '-o' / '--output': '--quiet' looks like an option; -o needs"
+        " a file: -o PATH (or -o - for standard output)",
+        "-o",
+        "--quiet",
+        exit=2,
+        id="options/output-swallows-an-option",
+    ),
+]
+CASES += [
+    case(
+        "options",
+        None,
+        f"Error: Invalid value for '{option}': '--lang' looks like an option; {option} needs"
+        f" {what}: {option} {metavar}",
+        option,
+        "--lang",
+        "nl",
+        exit=2,
+        id=f"options/{option.strip('-')}-swallows-an-option",
+    )
+    for option, what, metavar in (
+        ("--knowledge", "a folder", "DIR"),
+        ("--codebook", "a file", "FILE"),
+        ("--rules", "a file", "FILE"),
+        ("--interventions", "a file", "FILE"),
+        ("--templates", "a folder", "DIR"),
+    )
 ]
 
 

@@ -55,7 +55,10 @@ CASES = {
         "14:5: unknown key 'colour'",
         "11:5: missing key 'direction'",
     ],
-    "syntax_error.yaml": ["22:14: YAML syntax error: expected ',' or '}', but got ':'"],
+    "syntax_error.yaml": ["21:12: this { is not closed on its line (end it with })"],
+    "key_indented.yaml": [
+        "22:7: this key is indented more than the key above it, which already has a value"
+    ],
     "tab_indent.yaml": ["3:1: a tab character; YAML indents with spaces only"],
     "unknown_key.yaml": [
         "13:5: unknown key 'directon' (did you mean 'direction'?)",

@@ -98,8 +98,8 @@ def test_in_dutch(cli):
     result = cli("doctor", "--lang", "nl")
     assert result.exit_code == 0
     report = lines(result.stdout)
-    assert report["regelmachine"].startswith("ok durable-rules ")
-    assert report["regelmachine"].endswith(" laadt en voert een regel uit")
+    assert report["regelengine"].startswith("ok durable-rules ")
+    assert report["regelengine"].endswith(" laadt en past een regel toe")
     assert result.stdout.splitlines()[-1] == "alles wat ism-advise nodig heeft, werkt"
 
 
