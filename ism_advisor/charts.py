@@ -34,11 +34,17 @@ _STYLE = {
 
 
 def _ticks(axes: Any, lang: str, digits: str = "0.0") -> None:
-    """Tick labels with the report language's decimal sign."""
+    """Tick labels with the report language's decimal sign and the report's minus sign."""
     from babel.numbers import format_decimal
 
+    from .formatting import MINUS
+
     axes.xaxis.set_major_formatter(
-        FuncFormatter(lambda value, _pos: format_decimal(value, format=digits, locale=lang))
+        FuncFormatter(
+            lambda value, _pos: format_decimal(value, format=digits, locale=lang).replace(
+                "-", MINUS
+            )
+        )
     )
 
 

@@ -6,6 +6,8 @@ commands so that ``ism-advise --help`` answers at once.
 
 from __future__ import annotations
 
+import datetime
+import re
 import sys
 from pathlib import Path
 
@@ -15,7 +17,16 @@ from . import __version__
 from .errors import N_, AdvisorError, Message
 from .i18n import LANGUAGES, translations
 
-FORMATS = ("html", "pdf", "md", "json")
+#: The formats the report is written in, and the file suffixes that name each (the one
+#: place that maps an output file name to a format: -o's suffix chooses the format
+#: when --format is not given, and a suffix that contradicts --format is refused).
+SUFFIXES = {
+    "html": (".html", ".htm"),
+    "pdf": (".pdf",),
+    "md": (".md", ".markdown"),
+    "json": (".json",),
+}
+FORMATS = tuple(SUFFIXES)
 DEFAULT_COMMAND = "advise"
 
 
@@ -39,6 +50,109 @@ class _DefaultGroup(click.Group):
         with formatter.section("Options of ism-advise SCORES"):
             rows = [p.get_help_record(ctx) for p in command.get_params(ctx)]
             formatter.write_dl([r for r in rows if r is not None])
+
+
+class _AdviseContext(click.Context):
+    """The context of the default command, which users type as ``ism-advise SCORES``.
+
+    Usage errors print the command path: naming the hidden ``advise`` there would send
+    users to a command that ``ism-advise --help`` does not list.
+    """
+
+    @property
+    def command_path(self) -> str:
+        return self.parent.command_path if self.parent is not None else super().command_path
+
+
+class _AdviseCommand(click.Command):
+    context_class = _AdviseContext
+
+
+class _PathValue(click.Path):
+    """A file or folder option that refuses a value starting with ``-``.
+
+    ``--per-segment --brief`` would otherwise take ``--brief`` as the folder's name and
+    silently drop the option the user meant. ``-`` alone passes where ``dash`` is true
+    (``-o -``: standard output). A real name starting with ``-`` is given as ``./-x``.
+    """
+
+    def __init__(self, what: str, *, dash: bool = False, **kwargs) -> None:
+        kwargs.setdefault("path_type", Path)
+        super().__init__(**kwargs)
+        self.what = what
+        self.dash = dash
+
+    def convert(self, value, param, ctx):
+        text = str(value)
+        if text.startswith("-") and not (self.dash and text == "-"):
+            name = param.opts[0] if param is not None and param.opts else "this option"
+            metavar = param.metavar if param is not None and param.metavar else "PATH"
+            stdout = f" (or {name} - for standard output)" if self.dash else ""
+            self.fail(
+                f"{text!r} looks like an option; {name} needs {self.what}: {name} {metavar}"
+                f"{stdout}",
+                param,
+                ctx,
+            )
+        if self.dash and text == "-":
+            return text
+        return super().convert(value, param, ctx)
+
+
+def _report_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--date: a real date written YYYY-MM-DD (the report shows it in its language)."""
+    if value is None:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(
+                f"{value!r} is not a date (expected YYYY-MM-DD, e.g. 2026-03-01)"
+            ) from None
+        return value
+    day_first = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", value)
+    if day_first:  # the way dates are written in the Netherlands: 1-3-2026
+        day, month, year = day_first.groups()
+        candidate = f"{year}-{int(month):02d}-{int(day):02d}"
+        try:
+            datetime.date.fromisoformat(candidate)
+        except ValueError:
+            pass
+        else:
+            raise click.BadParameter(
+                f"{value!r} is not written YYYY-MM-DD: did you mean {candidate}?"
+            )
+    raise click.BadParameter(f"{value!r} is not written YYYY-MM-DD (e.g. 2026-03-01)")
+
+
+def _output_format(output: str | None, fmt: str | None) -> str:
+    """The format to write: --format, else the -o suffix, else html.
+
+    An -o suffix that names no format we write, or another format than --format, is a
+    usage error: writing HTML into ``out.docx`` helps nobody.
+    """
+    if not output or output == "-":
+        return fmt or "html"
+    suffix = Path(output).suffix.lower()
+    named = next((f for f, suffixes in SUFFIXES.items() if suffix in suffixes), None)
+    hint = ["-o", "--output"]
+    if suffix and named is None:
+        known = [s[0] for s in SUFFIXES.values()]
+        raise click.BadParameter(
+            f"{output!r} ends in {suffix}, a format ism-advise does not write (use"
+            f" {', '.join(known[:-1])} or {known[-1]})",
+            ctx=click.get_current_context(),
+            param_hint=hint,
+        )
+    if fmt is not None and named is not None and named != fmt:
+        raise click.BadParameter(
+            f"{output!r} ends in {suffix}, but --format is {fmt} (name it"
+            f" {Path(output).with_suffix(SUFFIXES[fmt][0])}, or leave out --format)",
+            ctx=click.get_current_context(),
+            param_hint=hint,
+        )
+    return fmt or named or "html"
 
 
 def _fail(error: AdvisorError, lang: str) -> None:
@@ -72,6 +186,7 @@ def _warn(message: Message, lang: str) -> None:
 
 
 @click.group(
+    "ism-advise",
     cls=_DefaultGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -79,10 +194,12 @@ def _warn(message: Message, lang: str) -> None:
 def main() -> None:
     """Compare users and non-users of an internal social media platform and advise.
 
-    SCORES is a survey export (CSV): one score column per factor, or one column per
-    survey item, and a column telling users from non-users. The advice report is written
-    to SCORES-advice.html in the current folder (or as --format pdf, md, json), and its
-    path printed.
+    SCORES is a survey export: a CSV file with one score column per factor, or one column
+    per survey item, and a column telling users from non-users; or what Qualtrics,
+    LimeSurvey, SurveyMonkey, Microsoft Forms or Google Forms export, an Excel or
+    OpenDocument sheet, or an SPSS file. The advice report is written to
+    SCORES-advice.html in the current folder (or as --format pdf, md, json), and its path
+    printed. 'ism-advise map SCORES' proposes which column feeds which item.
     """
 
 
@@ -92,24 +209,27 @@ def _knowledge_options(command):
     options = [
         click.option(
             "--knowledge",
-            type=click.Path(path_type=Path),
+            type=_PathValue("a folder"),
             metavar="DIR",
             help="A knowledge-base folder made by 'ism-advise init': its factors.yaml, "
             "advice.yaml, interventions.yaml and templates/ replace the packaged ones.",
         ),
         click.option(
             "--codebook",
-            type=click.Path(path_type=Path),
+            type=_PathValue("a file"),
+            metavar="FILE",
             help="Codebook YAML (factors, items, scale, usage column). Default: the packaged one.",
         ),
         click.option(
             "--rules",
-            type=click.Path(path_type=Path),
+            type=_PathValue("a file"),
+            metavar="FILE",
             help="Rule base YAML (when to advise what). Default: the packaged one.",
         ),
         click.option(
             "--interventions",
-            type=click.Path(path_type=Path),
+            type=_PathValue("a file"),
+            metavar="FILE",
             help="Intervention catalogue YAML. Default: the packaged one.",
         ),
     ]
@@ -118,7 +238,30 @@ def _knowledge_options(command):
     return command
 
 
-@main.command(DEFAULT_COMMAND, hidden=True)
+def _survey_options(command):
+    """--map and --include-incomplete, for every command that reads a survey."""
+    options = [
+        click.option(
+            "--map",
+            "mapping",
+            type=_PathValue("a file"),
+            metavar="FILE",
+            help="A mapping file (made by 'ism-advise map', then checked): which column of "
+            "the export feeds which item, the usage question and the segments.",
+        ),
+        click.option(
+            "--include-incomplete",
+            is_flag=True,
+            help="Keep responses the survey tool marks as incomplete (previews and tests "
+            "are always left out); a factor still needs half of its items answered.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@main.command(DEFAULT_COMMAND, hidden=True, cls=_AdviseCommand)
 @click.argument("scores", type=click.Path(path_type=Path, dir_okay=True))
 @_knowledge_options
 @click.option(
@@ -156,15 +299,16 @@ def _knowledge_options(command):
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="html (default), pdf, md or json. Default: from the -o suffix, else html.",
+    help="html, pdf, md or json. Default: from the -o suffix (.html, .pdf, .md, .json), else html.",
 )
 @click.option(
     "-o",
     "--output",
-    type=str,
+    type=_PathValue("a file", dash=True, path_type=str),
     default=None,
     metavar="PATH",
-    help="Where to write; '-' for standard output. Default: SCORES-advice.<format> here.",
+    help="Where to write; '-' for standard output. Its suffix must match --format. "
+    "Default: SCORES-advice.<format> here.",
 )
 @click.option("--title", default=None, help="The report's title.")
 @click.option("--client", default=None, help="The client organisation, shown under the title.")
@@ -172,12 +316,13 @@ def _knowledge_options(command):
     "--date",
     "report_date",
     default=None,
-    metavar="DATE",
+    metavar="YYYY-MM-DD",
+    callback=_report_date,
     help="The report date (YYYY-MM-DD, shown in the report's language); never the clock.",
 )
 @click.option(
     "--templates",
-    type=click.Path(path_type=Path),
+    type=_PathValue("a folder"),
     metavar="DIR",
     help="Your report templates, searched before the packaged ones; a template can "
     '{% extends "default:report.html" %} and replace single blocks.',
@@ -191,10 +336,11 @@ def _knowledge_options(command):
 @click.option(
     "--per-segment",
     "per_segment",
-    type=click.Path(path_type=Path),
+    type=_PathValue("a folder"),
     metavar="DIR",
     help="Also write one report per shown segment into DIR (e.g. one per department).",
 )
+@_survey_options
 def advise_command(
     scores: Path,
     knowledge: Path | None,
@@ -213,20 +359,23 @@ def advise_command(
     templates: Path | None,
     quiet: bool,
     per_segment: Path | None,
+    mapping: Path | None,
+    include_incomplete: bool,
 ) -> None:
     """Analyse SCORES and write the advice report."""
     from .output import check_folder, check_not_input, write_atomic
     from .pipeline import advise, render
 
-    fmt = fmt or _format_from_suffix(output) or "html"
+    fmt = _output_format(output, fmt)
     try:
         codebook, rules, interventions, templates = _knowledge_paths(
             knowledge, codebook, rules, interventions, templates
         )
-        inputs = [p for p in (scores, codebook, rules, interventions) if p is not None]
+        inputs = [p for p in (scores, codebook, rules, interventions, mapping) if p is not None]
         target = None
         if output != "-":
-            target = Path(output) if output else Path.cwd() / f"{scores.stem}-advice.{fmt}"
+            default = f"{scores.stem}-advice{SUFFIXES[fmt][0]}"
+            target = Path(output) if output else Path.cwd() / default
             check_not_input(target, inputs)
             check_folder(target)
         result = advise(
@@ -239,7 +388,11 @@ def advise_command(
             min_group_size=min_group_size,
             lang=lang,
             progress=None if quiet or not sys.stderr.isatty() else _Progress(lang),
+            mapping=mapping,
+            include_incomplete=include_incomplete,
         )
+        if result.source is not None and not quiet:
+            click.echo(result.source.render(translations(lang)), err=True)
         for warning in result.warnings:
             _warn(warning, lang)
         options = {"title": title, "client": client, "date": report_date, "templates": templates}
@@ -350,20 +503,14 @@ def _knowledge_paths(
     )
 
 
-def _format_from_suffix(output: str | None) -> str | None:
-    if not output or output == "-":
-        return None
-    suffix = Path(output).suffix.lower().lstrip(".")
-    return suffix if suffix in FORMATS else None
-
-
 @main.command("sample")
 @click.option("--seed", type=int, default=None, help="Random seed (default 2015).")
 @click.option(
     "-o",
     "--output",
     "folder",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=_PathValue("a folder", file_okay=False),
+    metavar="DIR",
     default=Path("sample_data"),
     show_default=True,
     help="Folder to write scores.csv and responses.csv into.",
@@ -442,6 +589,111 @@ def rules_check_command(
     )
 
 
+@main.command("map")
+@click.argument("export", type=click.Path(path_type=Path, dir_okay=True))
+@_knowledge_options
+@click.option(
+    "--segment-by",
+    "segment_by",
+    multiple=True,
+    metavar="COL",
+    help="Also propose the column for this segment (a column name, or a segment question "
+    "of the codebook); repeatable.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=_PathValue("a file", dash=True, path_type=str),
+    default=None,
+    metavar="PATH",
+    help="Where to write the mapping; '-' for standard output. Default: EXPORT-mapping.yaml here.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing mapping file.")
+@click.option(
+    "--include-incomplete",
+    is_flag=True,
+    help="Count responses the survey tool marks as incomplete.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the table, the file's comments and messages.",
+)
+def map_command(
+    export: Path,
+    knowledge: Path | None,
+    codebook: Path | None,
+    rules: Path | None,
+    interventions: Path | None,
+    segment_by: tuple[str, ...],
+    output: str | None,
+    force: bool,
+    include_incomplete: bool,
+    lang: str,
+) -> None:
+    """Propose which column of EXPORT feeds which item, and write it as a mapping file.
+
+    Every column is listed: certain (its item's id or exact wording), guess (the closest
+    wording, with its similarity), unmatched, or ignored (metadata, personal data, free
+    text). A table shows each column's use and three of its answers as read. Check the
+    guesses, set 'use' where needed, then run: ism-advise EXPORT --map MAPPING.
+    """
+    from .codebook import load_codebook
+    from .output import check_folder, check_not_input, write_atomic
+    from .reading.propose import propose_mapping
+
+    translated = translations(lang)
+    try:
+        codebook, _, _, _ = _knowledge_paths(knowledge, codebook, rules, interventions)
+        book = load_codebook(codebook)
+        target = None
+        if output != "-":
+            target = Path(output) if output else Path.cwd() / f"{export.stem}-mapping.yaml"
+            check_not_input(target, [p for p in (export, codebook) if p is not None])
+            check_folder(target)
+            if target.exists() and not force:
+                raise AdvisorError(
+                    N_("exists already (edit it, or give --force to replace it)"),
+                    path=str(target),
+                )
+        proposed = propose_mapping(export, book, segment_by, include_incomplete=include_incomplete)
+        name = codebook.name if codebook is not None else "<packaged>/factors.yaml"
+        text = proposed.yaml(
+            str(codebook) if codebook is not None else name,
+            lang,
+            target.name if target is not None else "MAPPING.yaml",
+        )
+        if target is not None:
+            write_atomic(target, text.encode("utf-8"))
+    except AdvisorError as error:
+        _fail(error, lang)
+    out = target is None  # the mapping goes to stdout: the table to stderr
+    click.echo(proposed.source.summary().render(translated), err=True)
+    click.echo(proposed.table(lang), err=out)
+    counts = proposed.counts()
+    summary = Message(
+        N_(
+            "{certain} certain, {guesses} guesses, {unmatched} unmatched; {matched} of"
+            " {items} items have a column"
+        ),
+        {
+            "certain": counts["certain"],
+            "guesses": counts["guess"],
+            "unmatched": counts["unmatched"],
+            "matched": proposed.source.items_matched,
+            "items": proposed.source.items_total,
+        },
+    ).render(translated)
+    click.echo(summary, err=out)
+    if target is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        click.echo(str(target))
+
+
 @main.command("init")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 def init_command(folder: Path) -> None:
@@ -459,6 +711,68 @@ def init_command(folder: Path) -> None:
         _fail(error, "en")
     for path in paths:
         click.echo(str(path))
+
+
+@main.command("doctor")
+@_knowledge_options
+@click.option(
+    "--templates",
+    type=_PathValue("a folder"),
+    metavar="DIR",
+    help="Your report templates folder, to check it and render the PDF check with it.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the report.",
+)
+def doctor_command(
+    knowledge: Path | None,
+    codebook: Path | None,
+    rules: Path | None,
+    interventions: Path | None,
+    templates: Path | None,
+    lang: str,
+) -> None:
+    """Check that everything ism-advise needs works on this machine.
+
+    Shows the Python and package versions, whether the rules engine fires a rule, whether
+    PDF output renders a page and with which fonts, where the packaged rules and templates
+    are, and whether the knowledge base (the packaged one, or the files given) passes
+    'rules check'. One line per part, with the fix for each problem; exits 1 if any part
+    is unusable, else 0.
+    """
+    from .doctor import run_checks
+
+    translated = translations(lang)
+    try:
+        codebook, rules, interventions, templates = _knowledge_paths(
+            knowledge, codebook, rules, interventions, templates
+        )
+    except AdvisorError as error:
+        _fail(error, lang)
+    checks = run_checks(
+        codebook=codebook, rules=rules, interventions=interventions, templates=templates
+    )
+    for check in checks:
+        status = Message(N_("ok") if check.ok else N_("problem")).render(translated)
+        line = f"{status:8} {check.part.render(translated)}: {check.found.render(translated)}"
+        if check.fix is not None:
+            fix = Message(N_("fix: {fix}"), {"fix": check.fix}).render(translated)
+            line += f" — {fix}"
+        click.echo(line)
+    problems = sum(not check.ok for check in checks)
+    summary = (
+        Message(
+            N_("problems: {count}; ism-advise cannot do all its work here"), {"count": problems}
+        )
+        if problems
+        else Message(N_("everything ism-advise needs works"))
+    )
+    click.echo(summary.render(translated))
+    sys.exit(1 if problems else 0)
 
 
 @main.command("templates")

@@ -30,8 +30,12 @@ handles every measured hazard (see the README), so no other module sees them:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
+import os
+import platform
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +43,7 @@ from typing import Any
 from .errors import N_, AdvisorError
 from .knowledge import Condition, Knowledge, Pattern, Rule, alternatives
 
-__all__ = ["FactSet", "Firing", "clean_value", "compile_rules", "run_rules"]
+__all__ = ["FactSet", "Firing", "clean_value", "compile_rules", "run_rules", "self_test"]
 
 _CATCH_ALL_PRIORITY = 1_000_000
 #: Every fact is taken in by a join that never completes (so no fact is "not handled"),
@@ -412,17 +416,83 @@ def _engine() -> Any:
     """durable-rules' C extension, or a clear error when it cannot be loaded."""
     if not _ENGINE:
         try:
-            import durable_rules_engine
-        except ImportError as error:  # e.g. Python 3.13 without the build flag
+            engine = _import_extension()
+        except ImportError as error:
             raise AdvisorError(
                 N_(
-                    "the rules engine durable-rules cannot be loaded ({problem}); see the"
-                    " README on installing it"
+                    "the rules engine durable-rules cannot be loaded on Python {python}"
+                    " ({problem}); reinstall it in this environment with 'pip install"
+                    " --force-reinstall --no-cache-dir durable-rules==2.0.28' (it needs a C"
+                    " compiler and the Python headers: see the README's Requirements)"
                 ),
+                python=platform.python_version(),
                 problem=str(error),
             ) from None
-        _ENGINE.append(durable_rules_engine)
+        _ENGINE.append(engine)
     return _ENGINE[0]
+
+
+def _import_extension() -> Any:
+    """Import ``durable_rules_engine`` with lazy symbol binding where the platform has it.
+
+    Python 3.13 removed ``PyEval_CallObject``, which durable-rules 2.0.28 (its last
+    release, 2020) still references. Only the extension's callbacks for external stores,
+    queues and idle state call it (``src/rulespy/rules.c``), and this adapter never sets
+    them: no call can reach the missing symbol. With lazy binding the loader resolves a
+    symbol at its first call instead of at import, so the extension loads and runs on
+    3.13 as on 3.10-3.12. Never set those callbacks here: a call through them would end
+    the process with "symbol lookup error". Remove this once a durable-rules release
+    with the upstream fix (merged in 2025) is on PyPI, or once we no longer support 3.13
+    with 2.0.28. ``LD_BIND_NOW`` in the environment overrides lazy binding.
+    """
+    set_flags = getattr(sys, "setdlopenflags", None)
+    if set_flags is None or not hasattr(os, "RTLD_LAZY"):  # Windows: no dlopen flags
+        import durable_rules_engine
+
+        return durable_rules_engine
+    flags = sys.getdlopenflags()
+    set_flags((flags & ~os.RTLD_NOW) | os.RTLD_LAZY)
+    try:
+        import durable_rules_engine
+    finally:
+        set_flags(flags)
+    return durable_rules_engine
+
+
+def self_test() -> str:
+    """Load the engine and fire one trivial rule; its version (for ``ism-advise doctor``).
+
+    Raises :class:`~ism_advisor.errors.AdvisorError` when the extension cannot be loaded
+    or the rule does not fire.
+    """
+    from importlib.metadata import version
+
+    engine = _engine()
+    if not _SELF_TEST:
+        rules = {"probe": {"all": [{"m": {"kind": "probe"}}], "pri": 1}}
+        _SELF_TEST.append(engine.create_ruleset("ism_self_test", _json(rules)))
+    handle = _SELF_TEST[0]
+    sid = f"self-test-{next(_SELF_TEST_SESSIONS)}"  # a fact is refused a second time
+    fired: list[str] = []
+    try:
+        state = _state(engine, engine.assert_fact(handle, _json({"sid": sid, "kind": "probe"})))
+        result = engine.start_action_for_state(handle, state) if state else None
+        message = result[1] if result else None
+        while message:
+            fired.extend(json.loads(message))
+            message = engine.complete_and_start_action(handle, state)
+    finally:
+        engine.delete_state(handle, sid)
+    if fired != ["probe"]:
+        raise AdvisorError(
+            N_("the rules engine loaded but did not fire a trivial rule (it fired {fired})"),
+            fired=fired,
+        )
+    return version("durable_rules")
+
+
+_SELF_TEST: list[int] = []
+_SELF_TEST_SESSIONS = itertools.count()
 
 
 def _registered(knowledge: Knowledge) -> list[_Layer]:

@@ -15,12 +15,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["N_", "AdvisorError", "Message"]
+__all__ = ["C_", "N_", "AdvisorError", "Message"]
 
 
 def N_(template: str) -> str:
     """Mark ``template`` for translation without translating it (Babel extracts it)."""
     return template
+
+
+def C_(context: str, template: str) -> str:
+    """Mark ``template`` for translation in ``context`` (gettext's msgctxt).
+
+    For a word whose translation depends on what it describes: an effect size that is
+    "medium" is "middelgroot" in Dutch, a medium priority "middel". The result is the
+    gettext key of the pair (context, EOT, template), which :class:`Message` looks up with
+    ``pgettext``; Babel extracts it with the keyword ``C_:1c,2``.
+    """
+    return f"{context}\x04{template}"
 
 
 @dataclass(frozen=True)
@@ -35,9 +46,13 @@ class Message:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def render(self, translations: gettext.NullTranslations | None = None) -> str:
-        template = translations.gettext(self.template) if translations else self.template
+        if "\x04" in self.template:  # a message with a context (C_)
+            context, text = self.template.split("\x04", 1)
+            template = translations.pgettext(context, text) if translations else text
+        else:
+            template = translations.gettext(self.template) if translations else self.template
         params = {
-            key: value.render(translations) if isinstance(value, Message) else value
+            key: value.render(translations) if isinstance(value, (Message, AdvisorError)) else value
             for key, value in self.params.items()
         }
         return template.format(**params)

@@ -6,24 +6,33 @@ import datetime
 from functools import cache
 
 from babel.dates import format_date
-from babel.numbers import (
-    format_percent,
-    get_decimal_symbol,
-    get_group_symbol,
-    get_minus_sign_symbol,
-)
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
-__all__ = ["format_figure", "format_report_date"]
+from .errors import C_
+
+__all__ = ["EFFECT_SIZE_LABELS", "MINUS", "format_figure", "format_report_date"]
+
+#: How a report names each effect size (Cohen's bands on |g|), translated in the
+#: catalogue in the context "effect size": the Dutch for a medium effect is
+#: "middelgroot", while a medium priority or effort is "middel".
+EFFECT_SIZE_LABELS = {
+    "negligible": C_("effect size", "negligible"),
+    "small": C_("effect size", "small"),
+    "medium": C_("effect size", "medium"),
+    "large": C_("effect size", "large"),
+}
+
+#: The minus sign of every negative figure, in both languages. CLDR gives English and
+#: Dutch the hyphen-minus (-), which is shorter than a plus and breaks at line ends;
+#: typesetting and statistics offices use the true minus sign (U+2212), as the charts
+#: (matplotlib) and the correlations already did. One sign everywhere: "95% CI −0.12".
+MINUS = "\u2212"
 
 
 @cache
 def _symbols(lang: str) -> tuple[str, str, str]:
-    """The locale's decimal sign, group separator and minus sign (Babel's CLDR data)."""
-    return (
-        get_decimal_symbol(lang),
-        get_group_symbol(lang),
-        get_minus_sign_symbol(lang),
-    )
+    """The locale's decimal sign and group separator (Babel's CLDR data), and our minus."""
+    return get_decimal_symbol(lang), get_group_symbol(lang), MINUS
 
 
 @cache
@@ -37,12 +46,17 @@ def format_figure(value: float, format_: str, lang: str) -> str:
 
     ``format_``: "number" (2 decimals), "count" (whole, grouped), "percent" (no decimals),
     "p" (a p-value with its relation: ``= 0.012`` or ``< 0.001``), "signed" (2 decimals
-    with a sign), "r" (a correlation, 2 decimals with a sign).
+    with a sign), "r" (a correlation, 2 decimals with a sign), "decimal" (every decimal
+    it has, for settings such as alpha = 0.05 or 0.005).
     """
     # Python's own rounding and digits with the locale's symbols: the same text as
     # Babel's format_decimal for these patterns, at a fraction of the cost (reports
     # format hundreds of thousands of figures).
     decimal, group, minus = _symbols(lang)
+    if format_ == "number":  # the common case first
+        return _number(value, decimal, minus)
+    if format_ == "decimal":
+        return format_decimal(value, locale=lang, decimal_quantization=False).replace("-", minus)
     if format_ == "count":
         return _localise(f"{round(value):,d}", decimal, group, minus)
     if format_ == "percent":
@@ -53,8 +67,16 @@ def format_figure(value: float, format_: str, lang: str) -> str:
         return "= " + _localise(f"{value:.3f}", decimal, group, minus)
     if format_ in ("signed", "r"):
         text = _localise(f"{abs(value):.2f}", decimal, group, minus)
-        return ("−" if value < 0 and text.strip("0,.") else "+") + text
-    return _localise(f"{value:.2f}", decimal, group, minus)
+        return (minus if value < 0 and text.strip("0,.") else "+") + text
+    return _number(value, decimal, minus)
+
+
+def _number(value: float, decimal: str, minus: str) -> str:
+    """Two decimals, no grouping; a sign only on a figure that does not round to zero."""
+    text = f"{abs(value):.2f}"
+    if decimal != ".":
+        text = text.replace(".", decimal)
+    return minus + text if value < 0 and text.strip("0,.") else text
 
 
 def _localise(text: str, decimal: str, group: str, minus: str) -> str:

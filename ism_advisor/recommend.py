@@ -23,8 +23,9 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .disclosure import Published
 from .engine import FactSet, Firing, run_rules
-from .errors import N_, AdvisorError
-from .formatting import format_figure
+from .errors import N_, AdvisorError, Message
+from .formatting import EFFECT_SIZE_LABELS, format_figure
+from .i18n import translations
 from .knowledge import (
     COMPARISON_FIELDS,
     CONCLUSION_FIELDS,
@@ -278,6 +279,27 @@ class Figure(float):
         return format_figure(float(self), self.format, self.lang)
 
 
+class Label:
+    """A text figure that prints in the report's language and compares as its value.
+
+    ``{{ effect_size }}`` in a Dutch because text reads "middelgroot", while
+    ``{% if effect_size == 'medium' %}`` still tests the value rules use.
+    """
+
+    def __init__(self, value: str, text: str) -> None:
+        self.value = value
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __eq__(self, other: object) -> bool:
+        return self.value == (other.value if isinstance(other, Label) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
 class _FactView(Mapping):
     """A matched fact as a because text sees it: figures formatted, names attribute-style.
 
@@ -294,6 +316,8 @@ class _FactView(Mapping):
         if spec is None or key not in self._fact:
             raise KeyError(key)
         value = self._fact[key]
+        if key == "effect_size" and value in EFFECT_SIZE_LABELS:
+            return Label(value, Message(EFFECT_SIZE_LABELS[value]).render(translations(self._lang)))
         return Figure(value, spec.format, self._lang) if spec.kind == "number" else value
 
     def __getattr__(self, key: str) -> Any:

@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import N_, AdvisorError, Message
-from .formatting import format_figure, format_report_date
+from .formatting import EFFECT_SIZE_LABELS, format_figure, format_report_date
 from .i18n import translations
 from .resources import packaged_path
 
@@ -65,12 +65,7 @@ LABELS = {
         "long": N_("3–12 months"),
     },
     "priority": {"high": N_("high"), "medium": N_("medium"), "low": N_("low")},
-    "effect_size": {
-        "negligible": N_("negligible"),
-        "small": N_("small"),
-        "medium": N_("medium"),
-        "large": N_("large"),
-    },
+    "effect_size": EFFECT_SIZE_LABELS,
     "strength": {
         "negligible": N_("negligible"),
         "weak": N_("weak"),
@@ -248,6 +243,10 @@ class Method:
     reliability: tuple[Reliability, ...] = _help("Cronbach's α per factor.")
     files: tuple[tuple[str, str], ...] = _help("(role, file) of the knowledge base used.")
     input: str = _help("The survey file.")
+    columns: tuple[tuple[str, str], ...] = _help(
+        "(column, what it fed: an item id, usage, segment NAME) for a survey tool's export or"
+        " a mapping file; empty for a plain CSV."
+    )
 
 
 @dataclass(frozen=True)
@@ -318,9 +317,10 @@ def report_context(
 
     factors = document["factors"]
     target = document["segments"][segment]
+    conclusions = {c["conclusion"]: c["label"] for c in target.get("conclusions", [])}
     comparisons = tuple(_comparison(f, target, t, lang) for f in factors)
     actions = tuple(
-        _action(i, r, factors, t, lang)
+        _action(i, r, factors, t, lang, conclusions)
         for i, r in enumerate(target.get("recommendations", []), start=1)
     )
     levers = sorted(
@@ -428,6 +428,11 @@ def _finding(c: Comparison, t, lang: str) -> str:
     if c.gap is None or c.hedges_g is None:
         return t("No comparison could be computed.")
     number = lambda v: format_figure(v, "number", lang)  # noqa: E731 - local shorthand
+    # The gap is the unrounded difference, rounded once, as statistics offices (CBS,
+    # Eurostat, ONS) publish differences: subtracting two rounded means adds a second
+    # rounding error, and a rule's condition (gap >= 0.4) tests the unrounded gap, so the
+    # text shows what the rule saw. The report says so once under the findings and in the
+    # method ("can differ by 0.01 from the difference between the rounded means").
     means = {
         "users": number(c.users_mean),
         "non_users": number(c.non_users_mean),
@@ -479,7 +484,9 @@ def _finding(c: Comparison, t, lang: str) -> str:
     return f"{first} {second}"
 
 
-def _action(rank: int, r: Mapping, factors: Sequence[Mapping], t, lang: str) -> Action:
+def _action(
+    rank: int, r: Mapping, factors: Sequence[Mapping], t, lang: str, conclusions: Mapping
+) -> Action:
     labels = {f["id"]: f["label"] for f in factors}
     return Action(
         rank=rank,
@@ -496,13 +503,15 @@ def _action(rank: int, r: Mapping, factors: Sequence[Mapping], t, lang: str) -> 
         factors=tuple(labels.get(f, f) for f in r["factors"]),
         evidence=tuple(r["evidence"]),
         rules=tuple(
-            Fired(e["rule"], e["because"], _matched(e["matched"], labels, t, lang))
+            Fired(e["rule"], e["because"], _matched(e["matched"], labels, t, lang, conclusions))
             for e in r["explanation"]
         ),
     )
 
 
-def _matched(matched: Mapping, labels: Mapping, t, lang: str) -> tuple[MatchedFigures, ...]:
+def _matched(
+    matched: Mapping, labels: Mapping, t, lang: str, conclusions: Mapping
+) -> tuple[MatchedFigures, ...]:
     out = []
     for name, fact in matched.items():
         if "factor" in fact:
@@ -517,7 +526,9 @@ def _matched(matched: Mapping, labels: Mapping, t, lang: str) -> tuple[MatchedFi
             label = labels.get(fact["factor"], fact["factor"])
         elif "conclusion" in fact:
             keys = ()
-            label = t("conclusion: {name}", name=fact.get("label") or fact["conclusion"])
+            # a matched conclusion carries its id; its label is the segment's
+            name = conclusions.get(fact["conclusion"]) or fact["conclusion"]
+            label = t("conclusion: {name}", name=name)
         else:
             keys = (("respondents", "count"), ("adoption_rate", "percent"))
             label = fact.get("value") or t("all respondents")
@@ -657,7 +668,18 @@ def _correlations(document: Mapping, factors: Sequence[Mapping], t, lang: str):
 def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
     settings = document["settings"]
     knowledge = document.get("knowledge", {})
-    roles = {"codebook": N_("codebook"), "rules": N_("rules"), "interventions": N_("interventions")}
+    roles = {"codebook": N_("Codebook"), "rules": N_("Rules"), "interventions": N_("Interventions")}
+    # the JSON names the packaged files "<packaged>/factors.yaml"; a reader gets words
+    packaged = {
+        "codebook": N_("ism-advisor's default codebook ({file})"),
+        "rules": N_("ism-advisor's default rules ({file})"),
+        "interventions": N_("ism-advisor's default interventions ({file})"),
+    }
+
+    def source(key: str, value: str) -> str:
+        name = value.removeprefix("<packaged>/")
+        return t(packaged[key], file=name) if name != value else value
+
     return Method(
         respondents=document["input"]["respondents"],
         excluded=document["input"]["excluded"],
@@ -674,8 +696,9 @@ def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
             )
             for c in comparisons
         ),
-        files=tuple((t(roles[key]), value) for key, value in knowledge.items()),
+        files=tuple((t(roles[key]), source(key, value)) for key, value in knowledge.items()),
         input=document["input"]["path"],
+        columns=tuple((c["column"], c["use"]) for c in document["input"].get("columns", ())),
     )
 
 
@@ -716,6 +739,7 @@ def environment(
     env.filters["pct"] = lambda v: "–" if v is None else format_figure(v, "percent", lang)
     env.filters["count"] = lambda v: "–" if v is None else format_figure(v, "count", lang)
     env.filters["pval"] = lambda v: "–" if v is None else format_figure(v, "p", lang)
+    env.filters["decimal"] = lambda v: "–" if v is None else format_figure(v, "decimal", lang)
     return env
 
 
@@ -783,19 +807,65 @@ def _template_location(error: BaseException, name: str) -> tuple[str, int | None
     return found
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The HTML as an A4 PDF (WeasyPrint is imported only here)."""
+#: How to install Pango, the system library WeasyPrint draws text with, on each system
+#: (WeasyPrint's installation guide).
+PANGO_INSTALL = N_(
+    "Debian/Ubuntu: sudo apt install libpango-1.0-0 libpangoft2-1.0-0; Fedora: sudo dnf"
+    " install pango; macOS: brew install pango; Windows: install the GTK3 runtime (see"
+    " WeasyPrint's installation guide) or use WSL"
+)
+
+
+def weasyprint() -> Any:
+    """The WeasyPrint module, or one line saying what is missing and how to install it.
+
+    WeasyPrint is a Python package (installed with ism-advisor) but draws text with Pango,
+    a system library pip cannot install: loading it fails with OSError where Pango is
+    missing.
+    """
     try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as error:
+        import weasyprint as module
+    except ImportError as error:
         raise AdvisorError(
             N_(
-                "PDF output needs WeasyPrint and its system libraries (pip install weasyprint):"
-                " {problem}"
+                "PDF output needs the Python package WeasyPrint, which cannot be imported"
+                " ({problem}); install it with 'pip install weasyprint', or choose"
+                " --format html, md or json"
             ),
             problem=str(error),
         ) from None
-    return HTML(string=html, base_url=None).write_pdf()
+    except OSError as error:
+        raise AdvisorError(
+            N_(
+                "PDF output needs the system library Pango, which WeasyPrint cannot load"
+                " ({problem}); install it ({install}), or choose --format html, md or json"
+            ),
+            problem=str(error),
+            install=Message(PANGO_INSTALL),
+        ) from None
+    return module
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The HTML as an A4 PDF (WeasyPrint is imported only here)."""
+    return weasyprint().HTML(string=html, base_url=None).write_pdf()
+
+
+def pdf_fonts(templates: Path | None = None) -> tuple[bytes, tuple[str, ...]]:
+    """Render one small page with the report's stylesheet: the PDF and the font families
+    it embeds (what ``ism-advise doctor`` shows)."""
+    css = environment("en", "pdf", templates).get_template("report.css").render()
+    html = (
+        f"<!DOCTYPE html><html lang='en'><head><style>{css}</style></head><body>"
+        "<h1>ism-advisor</h1><p>PDF <strong>check</strong> 0,47 − 1.5</p></body></html>"
+    )
+    document = weasyprint().HTML(string=html, base_url=None).render()
+    data = document.write_pdf()
+    # Document.fonts is filled while writing; it is not a documented API, so read it
+    # defensively
+    fonts = getattr(document, "fonts", {}) or {}
+    families = sorted({str(getattr(font, "family", "")) for font in fonts.values()} - {""})
+    return data, tuple(families)
 
 
 # what would become markup: an HTML tag or comment, an entity, a table cell's end

@@ -119,20 +119,7 @@ def load_yaml(path: Path, what: str) -> Any:
             # report the pure-Python parser's error: it words problems better
             node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "syntax error"
-        if "\t" in problem or "'\\t'" in problem:
-            problem = N_("a tab character; YAML indents with spaces only")
-            raise AdvisorError(
-                problem, path=name, line=mark.line + 1, column=mark.column + 1
-            ) from None
-        raise AdvisorError(
-            N_("YAML syntax error: {problem}"),
-            path=name,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-            problem=problem,
-        ) from None
+        raise syntax_error(text, exc, name) from None
     except yaml.YAMLError as exc:
         raise AdvisorError(
             N_("YAML syntax error: {problem}"), path=name, problem=str(exc)
@@ -144,6 +131,198 @@ def load_yaml(path: Path, what: str) -> Any:
     if node is None:
         raise AdvisorError(N_("the file is empty (expected {what})"), path=name, what=Message(what))
     return _Converter(name).convert(node)
+
+
+def syntax_error(text: str, exc: yaml.MarkedYAMLError, path: str) -> AdvisorError:
+    """Our own one-line message for a YAML syntax error, with the likely cause.
+
+    PyYAML's own wording ("expected <block end>, but found '-'") names the parser's state,
+    not the slip that caused it. The slips people make when they edit or paste into a
+    knowledge file are few: a list item indented unlike its neighbours, a tab, a quote
+    that is not closed (or closed too early by an apostrophe), a ": " inside a text that
+    is not in quotes, a { or [ that is not closed. Anything else keeps PyYAML's wording.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "syntax error"
+
+    def at(template: str, where: yaml.Mark, **params: Any) -> AdvisorError:
+        return AdvisorError(
+            template, path=path, line=where.line + 1, column=where.column + 1, **params
+        )
+
+    if mark is None:
+        return AdvisorError(N_("YAML syntax error: {problem}"), path=path, problem=problem)
+    if "'\\t'" in problem or "\t" in problem:
+        return at(N_("a tab character; YAML indents with spaces only"), mark)
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+        # the file ends inside the quoted text: point at the quote that opened it
+        opening = exc.context_mark
+        return at(N_("this quote ({quote}) is never closed"), opening, quote=text[opening.index])
+    hint = (
+        _quote_hint(text, mark, at, path) or _flow_hint(exc, mark, at) or _list_hint(text, mark, at)
+    )
+    if hint is None and problem == "mapping values are not allowed here":
+        hint = _colon_hint(text, mark, at)
+    if hint is None and problem.endswith("'<block mapping start>'"):
+        hint = _key_hint(text, mark, at)
+    return hint or at(N_("YAML syntax error: {problem}"), mark, problem=problem)
+
+
+def _colon_hint(text: str, mark: yaml.Mark, at) -> AdvisorError | None:
+    """A ": " inside an unquoted text (or a key indented under one that has a value)."""
+    if ": " in _line(text, mark)[: mark.column].lstrip("- "):
+        return at(N_('a ": " inside a text: put the whole text in quotes ("…")'), mark)
+    return _key_hint(text, mark, at)
+
+
+def _key_hint(text: str, mark: yaml.Mark, at) -> AdvisorError | None:
+    """A key indented deeper than the key on the line above, which has its value."""
+    line = _line(text, mark)
+    indent = len(line) - len(line.lstrip(" "))
+    for above in reversed(text.splitlines()[: mark.line]):
+        if above.strip() and not above.lstrip().startswith("#"):
+            if len(above) - len(above.lstrip(" ")) < indent:
+                return at(
+                    N_(
+                        "this key is indented more than the key above it, which already has a value"
+                    ),
+                    Mark(mark.line, indent),
+                )
+            break
+    return None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 0-based position, like PyYAML's marks."""
+
+    line: int
+    column: int
+
+
+def _line(text: str, mark: yaml.Mark) -> str:
+    lines = text.splitlines()
+    return lines[mark.line] if mark.line < len(lines) else ""
+
+
+def _quote_hint(text: str, mark: yaml.Mark, at, path: str) -> AdvisorError | None:
+    """A quoted text that swallowed what follows, or that an apostrophe closed too early.
+
+    The token just before the error tells: a quoted text that starts on an earlier line
+    and ends on the error's line took the next text's opening quote as its end; a quoted
+    text followed on its line by more text was closed early (``'zo'n groep'``).
+    """
+    before = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= mark.index:
+                break
+            if token.end_mark.index > token.start_mark.index:  # skip structural markers
+                before = token
+    except yaml.YAMLError:
+        pass
+    if not isinstance(before, yaml.ScalarToken) or before.style not in ("'", '"'):
+        return None
+    start, end = before.start_mark, before.end_mark
+    quote = before.style
+    if start.line < end.line and end.line == mark.line:
+        return at(
+            N_("this quote ({quote}) is not closed on its line: the text runs on to line {end}"),
+            start,
+            quote=quote,
+            end=mark.line + 1,
+        )
+    if end.line == mark.line and not text[end.index : mark.index].strip():
+        # point at the quote that ended the text too early
+        template = (
+            N_("the text goes on after its closing quote ('): write '' for an apostrophe in '…'")
+            if quote == "'"
+            else N_(
+                'the text goes on after its closing quote ("): write \\" for a quote inside "…"'
+            )
+        )
+        return AdvisorError(template, path=path, line=end.line + 1, column=end.column)
+    return None
+
+
+def _flow_hint(exc: yaml.MarkedYAMLError, mark: yaml.Mark, at) -> AdvisorError | None:
+    """A { … } or [ … ] not closed on its line, or a ": " inside a text within one."""
+    opening = exc.context_mark
+    if opening is None or exc.context not in (
+        "while parsing a flow mapping",
+        "while parsing a flow sequence",
+    ):
+        return None
+    bracket = "{" if exc.context.endswith("mapping") else "["
+    if opening.line < mark.line or "<stream end>" in (exc.problem or ""):
+        return at(
+            N_("this {bracket} is not closed on its line (end it with {closing})"),
+            opening,
+            bracket=bracket,
+            closing="}" if bracket == "{" else "]",
+        )
+    if (exc.problem or "").endswith("but got ':'"):
+        return at(N_('a ": " inside a text: put the whole text in quotes ("…")'), mark)
+    return None
+
+
+def _list_hint(text: str, mark: yaml.Mark, at) -> AdvisorError | None:
+    """A list item indented unlike the items above it (typically pasted at column 1).
+
+    The lines before the item are parsed on their own; of the lists still open at their
+    end, the item was meant for the one whose items start nearest its column (the outer
+    one on a tie: a pasted entry belongs to the file's top-level list).
+    """
+    problem_token = text[mark.index : mark.index + 1]
+    if problem_token != "-":
+        return None
+    lines = text.splitlines(keepends=True)
+    try:
+        node = yaml.compose("".join(lines[: mark.line]), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    open_lists: list[tuple[int, yaml.Node | None]] = []
+    key: yaml.Node | None = None
+    while node is not None:
+        if isinstance(node, yaml.SequenceNode) and node.value:
+            if node.flow_style is not True:
+                open_lists.append((node.start_mark.column, key))
+            node, key = node.value[-1], None
+        elif isinstance(node, yaml.MappingNode) and node.value:
+            key, node = node.value[-1]
+        else:
+            break
+    if not open_lists:
+        return None
+    _, (column, key) = min(
+        enumerate(open_lists), key=lambda item: (abs(item[1][0] - mark.column), item[0])
+    )
+    if column == mark.column:
+        return None
+    if key is None or not isinstance(key, yaml.ScalarNode):
+        return at(
+            N_(
+                "this list item is not indented like the ones above it (they start in"
+                " column {start})"
+            ),
+            mark,
+            start=column + 1,
+        )
+    spaces = column - key.start_mark.column
+    if spaces == 0:
+        template = N_(
+            'this list item is not indented like the ones above it (the - right under "{key}:",'
+            " no spaces)"
+        )
+    elif spaces == 1:
+        template = N_(
+            'this list item is not indented like the ones above it (1 space under "{key}:")'
+        )
+    else:
+        template = N_(
+            'this list item is not indented like the ones above it ({spaces} spaces under "{key}:")'
+        )
+    return at(template, mark, key=key.value, spaces=spaces)
 
 
 class _Converter:

@@ -15,12 +15,12 @@ from hypothesis import settings
 from ism_advisor.cli import main
 from ism_advisor.codebook import load_codebook
 
-# Property-based tests: a thorough, reproducible run by default (CI); HYPOTHESIS_PROFILE=dev
-# for a quick local run, HYPOTHESIS_PROFILE=explore for fresh random examples.
+# Property-based tests: a quick, reproducible run by default; HYPOTHESIS_PROFILE=thorough
+# (CI) for 1,500 examples per test, HYPOTHESIS_PROFILE=explore for fresh random examples.
+settings.register_profile("quick", max_examples=100, deadline=None, derandomize=True)
 settings.register_profile("thorough", max_examples=1500, deadline=None, derandomize=True)
-settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("explore", max_examples=3000, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "thorough"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -70,13 +70,12 @@ def test_same_input_gives_byte_identical_output(cli, scores):
 
 
 def test_never_writes_over_its_input(cli, scores):
-    before = scores.read_bytes()
-    result = cli("scores.csv", "--format", "json", "-o", "scores.csv")
+    export = scores.rename(scores.with_name("export"))  # survey tools export without a suffix
+    before = export.read_bytes()
+    result = cli("export", "--format", "json", "-o", "export")
     assert result.exit_code == 1
-    assert result.stderr == (
-        "scores.csv: refusing to write the output over the input file scores.csv\n"
-    )
-    assert scores.read_bytes() == before
+    assert result.stderr == "export: refusing to write the output over the input file export\n"
+    assert export.read_bytes() == before
 
 
 @pytest.mark.parametrize(
@@ -105,6 +104,65 @@ def test_usage_errors_exit_2(cli, scores, args, message):
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == f"Error: {message}"
     assert cli.files == ["scores.csv"]
+
+
+def test_usage_errors_name_the_command_users_type(cli, scores):
+    result = cli("scores.csv", "--format", "docx")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Usage: ism-advise [OPTIONS] SCORES\n"
+        "Try 'ism-advise --help' for help.\n"
+        "\n"
+        "Error: Invalid value for '--format': 'docx' is not one of 'html', 'pdf', 'md', 'json'.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("out.pdf", b"%PDF-"),
+        ("out.md", b"# Getting staff onto the platform"),
+        ("out.json", b'{"schema_version":1,'),
+        ("out.html", b"<!DOCTYPE html>"),
+        ("OUT.HTM", b"<!DOCTYPE html>"),
+        ("out.markdown", b"# Getting staff onto the platform"),
+        ("no-suffix", b"<!DOCTYPE html>"),
+    ],
+)
+def test_the_output_suffix_chooses_the_format(cli, scores, name, start):
+    result = cli("scores.csv", "-o", name)
+    assert result.exit_code == 0, result.stderr
+    assert (cli.folder / name).read_bytes().startswith(start)
+
+
+def test_a_matching_suffix_and_format_and_standard_output_still_work(cli, scores):
+    assert cli("scores.csv", "-o", "out.json", "--format", "json").exit_code == 0
+    result = cli("scores.csv", "-o", "-", "--format", "md")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# Getting staff onto the platform")
+    result = cli("scores.csv", "--date", "2026-03-01", "--format", "md", "-o", "-")
+    assert "March 1, 2026" in result.stdout
+
+
+@pytest.mark.parametrize("command", [("rules", "check"), ("doctor",)])
+def test_the_knowledge_options_of_other_commands_swallow_no_option(cli, command):
+    result = cli(*command, "--rules", "--lang", "nl")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"Usage: ism-advise {' '.join(command)} [OPTIONS]"
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--rules': '--lang' looks like an option; --rules needs"
+        " a file: --rules FILE"
+    )
+
+
+def test_the_sample_folder_option_swallows_no_option(cli):
+    result = cli("sample", "-o", "--seed", "3")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '-o' / '--output': '--seed' looks like an option; -o needs"
+        " a folder: -o DIR"
+    )
+    assert cli.files == []
 
 
 def test_dutch_labels_with_lang_nl(cli, scores):

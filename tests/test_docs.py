@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import click
+import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, SAMPLE_SCORES
 from ism_advisor.cli import main
+from ism_advisor.codebook import load_codebook
 from ism_advisor.knowledge import COMPARISON_FIELDS, OPERATORS, SEGMENT_FIELDS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -40,23 +43,174 @@ def test_every_operator_and_figure_is_documented():
     assert missing == []
 
 
-def yaml_block_after(marker: str) -> str:
-    text = README.split(marker, 1)[1]
-    block = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
-    return re.sub(r"^   ", "", block, flags=re.M)
+# A fenced block of the README and the HTML comment before it that says what a reader
+# does with it; the indentation of a list item the block sits in is not part of it.
+SNIPPET = re.compile(
+    r"^(?P<indent> *)<!-- (?P<use>[^>]*?) -->\n(?P=indent)```(?P<lang>\w+)\n(?P<body>.*?)^(?P=indent)```",
+    re.S | re.M,
+)
 
 
-def test_the_customising_walk_through_works(cli, tmp_path):
-    cli("init", "ours")
-    folder = tmp_path / "ours"
-    intervention = yaml.safe_load(yaml_block_after("2. **Add an intervention.**"))
-    rule = yaml.safe_load(yaml_block_after("3. **Add a rule**"))
-    catalogue = yaml.safe_load((folder / "interventions.yaml").read_text(encoding="utf-8"))
-    catalogue["interventions"].extend(intervention)
-    (folder / "interventions.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True))
-    rules = yaml.safe_load((folder / "advice.yaml").read_text(encoding="utf-8"))
-    rules["rules"].extend(rule)
-    (folder / "advice.yaml").write_text(yaml.safe_dump(rules, allow_unicode=True))
+def snippets() -> list[dict]:
+    """Every marked snippet, as a reader copies it from the rendered README."""
+    found = []
+    for match in SNIPPET.finditer(README):
+        indent = match["indent"]
+        lines = match["body"].splitlines(keepends=True)
+        assert all(line.startswith(indent) or not line.strip() for line in lines)
+        body = "".join(line[len(indent) :] for line in lines)
+        found.append(
+            {"use": match["use"], "lang": match["lang"], "text": body, "at": match.start()}
+        )
+    return found
+
+
+SNIPPETS = snippets()
+PASTED = [s for s in SNIPPETS if s["use"].startswith("paste into ")]
+INTERVENTIONS = [s["text"] for s in PASTED if s["use"] == "paste into interventions.yaml"]
+
+
+def test_every_yaml_and_template_snippet_says_what_to_do_with_it():
+    assert README.count("```yaml") == sum(s["lang"] == "yaml" for s in SNIPPETS)
+    assert README.count("```jinja") == sum(s["lang"] == "jinja" for s in SNIPPETS)
+    assert {s["use"] for s in SNIPPETS} == {
+        "paste into advice.yaml",
+        "paste into interventions.yaml",
+        "a whole rule file",
+        "a template: templates/report.html",
+        "an excerpt of mapping.yaml",
+        "an excerpt of factors.yaml",
+    }
+    assert len(PASTED) == 8
+
+
+def paste(path, text: str) -> None:
+    """Append ``text`` as it is, the way an editor pastes it at the end of the file."""
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def checked(cli) -> tuple[int, int, int]:
+    """Rules, conclusions and interventions of the folder ``ours``, after a clean check."""
     result = cli("rules", "check", "--knowledge", "ours")
     assert result.stderr == ""
-    assert result.stdout.startswith("ok: 7 factors, 17 rules, 2 conclusions, 18 interventions")
+    assert result.exit_code == 0
+    found = re.match(
+        r"ok: 7 factors, (\d+) rules, (\d+) conclusions, (\d+) interventions", result.stdout
+    )
+    return tuple(int(n) for n in found.groups())
+
+
+def report(cli, *options: str) -> str:
+    shutil.copyfile(SAMPLE_SCORES, cli.folder / "scores.csv")
+    args = ("scores.csv", "--knowledge", "ours", "--segment-by", "organisation")
+    result = cli(*args, "--segment-by", "department", *options, "--format", "md", "-o", "-")
+    assert result.stderr == ""
+    assert result.exit_code == 0
+    return result.stdout
+
+
+def test_the_codebook_excerpt_works_in_the_packaged_codebook(tmp_path):
+    """The answer-scale excerpt, put into the packaged codebook where its keys belong,
+    gives a valid codebook whose factor is answered in the new scale."""
+    (excerpt,) = [s["text"] for s in SNIPPETS if s["use"] == "an excerpt of factors.yaml"]
+    lines = excerpt.splitlines(keepends=True)
+    given = yaml.safe_load("".join(line for line in lines if line.strip() != "..."))
+    data = yaml.safe_load((ROOT / "rules" / "factors.yaml").read_text(encoding="utf-8"))
+    assert given["scale"] == data["scale"]
+    data["answer_scales"] = given["answer_scales"]
+    (factor,) = given["factors"]
+    target = next(f for f in data["factors"] if f["id"] == factor["id"])
+    target["answers"] = factor["answers"]
+    path = tmp_path / "factors.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    book = load_codebook(path)
+    scale = book.answer_scale(book.factor(factor["id"]).answers)
+    assert scale is book.answer_scales["frequency"]
+
+
+@pytest.mark.parametrize(
+    "snippet", [i for i, s in enumerate(SNIPPETS) if not s["use"].startswith("an excerpt")]
+)
+def test_each_snippet_works_when_pasted_into_an_init_folder(cli, snippet):
+    """Paste the snippet literally (with the README's interventions, which rules may use),
+    then check the knowledge base and make a report."""
+    use, text = SNIPPETS[snippet]["use"], SNIPPETS[snippet]["text"]
+    cli("init", "ours")
+    folder = cli.folder / "ours"
+    rules, conclusions, interventions = checked(cli)
+    for addition in INTERVENTIONS:
+        if addition != text:
+            paste(folder / "interventions.yaml", addition)
+    if use.startswith("paste into "):
+        paste(folder / use.removeprefix("paste into "), text)
+        entries = yaml.safe_load(text)
+        assert isinstance(entries, list) and len(entries) == 1
+        added = (1, 0, 0) if use == "paste into advice.yaml" else (0, 0, 1)
+        expected = (rules + added[0], conclusions, interventions + len(INTERVENTIONS))
+        assert checked(cli) == expected
+    elif use == "a whole rule file":
+        (folder / "advice.yaml").write_text(text, encoding="utf-8")
+        data = yaml.safe_load(text)
+        expected = (len(data["rules"]), len(data["conclusions"]), interventions + 1)
+        assert checked(cli) == expected
+    else:
+        (folder / "templates" / "report.html").write_text(text, encoding="utf-8")
+        checked(cli)
+        shutil.copyfile(SAMPLE_SCORES, cli.folder / "scores.csv")
+        result = cli("scores.csv", "--knowledge", "ours", "--client", "Gemeente", "-o", "r.html")
+        assert result.exit_code == 0, result.stderr
+        html = (cli.folder / "r.html").read_text(encoding="utf-8")
+        assert "<p>Gemeente asked us why colleagues stay off the platform.</p>" in html
+        assert "--accent: #7a1f5c;" in html
+        return
+    assert report(cli).startswith("# Getting staff onto the platform: advice")
+
+
+def test_every_pasted_snippet_together(cli):
+    """The README's rules have distinct ids: all of them pasted into one folder work."""
+    cli("init", "ours")
+    folder = cli.folder / "ours"
+    rules, conclusions, interventions = checked(cli)
+    for snippet in PASTED:
+        paste(folder / snippet["use"].removeprefix("paste into "), snippet["text"])
+    added = sum(s["use"] == "paste into advice.yaml" for s in PASTED)
+    assert checked(cli) == (rules + added, conclusions, interventions + len(INTERVENTIONS))
+    report(cli, "--lang", "nl")
+
+
+def test_the_walk_through_rule_fires_on_the_sample(cli):
+    """The customising walk-through's rule acts on a significant gap, and on the sample
+    it fires where the effort gap is significant (TechnoBouw) and nowhere else."""
+    cli("init", "ours")
+    folder = cli.folder / "ours"
+    walk_through = README.index("### Customising for an organisation")
+    steps = [s for s in PASTED if s["at"] > walk_through]
+    assert [s["use"] for s in steps] == [
+        "paste into interventions.yaml",
+        "paste into advice.yaml",
+    ]
+    for snippet in steps:
+        paste(folder / snippet["use"].removeprefix("paste into "), snippet["text"])
+    rule = yaml.safe_load(steps[1]["text"])[0]
+    assert "significant" in rule["when"][0]["if"]
+    shutil.copyfile(SAMPLE_SCORES, cli.folder / "scores.csv")
+    document = cli.json("scores.csv", "--knowledge", "ours", "--segment-by", "organisation")
+    fired = {
+        s["value"]: [r["intervention"] for r in s["recommendations"]]
+        for s in document["segments"]
+        if any("lunch_for_low_adoption" in r["rules"] for r in s["recommendations"])
+    }
+    assert list(fired) == ["TechnoBouw"]
+    assert fired["TechnoBouw"][0] == "lunch_sessions"
+    techno = next(s for s in document["segments"] if s["value"] == "TechnoBouw")
+    assert techno["recommendations"][0]["because"] == [
+        "In TechnoBouw only 41% use the platform, and non-users expect far more effort than"
+        " users experience (g = 1.04, p < 0.001)."
+    ]
+    effort = next(c for c in techno["comparisons"] if c["factor"] == "effort_expectancy")
+    assert effort["significant"] and effort["hedges_g"] >= 0.5
+    markdown = report(cli)
+    assert "| TechnoBouw (organisation) |" in markdown
+    row = next(line for line in markdown.splitlines() if line.startswith("| TechnoBouw"))
+    assert row.endswith("| Lunch sessions: the platform in 20 minutes |")

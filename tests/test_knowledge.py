@@ -64,7 +64,22 @@ RULE_CASES = {
     "single_equals.yaml": [
         "@:8:27: unknown operator '=' (did you mean '=='?) (expected one of: <, <=, >, >=, ==, !=, in)"
     ],
-    "syntax_error.yaml": ["@:22:1: YAML syntax error: expected ',' or '}', but got '<stream end>'"],
+    "syntax_error.yaml": ["@:21:14: this { is not closed on its line (end it with })"],
+    "pasted_at_column_1.yaml": [
+        '@:22:1: this list item is not indented like the ones above it (2 spaces under "rules:")'
+    ],
+    "pasted_indented.yaml": [
+        "@:22:3: this list item is not indented like the ones above it"
+        ' (the - right under "rules:", no spaces)'
+    ],
+    "pattern_misindented.yaml": [
+        '@:9:6: this list item is not indented like the ones above it (2 spaces under "when:")'
+    ],
+    "unclosed_quote.yaml": ['@:22:11: this quote (") is never closed'],
+    "quote_runs_on.yaml": [
+        '@:14:11: this quote (") is not closed on its line: the text runs on to line 15'
+    ],
+    "colon_in_text.yaml": ['@:15:21: a ": " inside a text: put the whole text in quotes ("…")'],
     "tab_indent.yaml": ["@:20:1: a tab character; YAML indents with spaces only"],
     "unknown_conclusion_derived.yaml": [
         "@:2:9: no rule concludes 'social_proof_missing' (add a rule with 'conclude: social_proof_missing', or remove it)",
@@ -94,6 +109,11 @@ RULE_CASES = {
 }
 
 CATALOGUE_CASES = {
+    "apostrophe_in_quotes.yaml": [
+        "@:15:26: the text goes on after its closing quote ('): write '' for an apostrophe in '…'"
+    ],
+    "colon_in_title.yaml": ['@:23:63: a ": " inside a text: put the whole text in quotes ("…")'],
+    "unclosed_brace.yaml": ["@:34:12: this { is not closed on its line (end it with })"],
     "bad_effort.yaml": ["@:9:13: 'effort' must be one of low, medium, high, found 'tiny'"],
     "duplicate_id.yaml": [
         "@:12:9: duplicate intervention id 'act_a' (first given on line 3)",

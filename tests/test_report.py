@@ -46,7 +46,7 @@ HEADINGS = {
         "Overzicht per segment",
         "Hoe de factoren samenhangen",
         "Methode",
-        "Waarom deze acties: de regels die afgingen",
+        "Waarom deze acties: de regels die van toepassing waren",
     ],
 }
 
@@ -248,7 +248,7 @@ def test_method_appendix(reports):
     assert "alpha = 0.05" in text and "fewer than 5 users or non-users" in text
     assert "Collaboration norms 0.67 below 0.7" in text
     assert "Manager influence 0.74" in text and "Manager influence 0.74 below" not in text
-    assert "rules: <packaged>/advice.yaml" in text
+    assert "Rules: ism-advisor's default rules (advice.yaml)" in text
     assert "Segments: organisation+department" in text
     assert "Onder 0,7" not in Page(reports["nl"]).text("method")
     assert "Samenwerking" not in text
@@ -609,5 +609,5 @@ def test_progress_shows_stages_on_one_line(capsys):
     progress(Message("reading {path}", {"path": "scores.csv"}))
     progress(Message("writing the advice"))
     assert capsys.readouterr().err == (
-        "\r\x1b[2Klezen van scores.csv …\r\x1b[2Kschrijven van het advies …\r\x1b[2K"
+        "\r\x1b[2Kscores.csv inlezen …\r\x1b[2Khet advies schrijven …\r\x1b[2K"
     )

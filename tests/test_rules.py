@@ -486,3 +486,35 @@ def test_because_is_sandboxed(tmp_path, codebook):
         f"{tmp_path / 'advice.yaml'}: rule 'test': its 'because' text in 'en' failed: "
         "access to attribute '__class__' of 'Figure' object is unsafe"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "size", "text"),
+    [
+        ("nl", "medium", "Het verschil is middelgroot (ja)."),
+        ("nl", "large", "Het verschil is groot (nee)."),
+        ("en", "medium", "The gap is medium (yes)."),
+    ],
+)
+def test_because_texts_name_the_effect_size_in_the_reports_language(
+    tmp_path, codebook, lang, size, text
+):
+    knowledge = knowledge_from(
+        tmp_path,
+        codebook,
+        """
+        rules:
+          - id: sized
+            when:
+              - factor: manager_influence
+                if: significant
+            recommend: act_a
+            priority: high
+            because:
+              en: "The gap is {{ effect_size }} ({{ 'yes' if effect_size == 'medium' else 'no' }})."
+              nl: "Het verschil is {{ effect_size }} ({{ 'ja' if effect_size == 'medium' else 'nee' }})."
+        """,
+    )
+    facts = FactSet(segment(), [comparison("manager_influence", effect_size=size)])
+    (advice,) = advise_segments(knowledge, [facts], lang)
+    assert advice.recommendations[0].because == (text,)
