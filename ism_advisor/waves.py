@@ -455,7 +455,7 @@ def _wave_codes(column: pd.Series, waves: Sequence[Hashable] | None) -> tuple[np
         labels = list(waves)
         if len(set(labels)) != len(labels):
             raise ValueError(f"waves named twice: {labels}")
-        codes = pd.Categorical(column, categories=labels).codes.astype(np.int64)
+        codes = pd.Index(labels).get_indexer(column).astype(np.int64)
     elif isinstance(column.dtype, pd.CategoricalDtype):
         labels = list(column.cat.categories)
         codes = column.cat.codes.to_numpy().astype(np.int64)
@@ -534,7 +534,7 @@ def _t_interval(diff: np.ndarray, se: np.ndarray, df: np.ndarray):
         t = diff / se
         p = 2.0 * stats.t.sf(np.abs(t), df)
         margin = stats.t.ppf(1 - _HALF_ALPHA, df) * se
-    return p, diff - margin, diff + margin
+        return p, diff - margin, diff + margin
 
 
 def _welch(diff, n_x, var_x, n_y, var_y):
@@ -569,7 +569,7 @@ def _hedges(diff, n_x, var_x, n_y, var_y, *, paired: bool = False):
         g = d * (1 - 3 / (4 * (n_x + n_y) - 9))
         se = np.sqrt(se_n + g**2 / (2 * (n_x if paired else n_x + n_y)))
         margin = stats.t.ppf(1 - _HALF_ALPHA, dof) * se
-    return g, g - margin, g + margin
+        return g, g - margin, g + margin
 
 
 def _gap_change(n0, v0, n1, v1):
@@ -822,7 +822,7 @@ def _independent_changes(
         "to_non_users_n": _group_counts(zero, n1[..., 0], n1[..., 0]),
     }
     frame = _frame(block, ("segment", "comparison", "factor", "group"))
-    frame["check"] = np.where(frame["group"] < 3, "mann_whitney", None)
+    frame["check"] = pd.Series(np.where(frame["group"] < 3, "mann_whitney", None), dtype=object)
     return frame
 
 
