@@ -366,9 +366,10 @@ def compare_waves(
     pairs = [(a, a + 1) for a in range(count_w - 1)]
     if count_w > 2:
         pairs.append((0, count_w - 1))
-    keys = _respondent_codes(data[respondent], wave_code, labels) if respondent else None
-
-    matched = _match(keys, wave_code, count_w, pairs) if keys is not None else None
+    matched = None
+    if respondent is not None:
+        keys = _respondent_codes(data[respondent], wave_code, labels)
+        matched = _match(keys, wave_code, count_w, pairs)
 
     seg_rows: list[dict] = []
     found: dict[str, list[pd.DataFrame]] = {}
@@ -669,9 +670,14 @@ def _wilcoxon(seg: np.ndarray, d: np.ndarray, count: int) -> np.ndarray:
     u, _ = _mann_whitney(seg, size, positive, n_pos, n - n_pos, count)
     r_plus = u + n_pos * (n_pos + 1) / 2
     codes, distinct = pd.factorize(size, sort=False)
-    cell, tied = np.unique(seg * len(distinct) + codes, return_counts=True)
-    tied = tied.astype(float)
-    ties = np.bincount(cell // len(distinct), weights=tied**3 - tied, minlength=count)
+    key = seg * len(distinct) + codes
+    if count * len(distinct) <= 4 * len(key) + 1024:  # few distinct values: count densely
+        tied = np.bincount(key, minlength=count * len(distinct)).astype(float)
+        ties = (tied**3 - tied).reshape(count, len(distinct)).sum(axis=1)
+    else:
+        cell, tied = np.unique(key, return_counts=True)
+        tied = tied.astype(float)
+        ties = np.bincount(cell // len(distinct), weights=tied**3 - tied, minlength=count)
     with np.errstate(invalid="ignore", divide="ignore"):
         se = np.sqrt((n * (n + 1) * (2 * n + 1) - ties / 2) / 24)
         z = (r_plus - n * (n + 1) / 4) / se
