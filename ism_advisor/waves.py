@@ -488,8 +488,10 @@ def _respondent_codes(column: pd.Series, wave_code: np.ndarray, labels: list) ->
         first = int(np.flatnonzero(twice.any(axis=0))[0])
         # the key itself may be personal data (an e-mail address): name only the wave
         raise AdvisorError(
-            N_("{count} respondent ids appear more than once in wave {wave}"),
-            count=int(twice[:, first].sum()),
+            N_(
+                "respondent ids occur more than once in wave '{wave}';"
+                " each respondent answers a wave once"
+            ),
             wave=str(labels[first]),
         )
     return keys

@@ -736,7 +736,9 @@ def test_a_respondent_twice_in_one_wave_is_an_error():
     data.loc[data.index[:3], "respondent"] = "jan.jansen@example.org"
     with pytest.raises(AdvisorError) as raised:
         run(data, respondent="respondent")
-    assert str(raised.value) == "1 respondent ids appear more than once in wave wave 1"
+    assert str(raised.value) == (
+        "respondent ids occur more than once in wave 'wave 1'; each respondent answers a wave once"
+    )
     assert "jansen" not in str(raised.value)
 
 
