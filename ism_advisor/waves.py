@@ -179,6 +179,7 @@ JSON_ADOPTION_FIELDS = ("wave", "users", "respondents", "share")
 #: The fields of a segment's ``adoption_change`` (columns of ``adoption_change``).
 JSON_ADOPTION_CHANGE_FIELDS = ("from_wave", "to_wave", "difference", "ci_low", "ci_high", "p")
 
+Array = np.ndarray
 _HALF_ALPHA = (1 - CONFIDENCE) / 2
 _Z = float(special.ndtri(1 - _HALF_ALPHA))
 
@@ -531,7 +532,7 @@ def _segment_codes(data: pd.DataFrame, spec: tuple[str, ...]) -> tuple[np.ndarra
 # -- the tests, on arrays of any shape ----------------------------------------------------
 
 
-def _t_interval(diff: np.ndarray, se: np.ndarray, df: np.ndarray):
+def _t_interval(diff: Array, se: Array, df: Array) -> tuple[Array, Array, Array]:
     """Two-sided p and the interval of ``diff`` with standard error ``se``, Student's t."""
     with np.errstate(invalid="ignore", divide="ignore"):
         t = diff / se
@@ -540,7 +541,7 @@ def _t_interval(diff: np.ndarray, se: np.ndarray, df: np.ndarray):
         return p, diff - margin, diff + margin
 
 
-def _welch(diff, n_x, var_x, n_y, var_y):
+def _welch(diff: Array, n_x: Array, var_x: Array, n_y: Array, var_y: Array) -> tuple[Array, ...]:
     """Welch's test of x against y, as ``scipy.stats.ttest_ind(x, y, equal_var=False)``.
 
     Returns ``se``, ``df``, ``p``, ``ci_low``, ``ci_high``.
@@ -553,7 +554,9 @@ def _welch(diff, n_x, var_x, n_y, var_y):
     return (se, df, *_t_interval(diff, se, df))
 
 
-def _hedges(diff, n_x, var_x, n_y, var_y, *, paired: bool = False):
+def _hedges(
+    diff: Array, n_x: Array, var_x: Array, n_y: Array, var_y: Array, *, paired: bool = False
+) -> tuple[Array, Array, Array]:
     """Hedges' g of x against y and its interval, as pingouin.
 
     Independent: pooled SD, as ``compute_effsize(x, y, eftype="hedges")``; paired: the
@@ -575,7 +578,7 @@ def _hedges(diff, n_x, var_x, n_y, var_y, *, paired: bool = False):
         return g, g - margin, g + margin
 
 
-def _gap_change(n0, v0, n1, v1):
+def _gap_change(n0: Array, v0: Array, n1: Array, v1: Array) -> tuple[Array, Array]:
     """The HC2 standard error and Welch-Satterthwaite df of a 2 × 2 difference in differences.
 
     ``n0``, ``v0`` (earlier wave) and ``n1``, ``v1`` (later wave) hold the cells' n and
@@ -590,7 +593,7 @@ def _gap_change(n0, v0, n1, v1):
     return np.sqrt(var), df
 
 
-def _wilson(count, n):
+def _wilson(count: Array, n: Array) -> tuple[Array, Array]:
     """Wilson's score interval of count / n, as statsmodels' ``proportion_confint``."""
     with np.errstate(invalid="ignore", divide="ignore"):
         q = count / n
@@ -601,7 +604,7 @@ def _wilson(count, n):
     return center - half, center + half
 
 
-def _newcombe(count1, n1, count2, n2):
+def _newcombe(count1: Array, n1: Array, count2: Array, n2: Array) -> tuple[Array, Array, Array]:
     """p1 − p2 and Newcombe's hybrid score interval (independent samples, method 10)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         p1, p2 = count1 / n1, count2 / n2
@@ -613,7 +616,9 @@ def _newcombe(count1, n1, count2, n2):
     return diff, low, high
 
 
-def _newcombe_paired(both, first_only, second_only, neither):
+def _newcombe_paired(
+    both: Array, first_only: Array, second_only: Array, neither: Array
+) -> tuple[Array, Array, Array]:
     """p1 − p2 of a paired 2 × 2 table and Newcombe's interval (paired, method 10).
 
     ``p1`` = (both + first_only) / n, ``p2`` = (both + second_only) / n. The correlation
@@ -638,7 +643,7 @@ def _newcombe_paired(both, first_only, second_only, neither):
     return diff, low, high
 
 
-def _pooled_z(count1, n1, count2, n2):
+def _pooled_z(count1: Array, n1: Array, count2: Array, n2: Array) -> Array:
     """Two-sided p of the pooled two-proportion z-test, as statsmodels' proportions_ztest."""
     with np.errstate(invalid="ignore", divide="ignore"):
         pooled = (count1 + count2) / (n1 + n2)
@@ -646,7 +651,7 @@ def _pooled_z(count1, n1, count2, n2):
     return 2.0 * special.ndtr(-np.abs(z))
 
 
-def _mcnemar_exact(first_only, second_only):
+def _mcnemar_exact(first_only: Array, second_only: Array) -> Array:
     """p of the exact McNemar test, as statsmodels' ``mcnemar(table, exact=True)``."""
     smaller = np.minimum(first_only, second_only)
     return np.minimum(1.0, 2.0 * stats.binom.cdf(smaller, first_only + second_only, 0.5))
@@ -687,7 +692,7 @@ def _wilcoxon(seg: np.ndarray, d: np.ndarray, count: int) -> np.ndarray:
     return 2.0 * special.ndtr(-np.abs(z))
 
 
-def _mwu_p(seg, v, in_x, n_x, n_y, count) -> np.ndarray:
+def _mwu_p(seg: Array, v: Array, in_x: Array, n_x: Array, n_y: Array, count: int) -> Array:
     """Mann-Whitney p per segment code; NaN where a group is empty."""
     if len(v) == 0:
         return np.full(count, np.nan)
@@ -747,7 +752,7 @@ class _Cells:
         )
 
 
-def _cell_moments(key: np.ndarray, v: np.ndarray, size: int):
+def _cell_moments(key: Array, v: Array, size: int) -> tuple[Array, Array, Array]:
     """n, mean and the sum of squared deviations from the mean, per key (two passes)."""
     n = np.bincount(key, minlength=size).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -756,7 +761,9 @@ def _cell_moments(key: np.ndarray, v: np.ndarray, size: int):
     return n, mean, ss
 
 
-def _pool(n_a, mean_a, ss_a, n_b, mean_b, ss_b):
+def _pool(
+    n_a: Array, mean_a: Array, ss_a: Array, n_b: Array, mean_b: Array, ss_b: Array
+) -> tuple[Array, Array, Array]:
     """n, mean and SS of two cells taken together (Chan, Golub & LeVeque's update)."""
     n = n_a + n_b
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -839,7 +846,15 @@ def _group_counts(users: np.ndarray, non_users: np.ndarray, both: np.ndarray) ->
     return np.stack([users, non_users, both, both], axis=-1)
 
 
-def _mwu_by_comparison(codes, count, wave_code, is_user, v, pairs, n) -> np.ndarray:
+def _mwu_by_comparison(
+    codes: Array,
+    count: int,
+    wave_code: Array,
+    is_user: Array,
+    v: Array,
+    pairs: list[tuple[int, int]],
+    n: Array,
+) -> Array:
     """Mann-Whitney p of the later against the earlier wave: (segments, comparisons, 3).
 
     ``n`` is the factor's cell counts (segments, waves, groups). Users and non-users are
@@ -914,7 +929,14 @@ class _Pairs:
     later_only: np.ndarray
 
 
-def _match(keys: np.ndarray, wave_code: np.ndarray, count_w: int, pairs) -> list[_Pairs]:
+def _match(
+    keys: Array, wave_code: Array, count_w: int, pairs: list[tuple[int, int]]
+) -> list[_Pairs]:
+    """Per comparison: who answered both waves, and who answered only one of them.
+
+    Pairs are kept in the row order of the earlier wave, so that a subset of the data (one
+    segment alone) sums its figures in the same order as the whole.
+    """
     known = keys >= 0
     size = int(keys.max()) + 1 if known.any() else 0
     position = np.full((count_w, size + 1), -1, dtype=np.int64)  # last column: no key
