@@ -12,9 +12,9 @@ Inputs are generated (seeded) by the sample generator, score-level and item-leve
 one ``groupby(team, user)[factors].agg([mean, std, count])``.
 
 ``--waves`` measures the comparison of two survey waves alone (``waves.compare_waves``,
-in-process, the data generated in memory): two waves of 10k, 100k and 1M respondents each
-with 10, 1,000 and 5,000 segments, with independent samples and with respondent keys
-linking 85% of the respondents (paired figures too). Its floor is one
+in-process, the data generated in memory, best of two runs): two waves of 10k, 100k and
+1M respondents each with 10, 1,000 and 5,000 segments, with independent samples and with
+respondent keys linking 85% of the respondents (paired figures too). Its floor is one
 ``groupby([team, wave, user])[factors].agg([mean, std, count])`` of the same frame.
 """
 
@@ -139,18 +139,20 @@ def task_waves(respondents: int, segments: int, paired: bool) -> dict:
     del first, second
     pages = int(Path("/proc/self/statm").read_text().split()[1])
     data_mb = pages * os.sysconf("SC_PAGE_SIZE") / 2**20  # resident before the comparison
-    start = time.perf_counter()
-    data.groupby(["team", "wave", "user"], observed=True)[factors].agg(["mean", "std", "count"])
-    floor = time.perf_counter() - start
-    start = time.perf_counter()
-    result = compare_waves(
-        data,
-        factors,
-        segment_by=["team"],
-        higher_is_worse=[f.id for f in codebook.factors if not f.higher_is_better],
-        respondent="respondent" if paired else None,
-    )
-    seconds = time.perf_counter() - start
+    floor = seconds = float("inf")
+    for _ in range(2):  # best of two: the machine is shared
+        start = time.perf_counter()
+        data.groupby(["team", "wave", "user"], observed=True)[factors].agg(["mean", "std", "count"])
+        floor = min(floor, time.perf_counter() - start)
+        start = time.perf_counter()
+        result = compare_waves(
+            data,
+            factors,
+            segment_by=["team"],
+            higher_is_worse=[f.id for f in codebook.factors if not f.higher_is_better],
+            respondent="respondent" if paired else None,
+        )
+        seconds = min(seconds, time.perf_counter() - start)
     rows = len(result.changes)
     if result.paired_changes is not None:
         rows += len(result.paired_changes)
