@@ -361,7 +361,7 @@ def compare_waves(
             count=len(labels),
         )
     is_user = _booleans(data[user], user)
-    values = np.column_stack([data[f].to_numpy(dtype=float) for f in factors])
+    values = [data[f].to_numpy(dtype=float) for f in factors]  # views where already float
     sign = np.array([-1.0 if f in worse else 1.0 for f in factors])
     count_w = len(labels)
     pairs = [(a, a + 1) for a in range(count_w - 1)]
@@ -724,19 +724,19 @@ class _Cells:
         wave_code: np.ndarray,
         count_w: int,
         is_user: np.ndarray,
-        values: np.ndarray,
+        values: list[np.ndarray],
     ) -> _Cells:
         inside = codes >= 0
         seg_wave = codes * count_w + wave_code
         respondents = np.bincount(seg_wave[inside], minlength=count * count_w)
         users = np.bincount(seg_wave[inside], weights=is_user[inside], minlength=count * count_w)
         size = count * count_w * 2
-        factors = values.shape[1]
+        factors = len(values)
         moments = np.empty((3, factors, size))
         for f in range(factors):
-            ok = inside & ~np.isnan(values[:, f])
+            ok = inside & ~np.isnan(values[f])
             key = seg_wave[ok] * 2 + is_user[ok]
-            moments[:, f] = _cell_moments(key, values[ok, f], size)
+            moments[:, f] = _cell_moments(key, values[f][ok], size)
         n, mean, ss = moments.reshape(3, factors, count, count_w, 2).transpose(0, 2, 1, 3, 4)
         pooled = _pool(n[..., 0], mean[..., 0], ss[..., 0], n[..., 1], mean[..., 1], ss[..., 1])
         n, mean, ss = (
@@ -777,7 +777,7 @@ def _independent_changes(
     codes: np.ndarray,
     wave_code: np.ndarray,
     is_user: np.ndarray,
-    values: np.ndarray,
+    values: list[np.ndarray],
     sign: np.ndarray,
     pairs: list[tuple[int, int]],
 ) -> pd.DataFrame:
@@ -800,7 +800,7 @@ def _independent_changes(
     check_p = np.empty(n0.shape)
     for f in range(factors):
         check_p[:, :, f] = _mwu_by_comparison(
-            codes, count, wave_code, is_user, values[:, f], pairs, cells.n[:, f]
+            codes, count, wave_code, is_user, values[f], pairs, cells.n[:, f]
         )
 
     s = sign[None, None, :]
@@ -964,14 +964,14 @@ def _paired_changes(
     codes: np.ndarray,
     count: int,
     is_user: np.ndarray,
-    values: np.ndarray,
+    values: list[np.ndarray],
     sign: np.ndarray,
 ) -> pd.DataFrame:
     """The ``paired_changes`` rows of one segmentation.
 
     A pair belongs to its segment and group in the earlier wave (a cohort).
     """
-    factors = values.shape[1]
+    factors = len(values)
     shape = (count, len(matched), factors)
     # per cohort (0 non-users, 1 users, 2 all): n; mean and SS of earlier, later, change
     n = np.empty((*shape, 3))
@@ -982,7 +982,7 @@ def _paired_changes(
         seg = codes[pair.earlier]
         cohort = is_user[pair.earlier]
         for f in range(factors):
-            before, after = values[pair.earlier, f], values[pair.later, f]
+            before, after = values[f][pair.earlier], values[f][pair.later]
             ok = (seg >= 0) & ~np.isnan(before) & ~np.isnan(after)
             s, u, x0, x1 = seg[ok], cohort[ok], before[ok], after[ok]
             d = x1 - x0
