@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import math
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -775,6 +777,12 @@ def test_alpha_sets_significant():
     data = make_waves(32)
     strict = run(data, alpha=0.001).changes
     assert list(strict["significant"].fillna(False)) == list(strict["p_holm"] < 0.001)
+
+
+def test_statsmodels_is_for_the_tests_only():
+    code = "import sys, ism_advisor.waves; print('statsmodels' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout == "False\n"
 
 
 # -- speed: calls do not grow with the segments --------------------------------------------
