@@ -19,6 +19,8 @@ import pandas as pd
 import pingouin as pg
 import pytest
 import statsmodels.api as sm
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import special, stats
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import (
@@ -783,6 +785,58 @@ def test_statsmodels_is_for_the_tests_only():
     code = "import sys, ism_advisor.waves; print('statsmodels' in sys.modules)"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout == "False\n"
+
+
+@st.composite
+def small_waves(draw):
+    """Two or three small waves: tiny and empty groups, blanks, ties, repeated keys."""
+    rows = draw(st.integers(0, 40))
+    labels = draw(st.sampled_from([("a", "b"), ("a", "b", "c")]))
+    score = st.one_of(st.just(np.nan), st.sampled_from([1.0, 2.0, 3.0, 5.0]), st.floats(1, 5))
+    frame = pd.DataFrame(
+        {
+            "wave": draw(st.lists(st.sampled_from(labels), min_size=rows, max_size=rows)),
+            "is_user": draw(st.lists(st.booleans(), min_size=rows, max_size=rows)),
+            "dept": draw(st.lists(st.sampled_from(["x", "y", None]), min_size=rows, max_size=rows)),
+            "respondent": draw(
+                st.lists(st.integers(0, 12) | st.none(), min_size=rows, max_size=rows)
+            ),
+            **{f: draw(st.lists(score, min_size=rows, max_size=rows)) for f in FACTORS[:3]},
+        }
+    )
+    return frame, labels
+
+
+@given(small_waves())
+def test_any_small_waves_give_tables_or_one_clean_error(case):
+    data, labels = case
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            result = compare_waves(
+                data.astype({"is_user": bool, **{f: float for f in FACTORS[:3]}}),
+                FACTORS[:3],
+                waves=labels,
+                segment_by=["dept"],
+                higher_is_worse=["effort_expectancy"],
+                respondent="respondent",
+            )
+        except AdvisorError as error:
+            assert str(error).startswith("respondent ids occur more than once in wave")
+            return
+    comparisons = len(labels) - 1 + (len(labels) > 2)
+    segments = len(result.segments)
+    assert len(result.changes) == len(result.paired_changes) == segments * comparisons * 3 * 4
+    assert len(result.adoption) == segments * len(labels)
+    for table in (result.changes, result.paired_changes, result.adoption_change):
+        p = table["p"].to_numpy()
+        assert ((p >= 0) & (p <= 1) | np.isnan(p)).all()
+        shown = table[table["ci_low"].notna() & np.isfinite(table["difference"])]
+        assert (shown["ci_low"] <= shown["difference"] + 1e-12).all()
+        assert (shown["difference"] <= shown["ci_high"] + 1e-12).all()
+    for table in (result.changes, result.paired_changes):
+        p_holm = table["p_holm"].to_numpy()
+        assert (np.isnan(p_holm) | (p_holm >= table["p"].to_numpy() - 1e-15)).all()
 
 
 # -- speed: calls do not grow with the segments --------------------------------------------
