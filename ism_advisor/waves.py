@@ -247,8 +247,17 @@ class WaveComparison:
         (``scipy.stats.wilcoxon(later, earlier, correction=True,
         method="asymptotic")``). ``gap``: the change in the gap between the earlier
         wave's users and non-users, i.e. the difference of their mean changes, Welch's
-        test on the changes; check ``mann_whitney`` on the changes. The counts
-        ``to_users_n`` and ``to_non_users_n`` repeat the earlier wave's groups.
+        test on the changes (the same as an OLS of the change on the group with HC2
+        errors); check ``mann_whitney`` on the changes. The counts ``to_users_n`` and
+        ``to_non_users_n`` repeat the earlier wave's groups.
+
+        Why the earlier wave's groups: people move between the groups (they start or stop
+        using the platform), so "users in both waves" would select people by the outcome
+        the campaign aims at, and a gap between the later wave's groups compares other
+        people than the earlier gap. Fixed groups (cohorts) make the paired gap a true
+        difference in differences of the same people; those who started using the
+        platform stay in ``non_users`` and their change counts there (the cohort analysis
+        of an intervention).
     paired_adoption_change : with a respondent key, one row per segment × comparison,
         :data:`PAIRED_ADOPTION_CHANGE_COLUMNS`: ``pairs``, users among them in each wave,
         ``started`` (non-user → user) and ``stopped`` (user → non-user), ``difference`` =
