@@ -79,10 +79,12 @@ def _warn(message: Message, lang: str) -> None:
 def main() -> None:
     """Compare users and non-users of an internal social media platform and advise.
 
-    SCORES is a survey export (CSV): one score column per factor, or one column per
-    survey item, and a column telling users from non-users. The advice report is written
-    to SCORES-advice.html in the current folder (or as --format pdf, md, json), and its
-    path printed.
+    SCORES is a survey export: a CSV file with one score column per factor, or one column
+    per survey item, and a column telling users from non-users; or what Qualtrics,
+    LimeSurvey, SurveyMonkey, Microsoft Forms or Google Forms export, an Excel or
+    OpenDocument sheet, or an SPSS file. The advice report is written to
+    SCORES-advice.html in the current folder (or as --format pdf, md, json), and its path
+    printed. 'ism-advise map SCORES' proposes which column feeds which item.
     """
 
 
@@ -111,6 +113,29 @@ def _knowledge_options(command):
             "--interventions",
             type=click.Path(path_type=Path),
             help="Intervention catalogue YAML. Default: the packaged one.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _survey_options(command):
+    """--map and --include-incomplete, for every command that reads a survey."""
+    options = [
+        click.option(
+            "--map",
+            "mapping",
+            type=click.Path(path_type=Path),
+            metavar="FILE",
+            help="A mapping file (made by 'ism-advise map', then checked): which column of "
+            "the export feeds which item, the usage question and the segments.",
+        ),
+        click.option(
+            "--include-incomplete",
+            is_flag=True,
+            help="Keep responses the survey tool marks as incomplete (previews and tests "
+            "are always left out); a factor still needs half of its items answered.",
         ),
     ]
     for option in reversed(options):
@@ -194,6 +219,7 @@ def _knowledge_options(command):
     metavar="DIR",
     help="Also write one report per shown segment into DIR (e.g. one per department).",
 )
+@_survey_options
 def advise_command(
     scores: Path,
     knowledge: Path | None,
@@ -212,6 +238,8 @@ def advise_command(
     templates: Path | None,
     quiet: bool,
     per_segment: Path | None,
+    mapping: Path | None,
+    include_incomplete: bool,
 ) -> None:
     """Analyse SCORES and write the advice report."""
     from .output import check_folder, check_not_input, write_atomic
@@ -222,7 +250,7 @@ def advise_command(
         codebook, rules, interventions, templates = _knowledge_paths(
             knowledge, codebook, rules, interventions, templates
         )
-        inputs = [p for p in (scores, codebook, rules, interventions) if p is not None]
+        inputs = [p for p in (scores, codebook, rules, interventions, mapping) if p is not None]
         target = None
         if output != "-":
             target = Path(output) if output else Path.cwd() / f"{scores.stem}-advice.{fmt}"
@@ -238,7 +266,11 @@ def advise_command(
             min_group_size=min_group_size,
             lang=lang,
             progress=None if quiet or not sys.stderr.isatty() else _Progress(lang),
+            mapping=mapping,
+            include_incomplete=include_incomplete,
         )
+        if result.source is not None and not quiet:
+            click.echo(result.source.render(translations(lang)), err=True)
         for warning in result.warnings:
             _warn(warning, lang)
         options = {"title": title, "client": client, "date": report_date, "templates": templates}
@@ -410,6 +442,111 @@ def rules_check_command(
             },
         ).render(translated)
     )
+
+
+@main.command("map")
+@click.argument("export", type=click.Path(path_type=Path, dir_okay=True))
+@_knowledge_options
+@click.option(
+    "--segment-by",
+    "segment_by",
+    multiple=True,
+    metavar="COL",
+    help="Also propose the column for this segment (a column name, or a segment question "
+    "of the codebook); repeatable.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=str,
+    default=None,
+    metavar="PATH",
+    help="Where to write the mapping; '-' for standard output. Default: EXPORT-mapping.yaml here.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing mapping file.")
+@click.option(
+    "--include-incomplete",
+    is_flag=True,
+    help="Count responses the survey tool marks as incomplete.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the table, the file's comments and messages.",
+)
+def map_command(
+    export: Path,
+    knowledge: Path | None,
+    codebook: Path | None,
+    rules: Path | None,
+    interventions: Path | None,
+    segment_by: tuple[str, ...],
+    output: str | None,
+    force: bool,
+    include_incomplete: bool,
+    lang: str,
+) -> None:
+    """Propose which column of EXPORT feeds which item, and write it as a mapping file.
+
+    Every column is listed: certain (its item's id or exact wording), guess (the closest
+    wording, with its similarity), unmatched, or ignored (metadata, personal data, free
+    text). A table shows each column's use and three of its answers as read. Check the
+    guesses, set 'use' where needed, then run: ism-advise EXPORT --map MAPPING.
+    """
+    from .codebook import load_codebook
+    from .output import check_folder, check_not_input, write_atomic
+    from .reading.propose import propose_mapping
+
+    translated = translations(lang)
+    try:
+        codebook, _, _, _ = _knowledge_paths(knowledge, codebook, rules, interventions)
+        book = load_codebook(codebook)
+        target = None
+        if output != "-":
+            target = Path(output) if output else Path.cwd() / f"{export.stem}-mapping.yaml"
+            check_not_input(target, [p for p in (export, codebook) if p is not None])
+            check_folder(target)
+            if target.exists() and not force:
+                raise AdvisorError(
+                    N_("exists already (edit it, or give --force to replace it)"),
+                    path=str(target),
+                )
+        proposed = propose_mapping(export, book, segment_by, include_incomplete=include_incomplete)
+        name = codebook.name if codebook is not None else "<packaged>/factors.yaml"
+        text = proposed.yaml(
+            str(codebook) if codebook is not None else name,
+            lang,
+            target.name if target is not None else "MAPPING.yaml",
+        )
+        if target is not None:
+            write_atomic(target, text.encode("utf-8"))
+    except AdvisorError as error:
+        _fail(error, lang)
+    out = target is None  # the mapping goes to stdout: the table to stderr
+    click.echo(proposed.source.summary().render(translated), err=True)
+    click.echo(proposed.table(lang), err=out)
+    counts = proposed.counts()
+    summary = Message(
+        N_(
+            "{certain} certain, {guesses} guesses, {unmatched} unmatched; {matched} of"
+            " {items} items have a column"
+        ),
+        {
+            "certain": counts["certain"],
+            "guesses": counts["guess"],
+            "unmatched": counts["unmatched"],
+            "matched": proposed.source.items_matched,
+            "items": proposed.source.items_total,
+        },
+    ).render(translated)
+    click.echo(summary, err=out)
+    if target is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        click.echo(str(target))
 
 
 @main.command("init")

@@ -3,25 +3,32 @@
 The packaged default is ``rules/factors.yaml``; an organisation passes its own with
 ``--codebook FILE``. :func:`load_codebook` validates the whole file and reports every
 problem with its line and column.
+
+Besides what the analysis needs, the codebook says how a survey asks its questions: the
+wording of every item, the texts of the answer scale (:mod:`ism_advisor.scales`), the
+question text of the usage question and of the segment questions. The loader matches an
+export's columns by these texts, and a questionnaire can be written from them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from .errors import N_
 from .resources import packaged_path
-from .textnorm import normalize
-from .yamlfile import Pos, Problems, YList, YMap, describe, load_yaml
+from .scales import AnswerPoint, AnswerScale, builtin_scale
+from .textnorm import answer_key, normalize
+from .yamlfile import Pos, Problems, YList, YMap, describe, did_you_mean, load_yaml
 
 __all__ = [
     "DIRECTIONS",
     "Codebook",
     "Factor",
     "Item",
+    "Segment",
     "Usage",
     "default_codebook_path",
     "load_codebook",
@@ -40,6 +47,8 @@ class Item:
     id: str
     text: Mapping[str, str]
     reverse: bool = False
+    #: the id of its answer scale, when it differs from its factor's
+    answers: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ class Factor:
     direction: Direction
     items: tuple[Item, ...]
     aliases: tuple[str, ...] = ()
+    #: the id of its items' answer scale, when it differs from the codebook's
+    answers: str | None = None
 
     @property
     def higher_is_better(self) -> bool:
@@ -77,6 +88,10 @@ class Usage:
     users: tuple[str, ...]
     non_users: tuple[str, ...]
     threshold: float | None = None
+    #: the usage question's wording per language (matched against an export's questions)
+    text: Mapping[str, str] = field(default_factory=dict)
+    #: type numeric: the answer scale whose texts a text export holds (e.g. a frequency)
+    answers: str | None = None
 
     def column_names(self) -> tuple[str, ...]:
         return (self.column, *self.aliases)
@@ -91,6 +106,21 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A question that splits respondents into segments (department, organisation, …).
+
+    ``--segment-by ID`` finds its column by the id, an alias or the question's wording.
+    """
+
+    id: str
+    text: Mapping[str, str] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+
+    def column_names(self) -> tuple[str, ...]:
+        return (self.id, *self.aliases)
+
+
+@dataclass(frozen=True)
 class Codebook:
     """A validated codebook."""
 
@@ -101,6 +131,11 @@ class Codebook:
     missing_numbers: frozenset[float]
     missing_texts: frozenset[str]
     usage: Usage
+    #: the organisation's own answer scales by id (the built-in ``agreement`` is not here)
+    answer_scales: Mapping[str, AnswerScale] = field(default_factory=dict)
+    #: the id of the items' answer scale (None: the built-in agreement scale)
+    scale_answers: str | None = None
+    segments: tuple[Segment, ...] = ()
 
     def factor(self, factor_id: str) -> Factor:
         for factor in self.factors:
@@ -111,6 +146,32 @@ class Codebook:
     @property
     def factor_ids(self) -> tuple[str, ...]:
         return tuple(f.id for f in self.factors)
+
+    @property
+    def missing_keys(self) -> frozenset[str]:
+        """The missing-value texts as :func:`~ism_advisor.textnorm.answer_key` compares."""
+        return frozenset(answer_key(text) for text in self.missing_texts)
+
+    def answer_scale(self, scale_id: str | None) -> AnswerScale | None:
+        """The scale called ``scale_id`` (None: the codebook's default for items)."""
+        scale_id = scale_id or self.scale_answers
+        if scale_id is not None and scale_id in self.answer_scales:
+            return self.answer_scales[scale_id]
+        if scale_id in (None, "agreement"):
+            return builtin_scale(self.scale_min, self.scale_max)
+        return None
+
+    def item_scale(self, factor: Factor, item: Item) -> AnswerScale | None:
+        """The answer texts of ``item``: its own scale, else its factor's, else the default."""
+        return self.answer_scale(item.answers or factor.answers)
+
+    def segment(self, name: str) -> Segment | None:
+        """The codebook's segment question called ``name`` (by id or alias)."""
+        key = normalize(name)
+        for segment in self.segments:
+            if key in {normalize(n) for n in segment.column_names()}:
+                return segment
+        return None
 
 
 def usage_answer_key(text: str) -> str:
@@ -137,15 +198,29 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     return codebook
 
 
-_TOP_KEYS = ("scale", "missing", "usage", "factors")
-_FACTOR_KEYS = ("id", "label", "definition", "direction", "items", "aliases")
-_ITEM_KEYS = ("id", "text", "reverse")
-_USAGE_KEYS = ("column", "aliases", "type", "users", "non_users", "threshold")
+_TOP_KEYS = ("scale", "missing", "usage", "factors", "answer_scales", "segments")
+_FACTOR_KEYS = ("id", "label", "definition", "direction", "items", "aliases", "answers")
+_ITEM_KEYS = ("id", "text", "reverse", "answers")
+_USAGE_KEYS = (
+    "column",
+    "aliases",
+    "type",
+    "users",
+    "non_users",
+    "threshold",
+    "text",
+    "answers",
+)
+_SCALE_KEYS = ("id", "first", "points")
+_POINT_KEYS = ("nl", "en", "codes")
+_SEGMENT_KEYS = ("id", "text", "aliases")
 
 
 class _CodebookReader:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
+        self.scales: Mapping[str, AnswerScale] = {}
+        self.low, self.high = 1.0, 5.0
 
     def read(self, data: Any, path: str) -> Codebook | None:
         p = self.problems
@@ -155,11 +230,26 @@ class _CodebookReader:
         p.keys(top, _TOP_KEYS, required=("factors", "usage"))
         scale_min, scale_max = self.scale(top)
         numbers, texts = self.missing(top, scale_min, scale_max)
+        scales = self.answer_scales(top, scale_min)
+        self.scales, self.low, self.high = scales, scale_min, scale_max
+        default = self.scale_reference(top)
         usage = self.usage(top)
         factors = self.factors(top)
+        segments = self.segments(top)
         if p:
             return None
-        return Codebook(path, factors, scale_min, scale_max, numbers, texts, usage)
+        return Codebook(
+            path,
+            factors,
+            scale_min,
+            scale_max,
+            numbers,
+            texts,
+            usage,
+            answer_scales=scales,
+            scale_answers=default,
+            segments=segments,
+        )
 
     def number(self, mapping: YMap, key: str, default: float) -> float:
         value = mapping.get(key, default)
@@ -180,7 +270,7 @@ class _CodebookReader:
         scale = self.problems.mapping(scale, top.where("scale"), N_("a mapping with min and max"))
         if scale is None:
             return 1.0, 5.0
-        self.problems.keys(scale, ("min", "max"), required=("min", "max"))
+        self.problems.keys(scale, ("min", "max", "answers"), required=("min", "max"))
         low, high = self.number(scale, "min", 1.0), self.number(scale, "max", 5.0)
         if low >= high:
             self.problems.add(
@@ -308,6 +398,9 @@ class _CodebookReader:
                 found=describe(kind),
             )
             kind = "yes_no"
+        answers = self.reference(usage, "answers", for_items=False)
+        if answers is not None and kind != "numeric":
+            p.add(N_("'answers' only applies to type numeric"), usage.key_pos["answers"])
         return Usage(
             column=column.strip(),
             aliases=self.string_list(usage, "aliases"),
@@ -315,6 +408,8 @@ class _CodebookReader:
             users=users,
             non_users=non_users,
             threshold=threshold,
+            text=p.texts(usage, "text"),
+            answers=answers,
         )
 
     def factors(self, top: YMap) -> tuple[Factor, ...]:
@@ -349,6 +444,7 @@ class _CodebookReader:
                     direction=direction if direction in DIRECTIONS else "higher_is_better",
                     items=items,
                     aliases=self.string_list(entry, "aliases"),
+                    answers=self.reference(entry),
                 )
             )
         return tuple(factors)
@@ -374,5 +470,178 @@ class _CodebookReader:
                     entry.where("reverse"),
                     found=describe(reverse),
                 )
-            items.append(Item(item_id, p.texts(entry, "text"), reverse is True))
+            items.append(
+                Item(
+                    item_id,
+                    p.texts(entry, "text"),
+                    reverse is True,
+                    answers=self.reference(entry),
+                )
+            )
         return tuple(items)
+
+    # -- answer scales and segment questions --------------------------------------------
+
+    def reference(self, mapping: YMap, key: str = "answers", for_items: bool = True) -> str | None:
+        """The id of the answer scale given under ``key``, checked: it exists and, for
+        items, runs over the codebook's numeric scale."""
+        if key not in mapping:
+            return None
+        p = self.problems
+        value = mapping[key]
+        if not isinstance(value, str) or not value.strip():
+            p.add(
+                N_("'{key}' must name an answer scale, found {found}"),
+                mapping.where(key),
+                key=key,
+                found=describe(value),
+            )
+            return None
+        scale_id = value.strip()
+        known = ("agreement", *self.scales)
+        if scale_id not in known:
+            p.add(
+                N_(
+                    "unknown answer scale '{name}'{hint} (expected agreement or one of"
+                    " answer_scales)"
+                ),
+                mapping.where(key),
+                name=scale_id,
+                hint=did_you_mean(scale_id, known),
+            )
+            return None
+        if not for_items:
+            return scale_id
+        low, high = self.low, self.high
+        scale = self.scales.get(scale_id)
+        if scale is None and builtin_scale(low, high) is None:
+            p.add(
+                N_(
+                    "the built-in agreement scale has 5 or 7 points, the answer scale from"
+                    " {low:g} to {high:g} has not (give your own in answer_scales)"
+                ),
+                mapping.where(key),
+                low=low,
+                high=high,
+            )
+        elif scale is not None and (
+            len(scale.points) != high - low + 1 or scale.points[0].value != low
+        ):
+            p.add(
+                N_(
+                    "answer scale '{name}' runs from {first:g} to {last:g}, the items' scale"
+                    " from {low:g} to {high:g}"
+                ),
+                mapping.where(key),
+                name=scale_id,
+                first=scale.points[0].value,
+                last=scale.points[-1].value,
+                low=low,
+                high=high,
+            )
+        return scale_id
+
+    def scale_reference(self, top: YMap) -> str | None:
+        scale = top.get("scale")
+        return self.reference(scale) if isinstance(scale, YMap) else None
+
+    def answer_scales(self, top: YMap, low: float) -> dict[str, AnswerScale]:
+        p = self.problems
+        entries = p.non_empty_list(
+            top,
+            "answer_scales",
+            N_("'answer_scales' must be a non-empty list of answer scales, found {found}"),
+        )
+        if entries is None:
+            return {}
+        scales: dict[str, AnswerScale] = {}
+        seen: dict[str, Pos] = {}
+        for index, entry in enumerate(entries):
+            entry = p.mapping(
+                entry, entries.where(index), N_("an answer scale (a mapping with an id)")
+            )
+            if entry is None:
+                continue
+            p.keys(entry, _SCALE_KEYS, required=("id", "points"))
+            scale_id = p.identifier(entry, seen, N_("answer scale"))
+            first = self.number(entry, "first", low)
+            points = self.points(entry, first)
+            if scale_id and points:
+                scales[scale_id] = AnswerScale(scale_id, points)
+        return scales
+
+    def points(self, scale: YMap, first: float) -> tuple[AnswerPoint, ...]:
+        p = self.problems
+        entries = p.non_empty_list(
+            scale,
+            "points",
+            N_("'points' must be a non-empty list of answer texts, lowest first, found {found}"),
+        )
+        if entries is None:
+            return ()
+        points = []
+        seen: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            entry = p.mapping(
+                entry, entries.where(index), N_("a point of the scale (nl: …, en: …)")
+            )
+            if entry is None:
+                continue
+            p.keys(entry, _POINT_KEYS, required=("nl", "en"))
+            texts = {}
+            for lang in ("nl", "en"):
+                if lang in entry:
+                    texts[lang] = self.text_or_texts(entry, lang)
+            codes = self.string_list(entry, "codes")
+            for text in (*(t for ts in texts.values() for t in ts), *codes):
+                key = answer_key(text)
+                if key in seen and seen[key] != index:
+                    p.add(
+                        N_("the answer '{text}' is given for points {first} and {second}"),
+                        entry.pos,
+                        text=text,
+                        first=seen[key] + 1,
+                        second=index + 1,
+                    )
+                seen.setdefault(key, index)
+            points.append(AnswerPoint(first + index, texts, codes))
+        return tuple(points)
+
+    def text_or_texts(self, mapping: YMap, key: str) -> tuple[str, ...]:
+        value = mapping[key]
+        if isinstance(value, str) and value.strip():
+            return (value.strip(),)
+        if isinstance(value, YList) and value:
+            texts = self.string_list(mapping, key)
+            return texts
+        self.problems.add(
+            N_("'{key}' must be a text or a list of texts, found {found}"),
+            mapping.where(key),
+            key=key,
+            found=describe(value),
+        )
+        return ()
+
+    def segments(self, top: YMap) -> tuple[Segment, ...]:
+        p = self.problems
+        entries = p.non_empty_list(
+            top,
+            "segments",
+            N_("'segments' must be a non-empty list of segment questions, found {found}"),
+        )
+        if entries is None:
+            return ()
+        segments = []
+        seen: dict[str, Pos] = {}
+        for index, entry in enumerate(entries):
+            entry = p.mapping(
+                entry, entries.where(index), N_("a segment question (a mapping with an id)")
+            )
+            if entry is None:
+                continue
+            p.keys(entry, _SEGMENT_KEYS, required=("id",))
+            segment_id = p.identifier(entry, seen, N_("segment"))
+            segments.append(
+                Segment(segment_id, p.texts(entry, "text"), self.string_list(entry, "aliases"))
+            )
+        return tuple(segments)

@@ -83,6 +83,7 @@ def advice_document(
             "users": survey.users,
             "non_users": survey.respondents - survey.users,
             "excluded": survey.excluded,
+            **_columns_read(survey),
         },
         "settings": {
             "alpha": comparison.alpha,
@@ -103,6 +104,19 @@ def advice_document(
         **({"knowledge": _sources(knowledge)} if knowledge is not None else {}),
         "segments": segments,
     }
+
+
+def _columns_read(survey: Survey) -> dict[str, Any]:
+    """For a survey tool's export or a mapping file: the layout, and which column fed what
+    (a plain CSV's columns are named after what they feed)."""
+    source = survey.source
+    if source is None or (source.format == "csv" and not source.mapping):
+        return {}
+    out: dict[str, Any] = {"format": source.format}
+    if source.mapping:
+        out["mapping"] = source.mapping
+    out["columns"] = [{"column": column, "use": use} for column, use in source.columns]
+    return out
 
 
 def _sources(knowledge: Knowledge) -> dict[str, str]:

@@ -26,6 +26,8 @@ class Advice:
 
     document: dict
     warnings: tuple[Message, ...]
+    #: the one-line summary of what was read from a survey tool's export (None: plain CSV)
+    source: Message | None = None
 
 
 def advise(
@@ -39,11 +41,15 @@ def advise(
     min_group_size: int = 5,
     lang: str = "en",
     progress: Callable[[Message], None] | None = None,
+    mapping: str | Path | None = None,
+    include_incomplete: bool = False,
 ) -> Advice:
     """Validate the knowledge base, load the survey, compare, and advise.
 
     The packaged codebook, rules and interventions are used where no path is given.
     ``progress`` is told each stage as it starts (the command shows them on a terminal).
+    ``mapping`` (a file from ``ism-advise map``) says which column feeds which item;
+    ``include_incomplete`` keeps responses a survey tool marks as incomplete.
     """
 
     def stage(template: str, **params: Any) -> None:
@@ -53,7 +59,9 @@ def advise(
     book = load_codebook(codebook)
     knowledge = load_knowledge(book, rules, interventions)
     stage(N_("reading {path}"), path=str(scores))
-    survey = load_survey(scores, book, segment_by)
+    survey = load_survey(
+        scores, book, segment_by, mapping=mapping, include_incomplete=include_incomplete
+    )
     stage(
         N_("comparing users and non-users ({respondents} respondents)"),
         respondents=survey.respondents,
@@ -63,7 +71,11 @@ def advise(
     advice = recommend(comparison, knowledge, lang)
     stage(N_("writing the advice"))
     document = advice_document(survey, comparison, lang=lang, knowledge=knowledge, advice=advice)
-    return Advice(document=document, warnings=survey.warnings)
+    source = survey.source
+    # a plain CSV read without a mapping needs no announcement (and gets none, as before)
+    told = source is not None and (source.format != "csv" or source.mapping)
+    summary = source.summary() if told and source is not None else None
+    return Advice(document=document, warnings=survey.warnings, source=summary)
 
 
 def render(

@@ -236,6 +236,10 @@ class Method:
     reliability: tuple[Reliability, ...] = _help("Cronbach's α per factor.")
     files: tuple[tuple[str, str], ...] = _help("(role, file) of the knowledge base used.")
     input: str = _help("The survey file.")
+    columns: tuple[tuple[str, str], ...] = _help(
+        "(column, what it fed: an item id, usage, segment NAME) for a survey tool's export or"
+        " a mapping file; empty for a plain CSV."
+    )
 
 
 @dataclass(frozen=True)
@@ -632,6 +636,7 @@ def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
         ),
         files=tuple((t(roles[key]), value) for key, value in knowledge.items()),
         input=document["input"]["path"],
+        columns=tuple((c["column"], c["use"]) for c in document["input"].get("columns", ())),
     )
 
 

@@ -22,8 +22,9 @@ Edit these files, check them, and use them:
 
 A file you delete from this folder is taken from the packaged defaults again.
 
-- factors.yaml: the factors, the survey items that measure them, the answer scale,
-  the missing-value codes and how to tell users from non-users.
+- factors.yaml: the factors, the survey items that measure them (their wording is
+  how a survey tool's export is matched), the answer scale and its words, the
+  missing-value codes, the usage question and the segment questions.
 - advice.yaml: the rules: when to advise which intervention, and why.
 - interventions.yaml: the actions the rules can recommend.
 - templates/report.html: your report's look (logo, colours, an introduction); it
@@ -32,8 +33,9 @@ A file you delete from this folder is taken from the packaged defaults again.
 Pas deze bestanden aan, controleer ze en gebruik ze met de commando's hierboven.
 Een bestand dat je uit deze map verwijdert, komt weer uit de standaardkennisbank.
 
-- factors.yaml: de factoren, de vragen die ze meten, de antwoordschaal, de codes voor
-  ontbrekende antwoorden en hoe gebruikers van niet-gebruikers te onderscheiden zijn.
+- factors.yaml: de factoren, de vragen die ze meten (aan hun formulering wordt de
+  export van een enquêtetool herkend), de antwoordschaal en haar woorden, de codes voor
+  ontbrekende antwoorden, de gebruiksvraag en de segmentvragen.
 - advice.yaml: de regels: wanneer welke interventie te adviseren, en waarom.
 - interventions.yaml: de acties die de regels kunnen aanbevelen.
 - templates/report.html: het uiterlijk van het rapport (logo, kleuren, een inleiding);

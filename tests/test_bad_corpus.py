@@ -11,8 +11,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+import exports as X
 from conftest import DATA, SAMPLE_SCORES
 from test_codebook import CASES as CODEBOOK_CASES
 from test_knowledge import CATALOGUE_CASES, RULE_CASES
@@ -29,7 +31,9 @@ MORE = " (+{n} more; 'ism-advise rules check' lists every problem)"
 @dataclass(frozen=True)
 class Case:
     id: str
-    kind: str  # csv, codebook, rules, interventions, templates, options, generated
+    kind: (
+        str  # csv, exports, mapping, codebook, rules, interventions, templates, options, generated
+    )
     file: str | None
     args: tuple[str, ...]
     exit: int
@@ -186,6 +190,95 @@ CASES = [
     ),
     case("generated", "folder.csv", "folder.csv: is a folder (expected a survey CSV file)"),
     case("generated", "missing.csv", "missing.csv: no such file (expected a survey CSV file)"),
+    # -- survey tools' exports -----------------------------------------------------------
+    case(
+        "exports",
+        "qualtrics_not_on_the_scale.csv",
+        "qualtrics_not_on_the_scale.csv:6: column \"Q3_2\": 'Soms' is not an answer on the scale (expected one of: Helemaal mee oneens, Mee oneens, Neutraal, Mee eens, Helemaal mee eens; a number from 1 to 5; or blank)",
+    ),
+    case(
+        "exports",
+        "qualtrics_only_previews.csv",
+        "qualtrics_only_previews.csv: no responses: all 3 rows are previews, tests or incomplete responses (--include-incomplete keeps incomplete ones)",
+    ),
+    case(
+        "exports",
+        "qualtrics_statement_twice.csv",
+        "qualtrics_statement_twice.csv:1: columns \"Q3_1\" and \"Q12_1\" both match 'pe1' ('ism-advise map qualtrics_statement_twice.csv' proposes a mapping to check and pass with --map)",
+    ),
+    case(
+        "exports",
+        "limesurvey_answer_codes.csv",
+        "limesurvey_answer_codes.csv:2: column \"Q3[pe1]\": 'AO02' is an answer code, not an answer on the scale (export the responses with their answer texts, or give the codes in the codebook's answer scale)",
+    ),
+    case(
+        "exports",
+        "surveymonkey_numerical_values.csv",
+        f"surveymonkey_numerical_values.csv:3: column \"Gebruikt u het interne sociale platform?\": '2' is not a usage answer (expected one of: {USAGE_ANSWERS})",
+    ),
+    case(
+        "exports",
+        "googleforms_missing_row.csv",
+        "googleforms_missing_row.csv:1: factor 'reputation' has item columns but misses rep2 (no column has their id or wording) ('ism-advise map googleforms_missing_row.csv' proposes a mapping to check and pass with --map)",
+    ),
+    case(
+        "generated",
+        "truncated.xlsx",
+        "truncated.xlsx: cannot be read as a spreadsheet (damaged, or not an Excel or OpenDocument workbook)",
+    ),
+    case(
+        "generated",
+        "empty_sheet.xlsx",
+        "empty_sheet.xlsx: the first sheet is empty (expected a header row and a row per respondent)",
+    ),
+    case(
+        "generated",
+        "msforms_without_usage.xlsx",
+        'msforms_without_usage.xlsx:1: no usage question: no column is called "user" or asks "Do you use the internal social platform? / Gebruikt u het interne sociale platform?" (\'ism-advise map msforms_without_usage.xlsx\' proposes a mapping to check and pass with --map)',
+    ),
+    case(
+        "generated",
+        "truncated.sav",
+        "truncated.sav: cannot be read as an SPSS file (damaged, or not an SPSS data file)",
+    ),
+    case(
+        "generated",
+        "spss_unknown_label.sav",
+        "spss_unknown_label.sav:1: column \"Q3_1\": 'Soms' is not an answer on the scale (expected one of: Helemaal mee oneens, Mee oneens, Neutraal, Mee eens, Helemaal mee eens; a number from 1 to 5; or blank)",
+    ),
+    case(
+        "exports",
+        "qualtrics_not_on_the_scale.csv",
+        'qualtrics_not_on_the_scale.csv:1: cannot segment by "RecipientEmail": it holds personal data or free text, which never appear in a report',
+        "--segment-by",
+        "RecipientEmail",
+        id="exports/segment-by-personal-data",
+    ),
+    # -- mapping files (applied to tests/data/exports/survey.csv) --------------------------
+    *(
+        case("mapping", name, message)
+        for name, message in {
+            "columns_not_a_list.yaml": "columns_not_a_list.yaml:2:10: 'columns' must be a non-empty list of columns, found 'Q1'",
+            "free_text_item.yaml": "free_text_item.yaml:194:10: column \"Q11\" holds personal data or free text: it cannot feed 'priv1'",
+            "listed_twice.yaml": 'listed_twice.yaml:196:13: column "Q1" is listed twice (first on line 75)',
+            "misspelt_key.yaml": "misspelt_key.yaml:81:5: unknown key 'uses' (did you mean 'use'?)",
+            "no_usage.yaml": "no_usage.yaml:10:3: no column feeds the usage question (give the column telling users from non-users 'use: usage')",
+            "not_a_mapping.yaml": "not_a_mapping.yaml:1:1: expected a mapping file with a list of columns, found a list",
+            "personal_column.yaml": "personal_column.yaml:24:10: column \"IPAddress\" holds personal data or free text: it cannot feed 'segment network'",
+            "too_few_items.yaml": "too_few_items.yaml:10:3: factor 'reputation' gets 1 of its 3 items (a score needs at least 2: map more of rep2, rep3)",
+            "two_columns_one_item.yaml": 'two_columns_one_item.yaml:89:10: columns "Q3_1" and "Q3_2" both feed \'pe1\' (one column each)',
+            "unknown_column.yaml": "unknown_column.yaml:183:13: column \"Q100\" is not in survey.csv (did you mean 'Q10'?)",
+            "unknown_item.yaml": "unknown_item.yaml:97:10: 'pe5' is not something a column can feed (did you mean 'pe4'?) (expected an item id, usage, segment NAME, score FACTOR or ignore)",
+        }.items()
+    ),
+    case(
+        "mapping",
+        None,
+        "nowhere.yaml: no such file (expected a mapping file (made by 'ism-advise map'))",
+        "--map",
+        "nowhere.yaml",
+        id="mapping/missing-file",
+    ),
 ]
 
 
@@ -330,12 +423,18 @@ CASES += [
 
 def prepare(case: Case, work: Path) -> list[str]:
     """Copy the case's inputs into ``work``; the command-line arguments to run."""
-    if case.kind in ("csv", "generated"):
-        if case.kind == "csv":
-            shutil.copyfile(BAD / "csv" / case.file, work / case.file)
-        else:
+    if case.kind in ("csv", "exports", "generated"):
+        if case.kind == "generated":
             generate(case.file, work)
+        else:
+            shutil.copyfile(BAD / case.kind / case.file, work / case.file)
         return [case.file, *case.args]
+    if case.kind == "mapping":
+        shutil.copyfile(DATA / "exports" / "survey.csv", work / "survey.csv")
+        if case.file is None:
+            return ["survey.csv", *case.args]
+        shutil.copyfile(BAD / "mapping" / case.file, work / case.file)
+        return ["survey.csv", "--map", case.file, *case.args]
     shutil.copyfile(SAMPLE_SCORES, work / "scores.csv")
     args = ["scores.csv"]
     if case.kind in ("codebook", "rules", "interventions"):
@@ -372,6 +471,36 @@ def generate(name: str, work: Path) -> None:
             handle.write("2,A,nee,3,3," + "x" * (50 << 20) + ",3,3,3,3\n")
     elif name == "folder.csv":
         path.mkdir()
+    elif name == "truncated.xlsx":  # a download cut off half-way
+        X.surveymonkey(work / "whole.xlsx", X.people(n=12), xlsx=True)
+        path.write_bytes((work / "whole.xlsx").read_bytes()[:3000])
+        (work / "whole.xlsx").unlink()
+    elif name == "empty_sheet.xlsx":
+        X._write_xlsx(path, [])
+    elif name == "msforms_without_usage.xlsx":  # the usage question was left out of the form
+        X.msforms(path, X.people(n=12), lang="nl")
+        frame = pd.read_excel(path, header=None, engine="calamine")
+        frame.drop(columns=[6]).to_excel(path, header=False, index=False)
+    elif name == "truncated.sav":
+        X.spss(work / "whole.sav", X.people(n=12))
+        path.write_bytes((work / "whole.sav").read_bytes()[:3000])
+        (work / "whole.sav").unlink()
+    elif name == "spss_unknown_label.sav":  # a code with a label not on the scale
+        import pyreadstat
+
+        X.spss(work / "whole.sav", X.people(n=12))
+        frame, meta = pyreadstat.read_sav(str(work / "whole.sav"), user_missing=True)
+        labels = meta.variable_value_labels
+        labels["Q3_1"] = {**labels["Q3_1"], 7.0: "Soms"}
+        frame.loc[0, "Q3_1"] = 7.0
+        pyreadstat.write_sav(
+            frame,
+            str(path),
+            column_labels=meta.column_names_to_labels,
+            variable_value_labels=labels,
+            missing_ranges=meta.missing_ranges,
+        )
+        (work / "whole.sav").unlink()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -396,7 +525,7 @@ def test_the_corpus_is_complete():
     assert len(CASES) >= 50
     committed = {
         f"{kind}/{p.name}"
-        for kind in ("csv", "codebook", "rules", "interventions", "templates")
+        for kind in ("csv", "exports", "mapping", "codebook", "rules", "interventions", "templates")
         for p in (BAD / kind).iterdir()
     }
     assert committed == {f"{c.kind}/{c.file}" for c in CASES if c.kind != "generated" and c.file}

@@ -11,6 +11,20 @@ from ism_advisor.errors import AdvisorError
 BAD = DATA / "bad" / "codebook"
 
 CASES = {
+    "agreement_on_four_points.yaml": [
+        "16:18: the built-in agreement scale has 5 or 7 points, the answer scale from 1 to 4"
+        " has not (give your own in answer_scales)",
+        "19:11: missing key 'en'",
+        "20:5: missing key 'id'",
+    ],
+    "answer_on_two_points.yaml": ["9:9: the answer 'zelden' is given for points 1 and 2"],
+    "answer_scale_too_short.yaml": [
+        "20:14: answer scale 'frequency' runs from 1 to 4, the items' scale from 1 to 5"
+    ],
+    "unknown_answer_scale.yaml": [
+        "4:12: unknown answer scale 'frequncy' (did you mean 'frequency'?) (expected agreement"
+        " or one of answer_scales)"
+    ],
     "bad_direction.yaml": [
         "22:16: direction must be higher_is_better or higher_is_worse, found 'lower_is_better'"
     ],
@@ -89,3 +103,90 @@ def test_minimal_and_packaged_codebooks_are_valid():
     for factor in packaged.factors:
         assert 3 <= len(factor.items) <= 4
         assert factor.label["nl"] and factor.label["en"] and factor.definition["nl"]
+
+
+OWN_SCALE = """
+scale:
+  min: 1
+  max: 5
+answer_scales:
+  - id: frequency
+    points:
+      - {nl: Nooit, en: Never}
+      - {nl: [Zelden, Bijna nooit], en: Rarely}
+      - {nl: Soms, en: Sometimes, codes: [AO03]}
+      - {nl: Vaak, en: Often}
+      - {nl: [Altijd, Heel vaak], en: Always}
+  - id: often
+    first: 0
+    points:
+      - {nl: Nooit, en: Never}
+      - {nl: Maandelijks, en: Monthly}
+      - {nl: Wekelijks, en: Weekly}
+      - {nl: Dagelijks, en: Daily}
+missing: [9, "weet niet"]
+usage:
+  column: hoe vaak
+  text: {nl: Hoe vaak gebruikt u het platform?, en: How often do you use the platform?}
+  type: numeric
+  threshold: 2
+  answers: often
+segments:
+  - id: team
+    text: {nl: In welk team werkt u?, en: Which team are you in?}
+factors:
+  - id: performance_expectancy
+    label: {nl: Verwachte prestatieverbetering, en: Performance expectancy}
+    direction: higher_is_better
+    items:
+      - id: pe1
+        text: {nl: Het platform helpt mij., en: The platform helps me.}
+      - id: pe2
+        text: {nl: Ik vind er snel wat ik zoek., en: I quickly find what I look for.}
+        answers: frequency
+"""
+
+
+def test_an_organisation_adds_its_own_answer_scale(tmp_path):
+    (tmp_path / "own.yaml").write_text(OWN_SCALE, encoding="utf-8")
+    book = load_codebook(tmp_path / "own.yaml")
+    factor = book.factor("performance_expectancy")
+    pe1, pe2 = factor.items
+    assert book.item_scale(factor, pe1).id == "agreement"  # the built-in default
+    frequency = book.item_scale(factor, pe2)
+    assert frequency.texts("nl") == ("Nooit", "Zelden", "Soms", "Vaak", "Altijd")
+    assert frequency.lookup["bijnanooit"] == 2.0 and frequency.lookup["ao03"] == 3.0
+    assert book.answer_scale(book.usage.answers).texts("en") == (
+        "Never",
+        "Monthly",
+        "Weekly",
+        "Daily",
+    )
+    assert book.answer_scale("often").points[0].value == 0.0
+    assert book.segment("TEAM").text["en"] == "Which team are you in?"
+
+
+def test_own_scales_read_a_text_export(tmp_path):
+    from ism_advisor.reading import load_survey
+
+    (tmp_path / "own.yaml").write_text(OWN_SCALE, encoding="utf-8")
+    rows = [
+        "Tijdstempel,Hoe vaak gebruikt u het platform?,In welk team werkt u?,"
+        "Het platform helpt mij.,Ik vind er snel wat ik zoek.",
+    ]
+    answers = [
+        ("Dagelijks", "Blauw", "Mee eens", "Altijd"),
+        ("Nooit", "Blauw", "Oneens", "Bijna nooit"),
+        ("Wekelijks", "Rood", "Helemaal mee eens", "Vaak"),
+        ("Maandelijks", "Rood", "Weet niet", "Soms"),
+        ("weet niet", "Rood", "Neutraal", "Nooit"),
+    ]
+    rows += [f"2026/03/02 9:00:0{i},{','.join(a)}" for i, a in enumerate(answers)]
+    (tmp_path / "forms.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    survey = load_survey(tmp_path / "forms.csv", load_codebook(tmp_path / "own.yaml"), ["team"])
+    assert survey.is_user.tolist() == [True, False, True, False]  # daily, never, weekly, monthly
+    assert survey.excluded == 1
+    items = survey.items["performance_expectancy"]
+    assert items["pe1"].tolist()[:3] == [4.0, 2.0, 5.0] and items["pe1"].isna().tolist()[3]
+    assert items["pe2"].tolist() == [5.0, 2.0, 4.0, 3.0]
+    assert survey.segments["team"].astype(str).tolist() == ["Blauw", "Blauw", "Rood", "Rood"]

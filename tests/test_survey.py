@@ -116,3 +116,17 @@ def test_combined_segments_are_resolved_to_export_names(codebook):
     survey = load_survey(SAMPLE_SCORES, codebook, ["ORGANISATION+Department", "department"])
     assert survey.segment_by == (("organisation", "department"), ("department",))
     assert list(survey.segments.columns) == ["organisation", "department"]
+
+
+def test_a_bad_value_after_rows_left_out_names_its_own_line(tmp_path, codebook):
+    header = "user,performance_expectancy,effort_expectancy,reputation,colleague_influence,"
+    header += "manager_influence,collaboration_norms,privacy_concern\n"
+    rows = ["ja,3,3,3,3,3,3,3\n", ",3,3,3,3,3,3,3\n", "nee,3,3,3,3,3,3,3\n"]
+    rows += ["nee,3,3,abc,3,3,3,3\n"]  # line 5, after a row left out for want of usage
+    (tmp_path / "s.csv").write_text(header + "".join(rows), encoding="utf-8")
+    with pytest.raises(AdvisorError) as caught:
+        load_survey(tmp_path / "s.csv", codebook)
+    assert str(caught.value) == (
+        f"{tmp_path / 's.csv'}:5: column \"reputation\": 'abc' is not a number (expected a"
+        " score from 1 to 5, blank or a missing-value code (0, 9, 99))"
+    )

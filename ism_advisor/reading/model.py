@@ -1,0 +1,160 @@
+"""What reading produces (:class:`Survey`) and what every export format hands to it
+(:class:`Export`: its columns, and a table to read the answers from)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import numpy as np
+import pandas as pd
+
+from ..codebook import Codebook
+from ..errors import N_, Message
+
+__all__ = ["Column", "Export", "Role", "Source", "Survey", "Table"]
+
+#: What a column holds. Only ``question`` columns can feed an item, the usage question or
+#: a segment; the values of the others never appear anywhere (``personal``: names,
+#: e-mail and IP addresses, locations, recipient fields; ``free_text``: open answers).
+Role = Literal["question", "metadata", "personal", "free_text"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export.
+
+    ``name`` is unique within the export and is how messages and mapping files name the
+    column: the header (a plain CSV, Google and Microsoft Forms), the column id (Qualtrics
+    ``Q5_1``, LimeSurvey ``PE[pe1]``), the variable (SPSS), or the statement (SurveyMonkey).
+    ``texts`` are the question texts the export gives for it (Qualtrics' second header
+    row, SurveyMonkey's two rows, an SPSS variable label, the header itself).
+    """
+
+    position: int
+    name: str
+    texts: tuple[str, ...] = ()
+    role: Role = "question"
+    #: SPSS value labels: code → label
+    value_labels: Mapping[float, str] | None = None
+
+
+class Table(Protocol):
+    """Where an export's answers come from: a text file, a sheet, an SPSS file."""
+
+    def read(self, positions: Sequence[int], categorical: Sequence[int]) -> pd.DataFrame:
+        """The data rows of the columns at ``positions`` (the frame's column labels).
+
+        ``categorical`` columns may come back as pandas categories (usage, segments).
+        """
+
+    def line_of(self, row: int) -> int:
+        """Where data row ``row`` (0-based, in file order) is: its line, sheet row or case."""
+
+
+@dataclass(frozen=True)
+class Export:
+    """An opened export, before its answers are read.
+
+    ``format`` is ``csv`` for a plain CSV file; ``label`` (a message id) names a tool's
+    layout for the one-line summary. ``status`` tells, from the ``status_columns``, which
+    rows are not real responses (previews, tests, spam) and which are incomplete.
+    """
+
+    path: str
+    format: str
+    label: str | None
+    columns: tuple[Column, ...]
+    table: Table
+    status_columns: tuple[int, ...] = ()
+    status: Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray]] | None = None
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def plain(self) -> bool:
+        """A plain CSV file: reading behaves exactly as it always did."""
+        return self.format == "csv"
+
+
+@dataclass(frozen=True)
+class Source:
+    """What was read and how: the one-line summary and the report's column appendix."""
+
+    format: str
+    label: str | None
+    responses: int
+    left_out: int
+    items_matched: int
+    items_total: int
+    ignored: int
+    #: (column, what it fed: an item id, "usage", "segment NAME" or "score FACTOR")
+    columns: tuple[tuple[str, str], ...] = ()
+    mapping: str | None = None
+
+    def summary(self) -> Message:
+        """``Qualtrics export (3 header rows): 212 responses, 9 previews/incomplete left
+        out, 24 of 24 items matched, 14 columns ignored``."""
+        params = {
+            "layout": Message(self.label or N_("CSV file")),
+            "responses": self.responses,
+            "left_out": self.left_out,
+            "matched": self.items_matched,
+            "items": self.items_total,
+            "ignored": self.ignored,
+            "mapping": self.mapping or "",
+        }
+        if self.mapping:
+            template = N_(
+                "{layout}: {responses} responses, {left_out} previews/incomplete left out,"
+                " {matched} of {items} items mapped by {mapping}, {ignored} columns ignored"
+            )
+        else:
+            template = N_(
+                "{layout}: {responses} responses, {left_out} previews/incomplete left out,"
+                " {matched} of {items} items matched, {ignored} columns ignored"
+            )
+        return Message(template, params)
+
+
+@dataclass(frozen=True)
+class Survey:
+    """Respondents ready to compare; every frame shares one row index.
+
+    Attributes
+    ----------
+    path : the file read.
+    codebook : the codebook it was read with.
+    scores : one float column per factor id; NaN where the factor is missing.
+    is_user : True for users, False for non-users.
+    segments : one categorical column per segment column used (the export's own column
+        name, or the codebook's or mapping's segment name); NaN where left blank.
+    segment_by : the requested segmentations, each a tuple of those column names.
+    items : per factor read from items, its reverse-coded answers (for Cronbach's α).
+    excluded : rows left out (no usage answer).
+    warnings : things the user should know that did not stop the run.
+    source : the layout read, the rows left out before the usage question (previews,
+        incomplete responses), and which column fed what.
+    """
+
+    path: str
+    codebook: Codebook
+    scores: pd.DataFrame
+    is_user: np.ndarray
+    segments: pd.DataFrame
+    segment_by: tuple[tuple[str, ...], ...] = ()
+    items: dict[str, pd.DataFrame] = field(default_factory=dict)
+    excluded: int = 0
+    warnings: tuple[Message, ...] = ()
+    source: Source | None = None
+
+    @property
+    def respondents(self) -> int:
+        return len(self.is_user)
+
+    @property
+    def users(self) -> int:
+        return int(self.is_user.sum())

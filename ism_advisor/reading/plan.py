@@ -1,0 +1,434 @@
+"""Which column of an export feeds what: the usage question, the segments, the factors.
+
+Without a mapping file, columns are matched where that is certain (:mod:`.matching`): a
+factor takes all of its items, or one score column. With a mapping file, the file decides
+(:mod:`.mapping`): a factor needs at least half of its items, as a score does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..codebook import Codebook
+from ..errors import N_, AdvisorError, Message
+from ..textnorm import normalize, text_key
+from ..yamlfile import did_you_mean
+from .mapping import Mapping, parse_use
+from .matching import name_keys, text_keys
+from .model import Column, Export
+
+__all__ = ["Plan", "plan_columns"]
+
+_LISTED = 12  # column names listed in a message
+
+
+@dataclass
+class Plan:
+    """Which column (by position) feeds what."""
+
+    usage: int
+    segments: list[int]
+    segment_names: dict[int, str]
+    segment_by: tuple[tuple[str, ...], ...]
+    score_columns: dict[str, int]
+    #: factor id → {item id: position}, in the codebook's order (a mapping may give fewer)
+    item_columns: dict[str, dict[str, int]]
+    mapping: str | None = None
+    status_columns: tuple[int, ...] = field(default=())
+
+    @property
+    def usecols(self) -> list[int]:
+        columns = [self.usage, *self.segments, *self.score_columns.values()]
+        for items in self.item_columns.values():
+            columns.extend(items.values())
+        return list(dict.fromkeys(columns))
+
+    def uses(self, export: Export) -> tuple[tuple[str, str], ...]:
+        """(column, what it feeds) for every column used, in the file's order."""
+        feeds: dict[int, str] = {self.usage: "usage"}
+        for position in self.segments:
+            feeds.setdefault(position, f"segment {self.segment_names[position]}")
+        for factor, position in self.score_columns.items():
+            feeds.setdefault(position, f"score {factor}")
+        for items in self.item_columns.values():
+            for item, position in items.items():
+                feeds.setdefault(position, item)
+        return tuple((export.columns[p].name, feeds[p]) for p in sorted(feeds))
+
+
+def plan_columns(
+    export: Export, codebook: Codebook, segment_by: Sequence[str], mapping: Mapping | None = None
+) -> Plan:
+    """Decide which column feeds what; raise the first problem as an AdvisorError."""
+    if mapping is not None:
+        plan = _MappingPlanner(export, codebook, mapping).plan(segment_by)
+    else:
+        plan = _Planner(export, codebook).plan(segment_by)
+    plan.status_columns = export.status_columns
+    return plan
+
+
+def _list_columns(header: list[str]) -> str:
+    shown = ", ".join(header[:_LISTED])
+    return shown + (", …" if len(header) > _LISTED else "")
+
+
+class _Planner:
+    """Automatic matching: by name, and (for a tool's export, or a header that is a
+    question) by wording."""
+
+    def __init__(self, export: Export, codebook: Codebook) -> None:
+        self.export = export
+        self.codebook = codebook
+        self.header = export.header
+        self.names: dict[str, list[int]] = {}
+        self.texts: dict[str, list[int]] = {}
+        for column in export.columns:
+            for key in name_keys(column):
+                self.names.setdefault(key, []).append(column.position)
+            if column.role == "question" or export.plain:
+                for key in text_keys(column):
+                    self.texts.setdefault(key, []).append(column.position)
+        # a tool's personal-data and free-text columns feed nothing (a segment is refused
+        # by name, with the reason)
+        self.closed = {
+            c.position
+            for c in export.columns
+            if not export.plain and c.role in ("personal", "free_text")
+        }
+
+    def fail(self, template: str, **params) -> AdvisorError:
+        """A problem with the export's header (line 1; an SPSS file has no lines)."""
+        line = None if self.export.format == "spss" else 1
+        return AdvisorError(template, path=self.export.path, line=line, **params)
+
+    def hint(self) -> Message | str:
+        if self.export.plain:
+            return ""
+        return Message(
+            N_(" ('ism-advise map {file}' proposes a mapping to check and pass with --map)"),
+            {"file": self.export.path},
+        )
+
+    def find(
+        self, names: Sequence[str], texts: Iterable[str] = (), *, any_role: bool = False
+    ) -> int | None:
+        found: list[int] = []
+        for key in dict.fromkeys(normalize(name) for name in names):
+            found.extend(self.names.get(key, []))
+        for key in dict.fromkeys(text_key(text) for text in texts):
+            found.extend(self.texts.get(key, []) if key else [])
+        found = [p for p in dict.fromkeys(found) if any_role or p not in self.closed]
+        if len(found) > 1:
+            columns = " and ".join(f'"{self.header[p]}"' for p in found)
+            if self.export.plain:
+                raise self.fail(
+                    N_("columns {columns} both match '{name}' (rename or remove one)"),
+                    columns=columns,
+                    name=names[0],
+                )
+            raise self.fail(
+                N_("columns {columns} both match '{name}'{hint}"),
+                columns=columns,
+                name=names[0],
+                hint=self.hint(),
+            )
+        return found[0] if found else None
+
+    def plan(self, segment_by: Sequence[str]) -> Plan:
+        codebook = self.codebook
+        usage_info = codebook.usage
+        usage = self.find(usage_info.column_names(), usage_info.text.values())
+        if usage is None:
+            if self.export.plain:
+                raise self.fail(
+                    N_(
+                        'no usage column "{name}" (the column telling users from non-users;'
+                        " columns found: {found})"
+                    ),
+                    name=usage_info.column,
+                    found=_list_columns(self.header),
+                )
+            raise self.fail(
+                N_('no usage question: no column is called "{name}" or asks "{question}"{hint}'),
+                name=usage_info.column,
+                question=" / ".join(usage_info.text.values()) or usage_info.column,
+                hint=self.hint(),
+            )
+        score_columns: dict[str, int] = {}
+        item_columns: dict[str, dict[str, int]] = {}
+        for factor in codebook.factors:
+            items = [self.find([item.id], item.text.values()) for item in factor.items]
+            if all(p is not None for p in items):
+                item_columns[factor.id] = {
+                    item.id: p for item, p in zip(factor.items, items, strict=True) if p is not None
+                }
+                continue
+            score = self.find(factor.column_names())
+            if score is not None:
+                score_columns[factor.id] = score
+            elif any(p is not None for p in items):
+                absent = [i.id for i, p in zip(factor.items, items, strict=True) if p is None]
+                if self.export.plain:
+                    raise self.fail(
+                        N_(
+                            "factor '{factor}' has item columns but misses {items}"
+                            ' (give every item of the factor, or one score column "{factor}")'
+                        ),
+                        factor=factor.id,
+                        items=", ".join(absent),
+                    )
+                raise self.fail(
+                    N_(
+                        "factor '{factor}' has item columns but misses {items} (no column"
+                        " has their id or wording){hint}"
+                    ),
+                    factor=factor.id,
+                    items=", ".join(absent),
+                    hint=self.hint(),
+                )
+            elif self.export.plain:
+                raise self.fail(
+                    N_(
+                        "no column for factor '{factor}' (expected a score column \"{factor}\""
+                        " or the item columns {items})"
+                    ),
+                    factor=factor.id,
+                    items=", ".join(i.id for i in factor.items),
+                )
+            else:
+                raise self.fail(
+                    N_(
+                        "no column for factor '{factor}' (no column has the id or wording of"
+                        " its items {items}){hint}"
+                    ),
+                    factor=factor.id,
+                    items=", ".join(i.id for i in factor.items),
+                    hint=self.hint(),
+                )
+        taken = {usage, *score_columns.values()}
+        for items in item_columns.values():
+            taken.update(items.values())
+        segments = _Segments(self, taken)
+        specs = segments.resolve(segment_by)
+        return Plan(
+            usage,
+            segments.order,
+            segments.names,
+            specs,
+            score_columns,
+            item_columns,
+        )
+
+    def segment_lookup(self, wanted: str) -> tuple[int, str] | None:
+        """The column for ``--segment-by wanted``: by name, as one of the codebook's
+        segment questions, or by its question's wording; and the segment's name."""
+        column = self.find([wanted], any_role=True)
+        if column is not None:
+            return column, self.header[column]
+        segment = self.codebook.segment(wanted)
+        if segment is not None:
+            column = self.find(segment.column_names(), segment.text.values())
+            if column is not None:
+                return column, segment.id
+        column = self.find([], [wanted])
+        if column is not None:
+            return column, wanted.strip()
+        return None
+
+
+class _Segments:
+    """Resolves ``--segment-by`` requests (``a``, ``a+b``) to columns."""
+
+    def __init__(self, planner: _Planner | _MappingPlanner, taken: set[int]) -> None:
+        self.planner = planner
+        self.taken = taken
+        self.order: list[int] = []
+        self.names: dict[int, str] = {}
+        # a segment is a column of the export, whatever a mapping says
+        self.fail = planner.fallback.fail if isinstance(planner, _MappingPlanner) else planner.fail
+
+    def column(self, wanted: str) -> int:
+        planner = self.planner
+        header = planner.export.header
+        found = planner.segment_lookup(wanted)
+        if found is None:
+            raise self.fail(
+                N_('no column "{name}" to segment by{hint} (columns found: {found})'),
+                name=wanted,
+                hint=did_you_mean(wanted, header),
+                found=_list_columns(header),
+            )
+        column, name = found
+        if column in self.taken:
+            raise self.fail(
+                N_('cannot segment by "{name}": it is the usage column or a factor'),
+                name=header[column],
+            )
+        role = planner.export.columns[column].role
+        if role in ("personal", "free_text"):
+            raise self.fail(
+                N_(
+                    'cannot segment by "{name}": it holds personal data or free text, which'
+                    " never appear in a report"
+                ),
+                name=header[column],
+            )
+        self.names.setdefault(column, name)
+        return column
+
+    def resolve(self, segment_by: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+        specs: list[tuple[str, ...]] = []
+        for wanted in segment_by:
+            whole = self.planner.segment_lookup(wanted) if wanted.strip() else None
+            parts = [wanted] if whole or "+" not in wanted else wanted.split("+")
+            positions = tuple(dict.fromkeys(self.column(part.strip()) for part in parts))
+            spec = tuple(self.names[p] for p in positions)
+            if spec not in specs:
+                specs.append(spec)
+            self.order.extend(p for p in positions if p not in self.order)
+        return tuple(specs)
+
+
+class _MappingPlanner:
+    """A mapping file decides which column feeds what."""
+
+    def __init__(self, export: Export, codebook: Codebook, mapping: Mapping) -> None:
+        self.export = export
+        self.codebook = codebook
+        self.mapping = mapping
+        self.segment_columns: dict[str, tuple[int, str]] = {}
+        self.fallback = _Planner(export, codebook)
+
+    def fail(self, template: str, **params) -> AdvisorError:
+        return self.mapping.fail(template, **params)
+
+    def segment_lookup(self, wanted: str) -> tuple[int, str] | None:
+        found = self.segment_columns.get(normalize(wanted))
+        return found or self.fallback.segment_lookup(wanted)
+
+    def plan(self, segment_by: Sequence[str]) -> Plan:
+        export, codebook, mapping = self.export, self.codebook, self.mapping
+        by_name: dict[str, Column] = {}
+        for column in export.columns:
+            by_name.setdefault(column.name, column)
+        items = {item.id: factor for factor in codebook.factors for item in factor.items}
+        factors = {factor.id: factor for factor in codebook.factors}
+        seen: dict[str, int] = {}
+        feeding: dict[str, str] = {}  # item id / "usage" / "score f" → column name
+        usage: int | None = None
+        score_columns: dict[str, int] = {}
+        item_columns: dict[str, dict[str, int]] = {}
+        for entry in mapping.entries:
+            column = by_name.get(entry.column)
+            if column is None:
+                raise mapping.fail(
+                    N_('column "{name}" is not in {file}{hint}'),
+                    entry.column_pos,
+                    name=entry.column,
+                    file=export.path,
+                    hint=did_you_mean(entry.column, by_name),
+                )
+            if entry.column in seen:
+                raise mapping.fail(
+                    N_('column "{name}" is listed twice (first on line {first})'),
+                    entry.column_pos,
+                    name=entry.column,
+                    first=seen[entry.column],
+                )
+            seen[entry.column] = entry.column_pos.line
+            kind, target = parse_use(entry.use)
+            if kind == "ignore":
+                continue
+            if kind == "invalid" or (kind == "item" and target not in items):
+                choices = [*items, "usage", "ignore"]
+                raise mapping.fail(
+                    N_(
+                        "'{use}' is not something a column can feed{hint} (expected an item"
+                        " id, usage, segment NAME, score FACTOR or ignore)"
+                    ),
+                    entry.use_pos,
+                    use=entry.use,
+                    hint=did_you_mean(target, choices) if kind == "item" else "",
+                )
+            if kind == "score" and target not in factors:
+                raise mapping.fail(
+                    N_("unknown factor '{factor}'{hint}"),
+                    entry.use_pos,
+                    factor=target,
+                    hint=did_you_mean(target, factors),
+                )
+            if column.role in ("personal", "free_text"):
+                raise mapping.fail(
+                    N_(
+                        "column \"{name}\" holds personal data or free text: it cannot feed '{use}'"
+                    ),
+                    entry.use_pos,
+                    name=entry.column,
+                    use=entry.use,
+                )
+            key = {"item": target, "usage": "usage", "score": f"score {target}"}.get(kind)
+            if key is not None and key in feeding:
+                raise mapping.fail(
+                    N_('columns "{first}" and "{second}" both feed \'{use}\' (one column each)'),
+                    entry.use_pos,
+                    first=feeding[key],
+                    second=entry.column,
+                    use=key,
+                )
+            if key is not None:
+                feeding[key] = entry.column
+            if kind == "usage":
+                usage = column.position
+            elif kind == "score":
+                score_columns[target] = column.position
+            elif kind == "item":
+                factor = items[target]
+                item_columns.setdefault(factor.id, {})[target] = column.position
+            else:
+                self.segment_columns.setdefault(normalize(target), (column.position, target))
+        if usage is None:
+            raise self.fail(
+                N_(
+                    "no column feeds the usage question (give the column telling users from"
+                    " non-users 'use: usage')"
+                )
+            )
+        for factor in codebook.factors:
+            given = item_columns.get(factor.id, {})
+            if factor.id in score_columns:
+                if given:
+                    raise self.fail(
+                        N_("factor '{factor}' is given both a score column and item columns"),
+                        factor=factor.id,
+                    )
+                continue
+            needed = (len(factor.items) + 1) // 2
+            if len(given) < needed:
+                raise self.fail(
+                    N_(
+                        "factor '{factor}' gets {count} of its {total} items (a score needs at"
+                        " least {needed}: map more of {items})"
+                    ),
+                    factor=factor.id,
+                    count=len(given),
+                    total=len(factor.items),
+                    needed=needed,
+                    items=", ".join(i.id for i in factor.items if i.id not in given),
+                )
+            item_columns[factor.id] = {i.id: given[i.id] for i in factor.items if i.id in given}
+        taken = {usage, *score_columns.values()}
+        for given in item_columns.values():
+            taken.update(given.values())
+        segments = _Segments(self, taken)
+        specs = segments.resolve(segment_by)
+        return Plan(
+            usage,
+            segments.order,
+            segments.names,
+            specs,
+            score_columns,
+            item_columns,
+            mapping=mapping.path,
+        )

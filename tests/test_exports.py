@@ -1,0 +1,268 @@
+"""Survey tools' exports give the same figures as the same answers in a plain CSV file.
+
+Each tool's export is built from one set of answers (``tests/exports.py``), numeric and
+text, Dutch and English, with previews, incomplete responses, "don't know", an unrelated
+question block, free text and personal data. Read without a mapping file, each must give
+the same survey — and the same advice document — as the plain item-level CSV.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import exports as X
+from ism_advisor.codebook import load_codebook
+from ism_advisor.reading import load_survey
+
+GROUP = X.people()
+QUALTRICS_LINE = (
+    "Qualtrics export (3 header rows): 64 responses, 5 previews/incomplete left out,"
+    " 25 of 25 items matched, 20 columns ignored"
+)
+
+#: name → (builder, departments as the export names them, its one-line summary)
+FIXTURES = {
+    "qualtrics_numeric_nl.csv": (
+        lambda p: X.qualtrics(p, GROUP, lang="nl", numeric=True),
+        ("1", "2", "3"),
+        QUALTRICS_LINE,
+    ),
+    "qualtrics_text_en.csv": (
+        lambda p: X.qualtrics(p, GROUP, lang="en"),
+        X.DEPARTMENTS["en"],
+        QUALTRICS_LINE,
+    ),
+    "qualtrics_text_nl.tsv": (
+        lambda p: X.qualtrics(p, GROUP, lang="nl", tsv=True),
+        X.DEPARTMENTS["nl"],
+        QUALTRICS_LINE,
+    ),
+    "qualtrics_legacy_numeric_en.csv": (
+        lambda p: X.qualtrics(p, GROUP, lang="en", numeric=True, legacy=True),
+        ("1", "2", "3"),
+        "Qualtrics export (2 header rows): 64 responses, 5 previews/incomplete left out,"
+        " 25 of 25 items matched, 13 columns ignored",
+    ),
+    "limesurvey_codes.csv": (
+        lambda p: X.limesurvey(p, GROUP, full=False),
+        ("D1", "D2", "D3"),
+        "LimeSurvey export: 64 responses, 3 previews/incomplete left out, 25 of 25 items"
+        " matched, 16 columns ignored",
+    ),
+    "limesurvey_full_nl.csv": (
+        lambda p: X.limesurvey(p, GROUP, lang="nl"),
+        X.DEPARTMENTS["nl"],
+        "LimeSurvey export: 64 responses, 3 previews/incomplete left out, 25 of 25 items"
+        " matched, 16 columns ignored",
+    ),
+    "limesurvey_full_en.csv": (
+        lambda p: X.limesurvey(p, GROUP, lang="en"),
+        X.DEPARTMENTS["en"],
+        "LimeSurvey export: 64 responses, 3 previews/incomplete left out, 25 of 25 items"
+        " matched, 16 columns ignored",
+    ),
+    "surveymonkey_nl.csv": (
+        lambda p: X.surveymonkey(p, GROUP, lang="nl"),
+        X.DEPARTMENTS["nl"],
+        "SurveyMonkey export (2 header rows): 64 responses, 0 previews/incomplete left out,"
+        " 25 of 25 items matched, 12 columns ignored",
+    ),
+    "surveymonkey_en.xlsx": (
+        lambda p: X.surveymonkey(p, GROUP, lang="en", xlsx=True),
+        X.DEPARTMENTS["en"],
+        "SurveyMonkey export (2 header rows): 64 responses, 0 previews/incomplete left out,"
+        " 25 of 25 items matched, 12 columns ignored",
+    ),
+    "msforms_nl.xlsx": (
+        lambda p: X.msforms(p, GROUP, lang="nl"),
+        X.DEPARTMENTS["nl"],
+        "Microsoft Forms export: 64 responses, 0 previews/incomplete left out, 25 of 25"
+        " items matched, 8 columns ignored",
+    ),
+    "msforms_en.xlsx": (
+        lambda p: X.msforms(p, GROUP, lang="en"),
+        X.DEPARTMENTS["en"],
+        "Microsoft Forms export: 64 responses, 0 previews/incomplete left out, 25 of 25"
+        " items matched, 8 columns ignored",
+    ),
+    "googleforms_grid_nl.csv": (
+        lambda p: X.googleforms(p, GROUP, lang="nl"),
+        X.DEPARTMENTS["nl"],
+        "Google Forms export: 64 responses, 0 previews/incomplete left out, 25 of 25 items"
+        " matched, 4 columns ignored",
+    ),
+    "googleforms_scales_en.csv": (
+        lambda p: X.googleforms(p, GROUP, lang="en", grid=False),
+        X.DEPARTMENTS["en"],
+        "Google Forms export: 64 responses, 0 previews/incomplete left out, 25 of 25 items"
+        " matched, 4 columns ignored",
+    ),
+    "sheet.xlsx": (
+        lambda p: X.sheet(p, GROUP),
+        X.DEPARTMENTS["nl"],
+        "Excel workbook: 64 responses, 0 previews/incomplete left out, 25 of 25 items"
+        " matched, 2 columns ignored",
+    ),
+    "sheet.ods": (
+        lambda p: X.sheet(p, GROUP, ods=True),
+        X.DEPARTMENTS["nl"],
+        "OpenDocument spreadsheet: 64 responses, 0 previews/incomplete left out, 25 of 25"
+        " items matched, 2 columns ignored",
+    ),
+    "qualtrics.sav": (
+        lambda p: X.spss(p, GROUP),
+        X.DEPARTMENTS["nl"],
+        "SPSS file: 64 responses, 5 previews/incomplete left out, 25 of 25 items matched,"
+        " 7 columns ignored",
+    ),
+}
+#: the segment asked for: the codebook's department question, found by its wording
+SEGMENT = ["department"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("exports")
+    out = {}
+    for name, (build, departments, _) in FIXTURES.items():
+        out[name] = build(folder / name)
+        X.tidy(folder / f"{name}.reference.csv", GROUP, departments=departments)
+    return out
+
+
+def assert_same_survey(survey, reference):
+    pd.testing.assert_frame_equal(survey.scores, reference.scores)
+    np.testing.assert_array_equal(survey.is_user, reference.is_user)
+    assert survey.excluded == reference.excluded == 2
+    assert survey.segment_by == reference.segment_by == (("department",),)
+    assert survey.segments["department"].astype(str).tolist() == (
+        reference.segments["department"].astype(str).tolist()
+    )
+    assert sorted(survey.items) == sorted(reference.items)
+    for factor, answers in reference.items.items():
+        pd.testing.assert_frame_equal(survey.items[factor], answers)
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_an_export_gives_the_same_survey_as_the_plain_csv(built, codebook, name):
+    path = built[name]
+    survey = load_survey(path, codebook, SEGMENT)
+    reference = load_survey(path.parent / f"{name}.reference.csv", codebook, SEGMENT)
+    assert_same_survey(survey, reference)
+    assert str(survey.source.summary()) == FIXTURES[name][2]
+
+
+def comparable(document: dict) -> dict:
+    """The document without what names the file read."""
+    document = json.loads(json.dumps(document))
+    for key in ("path", "format", "mapping", "columns"):
+        document["input"].pop(key, None)
+    return document
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_an_export_gives_the_same_advice_as_the_plain_csv(built, cli, name):
+    path = built[name]
+    reference = path.parent / f"{name}.reference.csv"
+    result = cli(path, "--segment-by", "department", "--format", "json", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    summary, warning = result.stderr.splitlines()
+    assert summary == FIXTURES[name][2]
+    assert warning.startswith('warning: rows left out for want of an answer in column "')
+    assert warning.endswith('": 2')
+    expected = cli.json(reference, "--segment-by", "department", "--min-group-size", "5")
+    assert comparable(json.loads(result.stdout)) == comparable(expected)
+
+
+@pytest.mark.parametrize(
+    ("build", "previews"),
+    [
+        (lambda p: X.qualtrics(p, GROUP, lang="nl", numeric=True), 2),
+        (lambda p: X.limesurvey(p, GROUP, lang="en"), 0),
+        (lambda p: X.spss(p, GROUP), 2),
+    ],
+    ids=["qualtrics", "limesurvey", "spss"],
+)
+def test_include_incomplete_keeps_partial_responses(tmp_path, codebook, build, previews):
+    path = build(tmp_path / "export")
+    reference = X.tidy(tmp_path / "reference.csv", GROUP, include_incomplete=True)
+    survey = load_survey(path, codebook, include_incomplete=True)
+    expected = load_survey(reference, codebook)
+    pd.testing.assert_frame_equal(survey.scores, expected.scores)
+    assert survey.respondents == 65  # 62 complete + 3 incomplete (previews stay out)
+    assert survey.source.left_out == previews
+    # the incomplete ones stopped after two factors: the third is missing for them
+    assert survey.scores["reputation"].isna().sum() >= 3
+
+
+def test_a_plain_csv_is_not_announced(cli, tmp_path):
+    X.tidy(tmp_path / "plain.csv", GROUP)
+    result = cli("plain.csv", "-o", "-", "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == 'warning: rows left out for want of an answer in column "user": 2\n'
+
+
+def test_quiet_silences_the_summary(cli, tmp_path):
+    X.qualtrics(tmp_path / "q.csv", GROUP)
+    result = cli("q.csv", "-o", "-", "--format", "json", "--quiet")
+    assert result.exit_code == 0  # warnings still show
+    assert result.stderr == 'warning: rows left out for want of an answer in column "Q1": 2\n'
+
+
+def test_the_summary_in_dutch(cli, tmp_path):
+    X.limesurvey(tmp_path / "l.csv", GROUP)
+    result = cli("l.csv", "-o", "-", "--format", "json", "--lang", "nl")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "LimeSurvey-export: 64 antwoorden, 3 previews/onvolledige weggelaten, 25 van 25 items"
+        " gevonden, 17 kolommen genegeerd\n"
+        'waarschuwing: regels weggelaten omdat kolom "Gebruikt u het interne sociale'
+        ' platform?" geen antwoord gaf: 2\n'
+    )
+
+
+def test_answer_texts_in_a_plain_csv_are_read(tmp_path, codebook):
+    X.tidy(tmp_path / "numbers.csv", GROUP)
+    text = (tmp_path / "numbers.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = text[0], text[1:]
+    words = {"1": "Helemaal mee oneens", "2": "Oneens", "4": "Eens", "5": "Zeer mee eens"}
+    changed = []
+    for row in rows:
+        cells = row.split(",")
+        cells[2:] = [words.get(c, c) for c in cells[2:]]
+        changed.append(",".join(cells))
+    (tmp_path / "words.csv").write_text("\n".join([header, *changed]) + "\n", encoding="utf-8")
+    survey = load_survey(tmp_path / "words.csv", codebook)
+    expected = load_survey(tmp_path / "numbers.csv", codebook)
+    pd.testing.assert_frame_equal(survey.scores, expected.scores)
+
+
+def test_a_seven_point_codebook_reads_seven_point_texts(tmp_path):
+    from conftest import ROOT
+
+    text = (ROOT / "rules" / "factors.yaml").read_text(encoding="utf-8")
+    text = text.replace("  max: 5          # 5 = strongly agree", "  max: 7")
+    (tmp_path / "seven.yaml").write_text(text, encoding="utf-8")
+    book = load_codebook(tmp_path / "seven.yaml")
+    words = [
+        "Helemaal mee oneens",
+        "Oneens",
+        "Enigszins mee oneens",
+        "Neutraal",
+        "Een beetje mee eens",
+        "Mee eens",
+        "Zeer eens",
+    ]
+    assert [book.answer_scale(None).lookup[w.replace(" ", "").casefold()] for w in words] == [
+        1.0,
+        2.0,
+        3.0,
+        4.0,
+        5.0,
+        6.0,
+        7.0,
+    ]
