@@ -32,6 +32,8 @@ _EXPORTS = {
     "compare_groups": "compare",
     "Published": "disclosure",
     "publish": "disclosure",
+    "WaveComparison": "waves",
+    "compare_waves": "waves",
     "advice_document": "document",
 }
 
