@@ -399,7 +399,7 @@ def advise_command(
         data = render(result.document, fmt, **options)
         if per_segment is not None:
             _write_per_segment(result.document, per_segment, fmt, options, inputs, lang, quiet)
-        if not quiet:
+        if not quiet and sys.stderr.isatty():
             _report_hidden(result.document, lang)
         if target is None:
             sys.stdout.buffer.write(data)
@@ -412,7 +412,8 @@ def advise_command(
 
 
 def _report_hidden(document: dict, lang: str) -> None:
-    """One line on stderr saying how much anonymity hid, when it hid anything."""
+    """One line on a terminal saying how much anonymity hid, when it hid anything (the
+    report and the JSON say it too; scripts get a clean stderr)."""
     from .report import hidden_counts
 
     hidden = hidden_counts(document)

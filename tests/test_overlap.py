@@ -393,3 +393,55 @@ def test_publish_refuses_a_minimum_below_three_and_too_few_respondents(tmp_path)
     }
     assert published.segments["respondents"].iloc[1:].isna().all()
     assert comparison.segments["respondents"].iloc[1:].tolist() == [8, 8]
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        (
+            "en",
+            "anonymity: hidden segments 4, comparisons 0 (2 with a group smaller than 5,"
+            " 2 to protect such a group)\n",
+        ),
+        (
+            "nl",
+            "anonimiteit: verborgen segmenten 4, vergelijkingen 0 (2 met een groep kleiner"
+            " dan 5, 2 om zo'n groep te beschermen)\n",
+        ),
+    ],
+)
+def test_the_command_counts_hidden_cells_on_a_terminal(tmp_path, monkeypatch, lang, line):
+    import io
+    import shutil
+    import sys
+
+    from click.testing import CliRunner
+
+    from ism_advisor.cli import main
+
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    args = [
+        str(tmp_path / "scores.csv"),
+        *("--segment-by", "organisation", "--segment-by", "department"),
+        *("--segment-by", "organisation+department", "--lang", lang),
+        *("-o", str(tmp_path / "advice.json")),
+    ]
+    # not on a terminal (scripts, CI): nothing but the path
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    import ism_advisor.cli as cli
+
+    monkeypatch.setattr(cli, "_Progress", lambda lang: lambda message: None)
+    with pytest.raises(SystemExit) as done:
+        main.main(args, standalone_mode=True)
+    assert done.value.code == 0
+    assert terminal.getvalue() == line
+    result = CliRunner().invoke(main, [*args, "--quiet"], catch_exceptions=False)
+    assert result.stderr == ""
