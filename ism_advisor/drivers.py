@@ -329,8 +329,9 @@ def driver_analysis(
     >>> scores = pd.DataFrame(rng.normal(size=(400, 3)), columns=["pe", "ee", "priv"])
     >>> use = rng.random(400) < 1 / (1 + np.exp(-1.5 * scores["pe"]))
     >>> result = driver_analysis(scores, use, resamples=100)
-    >>> result.models.loc[0, ["n", "fitted", "reason"]].tolist()
-    [400, True, None]
+    >>> model = result.models.iloc[0]
+    >>> print(model["n"], model["fitted"], model["reason"])
+    400 True None
     >>> result.drivers.sort_values("rank")["factor"].tolist()
     ['pe', 'priv', 'ee']
     >>> bool(np.isclose(result.drivers["weight"].sum(), result.models.loc[0, "r2_weights"]))
@@ -413,7 +414,7 @@ def priority_matrix(
     Examples
     --------
     >>> drivers = pd.DataFrame({"segment": [0, 0, 0], "factor": ["pe", "ee", "priv"],
-    ...                         "importance": [70.0, 25.0, 5.0], "rank": [1, 2, 3]})
+    ...                         "importance": [60.0, 35.0, 5.0], "rank": [1, 2, 3]})
     >>> priority_matrix(drivers, [0.4, -0.1, 0.3])["quadrant"].tolist()
     ['act_first', 'keep', 'watch']
     """
@@ -440,7 +441,7 @@ def priority_matrix(
         np.where(lagging, QUADRANTS[0], QUADRANTS[1]),
         np.where(lagging, QUADRANTS[2], QUADRANTS[3]),
     ).astype(object)
-    quadrant[~known] = None
+    quadrant[~known] = None  # kept as None (object dtype), as the comparison does
     return pd.DataFrame(
         {
             "segment": segment,
@@ -449,7 +450,7 @@ def priority_matrix(
             "importance_rank": pd.array(drivers["rank"], dtype="Int64"),
             "gap": gap,
             "lagging": pd.array(np.where(np.isnan(gap), None, lagging), dtype="boolean"),
-            "quadrant": quadrant,
+            "quadrant": pd.Series(quadrant, dtype=object),
         },
         columns=list(PRIORITY_COLUMNS),
     )
@@ -916,9 +917,11 @@ def _sqrtm_near(matrices: np.ndarray, roots: np.ndarray) -> np.ndarray:
         x = start
         for _ in range(_SQRT_STEPS):
             residual = target - x @ x
-            if np.abs(residual).max() <= _SQRT_TOLERANCE:
+            # a matrix stops at its own convergence, whatever the others in the batch do
+            going = ~(np.abs(residual).max(axis=(2, 3)) <= _SQRT_TOLERANCE)
+            if not going.any():
                 break
-            x += residual / denominator
+            x += np.where(going[..., None, None], residual / denominator, 0.0)
         converged = np.abs(target - x @ x).max(axis=(2, 3)) <= _SQRT_TOLERANCE
     out = basis @ x.astype(float) @ np.swapaxes(basis, -1, -2)
     out[~finite] = np.nan
