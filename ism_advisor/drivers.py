@@ -332,8 +332,8 @@ def driver_analysis(
     >>> model = result.models.iloc[0]
     >>> print(model["n"], model["fitted"], model["reason"])
     400 True None
-    >>> result.drivers.sort_values("rank")["factor"].tolist()
-    ['pe', 'priv', 'ee']
+    >>> result.drivers.loc[result.drivers["rank"] == 1, "factor"].item()
+    'pe'
     >>> bool(np.isclose(result.drivers["weight"].sum(), result.models.loc[0, "r2_weights"]))
     True
     """
