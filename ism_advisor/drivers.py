@@ -619,6 +619,7 @@ def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
     rows_kept = np.repeat(keep, block.sizes)
     block = block.subset(keep)
     prob = fit.p[rows_kept]
+    design = design[rows_kept]
     beta, hessian, loglik = fit.beta[keep], fit.hessian[keep], fit.loglik[keep]
     fitted = block.local
     count_fitted = len(fitted)
@@ -666,7 +667,7 @@ def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
         models.loc[fitted, "r2_weights"] = weight.sum(axis=1)
         if resamples:
             low, high, used = _bootstrap(
-                block, beta, hessian, prob, resamples, seed, confidence, roots
+                block, design, beta, hessian, prob, resamples, seed, confidence, roots
             )
             figures["weight_ci_low"][fitted] = low
             figures["weight_ci_high"][fitted] = high
@@ -934,7 +935,7 @@ def _sqrtm_near(matrices: np.ndarray, roots: np.ndarray) -> np.ndarray:
 # -- the bootstrap ---------------------------------------------------------------------------
 
 
-def _bootstrap(block, beta, hessian, prob, resamples, seed, confidence, roots):
+def _bootstrap(block, design, beta, hessian, prob, resamples, seed, confidence, roots):
     """Percentile CIs of the relative weights of every segment of ``block``.
 
     Returns the lower and upper limits (segments × factors) and, per segment, the
@@ -957,7 +958,7 @@ def _bootstrap(block, beta, hessian, prob, resamples, seed, confidence, roots):
             moments[b], slopes[b], r2[b] = _resample(
                 _seed(seed, block.x[lo:hi], block.y[lo:hi]),
                 resamples,
-                block.z[lo:hi],
+                design[lo:hi],
                 block.y[lo:hi],
                 prob[lo:hi],
                 beta[s],
@@ -1007,7 +1008,7 @@ def _resample_weights(seed, n: int, resamples: int):
         yield lo, counts.reshape(resamples, size).astype(np.float32)
 
 
-def _resample(seed, resamples, z, y, p, beta, inverse, upper):
+def _resample(seed, resamples, design, y, p, beta, inverse, upper):
     """One segment's resamples: weighted sums of 1, z and z_j·z_k, the coefficients (per
     the segment's SD) and R_O².
 
@@ -1018,12 +1019,11 @@ def _resample(seed, resamples, z, y, p, beta, inverse, upper):
     about 10⁻⁵ relative, far below the Monte Carlo error of the percentiles); the sums
     over blocks and everything after them are in double precision.
     """
-    n, k = z.shape
-    width = k + 1
+    n, width = design.shape
+    z = design[:, 1:]
     pairs = len(upper[0])
     # A segment of one block keeps its weights for pass 2; a larger one draws them again.
     kept = list(_resample_weights(seed, n, resamples)) if n <= _CHUNK_ROWS else None
-    design = np.hstack([np.ones((n, 1)), z])
     sums = np.zeros((resamples, width + pairs + width + 1))
     for lo, weights in kept or _resample_weights(seed, n, resamples):
         rows = slice(lo, lo + weights.shape[1])
