@@ -43,22 +43,34 @@ per segment serves both the odds ratios and the weights.
 
 The bootstrap
 -------------
-Percentile CIs from :data:`RESAMPLES` nonparametric resamples (multinomial counts over
-the segment's complete cases). Refitting a logistic regression in every resample of
-every segment would cost many times the rest of a 5,000-segment run, so each resample's
-coefficients take one Newton step from the segment's estimate with the segment's
-Hessian H: β* = β̂ + H⁻¹·Σ wᵢ(yᵢ − p̂ᵢ)x̃ᵢ (the estimating-function bootstrap of Hu &
-Kalbfleisch 2000; the one-step bootstrap of Moulton & Zeger 1991 uses the resample's
-Hessian, and measured no closer to a full refit here). It differs from a full refit by
-O(1/n), against a spread of O(1/√n). Everything else is exact for the resample: the
-factors' SDs and correlation matrix, its square root, and R_O² from the resample's own
-fitted probabilities (a linearisation of those overstates R_O² in small segments). Per
-segment, the resamples' sums are one matrix product of the counts with per-respondent
-features, and a second pass over the same counts gives the fitted probabilities; the
-square roots of the resamples' correlation matrices come from a few matrix products
-each (:func:`_sqrtm_near`). The draws are seeded from ``seed`` and a hash of the
-segment's own data, so the figures are byte-identical from run to run and do not depend
-on which other segments are analysed in the same call.
+Percentile CIs from :data:`RESAMPLES` resamples of the segment's complete cases. Three
+choices keep it from dominating a 5,000-segment run (benchmarks/RESULTS.md, "Driver
+analysis", has the measurements behind them and behind the number of resamples):
+
+* Poisson weights (Hanley & MacGibbon 2006; Chamandy et al. 2012): every respondent
+  counts an independent Poisson(1) number of times in every resample, instead of
+  drawing n respondents with replacement. For the segments analysed here (at least 20
+  respondents per factor, 140 for the seven factors) the two bootstraps agree; the
+  Poisson one needs no count of drawn indices and can be drawn block by block, and again
+  for a second pass.
+* One Newton step instead of a refit: a resample's coefficients are
+  β* = β̂ + (n/Σw)·H⁻¹·Σ wᵢ(yᵢ − p̂ᵢ)x̃ᵢ, with the segment's estimate β̂ and Hessian H (the
+  estimating-function bootstrap of Hu & Kalbfleisch 2000; the one-step bootstrap of
+  Moulton & Zeger 1991 takes the resample's own Hessian, and measured no closer to a full
+  refit here). It differs from a refit by O(1/n), against a spread of O(1/√n).
+  Everything else is computed for the resample itself: the factors' SDs and correlation
+  matrix, its square root, and R_O² from the resample's own fitted probabilities (a
+  linearisation of those overstated R_O², and so the CIs, in small segments).
+* Matrix products: per segment, pass 1 is one product of the resamples' weights with
+  per-respondent features, pass 2 one product for the fitted probabilities, in single
+  precision (rounding about 10⁻⁵ relative, far below the Monte Carlo error of a
+  percentile); the square roots of the resamples' correlation matrices take a few
+  small matrix products each (:func:`_sqrtm_near`).
+
+The tests check the CIs against a classical bootstrap that refits every resample, within
+Monte Carlo error. The draws are seeded from ``seed`` and a hash of the segment's own
+data, so the figures are byte-identical from run to run and do not depend on which other
+segments are analysed in the same call.
 """
 
 from __future__ import annotations
@@ -245,8 +257,8 @@ class DriverAnalysis:
         - ``r2_mcfadden``: 1 − loglik/loglik_null; ``r2_nagelkerke``: Cox–Snell R²
           divided by its maximum; ``r2_weights``: R_O², the squared correlation between
           use and the fitted probabilities — the sum of the relative weights.
-        - ``resamples``: the bootstrap resamples behind the weights' CIs (0 when not
-          fitted).
+        - ``resamples``: the bootstrap resamples behind the weights' CIs — those in
+          which every factor varies; 0 when not fitted or without a bootstrap.
         - ``warnings``: a tuple of dicts, each with a ``code`` and its parameters:
           ``{"code": "collinearity", "factors": (...), "vif": (...)}`` for factors with a
           VIF above :data:`VIF_LIMIT` (the model stands; the odds ratios of these factors
@@ -348,7 +360,7 @@ def driver_analysis(
         raise ValueError(f"alpha must lie between 0 and 1, got {alpha}")
     if resamples < 0:
         raise ValueError(f"resamples must be 0 or more, got {resamples}")
-    x = scores.to_numpy(dtype=float, copy=True)
+    x = scores.to_numpy(dtype=float)  # read only: the input is never modified
     y = np.asarray(pd.Series(is_user).astype(float), dtype=float)
     if y.shape != (len(x),):
         raise ValueError(f"is_user has {y.size} values for {len(x)} respondents")
@@ -491,8 +503,12 @@ class _Block:
     starts: np.ndarray  # row offsets, len(local) + 1
     x: np.ndarray  # raw scores, rows × factors
     y: np.ndarray  # use, 0/1
-    z: np.ndarray  # scores standardised within the segment (SD with n − 1)
+    design: np.ndarray  # 1, then the scores standardised within the segment (SD: n − 1)
     corr: np.ndarray  # segments × factors × factors
+
+    @property
+    def z(self) -> np.ndarray:
+        return self.design[:, 1:]
 
     @property
     def sizes(self) -> np.ndarray:
@@ -511,17 +527,18 @@ class _Block:
             _starts(self.sizes[keep]),
             self.x[rows],
             self.y[rows],
-            self.z[rows],
+            self.design[rows],
             self.corr[keep],
         )
 
 
-def _standardise(values: np.ndarray, starts: np.ndarray):
-    """Per segment: mean, SD (n − 1), the standardised values and their correlations.
+def _standardise(values: np.ndarray, starts: np.ndarray, *, design: bool = True):
+    """Per segment: mean, SD (n − 1), the design matrix and the correlation matrix.
 
-    Sums run over each segment's own rows (a bincount, a matrix product per segment),
-    so a segment's figures do not depend on the others. A column without variance gives
-    SD 0 and NaN correlations.
+    The design matrix is a column of ones and the values standardised within their
+    segment (None when ``design`` is False). Sums run over each segment's own rows (a
+    bincount, a matrix product per segment), so a segment's figures do not depend on the
+    others. A column without variance gives SD 0 and NaN correlations.
     """
     count, k = len(starts) - 1, values.shape[1]
     sizes = np.diff(starts)
@@ -540,12 +557,15 @@ def _standardise(values: np.ndarray, starts: np.ndarray):
     square = np.diagonal(cross, axis1=1, axis2=2)
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.sqrt(square / (sizes[:, None] - 1))
-        z = dev / sd[seg]
+        if design:
+            matrix = np.empty((len(values), k + 1))
+            matrix[:, 0] = 1.0
+            np.divide(dev, sd[seg], out=matrix[:, 1:])
         root = np.sqrt(square)
         corr = cross / (root[:, :, None] * root[:, None, :])
     diagonal = np.arange(k)
     corr[:, diagonal, diagonal] = np.where(sd > 0, 1.0, np.nan)
-    return mean, sd, z, corr
+    return mean, sd, (matrix if design else None), corr
 
 
 def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
@@ -586,8 +606,10 @@ def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
     rows = rows[np.argsort(codes[rows], kind="stable")]
     local = np.flatnonzero(eligible)
     starts = _starts(n[local])
-    mean, sd, z, corr = _standardise(x[rows], starts)
-    block = _Block(local, starts, x[rows], y[rows], z, corr)
+    raw = x[rows]
+    mean, sd, design, corr = _standardise(raw, starts)
+    block = _Block(local, starts, raw, y[rows], design, corr)
+    del raw, design
 
     # A factor without variance cannot be standardised; exactly collinear factors
     # cannot be separated.
@@ -601,7 +623,7 @@ def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
     reasons[block.local[singular]] = "singular"
     block = block.subset(~singular)
 
-    design = np.hstack([np.ones((len(block.y), 1)), block.z])
+    design = block.design
     fit = _newton(design, block.y, block.starts)
     models.loc[block.local, "converged"] = fit.converged
     models.loc[block.local, "iterations"] = fit.iterations
@@ -619,7 +641,7 @@ def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
     rows_kept = np.repeat(keep, block.sizes)
     block = block.subset(keep)
     prob = fit.p[rows_kept]
-    design = design[rows_kept]
+    design = block.design
     beta, hessian, loglik = fit.beta[keep], fit.hessian[keep], fit.loglik[keep]
     fitted = block.local
     count_fitted = len(fitted)
@@ -993,7 +1015,7 @@ def _resample_weights(seed, n: int, resamples: int):
 
     Every respondent's weight in every resample is an independent Poisson(1) count: the
     Poisson bootstrap (Hanley & MacGibbon 2006), which for segments of the sizes
-    analysed here (at least 140) behaves as resampling n respondents with replacement,
+    analysed here behaves as resampling n respondents with replacement,
     and needs neither the whole segment at once nor a count of drawn indices. Memory is
     bounded by :data:`_CHUNK_ROWS` rows; the same seed gives the same weights, so a second
     pass can draw them again.
@@ -1096,7 +1118,7 @@ def _correlation_table(block, offset, names, confidence) -> pd.DataFrame:
     n = np.repeat(block.sizes.astype(float), len(a))
     r = block.corr[:, a, b].reshape(-1)
     ranks = np.column_stack([_segment_ranks(block.x[:, j], block.starts) for j in range(k)])
-    rank_corr = _standardise(ranks, block.starts)[3] if count else np.empty((0, k, k))
+    rank_corr = _standardise(ranks, block.starts, design=False)[3]
     rho = rank_corr[:, a, b].reshape(-1)
     low, high = _fisher_ci(r, n, confidence)
     return pd.DataFrame(
