@@ -83,6 +83,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
+from threadpoolctl import threadpool_limits
 
 __all__ = [
     "ALPHA",
@@ -367,10 +368,13 @@ def driver_analysis(
     known = ~np.isnan(y)
     if not np.isin(y[known], (0.0, 1.0)).all():
         raise ValueError("is_user must hold 0/1 (or True/False), or NaN when unknown")
-    parts = [
-        _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha)
-        for codes, offset in _segmentations(segments, len(x))
-    ]
+    # Thousands of small matrix products: handing each to BLAS threads costs more than
+    # it saves (three times the CPU time on a busy two-core machine: benchmarks/RESULTS.md).
+    with threadpool_limits(limits=1, user_api="blas"):
+        parts = [
+            _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha)
+            for codes, offset in _segmentations(segments, len(x))
+        ]
     return DriverAnalysis(
         factors=factors,
         models=_concat([p[0] for p in parts], MODEL_COLUMNS),
