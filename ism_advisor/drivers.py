@@ -417,15 +417,16 @@ def priority_matrix(
 
     Notes
     -----
-    The cut points. *Important* means an importance of at least 100/k for k factors: more
-    than an even share of the explained variance — a fixed, interpretable line, where the
-    mean of a data-centred importance-performance grid (Martilla & James 1977) would call
-    half the factors important even when one factor explains nearly everything.
-    *Lagging* means a gap above ``gap_threshold`` (and significant, when given): the
-    gap's sign already says whether non-users lag, and significance says whether the
-    lag is more than noise. ``act_first``: important and lagging — the lever to pull;
-    ``keep``: important, not lagging — a strength to maintain; ``watch``: lagging but
-    less important for use; ``low_priority``: neither.
+    The cut points. *Important* means an importance of at least the segment's mean
+    importance, the crosshair of an importance-performance grid (Martilla & James 1977).
+    Importances are shares that add up to 100, so that mean is always 100/k for k factors:
+    at least an even share of what the model explains — a line that reads the same in
+    every segment. *Lagging* means a gap above ``gap_threshold`` (and significant, when
+    given): the gap's sign already says whether non-users lag (a mean gap as the line
+    would call a real, significant lag "not lagging" whenever other gaps are larger), and
+    significance says whether the lag is more than noise. ``act_first``: important and
+    lagging — the lever to pull; ``keep``: important, not lagging — a strength to
+    maintain; ``watch``: lagging but less important for use; ``low_priority``: neither.
 
     Examples
     --------
@@ -600,7 +601,8 @@ def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
             "iterations": np.zeros(count, dtype=np.int64),
         }
     )
-    for column in MODEL_COLUMNS[9:-2]:
+    fit_columns = ("loglik", "loglik_null", "llr", "llr_p", "r2_mcfadden", "r2_nagelkerke")
+    for column in (*fit_columns, "r2_weights"):
         models[column] = np.nan
     models["resamples"] = np.zeros(count, dtype=np.int64)
 
