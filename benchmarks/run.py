@@ -168,6 +168,8 @@ def task_waves(respondents: int, segments: int, paired: bool) -> dict:
             rows += len(result.paired_changes)
         del result  # not alive during the second run's peak
     return {"seconds": seconds, "floor": floor, "rows": rows, "data_mb": data_mb}
+
+
 def task_drivers(respondents: int, segments: int, resamples: int) -> dict:
     import numpy as np
 
