@@ -5,6 +5,7 @@
     python benchmarks/run.py --out benchmarks/RESULTS.md
     python benchmarks/run.py --only 1000000 5000 --segment-by team --segment-by location
     python benchmarks/run.py --waves          # comparing two survey waves only
+    python benchmarks/run.py --drivers        # the driver analysis alone (about 10 minutes)
 
 Inputs are generated (seeded) by the sample generator, score-level and item-level, at
 10k, 100k, 1M and 2M respondents with 10, 100, 1,000 and 5,000 segments (column
@@ -17,6 +18,11 @@ in-process, the data generated in memory, best of two runs): two waves of 10k, 1
 1M respondents each with 10, 1,000 and 5,000 segments, with independent samples and with
 respondent keys linking 85% of the respondents (paired figures too). Its floor is one
 ``groupby([team, wave, user])[factors].agg([mean, std, count])`` of the same frame.
+``--drivers`` times :func:`ism_advisor.drivers.driver_analysis` alone on the same
+generated data (all respondents plus every team, as the report will analyse them) at
+10k, 100k and 1M respondents × 10, 500 and 5,000 teams, without a bootstrap and with the
+default number of resamples; at 1M × 5,000 also with other numbers of resamples, which
+is how the default was chosen. Generating the data is not timed.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -39,6 +46,9 @@ WAVE_SIZES = (10_000, 100_000, 1_000_000)
 WAVE_SEGMENTS = (10, 1_000, 5_000)
 PER_SEGMENT_HTML = 300  # reports rendered to measure reports/s
 PER_SEGMENT_PDF = 40
+DRIVER_SIZES = (10_000, 100_000, 1_000_000)
+DRIVER_SEGMENTS = (10, 500, 5_000)
+DRIVER_RESAMPLES = (0, 100, 200, 400)  # all of them at 1M × 5,000: the choice of RESAMPLES
 
 
 # -- child tasks (each prints one JSON object) --------------------------------------------
@@ -165,12 +175,37 @@ def task_waves(respondents: int, segments: int, paired: bool) -> dict:
     return {"seconds": seconds, "floor": floor, "rows": rows, "data_mb": data_mb}
 
 
+def task_drivers(respondents: int, segments: int, resamples: int) -> dict:
+    import numpy as np
+
+    from ism_advisor.codebook import load_codebook
+    from ism_advisor.drivers import driver_analysis
+    from ism_advisor.sample import generate_large
+
+    codebook = load_codebook()
+    frame = generate_large(codebook, respondents, segments)
+    scores = frame[list(codebook.factor_ids)]
+    use = (frame["user"] == "yes").to_numpy()
+    codes = [np.zeros(len(frame), dtype=np.int64), frame["team"].cat.codes.to_numpy()]
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the data's own peak
+    start, cpu = time.perf_counter(), time.process_time()
+    result = driver_analysis(scores, use, codes, resamples=resamples)
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu": time.process_time() - cpu,
+        "segments": len(result.models),
+        "fitted": int(result.models["fitted"].sum()),
+        "data_mb": before,
+    }
+
+
 TASKS = {
     "generate": task_generate,
     "waves": task_waves,
     "floor": task_floor,
     "inprocess": task_inprocess,
     "per_segment": task_per_segment,
+    "drivers": task_drivers,
 }
 
 
@@ -254,23 +289,27 @@ def main() -> None:
         help="segmentations (default: team); 'location' cuts across the teams",
     )
     parser.add_argument("--waves", action="store_true", help="comparing two waves only")
+    parser.add_argument("--drivers", action="store_true", help="time the driver analysis alone")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         task, args = options.child
         print(json.dumps(TASKS[task](*json.loads(args))))
         return
-    if options.waves:
-        report = render_waves(
-            [
-                {"respondents": size, "segments": segments, "paired": paired}
-                | run_task("waves", size, segments, paired)
-                for size in (WAVE_SIZES[:2] if options.quick else WAVE_SIZES)
-                for segments in WAVE_SEGMENTS
-                for paired in (False, True)
-            ],
-            machine(),
-        )
+    if options.waves or options.drivers:
+        if options.waves:
+            report = render_waves(
+                [
+                    {"respondents": size, "segments": segments, "paired": paired}
+                    | run_task("waves", size, segments, paired)
+                    for size in (WAVE_SIZES[:2] if options.quick else WAVE_SIZES)
+                    for segments in WAVE_SEGMENTS
+                    for paired in (False, True)
+                ],
+                machine(),
+            )
+        else:
+            report = drivers_benchmark(options.quick, machine())
         if options.out:
             options.out.write_text(report, encoding="utf-8")
         print(report)
@@ -336,6 +375,43 @@ def main() -> None:
     if options.out:
         options.out.write_text(report, encoding="utf-8")
     print(report)
+
+
+def drivers_benchmark(quick: bool, machine_text: str) -> str:
+    """Time the driver analysis over the grid; a Markdown table."""
+    from ism_advisor.drivers import RESAMPLES
+
+    rows = []
+    for size in DRIVER_SIZES[:2] if quick else DRIVER_SIZES:
+        for segments in DRIVER_SEGMENTS:
+            largest = size == DRIVER_SIZES[-1] and segments == DRIVER_SEGMENTS[-1]
+            counts = DRIVER_RESAMPLES if largest else (0, RESAMPLES)
+            for resamples in counts:
+                row = run_task("drivers", size, segments, resamples)
+                row.update(respondents=size, teams=segments, resamples=resamples)
+                rows.append(row)
+                print(
+                    f"drivers {size:>9,} x {segments:>5,} teams, {resamples:>3} resamples:"
+                    f" {row['seconds']:.2f} s ({row['cpu']:.2f} s CPU), {row['rss_mb']:.0f} MB,"
+                    f" {row['fitted']:,} of {row['segments']:,} segments modelled",
+                    flush=True,
+                )
+    lines = [
+        "| respondents | teams | segments modelled | resamples | seconds | CPU s |"
+        " bootstrap s | peak MB | MB before |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    without = {(r["respondents"], r["teams"]): r for r in rows if r["resamples"] == 0}
+    for row in rows:
+        base = without[(row["respondents"], row["teams"])]
+        bootstrap = row["seconds"] - base["seconds"] if row["resamples"] else 0.0
+        lines.append(
+            f"| {row['respondents']:,} | {row['teams']:,} |"
+            f" {row['fitted']:,} of {row['segments']:,} | {row['resamples']} |"
+            f" {row['seconds']:.2f} | {row['cpu']:.2f} | {bootstrap:.2f} |"
+            f" {row['rss_mb']:.0f} | {row['data_mb']:.0f} |"
+        )
+    return "\n".join([*lines, "", f"Machine: {machine_text}."]) + "\n"
 
 
 def summary_line(row: dict) -> str:
