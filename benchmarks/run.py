@@ -84,8 +84,9 @@ def task_inprocess(path: str, segment_by: list[str]) -> dict:
     from ism_advisor.disclosure import publish
     from ism_advisor.document import advice_document, to_json
     from ism_advisor.engine import run_rules
+    from ism_advisor.facts import segment_facts
     from ism_advisor.knowledge import load_knowledge
-    from ism_advisor.recommend import advise_segments, segment_facts
+    from ism_advisor.recommend import advise_segments
     from ism_advisor.survey import load_survey
 
     stages = {}
@@ -103,7 +104,7 @@ def task_inprocess(path: str, segment_by: list[str]) -> dict:
     facts = segment_facts(comparison, "en")
     shown = [f for f in facts if f is not None]
     rules_start = time.perf_counter()
-    run_rules(knowledge, shown)  # the rules stage alone, for facts/s (not in the total)
+    run_rules(knowledge.rulebase, shown)  # the rules stage alone, for facts/s (not in the total)
     rules_seconds = time.perf_counter() - rules_start
     mark = time.perf_counter()
     advice = advise_segments(knowledge, facts, "en")

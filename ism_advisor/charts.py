@@ -17,6 +17,8 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from .vocabulary import EFFECT_SIZE_BANDS
+
 __all__ = ["effects_chart", "means_chart"]
 
 USERS = "#1f6f8b"
@@ -79,8 +81,10 @@ def effects_chart(comparisons: Sequence[Any], t: Callable[..., str], lang: str) 
         shown = [c for c in comparisons if c.hedges_g is not None][::-1]
         for y, c in enumerate(shown):
             colour = SIGNIFICANT if c.significant else NOT_SIGNIFICANT
-            if c.ci_low is not None and c.ci_high is not None:
-                axes.plot([c.ci_low, c.ci_high], [y, y], color=colour, linewidth=2)
+            if c.hedges_g_ci_low is not None and c.hedges_g_ci_high is not None:
+                axes.plot(
+                    [c.hedges_g_ci_low, c.hedges_g_ci_high], [y, y], color=colour, linewidth=2
+                )
             axes.plot(
                 [c.hedges_g],
                 [y],
@@ -91,7 +95,8 @@ def effects_chart(comparisons: Sequence[Any], t: Callable[..., str], lang: str) 
                 linestyle="none",
             )
         axes.axvline(0, color="#333333", linewidth=0.8)
-        for edge in (-0.2, 0.2):
+        small = EFFECT_SIZE_BANDS[1].lowest  # where a gap stops being negligible
+        for edge in (-small, small):
             axes.axvline(edge, color="#bbbbbb", linewidth=0.6, linestyle="--")
         axes.set_yticks(range(len(shown)), [c.label for c in shown])
         axes.set_xlabel(t("Hedges' g (positive: non-users lag behind); filled: significant"))

@@ -155,7 +155,13 @@ def _output_format(output: str | None, fmt: str | None) -> str:
     return fmt or named or "html"
 
 
-def _fail(error: AdvisorError, lang: str) -> None:
+def _fail(error: AdvisorError, lang: str, every: bool = False) -> None:
+    """Print the error (and how many more problems there are, or with ``every`` each of
+    them, one per line) on stderr, and exit 1."""
+    if every:
+        for problem in error.problems:
+            click.echo(problem.render(translations(lang)), err=True)
+        sys.exit(1)
     text = error.render(translations(lang))
     more = len(error.problems) - 1
     if more > 0:
@@ -180,7 +186,7 @@ class _Progress:
             click.echo("\r\x1b[2K", err=True, nl=False, color=True)
 
 
-def _warn(message: Message, lang: str) -> None:
+def _warn(message: Message | AdvisorError, lang: str) -> None:
     label = Message(N_("warning")).render(translations(lang))
     click.echo(f"{label}: {message.render(translations(lang))}", err=True)
 
@@ -201,6 +207,17 @@ def main() -> None:
     SCORES-advice.html in the current folder (or as --format pdf, md, json), and its path
     printed. 'ism-advise map SCORES' proposes which column feeds which item.
     """
+
+
+def _lang_option(help: str):
+    """--lang, for every command that speaks to its reader."""
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default="en",
+        show_default=True,
+        help=help,
+    )
 
 
 def _knowledge_options(command):
@@ -287,13 +304,7 @@ def _survey_options(command):
     show_default=True,
     help="Significance level for the Holm-adjusted p-values.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default="en",
-    show_default=True,
-    help="Language of the output and messages: en or nl.",
-)
+@_lang_option("Language of the output and messages: en or nl.")
 @click.option(
     "--format",
     "fmt",
@@ -537,13 +548,7 @@ def rules_group() -> None:
 
 @rules_group.command("check")
 @_knowledge_options
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default="en",
-    show_default=True,
-    help="Language of the messages.",
-)
+@_lang_option("Language of the messages.")
 def rules_check_command(
     knowledge: Path | None,
     rules: Path | None,
@@ -556,23 +561,18 @@ def rules_check_command(
     Exits 1 if there is any problem, else 0 with a one-line summary.
     """
     from .codebook import load_codebook
-    from .knowledge import check_knowledge
+    from .knowledge import load_knowledge
 
-    translated = translations(lang)
     try:
         codebook, rules, interventions, _ = _knowledge_paths(
             knowledge, codebook, rules, interventions
         )
         book = load_codebook(codebook)
+        checked = load_knowledge(book, rules, interventions)
     except AdvisorError as error:
-        for problem in error.problems:
-            click.echo(problem.render(translated), err=True)
-        sys.exit(1)
-    checked, problems = check_knowledge(book, rules, interventions)
-    for problem in problems:
-        click.echo(problem.render(translated), err=True)
-    if problems or checked is None:
-        sys.exit(1)
+        _fail(error, lang, every=True)
+    for warning in checked.warnings:
+        _warn(warning, lang)
     click.echo(
         Message(
             N_(
@@ -586,7 +586,7 @@ def rules_check_command(
                 "interventions": len(checked.interventions),
                 "files": ", ".join(checked.files),
             },
-        ).render(translated)
+        ).render(translations(lang))
     )
 
 
@@ -615,13 +615,7 @@ def rules_check_command(
     is_flag=True,
     help="Count responses the survey tool marks as incomplete.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default="en",
-    show_default=True,
-    help="Language of the table, the file's comments and messages.",
-)
+@_lang_option("Language of the table, the file's comments and messages.")
 def map_command(
     export: Path,
     knowledge: Path | None,
@@ -722,13 +716,7 @@ def init_command(folder: Path) -> None:
     metavar="DIR",
     help="Your report templates folder, to check it and render the PDF check with it.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default="en",
-    show_default=True,
-    help="Language of the report.",
-)
+@_lang_option("Language of the report.")
 def doctor_command(
     knowledge: Path | None,
     codebook: Path | None,

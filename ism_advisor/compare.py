@@ -20,6 +20,7 @@ from scipy import special, stats
 from .codebook import Factor
 from .errors import N_, AdvisorError
 from .survey import Survey
+from .vocabulary import COMPARISON
 
 __all__ = [
     "COMPARISON_COLUMNS",
@@ -29,28 +30,9 @@ __all__ = [
     "segment_codes",
 ]
 
-#: The statistics of one segment × factor comparison, in output order.
-COMPARISON_COLUMNS = (
-    "users_n",
-    "users_mean",
-    "users_sd",
-    "non_users_n",
-    "non_users_mean",
-    "non_users_sd",
-    "gap",
-    "t",
-    "df",
-    "p",
-    "p_holm",
-    "significant",
-    "hedges_g",
-    "hedges_g_ci_low",
-    "hedges_g_ci_high",
-    "mwu_u",
-    "mwu_p",
-    "rank_biserial",
-    "cronbach_alpha",
-)
+#: The statistics of one segment × factor comparison, in output order (the ``column``
+#: figures of :data:`ism_advisor.vocabulary.COMPARISON`).
+COMPARISON_COLUMNS = COMPARISON.columns
 
 
 @dataclass(frozen=True)

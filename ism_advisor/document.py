@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .compare import COMPARISON_COLUMNS
 from .disclosure import Published
 from .knowledge import Knowledge
 from .recommend import (
@@ -26,6 +25,7 @@ from .recommend import (
 )
 from .resources import packaged_path
 from .survey import Survey
+from .vocabulary import COMPARISON, Field
 
 __all__ = ["SCHEMA_VERSION", "advice_document", "to_json"]
 
@@ -177,29 +177,40 @@ def _plain(value: Any) -> Any:
 
 
 def _comparison(record: dict) -> dict:
+    """One comparison as the document has it: each figure of the statistics under its JSON
+    name; the two ends of an interval as one pair (null when the interval is missing)."""
     out: dict[str, Any] = {
         "factor": record["factor"],
         "suppressed": bool(record["suppressed"]),
         "suppressed_reason": record["suppressed_reason"],
     }
-    for column in COMPARISON_COLUMNS:
-        if column == "hedges_g_ci_low":
-            out["hedges_g_ci"] = (
-                None
-                if _number(record["hedges_g_ci_low"]) is None
-                else [_number(record["hedges_g_ci_low"]), _number(record["hedges_g_ci_high"])]
-            )
-        elif column == "hedges_g_ci_high":
-            continue
-        elif column == "significant":
-            value = record["significant"]
-            out[column] = None if pd.isna(value) else bool(value)
-        elif column in ("users_n", "non_users_n"):
-            value = _number(record[column])
-            out[column] = None if value is None else int(value)
-        else:
-            out[column] = _number(record[column])
+    for key, names in _JSON_FIGURES.items():
+        values = [_figure(record[name], COMPARISON[name]) for name in names]
+        out[key] = values[0] if len(names) == 1 else None if values[0] is None else values
     return out
+
+
+def _json_figures() -> dict[str, tuple[str, ...]]:
+    """The comparison's JSON names → the statistics' figures written under each, in order
+    (two for an interval's ends)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in COMPARISON.columns:
+        key = COMPARISON[name].json
+        if key is not None:
+            out[key] = (*out.get(key, ()), name)
+    return out
+
+
+_JSON_FIGURES = _json_figures()
+
+
+def _figure(value: Any, figure: Field) -> Any:
+    if figure.kind == "bool":
+        return None if pd.isna(value) else bool(value)
+    number = _number(value)
+    if figure.format == "count" and number is not None:
+        return int(number)
+    return number
 
 
 def _number(value: Any) -> float | int | None:

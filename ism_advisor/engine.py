@@ -41,9 +41,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import N_, AdvisorError
-from .knowledge import Condition, Knowledge, Pattern, Rule, alternatives
+from .knowledge.analysis import conclusions_used, factors_used
+from .knowledge.conditions import normal
+from .knowledge.model import Condition, Pattern, Rule, RuleBase
 
-__all__ = ["FactSet", "Firing", "clean_value", "compile_rules", "run_rules", "self_test"]
+__all__ = ["Fact", "FactSet", "Firing", "clean_value", "compile_rules", "run_rules", "self_test"]
 
 _CATCH_ALL_PRIORITY = 1_000_000
 #: Every fact is taken in by a join that never completes (so no fact is "not handled"),
@@ -60,11 +62,23 @@ _TINY = 1e-300
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A fact a rule matched: its kind (``comparison``, ``segment``, ``conclusion``), its id
+    in the segment, and its figures as they were given (for a conclusion: its id and the
+    rule that derived it first). What of it an explanation shows is decided elsewhere
+    (:func:`ism_advisor.facts.explained`)."""
+
+    kind: str
+    id: str
+    figures: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class Firing:
     """One rule firing in one segment: the rule and the facts it matched, by name."""
 
     rule: str
-    matched: Mapping[str, Mapping[str, Any]]
+    matched: Mapping[str, Fact]
     conclusion_ids: tuple[str, ...] = ()
 
 
@@ -76,7 +90,7 @@ class FactSet:
     comparisons: Sequence[Mapping[str, Any]]
 
 
-def run_rules(knowledge: Knowledge, segments: Sequence[FactSet]) -> list[list[Firing]]:
+def run_rules(rulebase: RuleBase, segments: Sequence[FactSet]) -> list[list[Firing]]:
     """Run the rule base over each segment's facts; the firings per segment, in order.
 
     Rules that need a conclusion to be absent run in a later layer (a ruleset of its
@@ -89,13 +103,13 @@ def run_rules(knowledge: Knowledge, segments: Sequence[FactSet]) -> list[list[Fi
     same input always gives the same result.
     """
     engine = _engine()
-    layers = _registered(knowledge)
-    order = {rule.id: index for index, rule in enumerate(knowledge.rules)}
-    used = layers[0].fields
+    layers = _registered(rulebase)
+    order = {rule.id: index for index, rule in enumerate(rulebase.rules)}
+    used = rulebase.tested
     results: list[list[Firing]] = []
     for index, facts in enumerate(segments):
         sid = str(index)
-        run = _Run(knowledge, layers, sid)
+        run = _Run(rulebase, layers, sid)
         segment = _fact(sid, "segment", "segment", facts.segment, used)
         comparisons = [
             _fact(sid, "comparison", f"comparison:{c['factor']}", c, used)
@@ -158,41 +172,8 @@ def _fact(
     return fact
 
 
-#: The figures an explanation always shows of a matched comparison (besides those the
-#: rule base tests).
-EXPLAINED = (
-    "factor",
-    "label",
-    "users_n",
-    "users_mean",
-    "non_users_n",
-    "non_users_mean",
-    "gap",
-    "hedges_g",
-    "p_holm",
-    "significant",
-    "effect_size",
-    "rank",
-)
-
-
-def _public(
-    fact_id: str, kind: str, source: Mapping[str, Any], used: frozenset[str]
-) -> dict[str, Any]:
-    """A matched fact as the explanation shows it: its key figures and those the rules
-    test, unnudged; missing figures left out."""
-    public = {"id": fact_id, "kind": kind}
-    keys = (*EXPLAINED, *sorted(used.difference(EXPLAINED))) if kind == "comparison" else source
-    for key in keys:
-        value = source.get(key)
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            continue
-        public[key] = value.item() if hasattr(value, "item") else value
-    return public
-
-
 def _matched_key(firing: Firing) -> tuple:
-    return tuple(sorted((name, str(fact.get("id"))) for name, fact in firing.matched.items()))
+    return tuple(sorted((name, fact.id) for name, fact in firing.matched.items()))
 
 
 # -- the active run: where actions report ----------------------------------------------------
@@ -201,13 +182,13 @@ def _matched_key(firing: Firing) -> tuple:
 class _Run:
     """One segment's pass through the layers: dispatches actions, records firings."""
 
-    def __init__(self, knowledge: Knowledge, layers: Sequence[_Layer], sid: str) -> None:
-        self.knowledge = knowledge
+    def __init__(self, rulebase: RuleBase, layers: Sequence[_Layer], sid: str) -> None:
+        self.rulebase = rulebase
         self.layers = layers
         self.sid = sid
         self.firings: list[Firing] = []
         self.sources: dict[str, tuple[str, Mapping[str, Any]]] = {}
-        self.originals: dict[str, dict[str, Any]] = {}
+        self.originals: dict[str, Fact] = {}
         self.concluded: set[str] = set()
 
     def dispatch(self, engine: Any, level: int, insert: Any, payload: str) -> None:
@@ -251,7 +232,8 @@ class _Run:
                     "conclusion": conclusion,
                     "rule": rule.id,
                 }
-                self.originals[fact_id] = dict(fact)
+                figures = {"conclusion": conclusion, "rule": rule.id}
+                self.originals[fact_id] = Fact("conclusion", fact_id, figures)
                 payload = _json(dict(fact, sid=self.sid))
                 # into this layer (the dispatch loop runs what it activates) and every
                 # later layer that uses it (before that layer's facts arrive)
@@ -264,20 +246,20 @@ class _Run:
         except Exception as error:
             raise AdvisorError(
                 N_("rule '{rule}' failed while running: {problem}"),
-                path=self.knowledge.rules_path,
+                path=self.rulebase.path,
                 rule=rule.id,
                 problem=f"{type(error).__name__}: {error}",
             ) from None
 
-    def original(self, fact: Mapping[str, Any]) -> dict[str, Any]:
-        """The full fact behind one the engine matched (built once per run)."""
-        fact_id = fact.get("id")
+    def original(self, fact: Mapping[str, Any]) -> Fact:
+        """The fact as given behind one the engine matched (made once per run)."""
+        fact_id = str(fact.get("id"))
         if fact_id not in self.originals:
-            if fact_id in self.sources:
-                kind, source = self.sources[fact_id]
-                self.originals[fact_id] = _public(fact_id, kind, source, self.layers[0].fields)
-            else:
-                return {k: v for k, v in fact.items() if k != "sid"}
+            if fact_id not in self.sources:  # not one of ours: as the engine has it
+                figures = {k: v for k, v in fact.items() if k not in ("sid", "id", "kind")}
+                return Fact(str(fact.get("kind")), fact_id, figures)
+            kind, source = self.sources[fact_id]
+            self.originals[fact_id] = Fact(kind, fact_id, source)
         return self.originals[fact_id]
 
 
@@ -300,28 +282,34 @@ def _json(value: Any) -> str:
 # -- compiling -----------------------------------------------------------------------------
 
 
-def compile_rules(knowledge: Knowledge) -> dict[str, dict[str, Any]]:
+def compile_rules(rulebase: RuleBase) -> dict[str, dict[str, Any]]:
     """The rule base as durable-rules rule definitions, without actions.
 
     Each rule becomes ``{"all": [patterns]}`` or, for alternatives, ``{"any": [{"aN$all":
-    [patterns]}]}``. The segment fact is matched once, first in every alternative (so
-    that facts join within the segment and negated patterns have something to follow);
-    the rule's ``segments`` and any segment patterns become conditions on it.
+    [patterns]}]}``, from the alternatives expanded when the rules were read: every one
+    of them (the rule reader refuses a rule with more than the engine can take). The
+    segment fact is matched once, first in every alternative (so that facts join within
+    the segment and negated patterns have something to follow); the rule's ``segments``
+    and any segment patterns become conditions on it. That segment pattern also tests
+    that the fact is not of kind ``rule:ID``, which always holds: it gives every rule a
+    node of its own, because the engine joins at most 256 alternatives to one node.
     """
     rules: dict[str, dict[str, Any]] = {}
-    for rule in knowledge.rules:
+    for rule in rulebase.rules:
         groups = []
-        for a, alternative in enumerate(alternatives(rule.when)):
+        own = {"$neq": {"kind": f"rule:{rule.id}"}}
+        for a, alternative in enumerate(rule.alternatives):
             segment_tests = [] if rule.segments is None else [_condition(rule.segments, False)]
             patterns = []
-            for index, (positive, pattern) in enumerate(alternative):
+            for index, term in enumerate(alternative):
+                pattern = term.pattern
                 if pattern.kind == "segment":
                     if pattern.condition is not None:
-                        segment_tests.append(_condition(pattern.condition, not positive))
+                        segment_tests.append(_condition(pattern.condition, not term.positive))
                     continue
-                name = f"a{a}p{index}" if positive else f"a{a}n{index}$not"
+                name = f"a{a}p{index}" if term.positive else f"a{a}n{index}$not"
                 patterns.append({name: _pattern(pattern)})
-            groups.append([{"s": _and([{"kind": "segment"}, *segment_tests])}, *patterns])
+            groups.append([{"s": _and([{"kind": "segment"}, own, *segment_tests])}, *patterns])
         definition: dict[str, Any] = {"pri": 1}
         if len(groups) == 1:
             definition["all"] = groups[0]
@@ -334,10 +322,10 @@ def compile_rules(knowledge: Knowledge) -> dict[str, dict[str, Any]]:
 def _names(rule: Rule) -> dict[str, str]:
     """Compiled pattern names → the names a because text uses."""
     names = {"s": "segment"}
-    for a, alternative in enumerate(alternatives(rule.when)):
-        for index, (positive, pattern) in enumerate(alternative):
-            if positive and pattern.kind != "segment":
-                names[f"a{a}p{index}"] = pattern.name
+    for a, alternative in enumerate(rule.alternatives):
+        for index, term in enumerate(alternative):
+            if term.positive and term.pattern.kind != "segment":
+                names[f"a{a}p{index}"] = term.pattern.name
     return names
 
 
@@ -352,30 +340,28 @@ def _pattern(pattern: Pattern) -> dict[str, Any]:
     return _and(parts)
 
 
-_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 _DURABLE_OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 
 
 def _condition(condition: Condition, negate: bool) -> dict[str, Any]:
-    """A condition as a durable expression; ``not`` is pushed down (De Morgan).
+    """A condition as a durable expression, with ``not`` pushed down to its tests.
 
     A test on a missing figure is false, negated or not: ``!=`` and ``not in`` also
     require the figure to exist.
     """
-    if condition.kind == "not":
-        return _condition(condition.parts[0], not negate)
+    return _expression(normal(condition, negate))
+
+
+def _expression(condition: Condition) -> dict[str, Any]:
     if condition.kind in ("all", "any"):
-        parts = [_condition(part, negate) for part in condition.parts]
-        conjunctive = (condition.kind == "all") != negate
-        return _and(parts) if conjunctive else _or(parts)
+        parts = [_expression(part) for part in condition.parts]
+        return _and(parts) if condition.kind == "all" else _or(parts)
     field, op, value = condition.field, condition.op, condition.value
-    if op == "in":
+    if op == "not in":
         values = [clean_value(v) for v in value]
-        if negate:
-            return _and([{"$ex": {field: 1}}, *({"$neq": {field: v}} for v in values)])
-        return _or([{field: v} for v in values])
-    if negate:
-        op = _NEGATED[op]
+        return _and([{"$ex": {field: 1}}, *({"$neq": {field: v}} for v in values)])
+    if op == "in":
+        return _or([{field: clean_value(v)} for v in value])
     value = clean_value(value)
     if op == "==":
         return {field: value}
@@ -405,7 +391,6 @@ class _Layer:
     names: Mapping[str, Mapping[str, str]]  # per rule: compiled pattern → because name
     factors: frozenset[str] | None  # the factors its rules look at; None: any
     conclusions: frozenset[str]  # the conclusions its rules use
-    fields: frozenset[str]  # the figures any rule of the rule base tests
 
 
 _ENGINE: list[Any] = []
@@ -495,76 +480,49 @@ _SELF_TEST: list[int] = []
 _SELF_TEST_SESSIONS = itertools.count()
 
 
-def _registered(knowledge: Knowledge) -> list[_Layer]:
+def _registered(rulebase: RuleBase) -> list[_Layer]:
     """The rule base's layers, created once per process under a content hash."""
     engine = _engine()
-    definition = compile_rules(knowledge)
+    definition = compile_rules(rulebase)
     signature = [
-        (r.id, knowledge.strata.get(r.id, 1), r.conclude, sorted(_names(r).items()))
-        for r in knowledge.rules
+        (r.id, rulebase.strata.get(r.id, 1), r.conclude, sorted(_names(r).items()))
+        for r in rulebase.rules
     ]
     digest = hashlib.sha256(
         json.dumps([definition, signature], sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:20]
     if digest in _REGISTERED:
         return _REGISTERED[digest]
-    depth = max((knowledge.strata.get(r.id, 1) for r in knowledge.rules), default=1)
-    fields = _fields_used(knowledge.rules)
+    depth = max((rulebase.strata.get(r.id, 1) for r in rulebase.rules), default=1)
     layers = []
     for level in range(1, depth + 1):
-        members = [r for r in knowledge.rules if knowledge.strata.get(r.id, 1) == level]
+        members = [r for r in rulebase.rules if rulebase.strata.get(r.id, 1) == level]
         rules = {r.id: definition[r.id] for r in members} | _CATCH_ALL
         name = f"ism_{digest}_{level}"
         layers.append(
             _Layer(
-                handle=engine.create_ruleset(name, _json(rules)),
+                handle=_create_ruleset(engine, name, rules, rulebase.path),
                 name=name,
                 rules={r.id: r for r in members},
                 names={r.id: _names(r) for r in members},
-                factors=_factors_used(members),
-                conclusions=frozenset(
-                    p.conclusion
-                    for r in members
-                    for alt in alternatives(r.when)
-                    for _, p in alt
-                    if p.kind == "conclusion"
-                ),
-                fields=fields,
+                factors=factors_used(members),
+                conclusions=conclusions_used(members),
             )
         )
     _REGISTERED[digest] = layers
     return layers
 
 
-def _fields_used(rules: Sequence[Rule]) -> frozenset[str]:
-    """Every figure a condition of the rule base names, and the factor id."""
-    fields = {"factor"}
-
-    def visit(condition: Condition | None) -> None:
-        if condition is None:
-            return
-        if condition.kind == "test":
-            fields.add(condition.field)
-        for part in condition.parts:
-            visit(part)
-
-    for rule in rules:
-        visit(rule.segments)
-        for alternative in alternatives(rule.when):
-            for _, pattern in alternative:
-                visit(pattern.condition)
-    return frozenset(fields)
-
-
-def _factors_used(rules: Sequence[Rule]) -> frozenset[str] | None:
-    """The factors a layer's rules can match; None when one matches any factor."""
-    factors: set[str] = set()
-    for rule in rules:
-        for alternative in alternatives(rule.when):
-            for _, pattern in alternative:
-                if pattern.kind != "factor":
-                    continue
-                if not pattern.factors:
-                    return None
-                factors.update(pattern.factors)
-    return frozenset(factors)
+def _create_ruleset(engine: Any, name: str, rules: dict[str, Any], path: str) -> int:
+    """Register one layer; a refusal (an engine limit) becomes one clear error."""
+    try:
+        return engine.create_ruleset(name, _json(rules))
+    except Exception as error:  # the extension raises its own error type
+        raise AdvisorError(
+            N_(
+                "the rules engine cannot take this rule base ({problem}); rules with many"
+                " alternatives that share a pattern are the likely cause: split them"
+            ),
+            path=path,
+            problem=str(error),
+        ) from None

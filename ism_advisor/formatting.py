@@ -8,19 +8,7 @@ from functools import cache
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
-from .errors import C_
-
-__all__ = ["EFFECT_SIZE_LABELS", "MINUS", "format_figure", "format_report_date"]
-
-#: How a report names each effect size (Cohen's bands on |g|), translated in the
-#: catalogue in the context "effect size": the Dutch for a medium effect is
-#: "middelgroot", while a medium priority or effort is "middel".
-EFFECT_SIZE_LABELS = {
-    "negligible": C_("effect size", "negligible"),
-    "small": C_("effect size", "small"),
-    "medium": C_("effect size", "medium"),
-    "large": C_("effect size", "large"),
-}
+__all__ = ["MINUS", "format_figure", "format_report_date"]
 
 #: The minus sign of every negative figure, in both languages. CLDR gives English and
 #: Dutch the hyphen-minus (-), which is shorter than a plus and breaks at line ends;

@@ -26,7 +26,8 @@ class Advice:
     """What one run produced: the document and the warnings to show."""
 
     document: dict
-    warnings: tuple[Message, ...]
+    #: the knowledge base's warnings (with their positions), then the survey's
+    warnings: tuple[Message | AdvisorError, ...]
     #: the one-line summary of what was read from a survey tool's export (None: plain CSV)
     source: Message | None = None
 
@@ -77,7 +78,8 @@ def advise(
     # a plain CSV read without a mapping needs no announcement (and gets none, as before)
     told = source is not None and (source.format != "csv" or source.mapping)
     summary = source.summary() if told and source is not None else None
-    return Advice(document=document, warnings=survey.warnings, source=summary)
+    warnings = (*knowledge.warnings, *survey.warnings)
+    return Advice(document=document, warnings=warnings, source=summary)
 
 
 def render(

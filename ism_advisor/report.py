@@ -33,11 +33,20 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import N_, AdvisorError, Message
-from .formatting import EFFECT_SIZE_LABELS, format_figure, format_report_date
+from .formatting import format_figure, format_report_date
 from .i18n import translations
 from .resources import packaged_path
+from .vocabulary import (
+    COMPARISON,
+    EFFECT_SIZE_BANDS,
+    EFFECT_SIZE_LABELS,
+    SEGMENT,
+    effect_level,
+    effect_size,
+)
 
 __all__ = [
+    "FactorResult",
     "ReportContext",
     "hidden_counts",
     "render_report",
@@ -75,26 +84,37 @@ LABELS = {
 }
 
 
-#: Names of the figures shown in the explanation, translated in the catalogue.
-FIGURE_NAMES = {
-    "users_mean": N_("users' mean"),
-    "non_users_mean": N_("non-users' mean"),
-    "gap": N_("gap"),
-    "hedges_g": "g",
-    "p_holm": N_("p (Holm)"),
-    "rank": N_("rank"),
-    "respondents": N_("respondents"),
-    "adoption_rate": N_("adoption"),
-}
-
-
 def _help(text: str) -> Any:
     """A dataclass field with help text (the template authors' contract)."""
     return field(metadata={"help": text})
 
 
+def _figure(name: str, hidden: str = "None when hidden") -> Any:
+    """A field for a figure of the vocabulary: its meaning comes from there."""
+    meaning = COMPARISON[name].help
+    if "_" not in meaning.split()[0]:  # a sentence, not a figure's name
+        meaning = meaning[0].upper() + meaning[1:]
+    return _help(f"{meaning}; {hidden}.")
+
+
+#: The figures a :class:`FactorResult` takes from the document's comparison.
+_RESULT_FIGURES = (
+    "users_n",
+    "non_users_n",
+    "users_mean",
+    "non_users_mean",
+    "gap",
+    "hedges_g",
+    "hedges_g_ci_low",
+    "hedges_g_ci_high",
+    "p_holm",
+    "significant",
+    "cronbach_alpha",
+)
+
+
 @dataclass(frozen=True)
-class Comparison:
+class FactorResult:
     """One factor in the report's population: users against non-users."""
 
     factor: str = _help("The factor's id, e.g. 'manager_influence'.")
@@ -106,19 +126,29 @@ class Comparison:
         "Why the figures are hidden: 'too_small' (a group below the minimum), 'overlap'"
         " (with other figures they would reveal a smaller group), 'segment'; None if shown."
     )
-    users_n: int | None = _help("Users with a score for this factor.")
-    non_users_n: int | None = _help("Non-users with a score for this factor.")
-    users_mean: float | None = _help("Users' mean score.")
-    non_users_mean: float | None = _help("Non-users' mean score.")
-    gap: float | None = _help("How far non-users lag behind, in scale points (positive: a lever).")
-    hedges_g: float | None = _help("Hedges' g of the gap (positive: non-users lag).")
-    ci_low: float | None = _help("Lower end of the 95% confidence interval of g.")
-    ci_high: float | None = _help("Upper end of the 95% confidence interval of g.")
-    p_holm: float | None = _help("The Holm-adjusted p-value.")
-    significant: bool | None = _help("p_holm below alpha.")
-    effect_size: str = _help("negligible, small, medium or large (Cohen's bands on |g|).")
-    cronbach_alpha: float | None = _help("Reliability of the factor's items (None for scores).")
+    users_n: int | None = _figure("users_n")
+    non_users_n: int | None = _figure("non_users_n")
+    users_mean: float | None = _figure("users_mean")
+    non_users_mean: float | None = _figure("non_users_mean")
+    gap: float | None = _figure("gap")
+    hedges_g: float | None = _figure("hedges_g")
+    hedges_g_ci_low: float | None = _figure("hedges_g_ci_low")
+    hedges_g_ci_high: float | None = _figure("hedges_g_ci_high")
+    p_holm: float | None = _figure("p_holm")
+    significant: bool | None = _figure("significant")
+    effect_size: str = _figure("effect_size", "negligible when hidden")
+    cronbach_alpha: float | None = _figure("cronbach_alpha", "None for scores, or when hidden")
     finding: str = _help("The finding in one or two plain sentences.")
+
+    @property
+    def ci_low(self) -> float | None:
+        """Former name of :attr:`hedges_g_ci_low` (templates written for 0.1 use it)."""
+        return self.hedges_g_ci_low
+
+    @property
+    def ci_high(self) -> float | None:
+        """Former name of :attr:`hedges_g_ci_high`."""
+        return self.hedges_g_ci_high
 
 
 @dataclass(frozen=True)
@@ -198,7 +228,7 @@ class SegmentRow:
     value: str = _help("The segment's value.")
     suppressed: bool = _help("True when hidden for anonymity.")
     hidden_reason: str | None = _help(
-        "Why it is hidden: 'too_small' or 'overlap' (see Comparison.hidden_reason)."
+        "Why it is hidden: 'too_small' or 'overlap' (see FactorResult.hidden_reason)."
     )
     respondents: int | None = _help("Respondents (None when suppressed).")
     adoption_rate: float | None = _help("users / respondents (None when suppressed).")
@@ -222,8 +252,13 @@ class Reliability:
     """Cronbach's α of one factor's items."""
 
     label: str = _help("The factor's name.")
-    alpha: float | None = _help("Cronbach's α, or None for score input.")
+    cronbach_alpha: float | None = _help("Cronbach's α, or None for score input.")
     low: bool = _help("True when α is below 0.7.")
+
+    @property
+    def alpha(self) -> float | None:
+        """Former name of :attr:`cronbach_alpha` (templates written for 0.1 use it)."""
+        return self.cronbach_alpha
 
 
 @dataclass(frozen=True)
@@ -261,7 +296,7 @@ class ReportContext:
     scope: str = _help("Whose figures these are: all respondents, or one segment.")
     segment_report: bool = _help("True for a report on one segment (--per-segment).")
     summary: Summary = _help("The executive summary.")
-    comparisons: tuple[Comparison, ...] = _help("Per factor, in the codebook's order.")
+    comparisons: tuple[FactorResult, ...] = _help("Per factor, in the codebook's order.")
     actions: tuple[Action, ...] = _help("The action plan, ranked.")
     segments: tuple[SegmentRow, ...] = _help("The segment overview (empty without segments).")
     factor_labels: tuple[str, ...] = _help("The factors' names, in order (heat map header).")
@@ -282,7 +317,7 @@ def context_help() -> dict[str, dict[str, str]]:
         ReportContext,
         Summary,
         Lever,
-        Comparison,
+        FactorResult,
         Action,
         Fired,
         MatchedFigures,
@@ -376,48 +411,32 @@ def report_context(
     )
 
 
-def _comparison(factor: Mapping, segment: Mapping, t, lang: str) -> Comparison:
+def _comparison(factor: Mapping, segment: Mapping, t, lang: str) -> FactorResult:
     found = next((c for c in segment["comparisons"] if c["factor"] == factor["id"]), None)
     shown = found is not None and not found["suppressed"]
     if found is not None:
         hidden_reason = found["suppressed_reason"]
     else:
         hidden_reason = segment.get("suppressed_reason") and "segment"
-    c = found if shown else {}
-    g = c.get("hedges_g")
-    size = _effect_size(g)
-    ci = c.get("hedges_g_ci") or [None, None]
-    comparison = Comparison(
+    figures = {
+        name: COMPARISON.from_json(found, name) if shown else None for name in _RESULT_FIGURES
+    }
+    g = figures["hedges_g"]
+    result = FactorResult(
         factor=factor["id"],
         label=factor["label"],
         definition=factor.get("definition", ""),
         higher_is_better=factor["direction"] == "higher_is_better",
         shown=shown,
         hidden_reason=None if shown else hidden_reason,
-        users_n=c.get("users_n"),
-        non_users_n=c.get("non_users_n"),
-        users_mean=c.get("users_mean"),
-        non_users_mean=c.get("non_users_mean"),
-        gap=c.get("gap"),
-        hedges_g=g,
-        ci_low=ci[0],
-        ci_high=ci[1],
-        p_holm=c.get("p_holm"),
-        significant=c.get("significant"),
-        effect_size=size,
-        cronbach_alpha=c.get("cronbach_alpha"),
+        effect_size=effect_size(g) if g is not None else EFFECT_SIZE_BANDS[0].name,
         finding="",
+        **figures,
     )
-    return dataclasses.replace(comparison, finding=_finding(comparison, t, lang))
+    return dataclasses.replace(result, finding=_finding(result, t, lang))
 
 
-def _effect_size(g: float | None) -> str:
-    from .recommend import effect_size_label
-
-    return "negligible" if g is None else effect_size_label(g)
-
-
-def _finding(c: Comparison, t, lang: str) -> str:
+def _finding(c: FactorResult, t, lang: str) -> str:
     if not c.shown and c.hidden_reason == "overlap":
         return t(
             "Not shown: together with other figures in this report it would reveal a"
@@ -464,8 +483,12 @@ def _finding(c: Comparison, t, lang: str) -> str:
     interval = {
         "size": size,
         "g": format_figure(c.hedges_g, "number", lang),
-        "low": format_figure(c.ci_low, "number", lang) if c.ci_low is not None else "–",
-        "high": format_figure(c.ci_high, "number", lang) if c.ci_high is not None else "–",
+        "low": format_figure(c.hedges_g_ci_low, "number", lang)
+        if c.hedges_g_ci_low is not None
+        else "–",
+        "high": format_figure(c.hedges_g_ci_high, "number", lang)
+        if c.hedges_g_ci_high is not None
+        else "–",
         "p": format_figure(c.p_holm, "p", lang) if c.p_holm is not None else "",
     }
     second = (
@@ -515,27 +538,20 @@ def _matched(
     out = []
     for name, fact in matched.items():
         if "factor" in fact:
-            keys = (
-                ("users_mean", "number"),
-                ("non_users_mean", "number"),
-                ("gap", "number"),
-                ("hedges_g", "number"),
-                ("p_holm", "p"),
-                ("rank", "count"),
-            )
+            shown = COMPARISON.labelled
             label = labels.get(fact["factor"], fact["factor"])
         elif "conclusion" in fact:
-            keys = ()
+            shown = ()
             # a matched conclusion carries its id; its label is the segment's
             name = conclusions.get(fact["conclusion"]) or fact["conclusion"]
             label = t("conclusion: {name}", name=name)
         else:
-            keys = (("respondents", "count"), ("adoption_rate", "percent"))
+            shown = SEGMENT.labelled
             label = fact.get("value") or t("all respondents")
         figures = tuple(
-            (t(FIGURE_NAMES[key]), format_figure(fact[key], fmt, lang))
-            for key, fmt in keys
-            if fact.get(key) is not None
+            (t(f.label or f.name), format_figure(fact[f.name], f.format, lang))
+            for f in shown
+            if fact.get(f.name) is not None
         )
         out.append(MatchedFigures(name, label, figures))
     return tuple(out)
@@ -556,7 +572,7 @@ def _segment_rows(document: Mapping, factors: Sequence[Mapping], t, lang: str):
             if g is None:
                 cells.append(HeatCell("–", "none", t("not computed")))
                 continue
-            level = 3 if abs(g) >= 0.8 else 2 if abs(g) >= 0.5 else 1 if abs(g) >= 0.2 else 0
+            level = effect_level(g)
             shade = "none" if level == 0 else ("pos" if g > 0 else "neg") + str(level)
             mark = "*" if c["significant"] else ""
             cells.append(

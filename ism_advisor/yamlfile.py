@@ -387,16 +387,22 @@ class Problems:
 
     path: str
     errors: list[AdvisorError] = field(default_factory=list)
+    #: problems that do not make the file invalid (shown, never raised)
+    warnings: list[AdvisorError] = field(default_factory=list)
 
     def add(self, template: str, pos: Pos | None, **params: Any) -> None:
-        self.errors.append(
-            AdvisorError(
-                template,
-                path=self.path,
-                line=pos.line if pos else None,
-                column=pos.column if pos else None,
-                **params,
-            )
+        self.errors.append(self._at(template, pos, params))
+
+    def warn(self, template: str, pos: Pos | None, **params: Any) -> None:
+        self.warnings.append(self._at(template, pos, params))
+
+    def _at(self, template: str, pos: Pos | None, params: dict[str, Any]) -> AdvisorError:
+        return AdvisorError(
+            template,
+            path=self.path,
+            line=pos.line if pos else None,
+            column=pos.column if pos else None,
+            **params,
         )
 
     def __bool__(self) -> bool:

@@ -12,7 +12,8 @@ import yaml
 from conftest import ROOT, SAMPLE_SCORES
 from ism_advisor.cli import main
 from ism_advisor.codebook import load_codebook
-from ism_advisor.knowledge import COMPARISON_FIELDS, OPERATORS, SEGMENT_FIELDS
+from ism_advisor.knowledge import OPERATORS
+from ism_advisor.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -156,10 +156,10 @@ def test_thousands_of_segments_in_one_run(knowledge):
                 [comparison("manager_influence", hedges_g=g)],
             )
         )
-    firings = run_rules(knowledge, segments)
+    firings = run_rules(knowledge.rulebase, segments)
     assert len(firings) == 2500
     assert [bool(f) for f in firings] == [i % 3 == 0 for i in range(2500)]
-    assert run_rules(knowledge, segments) == firings  # the same run twice
+    assert run_rules(knowledge.rulebase, segments) == firings  # the same run twice
 
 
 def test_no_background_threads_are_left(knowledge):

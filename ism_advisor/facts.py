@@ -1,0 +1,116 @@
+"""The facts the rules see, and what an explanation publishes of the facts a rule matched.
+
+:func:`segment_facts` turns the published comparison (hidden figures are NaN) into one
+:class:`~ism_advisor.engine.FactSet` per shown segment: the segment fact and one
+comparison fact per shown factor, with the figures of :mod:`ism_advisor.vocabulary` —
+the statistics' columns as they are, plus those derived for rules (the factor's label
+and direction, everyone's mean, the effect size's band, the rank of g).
+
+:func:`explained` is the one place that decides which figures of a matched fact an
+explanation (the JSON document, the reports) shows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .disclosure import Published
+from .engine import Fact, FactSet
+from .vocabulary import COMPARISON, FACT_KINDS, effect_size
+
+__all__ = ["explained", "segment_facts"]
+
+_BY_ENGINE_KIND = {kind.name: kind for kind in FACT_KINDS.values()}
+
+
+def segment_facts(published: Published, lang: str) -> list[FactSet | None]:
+    """The facts of every segment, None for a suppressed one: published figures only."""
+    table = published.comparisons
+    labels = {f.id: f.label[lang] for f in published.factors}
+    directions = {f.id: f.direction for f in published.factors}
+    records = table.to_dict("records")
+    columns = ("factor", *COMPARISON.columns)
+    per_segment = len(published.factors)
+    out: list[FactSet | None] = []
+    for index, segment in enumerate(published.segments.to_dict("records")):
+        if segment["suppressed"]:
+            out.append(None)
+            continue
+        rows = [
+            r
+            for r in records[index * per_segment : (index + 1) * per_segment]
+            if not r["suppressed"]
+        ]
+        ranks = _ranks([r["hedges_g"] for r in rows])
+        facts = []
+        for row, rank in zip(rows, ranks, strict=True):
+            fact = {key: row[key] for key in columns}
+            fact["users_n"], fact["non_users_n"] = int(row["users_n"]), int(row["non_users_n"])
+            fact["label"] = labels[row["factor"]]
+            fact["direction"] = directions[row["factor"]]
+            n = row["users_n"] + row["non_users_n"]
+            fact["mean"] = (
+                row["users_n"] * row["users_mean"] + row["non_users_n"] * row["non_users_mean"]
+            ) / n
+            g = row["hedges_g"]
+            fact["effect_size"] = effect_size(g) if _finite(g) else None
+            fact["rank"] = rank
+            fact["significant"] = None if pd.isna(row["significant"]) else bool(row["significant"])
+            facts.append(fact)
+        column = segment["column"]
+        out.append(
+            FactSet(
+                segment={
+                    "overall": column is None,
+                    "column": column or "",
+                    "value": segment["value"] or "",
+                    "respondents": int(segment["respondents"]),
+                    "users": int(segment["users"]),
+                    "non_users": int(segment["non_users"]),
+                    "adoption_rate": segment["adoption_rate"],
+                },
+                comparisons=facts,
+            )
+        )
+    return out
+
+
+def explained(fact: Fact, tested: frozenset[str]) -> dict[str, Any]:
+    """The figures of a matched fact that an explanation shows: those every explanation
+    shows (:attr:`~ism_advisor.vocabulary.Field.explain`, in that order), then those the
+    rule base tests (by name); missing figures left out, numbers as plain Python."""
+    kind = _BY_ENGINE_KIND.get(fact.kind)
+    if kind is None:
+        names: Sequence[str] = tuple(fact.figures)
+    else:
+        names = (*kind.explained, *sorted(tested.intersection(kind).difference(kind.explained)))
+    out = {}
+    for name in names:
+        value = fact.figures.get(name)
+        if value is not None and not isinstance(value, (str, bool, int)) and hasattr(value, "item"):
+            value = value.item()  # numpy scalar → Python
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            continue
+        out[name] = value
+    return out
+
+
+def _ranks(values: Sequence[float]) -> list[int | None]:
+    """1 for the largest value, 2 for the next, …; ties by position; None if missing."""
+    present = [(i, v) for i, v in enumerate(values) if _finite(v)]
+    order = sorted(present, key=lambda item: (-item[1], item[0]))
+    ranks: list[int | None] = [None] * len(values)
+    for rank, (index, _) in enumerate(order, start=1):
+        ranks[index] = rank
+    return ranks
+
+
+def _finite(value: Any) -> bool:
+    return (
+        value is not None and isinstance(value, (int, float, np.floating)) and math.isfinite(value)
+    )
