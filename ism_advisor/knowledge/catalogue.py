@@ -13,26 +13,59 @@ from typing import Any
 from ..codebook import Codebook
 from ..errors import N_
 from ..i18n import LANGUAGES
-from ..yamlfile import Pos, Problems, YList, YMap, describe, did_you_mean
+from ..shapes import Choice, Custom, Entries, Id, Ids, Shape, TextList, Texts
+from ..yamlfile import Pos, Problems, YList, YMap, describe
 from .conditions import check_factor
 from .model import Intervention
 
-__all__ = ["EFFORTS", "HORIZONS", "OWNERS", "read_catalogue"]
+__all__ = ["CATALOGUE", "EFFORTS", "HORIZONS", "INTERVENTION", "OWNERS", "read_catalogue"]
 
 OWNERS = ("management", "communications", "it", "hr", "community_manager", "team_leads")
 EFFORTS = ("low", "medium", "high")
 HORIZONS = ("short", "medium", "long")
 
-_INTERVENTION_KEYS = (
-    "id",
-    "factors",
-    "title",
-    "description",
-    "steps",
-    "owner",
-    "effort",
-    "horizon",
-    "evidence",
+#: Steps: a list of texts per language, as many in each.
+_STEPS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        lang: {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
+        for lang in LANGUAGES
+    },
+    "required": list(LANGUAGES),
+    "additionalProperties": False,
+}
+
+#: One intervention.
+INTERVENTION = Shape(
+    N_("an intervention (a mapping)"),
+    id=Id(N_("intervention"), "The intervention's id, named by rules.", required=True),
+    factors=Ids("The factors it addresses (ids from the codebook).", required=True),
+    title=Texts("Its title, in Dutch and English.", required=True),
+    description=Texts("What it is and why it works.", required=True),
+    steps=Custom("The concrete steps, per language.", required=True, schema=_STEPS_SCHEMA),
+    owner=Choice(OWNERS, "Who owns it.", required=True),
+    effort=Choice(EFFORTS, "How much effort it takes.", required=True),
+    horizon=Choice(
+        HORIZONS,
+        "Its time horizon: short (within a month), medium (1-3 months), long (3-12 months).",
+        required=True,
+    ),
+    evidence=TextList(
+        "The sources it rests on.",
+        required=True,
+        message=N_("'evidence' must be a non-empty list of sources, found {found}"),
+    ),
+)
+
+#: The catalogue file.
+CATALOGUE = Shape(
+    N_("a mapping with 'interventions'"),
+    interventions=Entries(
+        INTERVENTION,
+        "The actions rules may recommend.",
+        required=True,
+        message=N_("'interventions' must be a non-empty list, found {found}"),
+    ),
 )
 
 
@@ -41,23 +74,19 @@ def read_catalogue(
 ) -> dict[str, Intervention] | None:
     """The catalogue's interventions by id; None when it has no list of interventions
     (then rules are not checked against it)."""
-    p = problems
-    top = p.mapping(data, getattr(data, "pos", Pos(1, 1)), N_("a mapping with 'interventions'"))
+    top = CATALOGUE.mapping(problems, data, getattr(data, "pos", Pos(1, 1)))
     if top is None:
         return None
-    p.keys(top, ("interventions",), required=("interventions",))
-    entries = p.non_empty_list(
-        top, "interventions", N_("'interventions' must be a non-empty list, found {found}")
-    )
+    entries = CATALOGUE.read(problems, top, "interventions")
     if entries is None:
         return None
     catalogue: dict[str, Intervention] = {}
     seen: dict[str, Pos] = {}
-    for index, entry in enumerate(entries):
-        entry = p.mapping(entry, entries.where(index), N_("an intervention (a mapping)"))
+    for index, value in enumerate(entries):
+        entry = INTERVENTION.mapping(problems, value, entries.where(index))
         if entry is None:
             continue
-        intervention = _intervention(p, codebook, entry, seen)
+        intervention = _intervention(problems, codebook, entry, seen)
         if intervention.id:
             catalogue[intervention.id] = intervention
     return catalogue
@@ -66,56 +95,23 @@ def read_catalogue(
 def _intervention(
     p: Problems, codebook: Codebook, entry: YMap, seen: dict[str, Pos]
 ) -> Intervention:
-    p.keys(entry, _INTERVENTION_KEYS, required=_INTERVENTION_KEYS)
-    intervention_id = p.identifier(entry, seen, N_("intervention"))
+    shape = INTERVENTION
+    intervention_id = shape.read(p, entry, "id", seen=seen)
     factors = []
-    if "factors" in entry:
-        for factor, pos in _id_list(p, entry, "factors"):
-            check_factor(p, codebook, factor, pos)
-            factors.append(factor)
+    for factor, pos in shape.read(p, entry, "factors"):
+        check_factor(p, codebook, factor, pos)
+        factors.append(factor)
     return Intervention(
         id=intervention_id,
         factors=tuple(factors),
-        title=p.texts(entry, "title"),
-        description=p.texts(entry, "description"),
+        title=shape.read(p, entry, "title"),
+        description=shape.read(p, entry, "description"),
         steps=_steps(p, entry),
-        owner=_choice(p, entry, "owner", OWNERS),
-        effort=_choice(p, entry, "effort", EFFORTS),
-        horizon=_choice(p, entry, "horizon", HORIZONS),
-        evidence=_evidence(p, entry),
+        owner=shape.read(p, entry, "owner"),
+        effort=shape.read(p, entry, "effort"),
+        horizon=shape.read(p, entry, "horizon"),
+        evidence=shape.read(p, entry, "evidence"),
     )
-
-
-def _id_list(p: Problems, mapping: YMap, key: str) -> list[tuple[str, Pos]]:
-    value = mapping.get(key)
-    if isinstance(value, str):
-        return [(value, mapping.where(key))]
-    if isinstance(value, YList) and value and all(isinstance(v, str) for v in value):
-        return [(v, value.where(i)) for i, v in enumerate(value)]
-    p.add(
-        N_("'{key}' must be an id or a list of ids, found {found}"),
-        mapping.where(key),
-        key=key,
-        found=describe(value),
-    )
-    return []
-
-
-def _choice(p: Problems, mapping: YMap, key: str, choices: tuple[str, ...]) -> str:
-    value = mapping.get(key)
-    if key not in mapping:
-        return ""
-    if value not in choices:
-        p.add(
-            N_("'{key}' must be one of {choices}, found {found}{hint}"),
-            mapping.where(key),
-            key=key,
-            choices=", ".join(choices),
-            found=describe(value),
-            hint=did_you_mean(str(value), choices),
-        )
-        return ""
-    return value
 
 
 def _steps(p: Problems, entry: YMap) -> dict[str, tuple[str, ...]]:
@@ -156,21 +152,3 @@ def _steps(p: Problems, entry: YMap) -> dict[str, tuple[str, ...]]:
             en=len(out["en"]),
         )
     return out
-
-
-def _evidence(p: Problems, entry: YMap) -> tuple[str, ...]:
-    value = entry.get("evidence")
-    if "evidence" not in entry:
-        return ()
-    if (
-        not isinstance(value, YList)
-        or not value
-        or not all(isinstance(v, str) and v.strip() for v in value)
-    ):
-        p.add(
-            N_("'evidence' must be a non-empty list of sources, found {found}"),
-            entry.where("evidence"),
-            found=describe(value),
-        )
-        return ()
-    return tuple(v.strip() for v in value)

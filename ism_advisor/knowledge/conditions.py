@@ -30,6 +30,7 @@ import yaml
 
 from ..codebook import Codebook
 from ..errors import N_, Message
+from ..shapes import Ids
 from ..vocabulary import COMPARISON, FACT_KINDS, SEGMENT, FactKind, Field
 from ..yamlfile import ID_PATTERN, Pos, Problems, YList, YMap, describe, did_you_mean
 from .model import Condition, Pattern
@@ -72,6 +73,8 @@ _CONDITION = re.compile(
 _BARE = re.compile(r"^\s*(?P<neg>not\s+)?(?P<field>[A-Za-z_]\w*)\s*$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _INVALID = object()
+#: A pattern's ``factor:``: one factor id, a list of them, or ``any``.
+_FACTORS = Ids()
 
 
 def check_factor(problems: Problems, codebook: Codebook, factor: str, pos: Pos) -> bool:
@@ -181,7 +184,7 @@ class Language:
 
     def factor_pattern(self, value: YMap, pos: Pos) -> Pattern:
         factors = []
-        for factor, factor_pos in self.id_list(value, "factor"):
+        for factor, factor_pos in _FACTORS.read(self.problems, value, "factor"):
             if factor == "any":
                 factors = []
                 break
@@ -202,21 +205,6 @@ class Language:
             )
             name = "factor"
         return Pattern("factor", pos, name=name, factors=tuple(factors), condition=condition)
-
-    def id_list(self, mapping: YMap, key: str) -> list[tuple[str, Pos]]:
-        """One id or a list of ids, with their positions."""
-        value = mapping.get(key)
-        if isinstance(value, str):
-            return [(value, mapping.where(key))]
-        if isinstance(value, YList) and value and all(isinstance(v, str) for v in value):
-            return [(v, value.where(i)) for i, v in enumerate(value)]
-        self.problems.add(
-            N_("'{key}' must be an id or a list of ids, found {found}"),
-            mapping.where(key),
-            key=key,
-            found=describe(value),
-        )
-        return []
 
     # -- conditions (tests on one fact) ------------------------------------------------------
 

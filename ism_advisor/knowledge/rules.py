@@ -26,27 +26,82 @@ from typing import Any
 
 from ..codebook import Codebook
 from ..errors import N_, Message
+from ..shapes import Custom, Entries, Id, Ids, Nested, Shape, Texts, WholeNumber
 from ..vocabulary import SEGMENT
-from ..yamlfile import Pos, Problems, YList, YMap, describe, did_you_mean
-from . import analysis, because
+from ..yamlfile import Pos, Problems, YMap, describe, did_you_mean
+from . import analysis, because, schema
 from .conditions import Language
 from .model import Conclusion, Condition, Intervention, Rule, RuleBase, Term
 
-__all__ = ["PRIORITIES", "read_rules"]
+__all__ = ["CONCLUSION", "PRIORITIES", "RULE", "RULE_FILE", "SETTINGS", "read_rules"]
 
 PRIORITIES = {"high": 1.0, "medium": 2.0, "low": 3.0}
 DEFAULT_MAX_ACTIONS = 5
 
-_TOP_KEYS = ("settings", "conclusions", "rules")
-_RULE_KEYS = (
-    "id",
-    "description",
-    "segments",
-    "when",
-    "recommend",
-    "conclude",
-    "priority",
-    "because",
+SETTINGS = Shape(
+    N_("a mapping with max_actions"),
+    max_actions=WholeNumber(
+        1,
+        "At most this many actions per segment.",
+        default=DEFAULT_MAX_ACTIONS,
+        message=N_("'max_actions' must be a whole number of at least 1, found {found}"),
+    ),
+)
+
+CONCLUSION = Shape(
+    N_("a conclusion (a mapping with an id)"),
+    id=Id(
+        N_("conclusion"),
+        "The conclusion's id, used by 'conclude:' and 'conclusion:'.",
+        required=True,
+    ),
+    label=Texts("Its name, in Dutch and English.", required=True),
+)
+
+RULE = Shape(
+    N_("a rule (a mapping with an id)"),
+    id=Id(N_("rule"), "The rule's id, shown in explanations.", required=True),
+    description=Texts("What the rule is about."),
+    segments=Custom(
+        "Conditions on the segment: the rule looks only at segments that meet them.",
+        schema=schema.CONDITION,
+    ),
+    when=Custom(
+        "The patterns that must all match in the segment.",
+        required=True,
+        schema={
+            "oneOf": [schema.PATTERN, {"type": "array", "items": schema.PATTERN, "minItems": 1}]
+        },
+    ),
+    recommend=Ids("The interventions it recommends."),
+    conclude=Ids("The conclusions it derives."),
+    priority=Custom(
+        "high, medium, low or a number from 1 (most urgent).",
+        required=True,
+        default="medium",
+        schema={"oneOf": [{"enum": list(PRIORITIES)}, {"type": "number", "minimum": 1}]},
+    ),
+    because=Texts(
+        "Why, in Dutch and English: a template with the figures it matched.", required=True
+    ),
+)
+
+RULE_FILE = Shape(
+    N_("a mapping with 'rules'"),
+    settings=Nested(SETTINGS, "Settings of the rule base.", blank=True),
+    conclusions=Entries(
+        CONCLUSION,
+        "Conclusions rules derive and other rules use.",
+        empty=True,
+        blank=True,
+        message=N_("'conclusions' must be a list, found {found}"),
+    ),
+    rules=Entries(
+        RULE,
+        "The rules.",
+        required=True,
+        message=N_("'rules' must be a non-empty list of rules, found {found}"),
+    ),
 )
 
 
@@ -75,21 +130,18 @@ class _RuleReader:
 
     def read(self, data: Any) -> RuleBase | None:
         p = self.problems
-        top = p.mapping(data, getattr(data, "pos", Pos(1, 1)), N_("a mapping with 'rules'"))
+        top = RULE_FILE.mapping(p, data, getattr(data, "pos", Pos(1, 1)))
         if top is None:
             return None
-        p.keys(top, _TOP_KEYS, required=("rules",))
         max_actions = self.settings(top)
         conclusions = self.conclusions(top)
-        entries = p.non_empty_list(
-            top, "rules", N_("'rules' must be a non-empty list of rules, found {found}")
-        )
+        entries = RULE_FILE.read(p, top, "rules")
         if entries is None:
             return None
         rules: list[Rule] = []
         seen: dict[str, Pos] = {}
-        for index, entry in enumerate(entries):
-            entry = p.mapping(entry, entries.where(index), N_("a rule (a mapping with an id)"))
+        for index, value in enumerate(entries):
+            entry = RULE.mapping(p, value, entries.where(index))
             if entry is None:
                 continue
             rule = self.rule(entry, seen, conclusions)
@@ -115,55 +167,30 @@ class _RuleReader:
         )
 
     def settings(self, top: YMap) -> int:
-        settings = top.get("settings")
+        settings = RULE_FILE.read(self.problems, top, "settings")
         if settings is None:
             return DEFAULT_MAX_ACTIONS
-        settings = self.problems.mapping(
-            settings, top.where("settings"), N_("a mapping with max_actions")
-        )
-        if settings is None:
-            return DEFAULT_MAX_ACTIONS
-        self.problems.keys(settings, ("max_actions",))
-        value = settings.get("max_actions", DEFAULT_MAX_ACTIONS)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.problems.add(
-                N_("'max_actions' must be a whole number of at least 1, found {found}"),
-                settings.where("max_actions"),
-                found=describe(value),
-            )
-            return DEFAULT_MAX_ACTIONS
-        return value
+        return SETTINGS.read(self.problems, settings, "max_actions")
 
     def conclusions(self, top: YMap) -> dict[str, Conclusion]:
-        entries = top.get("conclusions")
+        entries = RULE_FILE.read(self.problems, top, "conclusions")
         if entries is None:
-            return {}
-        if not isinstance(entries, YList):
-            self.problems.add(
-                N_("'conclusions' must be a list, found {found}"),
-                top.where("conclusions"),
-                found=describe(entries),
-            )
             return {}
         out: dict[str, Conclusion] = {}
         seen: dict[str, Pos] = {}
-        for index, entry in enumerate(entries):
-            entry = self.problems.mapping(
-                entry, entries.where(index), N_("a conclusion (a mapping with an id)")
-            )
+        for index, value in enumerate(entries):
+            entry = CONCLUSION.mapping(self.problems, value, entries.where(index))
             if entry is None:
                 continue
-            self.problems.keys(entry, ("id", "label"), required=("id", "label"))
-            conclusion_id = self.problems.identifier(entry, seen, N_("conclusion"))
-            label = self.problems.texts(entry, "label")
+            conclusion_id = CONCLUSION.read(self.problems, entry, "id", seen=seen)
+            label = CONCLUSION.read(self.problems, entry, "label")
             if conclusion_id:
                 out[conclusion_id] = Conclusion(conclusion_id, label, entry.where("id"))
         return out
 
     def rule(self, entry: YMap, seen: dict[str, Pos], conclusions: dict) -> Rule | None:
         p = self.problems
-        p.keys(entry, _RULE_KEYS, required=("id", "when", "priority", "because"))
-        rule_id = p.identifier(entry, seen, N_("rule"))
+        rule_id = RULE.read(p, entry, "id", seen=seen)
         if "recommend" not in entry and "conclude" not in entry:
             p.add(N_("a rule needs 'recommend' or 'conclude' (or both)"), entry.pos)
         language = self.language
@@ -172,9 +199,7 @@ class _RuleReader:
         if "segments" in entry:
             segments = language.condition(entry["segments"], entry.where("segments"), SEGMENT)
         recommend = []
-        for intervention, pos in (
-            language.id_list(entry, "recommend") if "recommend" in entry else ()
-        ):
+        for intervention, pos in RULE.read(p, entry, "recommend"):
             if self.catalogue is not None and intervention not in self.catalogue:
                 p.add(
                     N_("unknown intervention '{id}'{hint}"),
@@ -184,7 +209,7 @@ class _RuleReader:
                 )
             recommend.append(intervention)
         conclude = []
-        for conclusion, pos in language.id_list(entry, "conclude") if "conclude" in entry else ():
+        for conclusion, pos in RULE.read(p, entry, "conclude"):
             if conclusion not in conclusions:
                 p.add(
                     N_("unknown conclusion '{id}'{hint} (declare it under 'conclusions')"),
@@ -194,8 +219,8 @@ class _RuleReader:
                 )
             conclude.append(conclusion)
         priority = self.priority(entry)
-        because_texts = p.texts(entry, "because")
-        description = p.texts(entry, "description")
+        because_texts = RULE.read(p, entry, "because")
+        description = RULE.read(p, entry, "description")
         if when is None:
             return None
         count = analysis.count_alternatives(when)
@@ -232,7 +257,7 @@ class _RuleReader:
         )
 
     def priority(self, entry: YMap) -> float:
-        value = entry.get("priority", "medium")
+        value = entry.get("priority", RULE["priority"].default)
         if value in PRIORITIES:
             return PRIORITIES[value]
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 1:
