@@ -20,10 +20,12 @@ from typing import Any, Literal
 from .errors import N_
 from .resources import packaged_path
 from .scales import AnswerPoint, AnswerScale, builtin_scale
+from .shapes import Choice, Custom, Entries, Flag, Id, Nested, Number, Shape, Text, Texts, Words
 from .textnorm import answer_key, normalize
 from .yamlfile import Pos, Problems, YList, YMap, describe, did_you_mean, load_yaml
 
 __all__ = [
+    "CODEBOOK",
     "DIRECTIONS",
     "Codebook",
     "Factor",
@@ -198,22 +200,145 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     return codebook
 
 
-_TOP_KEYS = ("scale", "missing", "usage", "factors", "answer_scales", "segments")
-_FACTOR_KEYS = ("id", "label", "definition", "direction", "items", "aliases", "answers")
-_ITEM_KEYS = ("id", "text", "reverse", "answers")
-_USAGE_KEYS = (
-    "column",
-    "aliases",
-    "type",
-    "users",
-    "non_users",
-    "threshold",
-    "text",
-    "answers",
+#: A point of an answer scale: its texts per language, and codes a tool exports instead.
+POINT = Shape(
+    N_("a point of the scale (nl: …, en: …)"),
+    nl=Custom(
+        "The Dutch text; a list gives the questionnaire's text first, then variants read too.",
+        required=True,
+        schema={"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+    ),
+    en=Custom(
+        "The English text, or a list of texts (the questionnaire's first).",
+        required=True,
+        schema={"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+    ),
+    codes=Words("Answer codes a survey tool exports instead of the text."),
 )
-_SCALE_KEYS = ("id", "first", "points")
-_POINT_KEYS = ("nl", "en", "codes")
-_SEGMENT_KEYS = ("id", "text", "aliases")
+
+#: An organisation's own answer scale.
+ANSWER_SCALE = Shape(
+    N_("an answer scale (a mapping with an id)"),
+    id=Id(N_("answer scale"), "The scale's id, named by 'answers:'.", required=True),
+    first=Number("The value of its first point (default: the scale's min)."),
+    points=Entries(
+        POINT,
+        "Its points, lowest first.",
+        required=True,
+        message=N_(
+            "'points' must be a non-empty list of answer texts, lowest first, found {found}"
+        ),
+    ),
+)
+
+_SCALE_NAME = {"type": "string", "description": "agreement, or the id of one of answer_scales."}
+
+#: One survey item.
+ITEM = Shape(
+    N_("an item (a mapping with an id)"),
+    id=Id(N_("item"), "The item's id (a column of item-level input).", required=True),
+    text=Texts("The statement as the questionnaire asks it.", required=True),
+    reverse=Flag(
+        "true: the item is mirrored on the scale before averaging.",
+        message=N_("'reverse' must be true or false, found {found}"),
+    ),
+    answers=Custom("Its answer scale, when it differs from its factor's.", schema=_SCALE_NAME),
+)
+
+#: One factor of the model.
+FACTOR = Shape(
+    N_("a factor (a mapping with an id)"),
+    id=Id(N_("factor"), "The factor's id, named by rules and interventions.", required=True),
+    label=Texts("Its name.", required=True),
+    definition=Texts("What it means."),
+    direction=Choice(
+        DIRECTIONS,
+        "Whether a higher score is better or worse.",
+        required=True,
+        default="higher_is_better",
+        message=N_("direction must be higher_is_better or higher_is_worse, found {found}"),
+    ),
+    items=Entries(
+        ITEM,
+        "Its survey items.",
+        required=True,
+        message=N_("'items' must be a non-empty list of survey items, found {found}"),
+    ),
+    aliases=Words("Other column names of its score."),
+    answers=Custom(
+        "Its items' answer scale, when it differs from the codebook's.", schema=_SCALE_NAME
+    ),
+)
+
+#: The usage question: how to tell users from non-users.
+USAGE = Shape(
+    N_("a mapping describing the usage column"),
+    column=Text(
+        "The usage column's name.",
+        required=True,
+        default="user",
+        message=N_("'column' must be the usage column's name, found {found}"),
+    ),
+    aliases=Words("Other names of the column."),
+    type=Choice(
+        ("yes_no", "numeric"),
+        "yes_no: the column holds yes/no answers; numeric: a score with a threshold.",
+        required=True,
+        default="yes_no",
+        invalid=None,
+        message=N_("unknown usage type {found} (expected yes_no or numeric)"),
+    ),
+    users=Words("type yes_no: the answers of users."),
+    non_users=Words("type yes_no: the answers of non-users."),
+    threshold=Number("type numeric: users score at least this.", default=0.0),
+    text=Texts("The usage question's wording."),
+    answers=Custom(
+        "type numeric: the answer scale whose texts an export holds.", schema=_SCALE_NAME
+    ),
+)
+
+#: The numeric answer scale.
+SCALE = Shape(
+    N_("a mapping with min and max"),
+    min=Number("The lowest answer.", required=True, default=1.0),
+    max=Number("The highest answer.", required=True, default=5.0),
+    answers=Custom("The items' answer scale (default: agreement).", schema=_SCALE_NAME),
+)
+
+#: A question that splits respondents into segments.
+SEGMENT = Shape(
+    N_("a segment question (a mapping with an id)"),
+    id=Id(N_("segment"), "The segment's id, for --segment-by.", required=True),
+    text=Texts("The question's wording."),
+    aliases=Words("Other names of its column."),
+)
+
+#: The codebook file.
+CODEBOOK = Shape(
+    N_("a codebook mapping"),
+    scale=Nested(SCALE, "The numeric answer scale (default 1 to 5).", blank=True),
+    missing=Custom(
+        "Missing-value codes: numbers outside the scale, or texts.",
+        schema={"type": "array", "items": {"type": ["number", "string"]}},
+    ),
+    factors=Entries(
+        FACTOR,
+        "The factors of the model.",
+        required=True,
+        message=N_("'factors' must be a non-empty list of factors, found {found}"),
+    ),
+    usage=Nested(USAGE, "The usage question.", required=True),
+    answer_scales=Entries(
+        ANSWER_SCALE,
+        "The organisation's own answer scales.",
+        message=N_("'answer_scales' must be a non-empty list of answer scales, found {found}"),
+    ),
+    segments=Entries(
+        SEGMENT,
+        "The segment questions.",
+        message=N_("'segments' must be a non-empty list of segment questions, found {found}"),
+    ),
+)
 
 
 class _CodebookReader:
@@ -224,10 +349,9 @@ class _CodebookReader:
 
     def read(self, data: Any, path: str) -> Codebook | None:
         p = self.problems
-        top = p.mapping(data, getattr(data, "pos", Pos(1, 1)), N_("a codebook mapping"))
+        top = CODEBOOK.mapping(p, data, getattr(data, "pos", Pos(1, 1)))
         if top is None:
             return None
-        p.keys(top, _TOP_KEYS, required=("factors", "usage"))
         scale_min, scale_max = self.scale(top)
         numbers, texts = self.missing(top, scale_min, scale_max)
         scales = self.answer_scales(top, scale_min)
@@ -251,27 +375,11 @@ class _CodebookReader:
             segments=segments,
         )
 
-    def number(self, mapping: YMap, key: str, default: float) -> float:
-        value = mapping.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problems.add(
-                N_("'{key}' must be a number, found {found}"),
-                mapping.where(key),
-                key=key,
-                found=describe(value),
-            )
-            return default
-        return float(value)
-
     def scale(self, top: YMap) -> tuple[float, float]:
-        scale = top.get("scale")
+        scale = CODEBOOK.read(self.problems, top, "scale")
         if scale is None:
             return 1.0, 5.0
-        scale = self.problems.mapping(scale, top.where("scale"), N_("a mapping with min and max"))
-        if scale is None:
-            return 1.0, 5.0
-        self.problems.keys(scale, ("min", "max", "answers"), required=("min", "max"))
-        low, high = self.number(scale, "min", 1.0), self.number(scale, "max", 5.0)
+        low, high = SCALE.read(self.problems, scale, "min"), SCALE.read(self.problems, scale, "max")
         if low >= high:
             self.problems.add(
                 N_("the scale's min ({low:g}) must be below its max ({high:g})"),
@@ -318,63 +426,25 @@ class _CodebookReader:
         return frozenset(numbers), frozenset(texts)
 
     def string_list(self, mapping: YMap, key: str) -> tuple[str, ...]:
-        value = mapping.get(key, YList())
-        if not isinstance(value, YList):
-            self.problems.add(
-                N_("'{key}' must be a list of texts, found {found}"),
-                mapping.where(key),
-                key=key,
-                found=describe(value),
-            )
-            return ()
-        out = []
-        for index, entry in enumerate(value):
-            if isinstance(entry, bool):
-                self.problems.add(
-                    N_(
-                        "an unquoted yes/no word in '{key}': put it in quotes"
-                        " (YAML reads yes, no, on and off as true or false)"
-                    ),
-                    value.where(index),
-                    key=key,
-                )
-            elif isinstance(entry, (str, int, float)) and str(entry).strip():
-                out.append(str(entry).strip())
-            else:
-                self.problems.add(
-                    N_("'{key}' must be a list of texts, found {found}"),
-                    value.where(index),
-                    key=key,
-                    found=describe(entry),
-                )
-        return tuple(out)
+        """A list of answer-like texts (see :class:`~ism_advisor.shapes.Words`)."""
+        return _WORDS.read(self.problems, mapping, key)
 
     def usage(self, top: YMap) -> Usage:
         fallback = Usage("user", (), "yes_no", (), ())
         if "usage" not in top:
             return fallback
-        usage = self.problems.mapping(
-            top["usage"], top.where("usage"), N_("a mapping describing the usage column")
-        )
+        usage = CODEBOOK.read(self.problems, top, "usage")
         if usage is None:
             return fallback
         p = self.problems
-        p.keys(usage, _USAGE_KEYS, required=("column", "type"))
-        column = usage.get("column", "user")
-        if not isinstance(column, str) or not column.strip():
-            p.add(
-                N_("'column' must be the usage column's name, found {found}"),
-                usage.where("column"),
-                found=describe(column),
-            )
-            column = "user"
-        kind = usage.get("type", "yes_no")
+        column = USAGE.read(p, usage, "column")
+        kind = USAGE.read(p, usage, "type")
         threshold = None
         users: tuple[str, ...] = ()
         non_users: tuple[str, ...] = ()
         if kind == "yes_no":
-            users = self.string_list(usage, "users")
-            non_users = self.string_list(usage, "non_users")
+            users = USAGE.read(p, usage, "users")
+            non_users = USAGE.read(p, usage, "non_users")
             for key, answers in (("users", users), ("non_users", non_users)):
                 if not answers and key not in usage:
                     p.add(N_("missing key '{key}'"), usage.pos, key=key)
@@ -390,60 +460,46 @@ class _CodebookReader:
         elif kind == "numeric":
             if "threshold" not in usage:
                 p.add(N_("type numeric needs a 'threshold'"), usage.pos)
-            threshold = self.number(usage, "threshold", 0.0)
-        else:
-            p.add(
-                N_("unknown usage type {found} (expected yes_no or numeric)"),
-                usage.where("type"),
-                found=describe(kind),
-            )
+            threshold = USAGE.read(p, usage, "threshold")
+        else:  # an unknown type, reported
             kind = "yes_no"
         answers = self.reference(usage, "answers", for_items=False)
         if answers is not None and kind != "numeric":
             p.add(N_("'answers' only applies to type numeric"), usage.key_pos["answers"])
         return Usage(
             column=column.strip(),
-            aliases=self.string_list(usage, "aliases"),
+            aliases=USAGE.read(p, usage, "aliases"),
             type=kind,
             users=users,
             non_users=non_users,
             threshold=threshold,
-            text=p.texts(usage, "text"),
+            text=USAGE.read(p, usage, "text"),
             answers=answers,
         )
 
     def factors(self, top: YMap) -> tuple[Factor, ...]:
         p = self.problems
-        entries = p.non_empty_list(
-            top, "factors", N_("'factors' must be a non-empty list of factors, found {found}")
-        )
+        entries = CODEBOOK.read(p, top, "factors")
         if entries is None:
             return ()
         factors: list[Factor] = []
         seen: dict[str, Pos] = {}
         seen_items: dict[str, Pos] = {}
-        for index, entry in enumerate(entries):
-            entry = p.mapping(entry, entries.where(index), N_("a factor (a mapping with an id)"))
+        for index, value in enumerate(entries):
+            entry = FACTOR.mapping(p, value, entries.where(index))
             if entry is None:
                 continue
-            p.keys(entry, _FACTOR_KEYS, required=("id", "label", "direction", "items"))
-            factor_id = p.identifier(entry, seen, N_("factor"))
-            direction = entry.get("direction")
-            if "direction" in entry and direction not in DIRECTIONS:
-                p.add(
-                    N_("direction must be higher_is_better or higher_is_worse, found {found}"),
-                    entry.where("direction"),
-                    found=describe(direction),
-                )
+            factor_id = FACTOR.read(p, entry, "id", seen=seen)
+            direction = FACTOR.read(p, entry, "direction")
             items = self.items(entry, seen_items)
             factors.append(
                 Factor(
                     id=factor_id,
-                    label=p.texts(entry, "label"),
-                    definition=p.texts(entry, "definition"),
-                    direction=direction if direction in DIRECTIONS else "higher_is_better",
+                    label=FACTOR.read(p, entry, "label"),
+                    definition=FACTOR.read(p, entry, "definition"),
+                    direction=direction,
                     items=items,
-                    aliases=self.string_list(entry, "aliases"),
+                    aliases=FACTOR.read(p, entry, "aliases"),
                     answers=self.reference(entry),
                 )
             )
@@ -451,30 +507,21 @@ class _CodebookReader:
 
     def items(self, factor: YMap, seen: dict[str, Pos]) -> tuple[Item, ...]:
         p = self.problems
-        entries = p.non_empty_list(
-            factor, "items", N_("'items' must be a non-empty list of survey items, found {found}")
-        )
+        entries = FACTOR.read(p, factor, "items")
         if entries is None:
             return ()
         items = []
-        for index, entry in enumerate(entries):
-            entry = p.mapping(entry, entries.where(index), N_("an item (a mapping with an id)"))
+        for index, value in enumerate(entries):
+            entry = ITEM.mapping(p, value, entries.where(index))
             if entry is None:
                 continue
-            p.keys(entry, _ITEM_KEYS, required=("id", "text"))
-            item_id = p.identifier(entry, seen, N_("item"))
-            reverse = entry.get("reverse", False)
-            if not isinstance(reverse, bool):
-                p.add(
-                    N_("'reverse' must be true or false, found {found}"),
-                    entry.where("reverse"),
-                    found=describe(reverse),
-                )
+            item_id = ITEM.read(p, entry, "id", seen=seen)
+            reverse = ITEM.read(p, entry, "reverse")
             items.append(
                 Item(
                     item_id,
-                    p.texts(entry, "text"),
-                    reverse is True,
+                    ITEM.read(p, entry, "text"),
+                    reverse,
                     answers=self.reference(entry),
                 )
             )
@@ -547,52 +594,38 @@ class _CodebookReader:
 
     def answer_scales(self, top: YMap, low: float) -> dict[str, AnswerScale]:
         p = self.problems
-        entries = p.non_empty_list(
-            top,
-            "answer_scales",
-            N_("'answer_scales' must be a non-empty list of answer scales, found {found}"),
-        )
+        entries = CODEBOOK.read(p, top, "answer_scales")
         if entries is None:
             return {}
         scales: dict[str, AnswerScale] = {}
         seen: dict[str, Pos] = {}
-        for index, entry in enumerate(entries):
-            entry = p.mapping(
-                entry, entries.where(index), N_("an answer scale (a mapping with an id)")
-            )
+        for index, value in enumerate(entries):
+            entry = ANSWER_SCALE.mapping(p, value, entries.where(index))
             if entry is None:
                 continue
-            p.keys(entry, _SCALE_KEYS, required=("id", "points"))
-            scale_id = p.identifier(entry, seen, N_("answer scale"))
-            first = self.number(entry, "first", low)
-            points = self.points(entry, first)
+            scale_id = ANSWER_SCALE.read(p, entry, "id", seen=seen)
+            first = ANSWER_SCALE.read(p, entry, "first")
+            points = self.points(entry, low if first is None else first)
             if scale_id and points:
                 scales[scale_id] = AnswerScale(scale_id, points)
         return scales
 
     def points(self, scale: YMap, first: float) -> tuple[AnswerPoint, ...]:
         p = self.problems
-        entries = p.non_empty_list(
-            scale,
-            "points",
-            N_("'points' must be a non-empty list of answer texts, lowest first, found {found}"),
-        )
+        entries = ANSWER_SCALE.read(p, scale, "points")
         if entries is None:
             return ()
         points = []
         seen: dict[str, int] = {}
-        for index, entry in enumerate(entries):
-            entry = p.mapping(
-                entry, entries.where(index), N_("a point of the scale (nl: …, en: …)")
-            )
+        for index, value in enumerate(entries):
+            entry = POINT.mapping(p, value, entries.where(index))
             if entry is None:
                 continue
-            p.keys(entry, _POINT_KEYS, required=("nl", "en"))
             texts = {}
             for lang in ("nl", "en"):
                 if lang in entry:
                     texts[lang] = self.text_or_texts(entry, lang)
-            codes = self.string_list(entry, "codes")
+            codes = POINT.read(p, entry, "codes")
             for text in (*(t for ts in texts.values() for t in ts), *codes):
                 key = answer_key(text)
                 if key in seen and seen[key] != index:
@@ -624,24 +657,23 @@ class _CodebookReader:
 
     def segments(self, top: YMap) -> tuple[Segment, ...]:
         p = self.problems
-        entries = p.non_empty_list(
-            top,
-            "segments",
-            N_("'segments' must be a non-empty list of segment questions, found {found}"),
-        )
+        entries = CODEBOOK.read(p, top, "segments")
         if entries is None:
             return ()
         segments = []
         seen: dict[str, Pos] = {}
-        for index, entry in enumerate(entries):
-            entry = p.mapping(
-                entry, entries.where(index), N_("a segment question (a mapping with an id)")
-            )
+        for index, value in enumerate(entries):
+            entry = SEGMENT.mapping(p, value, entries.where(index))
             if entry is None:
                 continue
-            p.keys(entry, _SEGMENT_KEYS, required=("id",))
-            segment_id = p.identifier(entry, seen, N_("segment"))
+            segment_id = SEGMENT.read(p, entry, "id", seen=seen)
             segments.append(
-                Segment(segment_id, p.texts(entry, "text"), self.string_list(entry, "aliases"))
+                Segment(
+                    segment_id, SEGMENT.read(p, entry, "text"), SEGMENT.read(p, entry, "aliases")
+                )
             )
         return tuple(segments)
+
+
+#: A list of answer-like texts (numbers read as texts; unquoted yes/no refused).
+_WORDS = Words()

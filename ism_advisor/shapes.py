@@ -32,6 +32,7 @@ __all__ = [
     "Number",
     "Option",
     "Shape",
+    "Text",
     "TextList",
     "Texts",
     "WholeNumber",
@@ -43,8 +44,9 @@ class Option:
     """One key of a mapping: how its value is read, whether it must be there, its default.
 
     ``message`` (where an option has one) is the problem reported for a value of the
-    wrong type; it may use ``{key}`` and ``{found}``. With ``blank``, a key given without
-    a value (``settings:``) counts as absent.
+    wrong type; it may use ``{key}`` and ``{found}``. A wrong value reads as ``default``,
+    or as ``invalid`` where that is given. With ``blank``, a key given without a value
+    (``settings:``) counts as absent.
     """
 
     message = ""
@@ -57,11 +59,13 @@ class Option:
         default: Any = None,
         message: str = "",
         blank: bool = False,
+        invalid: Any = ...,
     ) -> None:
         self.help = help
         self.required = required
         self.default = default
         self.blank = blank
+        self.invalid = default if invalid is ... else invalid
         if message:
             self.message = message
 
@@ -75,9 +79,9 @@ class Option:
         raise NotImplementedError
 
     def wrong(self, problems: Problems, mapping: YMap, key: str, value: Any) -> Any:
-        """Report a value of the wrong type; the default."""
+        """Report a value of the wrong type; what a wrong value reads as."""
         problems.add(self.message, mapping.where(key), key=key, found=describe(value))
-        return self.default
+        return self.invalid
 
     def type_schema(self) -> dict[str, Any]:
         return {}
@@ -90,6 +94,21 @@ class Option:
         if self.default is not None and not isinstance(self.default, (dict, list, tuple)):
             out["default"] = self.default
         return out
+
+
+class Text(Option):
+    """A text that is not empty."""
+
+    message = N_("'{key}' must be a text, found {found}")
+
+    def check(self, problems: Problems, mapping: YMap, key: str, **context: Any) -> Any:
+        value = mapping[key]
+        if not isinstance(value, str) or not value.strip():
+            return self.wrong(problems, mapping, key, value)
+        return value
+
+    def type_schema(self) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1}
 
 
 class Texts(Option):
@@ -174,7 +193,7 @@ class Choice(Option):
             found=describe(value),
             hint=did_you_mean(str(value), self.choices),
         )
-        return self.default
+        return self.invalid
 
     def type_schema(self) -> dict[str, Any]:
         return {"enum": list(self.choices)}

@@ -85,14 +85,15 @@ def _definitions() -> dict[str, Any]:
 
 
 def _shapes() -> dict[str, Any]:
+    from ..codebook import CODEBOOK
     from .catalogue import CATALOGUE
     from .rules import RULE_FILE
 
-    return {"rules": RULE_FILE, "interventions": CATALOGUE}
+    return {"codebook": CODEBOOK, "rules": RULE_FILE, "interventions": CATALOGUE}
 
 
 #: The files there is a schema for.
-KINDS = ("rules", "interventions")
+KINDS = ("codebook", "rules", "interventions")
 _TITLES = {
     "codebook": "ism-advisor codebook (factors.yaml)",
     "rules": "ism-advisor rule file (advice.yaml)",
