@@ -55,6 +55,11 @@ RULE_CASES = {
         "@:7:9: this rule can never fire: its conditions contradict each other or the possible range of a figure"
     ],
     "no_action.yaml": ["@:16:5: a rule needs 'recommend' or 'conclude' (or both)"],
+    "one_fact_two_patterns.yaml": [
+        "@:6:9: this rule can never fire: its patterns on lines 6 and 8 can be met only by one"
+        " fact (manager_influence), and a fact meets one pattern of a rule at most (give their"
+        " conditions in one pattern)"
+    ],
     "not_a_pattern.yaml": [
         "@:18:9: expected a pattern (factor:, segment:, conclusion:, all:, any: or not:), found 'social_proof_missing'"
     ],
@@ -76,6 +81,10 @@ RULE_CASES = {
         '@:9:6: this list item is not indented like the ones above it (2 spaces under "when:")'
     ],
     "unclosed_quote.yaml": ['@:22:11: this quote (") is never closed'],
+    "too_many_alternatives.yaml": [
+        "@:5:7: this rule has 343 alternatives (the ways its any: and not: blocks can be met);"
+        " the engine takes at most 256 per rule: split it into several rules"
+    ],
     "quote_runs_on.yaml": [
         '@:14:11: this quote (") is not closed on its line: the text runs on to line 15'
     ],
