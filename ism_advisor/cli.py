@@ -590,6 +590,22 @@ def rules_check_command(
     )
 
 
+@rules_group.command("schema")
+@click.argument("kind", type=click.Choice(("codebook", "rules", "interventions")))
+def rules_schema_command(kind: str) -> None:
+    """Print the JSON Schema of a codebook, rule file or intervention catalogue.
+
+    Made from the keys, types and choices the readers declare; save it next to your
+    files and point your editor's YAML support at it for completion and checking as you
+    type ('rules check' stays the judge: it also knows the factors, figures and ids).
+    """
+    import json
+
+    from .knowledge.schema import json_schema
+
+    click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
+
+
 @main.command("map")
 @click.argument("export", type=click.Path(path_type=Path, dir_okay=True))
 @_knowledge_options

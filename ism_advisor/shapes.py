@@ -89,9 +89,11 @@ class Option:
     def schema(self) -> dict[str, Any]:
         """The option as JSON Schema."""
         out = self.type_schema()
+        if self.blank:  # a key without a value counts as absent
+            out = {"oneOf": [out, {"type": "null"}]}
         if self.help:
             out = {"description": self.help, **out}
-        if self.default is not None and not isinstance(self.default, (dict, list, tuple)):
+        if self.default not in (None, "") and not isinstance(self.default, (dict, list, tuple)):
             out["default"] = self.default
         return out
 

@@ -28,6 +28,7 @@ __all__ = [
     "Problems",
     "YList",
     "YMap",
+    "file_error",
     "load_yaml",
     "read_text",
 ]
@@ -77,21 +78,10 @@ def read_text(path: Path, what: str) -> str:
 
     ``what`` is a message id describing the expected content ("a codebook").
     """
-    what_text = Message(what)
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise AdvisorError(
-            N_("no such file (expected {what})"), path=str(path), what=what_text
-        ) from None
-    except IsADirectoryError:
-        raise AdvisorError(
-            N_("is a folder (expected {what})"), path=str(path), what=what_text
-        ) from None
     except OSError as exc:
-        raise AdvisorError(
-            N_("cannot be read: {reason}"), path=str(path), reason=exc.strerror or str(exc)
-        ) from None
+        raise file_error(path, exc, what) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -103,6 +93,23 @@ def read_text(path: Path, what: str) -> str:
             byte=f"0x{data[exc.start]:02x}",
             offset=exc.start,
         ) from None
+
+
+def file_error(path: Path, error: OSError, what: str) -> AdvisorError:
+    """The one-line error for a file that cannot be read: missing, a folder, or why not.
+
+    ``what`` is a message id describing the expected content ("a codebook"); every
+    reader of files (YAML, survey exports) says it the same way.
+    """
+    if isinstance(error, FileNotFoundError):
+        return AdvisorError(
+            N_("no such file (expected {what})"), path=str(path), what=Message(what)
+        )
+    if isinstance(error, IsADirectoryError):
+        return AdvisorError(N_("is a folder (expected {what})"), path=str(path), what=Message(what))
+    return AdvisorError(
+        N_("cannot be read: {reason}"), path=str(path), reason=error.strerror or str(error)
+    )
 
 
 def load_yaml(path: Path, what: str) -> Any:

@@ -9,10 +9,14 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
+import pingouin as pg
 import pytest
 from babel.numbers import format_percent
+from scipy import stats
 
 from conftest import ROOT, SAMPLE_RESPONSES, SAMPLE_SCORES
+from ism_advisor import load_codebook, load_survey
 from ism_advisor.pipeline import advise
 from ism_advisor.report import context_help, segment_file_names
 
@@ -49,6 +53,49 @@ HEADINGS = {
         "Waarom deze acties: de regels die van toepassing waren",
     ],
 }
+
+
+def reference(path: Path) -> dict:
+    """The figures of all respondents computed here with pandas, scipy and pingouin (not
+    read from our own output): per factor, users' and non-users' means, the gap, Hedges'
+    g, the Holm-adjusted p-value and Cronbach's α of its items; and the correlations."""
+    survey = load_survey(path, load_codebook(), [])
+    scores, users = survey.scores, np.asarray(survey.is_user, dtype=bool)
+    out: dict = {"respondents": len(scores), "factors": {}}
+    for factor in survey.codebook.factors:
+        column = scores[factor.id]
+        user, non_user = column[users].dropna(), column[~users].dropna()
+        better, worse = (user, non_user) if factor.higher_is_better else (non_user, user)
+        out["factors"][factor.id] = {
+            "label": factor.label,
+            "users_mean": user.mean(),
+            "non_users_mean": non_user.mean(),
+            "gap": better.mean() - worse.mean(),
+            "g": pg.compute_effsize(better, worse, eftype="hedges"),
+            "p": stats.ttest_ind(better, worse, equal_var=False).pvalue,
+            "alpha": (
+                pg.cronbach_alpha(survey.items[factor.id].dropna())[0]
+                if factor.id in survey.items
+                else None
+            ),
+        }
+    p_holm = pg.multicomp([f["p"] for f in out["factors"].values()], method="holm")[1]
+    for figures, adjusted in zip(out["factors"].values(), p_holm, strict=True):
+        figures["p_holm"] = adjusted
+    out["correlations"] = scores.corr()
+    return out
+
+
+def number(value: float, lang: str = "en") -> str:
+    """Two decimals the way the report writes them (a true minus sign; nl: comma)."""
+    text = f"{abs(value):.2f}"
+    text = text.replace(".", ",") if lang == "nl" else text
+    return ("\u2212" if value < 0 else "") + text
+
+
+@pytest.fixture(scope="module")
+def responses() -> dict:
+    return reference(SAMPLE_RESPONSES)
 
 
 class Page(HTMLParser):
@@ -148,12 +195,14 @@ def test_title_block(reports, lang, date):
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
-def test_executive_summary(reports, lang):
+def test_executive_summary(reports, responses, lang):
     text = Page(reports[lang]).text("summary")
     document = advise(SAMPLE_RESPONSES, lang=lang).document
     overall = document["segments"][0]
     rate = format_percent(overall["adoption_rate"], format="0%", locale=lang)
-    assert "600" in text and rate in text and "6 / 7" in text
+    significant = sum(f["p_holm"] < 0.05 for f in responses["factors"].values())
+    assert str(responses["respondents"]) in text and rate in text
+    assert f"{significant} / 7" in text
     labels = {f["id"]: f["label"] for f in document["factors"]}
     lever = text.index(labels["colleague_influence"]), text.index(labels["manager_influence"])
     assert lever[0] < lever[1]
@@ -188,7 +237,7 @@ def test_findings_per_factor(reports, lang, significant, not_significant):
     assert not_significant in parts[6]
 
 
-def test_action_plan_in_both_languages(reports):
+def test_action_plan_in_both_languages(reports, responses):
     en, nl = Page(reports["en"]).text("actions"), Page(reports["nl"]).text("actions")
     assert en.index("1. Build a network of champions across all teams") < en.index(
         "2. Have managers and senior leaders post and reply visibly every week"
@@ -209,7 +258,9 @@ def test_action_plan_in_both_languages(reports):
     ):
         for word in words:
             assert word in text
-    assert "g = 0.82" in en and "g = 0,82" in nl
+    # the champions' reason: the gap in visible colleagues
+    g = responses["factors"]["colleague_influence"]["g"]
+    assert f"g = {number(g)}" in en and f"g = {number(g, 'nl')}" in nl
 
 
 def test_segment_overview_marks_hidden_segments(reports):
@@ -229,9 +280,10 @@ def test_segment_overview_marks_hidden_segments(reports):
     assert all('class="cell pos' in r or 'class="cell none' in r for r in shown)
 
 
-def test_correlations_with_a_reading(reports):
+def test_correlations_with_a_reading(reports, responses):
     en, nl = Page(reports["en"]).text("correlations"), Page(reports["nl"]).text("correlations")
-    assert "Performance expectancy — Effort expectancy: r = −0.4" in en
+    r = responses["correlations"].loc["performance_expectancy", "effort_expectancy"]
+    assert f"Performance expectancy — Effort expectancy: r = {number(r)}" in en
     assert (
         "Who scores better on Performance expectancy also tends to score better on Effort expectancy."
         in en
@@ -242,23 +294,32 @@ def test_correlations_with_a_reading(reports):
     )
 
 
-def test_method_appendix(reports):
+def test_method_appendix(reports, responses):
     text = Page(reports["en"]).text("method")
-    assert "Respondents analysed: 600" in text
+    assert f"Respondents analysed: {responses['respondents']}" in text
     assert "alpha = 0.05" in text and "fewer than 5 users or non-users" in text
-    assert "Collaboration norms 0.67 below 0.7" in text
-    assert "Manager influence 0.74" in text and "Manager influence 0.74 below" not in text
+    for factor, figures in responses["factors"].items():
+        label, alpha = figures["label"]["en"], figures["alpha"]
+        flag = " below 0.7" if alpha < 0.7 else ""
+        assert f"{label} {number(alpha)}{flag}" in text, factor
+        if not flag:
+            assert f"{label} {number(alpha)} below" not in text
+    assert any(f["alpha"] < 0.7 for f in responses["factors"].values())  # one is flagged
     assert "Rules: ism-advisor's default rules (advice.yaml)" in text
     assert "Segments: organisation+department" in text
     assert "Onder 0,7" not in Page(reports["nl"]).text("method")
     assert "Samenwerking" not in text
 
 
-def test_explanation_names_rules_and_figures(reports):
+def test_explanation_names_rules_and_figures(reports, responses):
     text = Page(reports["en"]).text("explanation")
     assert "social_influence_leads: Social proof is missing" in text
     assert "colleagues_less_visible: Non-users see fewer colleagues" in text
-    assert "Colleague influence users' mean 3.58; non-users' mean 3.03; gap 0.55; g 0.82" in text
+    c = responses["factors"]["colleague_influence"]
+    assert (
+        f"Colleague influence users' mean {number(c['users_mean'])}; non-users' mean"
+        f" {number(c['non_users_mean'])}; gap {number(c['gap'])}; g {number(c['g'])}"
+    ) in text
 
 
 def test_no_english_left_in_the_dutch_report(reports):
@@ -292,7 +353,10 @@ def test_markdown_has_the_content_without_charts(cli, tmp_path):
         if heading != HEADINGS["nl"][1]:  # no charts in Markdown
             assert f"## {heading}" in text
     assert "<svg" not in text
-    assert "| Ervaren groepsdruk (collega's) | 3,58 | 3,03 | 0,82 | < 0,001 |" in text
+    c = reference(SAMPLE_SCORES)["factors"]["colleague_influence"]
+    assert c["p_holm"] < 0.001
+    row = " | ".join(number(c[key], "nl") for key in ("users_mean", "non_users_mean", "g"))
+    assert f"| Ervaren groepsdruk (collega's) | {row} | < 0,001 |" in text
     assert "### 1. Bouw een netwerk van ambassadeurs in alle teams" in text
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import N_, AdvisorError
+from ..yamlfile import file_error
 
 __all__ = ["TextFile", "TextTable", "read_head"]
 
@@ -30,16 +31,11 @@ _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 def read_head(path: Path) -> bytes:
     """The first MiB of ``path``, or the one-line error for a file that cannot be read."""
-    name = str(path)
     try:
         with path.open("rb") as handle:
             return handle.read(SNIFF_BYTES)
-    except FileNotFoundError:
-        raise AdvisorError(N_("no such file (expected a survey CSV file)"), path=name) from None
-    except IsADirectoryError:
-        raise AdvisorError(N_("is a folder (expected a survey CSV file)"), path=name) from None
     except OSError as exc:
-        raise AdvisorError(N_("cannot be read: {reason}"), path=name, reason=exc.strerror) from None
+        raise file_error(path, exc, N_("a survey CSV file")) from None
 
 
 class TextFile:
