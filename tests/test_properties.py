@@ -20,9 +20,9 @@ from ism_advisor.codebook import load_codebook
 from ism_advisor.engine import FactSet
 from ism_advisor.errors import AdvisorError
 from ism_advisor.knowledge import check_knowledge
-from ism_advisor.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
 from ism_advisor.pipeline import advise, render
 from ism_advisor.recommend import advise_segments
+from ism_advisor.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
 from test_anonymity import assert_nothing_small_is_shown
 from test_rules import comparison, segment
 
