@@ -558,7 +558,9 @@ def rules_check_command(
 ) -> None:
     """Report every problem in the knowledge base as file:line:column: message.
 
-    Exits 1 if there is any problem, else 0 with a one-line summary.
+    Exits 1 if there is any problem, else 0 with a one-line summary. Warnings (patterns
+    that one fact alone would have to meet in some combination, a figure's former name)
+    are shown as 'warning: ...' and do not fail the check.
     """
     from .codebook import load_codebook
     from .knowledge import load_knowledge

@@ -23,6 +23,7 @@ __all__ = [
     "FOLLOWUP_CHANGES",
     "SampleSurvey",
     "generate_followup",
+    "generate_large",
     "generate_sample",
     "write_sample",
 ]
@@ -308,6 +309,12 @@ def generate_large(
     seed: int = DEFAULT_SEED,
 ):
     """A survey of any size for benchmarks, from the same model as the sample.
+
+    It lives in the package, next to :func:`generate_sample`, because it draws from the
+    same model (the means, gaps, correlations and noise above): the benchmarks of every
+    stage (``benchmarks/run.py``: comparison, waves, drivers, disclosure) and the tests
+    that check that work does not grow with segments use it, and a copy outside the
+    package would drift from the sample it stands for.
 
     ``segments`` teams (column ``team``) in ``max(1, segments // 50)`` organisations;
     adoption varies per team between 25% and 55%. Returns a pandas DataFrame with the
