@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -84,20 +85,29 @@ def explained(fact: Fact, tested: frozenset[str]) -> dict[str, Any]:
     """The figures of a matched fact that an explanation shows: those every explanation
     shows (:attr:`~ism_advisor.vocabulary.Field.explain`, in that order), then those the
     rule base tests (by name); missing figures left out, numbers as plain Python."""
-    kind = _BY_ENGINE_KIND.get(fact.kind)
-    if kind is None:
-        names: Sequence[str] = tuple(fact.figures)
-    else:
-        names = (*kind.explained, *sorted(tested.intersection(kind).difference(kind.explained)))
     out = {}
-    for name in names:
+    for name in _shown(fact.kind, tested) or tuple(fact.figures):
         value = fact.figures.get(name)
-        if value is not None and not isinstance(value, (str, bool, int)) and hasattr(value, "item"):
+        if value is None or type(value) in (str, bool, int):
+            if value is not None:
+                out[name] = value
+            continue
+        if type(value) is not float and hasattr(value, "item"):
             value = value.item()  # numpy scalar → Python
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        if isinstance(value, float) and not math.isfinite(value):
             continue
         out[name] = value
     return out
+
+
+@lru_cache(maxsize=64)
+def _shown(kind_name: str, tested: frozenset[str]) -> tuple[str, ...]:
+    """The figures an explanation shows of a fact of this kind, in order (empty: a kind
+    the vocabulary does not know, whose figures are shown as they are)."""
+    kind = _BY_ENGINE_KIND.get(kind_name)
+    if kind is None:
+        return ()
+    return (*kind.explained, *sorted(tested.intersection(kind).difference(kind.explained)))
 
 
 def _ranks(values: Sequence[float]) -> list[int | None]:

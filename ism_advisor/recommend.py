@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .disclosure import Published
-from .engine import FactSet, Firing, run_rules
+from .engine import Fact, FactSet, Firing, run_rules
 from .facts import explained, segment_facts
 from .knowledge import Knowledge
 from .knowledge.because import render
@@ -106,6 +106,13 @@ def _advise(knowledge: Knowledge, firings: Sequence[Firing], lang: str) -> Segme
     factor_order = {f: i for i, f in enumerate(knowledge.codebook.factor_ids)}
     reasons: dict[int, Reason] = {}
     produced: dict[str, Firing] = {}
+    shown: dict[str, dict[str, Any]] = {}  # fact id → what explanations show of it
+
+    def published(fact: Fact) -> dict[str, Any]:
+        if fact.id not in shown:
+            shown[fact.id] = explained(fact, rulebase.tested)
+        return shown[fact.id]
+
     for firing in firings:
         rule = rulebase.by_id[firing.rule]
         reasons[id(firing)] = Reason(
@@ -118,9 +125,7 @@ def _advise(knowledge: Knowledge, firings: Sequence[Firing], lang: str) -> Segme
                 rule.id,
                 rulebase.path,
             ),
-            matched={
-                name: explained(fact, rulebase.tested) for name, fact in firing.matched.items()
-            },
+            matched={name: published(fact) for name, fact in firing.matched.items()},
         )
         for fact_id in firing.conclusion_ids:
             produced[fact_id] = firing

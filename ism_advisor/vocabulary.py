@@ -158,6 +158,11 @@ class FactKind:
         return {old: f for f in self.testable.values() for old in f.formerly}
 
     @cached_property
+    def usable(self) -> Mapping[str, Field]:
+        """Every name rules may use for a figure (current and former) → the figure."""
+        return {**self.former, **self.testable}
+
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         """The figures the statistics compute, in table order."""
         return tuple(name for name, f in self.fields.items() if f.column)

@@ -190,10 +190,11 @@ class _FactView(Mapping):
     def __init__(self, figures: Mapping[str, Any], kind: FactKind, lang: str) -> None:
         self._figures = figures
         self._kind = kind
+        self._usable = kind.usable
         self._lang = lang
 
     def __getitem__(self, key: str) -> Any:
-        spec = self._kind.testable.get(key) or self._kind.former.get(key)
+        spec = self._usable.get(key)
         if spec is None:
             raise KeyError(key)
         value = self._figures.get(spec.name)
@@ -212,11 +213,8 @@ class _FactView(Mapping):
             raise AttributeError(key) from None
 
     def __contains__(self, key: object) -> bool:
-        try:
-            self[key]  # type: ignore[index]
-        except KeyError:
-            return False
-        return True
+        spec = self._usable.get(key)  # type: ignore[call-overload]
+        return spec is not None and not _missing(self._figures.get(spec.name))
 
     def __iter__(self) -> Iterator[str]:
         return (key for key in self._kind.testable if key in self)
