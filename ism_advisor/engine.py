@@ -41,8 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import N_, AdvisorError
-from .knowledge.analysis import conclusions_used, factors_used
-from .knowledge.conditions import normal
+from .knowledge.analysis import conclusions_used, factors_used, normal
 from .knowledge.model import Condition, Pattern, Rule, RuleBase
 
 __all__ = ["Fact", "FactSet", "Firing", "clean_value", "compile_rules", "run_rules", "self_test"]

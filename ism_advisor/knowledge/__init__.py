@@ -5,11 +5,12 @@ One job per module:
 - :mod:`.model` — the data: rules, patterns, conditions, conclusions, interventions;
 - :mod:`.catalogue` — reads ``interventions.yaml``;
 - :mod:`.rules` — reads ``advice.yaml`` and checks the rule base as a whole;
-- :mod:`.conditions` — the rule language: patterns and conditions, and negation;
-- :mod:`.analysis` — alternatives (one expansion per rule), satisfiability, one fact per
-  pattern, layers for negation;
+- :mod:`.conditions` — the rule language: patterns and conditions;
+- :mod:`.analysis` — what rules mean: negation, alternatives (one expansion per rule),
+  satisfiability, one fact per pattern, layers for negation;
 - :mod:`.because` — ``because`` texts, checked and rendered in one sandbox;
-- :mod:`.load` — the whole knowledge base, every problem in reading order.
+- :mod:`.load` — the whole knowledge base, every problem in reading order;
+- :mod:`.schema` — JSON Schemas of the files, for editors.
 
 The figures rules test are named in :mod:`ism_advisor.vocabulary`;
 :mod:`ism_advisor.engine` runs the result.

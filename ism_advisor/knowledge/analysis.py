@@ -3,6 +3,8 @@
 Pure functions over the model, reused by the rule reader's checks, by the engine and (for
 explaining why a rule did not fire) by whatever asks:
 
+- **Negation.** :data:`NEGATION` says what each operator becomes under ``not``;
+  :func:`normal` pushes ``not`` down to the tests, for the engine and the checks alike.
 - **Alternatives.** A rule's ``when`` in disjunctive normal form over patterns: the ways
   it can fire, each a conjunction of :class:`~.model.Term` (a pattern a fact must match,
   or one no fact may match). :func:`count_alternatives` counts them without expanding,
@@ -26,11 +28,11 @@ from typing import Any
 from ..codebook import Codebook
 from ..vocabulary import COMPARISON, FACT_KINDS, SEGMENT, Field
 from ..yamlfile import Pos
-from .conditions import normal, tests
 from .model import Alternative, Condition, Pattern, Rule, Term
 
 __all__ = [
     "MAX_ALTERNATIVES",
+    "NEGATION",
     "SATISFIABILITY_BUDGET",
     "Cycle",
     "alternatives",
@@ -39,10 +41,12 @@ __all__ = [
     "factors_used",
     "figures_tested",
     "never_fires",
+    "normal",
     "ranges",
     "satisfiable",
     "shared_fact",
     "strata",
+    "tests",
 ]
 
 #: The most alternatives one rule may have. The engine (durable-rules 2.0.28) links at
@@ -56,6 +60,51 @@ MAX_ALTERNATIVES = 256
 SATISFIABILITY_BUDGET = 100_000
 
 _INFINITY = float("inf")
+
+#: What each operator becomes under ``not`` (the one negation table).
+NEGATION = {
+    "<": ">=",
+    "<=": ">",
+    ">": "<=",
+    ">=": "<",
+    "==": "!=",
+    "!=": "==",
+    "in": "not in",
+    "not in": "in",
+}
+
+
+# -- negation ------------------------------------------------------------------------------
+
+
+def normal(condition: Condition, negate: bool = False) -> Condition:
+    """The condition with every ``not`` pushed down to its tests (De Morgan, and
+    :data:`NEGATION` for the operators): only "all", "any" and "test" remain."""
+    if condition.kind == "not":
+        return normal(condition.parts[0], not negate)
+    if condition.kind == "test":
+        if not negate:
+            return condition
+        return Condition(
+            "test",
+            condition.pos,
+            field=condition.field,
+            op=NEGATION[condition.op],
+            value=condition.value,
+        )
+    conjunctive = (condition.kind == "all") != negate
+    parts = tuple(normal(part, negate) for part in condition.parts)
+    return Condition("all" if conjunctive else "any", condition.pos, parts=parts)
+
+
+def tests(condition: Condition | None) -> Iterator[Condition]:
+    """Every test in ``condition``."""
+    if condition is None:
+        return
+    if condition.kind == "test":
+        yield condition
+    for part in condition.parts:
+        yield from tests(part)
 
 
 # -- alternatives ----------------------------------------------------------------------------

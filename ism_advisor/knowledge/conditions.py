@@ -16,14 +16,13 @@ combine them. The figures are those of the fact's kind in
 :mod:`ism_advisor.vocabulary`. A test on a missing figure is false, negated or not.
 
 This module reads both into :class:`~.model.Pattern` and :class:`~.model.Condition`,
-reporting every problem with its position, and defines negation once
-(:data:`NEGATION`, :func:`normal`), for the engine and for :mod:`.analysis`.
+reporting every problem with its position; what they mean when negated or combined is
+worked out in :mod:`.analysis`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -36,30 +35,16 @@ from ..yamlfile import ID_PATTERN, Pos, Problems, YList, YMap, describe, did_you
 from .model import Condition, Pattern
 
 __all__ = [
-    "NEGATION",
     "OPERATORS",
     "Language",
     "check_factor",
     "kind_of",
-    "normal",
     "parse_value",
     "renamed",
-    "tests",
 ]
 
 #: The operators of a condition, as written (``not in`` is ``in`` under ``not``).
 OPERATORS = ("<", "<=", ">", ">=", "==", "!=", "in")
-#: What each operator becomes under ``not`` (the one negation table).
-NEGATION = {
-    "<": ">=",
-    "<=": ">",
-    ">": "<=",
-    ">=": "<",
-    "==": "!=",
-    "!=": "==",
-    "in": "not in",
-    "not in": "in",
-}
 _PATTERN_KEYS = {
     "factor": ("factor", "if", "as"),
     "segment": ("segment",),
@@ -419,36 +404,6 @@ def parse_value(raw: str) -> Any:
             parse_value(str(v)) if isinstance(v, str) and _NUMBER.match(v) else v for v in value
         ]
     return value
-
-
-def normal(condition: Condition, negate: bool = False) -> Condition:
-    """The condition with every ``not`` pushed down to its tests (De Morgan, and
-    :data:`NEGATION` for the operators): only "all", "any" and "test" remain."""
-    if condition.kind == "not":
-        return normal(condition.parts[0], not negate)
-    if condition.kind == "test":
-        if not negate:
-            return condition
-        return Condition(
-            "test",
-            condition.pos,
-            field=condition.field,
-            op=NEGATION[condition.op],
-            value=condition.value,
-        )
-    conjunctive = (condition.kind == "all") != negate
-    parts = tuple(normal(part, negate) for part in condition.parts)
-    return Condition("all" if conjunctive else "any", condition.pos, parts=parts)
-
-
-def tests(condition: Condition | None) -> Iterator[Condition]:
-    """Every test in ``condition``."""
-    if condition is None:
-        return
-    if condition.kind == "test":
-        yield condition
-    for part in condition.parts:
-        yield from tests(part)
 
 
 def kind_of(pattern: Pattern) -> FactKind:

@@ -37,7 +37,7 @@ class Condition:
     """A test on the figures of one fact, or all/any/not of such tests.
 
     ``kind`` "test": ``field op value``, with ``op`` one of ``<  <=  >  >=  ==  !=  in``
-    (and ``not in`` once negation is pushed down, see :func:`.conditions.normal`).
+    (and ``not in`` once negation is pushed down, see :func:`.analysis.normal`).
     """
 
     kind: Literal["test", "all", "any", "not"]
