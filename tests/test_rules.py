@@ -5,11 +5,14 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import DATA
 from ism_advisor.engine import FactSet
 from ism_advisor.errors import AdvisorError
-from ism_advisor.knowledge import load_knowledge
+from ism_advisor.knowledge import check_knowledge, load_knowledge
 from ism_advisor.recommend import advise_segments
 
 CATALOGUE = DATA / "rules" / "interventions.yaml"
@@ -518,3 +521,73 @@ def test_because_texts_name_the_effect_size_in_the_reports_language(
     facts = FactSet(segment(), [comparison("manager_influence", effect_size=size)])
     (advice,) = advise_segments(knowledge, [facts], lang)
     assert advice.recommendations[0].because == (text,)
+
+
+# -- the engine and the analysis agree on what a condition means ---------------------------
+
+_TESTS = {
+    "hedges_g": st.sampled_from([-0.5, 0.0, 0.2, 0.35, 0.8]),
+    "gap": st.sampled_from([-0.25, 0.0, 0.1, 0.4]),
+    "cronbach_alpha": st.sampled_from([0.6, 0.7, 0.85]),
+    "effect_size": st.sampled_from(["negligible", "small", "medium", "large"]),
+}
+
+
+def _texts(field: str, value) -> list[str]:
+    if field == "effect_size":
+        return [
+            f"{field} == {value}",
+            f"{field} != {value}",
+            f"{field} in [{value}, large]",
+            f"{field} not in [{value}]",
+        ]
+    return [f"{field} {op} {value}" for op in ("<", "<=", ">", ">=", "==", "!=")]
+
+
+@st.composite
+def condition_trees(draw, depth: int = 0):
+    """A condition as YAML data: a text, a list, or all:/any:/not: of conditions."""
+    if depth >= 2 or draw(st.booleans()):
+        if draw(st.integers(0, 5)) == 0:
+            return draw(st.sampled_from(["significant", "not significant"]))
+        field = draw(st.sampled_from(sorted(_TESTS)))
+        return draw(st.sampled_from(_texts(field, draw(_TESTS[field]))))
+    parts = draw(st.lists(condition_trees(depth + 1), min_size=1, max_size=3))
+    shape = draw(st.sampled_from(["list", "all", "any", "not"]))
+    if shape == "list":
+        return parts
+    if shape == "not":
+        return {"not": parts[0]}
+    return {shape: parts}
+
+
+@settings(deadline=None)
+@given(tree=condition_trees(), data=st.data())
+def test_the_engine_fires_exactly_when_the_condition_holds(tmp_path_factory, codebook, tree, data):
+    """Compiled into durable-rules and run, a rule fires exactly when
+    analysis.holds says its condition holds — missing figures and negation included."""
+    from ism_advisor.knowledge.analysis import holds
+
+    rules = {
+        "rules": [
+            {
+                "id": "test",
+                "when": [{"factor": "manager_influence", "if": tree}],
+                "recommend": "act_a",
+                "priority": "high",
+                "because": {"nl": "Omdat.", "en": "Because."},
+            }
+        ]
+    }
+    folder = tmp_path_factory.mktemp("holds")
+    path = folder / "advice.yaml"
+    path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    knowledge, problems = check_knowledge(codebook, path, CATALOGUE)
+    if knowledge is None:  # a contradiction the check refuses: nothing to run
+        assert all("can never fire" in str(p) for p in problems), problems
+        return
+    figures = {field: data.draw(st.one_of(st.none(), values)) for field, values in _TESTS.items()}
+    figures["significant"] = data.draw(st.one_of(st.none(), st.booleans()))
+    fact = comparison("manager_influence", **figures)
+    condition = knowledge.rules[0].alternatives[0][0].pattern.condition
+    assert (fired(knowledge, fact) == ["act_a"]) == holds(condition, fact)

@@ -10,6 +10,8 @@ explaining why a rule did not fire) by whatever asks:
   or one no fact may match). :func:`count_alternatives` counts them without expanding,
   so that a rule with more than :data:`MAX_ALTERNATIVES` is refused with its count —
   never compiled in part. :func:`alternatives` expands the rest, once per rule.
+- **Evaluation.** Whether given figures meet a condition, as the engine decides it
+  (:func:`holds`).
 - **Satisfiability.** Whether a condition can hold at all, given the possible range of
   each figure (:func:`satisfiable`, :func:`never_fires`).
 - **One fact, one pattern.** In the engine a fact meets one pattern of a rule at most, so
@@ -22,6 +24,8 @@ explaining why a rule did not fire) by whatever asks:
 
 from __future__ import annotations
 
+import math
+import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -40,6 +44,7 @@ __all__ = [
     "count_alternatives",
     "factors_used",
     "figures_tested",
+    "holds",
     "never_fires",
     "normal",
     "ranges",
@@ -95,6 +100,39 @@ def normal(condition: Condition, negate: bool = False) -> Condition:
     conjunctive = (condition.kind == "all") != negate
     parts = tuple(normal(part, negate) for part in condition.parts)
     return Condition("all" if conjunctive else "any", condition.pos, parts=parts)
+
+
+def holds(condition: Condition, figures: Mapping[str, Any]) -> bool:
+    """Whether a fact's figures meet the condition, as the engine decides it: a test on a
+    missing figure (absent, None, NaN) is false, under ``not`` too.
+
+    The engine does the matching in a run; this says the same in Python, for explaining
+    which condition of a rule did not hold.
+    """
+    condition = normal(condition)
+    if condition.kind == "all":
+        return all(holds(part, figures) for part in condition.parts)
+    if condition.kind == "any":
+        return any(holds(part, figures) for part in condition.parts)
+    value = figures.get(condition.field)
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return False
+    op, wanted = condition.op, condition.value
+    if op == "in":
+        return any(value == item for item in wanted)
+    if op == "not in":
+        return all(value != item for item in wanted)
+    return _COMPARE[op](value, wanted)
+
+
+_COMPARE = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 
 
 def tests(condition: Condition | None) -> Iterator[Condition]:

@@ -31,7 +31,7 @@ from ..vocabulary import SEGMENT
 from ..yamlfile import Pos, Problems, YMap, describe, did_you_mean
 from . import analysis, because, schema
 from .conditions import Language
-from .model import Conclusion, Condition, Intervention, Rule, RuleBase, Term
+from .model import Alternative, Conclusion, Condition, Intervention, Rule, RuleBase, Term
 
 __all__ = ["CONCLUSION", "PRIORITIES", "RULE", "RULE_FILE", "SETTINGS", "read_rules"]
 
@@ -224,7 +224,7 @@ class _RuleReader:
         if when is None:
             return None
         count = analysis.count_alternatives(when)
-        alternatives: tuple = ()
+        alternatives: tuple[Alternative, ...] = ()
         if count > analysis.MAX_ALTERNATIVES:
             p.add(
                 N_(
