@@ -43,6 +43,7 @@ from typing import Any
 from .errors import N_, AdvisorError
 from .knowledge.analysis import conclusions_used, factors_used, normal
 from .knowledge.model import Condition, Pattern, Rule, RuleBase
+from .vocabulary import FACT_KINDS
 
 __all__ = ["Fact", "FactSet", "Firing", "clean_value", "compile_rules", "run_rules", "self_test"]
 
@@ -329,9 +330,11 @@ def _names(rule: Rule) -> dict[str, str]:
 
 
 def _pattern(pattern: Pattern) -> dict[str, Any]:
+    """A base pattern as a durable expression on a fact of its kind."""
+    kind = FACT_KINDS[pattern.kind].name
     if pattern.kind == "conclusion":
-        return _and([{"kind": "conclusion"}, {"conclusion": pattern.conclusion}])
-    parts: list[dict[str, Any]] = [{"kind": "comparison"}]
+        return _and([{"kind": kind}, {"conclusion": pattern.conclusion}])
+    parts: list[dict[str, Any]] = [{"kind": kind}]
     if pattern.factors:
         parts.append(_or([{"factor": f} for f in pattern.factors]))
     if pattern.condition is not None:
