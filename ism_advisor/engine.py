@@ -24,7 +24,11 @@ handles every measured hazard (see the README), so no other module sees them:
 - more than 1,024 live sessions crash it: each segment is one session, deleted as soon as
   its facts are processed;
 - deleting a session with a half-matched join and no fired action crashes it: the segment
-  fact fires one (empty) action in every session.
+  fact fires one (empty) action in every session;
+- one pattern node takes at most 256 joins (error 108 when a ruleset is created): every
+  alternative of a rule joins the segment pattern, so that pattern is made the rule's own
+  node, and the rule reader refuses a rule with more than 256 alternatives; any other
+  refusal to create a ruleset becomes one clear error naming the rule file.
 """
 
 from __future__ import annotations
