@@ -25,10 +25,12 @@ handles every measured hazard (see the README), so no other module sees them:
   its facts are processed;
 - deleting a session with a half-matched join and no fired action crashes it: the segment
   fact fires one (empty) action in every session;
-- one pattern node takes at most 256 joins (error 108 when a ruleset is created): every
-  alternative of a rule joins the segment pattern, so that pattern is made the rule's own
-  node, and the rule reader refuses a rule with more than 256 alternatives; any other
-  refusal to create a ruleset becomes one clear error naming the rule file.
+- one pattern node takes at most 256 joins (error 108 when a ruleset is created), and
+  every alternative of every rule in a ruleset joins the segment pattern: the rule reader
+  refuses rules that together have more than 256 alternatives in one layer; any other
+  refusal to create a ruleset becomes one clear error naming the rule file. (Giving each
+  rule a segment node of its own would lift that limit, but 65 sibling nodes on one
+  property corrupt the engine's memory: measured, so not done.)
 """
 
 from __future__ import annotations
@@ -291,17 +293,14 @@ def compile_rules(rulebase: RuleBase) -> dict[str, dict[str, Any]]:
 
     Each rule becomes ``{"all": [patterns]}`` or, for alternatives, ``{"any": [{"aN$all":
     [patterns]}]}``, from the alternatives expanded when the rules were read: every one
-    of them (the rule reader refuses a rule with more than the engine can take). The
+    of them (the rule reader refuses rules with more than the engine can take). The
     segment fact is matched once, first in every alternative (so that facts join within
     the segment and negated patterns have something to follow); the rule's ``segments``
-    and any segment patterns become conditions on it. That segment pattern also tests
-    that the fact is not of kind ``rule:ID``, which always holds: it gives every rule a
-    node of its own, because the engine joins at most 256 alternatives to one node.
+    and any segment patterns become conditions on it.
     """
     rules: dict[str, dict[str, Any]] = {}
     for rule in rulebase.rules:
         groups = []
-        own = {"$neq": {"kind": f"rule:{rule.id}"}}
         for a, alternative in enumerate(rule.alternatives):
             segment_tests = [] if rule.segments is None else [_condition(rule.segments, False)]
             patterns = []
@@ -313,7 +312,7 @@ def compile_rules(rulebase: RuleBase) -> dict[str, dict[str, Any]]:
                     continue
                 name = f"a{a}p{index}" if term.positive else f"a{a}n{index}$not"
                 patterns.append({name: _pattern(pattern)})
-            groups.append([{"s": _and([{"kind": "segment"}, own, *segment_tests])}, *patterns])
+            groups.append([{"s": _and([{"kind": "segment"}, *segment_tests])}, *patterns])
         definition: dict[str, Any] = {"pri": 1}
         if len(groups) == 1:
             definition["all"] = groups[0]

@@ -47,6 +47,7 @@ __all__ = [
     "holds",
     "never_fires",
     "normal",
+    "over_limit",
     "ranges",
     "satisfiable",
     "shared_fact",
@@ -54,10 +55,11 @@ __all__ = [
     "tests",
 ]
 
-#: The most alternatives one rule may have. The engine (durable-rules 2.0.28) links at
-#: most 256 joins to one pattern; every alternative of a rule joins its segment pattern
-#: (see engine.compile_rules), so a rule with more cannot be compiled whole. ``rules
-#: check`` refuses such a rule with its count.
+#: The most alternatives the rules of one layer (see :func:`strata`) may have together.
+#: The engine (durable-rules 2.0.28) links at most 256 joins to one pattern node, and
+#: every alternative of every rule in a layer joins the segment fact's pattern (see
+#: engine.compile_rules), so more cannot be compiled whole. ``rules check`` refuses the
+#: rule that goes over, with the count; nothing is ever compiled in part.
 MAX_ALTERNATIVES = 256
 #: How many combinations of a condition's tests :func:`satisfiable` tries before it
 #: gives up and calls the condition satisfiable (only the "can never fire" check is
@@ -161,6 +163,20 @@ def count_alternatives(pattern: Pattern, negate: bool = False) -> int:
             return product
         return sum(counts)
     return 1
+
+
+def over_limit(rules: Sequence[Rule], layers: Mapping[str, int]) -> list[tuple[Rule, int]]:
+    """Per layer, the rule with which the layer's alternatives go over
+    :data:`MAX_ALTERNATIVES`, and the count they reach with it (in reading order)."""
+    totals: dict[int, int] = {}
+    over = []
+    for rule in rules:
+        layer = layers.get(rule.id, 1)
+        before = totals.get(layer, 0)
+        totals[layer] = before + len(rule.alternatives)
+        if before <= MAX_ALTERNATIVES < totals[layer]:
+            over.append((rule, totals[layer]))
+    return over
 
 
 def alternatives(pattern: Pattern, negate: bool = False) -> tuple[Alternative, ...]:

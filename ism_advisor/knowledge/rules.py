@@ -157,6 +157,17 @@ class _RuleReader:
                 id=cycle.rule.id,
             )
             strata = {}
+        for rule, count in analysis.over_limit(rules, strata):
+            p.add(
+                N_(
+                    "with this rule, the rules that run together have {count} alternatives"
+                    " (the ways their any: and not: blocks can be met); the engine takes at"
+                    " most {limit} in all: use fewer or smaller any: blocks"
+                ),
+                rule.when.pos,
+                count=count,
+                limit=analysis.MAX_ALTERNATIVES,
+            )
         return RuleBase(
             path=p.path,
             rules=tuple(rules),
@@ -229,8 +240,8 @@ class _RuleReader:
             p.add(
                 N_(
                     "this rule has {count} alternatives (the ways its any: and not: blocks can"
-                    " be met); the engine takes at most {limit} per rule: split it into"
-                    " several rules"
+                    " be met); the engine takes at most {limit} in all: use fewer or smaller"
+                    " any: blocks"
                 ),
                 entry.where("when"),
                 count=count,
