@@ -22,11 +22,9 @@ import pandas as pd
 
 from .disclosure import Published
 from .engine import Fact, FactSet
-from .vocabulary import COMPARISON, FACT_KINDS, effect_size
+from .vocabulary import COMPARISON, KINDS_BY_NAME, effect_size
 
 __all__ = ["explained", "segment_facts"]
-
-_BY_ENGINE_KIND = {kind.name: kind for kind in FACT_KINDS.values()}
 
 
 def segment_facts(published: Published, lang: str) -> list[FactSet | None]:
@@ -104,7 +102,7 @@ def explained(fact: Fact, tested: frozenset[str]) -> dict[str, Any]:
 def _shown(kind_name: str, tested: frozenset[str]) -> tuple[str, ...]:
     """The figures an explanation shows of a fact of this kind, in order (empty: a kind
     the vocabulary does not know, whose figures are shown as they are)."""
-    kind = _BY_ENGINE_KIND.get(kind_name)
+    kind = KINDS_BY_NAME.get(kind_name)
     if kind is None:
         return ()
     return (*kind.explained, *sorted(tested.intersection(kind).difference(kind.explained)))

@@ -41,6 +41,7 @@ __all__ = [
     "EFFECT_SIZE_BANDS",
     "EFFECT_SIZE_LABELS",
     "FACT_KINDS",
+    "KINDS_BY_NAME",
     "SEGMENT",
     "SEGMENT_FIELDS",
     "Band",
@@ -440,6 +441,8 @@ CONCLUSION = FactKind(
 
 #: Every kind of fact, by the rule pattern key that matches it.
 FACT_KINDS = {kind.pattern: kind for kind in (COMPARISON, SEGMENT, CONCLUSION)}
+#: Every kind of fact, by the engine's name for it (``kind`` in a fact).
+KINDS_BY_NAME = {kind.name: kind for kind in FACT_KINDS.values()}
 
 #: The figures of each kind by name (the tables above).
 COMPARISON_FIELDS = COMPARISON.fields

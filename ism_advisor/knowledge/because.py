@@ -22,15 +22,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..errors import N_, AdvisorError, Message
 from ..formatting import format_figure
 from ..i18n import translations
-from ..vocabulary import COMPARISON, EFFECT_SIZE_LABELS, FACT_KINDS, FactKind
+from ..vocabulary import COMPARISON, EFFECT_SIZE_LABELS, FACT_KINDS, KINDS_BY_NAME, FactKind
 from ..yamlfile import Pos, Problems, did_you_mean
 from .conditions import renamed
 from .model import Alternative, Conclusion
 
 __all__ = ["Figure", "Label", "Parsed", "available", "check", "parse", "render"]
-
-#: How a matched fact's kind is called in the engine → its kind of fact.
-_BY_ENGINE_KIND = {kind.name: kind for kind in FACT_KINDS.values()}
 
 
 @cache
@@ -239,7 +236,7 @@ def render(
     context: dict[str, Any] = {}
     comparisons = []
     for name, fact in matched.items():
-        kind = _BY_ENGINE_KIND.get(fact.kind)
+        kind = KINDS_BY_NAME.get(fact.kind)
         if kind is None:
             continue
         figures = fact.figures

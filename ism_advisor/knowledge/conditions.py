@@ -30,7 +30,7 @@ import yaml
 from ..codebook import Codebook
 from ..errors import N_, Message
 from ..shapes import Ids
-from ..vocabulary import COMPARISON, FACT_KINDS, SEGMENT, FactKind, Field
+from ..vocabulary import COMPARISON, SEGMENT, FactKind, Field
 from ..yamlfile import ID_PATTERN, Pos, Problems, YList, YMap, describe, did_you_mean
 from .model import Condition, Pattern
 
@@ -38,7 +38,6 @@ __all__ = [
     "OPERATORS",
     "Language",
     "check_factor",
-    "kind_of",
     "parse_value",
     "renamed",
 ]
@@ -404,8 +403,3 @@ def parse_value(raw: str) -> Any:
             parse_value(str(v)) if isinstance(v, str) and _NUMBER.match(v) else v for v in value
         ]
     return value
-
-
-def kind_of(pattern: Pattern) -> FactKind:
-    """The kind of fact a base pattern matches."""
-    return FACT_KINDS[pattern.kind]
