@@ -28,8 +28,6 @@ __all__ = ["MIN_ITEMS", "check_codebook"]
 #: estimated with any precision, and a scale that loses one item to a blank answer is gone.
 MIN_ITEMS = 3
 
-_SUBQUESTION = re.compile(r"^[A-Za-z0-9]{1,20}$")
-_QUESTION = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,19}$")
 _TOOLS = ("limesurvey", "qualtrics")
 
 
@@ -229,24 +227,26 @@ class _Checks:
                     name.casefold(),
                     Message(N_("segment question '{id}'"), {"id": segment.id}),
                 )
+        from .model import valid_question_code, valid_subquestion_code
+
         limesurvey = self.fmt == "limesurvey"
-        if limesurvey and not any(_QUESTION.match(n) for n in usage.column_names()):
+        if limesurvey and not any(valid_question_code(n) for n in usage.column_names()):
             self.error(
                 N_(
                     "the usage question's column '{name}' cannot be a LimeSurvey question code"
-                    " (a letter, then letters and digits, at most 20): give it an alias that"
-                    " can"
+                    " (a letter, then letters and digits, at most 20, not a reserved word):"
+                    " give it an alias that can"
                 ),
                 usage.pos,
                 name=usage.column,
             )
         for segment in codebook.segments:
-            if limesurvey and not any(_QUESTION.match(n) for n in segment.column_names()):
+            if limesurvey and not any(valid_question_code(n) for n in segment.column_names()):
                 self.error(
                     N_(
                         "segment question '{id}' cannot be a LimeSurvey question code (a"
-                        " letter, then letters and digits, at most 20): give it an alias that"
-                        " can"
+                        " letter, then letters and digits, at most 20, not a reserved word):"
+                        " give it an alias that can"
                     ),
                     segment.pos,
                     id=segment.id,
@@ -264,15 +264,16 @@ class _Checks:
                         item=item.id,
                         other=clash,
                     )
-                if limesurvey and not _SUBQUESTION.match(item.id):
+                if limesurvey and not valid_subquestion_code(item.id):
                     self.error(
                         N_(
                             "item id '{item}' cannot be a LimeSurvey subquestion code (letters"
-                            " and digits only, at most 20), so an export would not name its"
-                            " column by it (rename it, e.g. '{suggestion}')"
+                            " and digits, at most 20, not 'time'), so an export would not name"
+                            " its column by it (rename it, e.g. '{suggestion}')"
                         ),
                         item.pos,
                         item=item.id,
-                        suggestion=re.sub(r"[^A-Za-z0-9]", "", item.id)[:20] or "q1",
+                        suggestion=(re.sub(r"[^A-Za-z0-9]", "", item.id)[:19] or "q")
+                        + ("1" if item.id == "time" else ""),
                     )
                 names.setdefault(item.id.casefold(), Message(N_("item '{id}'"), {"id": item.id}))

@@ -251,15 +251,30 @@ def usage_code(answers: Sequence[str]) -> str:
 
 def question_code(names: Sequence[str]) -> str:
     """A question's code in a survey tool: the first of its names that LimeSurvey takes as
-    a question code (a letter, then letters and digits, at most 20), else its first name."""
+    a question code (a letter, then letters and digits, at most 20, not a reserved word),
+    else its first name."""
     for name in names:
-        if QUESTION_CODE.match(name):
+        if valid_question_code(name):
             return name
     return names[0]
 
 
-#: LimeSurvey's question codes: a letter, then letters and digits, at most 20.
+#: LimeSurvey's question codes: a letter, then letters and digits (its Question model),
+#: at most 20 (its questions table).
 QUESTION_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,19}$")
+#: Words LimeSurvey's Question model refuses as question codes (ExpressionScript's own).
+RESERVED_CODES = frozenset({"LANG", "SID", "SAVEDID", "TOKEN", "QID", "GID", "SGQ"})
+RESERVED_CODES |= {"self", "that", "this"}
+#: LimeSurvey's subquestion codes: letters and digits, at most 20, not "time".
+SUBQUESTION_CODE = re.compile(r"^[A-Za-z0-9]{1,20}$")
+
+
+def valid_question_code(name: str) -> bool:
+    return bool(QUESTION_CODE.match(name)) and name not in RESERVED_CODES
+
+
+def valid_subquestion_code(name: str) -> bool:
+    return bool(SUBQUESTION_CODE.match(name)) and name != "time"
 
 
 def _usage_question(codebook: Codebook, langs: Sequence[str]) -> ChoiceQuestion:
