@@ -38,7 +38,6 @@ LABELS = {
     "how": N_("Tick one box for each question."),
     "grid_how": N_("Tick one box for each statement."),
     "write": N_("Write your answer on the line."),
-    "page": N_("page"),
 }
 
 #: Fixed texts of the consultant's key (in the first language only).
