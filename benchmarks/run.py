@@ -3,12 +3,25 @@
     python benchmarks/run.py                  # the full grid (about 20 minutes)
     python benchmarks/run.py --quick          # 10k and 100k respondents only
     python benchmarks/run.py --out benchmarks/RESULTS.md
+    python benchmarks/run.py --waves          # comparing two survey waves only
+    python benchmarks/run.py --drivers        # the driver analysis alone (about 10 minutes)
 
 Inputs are generated (seeded) by the sample generator, score-level and item-level, at
 10k, 100k, 1M and 2M respondents with 10, 100, 1,000 and 5,000 segments (column
 ``team``). Every measurement runs in a child process of its own, so that its peak memory
 (RSS) is its own. The floor is what pandas alone needs: ``read_csv`` of the same file and
 one ``groupby(team, user)[factors].agg([mean, std, count])``.
+
+``--waves`` measures the comparison of two survey waves alone (``waves.compare_waves``,
+in-process, the data generated in memory, best of two runs): two waves of 10k, 100k and
+1M respondents each with 10, 1,000 and 5,000 segments, with independent samples and with
+respondent keys linking 85% of the respondents (paired figures too). Its floor is one
+``groupby([team, wave, user])[factors].agg([mean, std, count])`` of the same frame.
+``--drivers`` times :func:`ism_advisor.drivers.driver_analysis` alone on the same
+generated data (all respondents plus every team, as the report will analyse them) at
+10k, 100k and 1M respondents × 10, 500 and 5,000 teams, without a bootstrap and with the
+default number of resamples; at 1M × 5,000 also with other numbers of resamples, which
+is how the default was chosen. Generating the data is not timed.
 """
 
 from __future__ import annotations
@@ -17,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -27,8 +41,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (10_000, 100_000, 1_000_000, 2_000_000)
 SEGMENTS = (10, 100, 1_000, 5_000)
+WAVE_SIZES = (10_000, 100_000, 1_000_000)
+WAVE_SEGMENTS = (10, 1_000, 5_000)
 PER_SEGMENT_HTML = 300  # reports rendered to measure reports/s
 PER_SEGMENT_PDF = 40
+DRIVER_SIZES = (10_000, 100_000, 1_000_000)
+DRIVER_SEGMENTS = (10, 500, 5_000)
+DRIVER_RESAMPLES = (0, 100, 200, 400)  # all of them at 1M × 5,000: the choice of RESAMPLES
 
 
 # -- child tasks (each prints one JSON object) --------------------------------------------
@@ -112,11 +131,76 @@ def task_per_segment(path: str, fmt: str, limit: int) -> dict:
     return {"seconds": seconds, "reports": count, "per_second": count / seconds, "cores": cores}
 
 
+def task_waves(respondents: int, segments: int, paired: bool) -> dict:
+    """Two waves of ``respondents`` each; wave 2 shares 85% of wave 1's respondent keys."""
+    import pandas as pd
+
+    from ism_advisor.codebook import load_codebook
+    from ism_advisor.sample import generate_large
+    from ism_advisor.waves import compare_waves
+
+    codebook = load_codebook()
+    first = generate_large(codebook, respondents, segments, seed=1)
+    second = generate_large(codebook, respondents, segments, seed=2)
+    second["respondent"] += int(0.15 * respondents)
+    data = pd.concat([first.assign(wave="1"), second.assign(wave="2")], ignore_index=True)
+    data["is_user"] = data["user"] == "yes"
+    factors = list(codebook.factor_ids)
+    del first, second
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    data_mb = pages * os.sysconf("SC_PAGE_SIZE") / 2**20  # resident before the comparison
+    floor = seconds = float("inf")
+    for _ in range(2):  # best of two: the machine is shared
+        start = time.perf_counter()
+        data.groupby(["team", "wave", "user"], observed=True)[factors].agg(["mean", "std", "count"])
+        floor = min(floor, time.perf_counter() - start)
+        start = time.perf_counter()
+        result = compare_waves(
+            data,
+            factors,
+            segment_by=["team"],
+            higher_is_worse=[f.id for f in codebook.factors if not f.higher_is_better],
+            respondent="respondent" if paired else None,
+        )
+        seconds = min(seconds, time.perf_counter() - start)
+        rows = len(result.changes)
+        if result.paired_changes is not None:
+            rows += len(result.paired_changes)
+        del result  # not alive during the second run's peak
+    return {"seconds": seconds, "floor": floor, "rows": rows, "data_mb": data_mb}
+
+
+def task_drivers(respondents: int, segments: int, resamples: int) -> dict:
+    import numpy as np
+
+    from ism_advisor.codebook import load_codebook
+    from ism_advisor.drivers import driver_analysis
+    from ism_advisor.sample import generate_large
+
+    codebook = load_codebook()
+    frame = generate_large(codebook, respondents, segments)
+    scores = frame[list(codebook.factor_ids)]
+    use = (frame["user"] == "yes").to_numpy()
+    codes = [np.zeros(len(frame), dtype=np.int64), frame["team"].cat.codes.to_numpy()]
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the data's own peak
+    start, cpu = time.perf_counter(), time.process_time()
+    result = driver_analysis(scores, use, codes, resamples=resamples)
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu": time.process_time() - cpu,
+        "segments": len(result.models),
+        "fitted": int(result.models["fitted"].sum()),
+        "data_mb": before,
+    }
+
+
 TASKS = {
     "generate": task_generate,
+    "waves": task_waves,
     "floor": task_floor,
     "inprocess": task_inprocess,
     "per_segment": task_per_segment,
+    "drivers": task_drivers,
 }
 
 
@@ -185,11 +269,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10k and 100k respondents only")
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown table here")
+    parser.add_argument("--waves", action="store_true", help="comparing two waves only")
+    parser.add_argument("--drivers", action="store_true", help="time the driver analysis alone")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         task, args = options.child
         print(json.dumps(TASKS[task](*json.loads(args))))
+        return
+    if options.waves or options.drivers:
+        if options.waves:
+            report = render_waves(
+                [
+                    {"respondents": size, "segments": segments, "paired": paired}
+                    | run_task("waves", size, segments, paired)
+                    for size in (WAVE_SIZES[:2] if options.quick else WAVE_SIZES)
+                    for segments in WAVE_SEGMENTS
+                    for paired in (False, True)
+                ],
+                machine(),
+            )
+        else:
+            report = drivers_benchmark(options.quick, machine())
+        if options.out:
+            options.out.write_text(report, encoding="utf-8")
+        print(report)
         return
     sizes = SIZES[:2] if options.quick else SIZES
     ism = shutil.which("ism-advise") or str(Path(sys.executable).parent / "ism-advise")
@@ -260,6 +364,43 @@ def main() -> None:
     if options.out:
         options.out.write_text(report, encoding="utf-8")
     print(report)
+
+
+def drivers_benchmark(quick: bool, machine_text: str) -> str:
+    """Time the driver analysis over the grid; a Markdown table."""
+    from ism_advisor.drivers import RESAMPLES
+
+    rows = []
+    for size in DRIVER_SIZES[:2] if quick else DRIVER_SIZES:
+        for segments in DRIVER_SEGMENTS:
+            largest = size == DRIVER_SIZES[-1] and segments == DRIVER_SEGMENTS[-1]
+            counts = DRIVER_RESAMPLES if largest else (0, RESAMPLES)
+            for resamples in counts:
+                row = run_task("drivers", size, segments, resamples)
+                row.update(respondents=size, teams=segments, resamples=resamples)
+                rows.append(row)
+                print(
+                    f"drivers {size:>9,} x {segments:>5,} teams, {resamples:>3} resamples:"
+                    f" {row['seconds']:.2f} s ({row['cpu']:.2f} s CPU), {row['rss_mb']:.0f} MB,"
+                    f" {row['fitted']:,} of {row['segments']:,} segments modelled",
+                    flush=True,
+                )
+    lines = [
+        "| respondents | teams | segments modelled | resamples | seconds | CPU s |"
+        " bootstrap s | peak MB | MB before |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    without = {(r["respondents"], r["teams"]): r for r in rows if r["resamples"] == 0}
+    for row in rows:
+        base = without[(row["respondents"], row["teams"])]
+        bootstrap = row["seconds"] - base["seconds"] if row["resamples"] else 0.0
+        lines.append(
+            f"| {row['respondents']:,} | {row['teams']:,} |"
+            f" {row['fitted']:,} of {row['segments']:,} | {row['resamples']} |"
+            f" {row['seconds']:.2f} | {row['cpu']:.2f} | {bootstrap:.2f} |"
+            f" {row['rss_mb']:.0f} | {row['data_mb']:.0f} |"
+        )
+    return "\n".join([*lines, "", f"Machine: {machine_text}."]) + "\n"
 
 
 def summary_line(row: dict) -> str:
@@ -335,6 +476,22 @@ def render_markdown(
         f"Machine: {machine_text}.",
     ]
     return "\n".join([*lines, *growth, *stages, *other]) + "\n"
+
+
+def render_waves(rows: list[dict], machine_text: str) -> str:
+    lines = [
+        "| respondents per wave | segments | respondent keys | waves s | floor s | × floor"
+        " | MB before | peak MB | change rows |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['respondents']:,} | {row['segments']:,} |"
+            f" {'yes (paired too)' if row['paired'] else 'no'} | {row['seconds']:.2f} |"
+            f" {row['floor']:.2f} | {row['seconds'] / row['floor']:.1f} |"
+            f" {row['data_mb']:.0f} | {row['rss_mb']:.0f} | {row['rows']:,} |"
+        )
+    return "\n".join([*lines, "", f"Machine: {machine_text}."]) + "\n"
 
 
 if __name__ == "__main__":

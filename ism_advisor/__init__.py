@@ -29,6 +29,8 @@ _EXPORTS = {
     "load_survey": "survey",
     "Comparison": "compare",
     "compare_groups": "compare",
+    "WaveComparison": "waves",
+    "compare_waves": "waves",
     "advice_document": "document",
 }
 

@@ -19,7 +19,13 @@ import numpy as np
 
 from .codebook import Codebook
 
-__all__ = ["SampleSurvey", "generate_sample", "write_sample"]
+__all__ = [
+    "FOLLOWUP_CHANGES",
+    "SampleSurvey",
+    "generate_followup",
+    "generate_sample",
+    "write_sample",
+]
 
 DEFAULT_SEED = 2015
 
@@ -66,6 +72,22 @@ _MISSING_RATE = 0.015
 _DONT_KNOW_RATE = 0.01
 
 _ORDER = tuple(_NON_USER_MEAN)
+
+#: The second wave's planted change in the true scores, in scale points (users, non-users),
+#: after the first round of advice: the platform pinned in Teams with single sign-on and
+#: hands-on sessions (non-users now expect much less effort), a champions network
+#: (colleagues' visible activity rose for everyone), a manager programme that did not land
+#: (no change), and nothing done on the other factors.
+FOLLOWUP_CHANGES: dict[str, tuple[float, float]] = {
+    "effort_expectancy": (-0.05, -0.40),
+    "colleague_influence": (0.20, 0.30),
+    "manager_influence": (0.0, 0.0),
+}
+_FOLLOWUP_RETURN = 0.85  # share of the first wave's respondents who answer again
+_FOLLOWUP_STAY = 0.95  # returning users who still use the platform
+_FOLLOWUP_START = 0.20  # returning non-users who started using it
+_FOLLOWUP_NEWCOMER_GAIN = 0.10  # newcomers adopt this much more than the first wave
+_FOLLOWUP_STABILITY = 0.7  # correlation of a returning respondent's latent scores
 # Within-group correlations of the true scores (order of _ORDER).
 _CORRELATION = np.array(
     [
@@ -91,9 +113,63 @@ class SampleSurvey:
 
 def generate_sample(codebook: Codebook, seed: int = DEFAULT_SEED) -> SampleSurvey:
     """Generate item-level answers and factor scores for about 600 respondents."""
+    _check_factors(codebook)
+    rng = np.random.default_rng(seed)
+    rows, z = _population(rng)
+    is_user = np.array([r[2] for r in rows])
+    true = _true_scores(codebook, rows, is_user, z, {})
+    ids = [str(i + 1) for i in range(len(rows))]
+    return _render(codebook, ids, rows, is_user, true, rng)
+
+
+def generate_followup(codebook: Codebook, seed: int = DEFAULT_SEED) -> SampleSurvey:
+    """The sample's second wave, six months later, with the changes of :data:`FOLLOWUP_CHANGES`.
+
+    The first wave is :func:`generate_sample` with the same seed, unchanged. Of its
+    respondents, about 85% answer again under the same ``respondent`` number (so that the
+    waves can be compared as pairs too) and newcomers take the next numbers. Returning
+    users mostly stay users; about one returning non-user in five starts using the
+    platform, and newcomers adopt more than the first wave did: adoption grows from 40%
+    to about 50%. A returning respondent's scores keep their position (correlation 0.7
+    with the first wave), and everyone's true scores move by the planted change of their
+    group in the second wave.
+    """
+    _check_factors(codebook)
+    rows, z = _population(np.random.default_rng(seed))  # the first wave's people
+    rng = np.random.default_rng([seed, 2])
+    first_user = np.array([r[2] for r in rows])
+    returning = rng.random(len(rows)) < _FOLLOWUP_RETURN
+    stays = rng.random(len(rows)) < _FOLLOWUP_STAY
+    starts = rng.random(len(rows)) < _FOLLOWUP_START
+    user = np.where(first_user, stays, starts)[returning]
+    fresh = rng.multivariate_normal(np.zeros(len(_ORDER)), _CORRELATION, size=len(rows))
+    moved = _FOLLOWUP_STABILITY * z + np.sqrt(1 - _FOLLOWUP_STABILITY**2) * fresh
+    ids = [str(i + 1) for i in np.flatnonzero(returning)]
+    kept = [rows[i] for i in np.flatnonzero(returning)]
+    new_rows: list[tuple[str, str, bool]] = []
+    for org, dept, size, rate in _UNITS:
+        newcomers = round(size * (1 - _FOLLOWUP_RETURN))
+        users = round(newcomers * min(1.0, rate + _FOLLOWUP_NEWCOMER_GAIN))
+        flags = np.array([1] * users + [0] * (newcomers - users))
+        rng.shuffle(flags)
+        new_rows.extend((org, dept, bool(flag)) for flag in flags)
+    z_new = rng.multivariate_normal(np.zeros(len(_ORDER)), _CORRELATION, size=len(new_rows))
+    ids += [str(len(rows) + i + 1) for i in range(len(new_rows))]
+    rows2 = [(org, dept, bool(u)) for (org, dept, _), u in zip(kept, user, strict=True)]
+    rows2 += new_rows
+    is_user = np.array([r[2] for r in rows2])
+    z2 = np.vstack([moved[returning], z_new])
+    true = _true_scores(codebook, rows2, is_user, z2, FOLLOWUP_CHANGES)
+    return _render(codebook, ids, rows2, is_user, true, rng)
+
+
+def _check_factors(codebook: Codebook) -> None:
     if tuple(f.id for f in codebook.factors) != _ORDER:
         raise ValueError("the sample generator needs the packaged codebook's seven factors")
-    rng = np.random.default_rng(seed)
+
+
+def _population(rng: np.random.Generator) -> tuple[list[tuple[str, str, bool]], np.ndarray]:
+    """The first wave's respondents (organisation, department, user) and latent scores."""
     # Users in exact proportion within each unit, in random order.
     rows = []
     for org, dept, size, rate in _UNITS:
@@ -101,24 +177,54 @@ def generate_sample(codebook: Codebook, seed: int = DEFAULT_SEED) -> SampleSurve
         flags = np.array([1] * users + [0] * (size - users))
         rng.shuffle(flags)
         rows.extend((org, dept, bool(flag)) for flag in flags)
-    n = len(rows)
-    is_user = np.array([r[2] for r in rows])
-    in_effort_org = np.array([r[0] == _EFFORT_ORGANISATION for r in rows])
-    z = rng.multivariate_normal(np.zeros(len(_ORDER)), _CORRELATION, size=n)
+    z = rng.multivariate_normal(np.zeros(len(_ORDER)), _CORRELATION, size=len(rows))
+    return rows, z
 
-    scale_min, scale_max = codebook.scale_min, codebook.scale_max
-    item_header: list[str] = []
-    item_values: list[np.ndarray] = []
-    factor_scores: list[np.ndarray] = []
+
+def _true_scores(
+    codebook: Codebook,
+    rows: list[tuple[str, str, bool]],
+    is_user: np.ndarray,
+    z: np.ndarray,
+    changes: dict[str, tuple[float, float]],
+) -> np.ndarray:
+    """True scores (respondents × factors): group means, the changes (users, non-users)."""
+    n = len(rows)
+    in_effort_org = np.array([r[0] == _EFFORT_ORGANISATION for r in rows])
+    true = np.empty((n, len(codebook.factors)))
     for index, factor in enumerate(codebook.factors):
         advantage = np.full(n, _ADVANTAGE[factor.id])
         if factor.id == "effort_expectancy":
             advantage[in_effort_org] = _EFFORT_ADVANTAGE_THERE
         sign = 1.0 if factor.higher_is_better else -1.0
-        true = _NON_USER_MEAN[factor.id] + sign * advantage * is_user + _TRUE_SD * z[:, index]
+        users_change, non_users_change = changes.get(factor.id, (0.0, 0.0))
+        change = np.where(is_user, users_change, non_users_change)
+        true[:, index] = (
+            _NON_USER_MEAN[factor.id] + change + sign * advantage * is_user + _TRUE_SD * z[:, index]
+        )
+    return true
+
+
+def _render(
+    codebook: Codebook,
+    ids: list[str],
+    rows: list[tuple[str, str, bool]],
+    is_user: np.ndarray,
+    true: np.ndarray,
+    rng: np.random.Generator,
+) -> SampleSurvey:
+    """Item answers around the true scores, blanks, "don't know"s, and both CSV texts."""
+    n = len(rows)
+    scale_min, scale_max = codebook.scale_min, codebook.scale_max
+    item_header: list[str] = []
+    item_values: list[np.ndarray] = []
+    factor_scores: list[np.ndarray] = []
+    for index, factor in enumerate(codebook.factors):
         answers = []
         for item in factor.items:
-            raw = np.clip(np.rint(true + rng.normal(0.0, _ITEM_NOISE, n)), scale_min, scale_max)
+            raw = np.clip(
+                np.rint(true[:, index] + rng.normal(0.0, _ITEM_NOISE, n)), scale_min, scale_max
+            )
             if item.reverse:
                 raw = scale_min + scale_max - raw
             answers.append(raw)
@@ -145,16 +251,16 @@ def generate_sample(codebook: Codebook, seed: int = DEFAULT_SEED) -> SampleSurve
     responses = _csv(
         ["respondent", "organisation", "department", "user", *item_header],
         (
-            [str(i + 1), org, dept, "ja" if user else "nee", *(_answer(v) for v in all_items[i])]
-            for i, (org, dept, user) in enumerate(rows)
+            [key, org, dept, "ja" if user else "nee", *(_answer(v) for v in all_items[i])]
+            for i, (key, (org, dept, user)) in enumerate(zip(ids, rows, strict=True))
         ),
     )
     scores_arr = np.array(factor_scores).T
     scores = _csv(
         ["respondent", "organisation", "department", "user", *_ORDER],
         (
-            [str(i + 1), org, dept, "yes" if user else "no", *(_score(v) for v in scores_arr[i])]
-            for i, (org, dept, user) in enumerate(rows)
+            [key, org, dept, "yes" if user else "no", *(_score(v) for v in scores_arr[i])]
+            for i, (key, (org, dept, user)) in enumerate(zip(ids, rows, strict=True))
         ),
     )
     return SampleSurvey(responses_csv=responses, scores_csv=scores)

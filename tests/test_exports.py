@@ -218,10 +218,10 @@ def test_the_summary_in_dutch(cli, tmp_path):
     result = cli("l.csv", "-o", "-", "--format", "json", "--lang", "nl")
     assert result.exit_code == 0
     assert result.stderr == (
-        "LimeSurvey-export: 64 antwoorden, 3 previews/onvolledige weggelaten, 25 van 25 items"
+        "LimeSurvey-export: 64 respondenten, 3 previews/onvolledige weggelaten, 25 van 25 vragen"
         " gevonden, 17 kolommen genegeerd\n"
-        'waarschuwing: regels weggelaten omdat kolom "Gebruikt u het interne sociale'
-        ' platform?" geen antwoord gaf: 2\n'
+        'waarschuwing: rijen weggelaten zonder antwoord in kolom "Gebruikt u het interne sociale'
+        ' platform?": 2\n'
     )
 
 
