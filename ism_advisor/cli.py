@@ -833,7 +833,7 @@ def questionnaire_command(
             _check_questionnaire(codebook, langs, fmt, translated)
             return
         book = load_codebook(codebook)
-        source = str(codebook) if codebook is not None else "<packaged>/factors.yaml"
+        source = str(codebook) if codebook is not None else None
         inputs = [p for p in (codebook,) if p is not None]
         target = None
         if output != "-":

@@ -470,3 +470,53 @@ def test_every_format_is_named_by_its_suffix(cli, tmp_path):
     result = cli("questionnaire", "--format", "limesurvey")
     assert result.exit_code == 0
     assert (tmp_path / "questionnaire-limesurvey.txt").read_bytes().startswith(b"\xef\xbb\xbfid\t")
+
+
+# -- reading a segment question's answer options ----------------------------------------
+
+
+def _answers_csv(path, departments):
+    items = [i.id for f in BOOK.factors for i in f.items]
+    rows = [",".join(["gebruikt", "afdeling", *items])]
+    for n, department in enumerate(departments):
+        rows.append(",".join(["ja" if n % 2 else "nee", department, *["3"] * len(items)]))
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_one_option_in_any_language_code_or_position_is_one_segment(tmp_path):
+    values = ["Op kantoor", "In an office", "3", "K", "kantoor", " op  KANTOOR ", "zorg", "1"]
+    values += ["On a care ward", "Weet niet", ""]
+    path = _answers_csv(tmp_path / "typed.csv", values)
+    for lang, office, ward in (
+        ("en", "In an office", "On a care ward"),
+        ("nl", "Op kantoor", "Op een afdeling in de zorg"),
+    ):
+        survey = load_survey(path, BOOK, ["afdeling"], lang=lang)
+        segment = survey.segments["afdeling"]
+        assert segment.astype(object).where(segment.notna(), None).tolist() == (
+            [office] * 6 + [ward] * 3 + [None, None]
+        )
+
+
+def test_a_value_that_is_no_option_is_refused(cli, tmp_path):
+    _answers_csv(tmp_path / "typed.csv", ["Op kantoor", "1", "Zolder", "2", "3", "1"])
+    result = cli(
+        "typed.csv",
+        *("--codebook", ZORG, "--rules", DATA / "rules" / "zorggroep_advice.yaml"),
+        *("--interventions", DATA / "rules" / "zorggroep_interventions.yaml"),
+        *("--segment-by", "afdeling"),
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "typed.csv:4: column \"afdeling\": 'Zolder' is not an answer to segment question"
+        " 'afdeling' (expected one of: On a care ward, In the kitchen or facilities, In an"
+        " office)\n"
+    )
+    assert cli.files == ["typed.csv"]
+
+
+def test_a_segment_without_options_reads_its_values_as_before(tmp_path, codebook):
+    path = X.tidy(tmp_path / "plain.csv", X.people())
+    survey = load_survey(path, codebook, ["department"])
+    assert sorted(survey.segments["department"].cat.categories) == sorted(X.DEPARTMENTS["nl"])

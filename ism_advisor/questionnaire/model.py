@@ -18,8 +18,9 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from ..codebook import Codebook, Factor, Item, Segment
+from ..codebook import Codebook, Factor, Item, Segment, default_codebook_path
 from ..errors import N_, AdvisorError, Message
 from ..i18n import translations
 from ..scales import AnswerScale
@@ -127,7 +128,8 @@ class Questionnaire:
     grids: tuple[Grid, ...]
     #: the survey checks' warnings (each with its place in the codebook)
     warnings: tuple[AdvisorError, ...]
-    codebook: str
+    #: the codebook's file as the key names it; None for the packaged one
+    codebook: str | None
 
     @property
     def statements(self) -> tuple[Statement, ...]:
@@ -156,7 +158,7 @@ def build_questionnaire(
     keep a tool's export of the questionnaire from reading back (each with its place in
     the codebook); the warnings (a factor with fewer than three items, a segment question
     without answer options) travel in ``warnings``. ``source`` names the codebook in
-    the key (default: its path).
+    the key (default: its path, or nothing for the packaged one).
     """
     if min_group_size < 3:
         raise AdvisorError(
@@ -191,8 +193,12 @@ def build_questionnaire(
         segments=segments,
         grids=grids,
         warnings=tuple(warnings),
-        codebook=source or codebook.path,
+        codebook=source or (None if _packaged(codebook) else codebook.path),
     )
+
+
+def _packaged(codebook: Codebook) -> bool:
+    return Path(codebook.path) == default_codebook_path()
 
 
 #: The packaged texts; an organisation gives its own under ``questionnaire:``.

@@ -40,6 +40,8 @@ LABELS = {
     "write": N_("Write your answer on the line."),
 }
 
+PACKAGED = N_("ism-advisor's default codebook ({file})")
+
 #: Fixed texts of the consultant's key (in the first language only).
 KEY_LABELS = {
     "key": N_("Key"),
@@ -96,6 +98,8 @@ class PaperContext:
     warnings: tuple[str, ...]
     #: the CSV header for typing paper forms in
     header: str
+    #: the codebook's file, or the packaged one named in words
+    codebook: str
     factors: Mapping[str, str]  # factor id → its label in the first language
 
 
@@ -121,6 +125,8 @@ def _context(questionnaire: Questionnaire, factor_labels: Mapping[str, str]) -> 
         warnings=tuple(w.render(first) for w in questionnaire.warnings),
         header=",".join(columns),
         factors=factor_labels,
+        codebook=questionnaire.codebook
+        or Message(PACKAGED, {"file": "factors.yaml"}).render(first),
     )
 
 
