@@ -591,6 +591,15 @@ CASES += [
     ),
     case(
         "questionnaire",
+        "usage_without_numbers.yaml",
+        "usage_without_numbers.yaml:2:3: none of users is a whole number, which Qualtrics needs"
+        " as the answer's code (add one, e.g. 1 for users and 0 for non-users) (+1 more;"
+        " --check lists every problem)",
+        "--format",
+        "qualtrics",
+    ),
+    case(
+        "questionnaire",
         "usage_without_wording.yaml",
         "usage_without_wording.yaml:2:3: the usage question has no wording in 'en' (give it as"
         " text: {nl: …, en: …} under usage)",

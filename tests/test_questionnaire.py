@@ -520,3 +520,41 @@ def test_a_segment_without_options_reads_its_values_as_before(tmp_path, codebook
     path = X.tidy(tmp_path / "plain.csv", X.people())
     survey = load_survey(path, codebook, ["department"])
     assert sorted(survey.segments["department"].cat.categories) == sorted(X.DEPARTMENTS["nl"])
+
+
+def test_a_frequency_usage_question_and_a_factor_on_two_scales(cli, tmp_path):
+    from test_codebook import OWN_SCALE
+
+    (tmp_path / "own.yaml").write_text(OWN_SCALE, encoding="utf-8")
+    result = cli("questionnaire", "--codebook", "own.yaml", "--format", "limesurvey", "-o", "-")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "own.yaml:22:3: the usage question's column 'hoe vaak' cannot be a LimeSurvey question"
+        " code (a letter, then letters and digits, at most 20, not a reserved word): give it an"
+        " alias that can\n"
+    )
+    aliased = OWN_SCALE.replace(
+        "  column: hoe vaak\n", "  column: hoe vaak\n  aliases: [frequency]\n"
+    )
+    (tmp_path / "own.yaml").write_text(aliased, encoding="utf-8")
+    result = cli("questionnaire", "--codebook", "own.yaml", "--format", "limesurvey", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    survey = I.parse_limesurvey(result.stdout_bytes)
+    usage, team, *grids = survey.questions("en")
+    assert (usage.code, usage.answers) == (
+        "frequency",  # "hoe vaak" cannot be a question code; its alias can
+        [("0", "Never"), ("1", "Monthly"), ("2", "Weekly"), ("3", "Daily")],
+    )
+    assert (team.code, team.type) == ("team", "S")
+    # pe1 is answered on the agreement scale, pe2 in frequencies: one array each
+    assert [(g.code, g.subquestions[0][0], g.answers[0][1]) for g in grids] == [
+        ("performanceexpecta", "pe1", "Strongly disagree"),
+        ("performanceexpecta2", "pe2", "Never"),
+    ]
+    assert result.stderr.splitlines() == [
+        "warning: own.yaml:29:5: segment question 'team' has no answer options: it is asked as"
+        " an open question, so one answer may come in many spellings (list the answers under"
+        " options)",
+        "warning: own.yaml:32:5: factor 'performance_expectancy' has only 2 items: with fewer"
+        " than 3, its reliability (Cronbach's alpha) is poorly estimated (add items)",
+    ]

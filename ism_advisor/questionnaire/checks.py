@@ -29,6 +29,7 @@ __all__ = ["MIN_ITEMS", "check_codebook"]
 MIN_ITEMS = 3
 
 _TOOLS = ("limesurvey", "qualtrics")
+_NUMBER = re.compile(r"^\s*\d{1,5}\s*$")
 
 
 def check_codebook(
@@ -113,11 +114,20 @@ class _Checks:
                         text=text,
                         key=key,
                     )
-            if self.fmt in _TOOLS and not usage_code(answers):
+            if self.fmt == "qualtrics" and not any(_NUMBER.match(a) for a in answers):
                 self.error(
                     N_(
-                        "none of {key} can be a survey tool's answer code (add a number such"
-                        " as 1 or 0, which Qualtrics exports and LimeSurvey takes as a code)"
+                        "none of {key} is a whole number, which Qualtrics needs as the answer's"
+                        " code (add one, e.g. 1 for users and 0 for non-users)"
+                    ),
+                    usage.pos,
+                    key=key,
+                )
+            elif self.fmt == "limesurvey" and not usage_code(answers):
+                self.error(
+                    N_(
+                        "none of {key} can be a LimeSurvey answer code (letters and digits, at"
+                        " most 5): add one, e.g. 1 for users and 0 for non-users"
                     ),
                     usage.pos,
                     key=key,
