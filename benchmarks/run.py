@@ -3,6 +3,7 @@
     python benchmarks/run.py                  # the full grid (about 20 minutes)
     python benchmarks/run.py --quick          # 10k and 100k respondents only
     python benchmarks/run.py --out benchmarks/RESULTS.md
+    python benchmarks/run.py --only 1000000 5000 --segment-by team --segment-by location
     python benchmarks/run.py --waves          # comparing two survey waves only
     python benchmarks/run.py --drivers        # the driver analysis alone (about 10 minutes)
 
@@ -77,9 +78,10 @@ def task_floor(path: str, items: bool) -> dict:
     return {"seconds": time.perf_counter() - start}
 
 
-def task_inprocess(path: str) -> dict:
+def task_inprocess(path: str, segment_by: list[str]) -> dict:
     from ism_advisor.codebook import load_codebook
     from ism_advisor.compare import compare_groups
+    from ism_advisor.disclosure import publish
     from ism_advisor.document import advice_document, to_json
     from ism_advisor.engine import run_rules
     from ism_advisor.knowledge import load_knowledge
@@ -90,11 +92,14 @@ def task_inprocess(path: str) -> dict:
     start = time.perf_counter()
     codebook = load_codebook()
     knowledge = load_knowledge(codebook)
-    survey = load_survey(path, codebook, ["team"])
+    survey = load_survey(path, codebook, segment_by)
     stages["load"] = time.perf_counter() - start
     mark = time.perf_counter()
     comparison = compare_groups(survey)
     stages["compare"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    comparison = publish(survey, comparison)
+    stages["disclosure"] = time.perf_counter() - mark
     facts = segment_facts(comparison, "en")
     shown = [f for f in facts if f is not None]
     rules_start = time.perf_counter()
@@ -269,6 +274,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10k and 100k respondents only")
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown table here")
+    parser.add_argument(
+        "--only",
+        nargs=2,
+        type=int,
+        metavar=("RESPONDENTS", "SEGMENTS"),
+        help="one score-input row only (no per-segment or start-up measurements)",
+    )
+    parser.add_argument(
+        "--segment-by",
+        action="append",
+        default=None,
+        metavar="COL",
+        help="segmentations (default: team); 'location' cuts across the teams",
+    )
     parser.add_argument("--waves", action="store_true", help="comparing two waves only")
     parser.add_argument("--drivers", action="store_true", help="time the driver analysis alone")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -296,55 +315,47 @@ def main() -> None:
         print(report)
         return
     sizes = SIZES[:2] if options.quick else SIZES
+    segment_by = options.segment_by or ["team"]
+    by = [arg for column in segment_by for arg in ("--segment-by", column)]
+    grid = [
+        (items, size, segments)
+        for items in (False, True)
+        for size in sizes
+        for segments in SEGMENTS
+        if not (items and (segments != 5_000 or size < 1_000_000) and size != sizes[0])
+    ]
+    if options.only:
+        grid = [(False, options.only[0], options.only[1])]
     ism = shutil.which("ism-advise") or str(Path(sys.executable).parent / "ism-advise")
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        for items in (False, True):
-            for size in sizes:
-                for segments in SEGMENTS:
-                    if items and (segments != 5_000 or size < 1_000_000) and size != sizes[0]:
-                        continue  # item-level: the smallest size and the headline targets
-                    path = work / f"{'items' if items else 'scores'}-{size}-{segments}.csv"
-                    run_task("generate", str(path), size, segments, items)
-                    floor = run_task("floor", str(path), items)
-                    inprocess = run_task("inprocess", str(path))
-                    command = timed(
-                        [
-                            ism,
-                            str(path),
-                            "--segment-by",
-                            "team",
-                            "--format",
-                            "json",
-                            "-o",
-                            str(work / "out.json"),
-                            "--quiet",
-                        ]
-                    )
-                    html = timed(
-                        [
-                            ism,
-                            str(path),
-                            "--segment-by",
-                            "team",
-                            "-o",
-                            str(work / "out.html"),
-                            "--quiet",
-                        ]
-                    )
-                    row = {
-                        "input": "items" if items else "scores",
-                        "respondents": size,
-                        "segments": segments,
-                        "floor": floor,
-                        "inprocess": inprocess,
-                        "command": command,
-                        "html": html,
-                    }
-                    rows.append(row)
-                    print(summary_line(row), flush=True)
-                    path.unlink()
+        for items, size, segments in grid:
+            path = work / f"{'items' if items else 'scores'}-{size}-{segments}.csv"
+            run_task("generate", str(path), size, segments, items)
+            floor = run_task("floor", str(path), items)
+            inprocess = run_task("inprocess", str(path), segment_by)
+            command = timed(
+                [ism, str(path), *by, "--format", "json", "-o", str(work / "out.json"), "--quiet"]
+            )
+            html = timed([ism, str(path), *by, "-o", str(work / "out.html"), "--quiet"])
+            kind = "items" if items else "scores"
+            row = {
+                "input": kind if segment_by == ["team"] else f"{kind}; {', '.join(segment_by)}",
+                "respondents": size,
+                "segments": segments,
+                "floor": floor,
+                "inprocess": inprocess,
+                "command": command,
+                "html": html,
+            }
+            rows.append(row)
+            print(summary_line(row), flush=True)
+            path.unlink()
+        if options.only:
+            for line in render_rows(rows):
+                print(line)
+            return
         throughput_path = work / "throughput.csv"
         run_task("generate", str(throughput_path), 200_000, 1_000, False)
         per_html = run_task("per_segment", str(throughput_path), "html", PER_SEGMENT_HTML)
@@ -413,6 +424,11 @@ def summary_line(row: dict) -> str:
     )
 
 
+def render_rows(rows) -> list[str]:
+    """The rows of the results table and of the stages table, for --only."""
+    return render_markdown(rows, None, None, 0, 0, 1, "").split("\n")
+
+
 def render_markdown(
     rows, per_html, per_pdf, help_seconds, sample_seconds, import_seconds, machine_text
 ) -> str:
@@ -449,17 +465,20 @@ def render_markdown(
         "",
         "Stages of the in-process run (seconds):",
         "",
-        "| input | respondents | segments | load | compare | rules+advice |"
+        "| input | respondents | segments | load | compare | disclosure | rules+advice |"
         " document+json | JSON MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         s = row["inprocess"]["stages"]
         stages.append(
             f"| {row['input']} | {row['respondents']:,} | {row['segments']:,} | {s['load']:.2f} |"
-            f" {s['compare']:.2f} | {s['rules+advice']:.2f} | {s['document+json']:.2f} |"
+            f" {s['compare']:.2f} | {s['disclosure']:.2f} | {s['rules+advice']:.2f} |"
+            f" {s['document+json']:.2f} |"
             f" {row['inprocess']['json_mb']:.0f} |"
         )
+    if per_html is None:
+        return "\n".join([*lines, *stages])
     other = [
         "",
         f"- `--per-segment` HTML: {per_html['per_second']:.1f} reports/s "

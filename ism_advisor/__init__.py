@@ -2,10 +2,11 @@
 
 The library is the product; the ``ism-advise`` command is a thin shell around it::
 
-    from ism_advisor import advise, compare_groups, load_codebook, load_survey
+    from ism_advisor import advise, compare_groups, load_codebook, load_survey, publish
 
     survey = load_survey("scores.csv", load_codebook(), ["organisation"])
-    comparison = compare_groups(survey)
+    comparison = compare_groups(survey)  # every figure
+    published = publish(survey, comparison)  # what may be shown
     document = advise("scores.csv", segment_by=["organisation"]).document
 
 The names are imported on first use, so that ``import ism_advisor`` (and the command's
@@ -29,6 +30,8 @@ _EXPORTS = {
     "load_survey": "survey",
     "Comparison": "compare",
     "compare_groups": "compare",
+    "Published": "disclosure",
+    "publish": "disclosure",
     "WaveComparison": "waves",
     "compare_waves": "waves",
     "advice_document": "document",

@@ -277,7 +277,8 @@ def _survey_options(command):
     type=click.IntRange(min=3),
     default=5,
     show_default=True,
-    help="Smallest group of users or of non-users whose figures are shown (at least 3).",
+    help="Smallest group of users or of non-users whose figures are shown, or that can be "
+    "worked out from what is shown (at least 3).",
 )
 @click.option(
     "--alpha",
@@ -398,6 +399,8 @@ def advise_command(
         data = render(result.document, fmt, **options)
         if per_segment is not None:
             _write_per_segment(result.document, per_segment, fmt, options, inputs, lang, quiet)
+        if not quiet and sys.stderr.isatty():
+            _report_hidden(result.document, lang)
         if target is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -406,6 +409,34 @@ def advise_command(
     except AdvisorError as error:
         _fail(error, lang)
     click.echo(str(target))
+
+
+def _report_hidden(document: dict, lang: str) -> None:
+    """One line on a terminal saying how much anonymity hid, when it hid anything (the
+    report and the JSON say it too; scripts get a clean stderr)."""
+    from .report import hidden_counts
+
+    hidden = hidden_counts(document)
+    segments = sum(hidden["segments"].values())
+    comparisons = sum(hidden["comparisons"].values())
+    if not segments and not comparisons:
+        return
+    click.echo(
+        Message(
+            N_(
+                "anonymity: hidden segments {segments}, comparisons {comparisons} ({small}"
+                " with a group smaller than {k}, {overlap} to protect such a group)"
+            ),
+            {
+                "segments": segments,
+                "comparisons": comparisons,
+                "small": hidden["segments"]["too_small"] + hidden["comparisons"]["too_small"],
+                "overlap": hidden["segments"]["overlap"] + hidden["comparisons"]["overlap"],
+                "k": document["settings"]["min_group_size"],
+            },
+        ).render(translations(lang)),
+        err=True,
+    )
 
 
 def _write_per_segment(

@@ -17,21 +17,17 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from .anonymity import Cells, suppress
 from .codebook import Factor
 from .errors import N_, AdvisorError
 from .survey import Survey
 
 __all__ = [
     "COMPARISON_COLUMNS",
-    "MIN_GROUP_SIZE_FLOOR",
     "Comparison",
     "compare_groups",
     "holm",
+    "segment_codes",
 ]
-
-#: The lowest minimum group size anyone may set.
-MIN_GROUP_SIZE_FLOOR = 3
 
 #: The statistics of one segment × factor comparison, in output order.
 COMPARISON_COLUMNS = (
@@ -59,18 +55,25 @@ COMPARISON_COLUMNS = (
 
 @dataclass(frozen=True)
 class Comparison:
-    """The comparison tables everything downstream reads.
+    """Every figure of every segment, complete: nothing is hidden here.
+
+    What may be shown is decided by :func:`ism_advisor.disclosure.publish`; only its
+    result reaches the rules, the document and the reports.
 
     Attributes
     ----------
     segments : one row per segment, all respondents first. Columns: ``spec`` (tuple of
         segment columns, ``()`` for all respondents), ``column`` and ``value`` (labels,
         None for all respondents), ``where`` (column → value), ``respondents``,
-        ``users``, ``non_users``, ``adoption_rate``, ``suppressed``.
+        ``users``, ``non_users``, ``adoption_rate``.
     comparisons : one row per segment × factor (``segment`` is the row number in
-        ``segments``, ``factor`` the factor id), with :data:`COMPARISON_COLUMNS` and
-        ``suppressed``. Hidden figures are NaN.
+        ``segments``, ``factor`` the factor id), with :data:`COMPARISON_COLUMNS`;
+        ``p_holm`` and ``significant`` over all factors of the segment. Figures that
+        cannot be computed (an empty group, zero variance) are NaN or infinite, as scipy
+        gives them.
     correlations : Pearson correlations of the factor scores of all respondents.
+    codes : per segmentation, each respondent's segment (its row number in ``segments``),
+        or -1 for a blank value; the disclosure stage works on these.
     """
 
     segments: pd.DataFrame
@@ -78,8 +81,8 @@ class Comparison:
     correlations: pd.DataFrame
     factors: tuple[Factor, ...]
     alpha: float
-    min_group_size: int
     segment_by: tuple[tuple[str, ...], ...]
+    codes: tuple[np.ndarray, ...] = ()
 
 
 def compare_groups(
@@ -87,9 +90,9 @@ def compare_groups(
     segment_by: Sequence[Sequence[str]] | None = None,
     *,
     alpha: float = 0.05,
-    min_group_size: int = 5,
 ) -> Comparison:
-    """Compare users with non-users for all respondents and every segment.
+    """Compare users with non-users for all respondents and every segment (pure: every
+    figure is computed; :func:`ism_advisor.disclosure.publish` decides what is shown).
 
     Parameters
     ----------
@@ -98,7 +101,6 @@ def compare_groups(
         (``[["organisation"], ["organisation", "department"]]``), named as in
         ``survey.segments``. By default the survey's own ``segment_by``.
     alpha : significance level for the Holm-adjusted p-values.
-    min_group_size : the smallest group of users or non-users whose figures are shown.
 
     Examples
     --------
@@ -110,12 +112,6 @@ def compare_groups(
     """
     if not 0 < alpha < 1:
         raise AdvisorError(N_("alpha must lie between 0 and 1, got {value}"), value=alpha)
-    if min_group_size < MIN_GROUP_SIZE_FLOOR:
-        raise AdvisorError(
-            N_("the minimum group size must be at least {floor}, got {value}"),
-            floor=MIN_GROUP_SIZE_FLOOR,
-            value=min_group_size,
-        )
     specs: list[tuple[str, ...]] = [()]
     for spec in survey.segment_by if segment_by is None else segment_by:
         spec = tuple(spec)
@@ -126,9 +122,12 @@ def compare_groups(
 
     seg_rows: list[dict] = []
     blocks: list[dict[str, np.ndarray]] = []
+    rows_of: list[np.ndarray] = []
     for spec in specs:
-        codes, labels = _segment_codes(survey, spec)
+        codes, labels = segment_codes(survey, spec)
         count = len(labels)
+        if spec:
+            rows_of.append(np.where(codes >= 0, codes + len(seg_rows), -1))
         users = np.bincount(codes[codes >= 0], weights=is_user[codes >= 0], minlength=count)
         respondents = np.bincount(codes[codes >= 0], minlength=count)
         for i, values in enumerate(labels):
@@ -152,42 +151,7 @@ def compare_groups(
     for label in ("column", "value"):  # keep None, not NaN, for all respondents
         segments[label] = pd.Series([row[label] for row in seg_rows], dtype=object)
     segments["adoption_rate"] = segments["users"] / segments["respondents"]
-    overall = segments.iloc[0]
-    if overall["users"] < min_group_size or overall["non_users"] < min_group_size:
-        raise AdvisorError(
-            N_(
-                "too few respondents to report anonymously: {users} users and {non_users}"
-                " non-users (each group needs at least {k})"
-            ),
-            path=survey.path,
-            users=int(overall["users"]),
-            non_users=int(overall["non_users"]),
-            k=min_group_size,
-        )
     comparisons = _assemble(blocks, specs, segments, factors)
-    cells = Cells(
-        segments["spec"].tolist(),
-        segments["where"].tolist(),
-        segments["users"].to_numpy(),
-        segments["non_users"].to_numpy(),
-    )
-    segment_hidden = suppress(cells, min_group_size)
-    segments["suppressed"] = segment_hidden
-    comparisons["suppressed"] = False
-    for factor in factors:
-        rows = comparisons["factor"] == factor.id
-        part = comparisons.loc[rows]
-        factor_cells = Cells(
-            cells.spec, cells.values, part["users_n"].to_numpy(), part["non_users_n"].to_numpy()
-        )
-        comparisons.loc[rows, "suppressed"] = suppress(
-            factor_cells, min_group_size, forced=segment_hidden
-        )
-    stat_columns = [c for c in COMPARISON_COLUMNS if c != "significant"]
-    comparisons.loc[comparisons["suppressed"], stat_columns] = np.nan
-    hidden = segments["suppressed"]
-    segments.loc[hidden, ["respondents", "users", "non_users", "adoption_rate"]] = np.nan
-
     p = comparisons["p"].to_numpy().reshape(len(segments), len(factors))
     p_holm = holm(p).reshape(-1)
     comparisons["p_holm"] = p_holm
@@ -201,8 +165,8 @@ def compare_groups(
         correlations=correlations,
         factors=factors,
         alpha=alpha,
-        min_group_size=min_group_size,
         segment_by=tuple(specs[1:]),
+        codes=tuple(rows_of),
     )
 
 
@@ -226,7 +190,7 @@ def holm(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def _segment_codes(survey: Survey, spec: tuple[str, ...]) -> tuple[np.ndarray, list[tuple]]:
+def segment_codes(survey: Survey, spec: tuple[str, ...]) -> tuple[np.ndarray, list[tuple]]:
     """Each respondent's segment number in ``spec`` (-1: a blank value) and the values."""
     n = survey.respondents
     if not spec:
@@ -264,8 +228,8 @@ def _factor_statistics(
     key = seg * 2 + in_x  # 2s + 1: x, 2s: y
     n = np.bincount(key, minlength=2 * count).astype(float)
     u, mwu_p = _mann_whitney(seg, v, in_x, n[1::2], n[0::2], count)
-    # Empty and one-person groups give NaN and infinities, as scipy does; they are
-    # suppressed downstream.
+    # Empty and one-person groups give NaN and infinities, as scipy does; such groups are
+    # never published (see disclosure).
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.bincount(key, weights=v, minlength=2 * count) / n
         var = np.bincount(key, weights=(v - mean[key]) ** 2, minlength=2 * count) / (n - 1)

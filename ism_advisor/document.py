@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .compare import COMPARISON_COLUMNS, Comparison
+from .compare import COMPARISON_COLUMNS
+from .disclosure import Published
 from .knowledge import Knowledge
 from .recommend import (
     DerivedConclusion,
@@ -35,7 +36,7 @@ _SEGMENT_COUNTS = ("respondents", "users", "non_users")
 
 def advice_document(
     survey: Survey,
-    comparison: Comparison,
+    published: Published,
     *,
     lang: str = "en",
     knowledge: Knowledge | None = None,
@@ -43,24 +44,28 @@ def advice_document(
 ) -> dict:
     """The document for one run: input, settings, factors, correlations, segments.
 
+    It is made from the published figures only (hidden ones are null), so every output
+    made from it (reports, per-segment reports, templates) shows no more than they do.
+
     With ``knowledge`` and ``advice`` (from :func:`~ism_advisor.recommend.recommend`),
     each segment also carries its ranked ``recommendations`` and derived ``conclusions``.
     """
-    factors = comparison.factors
+    factors = published.factors
     correlations = {
-        a.id: {b.id: _number(comparison.correlations.at[a.id, b.id]) for b in factors}
+        a.id: {b.id: _number(published.correlations.at[a.id, b.id]) for b in factors}
         for a in factors
     }
-    records = comparison.comparisons.to_dict("records")  # rows: segment by segment
+    records = published.comparisons.to_dict("records")  # rows: segment by segment
     per_segment = len(factors)
     segments = []
-    for index, row in enumerate(comparison.segments.to_dict("records")):
+    for index, row in enumerate(published.segments.to_dict("records")):
         suppressed = bool(row["suppressed"])
         entry: dict[str, Any] = {
             "column": None if pd.isna(row["column"]) else row["column"],
             "value": None if pd.isna(row["value"]) else row["value"],
             "where": row["where"],
             "suppressed": suppressed,
+            "suppressed_reason": row["suppressed_reason"],
         }
         for key in _SEGMENT_COUNTS:
             entry[key] = None if suppressed else int(row[key])
@@ -86,9 +91,9 @@ def advice_document(
             **_columns_read(survey),
         },
         "settings": {
-            "alpha": comparison.alpha,
-            "min_group_size": comparison.min_group_size,
-            "segment_by": ["+".join(spec) for spec in comparison.segment_by],
+            "alpha": published.alpha,
+            "min_group_size": published.min_group_size,
+            "segment_by": ["+".join(spec) for spec in published.segment_by],
             "lang": lang,
         },
         "factors": [
@@ -172,7 +177,11 @@ def _plain(value: Any) -> Any:
 
 
 def _comparison(record: dict) -> dict:
-    out: dict[str, Any] = {"factor": record["factor"], "suppressed": bool(record["suppressed"])}
+    out: dict[str, Any] = {
+        "factor": record["factor"],
+        "suppressed": bool(record["suppressed"]),
+        "suppressed_reason": record["suppressed_reason"],
+    }
     for column in COMPARISON_COLUMNS:
         if column == "hedges_g_ci_low":
             out["hedges_g_ci"] = (

@@ -11,6 +11,7 @@ from typing import Any
 
 from .codebook import load_codebook
 from .compare import compare_groups
+from .disclosure import publish
 from .document import advice_document, to_json
 from .errors import N_, AdvisorError, Message
 from .knowledge import load_knowledge
@@ -44,7 +45,8 @@ def advise(
     mapping: str | Path | None = None,
     include_incomplete: bool = False,
 ) -> Advice:
-    """Validate the knowledge base, load the survey, compare, and advise.
+    """Validate the knowledge base, load the survey, compare, decide what may be shown,
+    and advise on the published figures only.
 
     The packaged codebook, rules and interventions are used where no path is given.
     ``progress`` is told each stage as it starts (the command shows them on a terminal).
@@ -71,11 +73,11 @@ def advise(
         N_("comparing users and non-users ({respondents} respondents)"),
         respondents=survey.respondents,
     )
-    comparison = compare_groups(survey, alpha=alpha, min_group_size=min_group_size)
-    stage(N_("applying the rules to {segments} segments"), segments=len(comparison.segments))
-    advice = recommend(comparison, knowledge, lang)
+    published = publish(survey, compare_groups(survey, alpha=alpha), min_group_size)
+    stage(N_("applying the rules to {segments} segments"), segments=len(published.segments))
+    advice = recommend(published, knowledge, lang)
     stage(N_("writing the advice"))
-    document = advice_document(survey, comparison, lang=lang, knowledge=knowledge, advice=advice)
+    document = advice_document(survey, published, lang=lang, knowledge=knowledge, advice=advice)
     source = survey.source
     # a plain CSV read without a mapping needs no announcement (and gets none, as before)
     told = source is not None and (source.format != "csv" or source.mapping)

@@ -21,7 +21,7 @@ from jinja2 import StrictUndefined, Template, meta
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .compare import Comparison
+from .disclosure import Published
 from .engine import FactSet, Firing, run_rules
 from .errors import N_, AdvisorError, Message
 from .formatting import EFFECT_SIZE_LABELS, format_figure
@@ -108,15 +108,15 @@ def priority_label(priority: float) -> str:
     return "high" if priority <= 1 else "medium" if priority <= 2 else "low"
 
 
-def segment_facts(comparison: Comparison, lang: str) -> list[FactSet | None]:
-    """The facts of every segment, None for a suppressed one."""
-    table = comparison.comparisons
-    labels = {f.id: f.label[lang] for f in comparison.factors}
-    directions = {f.id: f.direction for f in comparison.factors}
+def segment_facts(published: Published, lang: str) -> list[FactSet | None]:
+    """The facts of every segment, None for a suppressed one: published figures only."""
+    table = published.comparisons
+    labels = {f.id: f.label[lang] for f in published.factors}
+    directions = {f.id: f.direction for f in published.factors}
     records = table.to_dict("records")
-    per_segment = len(comparison.factors)
+    per_segment = len(published.factors)
     out: list[FactSet | None] = []
-    for index, segment in enumerate(comparison.segments.to_dict("records")):
+    for index, segment in enumerate(published.segments.to_dict("records")):
         if segment["suppressed"]:
             out.append(None)
             continue
@@ -161,9 +161,9 @@ def segment_facts(comparison: Comparison, lang: str) -> list[FactSet | None]:
     return out
 
 
-def recommend(comparison: Comparison, knowledge: Knowledge, lang: str) -> list[SegmentAdvice]:
+def recommend(published: Published, knowledge: Knowledge, lang: str) -> list[SegmentAdvice]:
     """Run the rule base on every shown segment; advice per segment, in segment order."""
-    return advise_segments(knowledge, segment_facts(comparison, lang), lang)
+    return advise_segments(knowledge, segment_facts(published, lang), lang)
 
 
 def advise_segments(

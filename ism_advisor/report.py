@@ -39,6 +39,7 @@ from .resources import packaged_path
 
 __all__ = [
     "ReportContext",
+    "hidden_counts",
     "render_report",
     "report_context",
     "segment_file_names",
@@ -101,6 +102,10 @@ class Comparison:
     definition: str = _help("What the factor means, in the report's language.")
     higher_is_better: bool = _help("True if a higher score is favourable.")
     shown: bool = _help("False when the figures are suppressed for anonymity.")
+    hidden_reason: str | None = _help(
+        "Why the figures are hidden: 'too_small' (a group below the minimum), 'overlap'"
+        " (with other figures they would reveal a smaller group), 'segment'; None if shown."
+    )
     users_n: int | None = _help("Users with a score for this factor.")
     non_users_n: int | None = _help("Non-users with a score for this factor.")
     users_mean: float | None = _help("Users' mean score.")
@@ -192,6 +197,9 @@ class SegmentRow:
     column: str = _help("The segment column (or combination).")
     value: str = _help("The segment's value.")
     suppressed: bool = _help("True when hidden for anonymity.")
+    hidden_reason: str | None = _help(
+        "Why it is hidden: 'too_small' or 'overlap' (see Comparison.hidden_reason)."
+    )
     respondents: int | None = _help("Respondents (None when suppressed).")
     adoption_rate: float | None = _help("users / respondents (None when suppressed).")
     cells: tuple[HeatCell, ...] = _help("One cell per factor, in factor order.")
@@ -228,6 +236,10 @@ class Method:
     min_group_size: int = _help("The anonymity threshold.")
     segment_by: tuple[str, ...] = _help("The segmentations asked for.")
     suppressed: int = _help("How many segments were hidden.")
+    hidden: Mapping[str, Mapping[str, int]] = _help(
+        "Hidden cells by kind and reason: hidden['segments'|'comparisons']['too_small'|"
+        "'overlap'] (comparisons of shown segments only)."
+    )
     reliability: tuple[Reliability, ...] = _help("Cronbach's α per factor.")
     files: tuple[tuple[str, str], ...] = _help("(role, file) of the knowledge base used.")
     input: str = _help("The survey file.")
@@ -367,6 +379,10 @@ def report_context(
 def _comparison(factor: Mapping, segment: Mapping, t, lang: str) -> Comparison:
     found = next((c for c in segment["comparisons"] if c["factor"] == factor["id"]), None)
     shown = found is not None and not found["suppressed"]
+    if found is not None:
+        hidden_reason = found["suppressed_reason"]
+    else:
+        hidden_reason = segment.get("suppressed_reason") and "segment"
     c = found if shown else {}
     g = c.get("hedges_g")
     size = _effect_size(g)
@@ -377,6 +393,7 @@ def _comparison(factor: Mapping, segment: Mapping, t, lang: str) -> Comparison:
         definition=factor.get("definition", ""),
         higher_is_better=factor["direction"] == "higher_is_better",
         shown=shown,
+        hidden_reason=None if shown else hidden_reason,
         users_n=c.get("users_n"),
         non_users_n=c.get("non_users_n"),
         users_mean=c.get("users_mean"),
@@ -401,6 +418,11 @@ def _effect_size(g: float | None) -> str:
 
 
 def _finding(c: Comparison, t, lang: str) -> str:
+    if not c.shown and c.hidden_reason == "overlap":
+        return t(
+            "Not shown: together with other figures in this report it would reveal a"
+            " smaller group (anonymity)."
+        )
     if not c.shown:
         return t("Not shown: too few users or non-users answered (anonymity).")
     if c.gap is None or c.hedges_g is None:
@@ -527,7 +549,8 @@ def _segment_rows(document: Mapping, factors: Sequence[Mapping], t, lang: str):
         for f in factors:
             c = by_factor.get(f["id"])
             if segment["suppressed"] or c is None or c["suppressed"]:
-                cells.append(HeatCell("·", "hidden", t("suppressed (anonymity)")))
+                reason = segment["suppressed_reason"] or (c or {}).get("suppressed_reason")
+                cells.append(HeatCell("·", "hidden", _hidden_text(reason, t)))
                 continue
             g = c["hedges_g"]
             if g is None:
@@ -553,6 +576,7 @@ def _segment_rows(document: Mapping, factors: Sequence[Mapping], t, lang: str):
                 column=segment["column"],
                 value=segment["value"],
                 suppressed=segment["suppressed"],
+                hidden_reason=segment["suppressed_reason"],
                 respondents=segment["respondents"],
                 adoption_rate=segment["adoption_rate"],
                 cells=tuple(cells),
@@ -560,6 +584,25 @@ def _segment_rows(document: Mapping, factors: Sequence[Mapping], t, lang: str):
             )
         )
     return tuple(rows)
+
+
+def _hidden_text(reason: str | None, t) -> str:
+    if reason == "overlap":
+        return t("hidden (anonymity): with other figures it would reveal a smaller group")
+    return t("hidden (anonymity): a group is too small")
+
+
+def hidden_counts(document: Mapping) -> dict[str, dict[str, int]]:
+    """Hidden segments, and hidden comparisons of shown segments, by reason."""
+    out = {kind: {"too_small": 0, "overlap": 0} for kind in ("segments", "comparisons")}
+    for segment in document["segments"]:
+        if segment["suppressed"]:
+            out["segments"][segment["suppressed_reason"]] += 1
+            continue
+        for comparison in segment["comparisons"]:
+            if comparison["suppressed"]:
+                out["comparisons"][comparison["suppressed_reason"]] += 1
+    return out
 
 
 def _strength(r: float) -> str:
@@ -644,6 +687,7 @@ def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
         min_group_size=settings["min_group_size"],
         segment_by=tuple(settings["segment_by"]),
         suppressed=sum(1 for s in document["segments"] if s["suppressed"]),
+        hidden=hidden_counts(document),
         reliability=tuple(
             Reliability(
                 c.label,

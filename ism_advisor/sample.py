@@ -312,6 +312,8 @@ def generate_large(
     ``segments`` teams (column ``team``) in ``max(1, segments // 50)`` organisations;
     adoption varies per team between 25% and 55%. Returns a pandas DataFrame with the
     usage column ``user`` (yes/no), and per factor either the score or the item answers.
+    Column ``location`` (12 offices, drawn independently of the team, from a stream of
+    its own) cuts across the teams, for benchmarks of overlapping segmentations.
     """
     import pandas as pd
 
@@ -356,4 +358,6 @@ def generate_large(
                 for a, item in zip(answers, factor.items, strict=True)
             ]
             frame[factor.id] = np.round(np.mean(mirrored, axis=0), 3)
+    offices = np.random.default_rng([seed, 1]).integers(0, 12, respondents)
+    frame["location"] = pd.Categorical.from_codes(offices, [f"office {i:02d}" for i in range(12)])
     return frame

@@ -104,7 +104,7 @@ def test_score_statistics_match_scipy_and_pingouin(
 ):
     frame = scores_dataset(seed, n, user_rate, ties, missing)
     path = write_scores(tmp_path / "scores.csv", frame)
-    result = compare_groups(load_survey(path, codebook, ["dept"]), min_group_size=3)
+    result = compare_groups(load_survey(path, codebook, ["dept"]))
     assert list(result.segments["value"].fillna("all")) == ["all", "Large unit", "Small unit"]
     checked = assert_matches(result, frame, codebook)
     assert checked == 3 * 7 * 16
@@ -170,7 +170,7 @@ def test_item_input_scores_and_cronbach_alpha(tmp_path, codebook):
         for r in frame.to_dict("records")
     ]
     path = write_csv(tmp_path / "responses.csv", ["dept", "user", *items], rows)
-    result = compare_groups(load_survey(path, codebook, ["dept"]), min_group_size=3)
+    result = compare_groups(load_survey(path, codebook, ["dept"]))
     scores = frame[["dept", "user"]].copy()
     for factor in codebook.factors:
         answers = pd.DataFrame(

@@ -57,7 +57,7 @@ def calls_for(tmp_path, counted, segments: int, items: bool) -> dict[str, int]:
     survey = load_survey(path, codebook, ["team", "organisation+team"])
     for counter in counted.values():
         counter.calls = 0
-    result = compare.compare_groups(survey, min_group_size=3)
+    result = compare.compare_groups(survey)
     assert len(result.segments) > segments  # every team, twice, plus all respondents
     return {name: counter.calls for name, counter in counted.items()}
 
