@@ -106,7 +106,7 @@ def means_chart(
         axes.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1.0, 1.0))
         _ticks(axes, lang)
         _margins(figure, labels, top=0.4)
-        return _svg(figure, alt or t("Mean score per factor: users and non-users"))
+        return _svg(figure, alt or t("Mean score per factor: users and non-users"), "means")
 
 
 def effects_chart(
@@ -154,7 +154,9 @@ def effects_chart(
         axes.set_xlabel(t("Hedges' g (positive: non-users lag behind); filled: significant"))
         _ticks(axes, lang)
         _margins(figure, [c.label for c in shown], top=0.15)
-        return _svg(figure, alt or t("Effect size per factor, with confidence intervals"))
+        return _svg(
+            figure, alt or t("Effect size per factor, with confidence intervals"), "effects"
+        )
 
 
 def _margins(figure: Figure, labels: Sequence[str], top: float) -> None:
@@ -173,10 +175,18 @@ def _margins(figure: Figure, labels: Sequence[str], top: float) -> None:
     )
 
 
-def _svg(figure: Figure, title: str) -> Markup:
+def _svg(figure: Figure, title: str, prefix: str) -> Markup:
+    """The figure as an ``<svg role="img">`` whose ``<title>`` is ``title``, its ids
+    prefixed: matplotlib numbers them per figure (``figure_1``, ``text_12``), and two
+    charts in one page must not share an id."""
     buffer = io.StringIO()
     FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Title": title})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]  # drop the XML declaration and doctype
     text = re.sub(r"<svg ", '<svg role="img" ', text, count=1)
+    text = _ID_OR_REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-", text)
     return Markup(text)
+
+
+# an id, or a reference to one: id="x", url(#x), xlink:href="#x"
+_ID_OR_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)(?=[^"()]+[")])')

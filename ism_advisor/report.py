@@ -590,7 +590,7 @@ def _effects_data(shown: Sequence[Comparison], t, lang: str) -> ChartData:
     if drawn:
         largest = max(drawn, key=lambda c: abs(c.hedges_g or 0.0))
         alt = t(
-            "Effect size (Hedges' g) per factor with its 95% confidence interval:"
+            "Effect size (Hedges' g) per factor with its confidence interval (95%):"
             " {significant} of {factors} differences are significant after Holm correction;"
             " the largest is on {label}: g = {g} (95% CI {low} to {high}).",
             significant=sum(1 for c in drawn if c.significant),
@@ -605,7 +605,7 @@ def _effects_data(shown: Sequence[Comparison], t, lang: str) -> ChartData:
     return ChartData(
         title=t("Effect size per factor, with confidence intervals"),
         alt=alt,
-        columns=(t("Factor"), "Hedges' g", t("95% confidence interval"), t("Significant")),
+        columns=(t("Factor"), "Hedges' g", t("Confidence interval (95%)"), t("Significant")),
         rows=rows,
     )
 
