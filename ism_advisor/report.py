@@ -287,7 +287,7 @@ class ChartData:
     PDF's structure tree); a new way of drawing passes the same ``ChartData``.
     """
 
-    title: str = _help("The chart's name, also the caption of its table.")
+    title: str = _help("The chart's name, as its caption says it.")
     alt: str = _help("What the chart shows, in one sentence generated from the figures.")
     columns: tuple[str, ...] = _help("The table's column headers; the first heads the rows.")
     rows: tuple[tuple[str, tuple[str, ...]], ...] = _help(
