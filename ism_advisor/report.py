@@ -279,9 +279,9 @@ class ChartData:
       figures in the report's language — and is the chart's accessible name: the SVG's
       ``<title>`` (first child of an ``<svg role="img">``), which WeasyPrint writes as the
       ``/Alt`` of the tagged PDF's ``Figure``;
-    - ``columns`` and ``rows`` are the figures behind it, shown as a table with header
-      cells right after the chart: read by screen readers and printed, though not shown on
-      screen.
+    - ``columns`` and ``rows`` are the figures behind it, a table with header cells right
+      after the chart and its caption, inside its ``<figure>``: read by screen readers and
+      printed, not shown on screen (never ``display: none`` or ``aria-hidden``).
 
     ``tests/test_accessibility.py`` holds every report to it (axe-core in Chromium, the
     PDF's structure tree); a new way of drawing passes the same ``ChartData``.
