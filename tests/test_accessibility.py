@@ -561,3 +561,43 @@ def test_every_id_in_the_page_is_unique(written, lang):
     them (a duplicate id breaks the charts' own references, and the PDF's anchors)."""
     ids = re.findall(r'\sid="([^"]+)"', html_of(written, lang))
     assert len(ids) > 100 and len(ids) == len(set(ids))
+
+
+# -- the questionnaire (issue 17): the same checks -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def questionnaires(tmp_path_factory):
+    """The paper questionnaire of the packaged codebook as HTML in each language and in
+    two, and as PDF."""
+    from click.testing import CliRunner
+
+    folder = tmp_path_factory.mktemp("questionnaire")
+    out = {}
+    for lang, fmt in (("nl", "html"), ("en", "html"), ("nl,en", "html"), ("nl", "pdf")):
+        target = folder / f"form-{lang.replace(',', '-')}.{fmt}"
+        result = CliRunner().invoke(
+            command.main,
+            ["questionnaire", "--lang", lang, "-o", str(target)],
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.stderr
+        out[lang, fmt] = target
+    return out
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "nl,en"])
+def test_the_paper_questionnaire_passes_axe_and_reflows(questionnaires, tmp_path, lang):
+    html = questionnaires[lang, "html"].read_text(encoding="utf-8")
+    result = assert_accessible(html, tmp_path / "axe", f"questionnaire ({lang})")
+    assert "color-contrast" in result.passes and "html-lang-valid" in result.passes
+    assert_reflows(html, tmp_path / "reflow", f"questionnaire ({lang})")
+
+
+def test_the_questionnaire_pdf_is_tagged(questionnaires):
+    path = questionnaires["nl", "pdf"]
+    assert pdfinfo(path)["Tagged"] == "yes"
+    catalogue, elements = structure(path)
+    tags = [tag for tag, _ in elements]
+    assert catalogue["/Lang"] == "nl"
+    assert "/H1" in tags and "/Table" in tags and "/TH" in tags
