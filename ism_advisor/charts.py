@@ -2,6 +2,15 @@
 
 Figures are drawn without pyplot (no global state) with text kept as text, and with a
 fixed hash salt and no date, so the same data gives byte-identical SVG.
+
+What makes them readable for everyone lives outside this module, so that another way of
+drawing keeps it (see :class:`ism_advisor.report.ChartData` for the whole contract): the
+colours come from :data:`ism_advisor.colours.PALETTE` by role; the text alternative, one
+sentence generated from the figures in the report's language, is passed in as ``alt`` and
+becomes the SVG's ``<title>`` (its accessible name, and the PDF's ``/Alt``); the figures
+behind each chart are a table in the report. Here: users and non-users differ by more
+than colour (lightness, hatching on the non-users' bars, a value label on every bar), and
+significant effects by a filled dot and a solid interval line.
 """
 
 from __future__ import annotations
@@ -17,14 +26,17 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from .colours import PALETTE
+from .formatting import MINUS, format_figure
 from .vocabulary import EFFECT_SIZE_BANDS
 
 __all__ = ["effects_chart", "means_chart"]
 
-USERS = "#1f6f8b"
-NON_USERS = "#e07a1f"
-SIGNIFICANT = "#1f6f8b"
-NOT_SIGNIFICANT = "#8a8f98"
+USERS = PALETTE["users"]
+NON_USERS = PALETTE["non-users"]
+EDGE = PALETTE["chart-edge"]
+SIGNIFICANT = PALETTE["significant"]
+NOT_SIGNIFICANT = PALETTE["not-significant"]
 _STYLE = {
     "svg.hashsalt": "ism-advisor",
     "svg.fonttype": "none",
@@ -39,8 +51,6 @@ def _ticks(axes: Any, lang: str, digits: str = "0.0") -> None:
     """Tick labels with the report language's decimal sign and the report's minus sign."""
     from babel.numbers import format_decimal
 
-    from .formatting import MINUS
-
     axes.xaxis.set_major_formatter(
         FuncFormatter(
             lambda value, _pos: format_decimal(value, format=digits, locale=lang).replace(
@@ -50,8 +60,11 @@ def _ticks(axes: Any, lang: str, digits: str = "0.0") -> None:
     )
 
 
-def means_chart(comparisons: Sequence[Any], t: Callable[..., str], lang: str) -> Markup:
-    """Horizontal bars: users' and non-users' mean per factor."""
+def means_chart(
+    comparisons: Sequence[Any], t: Callable[..., str], lang: str, alt: str | None = None
+) -> Markup:
+    """Horizontal bars: users' and non-users' mean per factor, each bar labelled with its
+    value; the non-users' bars hatched. ``alt`` is the text alternative."""
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(7.0, 0.45 * len(comparisons) + 1.1))
         axes = figure.add_subplot()
@@ -59,22 +72,50 @@ def means_chart(comparisons: Sequence[Any], t: Callable[..., str], lang: str) ->
         rows = range(len(labels))
         users = [c.users_mean for c in comparisons][::-1]
         non_users = [c.non_users_mean for c in comparisons][::-1]
-        axes.barh([y + 0.2 for y in rows], users, height=0.38, color=USERS, label=t("users"))
-        axes.barh(
-            [y - 0.2 for y in rows], non_users, height=0.38, color=NON_USERS, label=t("non-users")
-        )
+        outline = {"edgecolor": EDGE, "linewidth": 0.6}
+        bars = [
+            axes.barh(
+                [y + 0.2 for y in rows],
+                users,
+                height=0.38,
+                color=USERS,
+                label=t("users"),
+                **outline,
+            ),
+            axes.barh(
+                [y - 0.2 for y in rows],
+                non_users,
+                height=0.38,
+                color=NON_USERS,
+                hatch="////",
+                label=t("non-users"),
+                **outline,
+            ),
+        ]
+        for container, values in zip(bars, (users, non_users), strict=True):
+            axes.bar_label(
+                container,
+                labels=["" if v is None else format_figure(v, "number", lang) for v in values],
+                padding=2,
+                fontsize=7.5,
+            )
         axes.set_yticks(list(rows), labels)
         axes.set_xlabel(t("mean score"))
-        low = min([v for v in users + non_users if v is not None], default=1.0)
-        axes.set_xlim(max(0.0, min(1.0, low - 0.5)), None)
+        present = [v for v in users + non_users if v is not None]
+        low = min(present, default=1.0)
+        axes.set_xlim(max(0.0, min(1.0, low - 0.5)), max(present, default=5.0) + 0.35)
         axes.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1.0, 1.0))
         _ticks(axes, lang)
         _margins(figure, labels, top=0.4)
-        return _svg(figure, t("Mean score per factor: users and non-users"))
+        return _svg(figure, alt or t("Mean score per factor: users and non-users"), "means")
 
 
-def effects_chart(comparisons: Sequence[Any], t: Callable[..., str], lang: str) -> Markup:
-    """Hedges' g with its 95% interval per factor; filled dots are significant."""
+def effects_chart(
+    comparisons: Sequence[Any], t: Callable[..., str], lang: str, alt: str | None = None
+) -> Markup:
+    """Hedges' g with its 95% interval per factor, each dot labelled with its value;
+    significant ones filled on a solid line, the others hollow on a dashed line. ``alt``
+    is the text alternative."""
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(7.0, 0.42 * len(comparisons) + 1.1))
         axes = figure.add_subplot()
@@ -83,8 +124,21 @@ def effects_chart(comparisons: Sequence[Any], t: Callable[..., str], lang: str) 
             colour = SIGNIFICANT if c.significant else NOT_SIGNIFICANT
             if c.hedges_g_ci_low is not None and c.hedges_g_ci_high is not None:
                 axes.plot(
-                    [c.hedges_g_ci_low, c.hedges_g_ci_high], [y, y], color=colour, linewidth=2
+                    [c.hedges_g_ci_low, c.hedges_g_ci_high],
+                    [y, y],
+                    color=colour,
+                    linewidth=2,
+                    linestyle="-" if c.significant else (0, (3, 2)),
                 )
+            axes.annotate(
+                format_figure(c.hedges_g, "number", lang),
+                (c.hedges_g, y),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+            )
             axes.plot(
                 [c.hedges_g],
                 [y],
@@ -102,7 +156,9 @@ def effects_chart(comparisons: Sequence[Any], t: Callable[..., str], lang: str) 
         axes.set_xlabel(t("Hedges' g (positive: non-users lag behind); filled: significant"))
         _ticks(axes, lang)
         _margins(figure, [c.label for c in shown], top=0.15)
-        return _svg(figure, t("Effect size per factor, with confidence intervals"))
+        return _svg(
+            figure, alt or t("Effect size per factor, with confidence intervals"), "effects"
+        )
 
 
 def _margins(figure: Figure, labels: Sequence[str], top: float) -> None:
@@ -121,10 +177,18 @@ def _margins(figure: Figure, labels: Sequence[str], top: float) -> None:
     )
 
 
-def _svg(figure: Figure, title: str) -> Markup:
+def _svg(figure: Figure, title: str, prefix: str) -> Markup:
+    """The figure as an ``<svg role="img">`` whose ``<title>`` is ``title``, its ids
+    prefixed: matplotlib numbers them per figure (``figure_1``, ``text_12``), and two
+    charts in one page must not share an id."""
     buffer = io.StringIO()
     FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Title": title})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]  # drop the XML declaration and doctype
     text = re.sub(r"<svg ", '<svg role="img" ', text, count=1)
+    text = _ID_OR_REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-", text)
     return Markup(text)
+
+
+# an id, or a reference to one: id="x", url(#x), xlink:href="#x"
+_ID_OR_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)(?=[^"()]+[")])')

@@ -27,6 +27,9 @@ SUFFIXES = {
     "json": (".json",),
 }
 FORMATS = tuple(SUFFIXES)
+#: --pdf-variant's values, as ``report.PDF_VARIANTS`` defines them (a test keeps the two
+#: together; the report module is not imported for --help)
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "plain")
 DEFAULT_COMMAND = "advise"
 
 
@@ -321,6 +324,14 @@ def _survey_options(command):
     help="Where to write; '-' for standard output. Its suffix must match --format. "
     "Default: SCORES-advice.<format> here.",
 )
+@click.option(
+    "--pdf-variant",
+    "pdf_variant",
+    type=click.Choice(PDF_VARIANTS),
+    default=None,
+    help="The kind of PDF: pdf/ua-1 (default; tagged for screen readers, PDF/UA-1), "
+    "pdf/a-3b (for archives, PDF/A-3b, tagged too) or plain (untagged).",
+)
 @click.option("--title", default=None, help="The report's title.")
 @click.option("--client", default=None, help="The client organisation, shown under the title.")
 @click.option(
@@ -364,6 +375,7 @@ def advise_command(
     lang: str,
     fmt: str | None,
     output: str | None,
+    pdf_variant: str | None,
     title: str | None,
     client: str | None,
     report_date: str | None,
@@ -378,6 +390,13 @@ def advise_command(
     from .pipeline import advise, render
 
     fmt = _output_format(output, fmt)
+    if pdf_variant is not None and fmt != "pdf":
+        raise click.BadParameter(
+            f"{pdf_variant!r} is a kind of PDF, but the report is written as {fmt} (add"
+            " --format pdf, or write to a .pdf file)",
+            ctx=click.get_current_context(),
+            param_hint="'--pdf-variant'",
+        )
     try:
         codebook, rules, interventions, templates = _knowledge_paths(
             knowledge, codebook, rules, interventions, templates
@@ -407,6 +426,8 @@ def advise_command(
         for warning in result.warnings:
             _warn(warning, lang)
         options = {"title": title, "client": client, "date": report_date, "templates": templates}
+        if pdf_variant is not None:
+            options["pdf_variant"] = pdf_variant
         data = render(result.document, fmt, **options)
         if per_segment is not None:
             _write_per_segment(result.document, per_segment, fmt, options, inputs, lang, quiet)
@@ -1014,10 +1035,11 @@ def doctor_command(
     except AdvisorError as error:
         _fail(error, lang)
     checks = run_checks(
-        codebook=codebook, rules=rules, interventions=interventions, templates=templates
+        codebook=codebook, rules=rules, interventions=interventions, templates=templates, lang=lang
     )
     for check in checks:
-        status = Message(N_("ok") if check.ok else N_("problem")).render(translated)
+        label = N_("problem") if not check.ok else N_("warning") if check.warning else N_("ok")
+        status = Message(label).render(translated)
         line = f"{status:8} {check.part.render(translated)}: {check.found.render(translated)}"
         if check.fix is not None:
             fix = Message(N_("fix: {fix}"), {"fix": check.fix}).render(translated)

@@ -38,6 +38,8 @@ class Check:
     ok: bool
     found: Message
     fix: Message | None = None
+    #: usable, but worth fixing (shown as a warning; the exit status stays 0)
+    warning: bool = False
 
 
 def run_checks(
@@ -46,9 +48,10 @@ def run_checks(
     rules: Path | None = None,
     interventions: Path | None = None,
     templates: Path | None = None,
+    lang: str = "en",
 ) -> list[Check]:
     """Every check, in the order shown; the knowledge base is the packaged one unless
-    files are given."""
+    files are given. ``lang`` is the language figures in the messages are written in."""
     checks = [
         _python(),
         _packages(),
@@ -60,6 +63,8 @@ def run_checks(
     ]
     if templates is not None:
         checks.append(_templates(templates))
+        if templates.is_dir():
+            checks.append(_colours(templates, lang))
     return checks
 
 
@@ -248,5 +253,64 @@ def _templates(folder: Path) -> Check:
         Message(
             N_("{path}: {files} (searched before the packaged ones)"),
             {"path": str(folder), "files": ", ".join(names) or "–"},
+        ),
+    )
+
+
+def _colours(folder: Path, lang: str) -> Check:
+    """The contrast of the colours an organisation's templates set (CSS variables such as
+    ``--accent``) against the report's backgrounds, by WCAG 2.1's formula.
+
+    The organisation's ``report.css`` (which replaces the packaged one) is read first,
+    then its other templates by name: a later declaration wins, as in the rendered page,
+    where the templates' style blocks come after the stylesheet.
+    """
+    from .colours import contrast_problems, css_declarations
+
+    part = Message(N_("report colours"))
+    files = sorted(
+        (p for p in folder.iterdir() if p.suffix in (".html", ".css") and p.is_file()),
+        key=lambda p: (p.name != "report.css", p.name),
+    )
+    declared = {}
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        declared.update(css_declarations(text, str(path)))
+    problems = contrast_problems(declared, lang)
+    if problems:
+        listed = Message(
+            "; ".join(f"{{p{i}}}" for i in range(len(problems))),
+            {f"p{i}": problem for i, problem in enumerate(problems)},
+        )
+        return Check(
+            part,
+            True,
+            listed,
+            Message(
+                N_(
+                    "choose darker text colours or lighter backgrounds in your templates: WCAG"
+                    " 2.1 asks a contrast of at least 4.5:1 for text and 3:1 for graphics"
+                )
+            ),
+            warning=True,
+        )
+    if not declared:
+        return Check(
+            part,
+            True,
+            Message(
+                N_("{path} sets no colours of its own; the packaged ones pass WCAG 2.1 AA"),
+                {"path": str(folder)},
+            ),
+        )
+    return Check(
+        part,
+        True,
+        Message(
+            N_(
+                "the colours {path} sets reach WCAG 2.1 AA's contrast: 4.5:1 for text, 3:1 for"
+                " graphics"
+            ),
+            {"path": str(folder)},
         ),
     )

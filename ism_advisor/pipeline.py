@@ -96,16 +96,18 @@ def render(
     date: str | None = None,
     templates: Path | None = None,
     segment: int = 0,
+    pdf_variant: str | None = None,
 ) -> bytes:
-    """The document as a report (html, pdf, md) or as JSON."""
+    """The document as a report (html, pdf, md) or as JSON; a PDF of ``pdf_variant``
+    (default: tagged PDF/UA-1, see ``report.PDF_VARIANTS``)."""
     if fmt == "json":
         return to_json(document).encode("utf-8")
-    from .report import render_report, report_context
+    from .report import DEFAULT_PDF_VARIANT, render_report, report_context
 
     context = report_context(
         document, title=title, client=client, date=date, segment=segment, charts=fmt != "md"
     )
-    return render_report(context, fmt, templates)
+    return render_report(context, fmt, templates, pdf_variant or DEFAULT_PDF_VARIANT)
 
 
 def segment_reports(document: dict, fmt: str) -> list[tuple[str, int]]:

@@ -10,10 +10,12 @@ sandbox with ``StrictUndefined``; HTML is autoescaped, Markdown escapes markup.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from . import __version__
+from .colours import PALETTE
 from .errors import N_, AdvisorError, Message
 from .formatting import format_figure, format_report_date
 from .i18n import translations
@@ -46,6 +49,9 @@ from .vocabulary import (
 )
 
 __all__ = [
+    "DEFAULT_PDF_VARIANT",
+    "PDF_VARIANTS",
+    "ChartData",
     "FactorResult",
     "ReportContext",
     "hidden_counts",
@@ -55,6 +61,17 @@ __all__ = [
 ]
 
 TEMPLATE_FOR = {"html": "report.html", "pdf": "report.html", "md": "report.md"}
+#: The PDFs ``--pdf-variant`` writes, as WeasyPrint's options (README, "Accessibility"):
+#: ``pdf/ua-1`` (the default) a tagged PDF declared PDF/UA-1 (ISO 14289-1): structure,
+#: reading order, the document's language and title, header cells and the charts'
+#: alternative texts for screen readers; ``pdf/a-3b`` PDF/A-3b (ISO 19005-3) for
+#: archives, with the same tags; ``plain`` an untagged PDF that claims no standard.
+PDF_VARIANTS: dict[str, dict[str, Any]] = {
+    "pdf/ua-1": {"pdf_variant": "pdf/ua-1"},
+    "pdf/a-3b": {"pdf_variant": "pdf/a-3b", "pdf_tags": True},
+    "plain": {},
+}
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
 RELIABILITY_FLOOR = 0.7
 
 #: Fixed labels, translated in the catalogue.
@@ -285,6 +302,35 @@ class Method:
 
 
 @dataclass(frozen=True)
+class ChartData:
+    """What a chart says, for readers who cannot see it: the accessibility contract.
+
+    Every chart of a report, however it is drawn (matplotlib today), keeps these parts:
+
+    - its colours are roles of :data:`ism_advisor.colours.PALETTE` (the stylesheet's CSS
+      variables of the same names), and users and non-users, or significant and not, differ
+      by more than colour: lightness, a pattern or a label;
+    - ``alt`` is its text alternative — what it shows, in one sentence generated from the
+      figures in the report's language — and is the chart's accessible name: the SVG's
+      ``<title>`` (first child of an ``<svg role="img">``), which WeasyPrint writes as the
+      ``/Alt`` of the tagged PDF's ``Figure``;
+    - ``columns`` and ``rows`` are the figures behind it, a table with header cells right
+      after the chart and its caption, inside its ``<figure>``: read by screen readers and
+      printed, not shown on screen (never ``display: none`` or ``aria-hidden``).
+
+    ``tests/test_accessibility.py`` holds every report to it (axe-core in Chromium, the
+    PDF's structure tree); a new way of drawing passes the same ``ChartData``.
+    """
+
+    title: str = _help("The chart's name, as its caption says it.")
+    alt: str = _help("What the chart shows, in one sentence generated from the figures.")
+    columns: tuple[str, ...] = _help("The table's column headers; the first heads the rows.")
+    rows: tuple[tuple[str, tuple[str, ...]], ...] = _help(
+        "(factor name, formatted figures) per row, top to bottom as in the chart."
+    )
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Everything a report template receives, as ``report`` (plus ``_`` for translation)."""
 
@@ -308,6 +354,8 @@ class ReportContext:
     means_chart: Markup = _help("Inline SVG: users' and non-users' means per factor.")
     effects_chart: Markup = _help("Inline SVG: Hedges' g with 95% CIs, significant marked.")
     document: Mapping[str, Any] = _help("The whole advice document (the JSON output).")
+    means_data: ChartData = _help("The means chart's text alternative and figures.")
+    effects_data: ChartData = _help("The effect chart's text alternative and figures.")
 
 
 def context_help() -> dict[str, dict[str, str]]:
@@ -326,6 +374,7 @@ def context_help() -> dict[str, dict[str, str]]:
         Correlation,
         Reliability,
         Method,
+        ChartData,
     ):
         out[cls.__name__] = {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
     return out
@@ -381,14 +430,15 @@ def report_context(
     )
     correlations, table = _correlations(document, factors, t, lang)
     segments = () if segment else _segment_rows(document, factors, t, lang)
+    shown = [c for c in comparisons if c.shown]
+    means_data, effects_data = _means_data(shown, t, lang), _effects_data(shown, t, lang)
     means_chart = effects_chart = Markup("")
     if charts:
         from .charts import effects_chart as draw_effects
         from .charts import means_chart as draw_means
 
-        shown = [c for c in comparisons if c.shown]
-        means_chart = draw_means(shown, t, lang)
-        effects_chart = draw_effects(shown, t, lang)
+        means_chart = draw_means(shown, t, lang, means_data.alt)
+        effects_chart = draw_effects(shown, t, lang, effects_data.alt)
     return ReportContext(
         lang=lang,
         title=title or t("Getting staff onto the platform: advice"),
@@ -408,6 +458,8 @@ def report_context(
         means_chart=means_chart,
         effects_chart=effects_chart,
         document=document,
+        means_data=means_data,
+        effects_data=effects_data,
     )
 
 
@@ -505,6 +557,86 @@ def _finding(c: FactorResult, t, lang: str) -> str:
         )
     )
     return f"{first} {second}"
+
+
+def _means_data(shown: Sequence[FactorResult], t, lang: str) -> ChartData:
+    """The means chart's sentence and table: who lags, and where most (in scale points)."""
+    number = lambda v: format_figure(v, "number", lang)  # noqa: E731 - local shorthand
+    rows = tuple(
+        (c.label, (number(c.users_mean), number(c.non_users_mean)))
+        for c in shown
+        if c.users_mean is not None and c.non_users_mean is not None
+    )
+    drawn = [c for c in shown if c.users_mean is not None and c.non_users_mean is not None]
+    lagging = [c for c in drawn if c.gap is not None and c.gap > 0]
+    if not drawn:
+        alt = t("Mean score per factor: nothing to show, every comparison is hidden (anonymity).")
+    elif lagging:
+        most = max(lagging, key=lambda c: c.gap or 0.0)
+        alt = t(
+            "Mean score of users and non-users per factor: non-users lag behind on {lagging}"
+            " of {factors} factors, most on {label} (users {users}, non-users {non_users}).",
+            lagging=len(lagging),
+            factors=len(drawn),
+            label=most.label,
+            users=number(most.users_mean),
+            non_users=number(most.non_users_mean),
+        )
+    else:
+        alt = t(
+            "Mean score of users and non-users per factor: non-users lag behind on none of"
+            " the {factors} factors.",
+            factors=len(drawn),
+        )
+    return ChartData(
+        title=t("Mean score per factor: users and non-users"),
+        alt=alt,
+        columns=(t("Factor"), t("Users"), t("Non-users")),
+        rows=rows,
+    )
+
+
+def _effects_data(shown: Sequence[FactorResult], t, lang: str) -> ChartData:
+    """The effect chart's sentence and table: how many differences are significant, and
+    the largest effect with its interval."""
+    number = lambda v: "–" if v is None else format_figure(v, "number", lang)  # noqa: E731
+    drawn = [c for c in shown if c.hedges_g is not None]
+    rows = tuple(
+        (
+            c.label,
+            (
+                number(c.hedges_g),
+                t(
+                    "{low} to {high}",
+                    low=number(c.hedges_g_ci_low),
+                    high=number(c.hedges_g_ci_high),
+                ),
+                t("yes") if c.significant else t("no"),
+            ),
+        )
+        for c in drawn
+    )
+    if drawn:
+        largest = max(drawn, key=lambda c: abs(c.hedges_g or 0.0))
+        alt = t(
+            "Effect size (Hedges' g) per factor with its confidence interval (95%):"
+            " {significant} of {factors} differences are significant after Holm correction;"
+            " the largest is on {label}: g = {g} (95% CI {low} to {high}).",
+            significant=sum(1 for c in drawn if c.significant),
+            factors=len(drawn),
+            label=largest.label,
+            g=number(largest.hedges_g),
+            low=number(largest.hedges_g_ci_low),
+            high=number(largest.hedges_g_ci_high),
+        )
+    else:
+        alt = t("Effect size per factor: nothing to show, every comparison is hidden (anonymity).")
+    return ChartData(
+        title=t("Effect size per factor, with confidence intervals"),
+        alt=alt,
+        columns=(t("Factor"), "Hedges' g", t("Confidence interval (95%)"), t("Significant")),
+        rows=rows,
+    )
 
 
 def _action(
@@ -727,15 +859,26 @@ def environment(
     """The sandboxed Jinja2 environment for a report format and language.
 
     The organisation's folder is searched first; ``default:NAME`` always names a packaged
-    template, so an override can extend it.
+    template, so an override can extend it. Environments are kept per (language, format,
+    folder), so that a run with many reports (``--per-segment``) compiles each template
+    once, not once per report (a fifth of a report's time); Jinja2 still reloads a
+    template whose file changed. A relative folder is kept per working folder.
     """
+    if templates is not None and not templates.is_dir():
+        raise AdvisorError(
+            N_("no such folder (expected a folder of report templates)"), path=str(templates)
+        )
+    relative_to = os.getcwd() if templates is not None and not templates.is_absolute() else None
+    return _environment(lang, fmt, templates, relative_to)
+
+
+@lru_cache(maxsize=16)
+def _environment(
+    lang: str, fmt: str, templates: Path | None, relative_to: str | None
+) -> ImmutableSandboxedEnvironment:
     packaged = str(packaged_path("templates"))
     loaders: list[Any] = []
     if templates is not None:
-        if not templates.is_dir():
-            raise AdvisorError(
-                N_("no such folder (expected a folder of report templates)"), path=str(templates)
-            )
         loaders.append(FileSystemLoader(str(templates)))
     loaders.append(PrefixLoader({"default": FileSystemLoader(packaged)}, delimiter=":"))
     loaders.append(FileSystemLoader(packaged))
@@ -750,6 +893,7 @@ def environment(
         finalize=_markdown_text if fmt == "md" else None,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)
+    env.globals["palette"] = dict(PALETTE)  # the stylesheet's CSS variables
     env.filters["num"] = lambda v: "–" if v is None else format_figure(v, "number", lang)
     env.filters["signed"] = lambda v: "–" if v is None else format_figure(v, "signed", lang)
     env.filters["pct"] = lambda v: "–" if v is None else format_figure(v, "percent", lang)
@@ -759,8 +903,14 @@ def environment(
     return env
 
 
-def render_report(context: ReportContext, fmt: str, templates: Path | None = None) -> bytes:
-    """The report as bytes: HTML or Markdown text, or a PDF."""
+def render_report(
+    context: ReportContext,
+    fmt: str,
+    templates: Path | None = None,
+    pdf_variant: str = DEFAULT_PDF_VARIANT,
+) -> bytes:
+    """The report as bytes: HTML or Markdown text, or a PDF (of ``pdf_variant``, one of
+    :data:`PDF_VARIANTS`)."""
     env = environment(context.lang, fmt, templates)
     name = TEMPLATE_FOR[fmt]
     try:
@@ -806,7 +956,7 @@ def render_report(context: ReportContext, fmt: str, templates: Path | None = Non
             N_("template error: {problem}"), path=path, line=line, problem=str(error)
         ) from None
     if fmt == "pdf":
-        return html_to_pdf(text)
+        return html_to_pdf(text, pdf_variant)
     return text.encode("utf-8")
 
 
@@ -862,9 +1012,14 @@ def weasyprint() -> Any:
     return module
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The HTML as an A4 PDF (WeasyPrint is imported only here)."""
-    return weasyprint().HTML(string=html, base_url=None).write_pdf()
+def html_to_pdf(html: str, variant: str = DEFAULT_PDF_VARIANT) -> bytes:
+    """The HTML as an A4 PDF of ``variant`` (WeasyPrint is imported only here).
+
+    The tags come from the HTML's structure (headings, lists, tables with their header
+    cells, ``<html lang>``, ``<title>``), a chart's alternative text from its SVG
+    ``<title>`` (WeasyPrint 70 and later).
+    """
+    return weasyprint().HTML(string=html, base_url=None).write_pdf(**PDF_VARIANTS[variant])
 
 
 def pdf_fonts(templates: Path | None = None) -> tuple[bytes, tuple[str, ...]]:

@@ -75,7 +75,7 @@ def overview_rows(text: str, fmt: str) -> dict[str, str]:
     """The segment overview's row per segment label, as the format shows it."""
     if fmt == "html":
         table = text.split('<table class="heatmap">')[1].split("<tbody>")[1].split("</table>")[0]
-        pattern = r'<tr[^>]*><th>([^<]*) <span class="note">\(([^<]*)\)</span></th>(.*?)</tr>'
+        pattern = r'<tr[^>]*><th[^>]*>([^<]*) <span class="note">\(([^<]*)\)</span></th>(.*?)</tr>'
         rows = re.findall(pattern, table, re.S)
         return {f"{column}: {value}": row for value, column, row in rows}
     rows = {}

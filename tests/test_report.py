@@ -274,7 +274,9 @@ def test_segment_overview_marks_hidden_segments(reports):
         assert "not shown (anonymity)" in row
         assert not re.search(r"\d\.\d\d", row)  # no figure of a hidden segment
     shown = [
-        r for r in rows if "<th>" in r and 'class="suppressed"' not in r and "Respondents" not in r
+        r
+        for r in rows
+        if '<th scope="row">' in r and 'class="suppressed"' not in r and "Respondents" not in r
     ]
     assert len(shown) == 8
     assert all('class="cell pos' in r or 'class="cell none' in r for r in shown)
