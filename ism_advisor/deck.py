@@ -788,8 +788,8 @@ def effects_slide(deck: Deck, facts: DeckFacts) -> None:
         [
             Para(
                 deck.t(
-                    "Hedges' g per factor (positive: non-users lag behind), in brackets its 95%"
-                    " confidence interval; in colour: significant after Holm correction."
+                    "Hedges' g per factor (positive: non-users lag behind), in brackets its"
+                    " confidence interval (95%); in colour: significant after Holm correction."
                 )
             )
         ],
@@ -1070,7 +1070,7 @@ def method_slide(deck: Deck, facts: DeckFacts) -> None:
         ),
         Para(
             deck.t(
-                "The size of a gap is Hedges' g with its 95% confidence interval: below 0.2"
+                "The size of a gap is Hedges' g with its confidence interval (95%): below 0.2"
                 " negligible, from 0.2 small, from 0.5 medium, from 0.8 large."
             )
         ),
