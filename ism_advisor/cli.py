@@ -141,7 +141,7 @@ def _output_format(output: str | None, fmt: str | None, pptx_template: Path | No
             f"a PowerPoint template is for --format pptx, but the output is {chosen} (give"
             " --format pptx or -o NAME.pptx, or leave out --pptx-template)",
             ctx=click.get_current_context(),
-            param_hint="--pptx-template",
+            param_hint=["--pptx-template"],
         )
     return chosen
 

@@ -255,11 +255,10 @@ def _resolve_layouts(presentation: Any, where: str) -> dict[str, str]:
             raise AdvisorError(
                 N_(
                     "slide layout '{name}' has no content placeholder (the deck writes the"
-                    " text of {use} there)"
+                    " summary, the actions and the appendix there)"
                 ),
                 path=where,
                 name=layout.name,
-                use=Message(need.use),
             )
         found[need.role] = layout.name
     return found
