@@ -145,6 +145,14 @@ def load_deck_template(path: Path | None = None) -> DeckTemplate:
             path=where,
             suffix=suffix,
         )
+    if path is None and not source.is_file():
+        raise AdvisorError(
+            N_(
+                "the packaged PowerPoint template is missing (reinstall ism-advisor: pip"
+                " install --force-reinstall ism-advisor)"
+            ),
+            path=where,
+        )
     if source.is_dir():
         raise AdvisorError(N_("is a folder (expected a PowerPoint file .pptx)"), path=where)
     if not source.is_file():
