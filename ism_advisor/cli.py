@@ -766,6 +766,13 @@ def init_command(folder: Path) -> None:
     help="Your report templates folder, to check it and render the PDF check with it.",
 )
 @click.option(
+    "--pptx-template",
+    "pptx_template",
+    type=_PathValue("a file"),
+    metavar="FILE",
+    help="A PowerPoint template (.pptx), to check that a deck can be made on it.",
+)
+@click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
     default="en",
@@ -778,12 +785,14 @@ def doctor_command(
     rules: Path | None,
     interventions: Path | None,
     templates: Path | None,
+    pptx_template: Path | None,
     lang: str,
 ) -> None:
     """Check that everything ism-advise needs works on this machine.
 
     Shows the Python and package versions, whether the rules engine fires a rule, whether
-    PDF output renders a page and with which fonts, where the packaged rules and templates
+    PDF output renders a page and with which fonts, whether a PowerPoint deck can be made
+    on the packaged template (or --pptx-template), where the packaged rules and templates
     are, and whether the knowledge base (the packaged one, or the files given) passes
     'rules check'. One line per part, with the fix for each problem; exits 1 if any part
     is unusable, else 0.
@@ -798,7 +807,11 @@ def doctor_command(
     except AdvisorError as error:
         _fail(error, lang)
     checks = run_checks(
-        codebook=codebook, rules=rules, interventions=interventions, templates=templates
+        codebook=codebook,
+        rules=rules,
+        interventions=interventions,
+        templates=templates,
+        pptx_template=pptx_template,
     )
     for check in checks:
         status = Message(N_("ok") if check.ok else N_("problem")).render(translated)

@@ -66,6 +66,7 @@ __all__ = [
     "deterministic_package",
     "load_deck_template",
     "render_deck",
+    "self_test",
 ]
 
 #: The packaged template's file name (in ``templates/``).
@@ -1201,6 +1202,21 @@ def render_deck(
     for build in slides:
         build(deck, facts)
     return deck.save(facts)
+
+
+def self_test(template: DeckTemplate) -> int:
+    """Make a small deck with a chart on ``template`` and read it back (``ism-advise
+    doctor``): the number of slides read."""
+    from pptx import Presentation
+
+    deck = Deck(template, "en")
+    for layout in LAYOUTS:
+        slide = deck.slide(layout.role, "ism-advisor")
+        if layout.role == "title_only":
+            deck.bar_chart(slide, deck.area, ["a", "b"], [("x", [1.0, 2.0])], horizontal=True)
+    buffer = io.BytesIO()
+    deck.presentation.save(buffer)
+    return len(Presentation(io.BytesIO(deterministic_package(buffer.getvalue()))).slides)
 
 
 # -- helpers -------------------------------------------------------------------------------
