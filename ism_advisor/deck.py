@@ -422,7 +422,14 @@ class Deck:
         """A new slide on the layout of ``role``, with its title."""
         slide = self.presentation.slides.add_slide(self.layouts[role])
         title_shape = _placeholder(slide, "title")
-        self._write(title_shape.text_frame, [Para(title)], size=None)
+        # the template's title size where the title fits, a smaller one where it would not
+        styled = _title_size(self.layouts[role])
+        fitting = _fitting_size(
+            [Para(title)], title_shape.width, title_shape.height, styled, line=1.1, smallest=18
+        )
+        self._write(
+            title_shape.text_frame, [Para(title)], size=None if fitting == styled else fitting
+        )
         keep = {id(title_shape._element)}
         filled = {"content": "body", "title": "subtitle"}.get(role)
         if filled is not None and _placeholder(slide, filled) is not None:
@@ -1227,6 +1234,18 @@ def _plain(text: Any) -> str:
     return _CONTROL.sub(" ", str(text))
 
 
+def _title_size(layout: Any) -> int:
+    """The title's font size (points) the template sets: the layout's title placeholder's
+    own style, else the slide master's title style, else PowerPoint's default of 44."""
+    sizes = []
+    title = _placeholder(layout, "title")
+    if title is not None:
+        sizes += title._element.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr/@sz")
+    master = layout.slide_master._element
+    sizes += master.xpath("./p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr/@sz")
+    return int(sizes[0]) // 100 if sizes else 44
+
+
 def _no_bullet(paragraph: Any) -> None:
     """No bullet before this paragraph (the template's list style may have one)."""
     from pptx.oxml.ns import qn
@@ -1250,23 +1269,31 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _fitting_size(paragraphs: Sequence[Para], width: int, height: int, largest: int) -> int:
-    """The largest font size (points, at most ``largest``, at least 10) at which the
+def _fitting_size(
+    paragraphs: Sequence[Para],
+    width: int,
+    height: int,
+    largest: int,
+    *,
+    line: float = 1.25,
+    smallest: int = 10,
+) -> int:
+    """The largest font size (points, from ``largest`` down to ``smallest``) at which the
     paragraphs are estimated to fit the box.
 
-    An estimate (an average character is half the font size wide, a line 1.25 times its
-    height); the placeholder also shrinks text on overflow where the application does.
+    An estimate (an average character is half the font size wide, a line ``line`` times
+    its height); the placeholder also shrinks text on overflow where the application does.
     """
     usable_width = max(width / _EMU_PER_PT - 40, 50)  # insets and bullet indents
     usable_height = max(height / _EMU_PER_PT - 10, 10)
-    for size in range(largest, 9, -1):
+    for size in range(largest, smallest - 1, -1):
         per_line = max(8, int(usable_width / (size * 0.5)))
         lines = sum(
             max(1, math.ceil(len(p.lead + p.text) / (per_line - 4 * p.level))) for p in paragraphs
         )
-        if lines * size * 1.25 <= usable_height:
+        if lines * size * line <= usable_height:
             return size
-    return 10
+    return smallest
 
 
 _MUTED = "A6A6A6"

@@ -114,7 +114,7 @@ def _style_master(master: Any) -> None:
     for shape in master.placeholders:
         kind = shape.placeholder_format.type
         if kind == PP_PLACEHOLDER.TITLE:
-            _set_xfrm(shape, 0.6, 0.35, 12.1, 0.95)
+            _set_xfrm(shape, 0.6, 0.3, 12.1, 1.1)
         elif kind == PP_PLACEHOLDER.BODY:
             _set_xfrm(shape, 0.6, 1.55, 12.1, 5.25)
         elif kind in (PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER):
@@ -140,8 +140,8 @@ def _style_master(master: Any) -> None:
         _xml(
             '<p:sp><p:nvSpPr><p:cNvPr id="20" name="Accent bar"/><p:cNvSpPr/><p:nvPr/>'
             "</p:nvSpPr><p:spPr>"
-            f'<a:xfrm><a:off x="0" y="{int(0.5 * INCH)}"/>'
-            f'<a:ext cx="{int(0.28 * INCH)}" cy="{int(0.85 * INCH)}"/></a:xfrm>'
+            f'<a:xfrm><a:off x="0" y="{int(0.45 * INCH)}"/>'
+            f'<a:ext cx="{int(0.28 * INCH)}" cy="{int(0.8 * INCH)}"/></a:xfrm>'
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
             '<a:solidFill><a:schemeClr val="accent1"/></a:solidFill><a:ln><a:noFill/></a:ln>'
             "</p:spPr></p:sp>"
