@@ -21,7 +21,14 @@ carries them): give :class:`DeckFacts` a field for its figures, fill it in
 ``def trend_slides(deck, facts)`` that returns at once when the field is None, and put it
 into :data:`SLIDES` where it belongs in the story. Fixed texts go through ``deck.t`` (the
 gettext catalogue); texts from the survey or the knowledge base are passed as values, never
-as templates, so a segment called ``{{ 7*7 }}`` stays literal.
+as templates, so a segment called ``{{ 7*7 }}`` stays literal. A chart of a kind the
+:class:`Deck` helpers do not draw yet takes its data from :func:`chart_data` (which keeps
+the clock out of the embedded workbook) and goes into ``deck.area`` on a "title_only"
+slide: the priority matrix as an XY scatter (``chart_data("xy")``: importance against the
+gap, one series per quadrant so that the legend names them, the factor names as data
+labels, the crosshair at the even share 100/k and at a gap of 0), the wave trends as a line
+chart (``chart_data("category")`` with the waves as categories, users' and non-users'
+means per factor as series). Both belong after the factor slides, before the segments.
 
 Templates
 ---------
@@ -62,6 +69,7 @@ __all__ = [
     "Deck",
     "DeckFacts",
     "DeckTemplate",
+    "chart_data",
     "deck_facts",
     "deterministic_package",
     "load_deck_template",
@@ -520,11 +528,10 @@ class Deck:
         two decimals. ``colours[s][i]``: a point's fill: "users", "non_users" (the theme's
         first two accents) or "muted" (grey); by default series s takes accent s + 1.
         """
-        from pptx.chart.data import CategoryChartData
         from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
         from pptx.util import Pt
 
-        data = _chart_data(CategoryChartData, self.when)
+        data = chart_data("category", self.when)
         data.categories = [_plain(c) for c in categories]
         for name, values in series:
             data.add_series(_plain(name), list(values), number_format="0.00")
@@ -1392,12 +1399,20 @@ def deterministic_package(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _chart_data(base: type, when: datetime.datetime) -> Any:
-    """Chart data whose embedded workbook carries ``when`` instead of the clock
-    (XlsxWriter dates a workbook's properties now unless told otherwise)."""
-    from pptx.chart.xlsx import CategoryWorkbookWriter
+def chart_data(kind: str, when: datetime.datetime = _EPOCH) -> Any:
+    """python-pptx chart data ("category": bars, columns, lines; "xy": scatter; "bubble")
+    whose embedded workbook carries ``when`` instead of the clock: XlsxWriter dates a
+    workbook's properties now unless told otherwise, and that would make two runs differ.
+    Every chart of the deck takes its data from here."""
+    from pptx.chart import data, xlsx
 
-    class _Writer(CategoryWorkbookWriter):
+    base, writer = {
+        "category": (data.CategoryChartData, xlsx.CategoryWorkbookWriter),
+        "xy": (data.XyChartData, xlsx.XyWorkbookWriter),
+        "bubble": (data.BubbleChartData, xlsx.BubbleWorkbookWriter),
+    }[kind]
+
+    class _Writer(writer):  # type: ignore[misc, valid-type]
         @contextlib.contextmanager
         def _open_worksheet(self, xlsx_file: Any) -> Iterator[tuple[Any, Any]]:
             from xlsxwriter import Workbook
@@ -1411,9 +1426,9 @@ def _chart_data(base: type, when: datetime.datetime) -> Any:
     class _Data(base):  # type: ignore[misc, valid-type]
         @property
         def _workbook_writer(self) -> Any:
-            writer = self.__dict__.get("_writer")
-            if writer is None:
-                writer = self.__dict__["_writer"] = _Writer(self)
-            return writer
+            found = self.__dict__.get("_writer")
+            if found is None:
+                found = self.__dict__["_writer"] = _Writer(self)
+            return found
 
     return _Data()

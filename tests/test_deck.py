@@ -477,3 +477,25 @@ def test_slide_builders_are_a_list_that_can_be_extended(run):
     ]
     empty = {**document, "segments": [{**document["segments"][0], "recommendations": []}]}
     assert len(read_deck(render_deck(empty, slides=(closing_slide,)))) == 0
+
+
+@pytest.mark.parametrize("kind", ["category", "xy", "bubble"])
+def test_chart_data_of_every_kind_keeps_the_clock_out_of_its_workbook(kind):
+    """What a new slide kind (a scatter for the priority matrix) builds its chart on."""
+    from ism_advisor.deck import chart_data
+
+    data = chart_data(kind, datetime.datetime(2026, 3, 1))
+    if kind == "category":
+        data.categories = ["a", "b"]
+        data.add_series("s", [1.0, 2.0])
+    else:
+        series = data.add_series("s")
+        if kind == "xy":
+            series.add_data_point(0.3, 40.0)
+        else:
+            series.add_data_point(0.3, 40.0, 5.0)
+    workbook = zipfile.ZipFile(io.BytesIO(data.xlsx_blob))
+    assert re.findall(
+        r"<dcterms:created[^>]*>([^<]*)<", workbook.read("docProps/core.xml").decode()
+    ) == ["2026-03-01T00:00:00Z"]
+    assert {entry.date_time for entry in workbook.infolist()} == {(1980, 1, 1, 0, 0, 0)}
