@@ -394,8 +394,8 @@ class Para:
 class Deck:
     """A presentation being built on a template, with the helpers the slide builders use.
 
-    ``t(msgid, **params)`` translates a fixed text; ``number``, ``p`` and the like format
-    figures in the deck's language.
+    ``t(msgid, **params)`` translates a fixed text; ``figure(value, kind)`` formats a figure
+    in the deck's language (kinds as :func:`ism_advisor.formatting.format_figure`).
     """
 
     def __init__(self, template: DeckTemplate, lang: str, when: datetime.datetime = _EPOCH) -> None:
@@ -633,10 +633,10 @@ def title_slide(deck: Deck, facts: DeckFacts) -> None:
     slide = deck.slide("title", report.title)
     summary = report.summary
     lines = [report.client] if report.client else []
+    lines.append(_capital(report.scope))
     lines.append(
         deck.t(
-            "{scope}: a survey of {respondents} respondents",
-            scope=_capital(report.scope),
+            "A survey of {respondents} respondents",
             respondents=deck.figure(summary.respondents, "count"),
         )
     )

@@ -89,7 +89,7 @@ def test_the_slides_tell_the_story_in_order(run, deck):
 
 def test_title_slide_names_client_population_and_the_date_of_the_data(deck):
     assert deck[0].texts == [
-        "Gemeente Rivierstad\nAll respondents: a survey of 600 respondents\nMarch 1, 2026"
+        "Gemeente Rivierstad\nAll respondents\nA survey of 600 respondents\nMarch 1, 2026"
     ]
 
 
@@ -256,9 +256,10 @@ def test_each_segment_gets_its_own_deck(run):
     assert len(files) == len(shown)
     techno = read_deck(folder / "decks" / "organisation-technobouw.pptx")
     segment = next(s for s in document["segments"] if s["value"] == "TechnoBouw")
-    assert techno[0].texts[0].split("\n")[1] == (
-        f"Organisation: TechnoBouw: a survey of {segment['respondents']} respondents"
-    )
+    assert techno[0].texts[0].split("\n")[1:3] == [
+        "Organisation: TechnoBouw",
+        f"A survey of {segment['respondents']} respondents",
+    ]
     figures = {c["factor"]: c for c in segment["comparisons"]}
     factors = [f["id"] for f in document["factors"]]
     assert techno[2].charts[0].series[0][1] == [figures[f]["users_mean"] for f in factors]
@@ -279,7 +280,7 @@ def test_the_dutch_deck(run):
     ]
     assert views[-2].title == "Bijlage: methode"
     assert views[0].texts == [
-        "Gemeente Rivierstad\nAlle respondenten: een enquête onder 600 respondenten\n1 maart 2026"
+        "Gemeente Rivierstad\nAlle respondenten\nEen enquête onder 600 respondenten\n1 maart 2026"
     ]
     figures = overall(document)
     g = figures["performance_expectancy"]["hedges_g"]
@@ -337,7 +338,7 @@ def test_without_a_date_the_deck_carries_none(run):
             inner = zipfile.ZipFile(io.BytesIO(package.read(name)))
             text = inner.read("docProps/core.xml").decode()
             assert "1980-01-01T00:00:00Z" in text and today not in text
-    assert read_deck(data)[0].texts == ["All respondents: a survey of 600 respondents"]
+    assert read_deck(data)[0].texts == ["All respondents\nA survey of 600 respondents"]
 
 
 # -- text from the survey and the knowledge base stays text -----------------------------------
