@@ -6,12 +6,16 @@ problem with its line and column.
 
 Besides what the analysis needs, the codebook says how a survey asks its questions: the
 wording of every item, the texts of the answer scale (:mod:`ism_advisor.scales`), the
-question text of the usage question and of the segment questions. The loader matches an
-export's columns by these texts, and a questionnaire can be written from them.
+question text of the usage question and of the segment questions with their answer
+options, and the questionnaire's own texts (title, introduction, anonymity statement,
+closing, the "don't know" answer). The loader matches an export's columns by these texts,
+and ``ism-advise questionnaire`` writes the survey from them
+(:mod:`ism_advisor.questionnaire`).
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +29,14 @@ from .yamlfile import Pos, Problems, YList, YMap, describe, did_you_mean, load_y
 
 __all__ = [
     "DIRECTIONS",
+    "PLACEHOLDERS",
     "Codebook",
+    "DontKnow",
     "Factor",
     "Item",
+    "QuestionnaireTexts",
     "Segment",
+    "SegmentOption",
     "Usage",
     "default_codebook_path",
     "load_codebook",
@@ -49,6 +57,8 @@ class Item:
     reverse: bool = False
     #: the id of its answer scale, when it differs from its factor's
     answers: str | None = None
+    #: where the item is in the codebook (for messages about it)
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ class Factor:
     aliases: tuple[str, ...] = ()
     #: the id of its items' answer scale, when it differs from the codebook's
     answers: str | None = None
+    #: where the factor is in the codebook (for messages about it)
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
     @property
     def higher_is_better(self) -> bool:
@@ -92,6 +104,8 @@ class Usage:
     text: Mapping[str, str] = field(default_factory=dict)
     #: type numeric: the answer scale whose texts a text export holds (e.g. a frequency)
     answers: str | None = None
+    #: where the usage question is in the codebook (for messages about it)
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
     def column_names(self) -> tuple[str, ...]:
         return (self.column, *self.aliases)
@@ -106,18 +120,84 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class SegmentOption:
+    """One answer to a segment question: "Verkoop" / "Sales".
+
+    A column's value means this option when it is the option's id, one of its texts in
+    either language, one of its ``codes``, or its position (``1`` for the first option:
+    how a survey tool numbers the answers of a questionnaire written from the codebook).
+    """
+
+    id: str
+    texts: Mapping[str, str]
+    codes: tuple[str, ...] = ()
+
+    def label(self, lang: str) -> str:
+        """The option as a report in ``lang`` shows it."""
+        return self.texts.get(lang) or next(iter(self.texts.values()), self.id)
+
+
+@dataclass(frozen=True)
 class Segment:
     """A question that splits respondents into segments (department, organisation, …).
 
     ``--segment-by ID`` finds its column by the id, an alias or the question's wording.
+    With ``options``, the questionnaire offers them as its answers, and a column's values
+    are read as those options (whatever language or code the export holds them in).
     """
 
     id: str
     text: Mapping[str, str] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+    options: tuple[SegmentOption, ...] = ()
+    #: where the segment question is in the codebook (for messages about it)
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
     def column_names(self) -> tuple[str, ...]:
         return (self.id, *self.aliases)
+
+    def option_lookup(self) -> dict[str, SegmentOption]:
+        """Every way an export may hold an option, compared as :func:`answer_key`
+        compares: ids, texts and codes first, then the positions ``1``, ``2``, …"""
+        out: dict[str, SegmentOption] = {}
+        for option in self.options:
+            for text in (option.id, *option.texts.values(), *option.codes):
+                out.setdefault(answer_key(text), option)
+        for number, option in enumerate(self.options, start=1):
+            out.setdefault(str(number), option)
+        return out
+
+
+#: The placeholders a questionnaire text may hold, filled in when it is written.
+PLACEHOLDERS = ("minutes", "min_group_size")
+
+
+@dataclass(frozen=True)
+class DontKnow:
+    """The "don't know" answer a questionnaire offers beside the scale: its text per
+    language and the missing-value code a tool exports for it."""
+
+    texts: Mapping[str, str]
+    code: float
+
+
+#: Offered when the codebook says nothing, if its missing values read it back.
+DEFAULT_DONT_KNOW = DontKnow({"nl": "Weet niet", "en": "Don't know"}, 9.0)
+
+
+@dataclass(frozen=True)
+class QuestionnaireTexts:
+    """The organisation's own texts for ``ism-advise questionnaire`` (``questionnaire:``
+    in the codebook); an absent text is the packaged default. ``dont_know`` is None when
+    the questionnaire offers no "don't know" answer."""
+
+    title: Mapping[str, str] = field(default_factory=dict)
+    intro: Mapping[str, str] = field(default_factory=dict)
+    anonymity: Mapping[str, str] = field(default_factory=dict)
+    closing: Mapping[str, str] = field(default_factory=dict)
+    dont_know: DontKnow | None = None
+    #: where each given text is in the codebook: "intro" → its position
+    pos: Mapping[str, Pos] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -136,6 +216,7 @@ class Codebook:
     #: the id of the items' answer scale (None: the built-in agreement scale)
     scale_answers: str | None = None
     segments: tuple[Segment, ...] = ()
+    questionnaire: QuestionnaireTexts = field(default_factory=QuestionnaireTexts)
 
     def factor(self, factor_id: str) -> Factor:
         for factor in self.factors:
@@ -174,6 +255,14 @@ class Codebook:
         return None
 
 
+def _default_dont_know(numbers: frozenset[float], missing: frozenset[str]) -> DontKnow | None:
+    """The packaged "don't know" answer, when the codebook's missing values read it back."""
+    known = DEFAULT_DONT_KNOW.code in numbers and all(
+        normalize(text) in missing for text in DEFAULT_DONT_KNOW.texts.values()
+    )
+    return DEFAULT_DONT_KNOW if known else None
+
+
 def usage_answer_key(text: str) -> str:
     """How a yes/no usage answer is compared: ``"Niet - Gebruiker"`` → ``"nietgebruiker"``."""
     return normalize(text).replace("_", "")
@@ -198,7 +287,15 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     return codebook
 
 
-_TOP_KEYS = ("scale", "missing", "usage", "factors", "answer_scales", "segments")
+_TOP_KEYS = (
+    "scale",
+    "missing",
+    "usage",
+    "factors",
+    "answer_scales",
+    "segments",
+    "questionnaire",
+)
 _FACTOR_KEYS = ("id", "label", "definition", "direction", "items", "aliases", "answers")
 _ITEM_KEYS = ("id", "text", "reverse", "answers")
 _USAGE_KEYS = (
@@ -213,7 +310,10 @@ _USAGE_KEYS = (
 )
 _SCALE_KEYS = ("id", "first", "points")
 _POINT_KEYS = ("nl", "en", "codes")
-_SEGMENT_KEYS = ("id", "text", "aliases")
+_SEGMENT_KEYS = ("id", "text", "aliases", "options")
+_OPTION_KEYS = ("id", "nl", "en", "codes")
+_QUESTIONNAIRE_KEYS = ("title", "intro", "anonymity", "closing", "dont_know")
+_DONT_KNOW_KEYS = ("nl", "en", "code")
 
 
 class _CodebookReader:
@@ -236,6 +336,7 @@ class _CodebookReader:
         usage = self.usage(top)
         factors = self.factors(top)
         segments = self.segments(top)
+        own = self.questionnaire(top, numbers, texts)
         if p:
             return None
         return Codebook(
@@ -249,6 +350,7 @@ class _CodebookReader:
             answer_scales=scales,
             scale_answers=default,
             segments=segments,
+            questionnaire=own,
         )
 
     def number(self, mapping: YMap, key: str, default: float) -> float:
@@ -410,6 +512,7 @@ class _CodebookReader:
             threshold=threshold,
             text=p.texts(usage, "text"),
             answers=answers,
+            pos=usage.pos,
         )
 
     def factors(self, top: YMap) -> tuple[Factor, ...]:
@@ -445,6 +548,7 @@ class _CodebookReader:
                     items=items,
                     aliases=self.string_list(entry, "aliases"),
                     answers=self.reference(entry),
+                    pos=entry.pos,
                 )
             )
         return tuple(factors)
@@ -476,6 +580,7 @@ class _CodebookReader:
                     p.texts(entry, "text"),
                     reverse is True,
                     answers=self.reference(entry),
+                    pos=entry.where("id"),
                 )
             )
         return tuple(items)
@@ -642,6 +747,189 @@ class _CodebookReader:
             p.keys(entry, _SEGMENT_KEYS, required=("id",))
             segment_id = p.identifier(entry, seen, N_("segment"))
             segments.append(
-                Segment(segment_id, p.texts(entry, "text"), self.string_list(entry, "aliases"))
+                Segment(
+                    segment_id,
+                    p.texts(entry, "text"),
+                    self.string_list(entry, "aliases"),
+                    self.options(entry),
+                    pos=entry.pos,
+                )
             )
         return tuple(segments)
+
+    def options(self, segment: YMap) -> tuple[SegmentOption, ...]:
+        """A segment question's answer options, each with an id and a text per language;
+        no text or code may mean two options."""
+        p = self.problems
+        entries = p.non_empty_list(
+            segment,
+            "options",
+            N_("'options' must be a non-empty list of answers (id, nl, en), found {found}"),
+        )
+        if entries is None:
+            return ()
+        options = []
+        seen_ids: dict[str, Pos] = {}
+        seen: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            entry = p.mapping(
+                entry, entries.where(index), N_("an answer option (id: …, nl: …, en: …)")
+            )
+            if entry is None:
+                continue
+            p.keys(entry, _OPTION_KEYS, required=("id", "nl", "en"))
+            option_id = p.identifier(entry, seen_ids, N_("answer option"))
+            texts = {}
+            for lang in ("nl", "en"):
+                if lang not in entry:
+                    continue
+                value = entry[lang]
+                if isinstance(value, str) and value.strip():
+                    texts[lang] = value.strip()
+                else:
+                    p.add(
+                        N_("'{key}' must be a text, found {found}"),
+                        entry.where(lang),
+                        key=lang,
+                        found=describe(value),
+                    )
+            codes = self.string_list(entry, "codes")
+            for text in dict.fromkeys((*texts.values(), *codes)):
+                key = answer_key(text)
+                if key in seen and seen[key] != index:
+                    p.add(
+                        N_("the answer '{text}' is given for options {first} and {second}"),
+                        entry.pos,
+                        text=text,
+                        first=seen[key] + 1,
+                        second=index + 1,
+                    )
+                seen.setdefault(key, index)
+            options.append(SegmentOption(option_id, texts, codes))
+        return tuple(options)
+
+    # -- the questionnaire's own texts ----------------------------------------------------
+
+    def questionnaire(
+        self, top: YMap, numbers: frozenset[float], missing: frozenset[str]
+    ) -> QuestionnaireTexts:
+        """``questionnaire:``: texts per language (placeholders checked) and the "don't
+        know" answer, which must be one of the codebook's missing values so that a tool's
+        export of it reads as no answer."""
+        default = _default_dont_know(numbers, missing)
+        if "questionnaire" not in top:
+            return QuestionnaireTexts(dont_know=default)
+        p = self.problems
+        section = p.mapping(
+            top["questionnaire"],
+            top.where("questionnaire"),
+            N_("a mapping of the questionnaire's texts"),
+        )
+        if section is None:
+            return QuestionnaireTexts(dont_know=default)
+        p.keys(section, _QUESTIONNAIRE_KEYS)
+        found: dict[str, Mapping[str, str]] = {}
+        where: dict[str, Pos] = {}
+        for key in ("title", "intro", "anonymity", "closing"):
+            texts = p.texts(section, key)
+            found[key] = texts
+            if key in section:
+                where[key] = section.where(key)
+                self.placeholders(section[key], key)
+        dont_know = default
+        if "dont_know" in section:
+            dont_know = self.dont_know(section, numbers, missing)
+        return QuestionnaireTexts(**found, dont_know=dont_know, pos=where)
+
+    def placeholders(self, texts: Any, key: str) -> None:
+        if not isinstance(texts, YMap):
+            return
+        for lang, text in texts.items():
+            if not isinstance(text, str):
+                continue
+            try:
+                names = [name for _, name, _, _ in string.Formatter().parse(text) if name]
+            except ValueError:
+                self.problems.add(
+                    N_(
+                        "'{key}' in '{lang}' has a brace that is not closed (placeholders are"
+                        " written {{minutes}} and {{min_group_size}}; write {{{{ for a brace)"
+                    ),
+                    texts.where(lang),
+                    key=key,
+                    lang=lang,
+                )
+                continue
+            for name in names:
+                if name not in PLACEHOLDERS:
+                    self.problems.add(
+                        N_(
+                            "unknown placeholder {{{name}}} in '{key}'{hint} (expected"
+                            " {{minutes}} or {{min_group_size}})"
+                        ),
+                        texts.where(lang),
+                        name=name,
+                        key=key,
+                        hint=did_you_mean(name, PLACEHOLDERS),
+                    )
+
+    def dont_know(
+        self, section: YMap, numbers: frozenset[float], missing: frozenset[str]
+    ) -> DontKnow | None:
+        p = self.problems
+        value = section["dont_know"]
+        if value is False:
+            return None
+        entry = p.mapping(
+            value,
+            section.where("dont_know"),
+            N_("the don't-know answer (nl: …, en: …, code: …) or false"),
+        )
+        if entry is None:
+            return None
+        p.keys(entry, _DONT_KNOW_KEYS, required=_DONT_KNOW_KEYS)
+        texts = {}
+        for lang in ("nl", "en"):
+            if lang not in entry:
+                continue
+            text = entry[lang]
+            if not isinstance(text, str) or not text.strip():
+                p.add(
+                    N_("'{key}' must be a text, found {found}"),
+                    entry.where(lang),
+                    key=lang,
+                    found=describe(text),
+                )
+            elif normalize(text) not in missing:
+                p.add(
+                    N_(
+                        "the don't-know answer '{text}' is not one of the missing values (add"
+                        " it under missing, or an export holding it cannot be read)"
+                    ),
+                    entry.where(lang),
+                    text=text.strip(),
+                )
+            else:
+                texts[lang] = text.strip()
+        code = entry.get("code")
+        if "code" in entry:
+            if isinstance(code, bool) or not isinstance(code, (int, float)):
+                p.add(
+                    N_("'{key}' must be a number, found {found}"),
+                    entry.where("code"),
+                    key="code",
+                    found=describe(code),
+                )
+                code = None
+            elif float(code) not in numbers:
+                p.add(
+                    N_(
+                        "the don't-know code {code:g} is not one of the missing values (add it"
+                        " under missing, or its answers are read as scores)"
+                    ),
+                    entry.where("code"),
+                    code=code,
+                )
+        if len(texts) < 2 or code is None or isinstance(code, bool):
+            return None
+        return DontKnow(texts, float(code))

@@ -65,7 +65,12 @@ def advise(
     knowledge = load_knowledge(book, rules, interventions)
     stage(N_("reading {path}"), path=str(scores))
     survey = load_survey(
-        scores, book, segment_by, mapping=mapping, include_incomplete=include_incomplete
+        scores,
+        book,
+        segment_by,
+        mapping=mapping,
+        include_incomplete=include_incomplete,
+        lang=lang,
     )
     stage(
         N_("comparing users and non-users ({respondents} respondents)"),

@@ -132,12 +132,14 @@ class People:
         return [p for p in self.rows if p.kind in keep]
 
 
-def people(seed: int = 11, n: int = 64) -> People:
+def people(seed: int = 11, n: int = 64, codebook=CODEBOOK) -> People:
     """``n`` complete responses (two without a usage answer), and two previews and three
-    incomplete responses among them, which the tools that do not mark them leave out."""
+    incomplete responses among them, which the tools that do not mark them leave out.
+    The answers are to the items of ``codebook`` (default: the packaged one)."""
     rng = np.random.default_rng(seed)
     rows: list[Person] = []
-    better = {f.id: (0.6 if f.higher_is_better else -0.5) for f in FACTORS}
+    factors = codebook.factors
+    better = {f.id: (0.6 if f.higher_is_better else -0.5) for f in factors}
     better["privacy_concern"] = 0.0
     specials = {7: "preview", 30: "preview", 12: "incomplete", 41: "incomplete", 55: "incomplete"}
     for number in range(n + len(specials)):
@@ -146,7 +148,7 @@ def people(seed: int = 11, n: int = 64) -> People:
         if number in (3, 48):
             user = None  # the usage question left blank
         answers: dict[str, object] = {}
-        for factor in FACTORS:
+        for factor in factors:
             centre = 3.0 + (better[factor.id] if user else 0.0)
             for item in factor.items:
                 value = centre + rng.normal(0, 0.9)
@@ -156,7 +158,7 @@ def people(seed: int = 11, n: int = 64) -> People:
                 draw = rng.random()
                 answers[item.id] = None if draw < 0.03 else "dk" if draw < 0.06 else value
         if kind == "incomplete":  # stopped after the second block
-            for factor in FACTORS[2:]:
+            for factor in factors[2:]:
                 for item in factor.items:
                     answers[item.id] = None
         rows.append(
@@ -174,14 +176,18 @@ def tidy(
     *,
     include_incomplete: bool = False,
     departments: tuple[str, ...] = DEPARTMENTS["nl"],
+    codebook=CODEBOOK,
+    segment: str = "department",
 ) -> Path:
-    """The same answers as a plain item-level CSV (don't know as 9)."""
-    header = ["user", "department", *(item.id for _, item in ITEMS)]
+    """The same answers as a plain item-level CSV (don't know as 9), with the columns of
+    ``codebook`` (default: the packaged one) and the department in column ``segment``."""
+    items = [item for factor in codebook.factors for item in factor.items]
+    header = [codebook.usage.column, segment, *(item.id for item in items)]
     rows = []
     for person in group.kept(include_incomplete):
         row = ["" if person.user is None else ("ja" if person.user else "nee")]
         row.append(departments[person.department])
-        for _, item in ITEMS:
+        for item in items:
             value = person.answer(item.id)
             row.append("" if value is None else "9" if value == "dk" else str(value))
         rows.append(row)

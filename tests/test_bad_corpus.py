@@ -32,7 +32,10 @@ MORE = " (+{n} more; 'ism-advise rules check' lists every problem)"
 @dataclass(frozen=True)
 class Case:
     id: str
-    kind: str  # csv, exports, mapping, codebook, rules, interventions, templates, options, generated, pptx
+    kind: (
+        str  # csv, exports, mapping, codebook, rules, interventions, templates, options,
+        # generated, questionnaire, pptx
+    )
     file: str | None
     args: tuple[str, ...]
     exit: int
@@ -701,8 +704,220 @@ def make_template(name: str, work: Path) -> None:
         presentation.save(path)
 
 
+# -- ism-advise questionnaire: codebooks that load but cannot become a survey that reads
+# back, and the command's options -----------------------------------------------------------
+QUESTIONNAIRE = BAD / "questionnaire"
+CASES += [
+    case(
+        "questionnaire",
+        "item_id_with_underscore.yaml",
+        "item_id_with_underscore.yaml:14:13: item id 'pe_2' cannot be a LimeSurvey subquestion"
+        " code (letters and digits, at most 20, not 'time'), so an export would not name its"
+        " column by it (rename it, e.g. 'pe2')",
+        "--format",
+        "limesurvey",
+    ),
+    case(
+        "questionnaire",
+        "item_named_like_a_segment.yaml",
+        "item_named_like_a_segment.yaml:18:13: item id 'team' is also a name of segment"
+        " question 'team': an export could not tell their columns apart",
+        "--format",
+        "qualtrics",
+    ),
+    case(
+        "questionnaire",
+        "numeric_usage_without_answers.yaml",
+        "numeric_usage_without_answers.yaml:2:3: a numeric usage question needs 'answers': the"
+        " answer scale it is asked with (e.g. a frequency from answer_scales)",
+        "--format",
+        "pdf",
+    ),
+    case(
+        "questionnaire",
+        "segment_without_wording.yaml",
+        "segment_without_wording.yaml:8:5: segmentvraag 'location' heeft geen formulering in"
+        " 'nl' (geef die als text: {nl: …, en: …}) (en nog 1; --check toont alle problemen)",
+        "--lang",
+        "nl,en",
+    ),
+    case(
+        "questionnaire",
+        "usage_answers_in_english_only.yaml",
+        "usage_answers_in_english_only.yaml:2:3: de vragenlijst beantwoordt de gebruiksvraag"
+        " met 'Ja', maar dat staat niet onder users (voeg het toe, zodat een export ervan"
+        " gelezen kan worden) (en nog 1; --check toont alle problemen)",
+        "--lang",
+        "nl",
+        "--format",
+        "md",
+    ),
+    case(
+        "questionnaire",
+        "usage_without_numbers.yaml",
+        "usage_without_numbers.yaml:2:3: none of users is a whole number, which Qualtrics needs"
+        " as the answer's code (add one, e.g. 1 for users and 0 for non-users) (+1 more;"
+        " --check lists every problem)",
+        "--format",
+        "qualtrics",
+    ),
+    case(
+        "questionnaire",
+        "usage_without_wording.yaml",
+        "usage_without_wording.yaml:2:3: the usage question has no wording in 'en' (give it as"
+        " text: {nl: …, en: …} under usage)",
+        "--format",
+        "limesurvey",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "Error: Invalid value for '--lang': 'de' is not a language ism-advise writes (expected"
+        " nl, en, nl,en or en,nl)",
+        "--lang",
+        "de",
+        exit=2,
+        id="questionnaire/unknown-language",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "Error: Invalid value for '--lang': 'nl,nl' is not a language ism-advise writes"
+        " (expected nl, en, nl,en or en,nl)",
+        "--lang",
+        "nl,nl",
+        exit=2,
+        id="questionnaire/a-language-twice",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "Error: Invalid value for '--lang': Qualtrics' TXT import holds one language: write one"
+        " file per language (--lang nl, --lang en) and add the other as a translation in"
+        " Qualtrics",
+        "--format",
+        "qualtrics",
+        "--lang",
+        "nl,en",
+        exit=2,
+        id="questionnaire/qualtrics-in-two-languages",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "Error: Invalid value for '-o' / '--output': 'survey.txt' ends in .txt, which both"
+        " LimeSurvey and Qualtrics import: add --format limesurvey or --format qualtrics",
+        "-o",
+        "survey.txt",
+        exit=2,
+        id="questionnaire/txt-without-format",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "Error: Invalid value for '-o' / '--output': 'survey.docx' ends in .docx, a format the"
+        " questionnaire is not written in (use .txt, .html, .pdf or .md)",
+        "-o",
+        "survey.docx",
+        exit=2,
+        id="questionnaire/output-suffix-no-format",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "Error: Invalid value for '-o' / '--output': 'survey.md' ends in .md, but --format is"
+        " limesurvey (name it survey.txt, or leave out --format)",
+        "-o",
+        "survey.md",
+        "--format",
+        "limesurvey",
+        exit=2,
+        id="questionnaire/output-suffix-contradicts-format",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "Error: Invalid value for '--format': 'docx' is not one of 'limesurvey', 'qualtrics',"
+        " 'html', 'pdf', 'md'.",
+        "--format",
+        "docx",
+        exit=2,
+        id="questionnaire/unknown-format",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "Error: Invalid value for '--key': 'key.pdf' ends in .pdf, but the key is Markdown"
+        " (name it key.md)",
+        "--key",
+        "key.pdf",
+        exit=2,
+        id="questionnaire/key-not-markdown",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "Error: Invalid value for '--key': '--lang' looks like an option; --key needs a file:"
+        " --key PATH",
+        "--key",
+        "--lang",
+        "nl",
+        exit=2,
+        id="questionnaire/key-swallows-an-option",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "Error: Invalid value for '--min-group-size': 2 is not in the range x>=3.",
+        "--min-group-size",
+        "2",
+        exit=2,
+        id="questionnaire/min-group-size-2",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "missing/survey.html: cannot write here: the folder missing does not exist",
+        "-o",
+        "missing/survey.html",
+        id="questionnaire/output-in-missing-folder",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "survey.md: the key and the questionnaire cannot be the same file",
+        "-o",
+        "survey.md",
+        "--key",
+        "survey.md",
+        id="questionnaire/key-is-the-questionnaire",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "nowhere/factors.yaml: no such file (expected a codebook)",
+        "--codebook",
+        "nowhere/factors.yaml",
+        id="questionnaire/missing-codebook",
+    ),
+    case(
+        "questionnaire",
+        None,
+        "ours: no such folder (expected a knowledge-base folder made by 'ism-advise init')",
+        "--knowledge",
+        "ours",
+        id="questionnaire/missing-knowledge-folder",
+    ),
+]
+
+
 def prepare(case: Case, work: Path) -> list[str]:
     """Copy the case's inputs into ``work``; the command-line arguments to run."""
+    if case.kind == "questionnaire":
+        if case.file is None:
+            return ["questionnaire", *case.args]
+        shutil.copyfile(QUESTIONNAIRE / case.file, work / case.file)
+        return ["questionnaire", "--codebook", case.file, "-o", "out", *case.args]
     if case.kind in ("csv", "exports", "generated"):
         if case.kind == "generated":
             generate(case.file, work)
@@ -810,7 +1025,16 @@ def test_the_corpus_is_complete():
     assert len(CASES) >= 50
     committed = {
         f"{kind}/{p.name}"
-        for kind in ("csv", "exports", "mapping", "codebook", "rules", "interventions", "templates")
+        for kind in (
+            "csv",
+            "exports",
+            "mapping",
+            "codebook",
+            "rules",
+            "interventions",
+            "templates",
+            "questionnaire",
+        )
         for p in (BAD / kind).iterdir()
     }
     made = ("generated", "pptx")  # made at test time

@@ -65,6 +65,27 @@ CASES = {
         "11:5: missing key 'direction'",
     ],
     "unknown_usage_type.yaml": ["7:9: unknown usage type 'frequency' (expected yes_no or numeric)"],
+    "questionnaire_placeholder.yaml": [
+        "8:9: unknown placeholder {minuten} in 'intro' (did you mean 'minutes'?) (expected"
+        " {minutes} or {min_group_size})"
+    ],
+    "questionnaire_brace.yaml": [
+        "9:9: 'anonymity' in 'en' has a brace that is not closed (placeholders are written"
+        " {minutes} and {min_group_size}; write {{ for a brace)"
+    ],
+    "dont_know_not_missing.yaml": [
+        "8:19: the don't-know answer 'Weet niet' is not one of the missing values (add it under"
+        " missing, or an export holding it cannot be read)",
+        "8:34: the don't-know answer 'Don't know' is not one of the missing values (add it"
+        " under missing, or an export holding it cannot be read)",
+        "8:54: the don't-know code 9 is not one of the missing values (add it under missing, or"
+        " its answers are read as scores)",
+    ],
+    "option_given_twice.yaml": ["11:9: the answer 'verkoop' is given for options 1 and 2"],
+    "options_not_a_list.yaml": [
+        "9:14: 'options' must be a non-empty list of answers (id, nl, en), found 'Verkoop,"
+        " Financiën, ICT'"
+    ],
     "unquoted_yes.yaml": [
         "8:15: an unquoted yes/no word in 'users': put it in quotes (YAML reads yes, no, on"
         " and off as true or false)"

@@ -80,6 +80,7 @@ def test_every_yaml_and_template_snippet_says_what_to_do_with_it():
         "a template: templates/report.html",
         "an excerpt of mapping.yaml",
         "an excerpt of factors.yaml",
+        "an excerpt of factors.yaml: the questionnaire",
     }
     assert len(PASTED) == 8
 
@@ -127,6 +128,26 @@ def test_the_codebook_excerpt_works_in_the_packaged_codebook(tmp_path):
     book = load_codebook(path)
     scale = book.answer_scale(book.factor(factor["id"]).answers)
     assert scale is book.answer_scales["frequency"]
+
+
+def test_the_questionnaire_excerpt_works_in_the_packaged_codebook(cli, tmp_path):
+    """The questionnaire excerpt, its segment and texts put into the packaged codebook,
+    gives a codebook whose questionnaire offers the options and says the intro."""
+    (excerpt,) = [
+        s["text"] for s in SNIPPETS if s["use"] == "an excerpt of factors.yaml: the questionnaire"
+    ]
+    given = yaml.safe_load(excerpt)
+    data = yaml.safe_load((ROOT / "rules" / "factors.yaml").read_text(encoding="utf-8"))
+    (department,) = given["segments"]
+    data["segments"] = [s for s in data["segments"] if s["id"] != "department"] + [department]
+    data["questionnaire"] = given["questionnaire"]
+    path = tmp_path / "factors.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = cli("questionnaire", "--codebook", path, "--lang", "nl", "--format", "md", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert "It takes" not in result.stdout
+    assert "Het invullen duurt ongeveer 6 minuten." in result.stdout
+    assert "- Zorg\n- Keuken\n- Kantoor\n" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -134,13 +134,13 @@ def built(tmp_path_factory):
     return out
 
 
-def assert_same_survey(survey, reference):
+def assert_same_survey(survey, reference, segment="department"):
     pd.testing.assert_frame_equal(survey.scores, reference.scores)
     np.testing.assert_array_equal(survey.is_user, reference.is_user)
     assert survey.excluded == reference.excluded == 2
-    assert survey.segment_by == reference.segment_by == (("department",),)
-    assert survey.segments["department"].astype(str).tolist() == (
-        reference.segments["department"].astype(str).tolist()
+    assert survey.segment_by == reference.segment_by == ((segment,),)
+    assert survey.segments[segment].astype(str).tolist() == (
+        reference.segments[segment].astype(str).tolist()
     )
     assert sorted(survey.items) == sorted(reference.items)
     for factor, answers in reference.items.items():

@@ -18,6 +18,10 @@ NEEDED = (
     "ism_advisor/templates/report.md",
     "ism_advisor/templates/report.css",
     "ism_advisor/templates/deck.pptx",
+    "ism_advisor/templates/questionnaire.html",
+    "ism_advisor/templates/questionnaire.css",
+    "ism_advisor/templates/questionnaire.md",
+    "ism_advisor/templates/questionnaire-key.md",
     "ism_advisor/starter_files/report.html",
     "ism_advisor/locale/nl/LC_MESSAGES/ism_advisor.mo",
 )
@@ -157,3 +161,23 @@ def test_a_wheel_without_the_deck_template_says_so(tmp_path):
         " install --force-reinstall ism-advisor)\n"
     )
     assert not (work / "run" / "scores-advice.pptx").exists()
+
+
+def test_installed_wheel_writes_a_questionnaire(wheel, tmp_path):
+    """The questionnaire's templates travel in the wheel: the paper form and the key."""
+    install(wheel, tmp_path / "site")
+    (tmp_path / "run").mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "ism_advisor", "questionnaire", "-o", "q.html", "--key", "k.md"],
+        cwd=tmp_path / "run",
+        env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "q.html\nk.md\n"
+    assert "Do you use the internal social platform?" in (tmp_path / "run" / "q.html").read_text()
+    assert (
+        "- Codebook: ism-advisor's default codebook (factors.yaml)\n"
+        in (tmp_path / "run" / "k.md").read_text()
+    )

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..codebook import Codebook, usage_answer_key
 from ..errors import N_, AdvisorError, Message
-from ..textnorm import normalize
+from ..textnorm import answer_key, normalize
 from .answers import Values, map_distinct, shorten
 from .detect import open_export
 from .mapping import load_mapping
@@ -35,6 +35,7 @@ def load_survey(
     *,
     mapping: str | Path | None = None,
     include_incomplete: bool = False,
+    lang: str = "en",
 ) -> Survey:
     """Read and validate a survey export: a plain CSV file or a survey tool's export.
 
@@ -42,21 +43,24 @@ def load_survey(
     codebook, or its wording), or several joined by ``+`` (``"organisation+department"``:
     department within organisation). ``mapping`` is a mapping file (``ism-advise map``)
     that decides which column feeds what. Previews and tests are always left out, and
-    incomplete responses unless ``include_incomplete``. Raises
+    incomplete responses unless ``include_incomplete``. A segment question with answer
+    options in the codebook has its values read as those options, named in ``lang``
+    (``Verkoop``, ``Sales``, ``2`` and ``sales`` are one department). Raises
     :class:`~ism_advisor.errors.AdvisorError` naming the file, the row's line and the
     column for the first bad value.
     """
     export = open_export(Path(path))
     rules = load_mapping(mapping) if mapping is not None else None
     plan = plan_columns(export, codebook, segment_by, rules)
-    return _Reader(export, codebook, plan).read(include_incomplete)
+    return _Reader(export, codebook, plan, lang).read(include_incomplete)
 
 
 class _Reader:
-    def __init__(self, export: Export, codebook: Codebook, plan: Plan) -> None:
+    def __init__(self, export: Export, codebook: Codebook, plan: Plan, lang: str = "en") -> None:
         self.export = export
         self.codebook = codebook
         self.plan = plan
+        self.lang = lang
         self.name = export.path
         self.columns = export.columns
         self.rows = np.zeros(0, dtype=np.int64)  # each frame row's data row in the file
@@ -129,6 +133,7 @@ class _Reader:
         segments = pd.DataFrame(index=frame.index)
         for position in plan.segments:
             codes, labels = _distinct(self.as_text(frame[position], position))
+            labels = self.segment_values(position, labels, codes)
             categories = sorted({label for label in labels if label})
             lookup_of = {label: i for i, label in enumerate(categories)}
             # blanks (and values that are only spaces) become missing: code -1
@@ -167,6 +172,36 @@ class _Reader:
             return raw
         labels = self.columns[position].value_labels or {}
         return map_distinct(raw, lambda value: _cell_text(labels.get(value, value)))
+
+    def segment_values(self, position: int, labels: list[str], codes: np.ndarray) -> list[str]:
+        """A segment column's distinct values, read as the codebook question's answer
+        options where it has them: each option by its label in the report's language
+        (blank for a missing-value text); a value that is no option stops the run."""
+        segment = self.codebook.segment(self.plan.segment_names[position])
+        if segment is None or not segment.options:
+            return labels
+        lookup = segment.option_lookup()
+        out = []
+        for index, label in enumerate(labels):
+            option = lookup.get(answer_key(label)) if label else None
+            if option is not None:
+                out.append(option.label(self.lang))
+            elif not label or normalize(label) in self.codebook.missing_texts:
+                out.append("")
+            else:
+                row = int(np.flatnonzero(codes == index)[0])
+                raise self.fail(
+                    N_(
+                        "'{value}' is not an answer to segment question '{segment}' (expected"
+                        " one of: {expected})"
+                    ),
+                    row=row,
+                    column=self.columns[position].name,
+                    value=shorten(label),
+                    segment=segment.id,
+                    expected=", ".join(o.label(self.lang) for o in segment.options),
+                )
+        return out
 
     def usage(self, raw: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
         """(is_user, keep, excluded) from the usage column.

@@ -1,0 +1,289 @@
+"""The checks that matter before a codebook becomes a survey.
+
+Errors are what would make the questionnaire unusable or keep a tool's export of it from
+reading back with no mapping: a question without wording in a requested language, a
+usage question whose answers the codebook would not read, a code a survey tool refuses,
+two questions an export could not tell apart. Warnings are what a consultant should know:
+a factor measured by fewer than three items (its reliability suffers), a segment question
+without answer options (asked as an open question). Each names its place in the codebook.
+
+Duplicate item ids and a missing language in an item's, a factor's or a scale's texts are
+refused by the codebook's loader already (every item has Dutch and English wording).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ..codebook import Codebook, usage_answer_key
+from ..errors import N_, AdvisorError, Message
+from ..i18n import translations
+from ..yamlfile import Pos
+
+__all__ = ["MIN_ITEMS", "check_codebook"]
+
+#: Fewer items than this per factor draw a warning: Cronbach's α needs more to be
+#: estimated with any precision, and a scale that loses one item to a blank answer is gone.
+MIN_ITEMS = 3
+
+_TOOLS = ("limesurvey", "qualtrics")
+_NUMBER = re.compile(r"^\s*\d{1,5}\s*$")
+
+
+def check_codebook(
+    codebook: Codebook, langs: Sequence[str], fmt: str
+) -> tuple[list[AdvisorError], list[AdvisorError]]:
+    """(errors, warnings) of ``codebook`` as a questionnaire in ``langs`` and ``fmt``."""
+    return _Checks(codebook, langs, fmt).run()
+
+
+class _Checks:
+    def __init__(self, codebook: Codebook, langs: Sequence[str], fmt: str) -> None:
+        self.codebook = codebook
+        self.langs = langs
+        self.fmt = fmt
+        self.errors: list[AdvisorError] = []
+        self.warnings: list[AdvisorError] = []
+
+    def problem(self, into: list, template: str, pos: Pos | None, **params: Any) -> None:
+        into.append(
+            AdvisorError(
+                template,
+                path=self.codebook.path,
+                line=pos.line if pos else None,
+                column=pos.column if pos else None,
+                **params,
+            )
+        )
+
+    def error(self, template: str, pos: Pos | None, **params: Any) -> None:
+        self.problem(self.errors, template, pos, **params)
+
+    def warn(self, template: str, pos: Pos | None, **params: Any) -> None:
+        self.problem(self.warnings, template, pos, **params)
+
+    def run(self) -> tuple[list[AdvisorError], list[AdvisorError]]:
+        self.usage()
+        self.segments()
+        self.items()
+        self.codes()
+        return self.errors, self.warnings
+
+    def usage(self) -> None:
+        usage = self.codebook.usage
+        for lang in self.langs:
+            if lang not in usage.text:
+                self.error(
+                    N_(
+                        "the usage question has no wording in '{lang}' (give it as text: {{nl:"
+                        " …, en: …}} under usage)"
+                    ),
+                    usage.pos,
+                    lang=lang,
+                )
+        if usage.type == "numeric":
+            scale = self.codebook.answer_scale(usage.answers) if usage.answers else None
+            if scale is None:
+                self.error(
+                    N_(
+                        "a numeric usage question needs 'answers': the answer scale it is asked"
+                        " with (e.g. a frequency from answer_scales)"
+                    ),
+                    usage.pos,
+                )
+            elif self.fmt in _TOOLS:
+                self.whole_points(scale.points, scale.id, usage.pos)
+            return
+        from .model import NO, YES, usage_code
+
+        for template, answers, keys, key in (
+            (YES, usage.users, usage.user_keys, "users"),
+            (NO, usage.non_users, usage.non_user_keys, "non_users"),
+        ):
+            for lang in self.langs:
+                text = Message(template).render(translations(lang))
+                if usage_answer_key(text) not in keys:
+                    self.error(
+                        N_(
+                            "the questionnaire answers the usage question with '{text}', which"
+                            " is not among {key} (add it, so that an export of it reads back)"
+                        ),
+                        usage.pos,
+                        text=text,
+                        key=key,
+                    )
+            if self.fmt == "qualtrics" and not any(_NUMBER.match(a) for a in answers):
+                self.error(
+                    N_(
+                        "none of {key} is a whole number, which Qualtrics needs as the answer's"
+                        " code (add one, e.g. 1 for users and 0 for non-users)"
+                    ),
+                    usage.pos,
+                    key=key,
+                )
+            elif self.fmt == "limesurvey" and not usage_code(answers):
+                self.error(
+                    N_(
+                        "none of {key} can be a LimeSurvey answer code (letters and digits, at"
+                        " most 5): add one, e.g. 1 for users and 0 for non-users"
+                    ),
+                    usage.pos,
+                    key=key,
+                )
+
+    def segments(self) -> None:
+        for segment in self.codebook.segments:
+            for lang in self.langs:
+                if lang not in segment.text:
+                    self.error(
+                        N_(
+                            "segment question '{id}' has no wording in '{lang}' (give it as"
+                            " text: {{nl: …, en: …}})"
+                        ),
+                        segment.pos,
+                        id=segment.id,
+                        lang=lang,
+                    )
+            if segment.options:
+                continue
+            if self.fmt == "qualtrics":
+                self.warn(
+                    N_(
+                        "segment question '{id}' has no answer options: Qualtrics asks it as a"
+                        " text entry, which an export marks as free text and ism-advise will"
+                        " not segment by (list the answers under options)"
+                    ),
+                    segment.pos,
+                    id=segment.id,
+                )
+            else:
+                self.warn(
+                    N_(
+                        "segment question '{id}' has no answer options: it is asked as an open"
+                        " question, so one answer may come in many spellings (list the"
+                        " answers under options)"
+                    ),
+                    segment.pos,
+                    id=segment.id,
+                )
+
+    def items(self) -> None:
+        codebook = self.codebook
+        for factor in codebook.factors:
+            if len(factor.items) < MIN_ITEMS:
+                template = (
+                    N_(
+                        "factor '{factor}' has one item: its score rests on a single statement"
+                        " and its reliability (Cronbach's alpha) cannot be estimated (add items;"
+                        " {minimum} is the least)"
+                    )
+                    if len(factor.items) == 1
+                    else N_(
+                        "factor '{factor}' has only {count} items: with fewer than {minimum},"
+                        " its reliability (Cronbach's alpha) is poorly estimated (add items)"
+                    )
+                )
+                self.warn(
+                    template,
+                    factor.pos,
+                    factor=factor.id,
+                    count=len(factor.items),
+                    minimum=MIN_ITEMS,
+                )
+            if self.fmt not in _TOOLS:
+                continue
+            for item in factor.items:
+                scale = codebook.item_scale(factor, item)
+                if scale is not None:
+                    self.whole_points(scale.points, scale.id, item.pos)
+        dont_know = codebook.questionnaire.dont_know
+        if self.fmt in _TOOLS and dont_know is not None and not float(dont_know.code).is_integer():
+            self.error(
+                N_(
+                    "the don't-know code {code:g} is not a whole number, which a survey tool"
+                    " needs as an answer code"
+                ),
+                codebook.questionnaire.pos.get("dont_know"),
+                code=dont_know.code,
+            )
+
+    def whole_points(self, points, scale_id: str, pos: Pos | None) -> None:
+        for point in points:
+            if not float(point.value).is_integer() or not -9999 <= point.value <= 99999:
+                self.error(
+                    N_(
+                        "answer scale '{scale}' has the value {value:g}, which a survey tool"
+                        " cannot export as an answer code (use whole numbers)"
+                    ),
+                    pos,
+                    scale=scale_id,
+                    value=point.value,
+                )
+                return
+
+    def codes(self) -> None:
+        """Every question and statement needs a code an export can be matched by, and no
+        two may share one (compared as LimeSurvey does: without regard to case)."""
+        codebook = self.codebook
+        usage = codebook.usage
+        names: dict[str, Message] = {}
+        for name in usage.column_names():
+            names.setdefault(name.casefold(), Message(N_("the usage question")))
+        for segment in codebook.segments:
+            for name in segment.column_names():
+                names.setdefault(
+                    name.casefold(),
+                    Message(N_("segment question '{id}'"), {"id": segment.id}),
+                )
+        from .model import valid_question_code, valid_subquestion_code
+
+        limesurvey = self.fmt == "limesurvey"
+        if limesurvey and not any(valid_question_code(n) for n in usage.column_names()):
+            self.error(
+                N_(
+                    "the usage question's column '{name}' cannot be a LimeSurvey question code"
+                    " (a letter, then letters and digits, at most 20, not a reserved word):"
+                    " give it an alias that can"
+                ),
+                usage.pos,
+                name=usage.column,
+            )
+        for segment in codebook.segments:
+            if limesurvey and not any(valid_question_code(n) for n in segment.column_names()):
+                self.error(
+                    N_(
+                        "segment question '{id}' cannot be a LimeSurvey question code (a"
+                        " letter, then letters and digits, at most 20, not a reserved word):"
+                        " give it an alias that can"
+                    ),
+                    segment.pos,
+                    id=segment.id,
+                )
+        for factor in codebook.factors:
+            for item in factor.items:
+                clash = names.get(item.id.casefold())
+                if clash is not None:
+                    self.error(
+                        N_(
+                            "item id '{item}' is also a name of {other}: an export could not"
+                            " tell their columns apart"
+                        ),
+                        item.pos,
+                        item=item.id,
+                        other=clash,
+                    )
+                if limesurvey and not valid_subquestion_code(item.id):
+                    self.error(
+                        N_(
+                            "item id '{item}' cannot be a LimeSurvey subquestion code (letters"
+                            " and digits, at most 20, not 'time'), so an export would not name"
+                            " its column by it (rename it, e.g. '{suggestion}')"
+                        ),
+                        item.pos,
+                        item=item.id,
+                        suggestion=(re.sub(r"[^A-Za-z0-9]", "", item.id)[:19] or "q")
+                        + ("1" if item.id == "time" else ""),
+                    )
+                names.setdefault(item.id.casefold(), Message(N_("item '{id}'"), {"id": item.id}))
