@@ -537,7 +537,21 @@ class Deck:
             data.add_series(_plain(name), list(values), number_format="0.00")
         kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
         left, top, width, height = box
-        chart = slide.shapes.add_chart(kind, left, top, width, height, data).chart
+        frame = slide.shapes.add_chart(kind, left, top, width, height, data)
+
+        # the text alternative a screen reader reads: what the chart shows, with its figures
+        def shown(s: int, i: int) -> str:
+            return labels[s][i] if labels and labels[s][i] else self.figure(series[s][1][i])
+
+        rows = [
+            f"{_plain(category)}: "
+            + "; ".join(f"{_plain(name)} {shown(s, i)}" for s, (name, _) in enumerate(series))
+            for i, category in enumerate(categories)
+        ]
+        heading = slide.shapes.title.text + (f" – {title}" if title else "")
+        description = self.t("Chart: {title}.", title=_plain(heading))
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", f"{description} {'. '.join(rows)}.")
+        chart = frame.chart
         chart.font.size = Pt(12)
         chart.has_legend = legend and len(series) > 1
         if chart.has_legend:

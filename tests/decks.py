@@ -25,6 +25,7 @@ class ChartView:
     series: list[tuple[str, list[float]]]
     labels: list[list[str]]  # each series' data labels with their own text ("" if none)
     sheet: list[list[object]]  # the embedded workbook's first sheet, row by row
+    description: str = ""  # the text alternative (the chart frame's descr)
 
 
 @dataclass
@@ -40,7 +41,7 @@ class SlideView:
         """Everything on the slide and in its notes, as one text."""
         parts = [self.title, *self.texts, self.notes]
         for chart in self.charts:
-            parts += [chart.title, *chart.categories]
+            parts += [chart.title, chart.description, *chart.categories]
             parts += [name for name, _ in chart.series]
             parts += [label for labels in chart.labels for label in labels]
             parts += [str(cell) for row in chart.sheet for cell in row if cell is not None]
@@ -62,6 +63,7 @@ def read_deck(source: Path | bytes) -> list[SlideView]:
                 view.texts.append(shape.text_frame.text)
             if shape.has_chart:
                 view.charts.append(_chart(shape.chart))
+                view.charts[-1].description = shape._element.nvGraphicFramePr.cNvPr.get("descr")
             if shape.has_table:
                 view.tables.append([[cell.text for cell in row.cells] for row in shape.table.rows])
         if slide.has_notes_slide:

@@ -154,8 +154,14 @@ def test_every_chart_is_a_native_chart_whose_data_equals_the_json(run, deck):
         assert chart.title == (
             f"Mean score; g = {number(c['hedges_g'])} (95% CI {number(low)} to {number(high)})"
         )
-    # the data sheet a user edits holds the same figures
-    for _, chart in charts:
+    # the data sheet a user edits holds the same figures, and the text alternative says them
+    for title, chart in charts:
+        assert chart.description.startswith(f"Chart: {title}")
+        for i, category in enumerate(chart.categories):
+            for s, (name, values) in enumerate(chart.series):
+                shown = chart.labels[s][i] or number(values[i])
+                assert f"{category}: " in chart.description
+                assert f"{name} {shown}" in chart.description
         header, *rows = chart.sheet
         assert header[1:] == [name for name, _ in chart.series]
         assert [row[0] for row in rows] == chart.categories
