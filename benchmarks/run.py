@@ -6,6 +6,7 @@
     python benchmarks/run.py --only 1000000 5000 --segment-by team --segment-by location
     python benchmarks/run.py --waves          # comparing two survey waves only
     python benchmarks/run.py --drivers        # the driver analysis alone (about 10 minutes)
+    python benchmarks/run.py --decks          # --per-segment decks against HTML reports
 
 Inputs are generated (seeded) by the sample generator, score-level and item-level, at
 10k, 100k, 1M and 2M respondents with 10, 100, 1,000 and 5,000 segments (column
@@ -18,6 +19,9 @@ in-process, the data generated in memory, best of two runs): two waves of 10k, 1
 1M respondents each with 10, 1,000 and 5,000 segments, with independent samples and with
 respondent keys linking 85% of the respondents (paired figures too). Its floor is one
 ``groupby([team, wave, user])[factors].agg([mean, std, count])`` of the same frame.
+``--decks`` measures ``--per-segment`` PowerPoint decks (reports/s, on every core) on the
+grid's throughput file (200k respondents, 1,000 teams), with HTML reports of the same
+segments for comparison.
 ``--drivers`` times :func:`ism_advisor.drivers.driver_analysis` alone on the same
 generated data (all respondents plus every team, as the report will analyse them) at
 10k, 100k and 1M respondents × 10, 500 and 5,000 teams, without a bootstrap and with the
@@ -46,6 +50,7 @@ WAVE_SIZES = (10_000, 100_000, 1_000_000)
 WAVE_SEGMENTS = (10, 1_000, 5_000)
 PER_SEGMENT_HTML = 300  # reports rendered to measure reports/s
 PER_SEGMENT_PDF = 40
+PER_SEGMENT_PPTX = 100
 DRIVER_SIZES = (10_000, 100_000, 1_000_000)
 DRIVER_SEGMENTS = (10, 500, 5_000)
 DRIVER_RESAMPLES = (0, 100, 200, 400)  # all of them at 1M × 5,000: the choice of RESAMPLES
@@ -291,11 +296,31 @@ def main() -> None:
     )
     parser.add_argument("--waves", action="store_true", help="comparing two waves only")
     parser.add_argument("--drivers", action="store_true", help="time the driver analysis alone")
+    parser.add_argument(
+        "--decks", action="store_true", help="--per-segment PowerPoint decks against HTML"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         task, args = options.child
         print(json.dumps(TASKS[task](*json.loads(args))))
+        return
+    if options.decks:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "throughput.csv"
+            run_task("generate", str(path), 200_000, 1_000, False)
+            lines = []
+            for fmt in ("pptx", "html"):
+                result = run_task("per_segment", str(path), fmt, PER_SEGMENT_PPTX)
+                lines.append(
+                    f"- `--per-segment` {fmt.upper()}: {result['per_second']:.1f} reports/s"
+                    f" ({result['reports']} reports, {result['cores']} worker processes,"
+                    f" peak {result['rss_mb']:.0f} MB)"
+                )
+        report = "\n".join([*lines, "", f"Machine: {machine()}."]) + "\n"
+        if options.out:
+            options.out.write_text(report, encoding="utf-8")
+        print(report)
         return
     if options.waves or options.drivers:
         if options.waves:

@@ -25,6 +25,7 @@ SUFFIXES = {
     "pdf": (".pdf",),
     "md": (".md", ".markdown"),
     "json": (".json",),
+    "pptx": (".pptx",),
 }
 FORMATS = tuple(SUFFIXES)
 #: --pdf-variant's values, as ``report.PDF_VARIANTS`` defines them (a test keeps the two
@@ -129,14 +130,29 @@ def _report_date(ctx: click.Context, param: click.Parameter, value: str | None) 
     raise click.BadParameter(f"{value!r} is not written YYYY-MM-DD (e.g. 2026-03-01)")
 
 
-def _output_format(output: str | None, fmt: str | None) -> str:
-    """The format to write: --format, else the -o suffix, else html.
+def _output_format(output: str | None, fmt: str | None, pptx_template: Path | None = None) -> str:
+    """The format to write: --format, else the -o suffix, else pptx with --pptx-template,
+    else html.
 
     An -o suffix that names no format we write, or another format than --format, is a
-    usage error: writing HTML into ``out.docx`` helps nobody.
+    usage error: writing HTML into ``out.docx`` helps nobody. So is --pptx-template for
+    anything but a deck.
     """
+    chosen = _named_format(output, fmt) or ("pptx" if pptx_template is not None else "html")
+    if pptx_template is not None and chosen != "pptx":
+        raise click.BadParameter(
+            f"a PowerPoint template is for --format pptx, but the output is {chosen} (give"
+            " --format pptx or -o NAME.pptx, or leave out --pptx-template)",
+            ctx=click.get_current_context(),
+            param_hint=["--pptx-template"],
+        )
+    return chosen
+
+
+def _named_format(output: str | None, fmt: str | None) -> str | None:
+    """--format, else the format the -o suffix names (None: neither says)."""
     if not output or output == "-":
-        return fmt or "html"
+        return fmt
     suffix = Path(output).suffix.lower()
     named = next((f for f, suffixes in SUFFIXES.items() if suffix in suffixes), None)
     hint = ["-o", "--output"]
@@ -155,7 +171,7 @@ def _output_format(output: str | None, fmt: str | None) -> str:
             ctx=click.get_current_context(),
             param_hint=hint,
         )
-    return fmt or named or "html"
+    return fmt or named
 
 
 def _fail(error: AdvisorError, lang: str, every: bool = False) -> None:
@@ -207,8 +223,9 @@ def main() -> None:
     per survey item, and a column telling users from non-users; or what Qualtrics,
     LimeSurvey, SurveyMonkey, Microsoft Forms or Google Forms export, an Excel or
     OpenDocument sheet, or an SPSS file. The advice report is written to
-    SCORES-advice.html in the current folder (or as --format pdf, md, json), and its path
-    printed. 'ism-advise map SCORES' proposes which column feeds which item.
+    SCORES-advice.html in the current folder (or as --format pdf, md, json, or pptx: a
+    PowerPoint deck), and its path printed. 'ism-advise map SCORES' proposes which
+    column feeds which item.
     """
 
 
@@ -313,7 +330,8 @@ def _survey_options(command):
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="html, pdf, md or json. Default: from the -o suffix (.html, .pdf, .md, .json), else html.",
+    help="html, pdf, md, json or pptx (a PowerPoint deck). Default: from the -o suffix "
+    "(.html, .pdf, .md, .json, .pptx), else pptx with --pptx-template, else html.",
 )
 @click.option(
     "-o",
@@ -350,6 +368,15 @@ def _survey_options(command):
     '{% extends "default:report.html" %} and replace single blocks.',
 )
 @click.option(
+    "--pptx-template",
+    "pptx_template",
+    type=_PathValue("a file"),
+    metavar="FILE",
+    help="A PowerPoint file (.pptx) whose slide master and layouts the deck uses: it needs "
+    "the layouts 'Title Slide', 'Title and Content' and 'Title Only'. Default: the packaged "
+    "16:9 template.",
+)
+@click.option(
     "-q",
     "--quiet",
     is_flag=True,
@@ -380,6 +407,7 @@ def advise_command(
     client: str | None,
     report_date: str | None,
     templates: Path | None,
+    pptx_template: Path | None,
     quiet: bool,
     per_segment: Path | None,
     mapping: Path | None,
@@ -389,7 +417,7 @@ def advise_command(
     from .output import check_folder, check_not_input, write_atomic
     from .pipeline import advise, render
 
-    fmt = _output_format(output, fmt)
+    fmt = _output_format(output, fmt, pptx_template)
     if pdf_variant is not None and fmt != "pdf":
         raise click.BadParameter(
             f"{pdf_variant!r} is a kind of PDF, but the report is written as {fmt} (add"
@@ -398,10 +426,19 @@ def advise_command(
             param_hint="'--pdf-variant'",
         )
     try:
+        deck_template = None
+        if fmt == "pptx":  # checked before the analysis: a broken template fails at once
+            from .deck import load_deck_template
+
+            deck_template = load_deck_template(pptx_template)
         codebook, rules, interventions, templates = _knowledge_paths(
             knowledge, codebook, rules, interventions, templates
         )
-        inputs = [p for p in (scores, codebook, rules, interventions, mapping) if p is not None]
+        inputs = [
+            p
+            for p in (scores, codebook, rules, interventions, mapping, pptx_template)
+            if p is not None
+        ]
         target = None
         if output != "-":
             default = f"{scores.stem}-advice{SUFFIXES[fmt][0]}"
@@ -425,7 +462,13 @@ def advise_command(
             click.echo(result.source.render(translations(lang)), err=True)
         for warning in result.warnings:
             _warn(warning, lang)
-        options = {"title": title, "client": client, "date": report_date, "templates": templates}
+        options = {
+            "title": title,
+            "client": client,
+            "date": report_date,
+            "templates": templates,
+            "pptx_template": deck_template,
+        }
         if pdf_variant is not None:
             options["pdf_variant"] = pdf_variant
         data = render(result.document, fmt, **options)
@@ -1008,6 +1051,13 @@ def init_command(folder: Path) -> None:
     metavar="DIR",
     help="Your report templates folder, to check it and render the PDF check with it.",
 )
+@click.option(
+    "--pptx-template",
+    "pptx_template",
+    type=_PathValue("a file"),
+    metavar="FILE",
+    help="A PowerPoint template (.pptx), to check that a deck can be made on it.",
+)
 @_lang_option("Language of the report.")
 def doctor_command(
     knowledge: Path | None,
@@ -1015,12 +1065,14 @@ def doctor_command(
     rules: Path | None,
     interventions: Path | None,
     templates: Path | None,
+    pptx_template: Path | None,
     lang: str,
 ) -> None:
     """Check that everything ism-advise needs works on this machine.
 
     Shows the Python and package versions, whether the rules engine fires a rule, whether
-    PDF output renders a page and with which fonts, where the packaged rules and templates
+    PDF output renders a page and with which fonts, whether a PowerPoint deck can be made
+    on the packaged template (or --pptx-template), where the packaged rules and templates
     are, and whether the knowledge base (the packaged one, or the files given) passes
     'rules check'. One line per part, with the fix for each problem; exits 1 if any part
     is unusable, else 0.
@@ -1035,7 +1087,12 @@ def doctor_command(
     except AdvisorError as error:
         _fail(error, lang)
     checks = run_checks(
-        codebook=codebook, rules=rules, interventions=interventions, templates=templates, lang=lang
+        codebook=codebook,
+        rules=rules,
+        interventions=interventions,
+        templates=templates,
+        pptx_template=pptx_template,
+        lang=lang,
     )
     for check in checks:
         label = N_("problem") if not check.ok else N_("warning") if check.warning else N_("ok")

@@ -26,7 +26,10 @@ SUPPORTED_PYTHONS = ((3, 10), (3, 13))
 PACKAGE = "ism-advisor"
 _PACKAGED = {
     "rules": (N_("packaged rules"), ("factors.yaml", "advice.yaml", "interventions.yaml")),
-    "templates": (N_("packaged templates"), ("report.html", "report.md", "report.css")),
+    "templates": (
+        N_("packaged templates"),
+        ("report.html", "report.md", "report.css", "deck.pptx"),
+    ),
 }
 
 
@@ -48,15 +51,18 @@ def run_checks(
     rules: Path | None = None,
     interventions: Path | None = None,
     templates: Path | None = None,
+    pptx_template: Path | None = None,
     lang: str = "en",
 ) -> list[Check]:
-    """Every check, in the order shown; the knowledge base is the packaged one unless
-    files are given. ``lang`` is the language figures in the messages are written in."""
+    """Every check, in the order shown; the knowledge base and the PowerPoint template
+    are the packaged ones unless files are given. ``lang`` is the language figures in the
+    messages are written in."""
     checks = [
         _python(),
         _packages(),
         _guarded(N_("rules engine"), _engine),
         _guarded(N_("PDF output"), lambda: _pdf(templates)),
+        _guarded(N_("PowerPoint output"), lambda: _pptx(pptx_template)),
         _fonts(),
         *_packaged(),
         _guarded(N_("knowledge base"), lambda: _knowledge(codebook, rules, interventions)),
@@ -156,6 +162,34 @@ def _pdf(templates: Path | None) -> Check:
         Message(
             N_("WeasyPrint {version} renders a page with the fonts {fonts}"),
             {"version": metadata.version("weasyprint"), "fonts": ", ".join(families) or "–"},
+        ),
+    )
+
+
+def _pptx(template: Path | None) -> Check:
+    """A small deck with a chart on the template (the packaged one, or --pptx-template)."""
+    try:
+        from .deck import load_deck_template, self_test
+    except ImportError as error:  # python-pptx or one of its parts is missing
+        raise AdvisorError(
+            N_(
+                "python-pptx cannot be imported ({problem}); reinstall ism-advisor: pip"
+                " install --force-reinstall ism-advisor"
+            ),
+            problem=str(error),
+        ) from None
+    checked = load_deck_template(template)
+    self_test(checked)
+    return Check(
+        Message(N_("PowerPoint output")),
+        True,
+        Message(
+            N_("python-pptx {version} makes a deck with a chart on {path} (layouts: {layouts})"),
+            {
+                "version": metadata.version("python-pptx"),
+                "path": checked.path,
+                "layouts": ", ".join(f"'{name}'" for name in checked.layouts.values()),
+            },
         ),
     )
 

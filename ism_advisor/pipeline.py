@@ -7,7 +7,7 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .codebook import load_codebook
 from .compare import compare_groups
@@ -17,6 +17,9 @@ from .errors import N_, AdvisorError, Message
 from .knowledge import load_knowledge
 from .recommend import recommend
 from .survey import load_survey
+
+if TYPE_CHECKING:
+    from .deck import DeckTemplate
 
 __all__ = ["Advice", "advise", "available_cores", "render", "render_segments", "segment_reports"]
 
@@ -97,11 +100,23 @@ def render(
     templates: Path | None = None,
     segment: int = 0,
     pdf_variant: str | None = None,
+    pptx_template: DeckTemplate | None = None,
 ) -> bytes:
-    """The document as a report (html, pdf, md) or as JSON; a PDF of ``pdf_variant``
-    (default: tagged PDF/UA-1, see ``report.PDF_VARIANTS``)."""
+    """The document as a report (html, pdf, md), a PowerPoint deck (pptx) or as JSON;
+    a PDF of ``pdf_variant`` (default: tagged PDF/UA-1, see ``report.PDF_VARIANTS``).
+
+    ``templates`` is the folder of report templates (html, pdf, md); ``pptx_template`` a
+    checked PowerPoint template (:func:`~ism_advisor.deck.load_deck_template`; None: the
+    packaged one).
+    """
     if fmt == "json":
         return to_json(document).encode("utf-8")
+    if fmt == "pptx":
+        from .deck import render_deck
+
+        return render_deck(
+            document, title=title, client=client, date=date, segment=segment, template=pptx_template
+        )
     from .report import DEFAULT_PDF_VARIANT, render_report, report_context
 
     context = report_context(

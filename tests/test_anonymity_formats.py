@@ -1,4 +1,5 @@
-"""Anonymity under attack in every output format: JSON, HTML, Markdown, PDF text.
+"""Anonymity under attack in every output format: JSON, HTML, Markdown, PDF text, and the
+PowerPoint deck (its slides, tables, charts with their data sheets, and speaker notes).
 
 The sample survey has a department of 7 (2 users) and segments built on combinations of
 columns; the attacker reads each format and tries to recover a hidden group, directly or
@@ -14,7 +15,8 @@ import subprocess
 import pandas as pd
 import pytest
 
-from conftest import SAMPLE_SCORES
+from conftest import SAMPLE_SCORES, Cli
+from decks import deck_text, read_deck
 from test_anonymity import attack
 
 SEGMENT_BY = ["organisation", "department", "organisation+department"]
@@ -37,7 +39,7 @@ def outputs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("formats")
     shutil.copyfile(SAMPLE_SCORES, folder / "scores.csv")
     out = {}
-    for fmt in ("json", "html", "md", "pdf"):
+    for fmt in ("json", "html", "md", "pdf", "pptx"):
         target = folder / f"advice.{fmt}"
         result = CliRunner().invoke(
             main,
@@ -72,7 +74,16 @@ def test_json_hides_and_resists_subtraction(outputs, truth):
 
 
 def overview_rows(text: str, fmt: str) -> dict[str, str]:
-    """The segment overview's row per segment label, as the format shows it."""
+    """The segment overview's row per segment label, as the format shows it (for the deck,
+    ``text`` is the deck's path)."""
+    if fmt == "pptx":
+        rows = {}
+        for view in read_deck(text):
+            if view.title.startswith("Segments compared"):
+                for row in view.tables[0][1:]:
+                    value, column = re.fullmatch(r"(.*) \((.*)\)", row[0]).groups()
+                    rows[f"{column}: {value}"] = " | ".join(row[1:])
+        return rows
     if fmt == "html":
         table = text.split('<table class="heatmap">')[1].split("<tbody>")[1].split("</table>")[0]
         pattern = r'<tr[^>]*><th[^>]*>([^<]*) <span class="note">\(([^<]*)\)</span></th>(.*?)</tr>'
@@ -87,12 +98,16 @@ def overview_rows(text: str, fmt: str) -> dict[str, str]:
     return rows
 
 
-@pytest.mark.parametrize("fmt", ["html", "md"])
+def read(path, fmt: str):
+    return path if fmt == "pptx" else path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "pptx"])
 def test_hidden_rows_show_no_figure(outputs, fmt):
     import json
 
     document = json.loads(outputs[1]["json"].read_text(encoding="utf-8"))
-    text = outputs[1][fmt].read_text(encoding="utf-8")
+    text = read(outputs[1][fmt], fmt)
     rows = overview_rows(text, fmt)
     assert len(rows) == len(document["segments"]) - 1
     for segment in document["segments"][1:]:
@@ -103,18 +118,21 @@ def test_hidden_rows_show_no_figure(outputs, fmt):
             assert re.search(r"\d\.\d\d", row)
 
 
-@pytest.mark.parametrize("fmt", ["html", "md"])
+@pytest.mark.parametrize("fmt", ["html", "md", "pptx"])
 def test_subtracting_shown_counts_recovers_no_hidden_group(outputs, truth, fmt):
     """Total respondents minus every shown segment's respondents, per segmentation."""
     import json
 
     document = json.loads(outputs[1]["json"].read_text(encoding="utf-8"))
-    text = outputs[1][fmt].read_text(encoding="utf-8")
+    text = read(outputs[1][fmt], fmt)
     rows = overview_rows(text, fmt)
-    total = int(
-        re.search(r"(\d+)</strong>respondents|- (\d+) respondents", text).group(1)
-        or re.search(r"- (\d+) respondents", text).group(1)
-    )
+    if fmt == "pptx":
+        total = int(re.search(r"% of (\d+) respondents use", deck_text(text)).group(1))
+    else:
+        total = int(
+            re.search(r"(\d+)</strong>respondents|- (\d+) respondents", text).group(1)
+            or re.search(r"- (\d+) respondents", text).group(1)
+        )
     for spec in SEGMENT_BY:
         shown = []
         hidden = []
@@ -151,7 +169,7 @@ def test_pdf_text_shows_no_hidden_figure(outputs):
         assert "·" in line and not re.search(r"\d", line), line
 
 
-@pytest.mark.parametrize("fmt", ["json", "html", "md", "pdf"])
+@pytest.mark.parametrize("fmt", ["json", "html", "md", "pdf", "pptx"])
 def test_no_report_for_a_hidden_segment(outputs, fmt):
     import json
 
@@ -178,3 +196,69 @@ def test_hidden_groups_do_not_leak_through_explanations(outputs):
                         assert fact["users_n"] >= 5 and fact["non_users_n"] >= 5
                     if "respondents" in fact:
                         assert fact["users"] >= 5 and fact["non_users"] >= 5
+
+
+def test_the_deck_names_hidden_segments_without_a_figure(outputs):
+    """Wherever the deck names a hidden segment (overview, notes, appendix), the line
+    carries no figure; the charts hold the published figures of everyone only."""
+    import json
+
+    document = json.loads(outputs[1]["json"].read_text(encoding="utf-8"))
+    hidden = [s["value"] for s in hidden_segments(document)]
+    views = read_deck(outputs[1]["pptx"])
+    lines = [line for view in views for line in view.text().split("\n")]
+    mentions = [line for line in lines for name in hidden if name in line]
+    assert len(mentions) >= 3 * len(hidden)  # overview, its notes, the appendix and its notes
+    for line in mentions:
+        assert not re.search(r"\d", line), line
+    published = {
+        value
+        for comparison in document["segments"][0]["comparisons"]
+        for value in (
+            comparison["users_mean"],
+            comparison["non_users_mean"],
+            comparison["hedges_g"],
+        )
+    }
+    for view in views:
+        for chart in view.charts:
+            for _, values in chart.series:
+                assert set(values) <= published
+
+
+@pytest.fixture(scope="module")
+def hidden_comparison(tmp_path_factory):
+    """The sample with only 3 users of Sales answering the privacy questions: Sales is
+    shown, its privacy comparison is not."""
+    folder = tmp_path_factory.mktemp("hidden-comparison")
+    frame = pd.read_csv(SAMPLE_SCORES)
+    sales_users = frame.index[(frame["department"] == "Sales") & (frame["user"] == "yes")]
+    frame.loc[sales_users[3:], "privacy_concern"] = None
+    frame.to_csv(folder / "scores.csv", index=False)
+    cli = Cli(folder)
+    args = ("scores.csv", "--segment-by", "department", "--per-segment", "decks")
+    assert cli(*args, "--format", "pptx").exit_code == 0
+    document = cli.json("scores.csv", "--segment-by", "department")
+    kept = frame.loc[sales_users[:3], "privacy_concern"]
+    return folder, document, kept
+
+
+def test_a_segment_deck_shows_no_figure_of_its_hidden_comparison(hidden_comparison):
+    folder, document, kept = hidden_comparison
+    sales = next(s for s in document["segments"] if s["value"] == "Sales")
+    privacy = next(c for c in sales["comparisons"] if c["factor"] == "privacy_concern")
+    assert not sales["suppressed"] and privacy["suppressed_reason"] == "too_small"
+    views = read_deck(folder / "decks" / "department-sales.pptx")
+    slide = next(view for view in views if view.title == "Privacy concern")
+    assert slide.charts == [] and not re.search(r"\d", slide.text())
+    assert slide.texts[0].split("\n")[0] == (
+        "Not shown: too few users or non-users answered (anonymity)."
+    )
+    for view in views:
+        for chart in view.charts:
+            assert "Privacy concern" not in chart.categories
+    appendix = views[-1].texts[0]
+    assert "Privacy concern: hidden: a group is too small" in appendix.split("\n")
+    # the three users' mean is nowhere (as a figure with two decimals, or unrounded)
+    text = deck_text(folder / "decks" / "department-sales.pptx")
+    assert f"{kept.mean():.2f}" not in text and repr(float(kept.mean())) not in text

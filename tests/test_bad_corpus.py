@@ -8,6 +8,7 @@ expected —, print no traceback, leave no file behind, and change no input.
 from __future__ import annotations
 
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class Case:
     id: str
     kind: (
         str  # csv, exports, mapping, codebook, rules, interventions, templates, options,
-        # generated, questionnaire
+        # generated, questionnaire, pptx
     )
     file: str | None
     args: tuple[str, ...]
@@ -354,7 +355,8 @@ CASES += [
     case(
         "options",
         None,
-        "Error: Invalid value for '--format': 'docx' is not one of 'html', 'pdf', 'md', 'json'.",
+        "Error: Invalid value for '--format': 'docx' is not one of 'html', 'pdf', 'md', 'json',"
+        " 'pptx'.",
         "--format",
         "docx",
         exit=2,
@@ -401,7 +403,7 @@ CASES += [
         "options",
         None,
         "Error: Invalid value for '-o' / '--output': 'scores.csv' ends in .csv, a format"
-        " ism-advise does not write (use .html, .pdf, .md or .json)",
+        " ism-advise does not write (use .html, .pdf, .md, .json or .pptx)",
         "-o",
         "scores.csv",
         exit=2,
@@ -485,7 +487,7 @@ CASES += [
         "options",
         None,
         "Error: Invalid value for '-o' / '--output': 'out.docx' ends in .docx, a format"
-        " ism-advise does not write (use .html, .pdf, .md or .json)",
+        " ism-advise does not write (use .html, .pdf, .md, .json or .pptx)",
         "-o",
         "out.docx",
         exit=2,
@@ -558,8 +560,169 @@ CASES += [
         ("--rules", "a file", "FILE"),
         ("--interventions", "a file", "FILE"),
         ("--templates", "a folder", "DIR"),
+        ("--pptx-template", "a file", "FILE"),
     )
 ]
+
+# -- PowerPoint templates (made at test time from the packaged one) ------------------------
+LAYOUT_NAMES = (
+    "'Title Slide', 'Title and Content', 'Section Header', 'Two Content', 'Comparison',"
+    " 'Blank', 'Content with Caption', 'Picture with Caption', 'Title and Vertical Text',"
+    " 'Vertical Title and Text'"
+)
+SAVE_AS_PPTX = "open it in PowerPoint and save it as a presentation (.pptx), then give that file"
+CASES += [
+    case(
+        "pptx",
+        "client.potx",
+        f"client.potx: is a PowerPoint template (.potx); {SAVE_AS_PPTX}",
+        id="pptx/potx",
+    ),
+    case(
+        "pptx",
+        "renamed_potx.pptx",
+        f"renamed_potx.pptx: is a PowerPoint template (.potx) renamed to .pptx; {SAVE_AS_PPTX}",
+        id="pptx/potx-renamed-to-pptx",
+    ),
+    case(
+        "pptx",
+        "renamed_ppsx.pptx",
+        f"renamed_ppsx.pptx: is a PowerPoint slide show (.ppsx) renamed to .pptx; {SAVE_AS_PPTX}",
+        id="pptx/ppsx-renamed-to-pptx",
+    ),
+    case(
+        "pptx",
+        "client.odp",
+        "client.odp: is not a .pptx file (expected a PowerPoint presentation; save the template"
+        " as .pptx in PowerPoint or LibreOffice Impress)",
+        id="pptx/odp",
+    ),
+    case(
+        "pptx",
+        "text.pptx",
+        "text.pptx: cannot be read as a PowerPoint presentation (expected a .pptx file saved by"
+        " PowerPoint, LibreOffice Impress or Keynote)",
+        id="pptx/not-a-zip",
+    ),
+    case(
+        "pptx",
+        "truncated.pptx",
+        "truncated.pptx: cannot be read as a PowerPoint presentation (expected a .pptx file"
+        " saved by PowerPoint, LibreOffice Impress or Keynote)",
+        id="pptx/truncated",
+    ),
+    case(
+        "pptx",
+        "broken_part.pptx",
+        "broken_part.pptx: cannot be read as a PowerPoint presentation (expected a .pptx file"
+        " saved by PowerPoint, LibreOffice Impress or Keynote)",
+        id="pptx/broken-xml",
+    ),
+    case(
+        "pptx",
+        "folder.pptx",
+        "folder.pptx: is a folder (expected a PowerPoint file .pptx)",
+        id="pptx/folder",
+    ),
+    case(
+        "pptx",
+        None,
+        "nowhere.pptx: no such file (expected a PowerPoint file .pptx)",
+        "--pptx-template",
+        "nowhere.pptx",
+        id="pptx/missing",
+    ),
+    case(
+        "pptx",
+        "no_title_only.pptx",
+        "no_title_only.pptx: the template has no slide layout 'Title Only' (the deck puts the"
+        f" chart and table slides on it); its layouts are: {LAYOUT_NAMES} (rename or add one in"
+        " the slide master view)",
+        id="pptx/missing-layout",
+    ),
+    case(
+        "pptx",
+        "no_content_placeholder.pptx",
+        "no_content_placeholder.pptx: slide layout 'Title and Content' has no content"
+        " placeholder (the deck writes the summary, the actions and the appendix there)",
+        id="pptx/layout-without-content-placeholder",
+    ),
+    case(
+        "pptx",
+        "no_title_placeholder.pptx",
+        "no_title_placeholder.pptx: slide layout 'Title Only' has no title placeholder (the"
+        " deck writes the titles there)",
+        id="pptx/layout-without-title-placeholder",
+    ),
+    case(
+        "pptx",
+        "client.pptx",
+        "Error: Invalid value for '--pptx-template': a PowerPoint template is for --format pptx,"
+        " but the output is html (give --format pptx or -o NAME.pptx, or leave out"
+        " --pptx-template)",
+        "-o",
+        "advice.html",
+        exit=2,
+        id="pptx/template-for-html",
+    ),
+    case(
+        "pptx",
+        "client.pptx",
+        "Error: Invalid value for '--pptx-template': a PowerPoint template is for --format pptx,"
+        " but the output is pdf (give --format pptx or -o NAME.pptx, or leave out"
+        " --pptx-template)",
+        "--format",
+        "pdf",
+        exit=2,
+        id="pptx/template-with-format-pdf",
+    ),
+]
+
+
+def make_template(name: str, work: Path) -> None:
+    """A broken PowerPoint template, from the packaged one."""
+    from pptx import Presentation
+
+    packaged = DATA.parent.parent / "templates" / "deck.pptx"
+    path = work / name
+    if name in ("client.pptx", "client.potx", "client.odp"):
+        shutil.copyfile(packaged, path)
+    elif name.startswith("renamed_"):
+        main = {"potx": "template.main+xml", "ppsx": "slideshow.main+xml"}[name[8:12]]
+        with zipfile.ZipFile(packaged) as source, zipfile.ZipFile(path, "w") as target:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename == "[Content_Types].xml":
+                    data = data.replace(b"presentation.main+xml", main.encode())
+                target.writestr(info, data)
+    elif name == "text.pptx":
+        path.write_text("not a presentation\n", encoding="utf-8")
+    elif name == "truncated.pptx":
+        path.write_bytes(packaged.read_bytes()[:5000])
+    elif name == "broken_part.pptx":
+        with zipfile.ZipFile(packaged) as source, zipfile.ZipFile(path, "w") as target:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename == "ppt/presentation.xml":
+                    data = data[: len(data) // 2]
+                target.writestr(info, data)
+    elif name == "folder.pptx":
+        path.mkdir()
+    else:
+        presentation = Presentation(packaged)
+        layouts = {layout.name: layout for layout in presentation.slide_layouts}
+        if name == "no_title_only.pptx":
+            presentation.slide_layouts.remove(layouts["Title Only"])
+        else:
+            layout = layouts["Title and Content" if "content" in name else "Title Only"]
+            kind = "body" if "content" in name else "title"
+            for shape in list(layout.placeholders):
+                if kind in str(shape.placeholder_format.type).lower() or (
+                    kind == "body" and "OBJECT" in str(shape.placeholder_format.type)
+                ):
+                    shape._element.getparent().remove(shape._element)
+        presentation.save(path)
+
 
 # -- ism-advise questionnaire: codebooks that load but cannot become a survey that reads
 # back, and the command's options -----------------------------------------------------------
@@ -802,6 +965,11 @@ def prepare(case: Case, work: Path) -> list[str]:
     elif case.kind == "templates":
         shutil.copytree(BAD / "templates" / case.file, work / "ours")
         args += ["--templates", "ours"]
+    elif case.kind == "pptx" and case.file is not None:
+        make_template(case.file, work)
+        args += ["--pptx-template", case.file]
+        if "-o" not in case.args and "--format" not in case.args:
+            args += ["--format", "pptx"]
     return [*args, *case.args]
 
 
@@ -889,4 +1057,5 @@ def test_the_corpus_is_complete():
         )
         for p in (BAD / kind).iterdir()
     }
-    assert committed == {f"{c.kind}/{c.file}" for c in CASES if c.kind != "generated" and c.file}
+    made = ("generated", "pptx")  # made at test time
+    assert committed == {f"{c.kind}/{c.file}" for c in CASES if c.kind not in made and c.file}

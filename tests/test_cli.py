@@ -95,7 +95,8 @@ def test_never_writes_over_its_input(cli, scores):
         ),
         (
             ["--format", "docx"],
-            "Invalid value for '--format': 'docx' is not one of 'html', 'pdf', 'md', 'json'.",
+            "Invalid value for '--format': 'docx' is not one of 'html', 'pdf', 'md', 'json',"
+            " 'pptx'.",
         ),
     ],
 )
@@ -113,7 +114,8 @@ def test_usage_errors_name_the_command_users_type(cli, scores):
         "Usage: ism-advise [OPTIONS] SCORES\n"
         "Try 'ism-advise --help' for help.\n"
         "\n"
-        "Error: Invalid value for '--format': 'docx' is not one of 'html', 'pdf', 'md', 'json'.\n"
+        "Error: Invalid value for '--format': 'docx' is not one of 'html', 'pdf', 'md', 'json',"
+        " 'pptx'.\n"
     )
 
 
@@ -126,6 +128,7 @@ def test_usage_errors_name_the_command_users_type(cli, scores):
         ("out.html", b"<!DOCTYPE html>"),
         ("OUT.HTM", b"<!DOCTYPE html>"),
         ("out.markdown", b"# Getting staff onto the platform"),
+        ("deck.PPTX", b"PK\x03\x04"),
         ("no-suffix", b"<!DOCTYPE html>"),
     ],
 )

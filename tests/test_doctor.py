@@ -81,7 +81,20 @@ def test_all_usable(cli):
     assert report["PDF output"] == (
         f"ok WeasyPrint {metadata.version('weasyprint')} renders a page with the fonts DejaVu Sans"
     )
-    for package in ("pandas", "scipy", "jinja2", "click", "durable-rules", "weasyprint"):
+    assert report["PowerPoint output"] == (
+        f"ok python-pptx {metadata.version('python-pptx')} makes a deck with a chart on"
+        f" {ROOT / 'templates' / 'deck.pptx'} (layouts: 'Title Slide', 'Title and Content',"
+        " 'Title Only')"
+    )
+    for package in (
+        "pandas",
+        "scipy",
+        "jinja2",
+        "click",
+        "durable-rules",
+        "weasyprint",
+        "python-pptx",
+    ):
         assert f"{package} {metadata.version(package)}" in report["packages"]
     assert "pytest" not in report["packages"]  # test extras are not the product's
     assert report["packaged rules"] == f"ok {ROOT / 'rules'}"
@@ -182,7 +195,7 @@ def test_packaged_files_missing(cli, monkeypatch, tmp_path):
     assert result.exit_code == 1
     report = lines(result.stdout)
     assert report["packaged templates"] == (
-        f"problem {tmp_path / 'templates'} lacks report.html, report.md — fix: reinstall"
+        f"problem {tmp_path / 'templates'} lacks report.html, report.md, deck.pptx — fix: reinstall"
         " ism-advisor: pip install --force-reinstall ism-advisor"
     )
     assert report["packaged rules"].startswith("problem ")
@@ -229,3 +242,28 @@ def test_requires_python_is_what_doctor_and_ci_support():
     assert versions == [f"3.{minor}" for minor in range(low_minor, high_minor + 1)]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert f"second={high_major}.{high_minor}\n" in ci
+
+
+def test_a_client_powerpoint_template(cli, tmp_path):
+    from pptx import Presentation
+
+    presentation = Presentation(ROOT / "templates" / "deck.pptx")
+    for layout in presentation.slide_layouts:
+        layout.name = {"Title Only": "Alleen titel"}.get(layout.name, layout.name)
+    presentation.save(tmp_path / "client.pptx")
+    result = cli("doctor", "--pptx-template", tmp_path / "client.pptx")
+    assert result.exit_code == 0, result.stdout
+    assert lines(result.stdout)["PowerPoint output"].endswith(
+        f" makes a deck with a chart on {tmp_path / 'client.pptx'} (layouts: 'Title Slide',"
+        " 'Title and Content', 'Alleen titel')"
+    )
+
+
+def test_a_powerpoint_template_that_cannot_be_used(cli, tmp_path):
+    (tmp_path / "client.potx").write_bytes(b"PK")
+    result = cli("doctor", "--pptx-template", tmp_path / "client.potx")
+    assert result.exit_code == 1
+    assert lines(result.stdout)["PowerPoint output"] == (
+        f"problem {tmp_path / 'client.potx'}: is a PowerPoint template (.potx); open it in"
+        " PowerPoint and save it as a presentation (.pptx), then give that file"
+    )

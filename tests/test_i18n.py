@@ -155,18 +155,30 @@ def dutch_report(tmp_path_factory):
     return (folder / "scores-advice.md").read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def dutch_deck(tmp_path_factory) -> str:
+    from decks import deck_text
+
+    folder = tmp_path_factory.mktemp("nl-deck")
+    shutil.copyfile(SAMPLE_SCORES, folder / "scores.csv")
+    args = ("scores.csv", "--lang", "nl", "--segment-by", "organisation", "--format", "pptx")
+    assert Cli(folder)(*args).exit_code == 0
+    return deck_text(folder / "scores-advice.pptx")
+
+
 def test_the_glossary_lists_forbidden_variants():
     assert {"kopregel", "regelmachine", "afgaan", "is middel", "community manager"} <= set(
         forbidden_variants()
     )
 
 
-def test_dutch_texts_use_the_glossary_words(dutch_report, starter_readme):
+def test_dutch_texts_use_the_glossary_words(dutch_report, dutch_deck, starter_readme):
     texts = {
         "catalogue": [PLACEHOLDERS.sub("", m.string) for m in catalogue() if m.id],
         "knowledge base": dutch_knowledge_texts(),
         "starter README": [starter_readme.split("Pas deze bestanden aan")[1]],
         "Dutch report": [dutch_report],
+        "Dutch deck": [dutch_deck],
     }
     found = [
         (where, variant, text[:60])

@@ -17,6 +17,7 @@ NEEDED = (
     "ism_advisor/templates/report.html",
     "ism_advisor/templates/report.md",
     "ism_advisor/templates/report.css",
+    "ism_advisor/templates/deck.pptx",
     "ism_advisor/templates/questionnaire.html",
     "ism_advisor/templates/questionnaire.css",
     "ism_advisor/templates/questionnaire.md",
@@ -100,13 +101,13 @@ def install(wheel: Path, target: Path) -> None:
     )
 
 
-def install_and_run(wheel: Path, work: Path) -> subprocess.CompletedProcess:
+def install_and_run(wheel: Path, work: Path, *args: str) -> subprocess.CompletedProcess:
     """Install ``wheel`` apart from everything, and run the report from another folder."""
     install(wheel, work / "site")
     (work / "run").mkdir()
     shutil.copyfile(ROOT / "sample_data" / "scores.csv", work / "run" / "scores.csv")
     return subprocess.run(
-        [sys.executable, "-m", "ism_advisor", "scores.csv"],
+        [sys.executable, "-m", "ism_advisor", "scores.csv", *args],
         cwd=work / "run",
         env={"PYTHONPATH": str(work / "site"), "PATH": "/usr/bin:/bin", "HOME": str(work)},
         capture_output=True,
@@ -132,6 +133,34 @@ def test_the_smoke_test_catches_a_missing_package_data_file(wheel, tmp_path):
     whole = install_and_run(wheel, tmp_path / "whole")
     assert (whole.returncode, whole.stderr) == (0, "")
     assert (tmp_path / "whole" / "run" / "scores-advice.html").stat().st_size > 30_000
+
+
+def test_the_installed_wheel_writes_a_deck_on_its_packaged_template(wheel, tmp_path):
+    result = install_and_run(wheel, tmp_path, "--format", "pptx")
+    assert (result.returncode, result.stderr) == (0, "")
+    deck = tmp_path / "run" / "scores-advice.pptx"
+    assert deck.read_bytes()[:2] == b"PK"
+    names = zipfile.ZipFile(deck).namelist()
+    assert sum(name.startswith("ppt/charts/chart") for name in names) == 9
+
+
+def test_a_wheel_without_the_deck_template_says_so(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("ism_advisor", "rules", "templates"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(ROOT / name, source / name)
+    (source / "templates" / "deck.pptx").unlink()
+    work = tmp_path / "broken"
+    result = install_and_run(build_wheel(source, tmp_path / "dist"), work, "--format", "pptx")
+    assert result.returncode == 1
+    template = work / "site" / "ism_advisor" / "templates" / "deck.pptx"
+    assert result.stderr == (
+        f"{template}: the packaged PowerPoint template is missing (reinstall ism-advisor: pip"
+        " install --force-reinstall ism-advisor)\n"
+    )
+    assert not (work / "run" / "scores-advice.pptx").exists()
 
 
 def test_installed_wheel_writes_a_questionnaire(wheel, tmp_path):

@@ -18,7 +18,7 @@ OTHER = os.environ.get("ISM_ADVISOR_OTHER_PYTHON")
 
 
 def run_sample(python: str, folder: Path) -> dict[str, bytes]:
-    """From an empty folder: the sample, then its advice as JSON, HTML and PDF."""
+    """From an empty folder: the sample, then its advice as JSON, HTML, PDF and a deck."""
     folder.mkdir()
 
     def advise(*args: str) -> None:
@@ -31,6 +31,15 @@ def run_sample(python: str, folder: Path) -> dict[str, bytes]:
     advise("sample", "-o", "data")
     for fmt in ("json", "html", "pdf"):
         advise("data/scores.csv", "--segment-by", "organisation", "-o", f"advice.{fmt}")
+    advise(
+        "data/scores.csv",
+        "--segment-by",
+        "organisation",
+        "--date",
+        "2026-03-01",
+        "-o",
+        "advice.pptx",
+    )
     files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.*")}
     files["python"] = subprocess.run(
         [python, "-c", "import platform; print(platform.python_version())"],
@@ -56,10 +65,17 @@ def test_same_bytes_on_another_python(tmp_path):
             "advice.html",
             "advice.json",
             "advice.pdf",
+            "advice.pptx",
             "data/responses.csv",
             "data/scores.csv",
         ]
     )
-    for name in ("data/scores.csv", "data/responses.csv", "advice.json", "advice.html"):
+    for name in (
+        "data/scores.csv",
+        "data/responses.csv",
+        "advice.json",
+        "advice.html",
+        "advice.pptx",
+    ):
         assert here[name] == there[name], name
     assert here["advice.pdf"].startswith(b"%PDF") and there["advice.pdf"].startswith(b"%PDF")

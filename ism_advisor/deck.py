@@ -1,0 +1,1448 @@
+"""The advice as a PowerPoint deck (``--format pptx``), on the organisation's own template.
+
+A consultant presents the deck as it is, and can still edit it on the morning of the
+meeting: every chart is a native PowerPoint chart whose data sheet holds the published
+figures (the client can restyle it), every text is plain text in the template's own
+placeholders, fonts and colours.
+
+How the deck is made
+--------------------
+:func:`render_deck` reads the advice document through :func:`deck_facts` — the one place
+that knows the document's and the report context's field names — and hands the facts to
+the slide builders in :data:`SLIDES`, in order. A builder is a plain function
+``builder(deck, facts)`` that adds zero or more slides with the helpers of :class:`Deck`
+(``deck.slide``, ``deck.body``, ``deck.bar_chart``, ``deck.table``, ``deck.notes``) and
+adds nothing when its figures are absent (no actions: no action slides; a segment's deck:
+no segment overview).
+
+To add a slide kind (e.g. the priority matrix or the wave trends, once the document
+carries them): give :class:`DeckFacts` a field for its figures, fill it in
+:func:`deck_facts` from the document (None when the document lacks them), write
+``def trend_slides(deck, facts)`` that returns at once when the field is None, and put it
+into :data:`SLIDES` where it belongs in the story. Fixed texts go through ``deck.t`` (the
+gettext catalogue); texts from the survey or the knowledge base are passed as values, never
+as templates, so a segment called ``{{ 7*7 }}`` stays literal. A chart of a kind the
+:class:`Deck` helpers do not draw yet takes its data from :func:`chart_data` (which keeps
+the clock out of the embedded workbook) and goes into ``deck.area`` on a "title_only"
+slide: the priority matrix as an XY scatter (``chart_data("xy")``: importance against the
+gap, one series per quadrant so that the legend names them, the factor names as data
+labels, the crosshair at the even share 100/k and at a gap of 0), the wave trends as a line
+chart (``chart_data("category")`` with the waves as categories, users' and non-users'
+means per factor as series). Both belong after the factor slides, before the segments.
+
+Templates
+---------
+The packaged template (``templates/deck.pptx``, 16:9, made by
+:mod:`ism_advisor.deck_template`) or an organisation's ``--pptx-template FILE.pptx``. Its
+slide layouts are found by name (:data:`LAYOUTS`: "Title Slide", "Title and Content",
+"Title Only"), or else by PowerPoint's built-in layout kind, which a template in another
+language keeps when its layouts are named in that language. Slides already in the template
+are left out of the deck. Charts use the theme's first two accent colours for users and
+non-users.
+
+Same input, same bytes: the document's date is ``--date`` (never the clock), the
+package's and the embedded workbooks' timestamps are fixed, and the zip entries are
+written in a fixed order with a fixed date.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import io
+import math
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import N_, AdvisorError, Message
+from .formatting import format_figure
+from .i18n import translations
+from .resources import packaged_path
+
+__all__ = [
+    "LAYOUTS",
+    "SLIDES",
+    "Deck",
+    "DeckFacts",
+    "DeckTemplate",
+    "chart_data",
+    "deck_facts",
+    "deterministic_package",
+    "load_deck_template",
+    "render_deck",
+    "self_test",
+]
+
+#: The packaged template's file name (in ``templates/``).
+DEFAULT_TEMPLATE = "deck.pptx"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A slide layout the deck needs: its role, name, built-in kind and what it carries."""
+
+    role: str
+    name: str
+    kind: str  # the ``type`` attribute PowerPoint gives its built-in layouts
+    use: str  # what the deck puts on it (a message)
+    body: bool  # it needs a content placeholder besides the title
+
+
+#: The layouts a template must have (found by name, else by built-in kind).
+LAYOUTS = (
+    Layout("title", "Title Slide", "title", N_("the title slide"), False),
+    Layout(
+        "content",
+        "Title and Content",
+        "obj",
+        N_("the text slides: summary, actions, appendix"),
+        True,
+    ),
+    Layout("title_only", "Title Only", "titleOnly", N_("the chart and table slides"), False),
+)
+
+#: The timestamp of every zip entry (the zip format's earliest date), and of the embedded
+#: workbooks and the deck when no --date is given.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_EPOCH = datetime.datetime(1980, 1, 1)
+
+_EMU_PER_PT = 12700
+# a text with characters XML cannot hold (C0 controls other than tab and line feed)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTENT_TYPES = {
+    "presentationml.template.main+xml": "template",
+    "presentationml.slideshow.main+xml": "slideshow",
+    "presentation.macroEnabled.main+xml": "macros",
+    "template.macroEnabledTemplate.main+xml": "template",
+    "slideshow.macroEnabled.main+xml": "slideshow",
+}
+
+
+# -- the template ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeckTemplate:
+    """A checked PowerPoint template: its bytes and which layout plays which role."""
+
+    data: bytes = field(repr=False)
+    path: str
+    #: role ("title", "content", "title_only") -> the layout's name in the template
+    layouts: Mapping[str, str]
+
+
+def load_deck_template(path: Path | None = None) -> DeckTemplate:
+    """Read and check a template (None: the packaged one).
+
+    Raises :class:`AdvisorError` with one line naming the file and what is wrong: not a
+    .pptx, a PowerPoint template (.potx) or macro file, unreadable, a needed layout
+    missing, or a layout without the placeholder the deck writes into.
+    """
+    source = packaged_path("templates", DEFAULT_TEMPLATE) if path is None else Path(path)
+    where = str(source)
+    suffix = source.suffix.lower()
+    if suffix in (".potx", ".potm", ".pot"):
+        raise AdvisorError(
+            N_(
+                "is a PowerPoint template ({suffix}); open it in PowerPoint and save it as a"
+                " presentation (.pptx), then give that file"
+            ),
+            path=where,
+            suffix=suffix,
+        )
+    if path is None and not source.is_file():
+        raise AdvisorError(
+            N_(
+                "the packaged PowerPoint template is missing (reinstall ism-advisor: pip"
+                " install --force-reinstall ism-advisor)"
+            ),
+            path=where,
+        )
+    if source.is_dir():
+        raise AdvisorError(N_("is a folder (expected a PowerPoint file .pptx)"), path=where)
+    if not source.is_file():
+        raise AdvisorError(N_("no such file (expected a PowerPoint file .pptx)"), path=where)
+    if suffix != ".pptx":
+        raise AdvisorError(
+            N_(
+                "is not a .pptx file (expected a PowerPoint presentation; save the template"
+                " as .pptx in PowerPoint or LibreOffice Impress)"
+            ),
+            path=where,
+        )
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise AdvisorError(
+            N_("cannot be read: {reason}"), path=where, reason=error.strerror
+        ) from None
+    presentation = _open(data, where)
+    return DeckTemplate(data, where, _resolve_layouts(presentation, where))
+
+
+def _open(data: bytes, where: str) -> Any:
+    """The presentation in ``data``, or one line saying why it cannot be used."""
+    from pptx import Presentation
+
+    kind = _main_content_type(data)
+    if kind is None:
+        raise AdvisorError(
+            N_(
+                "cannot be read as a PowerPoint presentation (expected a .pptx file saved by"
+                " PowerPoint, LibreOffice Impress or Keynote)"
+            ),
+            path=where,
+        )
+    if kind in ("template", "slideshow", "macros"):
+        raise AdvisorError(
+            N_(
+                "is a PowerPoint {kind} renamed to .pptx; open it in PowerPoint and save it as"
+                " a presentation (.pptx), then give that file"
+            ),
+            path=where,
+            kind=Message(
+                {
+                    "template": N_("template (.potx)"),
+                    "slideshow": N_("slide show (.ppsx)"),
+                    "macros": N_("presentation with macros (.pptm)"),
+                }[kind]
+            ),
+        )
+    try:
+        return Presentation(io.BytesIO(data))
+    except Exception:  # python-pptx raises whatever the broken part makes lxml or zipfile raise
+        raise AdvisorError(
+            N_(
+                "cannot be read as a PowerPoint presentation (expected a .pptx file saved by"
+                " PowerPoint, LibreOffice Impress or Keynote)"
+            ),
+            path=where,
+        ) from None
+
+
+def _main_content_type(data: bytes) -> str | None:
+    """'presentation', 'template', 'slideshow' or 'macros' from [Content_Types].xml; None
+    when the bytes are no zip package."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            types = package.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return None
+    for ending, kind in _CONTENT_TYPES.items():
+        if ending in types:
+            return kind
+    return "presentation" if "presentationml.presentation.main+xml" in types else None
+
+
+def _layouts(presentation: Any) -> list[Any]:
+    """Every slide layout of every slide master, in the template's order."""
+    return [layout for master in presentation.slide_masters for layout in master.slide_layouts]
+
+
+def _resolve_layouts(presentation: Any, where: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    layouts = _layouts(presentation)
+    for need in LAYOUTS:
+        layout = _find_layout(layouts, need)
+        if layout is None:
+            raise AdvisorError(
+                N_(
+                    "the template has no slide layout '{name}' (the deck puts {use} on it);"
+                    " its layouts are: {layouts} (rename or add one in the slide master view)"
+                ),
+                path=where,
+                name=need.name,
+                use=Message(need.use),
+                layouts=", ".join(f"'{item.name}'" for item in layouts) or "–",
+            )
+        if _placeholder(layout, "title") is None:
+            raise AdvisorError(
+                N_(
+                    "slide layout '{name}' has no title placeholder (the deck writes the"
+                    " titles there)"
+                ),
+                path=where,
+                name=layout.name,
+            )
+        if need.body and _placeholder(layout, "body") is None:
+            raise AdvisorError(
+                N_(
+                    "slide layout '{name}' has no content placeholder (the deck writes the"
+                    " summary, the actions and the appendix there)"
+                ),
+                path=where,
+                name=layout.name,
+            )
+        found[need.role] = layout.name
+    return found
+
+
+def _find_layout(layouts: Sequence[Any], need: Layout) -> Any | None:
+    for layout in layouts:
+        if layout.name.strip().casefold() == need.name.casefold():
+            return layout
+    for layout in layouts:
+        if layout._element.get("type") == need.kind:
+            return layout
+    return None
+
+
+def _placeholder(container: Any, kind: str) -> Any | None:
+    """The title, subtitle or body (content) placeholder of a layout or slide."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    kinds = {
+        "title": (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE),
+        "subtitle": (PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT),
+        "body": (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT),
+    }[kind]
+    for shape in container.placeholders:
+        if shape.placeholder_format.type in kinds:
+            return shape
+    return None
+
+
+# -- what the deck shows --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """Something the deck leaves out for anonymity, and why (no figures)."""
+
+    label: str
+    reason: str  # "too_small" or "overlap"
+
+
+@dataclass(frozen=True)
+class DeckFacts:
+    """Everything the slide builders read, made from the advice document.
+
+    ``report`` is the report's context (:class:`ism_advisor.report.ReportContext`: the
+    published figures, formatted sentences and the action plan); the other fields are
+    what the deck shows beyond the report.
+    """
+
+    report: Any
+    lang: str
+    #: the survey file's name, for the title slide's notes and the appendix
+    survey: str
+    #: --date as an ISO date (the deck's document date), or None
+    date: str | None
+    #: what this deck leaves out for anonymity: hidden segments (the deck on everyone)
+    #: or this segment's hidden comparisons (a segment's deck)
+    hidden: tuple[Hidden, ...]
+
+
+def deck_facts(
+    document: Mapping[str, Any],
+    *,
+    title: str | None = None,
+    client: str | None = None,
+    date: str | None = None,
+    segment: int = 0,
+) -> DeckFacts:
+    """The facts for the deck on ``document['segments'][segment]`` (0: everyone).
+
+    The one place that reads the document for the deck: the published figures only, as
+    the report context has them.
+    """
+    from .report import report_context
+
+    report = report_context(
+        document, title=title, client=client, date=date, segment=segment, charts=False
+    )
+    lang = document["settings"]["lang"]
+    target = document["segments"][segment]
+    labels = {f["id"]: f["label"] for f in document["factors"]}
+    hidden: list[Hidden] = []
+    if segment == 0:
+        for entry in document["segments"][1:]:
+            if entry["suppressed"]:
+                label = f"{entry['value']} ({entry['column']})"
+                hidden.append(Hidden(label, entry["suppressed_reason"]))
+    for comparison in target["comparisons"]:
+        if comparison["suppressed"]:
+            name = labels.get(comparison["factor"], comparison["factor"])
+            hidden.append(Hidden(name, comparison["suppressed_reason"]))
+    return DeckFacts(
+        report=report,
+        lang=lang,
+        survey=Path(str(document["input"]["path"])).name,
+        date=date,
+        hidden=tuple(hidden),
+    )
+
+
+# -- the deck ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph of a text slide: an optional bold lead-in, the text, its indent level."""
+
+    text: str
+    level: int = 0
+    lead: str = ""
+    #: False for a line that carries its own number ("1. …"): no bullet before it
+    bullet: bool = True
+
+
+class Deck:
+    """A presentation being built on a template, with the helpers the slide builders use.
+
+    ``t(msgid, **params)`` translates a fixed text; ``figure(value, kind)`` formats a figure
+    in the deck's language (kinds as :func:`ism_advisor.formatting.format_figure`).
+    """
+
+    def __init__(self, template: DeckTemplate, lang: str, when: datetime.datetime = _EPOCH) -> None:
+        from pptx.enum.lang import MSO_LANGUAGE_ID
+
+        self.template = template
+        self.lang = lang
+        #: the date the embedded workbooks carry (--date, never the clock)
+        self.when = when
+        self.presentation = _open(template.data, template.path)
+        _drop_slides(self.presentation)
+        by_name = {layout.name: layout for layout in _layouts(self.presentation)}
+        self.layouts = {role: by_name[name] for role, name in template.layouts.items()}
+        self._translations = translations(lang)
+        self._language = MSO_LANGUAGE_ID.DUTCH if lang == "nl" else MSO_LANGUAGE_ID.ENGLISH_UK
+        body = _placeholder(self.layouts["content"], "body")
+        #: the content area (left, top, width, height in EMU): where the content layout
+        #: puts its text; charts and tables go there on the title-only slides
+        self.area = (body.left, body.top, body.width, body.height)
+
+    # -- texts
+
+    def t(self, msgid: str, **params: Any) -> str:
+        return Message(msgid, params).render(self._translations)
+
+    def figure(self, value: float | None, kind: str = "number") -> str:
+        return "–" if value is None else format_figure(value, kind, self.lang)
+
+    # -- slides
+
+    def slide(self, role: str, title: str) -> Any:
+        """A new slide on the layout of ``role``, with its title."""
+        slide = self.presentation.slides.add_slide(self.layouts[role])
+        title_shape = _placeholder(slide, "title")
+        # the template's title size where the title fits, a smaller one where it would not
+        styled = _title_size(self.layouts[role])
+        fitting = _fitting_size(
+            [Para(title)], title_shape.width, title_shape.height, styled, line=1.1, smallest=18
+        )
+        self._write(
+            title_shape.text_frame, [Para(title)], size=None if fitting == styled else fitting
+        )
+        keep = {id(title_shape._element)}
+        filled = {"content": "body", "title": "subtitle"}.get(role)
+        if filled is not None and _placeholder(slide, filled) is not None:
+            keep.add(id(_placeholder(slide, filled)._element))
+        for shape in list(slide.placeholders):
+            # a placeholder the deck does not fill would say "Click to add text"
+            if id(shape._element) not in keep:
+                shape._element.getparent().remove(shape._element)
+        return slide
+
+    def body(self, slide: Any, paragraphs: Sequence[Para], *, largest: int = 20) -> None:
+        """Fill the slide's content placeholder, sized so that the text fits."""
+        shape = _placeholder(slide, "body")
+        size = _fitting_size(paragraphs, shape.width, shape.height, largest)
+        self._write(shape.text_frame, paragraphs, size=size)
+
+    def subtitle(self, slide: Any, lines: Sequence[str]) -> None:
+        """The title slide's subtitle lines (a text box when the layout has no subtitle)."""
+        shape = _placeholder(slide, "subtitle")
+        if shape is None:
+            left, top, width, height = self.area
+            shape = slide.shapes.add_textbox(left, top + height // 2, width, height // 2)
+        self._write(shape.text_frame, [Para(line) for line in lines], size=None)
+
+    def text_box(
+        self, slide: Any, box: tuple[int, int, int, int], paragraphs: Sequence[Para], largest=18
+    ) -> None:
+        left, top, width, height = box
+        shape = slide.shapes.add_textbox(left, top, width, height)
+        frame = shape.text_frame
+        frame.word_wrap = True
+        size = _fitting_size(paragraphs, width, height, largest)
+        self._write(frame, paragraphs, size=size)
+
+    def notes(self, slide: Any, lines: Sequence[str]) -> None:
+        """The speaker notes: one paragraph per line."""
+        frame = slide.notes_slide.notes_text_frame
+        if frame is None:  # a notes master without a notes placeholder
+            raise AdvisorError(
+                N_("the template's notes master has no notes placeholder (for the speaker notes)"),
+                path=self.template.path,
+            )
+        self._write(frame, [Para(line) for line in lines], size=None)
+
+    def _write(self, frame: Any, paragraphs: Sequence[Para], *, size: int | None) -> None:
+        from pptx.enum.text import MSO_AUTO_SIZE
+        from pptx.util import Pt
+
+        frame.clear()
+        if size is not None:
+            frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+        for index, item in enumerate(paragraphs):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            paragraph.level = item.level
+            if not item.bullet:
+                _no_bullet(paragraph)
+            parts = [(item.lead, True), (item.text, False)] if item.lead else [(item.text, False)]
+            for text, bold in parts:
+                run = paragraph.add_run()
+                run.text = _plain(text)
+                run.font.language_id = self._language
+                if bold:
+                    run.font.bold = True
+                if size is not None:
+                    run.font.size = Pt(size)
+
+    # -- charts and tables
+
+    def bar_chart(
+        self,
+        slide: Any,
+        box: tuple[int, int, int, int],
+        categories: Sequence[str],
+        series: Sequence[tuple[str, Sequence[float]]],
+        *,
+        horizontal: bool,
+        minimum: float | None = None,
+        labels: Sequence[Sequence[str]] | None = None,
+        colours: Sequence[Sequence[str]] | None = None,
+        title: str | None = None,
+        legend: bool = True,
+    ) -> Any:
+        """A native clustered bar (or column) chart with its data sheet.
+
+        ``minimum``: where the value axis starts (means start at 0, so that the bars'
+        lengths compare honestly), else the application's choice.
+        ``labels[s][i]``: a data label's own text (e.g. an interval), else the value with
+        two decimals. ``colours[s][i]``: a point's fill: "users", "non_users" (the theme's
+        first two accents) or "muted" (grey); by default series s takes accent s + 1.
+        """
+        from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+        from pptx.util import Pt
+
+        data = chart_data("category", self.when)
+        data.categories = [_plain(c) for c in categories]
+        for name, values in series:
+            data.add_series(_plain(name), list(values), number_format="0.00")
+        kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
+        left, top, width, height = box
+        frame = slide.shapes.add_chart(kind, left, top, width, height, data)
+
+        # the text alternative a screen reader reads: what the chart shows, with its figures
+        def shown(s: int, i: int) -> str:
+            return labels[s][i] if labels and labels[s][i] else self.figure(series[s][1][i])
+
+        rows = [
+            f"{_plain(category)}: "
+            + "; ".join(f"{_plain(name)} {shown(s, i)}" for s, (name, _) in enumerate(series))
+            for i, category in enumerate(categories)
+        ]
+        heading = slide.shapes.title.text + (f" – {title}" if title else "")
+        description = self.t("Chart: {title}.", title=_plain(heading))
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", f"{description} {'. '.join(rows)}.")
+        chart = frame.chart
+        chart.font.size = Pt(12)
+        chart.has_legend = legend and len(series) > 1
+        if chart.has_legend:
+            chart.legend.position = XL_LEGEND_POSITION.TOP
+            chart.legend.include_in_layout = False
+        if title:
+            chart.has_title = True
+            chart.chart_title.text_frame.text = _plain(title)
+            chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+        else:
+            chart.has_title = False
+        plot = chart.plots[0]
+        plot.gap_width = 60
+        plot.overlap = -10 if len(series) > 1 else 0
+        plot.has_data_labels = True
+        plot.data_labels.number_format = "0.00"
+        plot.data_labels.number_format_is_linked = False
+        plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        value_axis = chart.value_axis
+        value_axis.has_major_gridlines = True
+        value_axis.tick_labels.number_format = "0.0"
+        value_axis.tick_labels.number_format_is_linked = False
+        if minimum is not None:
+            value_axis.minimum_scale = minimum
+        if horizontal:  # the first category on top, as it is read
+            chart.category_axis.reverse_order = True
+        for s, plotted in enumerate(plot.series):
+            _fill(plotted.format.fill, ("users", "non_users", "muted")[min(s, 2)])
+            for i in range(len(categories)):
+                if colours is not None and colours[s][i]:
+                    _fill(plotted.points[i].format.fill, colours[s][i])
+                if labels is not None and labels[s][i]:
+                    label = plotted.points[i].data_label
+                    label.text_frame.text = _plain(labels[s][i])
+                    label.position = XL_LABEL_POSITION.OUTSIDE_END
+        return chart
+
+    def table(
+        self,
+        slide: Any,
+        box: tuple[int, int, int, int],
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        widths: Sequence[float],
+        shades: Sequence[Sequence[str | None]] | None = None,
+        size: int = 12,
+    ) -> Any:
+        """A native table: a header row, then ``rows``; ``widths`` are shares of the
+        width; ``shades[r][c]`` a cell's fill (see :func:`_shade`)."""
+        from pptx.util import Pt
+
+        left, top, width, height = box
+        row_height = int(size * 2.1 * _EMU_PER_PT)
+        shape = slide.shapes.add_table(
+            len(rows) + 1, len(header), left, top, width, min(height, row_height * (len(rows) + 1))
+        )
+        table = shape.table
+        total = sum(widths)
+        for c, share in enumerate(widths):
+            table.columns[c].width = int(width * share / total)
+        for r, values in enumerate([header, *rows]):
+            table.rows[r].height = row_height
+            for c, value in enumerate(values):
+                cell = table.cell(r, c)
+                frame = cell.text_frame
+                frame.word_wrap = True
+                run = frame.paragraphs[0].add_run()
+                run.text = _plain(value)
+                run.font.size = Pt(size)
+                run.font.language_id = self._language
+                if r and shades is not None and shades[r - 1][c]:
+                    _shade(cell, shades[r - 1][c])
+        return table
+
+    def save(self, facts: DeckFacts) -> bytes:
+        """The deck as bytes, with fixed document properties and timestamps."""
+        _core_properties(self.presentation, facts)
+        buffer = io.BytesIO()
+        self.presentation.save(buffer)
+        return deterministic_package(buffer.getvalue())
+
+
+# -- the slides ------------------------------------------------------------------------------
+
+
+SlideBuilder = Callable[[Deck, DeckFacts], None]
+
+
+def title_slide(deck: Deck, facts: DeckFacts) -> None:
+    """Title, client, whose figures (everyone or a segment) and the date of the data."""
+    report = facts.report
+    slide = deck.slide("title", report.title)
+    summary = report.summary
+    lines = [report.client] if report.client else []
+    lines.append(_capital(report.scope))
+    lines.append(
+        deck.t(
+            "A survey of {respondents} respondents",
+            respondents=deck.figure(summary.respondents, "count"),
+        )
+    )
+    if report.date:
+        lines.append(report.date)
+    deck.subtitle(slide, lines)
+    deck.notes(
+        slide,
+        [
+            deck.t(
+                "Made with ism-advisor {version} from {survey}. Every figure in this deck is"
+                " published: no figure of a group of fewer than {k} users or non-users is"
+                " shown.",
+                version=report.version,
+                survey=facts.survey,
+                k=report.method.min_group_size,
+            ),
+            deck.t(
+                "The notes of each action say which rule advised it, on which figures, and"
+                " the sources of the intervention."
+            ),
+        ],
+    )
+
+
+def summary_slide(deck: Deck, facts: DeckFacts) -> None:
+    """Adoption, the three biggest gaps and the first actions."""
+    report = facts.report
+    summary = report.summary
+    slide = deck.slide("content", deck.t("Summary"))
+    paragraphs = [
+        Para(
+            deck.t(
+                "{rate} of {respondents} respondents use the platform ({users} users,"
+                " {non_users} non-users).",
+                rate=deck.figure(summary.adoption_rate, "percent"),
+                respondents=deck.figure(summary.respondents, "count"),
+                users=deck.figure(summary.users, "count"),
+                non_users=deck.figure(summary.non_users, "count"),
+            ),
+            lead=deck.t("Adoption: "),
+        )
+    ]
+    if summary.levers:
+        paragraphs.append(
+            Para(
+                deck.t(
+                    "users and non-users differ significantly on {count} of {factors}"
+                    " factors; non-users lag furthest behind on:",
+                    count=summary.significant,
+                    factors=len(report.comparisons),
+                ),
+                lead=deck.t("The biggest gaps: "),
+            )
+        )
+        paragraphs += [
+            Para(
+                deck.t(
+                    "{factor} (g = {g}, {size})",
+                    factor=lever.label,
+                    g=deck.figure(lever.hedges_g),
+                    size=lever.effect_size,
+                ),
+                level=1,
+            )
+            for lever in summary.levers
+        ]
+    else:
+        paragraphs.append(
+            Para(
+                deck.t("users and non-users do not differ significantly on any factor."),
+                lead=deck.t("The biggest gaps: "),
+            )
+        )
+    if summary.top_actions:
+        paragraphs.append(Para("", lead=deck.t("Start with:")))
+        paragraphs += [
+            Para(f"{rank}. {title}", level=1, bullet=False)
+            for rank, title in enumerate(summary.top_actions, start=1)
+        ]
+    else:
+        paragraphs.append(
+            Para(
+                deck.t("the rules advise no action: no lever met their conditions."),
+                lead=deck.t("Actions: "),
+            )
+        )
+    deck.body(slide, paragraphs)
+    deck.notes(
+        slide,
+        [
+            deck.t(
+                "A gap is how far non-users lag behind users on a factor, in the favourable"
+                " direction. Its size is Hedges' g: from 0.2 small, from 0.5 medium, from 0.8"
+                " large. Significant means: after Holm correction over the factors, p is"
+                " below alpha = {alpha}.",
+                alpha=deck.figure(report.method.alpha, "decimal"),
+            ),
+        ],
+    )
+
+
+def _shown(facts: DeckFacts) -> list[Any]:
+    return [c for c in facts.report.comparisons if c.shown]
+
+
+def means_slide(deck: Deck, facts: DeckFacts) -> None:
+    """Users' and non-users' mean per factor, in one clustered bar chart."""
+    shown = [c for c in _shown(facts) if c.users_mean is not None]
+    if not shown:
+        return
+    slide = deck.slide("title_only", deck.t("Users and non-users compared"))
+    deck.bar_chart(
+        slide,
+        deck.area,
+        [c.label for c in shown],
+        [
+            (deck.t("Users"), [c.users_mean for c in shown]),
+            (deck.t("Non-users"), [c.non_users_mean for c in shown]),
+        ],
+        horizontal=True,
+        minimum=0,
+    )
+    worse = [c.label for c in shown if not c.higher_is_better]
+    deck.notes(
+        slide,
+        [
+            deck.t("The mean score per factor of users and of non-users."),
+            *(
+                [deck.t("Higher is worse for: {factors}.", factors=", ".join(worse))]
+                if worse
+                else []
+            ),
+            *[
+                deck.t(
+                    "{factor}: users {users} (n = {users_n}), non-users {non_users}"
+                    " (n = {non_users_n}).",
+                    factor=c.label,
+                    users=deck.figure(c.users_mean),
+                    users_n=deck.figure(c.users_n, "count"),
+                    non_users=deck.figure(c.non_users_mean),
+                    non_users_n=deck.figure(c.non_users_n, "count"),
+                )
+                for c in shown
+            ],
+        ],
+    )
+
+
+def effects_slide(deck: Deck, facts: DeckFacts) -> None:
+    """Hedges' g per factor, its 95% interval as the bar's label, significant ones in colour."""
+    shown = [c for c in _shown(facts) if c.hedges_g is not None]
+    if not shown:
+        return
+    slide = deck.slide("title_only", deck.t("How large the gaps are"))
+    left, top, width, height = deck.area
+    caption = int(height * 0.14)
+    deck.bar_chart(
+        slide,
+        (left, top, width, height - caption),
+        [c.label for c in shown],
+        [(deck.t("Hedges' g"), [c.hedges_g for c in shown])],
+        horizontal=True,
+        labels=[[_interval_label(deck, c) for c in shown]],
+        colours=[["users" if c.significant else "muted" for c in shown]],
+        legend=False,
+    )
+    deck.text_box(
+        slide,
+        (left, top + height - caption, width, caption),
+        [
+            Para(
+                deck.t(
+                    "Hedges' g per factor (positive: non-users lag behind), in brackets its"
+                    " confidence interval (95%); in colour: significant after Holm correction."
+                )
+            )
+        ],
+        largest=14,
+    )
+    deck.notes(
+        slide,
+        [
+            deck.t(
+                "g below 0.2 is negligible, from 0.2 small, from 0.5 medium, from 0.8 large."
+                " The interval shows how sure the estimate is: an interval that contains 0"
+                " does not rule out that there is no gap."
+            ),
+            *[f"{c.label}: {c.finding}" for c in shown],
+        ],
+    )
+
+
+def _interval_label(deck: Deck, comparison: Any) -> str:
+    if comparison.ci_low is None or comparison.ci_high is None:
+        return deck.figure(comparison.hedges_g)
+    return deck.t(
+        "{g} [{low}; {high}]",
+        g=deck.figure(comparison.hedges_g),
+        low=deck.figure(comparison.ci_low),
+        high=deck.figure(comparison.ci_high),
+    )
+
+
+def factor_slides(deck: Deck, facts: DeckFacts) -> None:
+    """One slide per factor: users against non-users (with n), and the finding."""
+    for c in facts.report.comparisons:
+        if not c.shown or c.users_mean is None or c.non_users_mean is None:
+            slide = deck.slide("content", c.label)
+            deck.body(slide, [Para(c.finding), *([Para(c.definition)] if c.definition else [])])
+            deck.notes(slide, [c.finding])
+            continue
+        slide = deck.slide("title_only", c.label)
+        left, top, width, height = deck.area
+        chart_width = int(width * 0.55)
+        gap = int(width * 0.04)
+        deck.bar_chart(
+            slide,
+            (left, top, chart_width, height),
+            [
+                deck.t("Users (n = {n})", n=deck.figure(c.users_n, "count")),
+                deck.t("Non-users (n = {n})", n=deck.figure(c.non_users_n, "count")),
+            ],
+            [(deck.t("Mean score"), [c.users_mean, c.non_users_mean])],
+            horizontal=False,
+            minimum=0,
+            colours=[["users", "non_users"]],
+            title=_gap_title(deck, c),
+            legend=False,
+        )
+        paragraphs = [Para(c.finding)]
+        if c.definition:
+            paragraphs.append(Para(c.definition, lead=deck.t("What it measures: ")))
+        deck.text_box(
+            slide, (left + chart_width + gap, top, width - chart_width - gap, height), paragraphs
+        )
+        lines = [c.finding]
+        if c.definition:
+            lines.append(deck.t("What it measures: {definition}", definition=c.definition))
+        if c.cronbach_alpha is not None:
+            lines.append(
+                deck.t(
+                    "Reliability of its items: Cronbach's α = {alpha}.",
+                    alpha=deck.figure(c.cronbach_alpha),
+                )
+            )
+        deck.notes(slide, lines)
+
+
+def _gap_title(deck: Deck, comparison: Any) -> str:
+    if comparison.hedges_g is None:
+        return deck.t("Mean score")
+    if comparison.ci_low is None or comparison.ci_high is None:
+        return deck.t("Mean score; g = {g}", g=deck.figure(comparison.hedges_g))
+    return deck.t(
+        "Mean score; g = {g} (95% CI {low} to {high})",
+        g=deck.figure(comparison.hedges_g),
+        low=deck.figure(comparison.ci_low),
+        high=deck.figure(comparison.ci_high),
+    )
+
+
+#: Rows of the segment overview per slide.
+SEGMENT_ROWS = 10
+
+
+def segment_slides(deck: Deck, facts: DeckFacts) -> None:
+    """The segments side by side: g per factor (shaded), respondents, adoption, first
+    action; hidden segments marked, with no figure. Only in the deck on everyone."""
+    segments = facts.report.segments
+    if not segments:
+        return
+    header = [
+        deck.t("Segment"),
+        deck.t("Respondents"),
+        deck.t("Adoption"),
+        *facts.report.factor_labels,
+    ]
+    pages = math.ceil(len(segments) / SEGMENT_ROWS)
+    for page in range(pages):
+        chunk = segments[page * SEGMENT_ROWS : (page + 1) * SEGMENT_ROWS]
+        title = deck.t("Segments compared")
+        if pages > 1:
+            title = deck.t("{title} ({page} of {pages})", title=title, page=page + 1, pages=pages)
+        slide = deck.slide("title_only", title)
+        rows, shades = [], []
+        for row in chunk:
+            name = f"{row.value} ({row.column})"
+            if row.suppressed:
+                rows.append([name, deck.t("hidden"), deck.t("hidden"), *["·" for _ in row.cells]])
+                shades.append([None, None, None, *["hidden" for _ in row.cells]])
+            else:
+                rows.append(
+                    [
+                        name,
+                        deck.figure(row.respondents, "count"),
+                        deck.figure(row.adoption_rate, "percent"),
+                        *[cell.text for cell in row.cells],
+                    ]
+                )
+                shades.append([None, None, None, *[cell.shade for cell in row.cells]])
+        left, top, width, height = deck.area
+        note = int(height * 0.12)
+        deck.table(
+            slide,
+            (left, top, width, height - note),
+            header,
+            rows,
+            widths=[2.2, 1.1, 1.0, *[1.0 for _ in facts.report.factor_labels]],
+            shades=shades,
+            size=11,
+        )
+        deck.text_box(
+            slide,
+            (left, top + height - note, width, note),
+            [
+                Para(
+                    deck.t(
+                        "Hedges' g per segment and factor; positive: non-users lag behind;"
+                        " * significant after Holm correction; ·: hidden because a group is"
+                        " smaller than {k} (or to protect such a group).",
+                        k=facts.report.method.min_group_size,
+                    )
+                )
+            ],
+            largest=12,
+        )
+        lines = []
+        for row in chunk:
+            if row.suppressed:
+                reason = _hidden_reason(deck, row.hidden_reason)
+                lines.append(f"{row.value} ({row.column}): {reason}")
+            elif row.top_action:
+                lines.append(
+                    deck.t(
+                        "{segment}: first action: {action}",
+                        segment=f"{row.value} ({row.column})",
+                        action=row.top_action,
+                    )
+                )
+        deck.notes(slide, lines or [deck.t("No segment here has an action.")])
+
+
+def action_slides(deck: Deck, facts: DeckFacts) -> None:
+    """The action plan: an overview, then one slide per action (what, why, who, first
+    steps), with the rules that fired, their figures and the sources in the notes."""
+    actions = facts.report.actions
+    if not actions:
+        slide = deck.slide("content", deck.t("Action plan"))
+        deck.body(
+            slide, [Para(deck.t("The rules advise no action: no lever met their conditions."))]
+        )
+        deck.notes(
+            slide,
+            [
+                deck.t(
+                    "No rule of the knowledge base found its conditions met in these figures;"
+                    " the appendix names the knowledge base used."
+                )
+            ],
+        )
+        return
+    slide = deck.slide("title_only", deck.t("Action plan"))
+    deck.table(
+        slide,
+        deck.area,
+        [deck.t("Action"), deck.t("Priority"), deck.t("Owner"), deck.t("Time horizon")],
+        [[f"{a.rank}. {a.title}", a.priority_label, a.owner, a.horizon] for a in actions],
+        widths=[4.2, 1.2, 1.8, 1.6],
+        size=14,
+    )
+    deck.notes(
+        slide,
+        [
+            deck.t(
+                "The actions are ranked by priority, then by the largest gap behind them."
+                " Each has its own slide; its notes say which rule advised it and why."
+            )
+        ],
+    )
+    for action in actions:
+        slide = deck.slide("content", f"{action.rank}. {action.title}")
+        paragraphs = [
+            Para(action.description, lead=deck.t("What: ")),
+            Para("", lead=deck.t("Why:")),
+            *[Para(text, level=1) for text in action.because],
+            Para(
+                deck.t(
+                    "{owner} · effort {effort} · {horizon} · priority {priority}",
+                    owner=action.owner,
+                    effort=action.effort,
+                    horizon=action.horizon,
+                    priority=action.priority_label,
+                ),
+                lead=deck.t("Who: "),
+            ),
+        ]
+        if action.steps:
+            paragraphs.append(Para("", lead=deck.t("First steps:")))
+            paragraphs += [
+                Para(f"{n}. {step}", level=1, bullet=False)
+                for n, step in enumerate(action.steps, start=1)
+            ]
+        deck.body(slide, paragraphs)
+        deck.notes(slide, _action_notes(deck, action))
+
+
+def _action_notes(deck: Deck, action: Any) -> list[str]:
+    """Why this action: every rule that fired, its reason and the figures it matched;
+    the factors; the sources."""
+    lines = [deck.t("Why this action: the rules that fired, and the figures they matched.")]
+    for fired in action.rules:
+        lines.append(deck.t("Rule '{rule}': {because}", rule=fired.rule, because=fired.because))
+        for fact in fired.figures:
+            figures = "; ".join(f"{name} {value}" for name, value in fact.figures)
+            lines.append(f"– {fact.label}: {figures}" if figures else f"– {fact.label}")
+    if action.factors:
+        lines.append(deck.t("Factors: {factors}.", factors=", ".join(action.factors)))
+    lines.append(
+        deck.t(
+            "Priority {priority}; owner {owner}; effort {effort}; time horizon {horizon}.",
+            priority=action.priority_label,
+            owner=action.owner,
+            effort=action.effort,
+            horizon=action.horizon,
+        )
+    )
+    if action.evidence:
+        lines.append(deck.t("Sources: {sources}", sources="; ".join(action.evidence)))
+    return lines
+
+
+def method_slide(deck: Deck, facts: DeckFacts) -> None:
+    """Appendix: how the figures were made, and from which files."""
+    method = facts.report.method
+    slide = deck.slide("content", deck.t("Appendix: method"))
+    paragraphs = [
+        Para(
+            deck.t(
+                "{respondents} respondents analysed; {excluded} rows left out for want of a"
+                " usage answer.",
+                respondents=deck.figure(method.respondents, "count"),
+                excluded=deck.figure(method.excluded, "count"),
+            )
+        ),
+        Para(
+            deck.t(
+                "Per factor, users are compared with non-users by Welch's t-test; the p-values"
+                " of a segment's factors are adjusted by Holm's method and called significant"
+                " below alpha = {alpha}.",
+                alpha=deck.figure(method.alpha, "decimal"),
+            )
+        ),
+        Para(
+            deck.t(
+                "The size of a gap is Hedges' g with its confidence interval (95%): below 0.2"
+                " negligible, from 0.2 small, from 0.5 medium, from 0.8 large."
+            )
+        ),
+        Para(deck.t("survey {survey}", survey=facts.survey), lead=deck.t("Sources: ")),
+        *[Para(f"{role}: {path}", level=1) for role, path in method.files],
+    ]
+    if method.segment_by:
+        paragraphs.append(Para(", ".join(method.segment_by), lead=deck.t("Segments: ")))
+    deck.body(slide, paragraphs, largest=18)
+    lines = [
+        deck.t(
+            "A Mann-Whitney U test and the rank-biserial correlation check each comparison"
+            " without assuming normal scores. Gaps are computed from the unrounded means, so a"
+            " gap can differ by 0.01 from the difference between the rounded means."
+        )
+    ]
+    for item in method.reliability:
+        if item.alpha is not None:
+            lines.append(
+                deck.t(
+                    "Cronbach's α of {factor}: {alpha}{flag}",
+                    factor=item.label,
+                    alpha=deck.figure(item.alpha),
+                    flag=deck.t(" (below 0.7)") if item.low else "",
+                )
+            )
+    deck.notes(slide, lines)
+
+
+#: Hidden items listed by name on the anonymity slide; more are counted.
+HIDDEN_LISTED = 12
+
+
+def anonymity_slide(deck: Deck, facts: DeckFacts) -> None:
+    """Appendix: the anonymity threshold, what was hidden and why (never a figure)."""
+    method = facts.report.method
+    hidden = method.hidden
+    slide = deck.slide("content", deck.t("Appendix: anonymity"))
+    paragraphs = [
+        Para(
+            deck.t(
+                "No figure of a group of fewer than {k} users or non-users is shown, counts"
+                " included; figures that together would reveal such a group are hidden too.",
+                k=method.min_group_size,
+            )
+        ),
+        Para(
+            deck.t(
+                "Hidden because a group is too small: segments {segments}, comparisons"
+                " {comparisons}. Hidden to protect such a group: segments {overlap_segments},"
+                " comparisons {overlap_comparisons}.",
+                segments=hidden["segments"]["too_small"],
+                comparisons=hidden["comparisons"]["too_small"],
+                overlap_segments=hidden["segments"]["overlap"],
+                overlap_comparisons=hidden["comparisons"]["overlap"],
+            )
+        ),
+    ]
+    if facts.hidden:
+        paragraphs.append(Para("", lead=deck.t("Hidden in this deck:")))
+        paragraphs += [
+            Para(f"{item.label}: {_hidden_reason(deck, item.reason)}", level=1)
+            for item in facts.hidden[:HIDDEN_LISTED]
+        ]
+        if len(facts.hidden) > HIDDEN_LISTED:
+            paragraphs.append(
+                Para(deck.t("and {count} more", count=len(facts.hidden) - HIDDEN_LISTED), level=1)
+            )
+    else:
+        paragraphs.append(Para(deck.t("Nothing in this deck is hidden.")))
+    deck.body(slide, paragraphs, largest=18)
+    deck.notes(
+        slide,
+        [
+            deck.t(
+                "Figures can be added and subtracted: all respondents minus some departments,"
+                " or a department minus a location that almost coincides with it. Every figure"
+                " of this survey's outputs is therefore checked together, and more are hidden"
+                " until no group of fewer than {k} people can be worked out from what is shown.",
+                k=method.min_group_size,
+            ),
+            *[f"{item.label}: {_hidden_reason(deck, item.reason)}" for item in facts.hidden],
+        ],
+    )
+
+
+def _hidden_reason(deck: Deck, reason: str | None) -> str:
+    if reason == "overlap":
+        return deck.t("hidden to protect a smaller group")
+    return deck.t("hidden: a group is too small")
+
+
+#: The slide builders, in the deck's order. Each adds its slides, or none when its
+#: figures are absent; see the module's docstring for adding one.
+SLIDES: tuple[SlideBuilder, ...] = (
+    title_slide,
+    summary_slide,
+    means_slide,
+    effects_slide,
+    factor_slides,
+    segment_slides,
+    action_slides,
+    method_slide,
+    anonymity_slide,
+)
+
+
+def render_deck(
+    document: Mapping[str, Any],
+    *,
+    title: str | None = None,
+    client: str | None = None,
+    date: str | None = None,
+    segment: int = 0,
+    template: DeckTemplate | None = None,
+    slides: Sequence[SlideBuilder] = SLIDES,
+) -> bytes:
+    """The deck on ``document['segments'][segment]`` (0: everyone) as .pptx bytes."""
+    facts = deck_facts(document, title=title, client=client, date=date, segment=segment)
+    deck = Deck(template or load_deck_template(), facts.lang, _as_datetime(date))
+    for build in slides:
+        build(deck, facts)
+    return deck.save(facts)
+
+
+def self_test(template: DeckTemplate) -> int:
+    """Make a small deck with a chart on ``template`` and read it back (``ism-advise
+    doctor``): the number of slides read."""
+    from pptx import Presentation
+
+    deck = Deck(template, "en")
+    for layout in LAYOUTS:
+        slide = deck.slide(layout.role, "ism-advisor")
+        if layout.role == "title_only":
+            deck.bar_chart(slide, deck.area, ["a", "b"], [("x", [1.0, 2.0])], horizontal=True)
+    buffer = io.BytesIO()
+    deck.presentation.save(buffer)
+    return len(Presentation(io.BytesIO(deterministic_package(buffer.getvalue()))).slides)
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _plain(text: Any) -> str:
+    """Text as a slide can hold it: characters XML cannot carry become spaces."""
+    return _CONTROL.sub(" ", str(text))
+
+
+def _title_size(layout: Any) -> int:
+    """The title's font size (points) the template sets: the layout's title placeholder's
+    own style, else the slide master's title style, else PowerPoint's default of 44."""
+    sizes = []
+    title = _placeholder(layout, "title")
+    if title is not None:
+        sizes += title._element.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr/@sz")
+    master = layout.slide_master._element
+    sizes += master.xpath("./p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr/@sz")
+    return int(sizes[0]) // 100 if sizes else 44
+
+
+def _no_bullet(paragraph: Any) -> None:
+    """No bullet before this paragraph (the template's list style may have one)."""
+    from pptx.oxml.ns import qn
+
+    properties = paragraph._p.get_or_add_pPr()
+    for child in list(properties):
+        if child.tag in (qn("a:buNone"), qn("a:buChar"), qn("a:buAutoNum")):
+            properties.remove(child)
+    properties.set("indent", "0")
+    bullet = properties.makeelement(qn("a:buNone"), {})
+    # a:buNone comes before a:tabLst and a:defRPr in a paragraph's properties
+    later = [properties.find(qn(tag)) for tag in ("a:tabLst", "a:defRPr", "a:extLst")]
+    following = next((node for node in later if node is not None), None)
+    if following is not None:
+        following.addprevious(bullet)
+    else:
+        properties.append(bullet)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _fitting_size(
+    paragraphs: Sequence[Para],
+    width: int,
+    height: int,
+    largest: int,
+    *,
+    line: float = 1.25,
+    smallest: int = 10,
+) -> int:
+    """The largest font size (points, from ``largest`` down to ``smallest``) at which the
+    paragraphs are estimated to fit the box.
+
+    An estimate (an average character is half the font size wide, a line ``line`` times
+    its height); the placeholder also shrinks text on overflow where the application does.
+    """
+    usable_width = max(width / _EMU_PER_PT - 40, 50)  # insets and bullet indents
+    usable_height = max(height / _EMU_PER_PT - 10, 10)
+    for size in range(largest, smallest - 1, -1):
+        per_line = max(8, int(usable_width / (size * 0.5)))
+        lines = sum(
+            max(1, math.ceil(len(p.lead + p.text) / (per_line - 4 * p.level))) for p in paragraphs
+        )
+        if lines * size * line <= usable_height:
+            return size
+    return smallest
+
+
+_MUTED = "A6A6A6"
+
+
+def _fill(fill: Any, colour: str) -> None:
+    """A theme colour for users and non-users (the template's own), grey for "muted"."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.dml import MSO_THEME_COLOR
+
+    fill.solid()
+    if colour == "users":
+        fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
+    elif colour == "non_users":
+        fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_2
+    else:
+        fill.fore_color.rgb = RGBColor.from_string(_MUTED)
+
+
+#: A heat-map cell's tint by level: theme accent 1 for a lag of non-users, accent 2 for a
+#: lead, lighter for a smaller g.
+_TINTS = {"1": 0.8, "2": 0.6, "3": 0.4}
+
+
+def _shade(cell: Any, shade: str) -> None:
+    from pptx.dml.color import RGBColor
+    from pptx.enum.dml import MSO_THEME_COLOR
+
+    cell.fill.solid()
+    if shade == "hidden":
+        cell.fill.fore_color.rgb = RGBColor.from_string("D9D9D9")
+    elif shade[:3] in ("pos", "neg") and shade[3:] in _TINTS:
+        accent = MSO_THEME_COLOR.ACCENT_1 if shade.startswith("pos") else MSO_THEME_COLOR.ACCENT_2
+        cell.fill.fore_color.theme_color = accent
+        cell.fill.fore_color.brightness = _TINTS[shade[3:]]
+    else:
+        cell.fill.fore_color.rgb = RGBColor.from_string("FFFFFF")
+
+
+def _drop_slides(presentation: Any) -> None:
+    """Leave the template's own slides out of the deck (their parts are then not saved)."""
+    slide_ids = presentation.slides._sldIdLst
+    for slide_id in list(slide_ids):
+        presentation.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+
+
+def _as_datetime(date: str | None) -> datetime.datetime:
+    if not date:
+        return _EPOCH
+    try:
+        return datetime.datetime.combine(datetime.date.fromisoformat(date), datetime.time())
+    except ValueError:
+        return _EPOCH
+
+
+def _core_properties(presentation: Any, facts: DeckFacts) -> None:
+    """The document properties: the deck's own, none of the template's, no clock."""
+    properties = presentation.core_properties
+    report = facts.report
+    properties.title = _plain(report.title)
+    properties.subject = _plain(report.scope)
+    properties.author = _plain(report.client or "")
+    properties.last_modified_by = "ism-advisor"
+    properties.revision = 1
+    properties.language = {"nl": "nl-NL", "en": "en-GB"}[facts.lang]
+    for name in ("keywords", "comments", "category", "content_status", "identifier", "version"):
+        setattr(properties, name, "")
+    element = properties._element
+    if facts.date:
+        when = _as_datetime(facts.date)
+        properties.created = when
+        properties.modified = when
+    else:
+        for tag in ("created", "modified"):
+            for node in element.findall(f"{{http://purl.org/dc/terms/}}{tag}"):
+                element.remove(node)
+    for node in element.findall(
+        "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}lastPrinted"
+    ):
+        element.remove(node)
+
+
+def deterministic_package(data: bytes) -> bytes:
+    """The same zip package with every entry dated 1980-01-01 and no host-specific
+    attributes, in the order it was written (``[Content_Types].xml`` first)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, _ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def chart_data(kind: str, when: datetime.datetime = _EPOCH) -> Any:
+    """python-pptx chart data ("category": bars, columns, lines; "xy": scatter; "bubble")
+    whose embedded workbook carries ``when`` instead of the clock: XlsxWriter dates a
+    workbook's properties now unless told otherwise, and that would make two runs differ.
+    Every chart of the deck takes its data from here."""
+    from pptx.chart import data, xlsx
+
+    base, writer = {
+        "category": (data.CategoryChartData, xlsx.CategoryWorkbookWriter),
+        "xy": (data.XyChartData, xlsx.XyWorkbookWriter),
+        "bubble": (data.BubbleChartData, xlsx.BubbleWorkbookWriter),
+    }[kind]
+
+    class _Writer(writer):  # type: ignore[misc, valid-type]
+        @contextlib.contextmanager
+        def _open_worksheet(self, xlsx_file: Any) -> Iterator[tuple[Any, Any]]:
+            from xlsxwriter import Workbook
+
+            workbook = Workbook(xlsx_file, {"in_memory": True})
+            workbook.set_properties({"created": when})
+            worksheet = workbook.add_worksheet()
+            yield workbook, worksheet
+            workbook.close()
+
+    class _Data(base):  # type: ignore[misc, valid-type]
+        @property
+        def _workbook_writer(self) -> Any:
+            found = self.__dict__.get("_writer")
+            if found is None:
+                found = self.__dict__["_writer"] = _Writer(self)
+            return found
+
+    return _Data()

@@ -1,0 +1,508 @@
+"""The PowerPoint deck (--format pptx), read back with python-pptx and checked against the
+JSON document of the same run: slide titles, every chart's categories and values (and its
+embedded data sheet), the speaker notes of every action, templates, determinism."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+
+from conftest import ROOT, SAMPLE_SCORES, Cli
+from decks import deck_text, read_deck, slide_size, zip_entries
+from ism_advisor.deck import LAYOUTS, SLIDES, load_deck_template, render_deck
+from ism_advisor.deck_template import make_default_template
+
+SEGMENTS = ("--segment-by", "organisation", "--segment-by", "department")
+MINUS = "\u2212"
+
+
+def number(value: float, decimal: str = ".") -> str:
+    """Two decimals with the true minus sign, as a slide shows a figure."""
+    text = f"{abs(value):.2f}".replace(".", decimal)
+    return (MINUS if value < 0 and text.strip("0.,") else "") + text
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """The sample's JSON and decks (English and Dutch), and a deck per segment."""
+    folder = tmp_path_factory.mktemp("deck")
+    shutil.copyfile(SAMPLE_SCORES, folder / "scores.csv")
+    cli = Cli(folder)
+    common = ("scores.csv", *SEGMENTS, "--date", "2026-03-01", "--client", "Gemeente Rivierstad")
+    for args in (
+        ("-o", "advice.json"),
+        ("-o", "advice.pptx", "--per-segment", "decks"),
+        ("--lang", "nl", "-o", "advies.pptx"),
+        ("--lang", "nl", "-o", "advies.json"),
+    ):
+        result = cli(*common, *args)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.startswith("") and "Traceback" not in result.stderr
+    document = json.loads((folder / "advice.json").read_text(encoding="utf-8"))
+    return folder, document
+
+
+@pytest.fixture(scope="module")
+def deck(run):
+    return read_deck(run[0] / "advice.pptx")
+
+
+def overall(document) -> dict:
+    return {c["factor"]: c for c in document["segments"][0]["comparisons"]}
+
+
+def test_the_slides_tell_the_story_in_order(run, deck):
+    _, document = run
+    labels = [f["label"] for f in document["factors"]]
+    actions = document["segments"][0]["recommendations"]
+    assert [view.title for view in deck] == [
+        "Getting staff onto the platform: advice",
+        "Summary",
+        "Users and non-users compared",
+        "How large the gaps are",
+        *labels,
+        "Segments compared (1 of 2)",
+        "Segments compared (2 of 2)",
+        "Action plan",
+        *[f"{rank}. {a['title']}" for rank, a in enumerate(actions, start=1)],
+        "Appendix: method",
+        "Appendix: anonymity",
+    ]
+    assert [view.layout for view in deck[:4]] == [
+        "Title Slide",
+        "Title and Content",
+        "Title Only",
+        "Title Only",
+    ]
+    assert slide_size(run[0] / "advice.pptx") == (13.333333333333334, 7.5)
+
+
+def test_title_slide_names_client_population_and_the_date_of_the_data(deck):
+    assert deck[0].texts == [
+        "Gemeente Rivierstad\nAll respondents\nA survey of 600 respondents\nMarch 1, 2026"
+    ]
+
+
+def test_summary_gives_adoption_the_three_biggest_gaps_and_the_first_actions(run, deck):
+    _, document = run
+    everyone = document["segments"][0]
+    shown = [c for c in everyone["comparisons"] if c["significant"] and c["hedges_g"] > 0]
+    biggest = sorted(shown, key=lambda c: -c["hedges_g"])[:3]
+    labels = {f["id"]: f["label"] for f in document["factors"]}
+    actions = [r["title"] for r in everyone["recommendations"][:3]]
+    (body,) = deck[1].texts
+    rate = round(100 * everyone["adoption_rate"])
+    lines = body.split("\n")
+    assert lines[0] == (
+        f"Adoption: {rate}% of {everyone['respondents']} respondents use the platform"
+        f" ({everyone['users']} users, {everyone['non_users']} non-users)."
+    )
+    assert lines[1].startswith("The biggest gaps: users and non-users differ significantly on ")
+    assert [line.split(" (g = ")[0] for line in lines[2:5]] == [
+        labels[c["factor"]] for c in biggest
+    ]
+    assert [line.split(" (g = ")[1][:4] for line in lines[2:5]] == [
+        number(c["hedges_g"]) for c in biggest
+    ]
+    assert lines[5:] == ["Start with:", *[f"{i}. {t}" for i, t in enumerate(actions, start=1)]]
+
+
+def test_every_chart_is_a_native_chart_whose_data_equals_the_json(run, deck):
+    _, document = run
+    figures = overall(document)
+    labels = [f["label"] for f in document["factors"]]
+    factors = [f["id"] for f in document["factors"]]
+    charts = [(view.title, chart) for view in deck for chart in view.charts]
+    assert len(charts) == 2 + len(factors)
+    means = deck[2].charts[0]
+    assert means.kind == "BAR_CLUSTERED"
+    assert means.categories == labels
+    assert means.series == [
+        ("Users", [figures[f]["users_mean"] for f in factors]),
+        ("Non-users", [figures[f]["non_users_mean"] for f in factors]),
+    ]
+    effects = deck[3].charts[0]
+    assert effects.categories == labels
+    assert effects.series == [("Hedges' g", [figures[f]["hedges_g"] for f in factors])]
+    assert effects.labels == [
+        [
+            f"{number(figures[f]['hedges_g'])} [{number(figures[f]['hedges_g_ci'][0])};"
+            f" {number(figures[f]['hedges_g_ci'][1])}]"
+            for f in factors
+        ]
+    ]
+    for view, factor in zip(deck[4 : 4 + len(factors)], factors, strict=True):
+        c = figures[factor]
+        (chart,) = view.charts
+        assert chart.kind == "COLUMN_CLUSTERED"
+        assert chart.categories == [
+            f"Users (n = {c['users_n']})",
+            f"Non-users (n = {c['non_users_n']})",
+        ]
+        assert chart.series == [("Mean score", [c["users_mean"], c["non_users_mean"]])]
+        low, high = c["hedges_g_ci"]
+        assert chart.title == (
+            f"Mean score; g = {number(c['hedges_g'])} (95% CI {number(low)} to {number(high)})"
+        )
+    # the data sheet a user edits holds the same figures, and the text alternative says them
+    for title, chart in charts:
+        assert chart.description.startswith(f"Chart: {title}")
+        for i, category in enumerate(chart.categories):
+            for s, (name, values) in enumerate(chart.series):
+                shown = chart.labels[s][i] or number(values[i])
+                assert f"{category}: " in chart.description
+                assert f"{name} {shown}" in chart.description
+        header, *rows = chart.sheet
+        assert header[1:] == [name for name, _ in chart.series]
+        assert [row[0] for row in rows] == chart.categories
+        for column, (_, values) in enumerate(chart.series, start=1):
+            assert [row[column] for row in rows] == pytest.approx(values, rel=1e-15)
+
+
+def test_factor_slides_say_what_the_report_finds(run, deck):
+    folder, document = run
+    markdown = Cli(folder)("scores.csv", *SEGMENTS, "--format", "md", "-o", "-").stdout
+    for view, factor in zip(deck[4:11], document["factors"], strict=True):
+        finding = view.texts[0].split("\n")[0]
+        assert finding in markdown  # the same sentence as the report's findings
+        assert view.notes.startswith(finding)
+        assert f"What it measures: {factor['definition']}" in view.texts[0]
+
+
+def test_segment_overview_shows_g_per_factor_and_hides_hidden_segments(run, deck):
+    _, document = run
+    rows = [row for view in deck if view.title.startswith("Segments") for row in view.tables[0][1:]]
+    segments = document["segments"][1:]
+    assert len(rows) == len(segments)
+    for row, segment in zip(rows, segments, strict=True):
+        assert row[0] == f"{segment['value']} ({segment['column']})"
+        if segment["suppressed"]:
+            assert row[1:] == ["hidden", "hidden", *["·"] * len(document["factors"])]
+            continue
+        assert row[1] == str(segment["respondents"])
+        by_factor = {c["factor"]: c for c in segment["comparisons"]}
+        for cell, factor in zip(row[3:], document["factors"], strict=True):
+            c = by_factor[factor["id"]]
+            assert cell == number(c["hedges_g"]) + ("*" if c["significant"] else "")
+
+
+def test_one_slide_per_action_what_why_who_first_steps(run, deck):
+    _, document = run
+    actions = document["segments"][0]["recommendations"]
+    start = [view.title for view in deck].index("Action plan") + 1
+    owners = {"community_manager": "Community manager", "management": "Management"}
+    for view, action in zip(deck[start:], actions, strict=False):
+        (body,) = view.texts
+        lines = body.split("\n")
+        assert lines[0] == f"What: {action['description']}"
+        assert lines[1] == "Why:"
+        assert lines[2 : 2 + len(action["because"])] == action["because"]
+        who = lines[2 + len(action["because"])]
+        assert who.startswith(f"Who: {owners.get(action['owner'], '')}")
+        assert f"priority {action['priority']}" in who
+        steps = lines[lines.index("First steps:") + 1 :]
+        assert steps == [f"{n}. {step}" for n, step in enumerate(action["steps"], start=1)]
+
+
+def test_the_speaker_notes_explain_every_action(run, deck):
+    """The rule that fired, the figures it matched, and the intervention's sources."""
+    _, document = run
+    actions = document["segments"][0]["recommendations"]
+    labels = {f["id"]: f["label"] for f in document["factors"]}
+    views = {view.title: view for view in deck}
+    assert actions
+    for rank, action in enumerate(actions, start=1):
+        notes = views[f"{rank}. {action['title']}"].notes.split("\n")
+        assert notes[0] == "Why this action: the rules that fired, and the figures they matched."
+        for reason in action["explanation"]:
+            assert f"Rule '{reason['rule']}': {reason['because']}" in notes
+            for fact in reason["matched"].values():
+                if "factor" in fact:
+                    line = next(n for n in notes if n.startswith(f"– {labels[fact['factor']]}: "))
+                    assert f"users' mean {number(fact['users_mean'])}" in line
+                    assert f"non-users' mean {number(fact['non_users_mean'])}" in line
+                    assert f"g {number(fact['hedges_g'])}" in line
+                    assert f"rank {fact['rank']}" in line
+        assert notes[-1] == "Sources: " + "; ".join(action["evidence"])
+        assert len(action["evidence"]) >= 1
+
+
+def test_appendix_says_what_was_hidden_and_why(run, deck):
+    _, document = run
+    (body,) = deck[-1].texts
+    hidden = [s for s in document["segments"] if s["suppressed"]]
+    assert len(hidden) == 2
+    reasons = {
+        "too_small": "hidden: a group is too small",
+        "overlap": "hidden to protect a smaller group",
+    }
+    for segment in hidden:
+        line = f"{segment['value']} ({segment['column']}): {reasons[segment['suppressed_reason']]}"
+        assert line in body.split("\n")
+    assert "No figure of a group of fewer than 5 users or non-users is shown" in body
+    method = deck[-2].texts[0]
+    assert "600 respondents analysed; 0 rows left out" in method
+    assert "Codebook: ism-advisor's default codebook (factors.yaml)" in method
+
+
+def test_each_segment_gets_its_own_deck(run):
+    folder, document = run
+    shown = [s for s in document["segments"][1:] if not s["suppressed"]]
+    files = sorted(p.name for p in (folder / "decks").iterdir() if not p.name.startswith("."))
+    assert len(files) == len(shown)
+    techno = read_deck(folder / "decks" / "organisation-technobouw.pptx")
+    segment = next(s for s in document["segments"] if s["value"] == "TechnoBouw")
+    assert techno[0].texts[0].split("\n")[1:3] == [
+        "Organisation: TechnoBouw",
+        f"A survey of {segment['respondents']} respondents",
+    ]
+    figures = {c["factor"]: c for c in segment["comparisons"]}
+    factors = [f["id"] for f in document["factors"]]
+    assert techno[2].charts[0].series[0][1] == [figures[f]["users_mean"] for f in factors]
+    assert not any(view.title.startswith("Segments compared") for view in techno)
+    titles = [view.title for view in techno]
+    assert f"1. {segment['recommendations'][0]['title']}" in titles
+
+
+def test_the_dutch_deck(run):
+    folder, _ = run
+    document = json.loads((folder / "advies.json").read_text(encoding="utf-8"))
+    views = read_deck(folder / "advies.pptx")
+    assert [view.title for view in views[:4]] == [
+        "Medewerkers actief op het platform: advies",
+        "Samenvatting",
+        "Gebruikers en niet-gebruikers vergeleken",
+        "Hoe groot de verschillen zijn",
+    ]
+    assert views[-2].title == "Bijlage: methode"
+    assert views[0].texts == [
+        "Gemeente Rivierstad\nAlle respondenten\nEen enquête onder 600 respondenten\n1 maart 2026"
+    ]
+    figures = overall(document)
+    g = figures["performance_expectancy"]["hedges_g"]
+    assert views[3].charts[0].labels[0][0].startswith(number(g, ","))
+    assert views[4].charts[0].categories[0].startswith("Gebruikers (n = ")
+    presentation = Presentation(folder / "advies.pptx")
+    languages = {
+        run.font.language_id
+        for shape in presentation.slides[1].shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+    }
+    assert {str(language).split()[0] for language in languages} == {"DUTCH"}
+
+
+# -- same input, same bytes ------------------------------------------------------------------
+
+
+def test_two_runs_give_the_same_bytes_and_no_clock_time(run, tmp_path):
+    folder, _ = run
+    first = (folder / "advice.pptx").read_bytes()
+    time.sleep(1.1)  # the zip and XlsxWriter date to the second
+    cli = Cli(folder)
+    args = ("scores.csv", *SEGMENTS, "--date", "2026-03-01", "--client", "Gemeente Rivierstad")
+    assert cli(*args, "-o", "again.pptx").exit_code == 0
+    assert (folder / "again.pptx").read_bytes() == first
+    entries = zip_entries(first)
+    assert entries[0].filename == "[Content_Types].xml"
+    assert {entry.date_time for entry in entries} == {(1980, 1, 1, 0, 0, 0)}
+    package = zipfile.ZipFile(io.BytesIO(first))
+    core = package.read("docProps/core.xml").decode()
+    assert re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core) == [
+        ("created", "2026-03-01T00:00:00Z"),
+        ("modified", "2026-03-01T00:00:00Z"),
+    ]
+    assert "lastPrinted" not in core
+    workbooks = [name for name in package.namelist() if name.endswith(".xlsx")]
+    assert len(workbooks) == 9
+    for name in workbooks:
+        inner = zipfile.ZipFile(io.BytesIO(package.read(name)))
+        assert "2026-03-01T00:00:00Z" in inner.read("docProps/core.xml").decode()
+        assert {entry.date_time for entry in inner.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_without_a_date_the_deck_carries_none(run):
+    _, document = run
+    data = render_deck(document)
+    package = zipfile.ZipFile(io.BytesIO(data))
+    core = package.read("docProps/core.xml").decode()
+    assert "dcterms:created" not in core and "dcterms:modified" not in core
+    today = datetime.date.today().isoformat()
+    for name in package.namelist():
+        if name.endswith(".xlsx"):
+            inner = zipfile.ZipFile(io.BytesIO(package.read(name)))
+            text = inner.read("docProps/core.xml").decode()
+            assert "1980-01-01T00:00:00Z" in text and today not in text
+    assert read_deck(data)[0].texts == ["All respondents\nA survey of 600 respondents"]
+
+
+# -- text from the survey and the knowledge base stays text -----------------------------------
+
+
+INJECTIONS = ("{{ 7*7 }}", "<script>alert(1)</script>", "{segment} & {0} %s \"'", "A\x0bB")
+
+
+def test_text_from_the_csv_and_the_yaml_is_inserted_as_text(cli, tmp_path):
+    frame = pd.read_csv(SAMPLE_SCORES)
+    names = dict(zip(sorted(frame["department"].unique()), INJECTIONS, strict=False))
+    frame["department"] = frame["department"].map(lambda d: names.get(d, d))
+    frame.to_csv(tmp_path / "scores.csv", index=False)
+    cli("init", "ours")
+    path = tmp_path / "ours" / "interventions.yaml"
+    catalogue = path.read_text(encoding="utf-8")
+    title = "Build a network of champions across all teams"
+    assert title in catalogue
+    injected = "'{{ 7*7 }} <b>{title}</b> & {0}'"  # quoted in YAML
+    path.write_text(catalogue.replace(title, injected), encoding="utf-8")
+    result = cli(
+        "scores.csv",
+        "--knowledge",
+        "ours",
+        "--segment-by",
+        "department",
+        "--client",
+        "{{ client }} <i>",
+        "--title",
+        "{title} {{ 6*7 }}",
+        "-o",
+        "deck.pptx",
+    )
+    assert result.exit_code == 0, result.stderr
+    text = deck_text(tmp_path / "deck.pptx")
+    for name in INJECTIONS[:3]:
+        assert name in text
+    assert "A B" in text  # a character XML cannot hold becomes a space
+    assert "{{ 7*7 }} <b>{title}</b> & {0}" in text
+    assert "{{ client }} <i>" in text and "{title} {{ 6*7 }}" in text
+    assert "49 <b>" not in text and "{title} 42" not in text
+
+
+# -- templates -----------------------------------------------------------------------------------
+
+
+def test_the_packaged_template_is_what_deck_template_makes():
+    committed = (ROOT / "templates" / "deck.pptx").read_bytes()
+    assert committed == make_default_template(), (
+        "run: python -m ism_advisor.deck_template templates/deck.pptx"
+    )
+    template = load_deck_template()
+    assert dict(template.layouts) == {
+        "title": "Title Slide",
+        "content": "Title and Content",
+        "title_only": "Title Only",
+    }
+    assert [layout.name for layout in LAYOUTS] == ["Title Slide", "Title and Content", "Title Only"]
+
+
+def save(presentation, path: Path) -> Path:
+    presentation.save(path)
+    return path
+
+
+def client_template(tmp_path: Path, **changes) -> Path:
+    """The packaged template as a client would change it."""
+    presentation = Presentation(ROOT / "templates" / "deck.pptx")
+    for layout in presentation.slide_layouts:
+        new = changes.get("rename", {}).get(layout.name)
+        if new:
+            layout.name = new
+    if changes.get("slides"):
+        slide = presentation.slides.add_slide(presentation.slide_layouts[0])
+        slide.shapes.title.text = "Confidential client example slide"
+    return save(presentation, tmp_path / "client.pptx")
+
+
+def test_a_client_template_in_dutch_is_matched_by_layout_kind(cli, tmp_path):
+    """Dutch PowerPoint names its layouts in Dutch; their built-in kind stays."""
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    client_template(
+        tmp_path,
+        rename={
+            "Title Slide": "Titeldia",
+            "Title and Content": "Titel en object",
+            "Title Only": "Alleen titel",
+        },
+        slides=True,
+    )
+    result = cli("scores.csv", "--pptx-template", "client.pptx", "-o", "deck.pptx")
+    assert result.exit_code == 0, result.stderr
+    views = read_deck(tmp_path / "deck.pptx")
+    assert [view.layout for view in views[:3]] == ["Titeldia", "Titel en object", "Alleen titel"]
+    # the template's own slides are not part of the deck
+    assert "Confidential client example slide" not in deck_text(tmp_path / "deck.pptx")
+    assert views[0].title == "Getting staff onto the platform: advice"
+
+
+def test_the_template_implies_the_format(cli, tmp_path):
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    client_template(tmp_path)
+    result = cli("scores.csv", "--pptx-template", "client.pptx")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip().endswith("scores-advice.pptx")
+    assert (tmp_path / "scores-advice.pptx").read_bytes()[:2] == b"PK"
+
+
+def test_the_deck_is_never_written_over_its_template(cli, tmp_path):
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    template = client_template(tmp_path)
+    before = template.read_bytes()
+    result = cli("scores.csv", "--pptx-template", "client.pptx", "-o", "client.pptx")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "client.pptx: refusing to write the output over the input file client.pptx\n"
+    )
+    assert template.read_bytes() == before
+
+
+def test_slide_builders_are_a_list_that_can_be_extended(run):
+    """A new slide kind is one function in the list; a builder with nothing to show adds
+    nothing."""
+    _, document = run
+
+    def closing_slide(deck, facts):
+        if not facts.report.actions:
+            return
+        slide = deck.slide("content", deck.t("Summary"))
+        deck.body(slide, [])
+
+    data = render_deck(document, slides=(*SLIDES[:2], closing_slide))
+    assert [view.title for view in read_deck(data)] == [
+        "Getting staff onto the platform: advice",
+        "Summary",
+        "Summary",
+    ]
+    empty = {**document, "segments": [{**document["segments"][0], "recommendations": []}]}
+    assert len(read_deck(render_deck(empty, slides=(closing_slide,)))) == 0
+
+
+@pytest.mark.parametrize("kind", ["category", "xy", "bubble"])
+def test_chart_data_of_every_kind_keeps_the_clock_out_of_its_workbook(kind):
+    """What a new slide kind (a scatter for the priority matrix) builds its chart on."""
+    from ism_advisor.deck import chart_data
+
+    data = chart_data(kind, datetime.datetime(2026, 3, 1))
+    if kind == "category":
+        data.categories = ["a", "b"]
+        data.add_series("s", [1.0, 2.0])
+    else:
+        series = data.add_series("s")
+        if kind == "xy":
+            series.add_data_point(0.3, 40.0)
+        else:
+            series.add_data_point(0.3, 40.0, 5.0)
+    workbook = zipfile.ZipFile(io.BytesIO(data.xlsx_blob))
+    assert re.findall(
+        r"<dcterms:created[^>]*>([^<]*)<", workbook.read("docProps/core.xml").decode()
+    ) == ["2026-03-01T00:00:00Z"]
+    assert {entry.date_time for entry in workbook.infolist()} == {(1980, 1, 1, 0, 0, 0)}
