@@ -169,7 +169,9 @@ def test_the_reflow_check_sees_a_page_that_scrolls_sideways(tmp_path):
 
 
 _FOCUS = """
-(function () {
+(function check(tries) {
+  // :focus matches only once the headless window has the system's focus: wait for it
+  if (!document.hasFocus() && tries < 100) { setTimeout(function () { check(tries + 1); }, 50); return; }
   var first = document.querySelector('a[href], [tabindex]');
   first.focus();
   var style = getComputedStyle(first), box = first.getBoundingClientRect();
@@ -184,7 +186,7 @@ _FOCUS = """
     focused: document.activeElement === region,
     outline: getComputedStyle(region).outlineStyle + ' ' + getComputedStyle(region).outlineWidth
   }));
-})();
+})(0);
 """
 
 
