@@ -289,8 +289,9 @@ def test_a_crossing_pinned_by_its_margins(tmp_path, monkeypatch):
     Found by the random search (``tests/redteam.py --intervals``) in 1 of 2,250 surveys;
     the stage now also finds figures pinned at their bounds (``disclosure._pinned``).
     """
-    import ism_advisor.disclosure as disclosure
     from attacker import intervals
+
+    import ism_advisor.disclosure as disclosure
 
     rows = people(4, 0, team="Blue", role="manager") + people(8, 4, team="Blue", role="staff")
     rows += people(8, 4, team="Red", role="manager") + people(4, 4, team="Red", role="staff")
@@ -314,8 +315,9 @@ def test_answers_pinned_at_the_ends_of_the_scale(tmp_path, monkeypatch):
     ends, the shown users' sums leave no room: the two managers answered 1, exactly.
     Without the check of bounds (``disclosure._pinned`` returning nothing) the attacker
     reads those answers."""
-    import ism_advisor.disclosure as disclosure
     from attacker import intervals
+
+    import ism_advisor.disclosure as disclosure
 
     def answered(count: int, users: int, user_score: float, **where) -> list[dict]:
         rows = people(count, users, **where)
