@@ -374,19 +374,29 @@ class _Bounds:
 
     atoms: np.ndarray  # indices into the model's atoms
     side: np.ndarray
+    people: np.ndarray  # whose figure it is, per atom
+    #: Counts: a pinned count always says that a group has no users or no non-users.
+    #: Answers: pinned answers of k or more people are what a shown group whose answers
+    #: all lie at one end of the scale says anyway (its mean and SD do).
+    any_size: bool
+    #: Answers: the small-set check of the same group (an index into the checks), run
+    #: again with the pinned atoms' sums known.
+    check: int = -1
 
 
 def _count_bounds(users: np.ndarray, non_users: np.ndarray) -> _Bounds:
     atoms = np.flatnonzero(users + non_users > 0)
     side = np.where(users[atoms] == 0, -1, np.where(non_users[atoms] == 0, 1, 0))
-    return _Bounds(atoms, side)
+    return _Bounds(atoms, side, users[atoms] + non_users[atoms], True)
 
 
-def _answer_bounds(answered: np.ndarray, lowest: np.ndarray, highest: np.ndarray) -> _Bounds:
+def _answer_bounds(
+    answered: np.ndarray, lowest: np.ndarray, highest: np.ndarray, check: int
+) -> _Bounds:
     atoms = np.flatnonzero(answered > 0)
     n = answered[atoms]
     side = np.where(lowest[atoms] == n, -1, np.where(highest[atoms] == n, 1, 0))
-    return _Bounds(atoms, side)
+    return _Bounds(atoms, side, n, False, check)
 
 
 def _signatures(model: _Model, checks: Sequence[_Check | _Bounds]) -> np.ndarray:
@@ -448,9 +458,12 @@ def _protect_factor(model: _Model, f: int, segment_reason: np.ndarray, k: int) -
     answered_non_users = model.answered[0][:, f]
     size = np.minimum(users, non_users) * (1 << 32) + users + non_users
     # the answers' bounds: at the scale's ends
+    checks = _checks(answered_users, answered_non_users, k)  # users first, then non-users
     bounds = [
-        _answer_bounds(model.answered[g][:, f], model.lowest[g][:, f], model.highest[g][:, f])
-        for g in (1, 0)
+        _answer_bounds(
+            model.answered[g][:, f], model.lowest[g][:, f], model.highest[g][:, f], check
+        )
+        for check, g in enumerate((1, 0))
     ]
     if (
         (segment_reason == None).all()  # noqa: E711 - nothing hidden: no targets
@@ -458,10 +471,10 @@ def _protect_factor(model: _Model, f: int, segment_reason: np.ndarray, k: int) -
         and np.array_equal(answered_users, model.users)
         and np.array_equal(answered_non_users, model.non_users)
     ):
-        # everyone answered: the same cells the segment check passed, but for the bounds
-        _secondary(model, [], bounds, reason, size, k, targets=())
+        # everyone answered: the small-set checks are the segments' (passed); the bounds
+        # of the answers are not
+        _secondary(model, checks, bounds, reason, size, k, targets=(), linear=False)
         return reason
-    checks = _checks(answered_users, answered_non_users, k)
     bounds.append(_count_bounds(answered_users, answered_non_users))
     targets = []
     # A segment hidden because a group is too small keeps that group hidden here through
@@ -492,6 +505,7 @@ def _secondary(
     size: np.ndarray,
     k: int,
     targets: Sequence[tuple[_Check, np.ndarray]],
+    linear: bool = True,
 ) -> None:
     """Hide more cells (``reason`` updated in place) until no check discloses a small set,
     no figure is pinned at one of its ``bounds`` and no target set follows from the shown
@@ -506,11 +520,20 @@ def _secondary(
 
     def problems(shown: np.ndarray) -> list[set[int]]:
         found: list[set[int]] = []
-        for check in checks:
-            found.extend(_disclosed(model, check, shown, k))
+        if linear:
+            for check in checks:
+                found.extend(_disclosed(model, check, shown, k))
         if not found:
             for bound in bounds:
-                found.extend(_pinned(model, bound, shown, k))
+                certificates, pinned, cells = _pinned(model, bound, shown, k)
+                found.extend(certificates)
+                if certificates or bound.check < 0 or not len(pinned):
+                    continue
+                # known sums: the small sets of the rest, with the pinned atoms free
+                check = checks[bound.check]
+                keep = ~np.isin(check.atoms, pinned)
+                rest = _Check(check.atoms[keep], check.cost[keep])
+                found.extend(c | cells for c in _disclosed(model, rest, shown, k))
         if not found:
             for check, inside in targets:
                 cells = _derivation(model, check, shown, inside)
@@ -600,8 +623,11 @@ def _disclosed(model: _Model, check: _Check, shown: np.ndarray, k: int) -> list[
     return _solve(tuples, group_cost, pinned, label, shown, k)
 
 
-def _pinned(model: _Model, bounds: _Bounds, shown: np.ndarray, k: int) -> list[set[int]]:
-    """The shown cells of a certificate that pins figures at their bounds, or nothing.
+def _pinned(
+    model: _Model, bounds: _Bounds, shown: np.ndarray, k: int
+) -> tuple[list[set[int]], np.ndarray, set[int]]:
+    """Figures pinned at their bounds: the shown cells of a certificate if that discloses
+    something (else an empty list), the pinned atoms, and the certificate's cells.
 
     A reader who adds the shown cells with weights λ gets Σ v_a x_a for the atoms' figures
     x_a, with v = Σ λ_s (cell s's atoms). If v is 0 on every atom strictly between its
@@ -615,12 +641,17 @@ def _pinned(model: _Model, bounds: _Bounds, shown: np.ndarray, k: int) -> list[s
     ``t`` ≤ ±v, Σ t as large as possible: a sum of certificates is one), in floating point
     on small integer data; an atom whose ``t`` exceeds 1e-6 counts as pinned, and a solver
     failure as a pin, so that rounding can only hide more.
+
+    A pinned count always discloses (a group without users or without non-users). Pinned
+    answers disclose a group below k unless a shown cell says the same (all its answers at
+    one end); either way the pinned atoms' sums are known, and the caller checks the small
+    sets again with them known.
     """
     from scipy.optimize import linprog
     from scipy.sparse import csr_matrix, hstack
 
     if not bounds.side.any():
-        return []
+        return [], bounds.atoms[:0], set()
     m = model.specs
     n_segments = len(model.spec_of)
     rest = n_segments + np.arange(m)
@@ -643,7 +674,7 @@ def _pinned(model: _Model, bounds: _Bounds, shown: np.ndarray, k: int) -> list[s
         np.maximum.at(high, group, bounds.side)
         side = np.where(low == high, low, 0)  # atoms at both bounds: v = 0 there
         if not side.any():
-            return []
+            return [], bounds.atoms[:0], set()
         if count == components:
             break
         components = count
@@ -684,12 +715,45 @@ def _pinned(model: _Model, bounds: _Bounds, shown: np.ndarray, k: int) -> list[s
         bounds=[(None, None)] * n_lambda + [(0, 1)] * n_t,
         method="highs",
     )
-    if result.status != 0:  # assume the worst: every shown cell may be part of one
-        return [{int(s) for s in np.flatnonzero(shown)}]
-    if not (result.x[n_lambda:] > 1e-6).any():
-        return []
+    worst = {int(s) for s in np.flatnonzero(shown)}  # every shown cell may be part of it
+    if result.status != 0:
+        return [worst], bounds.atoms, worst
+    pinnable = np.zeros(len(tuples), dtype=bool)
+    pinnable[at_bound] = result.x[n_lambda:] > 1e-6
+    if not pinnable.any():
+        return [], bounds.atoms[:0], set()
     solution = {u: w for u, w in enumerate(result.x[:n_lambda]) if abs(w) > 1e-9}
-    return [_cells_of(solution, classes, label, shown)]
+    cells = _cells_of(solution, classes, label, shown)
+    pinned = pinnable[group]
+    if bounds.any_size:
+        return [cells], bounds.atoms[pinned], cells
+    # Answers: pinned answers of k or more people, or of people in a shown group whose
+    # answers all lie at one end of the scale, are what a shown group's mean and SD say
+    # anyway; a group below k pinned otherwise is disclosed.
+    harmless = _in_uniform_cells(model, bounds, shown)
+    if (pinned & (bounds.people < k) & ~harmless).any():
+        return [cells], bounds.atoms[pinned], cells
+    return [], bounds.atoms[pinned], cells
+
+
+def _in_uniform_cells(model: _Model, bounds: _Bounds, shown: np.ndarray) -> np.ndarray:
+    """Which of the bounds' atoms lie in a shown cell all of whose atoms are at the same
+    bound (everyone in it answered the scale's lowest, or everyone its highest)."""
+    n_segments = len(model.spec_of)
+    low = np.full(n_segments, 2, dtype=np.int64)
+    high = np.full(n_segments, -2, dtype=np.int64)
+    coords = model.coords[bounds.atoms]
+    for j in range(model.specs):
+        inside = coords[:, j] >= 0
+        np.minimum.at(low, coords[inside, j], bounds.side[inside])
+        np.maximum.at(high, coords[inside, j], bounds.side[inside])
+    low[0], high[0] = bounds.side.min(), bounds.side.max()
+    uniform = shown & (low == high) & (low != 0)
+    out = np.full(len(bounds.atoms), bool(uniform[0]))
+    for j in range(model.specs):
+        inside = coords[:, j] >= 0
+        out[inside] |= uniform[coords[inside, j]]
+    return out
 
 
 def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -231,6 +231,8 @@ def document_of(case: Case, publish_function=None) -> dict | None:
     from ism_advisor.errors import AdvisorError
     from ism_advisor.survey import load_survey
 
+    if not case.rows:
+        return None
     frame = frame_of(case)
     if frame["user"].sum() < case.k or (~frame["user"]).sum() < case.k:
         return None

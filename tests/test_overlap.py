@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import redteam
-from attacker import attack
+from attacker import attack, intervals
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import ism_advisor.disclosure as disclosure
 from conftest import FACTORS, SAMPLE_SCORES, write_csv
 from ism_advisor.codebook import load_codebook
 from ism_advisor.compare import compare_groups
@@ -259,10 +260,6 @@ def test_a_hidden_cell_does_not_say_whether_its_own_group_is_small(tmp_path, mon
     The interval attacker proves both halves: with the reasons the stage uses internally
     put in the document, it pins that person; with the published document, nothing.
     """
-    from attacker import intervals
-
-    import ism_advisor.disclosure as disclosure
-
     rows = people(30, 5, department="Sales", location="Amsterdam")
     rows += people(1, 0, department="Sales", location="Utrecht")
     rows += people(35, 5, department="IT", location="Utrecht")
@@ -289,17 +286,13 @@ def test_a_crossing_pinned_by_its_margins(tmp_path, monkeypatch):
     Found by the random search (``tests/redteam.py --intervals``) in 1 of 2,250 surveys;
     the stage now also finds figures pinned at their bounds (``disclosure._pinned``).
     """
-    from attacker import intervals
-
-    import ism_advisor.disclosure as disclosure
-
     rows = people(4, 0, team="Blue", role="manager") + people(8, 4, team="Blue", role="staff")
     rows += people(8, 4, team="Red", role="manager") + people(4, 4, team="Red", role="staff")
     document, frame = run(tmp_path, rows, ["team", "role"], k=4)
     assert attack(frame, document, FACTORS, 4) == []
     assert intervals(frame, document, 4) == []
     assert sum(r is not None for r in shown(document).values()) == 2
-    monkeypatch.setattr(disclosure, "_pinned", lambda *args: [])
+    monkeypatch.setattr(disclosure, "_pinned", lambda m, b, s, k: ([], b.atoms[:0], set()))
     unchecked, _ = run(tmp_path, rows, ["team", "role"], k=4)
     assert not any(shown(unchecked).values())
     assert intervals(frame, unchecked, 4) == [
@@ -315,9 +308,6 @@ def test_answers_pinned_at_the_ends_of_the_scale(tmp_path, monkeypatch):
     ends, the shown users' sums leave no room: the two managers answered 1, exactly.
     Without the check of bounds (``disclosure._pinned`` returning nothing) the attacker
     reads those answers."""
-    from attacker import intervals
-
-    import ism_advisor.disclosure as disclosure
 
     def answered(count: int, users: int, user_score: float, **where) -> list[dict]:
         rows = people(count, users, **where)
@@ -333,12 +323,36 @@ def test_answers_pinned_at_the_ends_of_the_scale(tmp_path, monkeypatch):
     assert attack(frame, document, FACTORS, 3) == []
     assert intervals(frame, document, 3, FACTORS[:1]) == []
     assert not any(shown(document).values())  # counts are safe: only comparisons go
-    monkeypatch.setattr(disclosure, "_pinned", lambda *args: [])
+    monkeypatch.setattr(disclosure, "_pinned", lambda m, b, s, k: ([], b.atoms[:0], set()))
     unchecked, _ = run(tmp_path, rows, ["team", "role"], k=3)
     assert intervals(frame, unchecked, 3, FACTORS[:1]) == [
         "performance_expectancy: answers of users [0, 1] pinned at 2",
         "performance_expectancy: answers of users [17, 18] pinned at 10",
     ]
+
+
+def test_a_uniform_group_gives_away_what_it_pins(tmp_path):
+    """All eight users in Sales answered 5, which Sales' mean and SD say, and may: they
+    are eight. But then the six of them in Amsterdam answered 30 in all, and Amsterdam's
+    users' sum minus 30 is the answers of IT's two users in Amsterdam. Sums alone isolate
+    no small group here; the sums that the uniform group pins do (``_secondary`` checks
+    the small sets again with the pinned patterns' sums known)."""
+
+    def answered(count: int, users: int, user_score: float, **where) -> list[dict]:
+        rows = people(count, users, **where)
+        for row in rows:
+            row.update(dict.fromkeys(FACTORS, user_score if row["user"] else 3.0))
+        return rows
+
+    rows = answered(12, 6, 5.0, department="Sales", location="Amsterdam")
+    rows += answered(5, 2, 5.0, department="Sales", location="Utrecht")
+    rows += answered(5, 2, 2.0, department="IT", location="Amsterdam")
+    rows += answered(12, 6, 3.0, department="IT", location="Utrecht")
+    document, frame = run(tmp_path, rows, ["department", "location"], k=5)
+    assert attack(frame, document, FACTORS, 5) == []
+    assert intervals(frame, document, 5, FACTORS[:2]) == []
+    assert not any(shown(document).values())  # counts are safe: only comparisons go
+    assert any(c["suppressed"] for s in document["segments"] for c in s["comparisons"])
 
 
 @pytest.mark.parametrize("k", [3, 6])
@@ -543,8 +557,6 @@ def test_surveys_that_broke_a_mutant(case):
 
 def test_a_search_over_budget_protects_more_not_less(tmp_path, monkeypatch):
     """When the exact search gives up, the stage assumes a small set follows and hides."""
-    import ism_advisor.disclosure as disclosure
-
     rows = people(30, 12, department="A", location="X")
     rows += people(1, 0, department="B", location="X")
     rows += people(1, 1, department="B", location="Y")
