@@ -80,18 +80,38 @@ shown group itself (a segment's non-users who are all the non-users, say). A seg
 hidden because a group is too small keeps that group hidden in every table through the
 small-set checks.
 
+Bounds
+------
+Sums are not all a reader knows. A group has between 0 and all of its people as users,
+and n answers add up to between n × the scale's lowest and n × its highest. Such bounds
+can pin a figure that no combination of sums isolates: teams Blue and Red crossed with
+managers and staff, each shown alone with k users, Red's k managers at most k users; if
+the shown counts leave Red's managers k users, Blue's managers have none. The stage
+finds every figure pinned at a bound with one linear program per kind of cell
+(:func:`_pinned`: Farkas' lemma turns "pinned" into a weighting of the shown cells, so
+the same reductions apply) and hides a cell of that weighting when the pin discloses: a
+count always (a group without users or without non-users); answers when fewer than k
+people are pinned outside a shown group whose answers all lie at one end of the scale
+(such a group's mean and SD say as much, as for any group of k or more). Pinned sums are
+known sums: the small sets are then checked again with them known. Bounds on the sum of
+squares are reached exactly when the sums' are; relations between a group's sum and
+its sum of squares (the SD of two people, say) are not bounds on sums and are not
+modelled: they need the group's sums first, which the checks above withhold.
+
 Why one reason
 --------------
 The outputs say that a cell is hidden for anonymity, not whether its own group is too
 small or it would reveal a smaller one, and the counts in the report and on the terminal
-are totals. Telling the two apart gives a reader bounds: a cell hidden to protect others
-has at least k users and k non-users. Bounds pin counts that sums alone leave open. In
-the issue's own case (Sales is Amsterdam plus one person from Utrecht; Sales and IT
-hidden to protect that person, Utrecht shown with exactly k users), "IT has at least k
-users" leaves no user for the person from Utrecht: a non-user, read off the reason. Counts
-by reason give the same away whenever one of them is zero. With one reason, a hidden
-cell's groups are only known to lie between zero and its size, which the sums checks
-already take into account (a region of nothing but non-users is a disclosed set).
+are totals. Telling the two apart gives a reader more bounds: a cell hidden to protect
+others has at least k users and k non-users. In the issue's own case (Sales is Amsterdam
+plus one person from Utrecht; Sales and IT hidden to protect that person, Utrecht shown
+with exactly k users), "IT has at least k users" leaves no user for the person from
+Utrecht: a non-user, read off the reason. Counts by reason give the same away whenever
+one of them is zero. With one reason, a hidden cell's groups are only known to lie
+between zero and its size: the bounds above. (Which cells are hidden is itself a
+function of the data, as with every suppression method; a reader who reruns the tool on
+every survey consistent with the outputs could in principle learn from the pattern. We
+do not model that.)
 
 Figures that are not sums
 -------------------------

@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         found = attack(frame_of(case), document, ATTACKED, case.k)
         if args.intervals:
-            found += intervals(frame_of(case), document, case.k)
+            found += intervals(frame_of(case), document, case.k, ATTACKED)
         took = time.perf_counter() - began
         slowest = max(slowest, (took, seed), key=lambda t: t[0])
         tried += 1
