@@ -331,12 +331,13 @@ def test_answers_pinned_at_the_ends_of_the_scale(tmp_path, monkeypatch):
     ]
 
 
-def test_a_uniform_group_gives_away_what_it_pins(tmp_path):
+def test_a_uniform_group_gives_away_what_it_pins(tmp_path, monkeypatch):
     """All eight users in Sales answered 5, which Sales' mean and SD say, and may: they
     are eight. But then the six of them in Amsterdam answered 30 in all, and Amsterdam's
     users' sum minus 30 is the answers of IT's two users in Amsterdam. Sums alone isolate
     no small group here; the sums that the uniform group pins do (``_secondary`` checks
-    the small sets again with the pinned patterns' sums known)."""
+    the small sets again with the pinned patterns' sums known). Without that second
+    check (the answers' bounds tied to no small-set check), the attacker reads them."""
 
     def answered(count: int, users: int, user_score: float, **where) -> list[dict]:
         rows = people(count, users, **where)
@@ -353,6 +354,40 @@ def test_a_uniform_group_gives_away_what_it_pins(tmp_path):
     assert intervals(frame, document, 5, FACTORS[:2]) == []
     assert not any(shown(document).values())  # counts are safe: only comparisons go
     assert any(c["suppressed"] for s in document["segments"] for c in s["comparisons"])
+    bounds = disclosure._answer_bounds
+    monkeypatch.setattr(disclosure, "_answer_bounds", lambda *a: bounds(*a[:3], check=-1))
+    unchecked, _ = run(tmp_path, rows, ["department", "location"], k=5)
+    assert attack(frame, unchecked, FACTORS, 5) == []  # sums alone: nothing
+    assert "performance_expectancy: answers of users [17, 18] pinned at 4" in intervals(
+        frame, unchecked, 5, FACTORS[:1]
+    )
+
+
+def test_only_a_shown_uniform_group_excuses_a_pin(tmp_path):
+    """The crossing of ``test_answers_pinned_at_the_ends_of_the_scale``, with sites: X is
+    exactly Blue's managers, whose two users answered 1, Z exactly Red's staff, whose two
+    users answered 5 (the others have no site). X and Z are hidden (two users each), so
+    their uniform answers are published nowhere, and the two pairs' answers, pinned by
+    the crossing, must stay hidden. A stage that let a hidden uniform group excuse a pin
+    as a shown one does (``_in_uniform_cells`` without ``shown``) publishes them."""
+
+    def answered(count: int, users: int, user_score: float, **where) -> list[dict]:
+        rows = people(count, users, **where)
+        for row in rows:
+            row.update(dict.fromkeys(FACTORS, user_score if row["user"] else 3.0))
+        return rows
+
+    rows = answered(5, 2, 1.0, team="Blue", role="manager", site="X")
+    rows += answered(6, 3, 3.0, team="Blue", role="staff", site="")
+    rows += answered(6, 3, 3.0, team="Red", role="manager", site="")
+    rows += answered(5, 2, 5.0, team="Red", role="staff", site="Z")
+    document, frame = run(tmp_path, rows, ["team", "role", "site"], k=3)
+    assert shown(document) == dict.fromkeys(["Blue", "Red", "manager", "staff"]) | {
+        "X": "anonymity",
+        "Z": "anonymity",
+    }
+    assert attack(frame, document, FACTORS, 3) == []
+    assert intervals(frame, document, 3, FACTORS[:1]) == []
 
 
 @pytest.mark.parametrize("k", [3, 6])
