@@ -20,10 +20,11 @@ exactly, whatever the answers are. We publish only if **no set of 1 to k − 1
 respondents is disclosed** (k = ``min_group_size``), checked separately for
 
 * the counts of users and of non-users (the segment cells),
-* the answers to each factor, of users and of non-users (the comparison cells), and
-* regions without users or without non-users: a set of segment cells whose users (or
-  non-users) add up to zero while it has respondents reveals that all its respondents
-  are non-users (users); such a set is disclosed too, whatever its size.
+* the answers to each factor, of users and of non-users (the comparison cells).
+
+A region (segment cells added and subtracted) with respondents but no users among them
+reveals that all of them are non-users, whatever its size; such regions are figures
+pinned at a bound and are found with them (see "Bounds").
 
 How many people skipped a factor in a shown group (the group's count minus the
 factor's n) is not protected: it says nothing about anyone's answers or usage.
@@ -372,9 +373,8 @@ class _Model:
 class _Check:
     """One kind of disclosure: atoms that exist for it and what including each costs.
 
-    A set of atoms is disclosed if it is derivable and its cost is below k. ``cost`` is
-    the atom's count for the count and answer checks, and 0 (or k: never part of such a
-    set) for the checks of regions without users or non-users.
+    A set of atoms is disclosed if it is derivable and its cost (the atoms' counts of
+    users, or of non-users) is below k.
     """
 
     atoms: np.ndarray  # indices into the model's atoms
@@ -433,19 +433,13 @@ def _signatures(model: _Model, checks: Sequence[_Check | _Bounds]) -> np.ndarray
     return out
 
 
-def _checks(users: np.ndarray, non_users: np.ndarray, k: int) -> list[_Check]:
-    """The checks of one kind of cell, from each atom's users and non-users in it.
+def _checks(users: np.ndarray, non_users: np.ndarray) -> list[_Check]:
+    """The small-set checks of one kind of cell: of its users, then of its non-users.
 
-    Small sets of users, small sets of non-users, and (where some atom has none of one
-    group) regions without users or without non-users.
+    (Regions without users or without non-users are counts pinned at a bound: the
+    caller's :func:`_count_bounds`.)
     """
-    every = np.arange(len(users))
-    checks = [_Check(every[counts > 0], counts[counts > 0]) for counts in (users, non_users)]
-    present = every[users + non_users > 0]
-    for counts in (users, non_users):
-        if (counts[present] == 0).any():
-            checks.append(_Check(present, np.where(counts[present] == 0, 0, k)))
-    return checks
+    return [_Check(np.flatnonzero(counts > 0), counts[counts > 0]) for counts in (users, non_users)]
 
 
 def _protect_segments(model: _Model, k: int) -> np.ndarray:
@@ -455,7 +449,7 @@ def _protect_segments(model: _Model, k: int) -> np.ndarray:
     primary = (users < k) | (non_users < k)
     primary[0] = False  # all respondents: checked by the caller
     reason[primary] = _PRIMARY
-    checks = _checks(model.users, model.non_users, k)
+    checks = _checks(model.users, model.non_users)
     bounds = [_count_bounds(model.users, model.non_users)]
     size = np.minimum(users, non_users) * (1 << 32) + users + non_users
     _secondary(model, checks, bounds, reason, size, k, targets=())
@@ -478,7 +472,7 @@ def _protect_factor(model: _Model, f: int, segment_reason: np.ndarray, k: int) -
     answered_non_users = model.answered[0][:, f]
     size = np.minimum(users, non_users) * (1 << 32) + users + non_users
     # the answers' bounds: at the scale's ends
-    checks = _checks(answered_users, answered_non_users, k)  # users first, then non-users
+    checks = _checks(answered_users, answered_non_users)
     bounds = [
         _answer_bounds(
             model.answered[g][:, f], model.lowest[g][:, f], model.highest[g][:, f], check
@@ -500,8 +494,7 @@ def _protect_factor(model: _Model, f: int, segment_reason: np.ndarray, k: int) -
     # A segment hidden because a group is too small keeps that group hidden here through
     # the small-set checks; its other group may show, as any group of k or more may.
     for segment in np.flatnonzero(segment_reason == _SECONDARY):
-        for counts in (answered_users, answered_non_users):
-            check = _Check(np.flatnonzero(counts > 0), counts[counts > 0])
+        for check in checks:
             inside = _inside(model, check.atoms, int(segment))
             if inside.any():
                 targets.append((check, inside))
