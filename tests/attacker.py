@@ -240,7 +240,9 @@ def intervals(
     are rounded inwards) pin it when they meet: a disclosure when the pinned number or
     its complement is between 1 and k−1, or is 0 (all users, or all non-users). The sum
     of n answers lies between n × the scale's ends; pinned for fewer than k people, it
-    gives their answers away (all at one end).
+    gives their answers away (all at one end), unless they are in a shown group whose mean
+    is at that end: that group's figures say so already (k or more people who all gave the
+    same answer; the guarantee is about groups, not about what a group has in common).
     """
     found = _pinned_counts(frame, document, k)
     for factor in factors:
@@ -287,6 +289,7 @@ def _pinned_sums(frame, document, k, factor, name, is_user, scale) -> list[str]:
     n = np.array([len(patterns[p]) for p in keys], dtype=float)
     prefix = "users" if is_user else "non_users"
     equal_rows, equal_values = [], []
+    published = np.zeros(len(keys), dtype=bool)  # in a shown group with all answers at one end
     for j, segment in enumerate(segments):
         if segment["suppressed"]:
             continue
@@ -295,13 +298,15 @@ def _pinned_sums(frame, document, k, factor, name, is_user, scale) -> list[str]:
             continue
         equal_rows.append(np.array([float(p[j]) for p in keys]))
         equal_values.append(c[f"{prefix}_n"] * c[f"{prefix}_mean"])
+        if min(abs(c[f"{prefix}_mean"] - end) for end in scale) < 1e-9:
+            published |= equal_rows[-1] > 0
     if not equal_rows:
         return []
     bounds = [(scale[0] * size, scale[1] * size) for size in n]
     found = []
     scores = frame[factor].to_numpy(dtype=float)
     for a, key in enumerate(keys):
-        if n[a] >= k:
+        if n[a] >= k or published[a]:
             continue
         low, high = _extremes(len(keys), a, [], [], equal_rows, equal_values, bounds)
         if high - low < 1e-6:
