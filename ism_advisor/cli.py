@@ -492,21 +492,17 @@ def _report_hidden(document: dict, lang: str) -> None:
     from .report import hidden_counts
 
     hidden = hidden_counts(document)
-    segments = sum(hidden["segments"].values())
-    comparisons = sum(hidden["comparisons"].values())
-    if not segments and not comparisons:
+    if not hidden["segments"] and not hidden["comparisons"]:
         return
     click.echo(
         Message(
             N_(
-                "anonymity: hidden segments {segments}, comparisons {comparisons} ({small}"
-                " with a group smaller than {k}, {overlap} to protect such a group)"
+                "anonymity: hidden segments {segments}, comparisons {comparisons} (to protect"
+                " groups smaller than {k})"
             ),
             {
-                "segments": segments,
-                "comparisons": comparisons,
-                "small": hidden["segments"]["too_small"] + hidden["comparisons"]["too_small"],
-                "overlap": hidden["segments"]["overlap"] + hidden["comparisons"]["overlap"],
+                "segments": hidden["segments"],
+                "comparisons": hidden["comparisons"],
                 "k": document["settings"]["min_group_size"],
             },
         ).render(translations(lang)),

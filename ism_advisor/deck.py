@@ -311,10 +311,9 @@ def _placeholder(container: Any, kind: str) -> Any | None:
 
 @dataclass(frozen=True)
 class Hidden:
-    """Something the deck leaves out for anonymity, and why (no figures)."""
+    """Something the deck leaves out for anonymity (no figures, no reason of its own)."""
 
     label: str
-    reason: str  # "too_small" or "overlap"
 
 
 @dataclass(frozen=True)
@@ -363,11 +362,11 @@ def deck_facts(
         for entry in document["segments"][1:]:
             if entry["suppressed"]:
                 label = f"{entry['value']} ({entry['column']})"
-                hidden.append(Hidden(label, entry["suppressed_reason"]))
+                hidden.append(Hidden(label))
     for comparison in target["comparisons"]:
         if comparison["suppressed"]:
             name = labels.get(comparison["factor"], comparison["factor"])
-            hidden.append(Hidden(name, comparison["suppressed_reason"]))
+            hidden.append(Hidden(name))
     return DeckFacts(
         report=report,
         lang=lang,
@@ -981,8 +980,7 @@ def segment_slides(deck: Deck, facts: DeckFacts) -> None:
         lines = []
         for row in chunk:
             if row.suppressed:
-                reason = _hidden_reason(deck, row.hidden_reason)
-                lines.append(f"{row.value} ({row.column}): {reason}")
+                lines.append(f"{row.value} ({row.column}): {_hidden(deck)}")
             elif row.top_action:
                 lines.append(
                     deck.t(
@@ -1155,21 +1153,20 @@ def anonymity_slide(deck: Deck, facts: DeckFacts) -> None:
         ),
         Para(
             deck.t(
-                "Hidden because a group is too small: segments {segments}, comparisons"
-                " {comparisons}. Hidden to protect such a group: segments {overlap_segments},"
-                " comparisons {overlap_comparisons}.",
-                segments=hidden["segments"]["too_small"],
-                comparisons=hidden["comparisons"]["too_small"],
-                overlap_segments=hidden["segments"]["overlap"],
-                overlap_comparisons=hidden["comparisons"]["overlap"],
+                "Hidden to protect groups smaller than {k}, because such a group is in the"
+                " figures or could be worked out from them: segments {segments}, comparisons"
+                " {comparisons}. Which of the two applies is not said per figure, as that too"
+                " could give a group away.",
+                k=method.min_group_size,
+                segments=hidden["segments"],
+                comparisons=hidden["comparisons"],
             )
         ),
     ]
     if facts.hidden:
         paragraphs.append(Para("", lead=deck.t("Hidden in this deck:")))
         paragraphs += [
-            Para(f"{item.label}: {_hidden_reason(deck, item.reason)}", level=1)
-            for item in facts.hidden[:HIDDEN_LISTED]
+            Para(f"{item.label}: {_hidden(deck)}", level=1) for item in facts.hidden[:HIDDEN_LISTED]
         ]
         if len(facts.hidden) > HIDDEN_LISTED:
             paragraphs.append(
@@ -1188,15 +1185,15 @@ def anonymity_slide(deck: Deck, facts: DeckFacts) -> None:
                 " until no group of fewer than {k} people can be worked out from what is shown.",
                 k=method.min_group_size,
             ),
-            *[f"{item.label}: {_hidden_reason(deck, item.reason)}" for item in facts.hidden],
+            *[f"{item.label}: {_hidden(deck)}" for item in facts.hidden],
         ],
     )
 
 
-def _hidden_reason(deck: Deck, reason: str | None) -> str:
-    if reason == "overlap":
-        return deck.t("hidden to protect a smaller group")
-    return deck.t("hidden: a group is too small")
+def _hidden(deck: Deck) -> str:
+    """What a hidden segment or comparison is called: one reason for all, since saying
+    which group a figure protects could give that group away (see the disclosure stage)."""
+    return deck.t("hidden for anonymity")
 
 
 #: The slide builders, in the deck's order. Each adds its slides, or none when its

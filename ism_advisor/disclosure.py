@@ -20,10 +20,11 @@ exactly, whatever the answers are. We publish only if **no set of 1 to k − 1
 respondents is disclosed** (k = ``min_group_size``), checked separately for
 
 * the counts of users and of non-users (the segment cells),
-* the answers to each factor, of users and of non-users (the comparison cells), and
-* regions without users or without non-users: a set of segment cells whose users (or
-  non-users) add up to zero while it has respondents reveals that all its respondents
-  are non-users (users); such a set is disclosed too, whatever its size.
+* the answers to each factor, of users and of non-users (the comparison cells).
+
+A region (segment cells added and subtracted) with respondents but no users among them
+reveals that all of them are non-users, whatever its size; such regions are figures
+pinned at a bound and are found with them (see "Bounds").
 
 How many people skipped a factor in a shown group (the group's count minus the
 factor's n) is not protected: it says nothing about anyone's answers or usage.
@@ -80,6 +81,39 @@ shown group itself (a segment's non-users who are all the non-users, say). A seg
 hidden because a group is too small keeps that group hidden in every table through the
 small-set checks.
 
+Bounds
+------
+Sums are not all a reader knows. A group has between 0 and all of its people as users,
+and n answers add up to between n × the scale's lowest and n × its highest. Such bounds
+can pin a figure that no combination of sums isolates: teams Blue and Red crossed with
+managers and staff, each shown alone with k users, Red's k managers at most k users; if
+the shown counts leave Red's managers k users, Blue's managers have none. The stage
+finds every figure pinned at a bound with one linear program per kind of cell
+(:func:`_pinned`: Farkas' lemma turns "pinned" into a weighting of the shown cells, so
+the same reductions apply) and hides a cell of that weighting when the pin discloses: a
+count always (a group without users or without non-users); answers when fewer than k
+people are pinned outside a shown group whose answers all lie at one end of the scale
+(such a group's mean and SD say as much, as for any group of k or more). Pinned sums are
+known sums: the small sets are then checked again with them known. Bounds on the sum of
+squares are reached exactly when the sums' are; relations between a group's sum and
+its sum of squares (the SD of two people, say) are not bounds on sums and are not
+modelled: they need the group's sums first, which the checks above withhold.
+
+Why one reason
+--------------
+The outputs say that a cell is hidden for anonymity, not whether its own group is too
+small or it would reveal a smaller one, and the counts in the report and on the terminal
+are totals. Telling the two apart gives a reader more bounds: a cell hidden to protect
+others has at least k users and k non-users. In the issue's own case (Sales is Amsterdam
+plus one person from Utrecht; Sales and IT hidden to protect that person, Utrecht shown
+with exactly k users), "IT has at least k users" leaves no user for the person from
+Utrecht: a non-user, read off the reason. Counts by reason give the same away whenever
+one of them is zero. With one reason, a hidden cell's groups are only known to lie
+between zero and its size: the bounds above. (Which cells are hidden is itself a
+function of the data, as with every suppression method; a reader who reruns the tool on
+every survey consistent with the outputs could in principle learn from the pattern. We
+do not model that.)
+
 Figures that are not sums
 -------------------------
 t, p, Hedges' g and its interval are functions of the two groups' n, means and SDs, so
@@ -112,9 +146,8 @@ from .survey import Survey
 
 __all__ = [
     "MIN_GROUP_SIZE_FLOOR",
-    "REASON_OVERLAP",
+    "REASON_ANONYMITY",
     "REASON_SEGMENT",
-    "REASON_TOO_SMALL",
     "Published",
     "publish",
 ]
@@ -122,13 +155,20 @@ __all__ = [
 #: The lowest minimum group size anyone may set.
 MIN_GROUP_SIZE_FLOOR = 3
 
-#: A group of the cell itself is smaller than the minimum (primary suppression).
-REASON_TOO_SMALL = "too_small"
-#: Shown together with other figures, the cell would disclose a smaller group
-#: (secondary suppression).
-REASON_OVERLAP = "overlap"
+#: Why a hidden cell is hidden, as published: one reason for every hidden segment and every
+#: hidden comparison of a shown segment. Whether the cell's own group is too small or the
+#: cell would reveal a smaller group is not published per cell: a reader who knows that a
+#: hidden segment has at least the minimum in each group can sometimes pin a count (see
+#: "Why one reason" below).
+REASON_ANONYMITY = "anonymity"
 #: A comparison of a hidden segment.
 REASON_SEGMENT = "segment"
+
+# Internally the stage tells the two apart: a segment hidden for protection has both its
+# groups protected in every factor's table, one hidden because a group is too small only
+# that group (through the small-set checks).
+_PRIMARY = "too_small"  # a group of the cell itself is below the minimum
+_SECONDARY = "overlap"  # shown with the other figures, it would disclose a smaller group
 
 _SEARCH_BUDGET = 20_000  # subsets tried per block before assuming the worst
 _HUBS = 8  # hub segments tried per segmentation and round of M2
@@ -141,12 +181,12 @@ class Published:
     Attributes
     ----------
     segments : as :attr:`Comparison.segments`, plus ``suppressed`` (bool) and
-        ``suppressed_reason`` (``"too_small"``, ``"overlap"`` or None). A hidden segment
-        has NaN counts and rate.
+        ``suppressed_reason`` (``"anonymity"`` or None). A hidden segment has NaN counts
+        and rate.
     comparisons : as :attr:`Comparison.comparisons`, plus ``suppressed`` and
-        ``suppressed_reason`` (also ``"segment"`` for a comparison of a hidden segment);
-        every figure of a hidden comparison is NaN. ``p_holm`` and ``significant`` are
-        computed over the shown comparisons of each segment.
+        ``suppressed_reason`` (``"anonymity"``, ``"segment"`` for a comparison of a hidden
+        segment, or None); every figure of a hidden comparison is NaN. ``p_holm`` and
+        ``significant`` are computed over the shown comparisons of each segment.
     correlations : Pearson correlations of the factor scores of all respondents.
     """
 
@@ -158,16 +198,12 @@ class Published:
     min_group_size: int
     segment_by: tuple[tuple[str, ...], ...]
 
-    def hidden(self) -> dict[str, dict[str, int]]:
-        """How many segments and comparisons of shown segments were hidden, by reason."""
-        segments = self.segments["suppressed_reason"].value_counts()
-        shown = self.comparisons["suppressed_reason"] != REASON_SEGMENT
-        comparisons = self.comparisons.loc[shown, "suppressed_reason"].value_counts()
+    def hidden(self) -> dict[str, int]:
+        """How many segments, and comparisons of shown segments, were hidden."""
+        reasons = self.comparisons["suppressed_reason"]
         return {
-            "segments": {r: int(segments.get(r, 0)) for r in (REASON_TOO_SMALL, REASON_OVERLAP)},
-            "comparisons": {
-                r: int(comparisons.get(r, 0)) for r in (REASON_TOO_SMALL, REASON_OVERLAP)
-            },
+            "segments": int(self.segments["suppressed"].sum()),
+            "comparisons": int((reasons == REASON_ANONYMITY).sum()),
         }
 
 
@@ -213,10 +249,10 @@ def publish(survey: Survey, comparison: Comparison, min_group_size: int = 5) -> 
     reasons = np.full((n_segments, n_factors), None, dtype=object)
     for f in range(n_factors):
         reasons[:, f] = _protect_factor(model, f, segment_reason, k)
-    flat = reasons.reshape(-1)
-
+    # One published reason: why exactly a cell is hidden is not told (module docstring).
+    flat = _published_reason(reasons.reshape(-1))
     segments["suppressed"] = segment_reason != None  # noqa: E711 - elementwise
-    segments["suppressed_reason"] = pd.Series(segment_reason, dtype=object)
+    segments["suppressed_reason"] = pd.Series(_published_reason(segment_reason), dtype=object)
     segments.loc[segments["suppressed"], ["respondents", "users", "non_users", "adoption_rate"]] = (
         np.nan
     )
@@ -241,6 +277,15 @@ def publish(survey: Survey, comparison: Comparison, min_group_size: int = 5) -> 
     )
 
 
+def _published_reason(reasons: np.ndarray) -> np.ndarray:
+    """The reason shown for each cell: None, ``"segment"`` or ``"anonymity"``."""
+    out = np.full(len(reasons), None, dtype=object)
+    hidden = reasons != None  # noqa: E711 - elementwise
+    out[hidden] = REASON_ANONYMITY
+    out[reasons == REASON_SEGMENT] = REASON_SEGMENT
+    return out
+
+
 # -- respondent patterns ------------------------------------------------------------------
 
 
@@ -251,13 +296,17 @@ class _Model:
     ``coords[a, j]`` is atom ``a``'s segment (row number) in segmentation ``j``, or -1
     for a blank value; ``users[a]``/``non_users[a]`` count its respondents, and
     ``answered[g][a, f]`` those of group ``g`` (1: users, 0: non-users) who answered
-    factor ``f``. ``spec_of[s]`` is segment ``s``'s segmentation (-1: all respondents).
+    factor ``f``, ``lowest[g][a, f]`` and ``highest[g][a, f]`` those of them whose score is
+    the scale's lowest or highest. ``spec_of[s]`` is segment ``s``'s segmentation (-1: all
+    respondents).
     """
 
     coords: np.ndarray
     users: np.ndarray
     non_users: np.ndarray
     answered: tuple[np.ndarray, np.ndarray]
+    lowest: tuple[np.ndarray, np.ndarray]
+    highest: tuple[np.ndarray, np.ndarray]
     spec_of: np.ndarray
     segment_users: np.ndarray
     segment_non_users: np.ndarray
@@ -281,23 +330,30 @@ class _Model:
         is_user = np.asarray(survey.is_user, dtype=bool)
         users = np.bincount(atom, weights=is_user, minlength=count).astype(np.int64)
         total = np.bincount(atom, minlength=count).astype(np.int64)
-        present = survey.scores[[f.id for f in comparison.factors]].notna().to_numpy()
+        scores = survey.scores[[f.id for f in comparison.factors]].to_numpy(dtype=float)
         key = atom * 2 + is_user
-        answered_by = np.stack(
-            [
-                np.bincount(key, weights=present[:, f], minlength=2 * count)
-                for f in range(present.shape[1])
-            ],
-            axis=1,
-        ).astype(np.int64)
-        answered = [answered_by[0::2], answered_by[1::2]]
+
+        def per_group(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            by = np.stack(
+                [
+                    np.bincount(key, weights=mask[:, f], minlength=2 * count)
+                    for f in range(mask.shape[1])
+                ],
+                axis=1,
+            ).astype(np.int64)
+            return by[0::2], by[1::2]
+
+        codebook = survey.codebook
+        answered = per_group(~np.isnan(scores))
         table = comparison.comparisons
         shape = (len(comparison.segments), len(comparison.factors))
         return cls(
             coords=coords,
             users=users,
             non_users=total - users,
-            answered=(answered[0], answered[1]),
+            answered=answered,
+            lowest=per_group(scores == codebook.scale_min),
+            highest=per_group(scores == codebook.scale_max),
             spec_of=spec_of,
             segment_users=comparison.segments["users"].to_numpy(dtype=np.int64),
             segment_non_users=comparison.segments["non_users"].to_numpy(dtype=np.int64),
@@ -317,16 +373,53 @@ class _Model:
 class _Check:
     """One kind of disclosure: atoms that exist for it and what including each costs.
 
-    A set of atoms is disclosed if it is derivable and its cost is below k. ``cost`` is
-    the atom's count for the count and answer checks, and 0 (or k: never part of such a
-    set) for the checks of regions without users or non-users.
+    A set of atoms is disclosed if it is derivable and its cost (the atoms' counts of
+    users, or of non-users) is below k.
     """
 
     atoms: np.ndarray  # indices into the model's atoms
     cost: np.ndarray
 
 
-def _signatures(model: _Model, checks: Sequence[_Check]) -> np.ndarray:
+@dataclass(frozen=True)
+class _Bounds:
+    """Where each atom's figure lies between the bounds every reader knows.
+
+    An atom's number of users lies between 0 and its size; the sum of its answers between
+    n × the scale's lowest and n × its highest. ``side`` is -1 where the figure is at its
+    lower bound (no users; every answer the lowest), +1 at its upper bound (no non-users;
+    every answer the highest), 0 in between. Such bounds can pin a figure that no
+    combination of sums isolates (see "Bounds" in the module docstring).
+    """
+
+    atoms: np.ndarray  # indices into the model's atoms
+    side: np.ndarray
+    people: np.ndarray  # whose figure it is, per atom
+    #: Counts: a pinned count always says that a group has no users or no non-users.
+    #: Answers: pinned answers of k or more people are what a shown group whose answers
+    #: all lie at one end of the scale says anyway (its mean and SD do).
+    any_size: bool
+    #: Answers: the small-set check of the same group (an index into the checks), run
+    #: again with the pinned atoms' sums known.
+    check: int = -1
+
+
+def _count_bounds(users: np.ndarray, non_users: np.ndarray) -> _Bounds:
+    atoms = np.flatnonzero(users + non_users > 0)
+    side = np.where(users[atoms] == 0, -1, np.where(non_users[atoms] == 0, 1, 0))
+    return _Bounds(atoms, side, users[atoms] + non_users[atoms], True)
+
+
+def _answer_bounds(
+    answered: np.ndarray, lowest: np.ndarray, highest: np.ndarray, check: int
+) -> _Bounds:
+    atoms = np.flatnonzero(answered > 0)
+    n = answered[atoms]
+    side = np.where(lowest[atoms] == n, -1, np.where(highest[atoms] == n, 1, 0))
+    return _Bounds(atoms, side, n, False, check)
+
+
+def _signatures(model: _Model, checks: Sequence[_Check | _Bounds]) -> np.ndarray:
     """A number per segment that is equal for segments with the same cells in ``checks``."""
     rng = np.random.default_rng(20151)  # fixed: the same input gives the same output
     out = np.zeros(len(model.spec_of), dtype=np.uint64)
@@ -340,19 +433,13 @@ def _signatures(model: _Model, checks: Sequence[_Check]) -> np.ndarray:
     return out
 
 
-def _checks(users: np.ndarray, non_users: np.ndarray, k: int) -> list[_Check]:
-    """The checks of one kind of cell, from each atom's users and non-users in it.
+def _checks(users: np.ndarray, non_users: np.ndarray) -> list[_Check]:
+    """The small-set checks of one kind of cell: of its users, then of its non-users.
 
-    Small sets of users, small sets of non-users, and (where some atom has none of one
-    group) regions without users or without non-users.
+    (Regions without users or without non-users are counts pinned at a bound: the
+    caller's :func:`_count_bounds`.)
     """
-    every = np.arange(len(users))
-    checks = [_Check(every[counts > 0], counts[counts > 0]) for counts in (users, non_users)]
-    present = every[users + non_users > 0]
-    for counts in (users, non_users):
-        if (counts[present] == 0).any():
-            checks.append(_Check(present, np.where(counts[present] == 0, 0, k)))
-    return checks
+    return [_Check(np.flatnonzero(counts > 0), counts[counts > 0]) for counts in (users, non_users)]
 
 
 def _protect_segments(model: _Model, k: int) -> np.ndarray:
@@ -361,10 +448,11 @@ def _protect_segments(model: _Model, k: int) -> np.ndarray:
     reason = np.full(len(users), None, dtype=object)
     primary = (users < k) | (non_users < k)
     primary[0] = False  # all respondents: checked by the caller
-    reason[primary] = REASON_TOO_SMALL
-    checks = _checks(model.users, model.non_users, k)
+    reason[primary] = _PRIMARY
+    checks = _checks(model.users, model.non_users)
+    bounds = [_count_bounds(model.users, model.non_users)]
     size = np.minimum(users, non_users) * (1 << 32) + users + non_users
-    _secondary(model, checks, reason, size, k, targets=())
+    _secondary(model, checks, bounds, reason, size, k, targets=())
     return reason
 
 
@@ -379,28 +467,38 @@ def _protect_factor(model: _Model, f: int, segment_reason: np.ndarray, k: int) -
     reason = np.where(segment_reason == None, None, REASON_SEGMENT)  # noqa: E711
     reason = reason.astype(object)
     primary = (reason == None) & ((users < k) | (non_users < k))  # noqa: E711
-    reason[primary] = REASON_TOO_SMALL
+    reason[primary] = _PRIMARY
     answered_users = model.answered[1][:, f]
     answered_non_users = model.answered[0][:, f]
+    size = np.minimum(users, non_users) * (1 << 32) + users + non_users
+    # the answers' bounds: at the scale's ends
+    checks = _checks(answered_users, answered_non_users)
+    bounds = [
+        _answer_bounds(
+            model.answered[g][:, f], model.lowest[g][:, f], model.highest[g][:, f], check
+        )
+        for check, g in enumerate((1, 0))
+    ]
     if (
         (segment_reason == None).all()  # noqa: E711 - nothing hidden: no targets
         and (reason == None).all()  # noqa: E711
         and np.array_equal(answered_users, model.users)
         and np.array_equal(answered_non_users, model.non_users)
     ):
-        return reason  # everyone answered: the same cells the segment check passed
-    checks = _checks(answered_users, answered_non_users, k)
+        # everyone answered: the small-set checks are the segments' (passed); the bounds
+        # of the answers are not
+        _secondary(model, checks, bounds, reason, size, k, targets=(), linear=False)
+        return reason
+    bounds.append(_count_bounds(answered_users, answered_non_users))
     targets = []
     # A segment hidden because a group is too small keeps that group hidden here through
     # the small-set checks; its other group may show, as any group of k or more may.
-    for segment in np.flatnonzero(segment_reason == REASON_OVERLAP):
-        for counts in (answered_users, answered_non_users):
-            check = _Check(np.flatnonzero(counts > 0), counts[counts > 0])
+    for segment in np.flatnonzero(segment_reason == _SECONDARY):
+        for check in checks:
             inside = _inside(model, check.atoms, int(segment))
             if inside.any():
                 targets.append((check, inside))
-    size = np.minimum(users, non_users) * (1 << 32) + users + non_users
-    _secondary(model, checks, reason, size, k, targets=targets)
+    _secondary(model, checks, bounds, reason, size, k, targets=targets)
     return reason
 
 
@@ -415,25 +513,40 @@ def _inside(model: _Model, atoms: np.ndarray, segment: int) -> np.ndarray:
 def _secondary(
     model: _Model,
     checks: Sequence[_Check],
+    bounds: Sequence[_Bounds],
     reason: np.ndarray,
     size: np.ndarray,
     k: int,
     targets: Sequence[tuple[_Check, np.ndarray]],
+    linear: bool = True,
 ) -> None:
-    """Hide more cells (``reason`` updated in place) until no check discloses a small set
-    and no target set follows from the shown cells; then show again every cell hidden for
-    protection that is not needed after all (largest first).
+    """Hide more cells (``reason`` updated in place) until no check discloses a small set,
+    no figure is pinned at one of its ``bounds`` and no target set follows from the shown
+    cells; then show again every cell hidden for protection that is not needed after all
+    (largest first).
 
     Every round analyses all checks, then hides one cell per disclosed set found: the
     smallest (by ``size``) of the cells its derivation uses, with every cell holding the
     same respondents. Hiding only ever shrinks what can be derived, so this ends.
     """
-    signature = _signatures(model, checks)
+    signature = _signatures(model, [*checks, *bounds])
 
     def problems(shown: np.ndarray) -> list[set[int]]:
         found: list[set[int]] = []
-        for check in checks:
-            found.extend(_disclosed(model, check, shown, k))
+        if linear:
+            for check in checks:
+                found.extend(_disclosed(model, check, shown, k))
+        if not found:
+            for bound in bounds:
+                certificates, pinned, cells = _pinned(model, bound, shown, k)
+                found.extend(certificates)
+                if certificates or bound.check < 0 or not len(pinned):
+                    continue
+                # known sums: the small sets of the rest, with the pinned atoms free
+                check = checks[bound.check]
+                keep = ~np.isin(check.atoms, pinned)
+                rest = _Check(check.atoms[keep], check.cost[keep])
+                found.extend(c | cells for c in _disclosed(model, rest, shown, k))
         if not found:
             for check, inside in targets:
                 cells = _derivation(model, check, shown, inside)
@@ -460,18 +573,18 @@ def _secondary(
             chosen.update(int(t) for t in twins)
             chosen.add(cell)
         for cell in chosen:
-            reason[cell] = REASON_OVERLAP
+            reason[cell] = _SECONDARY
     # A cell hidden in an early round may have become unnecessary (a later one broke the
     # same derivations, or the cell follows from others anyway): show it again if that
     # discloses nothing. Twins go together.
-    hidden = [int(c) for c in np.flatnonzero(reason == REASON_OVERLAP)]
+    hidden = [int(c) for c in np.flatnonzero(reason == _SECONDARY)]
     for cell in sorted(hidden, key=lambda c: (-size[c], c)):
-        if reason[cell] != REASON_OVERLAP:
+        if reason[cell] != _SECONDARY:
             continue
-        twins = np.flatnonzero((reason == REASON_OVERLAP) & (signature == signature[cell]))
+        twins = np.flatnonzero((reason == _SECONDARY) & (signature == signature[cell]))
         reason[twins] = None
         if problems(reason == None):  # noqa: E711
-            reason[twins] = REASON_OVERLAP
+            reason[twins] = _SECONDARY
 
 
 # -- finding disclosed sets -----------------------------------------------------------------
@@ -521,6 +634,139 @@ def _disclosed(model: _Model, check: _Check, shown: np.ndarray, k: int) -> list[
     pinned = np.zeros(count, dtype=bool)
     pinned[label[rest]] = True
     return _solve(tuples, group_cost, pinned, label, shown, k)
+
+
+def _pinned(
+    model: _Model, bounds: _Bounds, shown: np.ndarray, k: int
+) -> tuple[list[set[int]], np.ndarray, set[int]]:
+    """Figures pinned at their bounds: the shown cells of a certificate if that discloses
+    something (else an empty list), the pinned atoms, and the certificate's cells.
+
+    A reader who adds the shown cells with weights λ gets Σ v_a x_a for the atoms' figures
+    x_a, with v = Σ λ_s (cell s's atoms). If v is 0 on every atom strictly between its
+    bounds, ≥ 0 on those at the lower bound and ≤ 0 on those at the upper one, the known
+    total can only be reached with every atom where v ≠ 0 at its bound: those figures are
+    pinned (Farkas: a figure is pinned at a bound exactly when such a v exists with v ≠ 0
+    there). Atoms between their bounds act as heavy atoms do for small sets: two segments
+    that share a context in which both atoms are between their bounds carry the same
+    weight (M1; M2 does not apply, as a certificate may be large). What remains is one
+    linear program that finds every pinnable atom at once (``t`` ≤ 1 per atom at a bound,
+    ``t`` ≤ ±v, Σ t as large as possible: a sum of certificates is one), in floating point
+    on small integer data; an atom whose ``t`` exceeds 1e-6 counts as pinned, and a solver
+    failure as a pin, so that rounding can only hide more.
+
+    A pinned count always discloses (a group without users or without non-users). Pinned
+    answers disclose a group below k unless a shown cell says the same (all its answers at
+    one end); either way the pinned atoms' sums are known, and the caller checks the small
+    sets again with them known.
+    """
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix, hstack
+
+    if not bounds.side.any():
+        return [], bounds.atoms[:0], set()
+    m = model.specs
+    n_segments = len(model.spec_of)
+    rest = n_segments + np.arange(m)
+    coords = model.coords[bounds.atoms]
+    nodes = np.where(coords >= 0, coords, rest[None, :]) if m else coords
+    unpublished = np.flatnonzero(~shown & (model.spec_of >= 0))
+    edges_u = [unpublished]
+    edges_v = [rest[model.spec_of[unpublished]]]
+    total_nodes = n_segments + m
+    components = -1
+    while True:
+        u = np.concatenate(edges_u).astype(np.int64)
+        v = np.concatenate(edges_v).astype(np.int64)
+        graph = coo_matrix((np.ones(len(u)), (u, v)), shape=(total_nodes, total_nodes))
+        count, label = connected_components(graph, directed=False)
+        tuples, group = _unique_rows(label[nodes])
+        low = np.full(len(tuples), 2, dtype=np.int64)
+        np.minimum.at(low, group, bounds.side)
+        high = np.full(len(tuples), -2, dtype=np.int64)
+        np.maximum.at(high, group, bounds.side)
+        side = np.where(low == high, low, 0)  # atoms at both bounds: v = 0 there
+        if not side.any():
+            return [], bounds.atoms[:0], set()
+        if count == components:
+            break
+        components = count
+        node_of = np.zeros(count, dtype=np.int64)
+        node_of[label] = np.arange(total_nodes)
+        between = np.where(side == 0, k, 0)
+        for j in range(m):
+            a, b = _merges(tuples, between, j, k, False)
+            edges_u.append(node_of[a])
+            edges_v.append(node_of[b])
+    zero = np.zeros(count, dtype=bool)
+    zero[label[rest]] = True
+    classes = sorted({int(c) for c in np.unique(tuples) if not zero[c]})
+    index = {c: i + 1 for i, c in enumerate(classes)}  # 0: the overall cell
+    rows, columns = [], []
+    for g in range(len(tuples)):
+        unknowns = ([0] if shown[0] else []) + [index[int(c)] for c in tuples[g] if int(c) in index]
+        rows.extend([g] * len(unknowns))
+        columns.extend(unknowns)
+    weights = csr_matrix(
+        (np.ones(len(rows)), (rows, columns)), shape=(len(tuples), len(classes) + 1)
+    )
+    at_bound = np.flatnonzero(side)
+    between = np.flatnonzero(side == 0)
+    n_t = len(at_bound)
+    t = csr_matrix((np.ones(n_t), (np.arange(n_t), np.arange(n_t))), shape=(n_t, n_t))
+    # -v + t <= 0 at a lower bound, v + t <= 0 at an upper one
+    signs = csr_matrix((side[at_bound].astype(float), (np.arange(n_t), np.arange(n_t))))
+    upper = hstack([signs @ weights[at_bound], t]).tocsr()
+    equal = hstack([weights[between], csr_matrix((len(between), n_t))]).tocsr()
+    n_lambda = len(classes) + 1
+    result = linprog(
+        np.concatenate([np.zeros(n_lambda), -np.ones(n_t)]),
+        A_ub=upper,
+        b_ub=np.zeros(n_t),
+        A_eq=equal if len(between) else None,
+        b_eq=np.zeros(len(between)) if len(between) else None,
+        bounds=[(None, None)] * n_lambda + [(0, 1)] * n_t,
+        method="highs",
+    )
+    worst = {int(s) for s in np.flatnonzero(shown)}  # every shown cell may be part of it
+    if result.status != 0:
+        return [worst], bounds.atoms, worst
+    pinnable = np.zeros(len(tuples), dtype=bool)
+    pinnable[at_bound] = result.x[n_lambda:] > 1e-6
+    if not pinnable.any():
+        return [], bounds.atoms[:0], set()
+    solution = {u: w for u, w in enumerate(result.x[:n_lambda]) if abs(w) > 1e-9}
+    cells = _cells_of(solution, classes, label, shown)
+    pinned = pinnable[group]
+    if bounds.any_size:
+        return [cells], bounds.atoms[pinned], cells
+    # Answers: pinned answers of k or more people, or of people in a shown group whose
+    # answers all lie at one end of the scale, are what a shown group's mean and SD say
+    # anyway; a group below k pinned otherwise is disclosed.
+    harmless = _in_uniform_cells(model, bounds, shown)
+    if (pinned & (bounds.people < k) & ~harmless).any():
+        return [cells], bounds.atoms[pinned], cells
+    return [], bounds.atoms[pinned], cells
+
+
+def _in_uniform_cells(model: _Model, bounds: _Bounds, shown: np.ndarray) -> np.ndarray:
+    """Which of the bounds' atoms lie in a shown cell all of whose atoms are at the same
+    bound (everyone in it answered the scale's lowest, or everyone its highest)."""
+    n_segments = len(model.spec_of)
+    low = np.full(n_segments, 2, dtype=np.int64)
+    high = np.full(n_segments, -2, dtype=np.int64)
+    coords = model.coords[bounds.atoms]
+    for j in range(model.specs):
+        inside = coords[:, j] >= 0
+        np.minimum.at(low, coords[inside, j], bounds.side[inside])
+        np.maximum.at(high, coords[inside, j], bounds.side[inside])
+    low[0], high[0] = bounds.side.min(), bounds.side.max()
+    uniform = shown & (low == high) & (low != 0)
+    out = np.full(len(bounds.atoms), bool(uniform[0]))
+    for j in range(model.specs):
+        inside = coords[:, j] >= 0
+        out[inside] |= uniform[coords[inside, j]]
+    return out
 
 
 def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -140,8 +140,9 @@ class FactorResult:
     higher_is_better: bool = _help("True if a higher score is favourable.")
     shown: bool = _help("False when the figures are suppressed for anonymity.")
     hidden_reason: str | None = _help(
-        "Why the figures are hidden: 'too_small' (a group below the minimum), 'overlap'"
-        " (with other figures they would reveal a smaller group), 'segment'; None if shown."
+        "Why the figures are hidden: 'anonymity' (a group is below the minimum, or with other"
+        " figures they would reveal one; which of the two is not said), 'segment' (the"
+        " segment is hidden); None if shown."
     )
     users_n: int | None = _figure("users_n")
     non_users_n: int | None = _figure("non_users_n")
@@ -245,7 +246,7 @@ class SegmentRow:
     value: str = _help("The segment's value.")
     suppressed: bool = _help("True when hidden for anonymity.")
     hidden_reason: str | None = _help(
-        "Why it is hidden: 'too_small' or 'overlap' (see FactorResult.hidden_reason)."
+        "Why it is hidden: 'anonymity' (see FactorResult.hidden_reason); None if shown."
     )
     respondents: int | None = _help("Respondents (None when suppressed).")
     adoption_rate: float | None = _help("users / respondents (None when suppressed).")
@@ -288,9 +289,8 @@ class Method:
     min_group_size: int = _help("The anonymity threshold.")
     segment_by: tuple[str, ...] = _help("The segmentations asked for.")
     suppressed: int = _help("How many segments were hidden.")
-    hidden: Mapping[str, Mapping[str, int]] = _help(
-        "Hidden cells by kind and reason: hidden['segments'|'comparisons']['too_small'|"
-        "'overlap'] (comparisons of shown segments only)."
+    hidden: Mapping[str, int] = _help(
+        "Hidden cells: hidden['segments'], hidden['comparisons'] (of shown segments only)."
     )
     reliability: tuple[Reliability, ...] = _help("Cronbach's α per factor.")
     files: tuple[tuple[str, str], ...] = _help("(role, file) of the knowledge base used.")
@@ -488,14 +488,18 @@ def _comparison(factor: Mapping, segment: Mapping, t, lang: str) -> FactorResult
     return dataclasses.replace(result, finding=_finding(result, t, lang))
 
 
+def _effect_size(g: float | None) -> str:
+    from .recommend import effect_size_label
+
+    return "negligible" if g is None else effect_size_label(g)
+
+
 def _finding(c: FactorResult, t, lang: str) -> str:
-    if not c.shown and c.hidden_reason == "overlap":
-        return t(
-            "Not shown: together with other figures in this report it would reveal a"
-            " smaller group (anonymity)."
-        )
     if not c.shown:
-        return t("Not shown: too few users or non-users answered (anonymity).")
+        return t(
+            "Not shown (anonymity): too few users or non-users answered, or together with"
+            " other figures in this report it would reveal a smaller group."
+        )
     if c.gap is None or c.hedges_g is None:
         return t("No comparison could be computed.")
     number = lambda v: format_figure(v, "number", lang)  # noqa: E731 - local shorthand
@@ -735,21 +739,21 @@ def _segment_rows(document: Mapping, factors: Sequence[Mapping], t, lang: str):
 
 
 def _hidden_text(reason: str | None, t) -> str:
-    if reason == "overlap":
-        return t("hidden (anonymity): with other figures it would reveal a smaller group")
-    return t("hidden (anonymity): a group is too small")
+    return t(
+        "hidden (anonymity): a group is too small, or with other figures it would reveal a"
+        " smaller group"
+    )
 
 
-def hidden_counts(document: Mapping) -> dict[str, dict[str, int]]:
-    """Hidden segments, and hidden comparisons of shown segments, by reason."""
-    out = {kind: {"too_small": 0, "overlap": 0} for kind in ("segments", "comparisons")}
+def hidden_counts(document: Mapping) -> dict[str, int]:
+    """Hidden segments, and hidden comparisons of shown segments (totals: counts by
+    reason would give bounds away, see :mod:`ism_advisor.disclosure`)."""
+    out = {"segments": 0, "comparisons": 0}
     for segment in document["segments"]:
         if segment["suppressed"]:
-            out["segments"][segment["suppressed_reason"]] += 1
+            out["segments"] += 1
             continue
-        for comparison in segment["comparisons"]:
-            if comparison["suppressed"]:
-                out["comparisons"][comparison["suppressed_reason"]] += 1
+        out["comparisons"] += sum(bool(c["suppressed"]) for c in segment["comparisons"])
     return out
 
 

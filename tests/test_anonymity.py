@@ -116,7 +116,7 @@ def assert_nothing_small_is_shown(document: dict, k: int) -> None:
         for comparison in segment["comparisons"]:
             if comparison["suppressed"]:
                 figures = dict(comparison)
-                assert figures.pop("suppressed_reason") in ("too_small", "overlap")
+                assert figures.pop("suppressed_reason") == "anonymity"
                 del figures["factor"], figures["suppressed"]
                 assert set(figures.values()) == {None}
             else:

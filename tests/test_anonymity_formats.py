@@ -247,18 +247,19 @@ def test_a_segment_deck_shows_no_figure_of_its_hidden_comparison(hidden_comparis
     folder, document, kept = hidden_comparison
     sales = next(s for s in document["segments"] if s["value"] == "Sales")
     privacy = next(c for c in sales["comparisons"] if c["factor"] == "privacy_concern")
-    assert not sales["suppressed"] and privacy["suppressed_reason"] == "too_small"
+    assert not sales["suppressed"] and privacy["suppressed_reason"] == "anonymity"
     views = read_deck(folder / "decks" / "department-sales.pptx")
     slide = next(view for view in views if view.title == "Privacy concern")
     assert slide.charts == [] and not re.search(r"\d", slide.text())
     assert slide.texts[0].split("\n")[0] == (
-        "Not shown: too few users or non-users answered (anonymity)."
+        "Not shown (anonymity): too few users or non-users answered, or together with"
+        " other figures in this report it would reveal a smaller group."
     )
     for view in views:
         for chart in view.charts:
             assert "Privacy concern" not in chart.categories
     appendix = views[-1].texts[0]
-    assert "Privacy concern: hidden: a group is too small" in appendix.split("\n")
+    assert "Privacy concern: hidden for anonymity" in appendix.split("\n")
     # the three users' mean is nowhere (as a figure with two decimals, or unrounded)
     text = deck_text(folder / "decks" / "department-sales.pptx")
     assert f"{kept.mean():.2f}" not in text and repr(float(kept.mean())) not in text

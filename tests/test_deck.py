@@ -242,12 +242,9 @@ def test_appendix_says_what_was_hidden_and_why(run, deck):
     (body,) = deck[-1].texts
     hidden = [s for s in document["segments"] if s["suppressed"]]
     assert len(hidden) == 2
-    reasons = {
-        "too_small": "hidden: a group is too small",
-        "overlap": "hidden to protect a smaller group",
-    }
     for segment in hidden:
-        line = f"{segment['value']} ({segment['column']}): {reasons[segment['suppressed_reason']]}"
+        assert segment["suppressed_reason"] == "anonymity"
+        line = f"{segment['value']} ({segment['column']}): hidden for anonymity"
         assert line in body.split("\n")
     assert "No figure of a group of fewer than 5 users or non-users is shown" in body
     method = deck[-2].texts[0]
