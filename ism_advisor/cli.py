@@ -278,8 +278,55 @@ def _survey_options(command):
     return command
 
 
+def _wave_options(command):
+    """--wave-name, --wave-by and --done: comparing survey waves (README: "Since the last
+    survey")."""
+    options = [
+        click.option(
+            "--wave-name",
+            "wave_names",
+            multiple=True,
+            metavar="NAME",
+            help="The name of each wave, in the order of the files (repeat it; default: the "
+            "file names); with --wave-by, the column's values in time order.",
+        ),
+        click.option(
+            "--wave-by",
+            metavar="COL",
+            default=None,
+            help="One file holds every wave: column COL says which (waves in sorted order, "
+            "or as --wave-name lists them).",
+        ),
+        click.option(
+            "--done",
+            type=_PathValue("a file"),
+            metavar="FILE",
+            help="A YAML list of the interventions carried out since the last survey; the "
+            "follow-up rules and the report say what changed where they were done.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _check_waves(
+    scores: tuple[Path, ...], wave_names: tuple[str, ...], wave_by: str | None, done: Path | None
+) -> None:
+    """The wave options fit the files given (usage errors)."""
+    ctx = click.get_current_context()
+    if wave_by is not None and len(scores) > 1:
+        raise click.UsageError("--wave-by reads the waves from one file; give one SCORES", ctx)
+    if len(scores) == 1 and wave_by is None:
+        for given, name in ((wave_names, "--wave-name"), (done, "--done")):
+            if given:
+                raise click.UsageError(
+                    f"{name} needs two or more survey files, or --wave-by COL", ctx
+                )
+
+
 @main.command(DEFAULT_COMMAND, hidden=True, cls=_AdviseCommand)
-@click.argument("scores", type=click.Path(path_type=Path, dir_okay=True))
+@click.argument("scores", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True))
 @_knowledge_options
 @click.option(
     "--segment-by",
@@ -352,8 +399,9 @@ def _survey_options(command):
     help="Also write one report per shown segment into DIR (e.g. one per department).",
 )
 @_survey_options
+@_wave_options
 def advise_command(
-    scores: Path,
+    scores: tuple[Path, ...],
     knowledge: Path | None,
     codebook: Path | None,
     rules: Path | None,
@@ -372,25 +420,39 @@ def advise_command(
     per_segment: Path | None,
     mapping: Path | None,
     include_incomplete: bool,
+    wave_names: tuple[str, ...],
+    wave_by: str | None,
+    done: Path | None,
 ) -> None:
     """Analyse SCORES and write the advice report."""
     from .output import check_folder, check_not_input, write_atomic
-    from .pipeline import advise, render
+    from .pipeline import advise, advise_waves, render
 
     fmt = _output_format(output, fmt)
+    _check_waves(scores, wave_names, wave_by, done)
+    waves = len(scores) > 1 or wave_by is not None
     try:
         codebook, rules, interventions, templates = _knowledge_paths(
             knowledge, codebook, rules, interventions, templates
         )
-        inputs = [p for p in (scores, codebook, rules, interventions, mapping) if p is not None]
+        inputs = [
+            p for p in (*scores, codebook, rules, interventions, mapping, done) if p is not None
+        ]
         target = None
         if output != "-":
-            default = f"{scores.stem}-advice{SUFFIXES[fmt][0]}"
+            default = f"{scores[-1].stem}-advice{SUFFIXES[fmt][0]}"
             target = Path(output) if output else Path.cwd() / default
             check_not_input(target, inputs)
             check_folder(target)
-        result = advise(
-            scores,
+        run = advise
+        first: Path | tuple[Path, ...] = scores[0]
+        wave_options = {}
+        if waves:
+            run, first = advise_waves, scores  # type: ignore[assignment]
+            wave_options = {"wave_names": wave_names, "wave_by": wave_by, "done": done}
+        result = run(
+            first,  # type: ignore[arg-type]
+            **wave_options,
             codebook=codebook,
             rules=rules,
             interventions=interventions,
