@@ -216,3 +216,97 @@ def test_no_change_figure_where_either_wave_hides_the_comparison(cli, tmp_path):
         "too_small",
     ]
     assert [bool(s["changes"]) for s in document["segments"]] == [True, False, True, False]
+
+
+def _follow_up_firings(document: dict, segment: int = 0) -> dict[str, set[str]]:
+    """rule → the factors the follow-up rules fired on in one segment."""
+    found: dict[str, set[str]] = {}
+    entry = document["segments"][segment]
+    reasons = [e for r in entry["recommendations"] for e in r["explanation"]]
+    reasons += [{"rule": c["rule"], "matched": c["matched"]} for c in entry["conclusions"]]
+    for reason in reasons:
+        if reason["rule"] in ("gap_not_closed_after_action", "improved_after_action"):
+            factor = reason["matched"]["factor"]["factor"]
+            found.setdefault(reason["rule"], set()).add(factor)
+    return found
+
+
+DONE = "- bring_platform_into_workflow\n- champions_network\n- leaders_work_out_loud\n"
+
+
+def test_the_follow_up_rules_fire_where_the_planted_changes_say(cli, second_wave, tmp_path):
+    """The second wave: effort improved among non-users (the platform in the workflow), so
+    did colleague influence (champions), manager influence did not move (the manager
+    programme did not land)."""
+    (tmp_path / "done.yaml").write_text(DONE, encoding="utf-8")
+    document = cli.json(SAMPLE_SCORES, second_wave, "--done", "done.yaml")
+    assert _follow_up_firings(document) == {
+        "improved_after_action": {"effort_expectancy", "colleague_influence"},
+        "gap_not_closed_after_action": {"manager_influence"},
+    }
+    assert document["waves"]["done"] == [
+        {"intervention": "bring_platform_into_workflow", "title": _title(document, 0)},
+        {"intervention": "champions_network", "title": _title(document, 1)},
+        {"intervention": "leaders_work_out_loud", "title": _title(document, 2)},
+    ]
+    # only what was done is followed up: without the manager programme, no escalation
+    (tmp_path / "done.yaml").write_text("- bring_platform_into_workflow\n", encoding="utf-8")
+    document = cli.json(SAMPLE_SCORES, second_wave, "--done", "done.yaml")
+    assert _follow_up_firings(document) == {"improved_after_action": {"effort_expectancy"}}
+
+
+def _title(document: dict, index: int) -> str:
+    from ism_advisor.knowledge import load_knowledge
+
+    knowledge = load_knowledge(load_codebook())
+    return knowledge.interventions[document["waves"]["done"][index]["intervention"]].title["en"]
+
+
+def test_the_follow_up_rules_stay_silent_without_done_or_with_one_wave(cli, second_wave):
+    assert _follow_up_firings(cli.json(SAMPLE_SCORES, second_wave)) == {}
+    assert _follow_up_firings(cli.json(second_wave)) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "- champions_netwerk\n",
+            "done.yaml:1:3: unknown intervention 'champions_netwerk' (did you mean"
+            " 'champions_network'?)\n",
+        ),
+        (
+            "done: champions_network\n",
+            "done.yaml:1:1: expected a list of intervention ids (- id on each line), found a"
+            " mapping\n",
+        ),
+    ],
+)
+def test_a_bad_done_file_is_one_line(cli, second_wave, tmp_path, text, message):
+    (tmp_path / "done.yaml").write_text(text, encoding="utf-8")
+    result = cli(SAMPLE_SCORES, second_wave, "--done", "done.yaml", "-o", "out.html")
+    assert result.exit_code == 1
+    assert result.stderr == message
+    assert "out.html" not in cli.files
+
+
+def test_over_two_waves_the_engine_gets_every_change_figure(second_wave):
+    from ism_advisor.compare import compare_groups
+    from ism_advisor.disclosure import publish
+    from ism_advisor.facts import segment_facts
+    from ism_advisor.followup import Wave, add_change_facts, follow_up
+    from ism_advisor.survey import load_survey
+    from ism_advisor.vocabulary import COMPARISON, SEGMENT
+
+    book = load_codebook()
+    waves = []
+    for name, path in (("spring", SAMPLE_SCORES), ("autumn", second_wave)):
+        survey = load_survey(path, book, absent_ok=True)
+        waves.append(Wave(name, survey, publish(survey, compare_groups(survey))))
+    follow = follow_up(waves, alpha=0.05, done=("champions_network",), done_factors=frozenset())
+    facts = add_change_facts(segment_facts(waves[-1].published, "en"), follow)[0]
+    assert facts is not None
+    for fact in facts.comparisons:
+        assert set(fact) == set(COMPARISON.testable)
+        assert fact["acted_on"] is False
+    assert set(facts.segment) == set(SEGMENT.testable)
