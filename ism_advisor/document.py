@@ -120,6 +120,7 @@ def add_follow_up(document: dict, follow: Any, knowledge: Knowledge, lang: str) 
         "names": list(follow.waves),
         "files": list(follow.files),
         "left_out": list(follow.left_out),
+        "rules": list(follow.rules),
         "done": [
             {"intervention": i, "title": knowledge.interventions[i].title[lang]}
             for i in follow.done
@@ -129,6 +130,7 @@ def add_follow_up(document: dict, follow: Any, knowledge: Knowledge, lang: str) 
         segment["changes"] = entry["changes"]
         segment["adoption"] = entry["adoption"]
         segment["adoption_change"] = entry["adoption_change"]
+        segment["trend"] = entry["trend"]
 
 
 def _columns_read(survey: Survey) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .disclosure import Published
 from .engine import FactSet
@@ -44,6 +45,7 @@ __all__ = [
     "Wave",
     "add_change_facts",
     "follow_up",
+    "follow_up_rules",
     "load_done",
     "split_waves",
     "wave_names",
@@ -81,6 +83,8 @@ class FollowUp:
     segments: tuple[dict[str, Any], ...]
     facts: tuple[dict[str, Any], ...]
     warnings: tuple[Message, ...] = field(default=())
+    #: the rules that test a change figure (the follow-up advice), in the rule base's order
+    rules: tuple[str, ...] = ()
 
 
 def wave_names(paths: Sequence[Path], names: Sequence[str]) -> tuple[str, ...]:
@@ -270,6 +274,11 @@ def follow_up(
                 "adoption_change": _plain(row["difference"]),
                 "adoption_change_p": _plain(row["p"]),
             }
+    for wave in waves:
+        for key, row in _shown_rows(wave.published):
+            if row["factor"] in kept:
+                entry = per_key.setdefault(key, _empty())
+                entry["trend"].append(_trend_point(wave.name, row))
     if done:
         for entry in per_key.values():
             for factor, figures in entry["facts"]["factors"].items():
@@ -289,6 +298,15 @@ def follow_up(
         facts=tuple(facts),
         warnings=tuple(warnings),
     )
+
+
+def follow_up_rules(rules: Sequence[Any]) -> tuple[str, ...]:
+    """The ids of the rules that test a change figure: the report's follow-up advice."""
+    from .knowledge.analysis import figures_tested
+    from .vocabulary import COMPARISON, SEGMENT
+
+    changes = {*COMPARISON.changes, *SEGMENT.changes}
+    return tuple(r.id for r in rules if figures_tested([r]) & changes)
 
 
 def add_change_facts(facts: Sequence[FactSet | None], follow: FollowUp) -> list[FactSet | None]:
@@ -341,6 +359,33 @@ def _compare(
     )
 
 
+def _shown_rows(published: Published) -> list[tuple[tuple, dict]]:
+    """(segment key, comparison row) of every comparison the wave shows."""
+    segments = published.segments.to_dict("records")
+    per = len(published.factors)
+    out = []
+    for index, row in enumerate(published.comparisons.to_dict("records")):
+        segment = segments[index // per]
+        if not (segment["suppressed"] or row["suppressed"]):
+            out.append(((_label(segment["column"]), _label(segment["value"])), row))
+    return out
+
+
+def _trend_point(wave: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """One wave's published means of a factor with their 95% t intervals (from the
+    published n, mean and SD: nothing the wave's own report does not show)."""
+    out: dict[str, Any] = {"wave": wave, "factor": row["factor"]}
+    for group in ("users", "non_users"):
+        n, mean, sd = row[f"{group}_n"], row[f"{group}_mean"], row[f"{group}_sd"]
+        out[f"{group}_mean"] = _plain(mean)
+        interval = None
+        if n > 1 and np.isfinite(sd):
+            half = float(stats.t.ppf(0.975, n - 1)) * sd / np.sqrt(n)
+            interval = [_plain(mean - half), _plain(mean + half)]
+        out[f"{group}_ci"] = interval
+    return out
+
+
 def _shown_segments(published: Published) -> set[tuple]:
     return {
         (_label(r["column"]), _label(r["value"]))
@@ -350,15 +395,7 @@ def _shown_segments(published: Published) -> set[tuple]:
 
 
 def _shown_cells(published: Published) -> set[tuple]:
-    segments = published.segments.to_dict("records")
-    per = len(published.factors)
-    out = set()
-    for index, row in enumerate(published.comparisons.to_dict("records")):
-        segment = segments[index // per]
-        if segment["suppressed"] or row["suppressed"]:
-            continue
-        out.add(((_label(segment["column"]), _label(segment["value"])), row["factor"]))
-    return out
+    return {(key, row["factor"]) for key, row in _shown_rows(published)}
 
 
 def _label(value: Any) -> str | None:
@@ -370,6 +407,7 @@ def _empty() -> dict[str, Any]:
         "changes": [],
         "adoption": [],
         "adoption_change": None,
+        "trend": [],
         "facts": {"segment": {}, "factors": {}},
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +121,14 @@ def advise_waves(
     out since the last survey; the rules see which factors they addressed.
     """
     from .facts import segment_facts
-    from .followup import Wave, add_change_facts, follow_up, load_done, split_waves
+    from .followup import (
+        Wave,
+        add_change_facts,
+        follow_up,
+        follow_up_rules,
+        load_done,
+        split_waves,
+    )
     from .recommend import advise_segments
 
     def stage(template: str, **params: Any) -> None:
@@ -170,6 +177,7 @@ def advise_waves(
     latest = waves[-1]
     acted = frozenset(factor for i in carried_out for factor in knowledge.interventions[i].factors)
     follow = follow_up(waves, alpha=alpha, done=carried_out, done_factors=acted)
+    follow = replace(follow, rules=follow_up_rules(knowledge.rules))
     stage(N_("applying the rules to {segments} segments"), segments=len(latest.published.segments))
     facts = add_change_facts(segment_facts(latest.published, lang), follow)
     advice = advise_segments(knowledge, facts, lang)

@@ -308,6 +308,9 @@ class ReportContext:
     means_chart: Markup = _help("Inline SVG: users' and non-users' means per factor.")
     effects_chart: Markup = _help("Inline SVG: Hedges' g with 95% CIs, significant marked.")
     document: Mapping[str, Any] = _help("The whole advice document (the JSON output).")
+    since: Any = _help(
+        'The section "Since the last survey" (a Since, see below); None with one survey.'
+    )
 
 
 def context_help() -> dict[str, dict[str, str]]:
@@ -326,9 +329,16 @@ def context_help() -> dict[str, dict[str, str]]:
         Correlation,
         Reliability,
         Method,
+        *_since_classes(),
     ):
         out[cls.__name__] = {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
     return out
+
+
+def _since_classes() -> tuple[type, ...]:
+    from .since import AdoptionPoint, Change, FollowUpAdvice, Since, TrendPoint
+
+    return (Since, AdoptionPoint, TrendPoint, Change, FollowUpAdvice)
 
 
 # -- building the context ------------------------------------------------------------------
@@ -408,7 +418,15 @@ def report_context(
         means_chart=means_chart,
         effects_chart=effects_chart,
         document=document,
+        since=_since(document, target, t, lang, charts),
     )
+
+
+def _since(document: Mapping, target: Mapping, t, lang: str, charts: bool) -> Any:
+    """The section "Since the last survey" (None with one survey: see since.py)."""
+    from .since import since_context
+
+    return since_context(document, target, t, lang, charts)
 
 
 def _comparison(factor: Mapping, segment: Mapping, t, lang: str) -> FactorResult:

@@ -45,6 +45,7 @@ def test_two_files_add_changes_adoption_and_the_change_between_the_last_two(cli,
         "names": ["spring", "autumn"],
         "files": [str(SAMPLE_SCORES), second_wave],
         "left_out": [],
+        "rules": ["gap_not_closed_after_action", "improved_after_action"],
         "done": [],
     }
     overall = document["segments"][0]
