@@ -14,6 +14,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .errors import N_
+
 __all__ = ["AdoptionPoint", "Change", "FollowUpAdvice", "Since", "TrendPoint", "since_context"]
 
 
@@ -88,7 +90,12 @@ class Since:
     adoption_chart: Markup = field(metadata={"help": "Inline SVG: adoption per wave."})
 
 
-_GROUPS = {"users": "users", "non_users": "non-users", "all": "everyone", "gap": "the gap"}
+_GROUPS = {
+    "users": N_("users"),
+    "non_users": N_("non-users"),
+    "all": N_("everyone"),
+    "gap": N_("the gap"),
+}
 
 
 def since_context(
