@@ -311,3 +311,40 @@ def test_over_two_waves_the_engine_gets_every_change_figure(second_wave):
         assert set(fact) == set(COMPARISON.testable)
         assert fact["acted_on"] is False
     assert set(facts.segment) == set(SEGMENT.testable)
+
+
+def test_the_report_has_a_since_section_only_over_several_waves(cli, second_wave, tmp_path):
+    (tmp_path / "done.yaml").write_text(DONE, encoding="utf-8")
+    waves = (SAMPLE_SCORES, second_wave, "--wave-name", "March", "--wave-name", "October")
+    result = cli(*waves, "--done", "done.yaml", "-o", "two.html", "-q")
+    assert result.exit_code == 0, result.stderr
+    html = (tmp_path / "two.html").read_text(encoding="utf-8")
+    section = html.split('<section id="since">')[1].split("</section>")[0]
+    assert "<h2>Since the last survey</h2>" in section
+    assert "Survey waves compared: March → October." in section
+    assert "a survey shows what changed after an action, not that the action caused it" in (
+        section.lower()
+    )
+    assert section.count('<svg role="img"') == 2  # the adoption line and the trend chart
+    assert "<title>Mean score per survey wave: users and non-users</title>" in section
+    assert "<title>Adoption per survey wave</title>" in section
+    assert "<caption>The chart's figures</caption>" in section
+    # the table of significant changes: effort (non-users, everyone, the gap), colleagues
+    rows = section.split('<table class="changes">')[1].split("</table>")[0]
+    assert rows.count('<tr class="better">') == 5
+    assert '<tr class="worse">' not in rows
+    assert "<strong>Find out why the action did not land, and change course</strong>" in section
+    one = cli(SAMPLE_SCORES, "-o", "one.html", "-q")
+    assert one.exit_code == 0
+    assert 'id="since"' not in (tmp_path / "one.html").read_text(encoding="utf-8")
+
+
+def test_the_since_section_in_dutch_markdown(cli, second_wave):
+    result = cli(SAMPLE_SCORES, second_wave, "--lang", "nl", "--format", "md", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    section = result.stdout.split("## Sinds de vorige meting\n")[1].split("\n## ")[0]
+    assert "Vergeleken metingen: scores → autumn." in section
+    assert "| Meting | Gebruikers | Respondenten | Gebruik |" in section
+    assert "### Significante veranderingen" in section
+    # without --done the follow-up rules have nothing to go on, and say so
+    assert "zij hebben --done nodig" in section
