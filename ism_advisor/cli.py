@@ -587,16 +587,20 @@ def _knowledge_paths(
     metavar="DIR",
     default=Path("sample_data"),
     show_default=True,
-    help="Folder to write scores.csv and responses.csv into.",
+    help="Folder to write scores.csv and responses.csv (and the second wave's "
+    "scores-wave2.csv and responses-wave2.csv) into.",
 )
 def sample_command(seed: int | None, folder: Path) -> None:
-    """Write a synthetic survey (about 600 respondents) for trying the tool out."""
+    """Write a synthetic survey (about 600 respondents) for trying the tool out, and its
+    second wave six months later (some factors improved after interventions, some not)."""
     from .codebook import load_codebook
-    from .sample import DEFAULT_SEED, generate_sample, write_sample
+    from .sample import DEFAULT_SEED, generate_followup, generate_sample, write_sample
 
     try:
-        sample = generate_sample(load_codebook(), DEFAULT_SEED if seed is None else seed)
-        paths = write_sample(sample, folder)
+        book = load_codebook()
+        seed = DEFAULT_SEED if seed is None else seed
+        sample = generate_sample(book, seed)
+        paths = write_sample(sample, folder, generate_followup(book, seed))
     except AdvisorError as error:
         _fail(error, "en")
     for path in paths:

@@ -185,18 +185,23 @@ def test_help_lists_the_main_options_and_the_commands():
         assert fragment in result.stdout
 
 
+SAMPLE_FILES = ("scores.csv", "responses.csv", "scores-wave2.csv", "responses-wave2.csv")
+
+
 def test_sample_command_is_reproducible(cli, tmp_path):
     result = cli("sample", "--seed", "7", "-o", "one")
     assert result.exit_code == 0
-    assert result.stdout == "one/scores.csv\none/responses.csv\n"
+    assert result.stdout == (
+        "one/scores.csv\none/responses.csv\none/scores-wave2.csv\none/responses-wave2.csv\n"
+    )
     cli("sample", "--seed", "7", "-o", "two")
-    for name in ("scores.csv", "responses.csv"):
+    for name in SAMPLE_FILES:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
 def test_packaged_sample_data_is_what_the_generator_makes(cli, tmp_path):
     cli("sample", "-o", "fresh")
-    for name in ("scores.csv", "responses.csv"):
+    for name in SAMPLE_FILES:
         assert (tmp_path / "fresh" / name).read_bytes() == (
             SAMPLE_SCORES.parent / name
         ).read_bytes()

@@ -56,7 +56,9 @@ def test_same_bytes_on_another_python(tmp_path):
             "advice.html",
             "advice.json",
             "advice.pdf",
+            "data/responses-wave2.csv",
             "data/responses.csv",
+            "data/scores-wave2.csv",
             "data/scores.csv",
         ]
     )
