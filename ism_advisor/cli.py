@@ -205,7 +205,8 @@ def main() -> None:
     LimeSurvey, SurveyMonkey, Microsoft Forms or Google Forms export, an Excel or
     OpenDocument sheet, or an SPSS file. The advice report is written to
     SCORES-advice.html in the current folder (or as --format pdf, md, json), and its path
-    printed. 'ism-advise map SCORES' proposes which column feeds which item.
+    printed. 'ism-advise map SCORES' proposes which column feeds which item. Several SCORES
+    files are survey waves in time order: the report adds what changed since the last one.
     """
 
 

@@ -110,7 +110,7 @@ def test_usage_errors_name_the_command_users_type(cli, scores):
     result = cli("scores.csv", "--format", "docx")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Usage: ism-advise [OPTIONS] SCORES\n"
+        "Usage: ism-advise [OPTIONS] SCORES...\n"
         "Try 'ism-advise --help' for help.\n"
         "\n"
         "Error: Invalid value for '--format': 'docx' is not one of 'html', 'pdf', 'md', 'json'.\n"
