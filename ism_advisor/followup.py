@@ -118,26 +118,26 @@ def split_waves(survey: Survey, column: str, order: Sequence[str]) -> list[tuple
         unknown = [v for v in found if v not in order]
         if unknown:
             raise AdvisorError(
-                N_("wave '{value}' in column \"{column}\" is not among --wave-name {names}"),
+                N_("wave '{value}' in column \"{name}\" is not among --wave-name {names}"),
                 path=survey.path,
-                column=column,
+                name=column,
                 value=unknown[0],
                 names=", ".join(order),
             )
         missing = [v for v in order if v not in found]
         if missing:
             raise AdvisorError(
-                N_("no respondent of wave '{value}' in column \"{column}\""),
+                N_("no respondent of wave '{value}' in column \"{name}\""),
                 path=survey.path,
-                column=column,
+                name=column,
                 value=missing[0],
             )
         found = list(order)
     if len(found) < 2:
         raise AdvisorError(
-            N_('column "{column}" names {count} wave; comparing waves needs at least two'),
+            N_('column "{name}" names {count} wave; comparing waves needs at least two'),
             path=survey.path,
-            column=column,
+            name=column,
             count=len(found),
         )
     blank = int(values.isna().sum())

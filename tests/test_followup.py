@@ -348,3 +348,34 @@ def test_the_since_section_in_dutch_markdown(cli, second_wave):
     assert "### Significante veranderingen" in section
     # without --done the follow-up rules have nothing to go on, and say so
     assert "zij hebben --done nodig" in section
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (
+            ("--wave-name", "2026-04"),
+            "stacked.csv: wave '2026-10' in column \"wave\" is not among --wave-name 2026-04\n",
+        ),
+        (
+            ("--wave-name", "2026-04", "--wave-name", "2026-10", "--wave-name", "2027-04"),
+            "stacked.csv: no respondent of wave '2027-04' in column \"wave\"\n",
+        ),
+    ],
+)
+def test_wave_by_names_must_be_the_columns_values(cli, second_wave, tmp_path, names, message):
+    first = pd.read_csv(SAMPLE_SCORES, dtype=str)
+    second = pd.read_csv(second_wave, dtype=str)
+    stacked = pd.concat([first.assign(wave="2026-04"), second.assign(wave="2026-10")])
+    stacked.to_csv(tmp_path / "stacked.csv", index=False)
+    result = cli("stacked.csv", "--wave-by", "wave", *names, "-o", "out.json")
+    assert result.exit_code == 1
+    assert result.stderr == message
+    one = cli("stacked.csv", "--wave-by", "organisation", "-o", "out.json")
+    assert one.exit_code == 0  # any column can name the waves; one with one value cannot:
+    first.assign(wave="2026-04").to_csv(tmp_path / "single.csv", index=False)
+    single = cli("single.csv", "--wave-by", "wave", "-o", "out.json")
+    assert single.exit_code == 1
+    assert single.stderr == (
+        'single.csv: column "wave" names 1 wave; comparing waves needs at least two\n'
+    )
