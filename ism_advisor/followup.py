@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .compare import holm
 from .disclosure import Published
 from .engine import FactSet
 from .errors import N_, AdvisorError, Message
@@ -233,28 +234,29 @@ def follow_up(
     last_pair = (names[-2], names[-1])
 
     per_key: dict[tuple, dict[str, Any]] = {}
+    shown_rows = []
     for row in comparison.changes.to_dict("records"):
         key = keys[row["segment"]]
         a, b = index_of[row["from_wave"]], index_of[row["to_wave"]]
         cell = (key, row["factor"])
-        if cell not in shown_cell[a] or cell not in shown_cell[b]:
-            continue
+        if cell in shown_cell[a] and cell in shown_cell[b]:
+            shown_rows.append(row)
+    _holm_over_shown(shown_rows, alpha)
+    for row in shown_rows:
+        key = keys[row["segment"]]
         entry = per_key.setdefault(key, _empty())
         entry["changes"].append({name: _plain(row[name]) for name in JSON_CHANGE_FIELDS})
         if (row["from_wave"], row["to_wave"]) == last_pair:
             figures = entry["facts"]["factors"].setdefault(row["factor"], {})
+            significant = None if pd.isna(row["significant"]) else bool(row["significant"])
             if row["group"] == "gap":
                 figures["gap_change"] = _plain(row["difference"])
                 figures["gap_change_p"] = _plain(row["p_holm"])
-                figures["change_significant"] = (
-                    None if pd.isna(row["significant"]) else bool(row["significant"])
-                )
+                figures["change_significant"] = significant
             elif row["group"] == "non_users":
                 figures["non_users_change"] = _plain(row["improvement"])
                 figures["non_users_improved"] = (
-                    None
-                    if pd.isna(row["significant"])
-                    else bool(row["significant"]) and row["improvement"] > 0
+                    None if significant is None else significant and row["improvement"] > 0
                 )
     for row in comparison.adoption.to_dict("records"):
         key = keys[row["segment"]]
@@ -298,6 +300,21 @@ def follow_up(
         facts=tuple(facts),
         warnings=tuple(warnings),
     )
+
+
+def _holm_over_shown(rows: list[dict[str, Any]], alpha: float) -> None:
+    """Holm again, over the factors *shown* in each segment, comparison and group (as the
+    single-wave comparison adjusts over the shown comparisons): a hidden change's p must
+    not move a shown one's adjusted p. Rewrites ``p_holm`` and ``significant`` in place."""
+    families: dict[tuple, list[dict[str, Any]]] = {}
+    for row in rows:
+        family = (row["segment"], row["from_wave"], row["to_wave"], row["group"])
+        families.setdefault(family, []).append(row)
+    for members in families.values():
+        adjusted = holm(np.array([[float(r["p"]) for r in members]]))[0]
+        for row, p in zip(members, adjusted, strict=True):
+            row["p_holm"] = p
+            row["significant"] = pd.NA if np.isnan(p) else bool(p < alpha)
 
 
 def follow_up_rules(rules: Sequence[Any]) -> tuple[str, ...]:

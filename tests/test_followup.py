@@ -379,3 +379,14 @@ def test_wave_by_names_must_be_the_columns_values(cli, second_wave, tmp_path, na
     assert single.stderr == (
         'single.csv: column "wave" names 1 wave; comparing waves needs at least two\n'
     )
+
+
+def test_holm_runs_over_the_shown_factors_of_each_group(cli, second_wave):
+    from statsmodels.stats.multitest import multipletests
+
+    overall = cli.json(SAMPLE_SCORES, second_wave)["segments"][0]
+    for group in ("users", "non_users", "all", "gap"):
+        rows = [c for c in overall["changes"] if c["group"] == group]
+        assert len(rows) == len(FACTORS)
+        expected = multipletests([c["p"] for c in rows], method="holm")[1]
+        assert [c["p_holm"] for c in rows] == pytest.approx(list(expected), abs=1e-12)
