@@ -30,7 +30,7 @@ from .colours import PALETTE
 from .formatting import MINUS, format_figure
 from .vocabulary import EFFECT_SIZE_BANDS
 
-__all__ = ["effects_chart", "means_chart"]
+__all__ = ["adoption_chart", "effects_chart", "means_chart", "trend_chart"]
 
 USERS = PALETTE["users"]
 NON_USERS = PALETTE["non-users"]
@@ -159,6 +159,91 @@ def effects_chart(
         return _svg(
             figure, alt or t("Effect size per factor, with confidence intervals"), "effects"
         )
+
+
+def trend_chart(
+    points: Sequence[Any], waves: Sequence[str], t: Callable[..., str], lang: str
+) -> Markup:
+    """Small multiples, one per factor: users' and non-users' mean per wave, with 95%
+    intervals (a wave where the factor is hidden has no point)."""
+    from babel.numbers import format_decimal
+
+    labels = list(dict.fromkeys(p.label for p in points))
+    columns = min(3, len(labels))
+    rows = -(-len(labels) // columns)
+    with matplotlib.rc_context(_STYLE):
+        figure = Figure(figsize=(7.0, 1.9 * rows + 0.6))
+        axes_list = figure.subplots(rows, columns, squeeze=False, sharey=True)
+        position = {w: i for i, w in enumerate(waves)}
+        for index, label in enumerate(labels):
+            axes = axes_list[index // columns][index % columns]
+            mine = [p for p in points if p.label == label]
+            for group, colour, shift in (("users", USERS, -0.06), ("non_users", NON_USERS, 0.06)):
+                xs, ys, lows, highs = [], [], [], []
+                for p in mine:
+                    mean = getattr(p, f"{group}_mean")
+                    if mean is None:
+                        continue
+                    ci = getattr(p, f"{group}_ci") or (mean, mean)
+                    xs.append(position[p.wave] + shift)
+                    ys.append(mean)
+                    lows.append(mean - ci[0])
+                    highs.append(ci[1] - mean)
+                axes.errorbar(
+                    xs,
+                    ys,
+                    yerr=[lows, highs],
+                    color=colour,
+                    marker="o",
+                    markersize=4,
+                    linewidth=1.5,
+                    capsize=2,
+                    label=t("users") if group == "users" else t("non-users"),
+                )
+            axes.set_title(label, fontsize=9)
+            axes.set_xticks(range(len(waves)), list(waves), fontsize=7)
+            axes.set_xlim(-0.4, len(waves) - 0.6)
+            axes.yaxis.set_major_formatter(
+                FuncFormatter(lambda v, _p: format_decimal(v, format="0.0", locale=lang))
+            )
+        for index in range(len(labels), rows * columns):
+            axes_list[index // columns][index % columns].set_visible(False)
+        axes_list[0][0].legend(
+            loc="lower left", frameon=False, ncols=2, bbox_to_anchor=(0.0, 1.15), fontsize=8
+        )
+        width, height = figure.get_size_inches()
+        figure.subplots_adjust(
+            left=0.6 / width,
+            right=1 - 0.2 / width,
+            bottom=0.4 / height,
+            top=1 - 0.6 / height,
+            hspace=0.65,
+            wspace=0.15,
+        )
+        return _svg(figure, t("Mean score per survey wave: users and non-users"))
+
+
+def adoption_chart(points: Sequence[Any], t: Callable[..., str], lang: str) -> Markup:
+    """Adoption (users / respondents) per wave, as a line."""
+    from babel.numbers import format_percent
+
+    with matplotlib.rc_context(_STYLE):
+        figure = Figure(figsize=(4.0, 2.2))
+        axes = figure.add_subplot()
+        shares = [p.share for p in points]
+        axes.plot(range(len(points)), shares, color=USERS, marker="o", linewidth=2)
+        axes.set_xticks(range(len(points)), [p.wave for p in points], fontsize=8)
+        axes.set_ylim(0, max(0.1, min(1.0, max(s or 0 for s in shares) * 1.25)))
+        axes.set_xlim(-0.3, len(points) - 0.7)
+        axes.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _p: format_percent(v, format="#,##0%", locale=lang))
+        )
+        axes.set_ylabel(t("adoption"))
+        width, height = figure.get_size_inches()
+        figure.subplots_adjust(
+            left=0.75 / width, right=1 - 0.2 / width, bottom=0.45 / height, top=1 - 0.2 / height
+        )
+        return _svg(figure, t("Adoption per survey wave"))
 
 
 def _margins(figure: Figure, labels: Sequence[str], top: float) -> None:

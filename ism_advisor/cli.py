@@ -225,7 +225,8 @@ def main() -> None:
     OpenDocument sheet, or an SPSS file. The advice report is written to
     SCORES-advice.html in the current folder (or as --format pdf, md, json, or pptx: a
     PowerPoint deck), and its path printed. 'ism-advise map SCORES' proposes which
-    column feeds which item.
+    column feeds which item. Several SCORES
+    files are survey waves in time order: the report adds what changed since the last one.
     """
 
 
@@ -298,8 +299,55 @@ def _survey_options(command):
     return command
 
 
+def _wave_options(command):
+    """--wave-name, --wave-by and --done: comparing survey waves (README: "Since the last
+    survey")."""
+    options = [
+        click.option(
+            "--wave-name",
+            "wave_names",
+            multiple=True,
+            metavar="NAME",
+            help="The name of each wave, in the order of the files (repeat it; default: the "
+            "file names); with --wave-by, the column's values in time order.",
+        ),
+        click.option(
+            "--wave-by",
+            metavar="COL",
+            default=None,
+            help="One file holds every wave: column COL says which (waves in sorted order, "
+            "or as --wave-name lists them).",
+        ),
+        click.option(
+            "--done",
+            type=_PathValue("a file"),
+            metavar="FILE",
+            help="A YAML list of the interventions carried out since the last survey; the "
+            "follow-up rules and the report say what changed where they were done.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _check_waves(
+    scores: tuple[Path, ...], wave_names: tuple[str, ...], wave_by: str | None, done: Path | None
+) -> None:
+    """The wave options fit the files given (usage errors)."""
+    ctx = click.get_current_context()
+    if wave_by is not None and len(scores) > 1:
+        raise click.UsageError("--wave-by reads the waves from one file; give one SCORES", ctx)
+    if len(scores) == 1 and wave_by is None:
+        for given, name in ((wave_names, "--wave-name"), (done, "--done")):
+            if given:
+                raise click.UsageError(
+                    f"{name} needs two or more survey files, or --wave-by COL", ctx
+                )
+
+
 @main.command(DEFAULT_COMMAND, hidden=True, cls=_AdviseCommand)
-@click.argument("scores", type=click.Path(path_type=Path, dir_okay=True))
+@click.argument("scores", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True))
 @_knowledge_options
 @click.option(
     "--segment-by",
@@ -390,8 +438,9 @@ def _survey_options(command):
     help="Also write one report per shown segment into DIR (e.g. one per department).",
 )
 @_survey_options
+@_wave_options
 def advise_command(
-    scores: Path,
+    scores: tuple[Path, ...],
     knowledge: Path | None,
     codebook: Path | None,
     rules: Path | None,
@@ -412,10 +461,13 @@ def advise_command(
     per_segment: Path | None,
     mapping: Path | None,
     include_incomplete: bool,
+    wave_names: tuple[str, ...],
+    wave_by: str | None,
+    done: Path | None,
 ) -> None:
     """Analyse SCORES and write the advice report."""
     from .output import check_folder, check_not_input, write_atomic
-    from .pipeline import advise, render
+    from .pipeline import advise, advise_waves, render
 
     fmt = _output_format(output, fmt, pptx_template)
     if pdf_variant is not None and fmt != "pdf":
@@ -425,6 +477,8 @@ def advise_command(
             ctx=click.get_current_context(),
             param_hint="'--pdf-variant'",
         )
+    _check_waves(scores, wave_names, wave_by, done)
+    waves = len(scores) > 1 or wave_by is not None
     try:
         deck_template = None
         if fmt == "pptx":  # checked before the analysis: a broken template fails at once
@@ -436,17 +490,24 @@ def advise_command(
         )
         inputs = [
             p
-            for p in (scores, codebook, rules, interventions, mapping, pptx_template)
+            for p in (*scores, codebook, rules, interventions, mapping, done, pptx_template)
             if p is not None
         ]
         target = None
         if output != "-":
-            default = f"{scores.stem}-advice{SUFFIXES[fmt][0]}"
+            default = f"{scores[-1].stem}-advice{SUFFIXES[fmt][0]}"
             target = Path(output) if output else Path.cwd() / default
             check_not_input(target, inputs)
             check_folder(target)
-        result = advise(
-            scores,
+        run = advise
+        first: Path | tuple[Path, ...] = scores[0]
+        wave_options = {}
+        if waves:
+            run, first = advise_waves, scores  # type: ignore[assignment]
+            wave_options = {"wave_names": wave_names, "wave_by": wave_by, "done": done}
+        result = run(
+            first,  # type: ignore[arg-type]
+            **wave_options,
             codebook=codebook,
             rules=rules,
             interventions=interventions,
@@ -585,16 +646,20 @@ def _knowledge_paths(
     metavar="DIR",
     default=Path("sample_data"),
     show_default=True,
-    help="Folder to write scores.csv and responses.csv into.",
+    help="Folder to write scores.csv and responses.csv (and the second wave's "
+    "scores-wave2.csv and responses-wave2.csv) into.",
 )
 def sample_command(seed: int | None, folder: Path) -> None:
-    """Write a synthetic survey (about 600 respondents) for trying the tool out."""
+    """Write a synthetic survey (about 600 respondents) for trying the tool out, and its
+    second wave six months later (some factors improved after interventions, some not)."""
     from .codebook import load_codebook
-    from .sample import DEFAULT_SEED, generate_sample, write_sample
+    from .sample import DEFAULT_SEED, generate_followup, generate_sample, write_sample
 
     try:
-        sample = generate_sample(load_codebook(), DEFAULT_SEED if seed is None else seed)
-        paths = write_sample(sample, folder)
+        book = load_codebook()
+        seed = DEFAULT_SEED if seed is None else seed
+        sample = generate_sample(book, seed)
+        paths = write_sample(sample, folder, generate_followup(book, seed))
     except AdvisorError as error:
         _fail(error, "en")
     for path in paths:

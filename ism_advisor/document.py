@@ -27,7 +27,7 @@ from .resources import packaged_path
 from .survey import Survey
 from .vocabulary import COMPARISON, Field
 
-__all__ = ["SCHEMA_VERSION", "advice_document", "to_json"]
+__all__ = ["SCHEMA_VERSION", "add_follow_up", "advice_document", "to_json"]
 
 SCHEMA_VERSION = 1
 
@@ -109,6 +109,28 @@ def advice_document(
         **({"knowledge": _sources(knowledge)} if knowledge is not None else {}),
         "segments": segments,
     }
+
+
+def add_follow_up(document: dict, follow: Any, knowledge: Knowledge, lang: str) -> None:
+    """Add a run over several waves to the latest wave's document (in place, before anyone
+    else sees it): ``waves`` at the top, and per segment ``changes``, ``adoption`` and
+    ``adoption_change`` (between the last two waves; null when not shown in both). Only
+    such runs have these keys: a run over one file keeps the document it always had."""
+    document["waves"] = {
+        "names": list(follow.waves),
+        "files": list(follow.files),
+        "left_out": list(follow.left_out),
+        "rules": list(follow.rules),
+        "done": [
+            {"intervention": i, "title": knowledge.interventions[i].title[lang]}
+            for i in follow.done
+        ],
+    }
+    for segment, entry in zip(document["segments"], follow.segments, strict=True):
+        segment["changes"] = entry["changes"]
+        segment["adoption"] = entry["adoption"]
+        segment["adoption_change"] = entry["adoption_change"]
+        segment["trend"] = entry["trend"]
 
 
 def _columns_read(survey: Survey) -> dict[str, Any]:

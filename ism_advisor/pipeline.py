@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .codebook import load_codebook
 from .compare import compare_groups
 from .disclosure import publish
-from .document import advice_document, to_json
+from .document import add_follow_up, advice_document, to_json
 from .errors import N_, AdvisorError, Message
 from .knowledge import load_knowledge
 from .recommend import recommend
@@ -21,7 +21,15 @@ from .survey import load_survey
 if TYPE_CHECKING:
     from .deck import DeckTemplate
 
-__all__ = ["Advice", "advise", "available_cores", "render", "render_segments", "segment_reports"]
+__all__ = [
+    "Advice",
+    "advise",
+    "advise_waves",
+    "available_cores",
+    "render",
+    "render_segments",
+    "segment_reports",
+]
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,104 @@ def advise(
     summary = source.summary() if told and source is not None else None
     warnings = (*knowledge.warnings, *survey.warnings)
     return Advice(document=document, warnings=warnings, source=summary)
+
+
+def advise_waves(
+    paths: Sequence[str | Path],
+    *,
+    wave_names: Sequence[str] = (),
+    wave_by: str | None = None,
+    done: str | Path | None = None,
+    codebook: str | Path | None = None,
+    rules: str | Path | None = None,
+    interventions: str | Path | None = None,
+    segment_by: Sequence[str] = (),
+    alpha: float = 0.05,
+    min_group_size: int = 5,
+    lang: str = "en",
+    progress: Callable[[Message], None] | None = None,
+    mapping: str | Path | None = None,
+    include_incomplete: bool = False,
+) -> Advice:
+    """Several survey waves in time order (``paths``, or one file split by ``wave_by``):
+    the advice on the latest wave, which also says what changed since the previous one.
+
+    Every wave is read with the same codebook and mapping and published on its own;
+    change figures are shown only where both waves show the comparison (see
+    :mod:`ism_advisor.followup`). ``done`` is a YAML list of the interventions carried
+    out since the last survey; the rules see which factors they addressed.
+    """
+    from .facts import segment_facts
+    from .followup import (
+        Wave,
+        add_change_facts,
+        follow_up,
+        follow_up_rules,
+        load_done,
+        split_waves,
+    )
+    from .recommend import advise_segments
+
+    def stage(template: str, **params: Any) -> None:
+        if progress is not None:
+            progress(Message(template, params))
+
+    book = load_codebook(codebook)
+    knowledge = load_knowledge(book, rules, interventions)
+    carried_out = load_done(Path(done), knowledge.interventions) if done is not None else ()
+    read = []
+    if wave_by is not None:
+        stage(N_("reading {path}"), path=str(paths[0]))
+        survey = load_survey(
+            paths[0],
+            book,
+            (*segment_by, wave_by),
+            mapping=mapping,
+            include_incomplete=include_incomplete,
+            lang=lang,
+            absent_ok=True,
+        )
+        read = split_waves(survey, wave_by, wave_names)
+    else:
+        from .followup import wave_names as names_of
+
+        for name, path in zip(names_of([Path(p) for p in paths], wave_names), paths, strict=True):
+            stage(N_("reading {path}"), path=str(path))
+            survey = load_survey(
+                path,
+                book,
+                segment_by,
+                mapping=mapping,
+                include_incomplete=include_incomplete,
+                lang=lang,
+                absent_ok=True,
+            )
+            read.append((name, survey))
+    waves = []
+    for name, survey in read:
+        stage(
+            N_("comparing users and non-users ({respondents} respondents)"),
+            respondents=survey.respondents,
+        )
+        published = publish(survey, compare_groups(survey, alpha=alpha), min_group_size)
+        waves.append(Wave(name, survey, published))
+    latest = waves[-1]
+    acted = frozenset(factor for i in carried_out for factor in knowledge.interventions[i].factors)
+    follow = follow_up(waves, alpha=alpha, done=carried_out, done_factors=acted)
+    follow = replace(follow, rules=follow_up_rules(knowledge.rules))
+    stage(N_("applying the rules to {segments} segments"), segments=len(latest.published.segments))
+    facts = add_change_facts(segment_facts(latest.published, lang), follow)
+    advice = advise_segments(knowledge, facts, lang)
+    stage(N_("writing the advice"))
+    document = advice_document(
+        latest.survey, latest.published, lang=lang, knowledge=knowledge, advice=advice
+    )
+    add_follow_up(document, follow, knowledge, lang)
+    warnings = [*knowledge.warnings]
+    for wave in waves:
+        warnings.extend(wave.survey.warnings)
+    warnings.extend(follow.warnings)
+    return Advice(document=document, warnings=tuple(warnings), source=None)
 
 
 def render(

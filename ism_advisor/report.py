@@ -356,6 +356,9 @@ class ReportContext:
     document: Mapping[str, Any] = _help("The whole advice document (the JSON output).")
     means_data: ChartData = _help("The means chart's text alternative and figures.")
     effects_data: ChartData = _help("The effect chart's text alternative and figures.")
+    since: Any = _help(
+        'The section "Since the last survey" (a Since, see below); None with one survey.'
+    )
 
 
 def context_help() -> dict[str, dict[str, str]]:
@@ -375,9 +378,16 @@ def context_help() -> dict[str, dict[str, str]]:
         Reliability,
         Method,
         ChartData,
+        *_since_classes(),
     ):
         out[cls.__name__] = {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
     return out
+
+
+def _since_classes() -> tuple[type, ...]:
+    from .since import AdoptionPoint, Change, FollowUpAdvice, Since, TrendPoint
+
+    return (Since, AdoptionPoint, TrendPoint, Change, FollowUpAdvice)
 
 
 # -- building the context ------------------------------------------------------------------
@@ -460,7 +470,15 @@ def report_context(
         document=document,
         means_data=means_data,
         effects_data=effects_data,
+        since=_since(document, target, t, lang, charts),
     )
+
+
+def _since(document: Mapping, target: Mapping, t, lang: str, charts: bool) -> Any:
+    """The section "Since the last survey" (None with one survey: see since.py)."""
+    from .since import since_context
+
+    return since_context(document, target, t, lang, charts)
 
 
 def _comparison(factor: Mapping, segment: Mapping, t, lang: str) -> FactorResult:

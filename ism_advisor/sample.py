@@ -267,13 +267,22 @@ def _render(
     return SampleSurvey(responses_csv=responses, scores_csv=scores)
 
 
-def write_sample(sample: SampleSurvey, folder: Path) -> list[Path]:
-    """Write ``responses.csv`` and ``scores.csv`` into ``folder``; return their paths."""
+def write_sample(
+    sample: SampleSurvey, folder: Path, followup: SampleSurvey | None = None
+) -> list[Path]:
+    """Write ``scores.csv`` and ``responses.csv`` into ``folder`` (and, given the second
+    wave, ``scores-wave2.csv`` and ``responses-wave2.csv``); return their paths."""
     from .output import write_atomic
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, text in (("scores.csv", sample.scores_csv), ("responses.csv", sample.responses_csv)):
+    files = [("scores.csv", sample.scores_csv), ("responses.csv", sample.responses_csv)]
+    if followup is not None:
+        files += [
+            ("scores-wave2.csv", followup.scores_csv),
+            ("responses-wave2.csv", followup.responses_csv),
+        ]
+    for name, text in files:
         path = folder / name
         write_atomic(path, text.encode("utf-8"))
         paths.append(path)

@@ -126,6 +126,8 @@ class Field:
     json: str | None = None
     #: names it had before; rules that use them still work, with a warning
     formerly: tuple[str, ...] = ()
+    #: a change since the previous survey wave: only a run over several waves has it
+    change: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,11 @@ class FactKind:
         return {**self.former, **self.testable}
 
     @cached_property
+    def changes(self) -> tuple[str, ...]:
+        """The change figures, which only a run over several waves has."""
+        return tuple(name for name, f in self.fields.items() if f.change)
+
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         """The figures the statistics compute, in table order."""
         return tuple(name for name, f in self.fields.items() if f.column)
@@ -194,6 +201,55 @@ class FactKind:
 def _table(*fields: Field) -> dict[str, Field]:
     return {f.name: f for f in fields}
 
+
+#: A factor's change since the previous wave (runs over several waves; see followup.py).
+_COMPARISON_CHANGES = (
+    Field(
+        "gap_change",
+        "number",
+        "the gap now minus the gap in the previous wave (negative: the gap narrowed)",
+        label=N_("change in the gap"),
+        change=True,
+    ),
+    Field(
+        "gap_change_p",
+        "number",
+        "the gap change's Holm-adjusted p-value",
+        "p",
+        low=0,
+        high=1,
+        label=N_("p of the change"),
+        change=True,
+    ),
+    Field(
+        "change_significant",
+        "bool",
+        "the gap changed significantly (gap_change_p < alpha)",
+        "bool",
+        change=True,
+    ),
+    Field(
+        "non_users_change",
+        "number",
+        "the non-users' change since the previous wave, positive when it is for the better",
+        label=N_("non-users' change"),
+        change=True,
+    ),
+    Field(
+        "non_users_improved",
+        "bool",
+        "the non-users changed significantly for the better (Holm)",
+        "bool",
+        change=True,
+    ),
+    Field(
+        "acted_on",
+        "bool",
+        "an intervention for this factor was carried out since the previous wave (--done)",
+        "bool",
+        change=True,
+    ),
+)
 
 #: One factor in one segment: users against non-users.
 COMPARISON = FactKind(
@@ -365,6 +421,7 @@ COMPARISON = FactKind(
             column=True,
             json="cronbach_alpha",
         ),
+        *_COMPARISON_CHANGES,
     ),
 )
 
@@ -423,6 +480,25 @@ SEGMENT = FactKind(
             explain=7,
             label=N_("adoption"),
             json="adoption_rate",
+        ),
+        Field(
+            "adoption_change",
+            "number",
+            "adoption now minus adoption in the previous wave",
+            "percent",
+            low=-1,
+            high=1,
+            label=N_("change in adoption"),
+            change=True,
+        ),
+        Field(
+            "adoption_change_p",
+            "number",
+            "the adoption change's p-value (two-proportion z-test)",
+            "p",
+            low=0,
+            high=1,
+            change=True,
         ),
     ),
 )

@@ -111,7 +111,7 @@ def test_usage_errors_name_the_command_users_type(cli, scores):
     result = cli("scores.csv", "--format", "docx")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Usage: ism-advise [OPTIONS] SCORES\n"
+        "Usage: ism-advise [OPTIONS] SCORES...\n"
         "Try 'ism-advise --help' for help.\n"
         "\n"
         "Error: Invalid value for '--format': 'docx' is not one of 'html', 'pdf', 'md', 'json',"
@@ -188,18 +188,23 @@ def test_help_lists_the_main_options_and_the_commands():
         assert fragment in result.stdout
 
 
+SAMPLE_FILES = ("scores.csv", "responses.csv", "scores-wave2.csv", "responses-wave2.csv")
+
+
 def test_sample_command_is_reproducible(cli, tmp_path):
     result = cli("sample", "--seed", "7", "-o", "one")
     assert result.exit_code == 0
-    assert result.stdout == "one/scores.csv\none/responses.csv\n"
+    assert result.stdout == (
+        "one/scores.csv\none/responses.csv\none/scores-wave2.csv\none/responses-wave2.csv\n"
+    )
     cli("sample", "--seed", "7", "-o", "two")
-    for name in ("scores.csv", "responses.csv"):
+    for name in SAMPLE_FILES:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
 def test_packaged_sample_data_is_what_the_generator_makes(cli, tmp_path):
     cli("sample", "-o", "fresh")
-    for name in ("scores.csv", "responses.csv"):
+    for name in SAMPLE_FILES:
         assert (tmp_path / "fresh" / name).read_bytes() == (
             SAMPLE_SCORES.parent / name
         ).read_bytes()

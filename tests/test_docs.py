@@ -82,6 +82,7 @@ def test_every_yaml_and_template_snippet_says_what_to_do_with_it():
         "an excerpt of mapping.yaml",
         "an excerpt of factors.yaml",
         "an excerpt of factors.yaml: the questionnaire",
+        "save as done.yaml",
     }
     assert len(PASTED) == 8
 
@@ -152,7 +153,8 @@ def test_the_questionnaire_excerpt_works_in_the_packaged_codebook(cli, tmp_path)
 
 
 @pytest.mark.parametrize(
-    "snippet", [i for i, s in enumerate(SNIPPETS) if not s["use"].startswith("an excerpt")]
+    "snippet",
+    [i for i, s in enumerate(SNIPPETS) if not s["use"].startswith(("an excerpt", "save as"))],
 )
 def test_each_snippet_works_when_pasted_into_an_init_folder(cli, snippet):
     """Paste the snippet literally (with the README's interventions, which rules may use),
@@ -236,3 +238,28 @@ def test_the_walk_through_rule_fires_on_the_sample(cli):
     assert "| TechnoBouw (organisation) |" in markdown
     row = next(line for line in markdown.splitlines() if line.startswith("| TechnoBouw"))
     assert row.endswith("| Lunch sessions: the platform in 20 minutes |")
+
+
+def test_the_two_wave_walkthrough_says_what_the_sample_gives(cli):
+    """The README's walk through the sample's two waves: its done.yaml, its command, and
+    the figures and advice it quotes, in the report it makes."""
+    (done,) = [s["text"] for s in SNIPPETS if s["use"] == "save as done.yaml"]
+    (cli.folder / "done.yaml").write_text(done, encoding="utf-8")
+    for name in ("scores.csv", "scores-wave2.csv"):
+        shutil.copyfile(SAMPLE_SCORES.parent / name, cli.folder / name)
+    waves = ("--wave-name", "March 2026", "--wave-name", "October 2026", "--done", "done.yaml")
+    result = cli("scores.csv", "scores-wave2.csv", *waves, "--format", "md", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    section = result.stdout.split("## Since the last survey")[1]
+    walkthrough = README.split("A walk through the sample")[1].split("- `--wave-name NAME`")[0]
+    assert "| March 2026 | 243 | 600 | 40% |" in section
+    assert "| October 2026 | 296 | 592 | 50% |" in section
+    assert "| Effort expectancy | the gap | March 2026 → October 2026 | 0.40 | 0.13 |" in section
+    assert (
+        "| Colleague influence | non-users | March 2026 → October 2026 | 3.03 | 3.26 |" in section
+    )
+    assert "(change −0.10, p = 0.835)" in section
+    for quoted in ("3.05 → 2.74", "0.40 to 0.13", "3.03 → 3.26", "change −0.10, p =\n0.835"):
+        assert quoted in walkthrough
+    assert "**Find out why the action did not land, and change course**: " in section
+    assert "**Keep up what works and make it part of the routine**: " in section

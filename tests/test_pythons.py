@@ -66,7 +66,9 @@ def test_same_bytes_on_another_python(tmp_path):
             "advice.json",
             "advice.pdf",
             "advice.pptx",
+            "data/responses-wave2.csv",
             "data/responses.csv",
+            "data/scores-wave2.csv",
             "data/scores.csv",
         ]
     )

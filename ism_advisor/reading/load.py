@@ -36,6 +36,7 @@ def load_survey(
     mapping: str | Path | None = None,
     include_incomplete: bool = False,
     lang: str = "en",
+    absent_ok: bool = False,
 ) -> Survey:
     """Read and validate a survey export: a plain CSV file or a survey tool's export.
 
@@ -48,14 +49,21 @@ def load_survey(
     (``Verkoop``, ``Sales``, ``2`` and ``sales`` are one department). Raises
     :class:`~ism_advisor.errors.AdvisorError` naming the file, the row's line and the
     column for the first bad value.
+
+    With ``absent_ok`` (one wave of several), a factor without a column or without any
+    score is read as all missing (NaN) instead of stopping the run.
     """
     export = open_export(Path(path))
     rules = load_mapping(mapping) if mapping is not None else None
-    plan = plan_columns(export, codebook, segment_by, rules)
-    return _Reader(export, codebook, plan, lang).read(include_incomplete)
+    plan = plan_columns(export, codebook, segment_by, rules, absent_ok=absent_ok)
+    reader = _Reader(export, codebook, plan, lang)
+    reader.absent_ok = absent_ok
+    return reader.read(include_incomplete)
 
 
 class _Reader:
+    absent_ok = False
+
     def __init__(self, export: Export, codebook: Codebook, plan: Plan, lang: str = "en") -> None:
         self.export = export
         self.codebook = codebook
@@ -255,11 +263,13 @@ class _Reader:
                 coded = coded_answers(factor, answers, codebook)
                 scores[factor.id] = score_of(factor, coded)
                 items[factor.id] = coded
-            else:
+            elif factor.id in plan.score_columns:
                 position = plan.score_columns[factor.id]
                 scores[factor.id] = self.values.numbers(frame[position], self.columns[position])
+            else:  # absent from this wave (absent_ok)
+                scores[factor.id] = np.full(len(frame), np.nan)
         for factor in codebook.factors:
-            if scores[factor.id].isna().all():
+            if scores[factor.id].isna().all() and not self.absent_ok:
                 raise self.fail(
                     N_(
                         "no respondent has a score for factor '{factor}' (every answer is"

@@ -58,13 +58,24 @@ class Plan:
 
 
 def plan_columns(
-    export: Export, codebook: Codebook, segment_by: Sequence[str], mapping: Mapping | None = None
+    export: Export,
+    codebook: Codebook,
+    segment_by: Sequence[str],
+    mapping: Mapping | None = None,
+    *,
+    absent_ok: bool = False,
 ) -> Plan:
-    """Decide which column feeds what; raise the first problem as an AdvisorError."""
+    """Decide which column feeds what; raise the first problem as an AdvisorError.
+
+    With ``absent_ok`` (one wave of several), a factor without any column is left out of
+    the plan instead of stopping the run: the caller leaves it out of the change figures.
+    """
     if mapping is not None:
         plan = _MappingPlanner(export, codebook, mapping).plan(segment_by)
     else:
-        plan = _Planner(export, codebook).plan(segment_by)
+        planner = _Planner(export, codebook)
+        planner.absent_ok = absent_ok
+        plan = planner.plan(segment_by)
     plan.status_columns = export.status_columns
     return plan
 
@@ -77,6 +88,9 @@ def _list_columns(header: list[str]) -> str:
 class _Planner:
     """Automatic matching: by name, and (for a tool's export, or a header that is a
     question) by wording."""
+
+    #: a factor without any column is left out rather than refused (a wave of several)
+    absent_ok = False
 
     def __init__(self, export: Export, codebook: Codebook) -> None:
         self.export = export
@@ -188,6 +202,8 @@ class _Planner:
                     items=", ".join(absent),
                     hint=self.hint(),
                 )
+            elif self.absent_ok:
+                continue
             elif self.export.plain:
                 raise self.fail(
                     N_(
