@@ -608,6 +608,75 @@ def rules_schema_command(kind: str) -> None:
     click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
 
 
+@rules_group.command("test")
+@click.argument("folder", required=False, type=_PathValue("a folder", file_okay=False))
+@click.option("--coverage", is_flag=True, help="Also list the rules that no case fired.")
+@_lang_option("Language of the messages.")
+def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
+    """Run the test cases in FOLDER/tests/*.yaml on the rules of FOLDER.
+
+    FOLDER is a knowledge-base folder made by 'ism-advise init' (default: the packaged
+    rule base). Prints a dot per passing case and an F per failing one, then each failure
+    as file:line:column with what was expected, what came out and which rules fired;
+    exits 1 if a case fails.
+    """
+    from .codebook import load_codebook
+    from .knowledge import load_knowledge, testing
+    from .resources import packaged_path
+
+    tr = translations(lang)
+    try:
+        base = folder if folder is not None else packaged_path("rules")
+        codebook, rules, interventions, _ = _knowledge_paths(base, None, None, None)
+        checked = load_knowledge(load_codebook(codebook), rules, interventions)
+        files = testing.test_files(base)
+        if not files:
+            raise AdvisorError(
+                N_("no test cases (expected tests/*.yaml in this folder)"), path=str(base)
+            )
+        cases = testing.load_cases(files, checked)
+        results = testing.run_cases(checked, cases, lang)
+    except AdvisorError as error:
+        _fail(error, lang, every=True)
+    for warning in checked.warnings:
+        _warn(warning, lang)
+    for path in dict.fromkeys(r.case.path for r in results):
+        marks = "".join("." if r.passed else "F" for r in results if r.case.path == path)
+        click.echo(f"{path} {marks}")
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        for expectation in result.failed:
+            click.echo(testing.failure_message(result, expectation).render(tr))
+        click.echo("  " + testing.fired_summary(result).render(tr))
+    if coverage:
+        missed = testing.coverage(checked, results)
+        for rule in checked.rules:
+            if rule.id in missed:
+                click.echo(
+                    AdvisorError(
+                        N_("rule '{rule}' fired in no test case"),
+                        path=checked.rules_path,
+                        line=rule.pos.line,
+                        column=rule.pos.column,
+                        rule=rule.id,
+                    ).render(tr)
+                )
+        click.echo(
+            Message(
+                N_("coverage: {fired} of {rules} rules fired in a test case"),
+                {"fired": len(checked.rules) - len(missed), "rules": len(checked.rules)},
+            ).render(tr)
+        )
+    summary = (
+        Message(N_("{failed} failed, {passed} passed"), {"failed": len(failed)})
+        if failed
+        else Message(N_("{passed} passed"))
+    )
+    params = {**summary.params, "passed": len(results) - len(failed)}
+    click.echo(Message(summary.template, params).render(tr))
+    sys.exit(1 if failed else 0)
+
+
 @main.command("map")
 @click.argument("export", type=click.Path(path_type=Path, dir_okay=True))
 @_knowledge_options
@@ -966,7 +1035,8 @@ def init_command(folder: Path) -> None:
     """Write an editable copy of the knowledge base into FOLDER.
 
     FOLDER gets factors.yaml, advice.yaml, interventions.yaml, a starter report
-    template (templates/report.html) and a README.md saying how to use them
+    template (templates/report.html), test cases for the rules (tests/advice.yaml, run
+    by 'ism-advise rules test FOLDER') and a README.md saying how to use them
     (ism-advise SCORES --knowledge FOLDER); existing files are never overwritten.
     """
     from .starter import write_starter

@@ -126,6 +126,10 @@ class Field:
     json: str | None = None
     #: names it had before; rules that use them still work, with a warning
     formerly: tuple[str, ...] = ()
+    #: its value where nothing stands out — no gap, half the people use the platform
+    #: (a rule test case assumes it for a figure it does not give); None: missing. The
+    #: means' neutral value is the scale's midpoint, which only the codebook knows.
+    neutral: Any = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,7 @@ COMPARISON = FactKind(
             explain=3,
             column=True,
             json="users_n",
+            neutral=50,
         ),
         Field(
             "users_mean",
@@ -230,7 +235,13 @@ COMPARISON = FactKind(
             json="users_mean",
         ),
         Field(
-            "users_sd", "number", "users' standard deviation", low=0, column=True, json="users_sd"
+            "users_sd",
+            "number",
+            "users' standard deviation",
+            low=0,
+            column=True,
+            json="users_sd",
+            neutral=1.0,
         ),
         Field(
             "non_users_n",
@@ -241,6 +252,7 @@ COMPARISON = FactKind(
             explain=5,
             column=True,
             json="non_users_n",
+            neutral=50,
         ),
         Field(
             "non_users_mean",
@@ -258,6 +270,7 @@ COMPARISON = FactKind(
             low=0,
             column=True,
             json="non_users_sd",
+            neutral=1.0,
         ),
         Field("mean", "number", "everyone's mean score (users and non-users)"),
         Field(
@@ -268,11 +281,28 @@ COMPARISON = FactKind(
             label=N_("gap"),
             column=True,
             json="gap",
+            neutral=0.0,
         ),
-        Field("t", "number", "Welch's t", column=True, json="t"),
-        Field("df", "number", "Welch's degrees of freedom", low=0, column=True, json="df"),
+        Field("t", "number", "Welch's t", column=True, json="t", neutral=0.0),
         Field(
-            "p", "number", "Welch's two-sided p-value", "p", low=0, high=1, column=True, json="p"
+            "df",
+            "number",
+            "Welch's degrees of freedom",
+            low=0,
+            column=True,
+            json="df",
+            neutral=98.0,
+        ),
+        Field(
+            "p",
+            "number",
+            "Welch's two-sided p-value",
+            "p",
+            low=0,
+            high=1,
+            column=True,
+            json="p",
+            neutral=1.0,
         ),
         Field(
             "p_holm",
@@ -285,6 +315,7 @@ COMPARISON = FactKind(
             label=N_("p (Holm)"),
             column=True,
             json="p_holm",
+            neutral=1.0,
         ),
         Field(
             "significant",
@@ -294,6 +325,7 @@ COMPARISON = FactKind(
             explain=10,
             column=True,
             json="significant",
+            neutral=False,
         ),
         Field(
             "hedges_g",
@@ -303,6 +335,7 @@ COMPARISON = FactKind(
             label="g",
             column=True,
             json="hedges_g",
+            neutral=0.0,
         ),
         Field(
             "hedges_g_ci_low",
@@ -311,6 +344,7 @@ COMPARISON = FactKind(
             column=True,
             json="hedges_g_ci",
             formerly=("hedges_g_low",),
+            neutral=-0.39,
         ),
         Field(
             "hedges_g_ci_high",
@@ -319,6 +353,7 @@ COMPARISON = FactKind(
             column=True,
             json="hedges_g_ci",
             formerly=("hedges_g_high",),
+            neutral=0.39,
         ),
         Field(
             "effect_size",
@@ -327,6 +362,7 @@ COMPARISON = FactKind(
             "text",
             values=EFFECT_SIZES,
             explain=11,
+            neutral="negligible",
         ),
         Field(
             "rank",
@@ -337,7 +373,9 @@ COMPARISON = FactKind(
             explain=12,
             label=N_("rank"),
         ),
-        Field("mwu_u", "number", "Mann-Whitney U", low=0, column=True, json="mwu_u"),
+        Field(
+            "mwu_u", "number", "Mann-Whitney U", low=0, column=True, json="mwu_u", neutral=1250.0
+        ),
         Field(
             "mwu_p",
             "number",
@@ -347,6 +385,7 @@ COMPARISON = FactKind(
             high=1,
             column=True,
             json="mwu_p",
+            neutral=1.0,
         ),
         Field(
             "rank_biserial",
@@ -356,6 +395,7 @@ COMPARISON = FactKind(
             high=1,
             column=True,
             json="rank_biserial",
+            neutral=0.0,
         ),
         Field(
             "cronbach_alpha",
@@ -375,7 +415,12 @@ SEGMENT = FactKind(
     "a segment: all respondents, or one department, organisation, …",
     _table(
         Field(
-            "overall", "bool", "true for all respondents, false for a segment", "bool", explain=1
+            "overall",
+            "bool",
+            "true for all respondents, false for a segment",
+            "bool",
+            explain=1,
+            neutral=True,
         ),
         Field(
             "column",
@@ -384,6 +429,7 @@ SEGMENT = FactKind(
             "text",
             explain=2,
             json="column",
+            neutral="",
         ),
         Field(
             "value",
@@ -392,6 +438,7 @@ SEGMENT = FactKind(
             "text",
             explain=3,
             json="value",
+            neutral="",
         ),
         Field(
             "respondents",
@@ -402,8 +449,18 @@ SEGMENT = FactKind(
             explain=4,
             label=N_("respondents"),
             json="respondents",
+            neutral=100,
         ),
-        Field("users", "number", "users in the segment", "count", low=0, explain=5, json="users"),
+        Field(
+            "users",
+            "number",
+            "users in the segment",
+            "count",
+            low=0,
+            explain=5,
+            json="users",
+            neutral=50,
+        ),
         Field(
             "non_users",
             "number",
@@ -412,6 +469,7 @@ SEGMENT = FactKind(
             low=0,
             explain=6,
             json="non_users",
+            neutral=50,
         ),
         Field(
             "adoption_rate",
@@ -423,6 +481,7 @@ SEGMENT = FactKind(
             explain=7,
             label=N_("adoption"),
             json="adoption_rate",
+            neutral=0.5,
         ),
     ),
 )

@@ -16,6 +16,7 @@ from ism_advisor.knowledge import OPERATORS
 from ism_advisor.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+TEST_CASES = yaml.safe_load((ROOT / "rules" / "tests" / "advice.yaml").read_text())["cases"]
 
 
 def commands(group: click.Group, prefix: str = ""):
@@ -77,13 +78,14 @@ def test_every_yaml_and_template_snippet_says_what_to_do_with_it():
     assert {s["use"] for s in SNIPPETS} == {
         "paste into advice.yaml",
         "paste into interventions.yaml",
+        "paste into tests/advice.yaml",
         "a whole rule file",
         "a template: templates/report.html",
         "an excerpt of mapping.yaml",
         "an excerpt of factors.yaml",
         "an excerpt of factors.yaml: the questionnaire",
     }
-    assert len(PASTED) == 8
+    assert len(PASTED) == 9
 
 
 def paste(path, text: str) -> None:
@@ -164,6 +166,12 @@ def test_each_snippet_works_when_pasted_into_an_init_folder(cli, snippet):
     for addition in INTERVENTIONS:
         if addition != text:
             paste(folder / "interventions.yaml", addition)
+    if use == "paste into tests/advice.yaml":
+        paste(folder / "tests" / "advice.yaml", text)
+        result = cli("rules", "test", "ours")
+        assert result.exit_code == 0, result.stdout
+        assert result.stdout.splitlines()[-1] == f"{len(TEST_CASES) + 1} passed"
+        return
     if use.startswith("paste into "):
         paste(folder / use.removeprefix("paste into "), text)
         entries = yaml.safe_load(text)
@@ -236,3 +244,19 @@ def test_the_walk_through_rule_fires_on_the_sample(cli):
     assert "| TechnoBouw (organisation) |" in markdown
     row = next(line for line in markdown.splitlines() if line.startswith("| TechnoBouw"))
     assert row.endswith("| Lunch sessions: the platform in 20 minutes |")
+
+
+def test_the_broken_rule_of_the_readme_fails_its_tests_as_shown(cli):
+    """The README's wrong comparison, made in an init folder, gives the output it shows."""
+    section = README.split("**A broken rule caught.**")[1]
+    shown = section.split("```text\n")[1].split("```")[0]
+    cli("init", "ours")
+    rules = cli.folder / "ours" / "advice.yaml"
+    text = rules.read_text(encoding="utf-8")
+    old = "manager_influence\n      if: [significant, hedges_g >= 0.2]\n  recommend: [leaders"
+    assert old in text
+    rules.write_text(text.replace(old, old.replace(">=", "<=")), encoding="utf-8")
+    result = cli("rules", "test", "ours")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(shown)
+    assert result.stdout.endswith("4 failed, 14 passed\n")

@@ -1,0 +1,137 @@
+"""``ism-advise rules test``: test cases beside the rules, run on the engine.
+
+The packaged rule base's own cases run here, so CI (which runs this suite) runs them.
+"""
+
+from __future__ import annotations
+
+from conftest import ROOT
+from ism_advisor.codebook import load_codebook
+from ism_advisor.knowledge.testing import neutral_facts
+from ism_advisor.vocabulary import COMPARISON, SEGMENT
+
+CASES = ROOT / "rules" / "tests" / "advice.yaml"
+
+
+def test_the_packaged_rule_base_passes_its_own_tests_with_every_rule_covered(cli):
+    result = cli("rules", "test", "--coverage")
+    assert result.exit_code == 0, result.stdout
+    lines = result.stdout.splitlines()
+    count = CASES.read_text(encoding="utf-8").count("\n- name: ")
+    assert count >= 18
+    assert lines == [
+        f"{CASES} {'.' * count}",
+        "coverage: 16 of 16 rules fired in a test case",
+        f"{count} passed",
+    ]
+
+
+def break_rule(folder, old: str, new: str) -> None:
+    rules = folder / "advice.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert old in text
+    rules.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_wrong_comparison_is_caught_with_what_was_expected_and_what_fired(cli, tmp_path):
+    assert cli("init", "ours").exit_code == 0
+    # managers_less_visible, with <= where >= was meant
+    break_rule(
+        tmp_path / "ours",
+        "factor: manager_influence\n      if: [significant, hedges_g >= 0.2]\n  recommend: [lead",
+        "factor: manager_influence\n      if: [significant, hedges_g <= 0.2]\n  recommend: [lead",
+    )
+    result = cli("rules", "test", "ours")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ours/tests/advice.yaml .FF...FF.........."
+    assert lines[1:5] == [
+        "ours/tests/advice.yaml:20:3: case 'a significant but negligible gap is no reason to"
+        " act': expected recommended, in this order: nothing; got: executives_on_rollout_team,"
+        " leaders_work_out_loud",
+        "  fired: managers_less_visible (manager_influence)",
+        "ours/tests/advice.yaml:25:3: case 'managers seen less active': expected recommended,"
+        " in this order: executives_on_rollout_team, leaders_work_out_loud; got: nothing",
+        "  fired: no rule",
+    ]
+    assert lines[-1] == "4 failed, 14 passed"
+
+
+def test_coverage_lists_the_rules_no_case_fired(cli, tmp_path):
+    cli("init", "ours")
+    cases = tmp_path / "ours" / "tests" / "advice.yaml"
+    text = cases.read_text(encoding="utf-8")
+    cases.write_text(text[: text.index("\n- name: a significant")] + "\n", encoding="utf-8")
+    result = cli("rules", "test", "ours", "--coverage")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ours/tests/advice.yaml ."
+    assert lines[1] == "ours/advice.yaml:52:7: rule 'social_proof_missing' fired in no test case"
+    assert lines[-2:] == ["coverage: 0 of 16 rules fired in a test case", "1 passed"]
+    assert len(lines) == 16 + 3
+
+
+def test_messages_in_dutch(cli, tmp_path):
+    cli("init", "ours")
+    break_rule(tmp_path / "ours", "adoption_rate < 0.5", "adoption_rate > 0.5")
+    result = cli("rules", "test", "ours", "--lang", "nl")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [
+        "ours/tests/advice.yaml:61:3: geval 'social proof missing where few use the platform':"
+        " verwacht aanbevolen, in willekeurige volgorde: champions_network,"
+        " leaders_work_out_loud, visible_relaunch, executives_on_rollout_team,"
+        " start_in_team_groups; gekregen: champions_network, leaders_work_out_loud,"
+        " executives_on_rollout_team, start_in_team_groups",
+        "  van toepassing: social_proof_missing (colleague_influence, manager_influence),"
+        " social_influence_leads (social_proof_missing, colleague_influence),"
+        " managers_less_visible (manager_influence), colleagues_less_visible"
+        " (colleague_influence)",
+        "1 mislukt, 17 geslaagd",
+    ]
+
+
+def test_a_folder_without_tests_is_an_error(cli, tmp_path):
+    (tmp_path / "ours").mkdir()
+    result = cli("rules", "test", "ours")
+    assert result.exit_code == 1
+    assert result.stderr == "ours: no test cases (expected tests/*.yaml in this folder)\n"
+
+
+def test_neutral_figures_come_from_the_vocabulary_and_derived_ones_follow_the_given():
+    book = load_codebook()
+    facts = neutral_facts(
+        book,
+        {"column": "department", "value": "Sales", "users": 20, "non_users": 60},
+        {
+            "privacy_concern": {"users_mean": 3.0, "non_users_mean": 4.0, "hedges_g": 0.9},
+            "reputation": {"hedges_g": 0.3, "p_holm": 0.01},
+        },
+    )
+    assert facts.segment == {
+        "overall": False,
+        "column": "department",
+        "value": "Sales",
+        "respondents": 80,
+        "users": 20,
+        "non_users": 60,
+        "adoption_rate": 0.25,
+    }
+    by_factor = {c["factor"]: c for c in facts.comparisons}
+    assert list(by_factor) == list(book.factor_ids)
+    privacy = by_factor["privacy_concern"]
+    # privacy: higher is worse, so non-users' higher concern is a positive gap
+    assert privacy["gap"] == 1.0
+    assert privacy["mean"] == 3.5
+    assert privacy["effect_size"] == "large"
+    assert privacy["rank"] == 1
+    assert privacy["significant"] is False
+    assert by_factor["reputation"]["significant"] is True
+    assert by_factor["reputation"]["rank"] == 2
+    neutral = by_factor["manager_influence"]
+    assert neutral["users_mean"] == neutral["non_users_mean"] == 3.0  # the 1-5 midpoint
+    derived = ("factor", "label", "direction", "users_mean", "non_users_mean", "mean", "rank")
+    for name, f in COMPARISON.testable.items():
+        if name not in derived:
+            assert neutral[name] == f.neutral, name
+    assert neutral["significant"] is False and neutral["p_holm"] == 1.0
+    assert set(facts.segment) == set(SEGMENT.testable)
