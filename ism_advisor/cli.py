@@ -351,6 +351,13 @@ def _survey_options(command):
     metavar="DIR",
     help="Also write one report per shown segment into DIR (e.g. one per department).",
 )
+@click.option(
+    "--explain-all",
+    is_flag=True,
+    help="Add to each segment of the JSON document why each intervention that was not "
+    "advised was not (why_not): every rule that recommends it, with the first condition "
+    "that failed and its figure.",
+)
 @_survey_options
 def advise_command(
     scores: Path,
@@ -372,6 +379,7 @@ def advise_command(
     per_segment: Path | None,
     mapping: Path | None,
     include_incomplete: bool,
+    explain_all: bool,
 ) -> None:
     """Analyse SCORES and write the advice report."""
     from .output import check_folder, check_not_input, write_atomic
@@ -401,6 +409,7 @@ def advise_command(
             progress=None if quiet or not sys.stderr.isatty() else _Progress(lang),
             mapping=mapping,
             include_incomplete=include_incomplete,
+            explain_all=explain_all,
         )
         if result.source is not None and not quiet:
             click.echo(result.source.render(translations(lang)), err=True)
@@ -648,6 +657,8 @@ def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
         for expectation in result.failed:
             click.echo(testing.failure_message(result, expectation).render(tr))
         click.echo("  " + testing.fired_summary(result).render(tr))
+        for reason in testing.why_missing(checked, result):
+            click.echo("  " + reason.render(tr))
     if coverage:
         missed = testing.coverage(checked, results)
         for rule in checked.rules:
@@ -675,6 +686,90 @@ def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
     params = {**summary.params, "passed": len(results) - len(failed)}
     click.echo(Message(summary.template, params).render(tr))
     sys.exit(1 if failed else 0)
+
+
+@main.command("explain")
+@click.argument("scores", type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--intervention", required=True, metavar="ID", help="The intervention to explain.")
+@click.option(
+    "--segment",
+    metavar="VALUE",
+    default=None,
+    help="The segment (a value of a --segment-by column). Default: all respondents.",
+)
+@click.option(
+    "--segment-by",
+    "segment_by",
+    multiple=True,
+    metavar="COL",
+    help="The segment columns, as for the advice; repeatable.",
+)
+@_knowledge_options
+@click.option(
+    "--min-group-size",
+    type=click.IntRange(min=3),
+    default=5,
+    show_default=True,
+    help="As for the advice: the smallest group whose figures are shown.",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.05,
+    show_default=True,
+    help="As for the advice: the significance level.",
+)
+@_lang_option("Language of the explanation.")
+@_survey_options
+def explain_command(
+    scores: Path,
+    intervention: str,
+    segment: str | None,
+    segment_by: tuple[str, ...],
+    knowledge: Path | None,
+    codebook: Path | None,
+    rules: Path | None,
+    interventions: Path | None,
+    min_group_size: int,
+    alpha: float,
+    lang: str,
+    mapping: Path | None,
+    include_incomplete: bool,
+) -> None:
+    """Why an intervention was, or was not, advised for a segment of SCORES.
+
+    For one that was not: each rule that recommends it, with the first condition that
+    failed and the figure that failed it. For one that was: the rules that fired and the
+    facts they matched, through the conclusions they used.
+    """
+    from .explain import explain_intervention
+
+    tr = translations(lang)
+    try:
+        codebook, rules, interventions, _ = _knowledge_paths(
+            knowledge, codebook, rules, interventions
+        )
+        explanation = explain_intervention(
+            scores,
+            intervention,
+            segment=segment,
+            codebook=codebook,
+            rules=rules,
+            interventions=interventions,
+            segment_by=segment_by,
+            alpha=alpha,
+            min_group_size=min_group_size,
+            lang=lang,
+            mapping=mapping,
+            include_incomplete=include_incomplete,
+        )
+    except AdvisorError as error:
+        _fail(error, lang)
+    click.echo(explanation.headline.render(tr))
+    for verdict in explanation.verdicts:
+        where = f"{explanation.rules_path}:{verdict.rule.pos.line}:{verdict.rule.pos.column}"
+        for reason in verdict.reasons:
+            click.echo(f"  {where}: {verdict.rule.id}: {reason.render(tr)}")
 
 
 @main.command("map")

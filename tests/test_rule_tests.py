@@ -5,7 +5,10 @@ The packaged rule base's own cases run here, so CI (which runs this suite) runs 
 
 from __future__ import annotations
 
-from conftest import ROOT
+import json
+import shutil
+
+from conftest import ROOT, SAMPLE_SCORES
 from ism_advisor.codebook import load_codebook
 from ism_advisor.knowledge.testing import neutral_facts
 from ism_advisor.vocabulary import COMPARISON, SEGMENT
@@ -86,6 +89,8 @@ def test_messages_in_dutch(cli, tmp_path):
         " social_influence_leads (social_proof_missing, colleague_influence),"
         " managers_less_visible (manager_influence), colleagues_less_visible"
         " (colleague_influence)",
+        "  waarom niet visible_relaunch: relaunch_when_adoption_low: vraagt adoption_rate van"
+        " het segment boven 0.5; het is 0.3",
         "1 mislukt, 17 geslaagd",
     ]
 
@@ -135,3 +140,102 @@ def test_neutral_figures_come_from_the_vocabulary_and_derived_ones_follow_the_gi
             assert neutral[name] == f.neutral, name
     assert neutral["significant"] is False and neutral["p_holm"] == 1.0
     assert set(facts.segment) == set(SEGMENT.testable)
+
+
+# -- why not? --------------------------------------------------------------------------------
+
+
+def test_explain_names_the_failing_condition_and_its_figure(cli, tmp_path):
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    result = cli("explain", "scores.csv", "--intervention", "publish_visibility_rules")
+    assert result.exit_code == 0, result.stderr
+    rules = ROOT / "rules" / "advice.yaml"
+    assert result.stdout.splitlines() == [
+        "'publish_visibility_rules' is not advised for all respondents",
+        f"  {rules}:261:7: privacy_gap: needs significant of privacy_concern to be true;"
+        " it is false",
+        f"  {rules}:275:7: privacy_concern_everywhere: needs users_mean of privacy_concern"
+        " at least 3.5; it is 2.9",
+    ]
+
+
+def test_the_figure_in_explain_is_the_published_one(cli, tmp_path):
+    """The 2.9 above is the users' mean of privacy concern as the JSON document has it."""
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    document = cli.json("scores.csv")
+    privacy = next(
+        c for c in document["segments"][0]["comparisons"] if c["factor"] == "privacy_concern"
+    )
+    assert f"{privacy['users_mean']:.2g}" == "2.9"
+    assert privacy["significant"] is False
+
+
+def test_explain_through_a_conclusion_and_the_chain_of_an_advised_one(cli, tmp_path):
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    args = ("scores.csv", "--segment-by", "organisation", "--segment", "TechnoBouw")
+    result = cli("explain", *args, "--intervention", "hands_on_onboarding", "--lang", "nl")
+    assert result.exit_code == 0, result.stderr
+    rules = ROOT / "rules" / "advice.yaml"
+    assert result.stdout.splitlines() == [
+        "'hands_on_onboarding' wordt niet geadviseerd voor TechnoBouw",
+        f"  {rules}:191:7: effort_needs_onboarding: vraagt dat de conclusie"
+        " 'effort_and_value_doubt' niet getrokken is; regel 'effort_and_value_doubt' trok haar",
+    ]
+    advised = cli("explain", *args, "--intervention", "visible_relaunch")
+    lines = advised.stdout.splitlines()
+    assert lines[0] == "'visible_relaunch' is advised for TechnoBouw: action 5 of 5"
+    assert lines[1].startswith(
+        f"  {rules}:93:7: relaunch_when_adoption_low: applies on the conclusion"
+        " 'social_proof_missing' of rule 'social_proof_missing', which applies on"
+        " colleague_influence (users_n 98, users_mean 3.52, non_users_n 140,"
+    )
+    assert len(lines) == 2
+
+
+def test_explain_refuses_an_unknown_intervention_or_segment(cli, tmp_path):
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    result = cli("explain", "scores.csv", "--intervention", "visible_relaunh")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "--intervention: unknown intervention 'visible_relaunh'"
+        " (did you mean 'visible_relaunch'?)\n"
+    )
+    result = cli(
+        "explain",
+        "scores.csv",
+        "--segment-by",
+        "organisation",
+        "--segment",
+        "Nowhere",
+        "--intervention",
+        "visible_relaunch",
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "--segment: no segment 'Nowhere' (segments: Gemeente Rivierstad, TechnoBouw,"
+        " Zorggroep Oost; choose them with --segment-by)\n"
+    )
+
+
+def test_explain_all_adds_why_not_and_nothing_else(cli, tmp_path):
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    plain = cli("scores.csv", "--format", "json", "-o", "-").stdout
+    explained = cli.json("scores.csv", "--explain-all")
+    document = json.loads(plain)
+    for segment in explained["segments"]:
+        why_not = segment.pop("why_not")
+        advised = {r["intervention"] for r in segment["recommendations"]}
+        assert advised.isdisjoint(entry["intervention"] for entry in why_not)
+    assert explained == document
+    entry = next(
+        e
+        for e in json.loads(
+            cli("scores.csv", "--format", "json", "-o", "-", "--explain-all").stdout
+        )["segments"][0]["why_not"]
+        if e["intervention"] == "publish_visibility_rules"
+    )
+    assert entry["rules"][1] == {
+        "rule": "privacy_concern_everywhere",
+        "fired": False,
+        "reasons": ["needs users_mean of privacy_concern at least 3.5; it is 2.9"],
+    }

@@ -98,6 +98,8 @@ class CaseResult:
     firings: tuple[Firing, ...]
     #: the expectations that were not met
     failed: tuple[Expectation, ...] = field(default=())
+    #: the facts the case became
+    facts: FactSet | None = None
 
     @property
     def passed(self) -> bool:
@@ -400,13 +402,15 @@ def run_cases(knowledge: Knowledge, cases: Sequence[Case], lang: str = "en") -> 
     firings = run_rules(knowledge.rulebase, facts)
     advice = advise_segments(knowledge, facts, lang)
     results = []
-    for case, fired, advised in zip(cases, firings, advice, strict=True):
+    for case, fired, advised, fact_set in zip(cases, firings, advice, facts, strict=True):
         recommended = tuple(r.intervention for r in advised.recommendations)
         concluded = tuple(dict.fromkeys(c.conclusion for c in advised.conclusions))
-        result = CaseResult(case, recommended, concluded, tuple(fired))
+        result = CaseResult(case, recommended, concluded, tuple(fired), facts=fact_set)
         failed = tuple(e for e in case.expectations if not _met(e, result))
         results.append(
-            CaseResult(case, recommended, concluded, tuple(fired), failed) if failed else result
+            CaseResult(case, recommended, concluded, tuple(fired), failed, fact_set)
+            if failed
+            else result
         )
     return results
 
@@ -456,3 +460,31 @@ def fired_summary(result: CaseResult) -> Message:
         ]
         parts.append(f"{firing.rule} ({', '.join(facts)})" if facts else firing.rule)
     return Message(N_("fired: {rules}"), {"rules": ", ".join(parts)})
+
+
+def why_missing(knowledge: Knowledge, result: CaseResult) -> list[Message]:
+    """For each intervention a failed expectation wanted and did not get: why not."""
+    from .whynot import join, why
+
+    assert result.facts is not None
+    wanted = [
+        i
+        for e in result.failed
+        if e.kind in ("recommended", "recommended_any_order")
+        for i in e.ids
+        if i not in result.recommended
+    ]
+    out = []
+    for intervention in dict.fromkeys(wanted):
+        verdicts = why(knowledge, result.facts, result.firings, intervention, result.recommended)
+        reasons = [
+            Message("{rule}: {why}", {"rule": v.rule.id, "why": join(v.reasons, " / ")})
+            for v in verdicts
+        ] or [Message(N_("no rule recommends it"))]
+        out.append(
+            Message(
+                N_("why not {intervention}: {reasons}"),
+                {"intervention": intervention, "reasons": join(reasons)},
+            )
+        )
+    return out
