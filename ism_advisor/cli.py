@@ -557,22 +557,27 @@ def rules_group() -> None:
 
 @rules_group.command("check")
 @_knowledge_options
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 if there is any.")
 @_lang_option("Language of the messages.")
 def rules_check_command(
     knowledge: Path | None,
     rules: Path | None,
     interventions: Path | None,
     codebook: Path | None,
+    strict: bool,
     lang: str,
 ) -> None:
     """Report every problem in the knowledge base as file:line:column: message.
 
-    Exits 1 if there is any problem, else 0 with a one-line summary. Warnings (patterns
-    that one fact alone would have to meet in some combination, a figure's former name)
-    are shown as 'warning: ...' and do not fail the check.
+    Exits 1 if there is any problem, else 0 with a one-line summary. Warnings (an any:
+    branch that can never be met, a rule another one always shuts out, an intervention no
+    rule recommends, a conclusion no rule reads, patterns that one fact alone would have
+    to meet in some combination, a figure's former name) are shown as 'warning: ...' and
+    do not fail the check, unless --strict.
     """
     from .codebook import load_codebook
     from .knowledge import load_knowledge
+    from .knowledge.lint import lint
 
     try:
         codebook, rules, interventions, _ = _knowledge_paths(
@@ -582,7 +587,12 @@ def rules_check_command(
         checked = load_knowledge(book, rules, interventions)
     except AdvisorError as error:
         _fail(error, lang, every=True)
-    for warning in checked.warnings:
+    warnings = [*checked.warnings, *lint(checked)]
+    if strict and warnings:
+        for warning in warnings:
+            click.echo(warning.render(translations(lang)), err=True)
+        sys.exit(1)
+    for warning in warnings:
         _warn(warning, lang)
     click.echo(
         Message(

@@ -239,3 +239,107 @@ def test_explain_all_adds_why_not_and_nothing_else(cli, tmp_path):
         "fired": False,
         "reasons": ["needs users_mean of privacy_concern at least 3.5; it is 2.9"],
     }
+
+
+# -- rules check: warnings about a valid rule base ------------------------------------------
+
+SHUT_OUT = """
+- id: onboarding_for_everyone
+  when:
+    - factor: effort_expectancy
+      if: [significant, hedges_g >= 0.5]
+    - factor: performance_expectancy
+      if: [significant, hedges_g >= 0.5]
+    - not:
+        conclusion: effort_and_value_doubt
+  recommend: hands_on_onboarding
+  priority: low
+  because: {en: "Onboarding.", nl: "Onboarding."}
+"""
+HALF_DEAD = """
+- id: privacy_either_way
+  when:
+    - any:
+        - factor: privacy_concern
+          if: [users_mean >= 3.5, users_mean < 2]
+        - factor: privacy_concern
+          if: [significant, rank == 1]
+  recommend: publish_visibility_rules
+  priority: low
+  because: {en: "Privacy.", nl: "Privacy."}
+"""
+UNREAD = """
+- id: reputation_gap
+  when:
+    - factor: reputation
+      if: [significant, hedges_g >= 0.2]
+  conclude: reputation_gap
+  priority: low
+  because: {en: "Reputation.", nl: "Reputatie."}
+"""
+
+
+def edited(tmp_path, *additions: str) -> None:
+    rules = tmp_path / "ours" / "advice.yaml"
+    text = rules.read_text(encoding="utf-8")
+    text = text.replace(
+        "- id: effort_and_value_doubt\n  label",
+        "- id: reputation_gap\n  label: {nl: Reputatiekloof, en: Reputation gap}\n"
+        "- id: effort_and_value_doubt\n  label",
+    )
+    # privacy_gap no longer recommends the usage policy: nothing else does
+    text = text.replace(
+        "recommend: [publish_visibility_rules, publish_usage_policy]",
+        "recommend: publish_visibility_rules",
+    )
+    rules.write_text(text + "".join(additions), encoding="utf-8")
+
+
+def test_rules_check_warns_about_what_no_run_would_notice(cli, tmp_path):
+    cli("init", "ours")
+    edited(tmp_path, SHUT_OUT, HALF_DEAD, UNREAD)
+    result = cli("rules", "check", "--knowledge", "ours")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("ok: 7 factors, 19 rules, 3 conclusions, 17 interventions")
+    assert result.stderr.splitlines() == [
+        "warning: ours/advice.yaml:44:7: no rule reads the conclusion 'reputation_gap' (use it"
+        " with 'conclusion:')",
+        "warning: ours/advice.yaml:318:7: rule 'onboarding_for_everyone' never fires: whenever"
+        " it could, rule 'effort_and_value_doubt' (line 157) fires too and draws"
+        " 'effort_and_value_doubt', which this rule needs absent",
+        "warning: ours/advice.yaml:333:11: this pattern can never be met: its conditions"
+        " contradict each other or the possible range of a figure (rule 'privacy_either_way'"
+        " fires only through its other alternatives)",
+        "warning: ours/interventions.yaml:589:7: no rule recommends the intervention"
+        " 'publish_usage_policy'",
+    ]
+    strict = cli("rules", "check", "--knowledge", "ours", "--strict", "--lang", "nl")
+    assert strict.exit_code == 1
+    assert strict.stdout == ""
+    assert strict.stderr.splitlines()[0] == (
+        "ours/advice.yaml:44:7: geen regel leest de conclusie 'reputation_gap' (gebruik haar"
+        " met 'conclusion:')"
+    )
+    assert len(strict.stderr.splitlines()) == 4
+
+
+def test_a_rule_that_needs_more_than_the_shutting_rule_is_not_shut_out(cli, tmp_path):
+    """effort_needs_onboarding needs only the effort gap: effort_and_value_doubt needs the
+    performance gap too, so it does not always fire first — no warning."""
+    result = cli("rules", "check", "--strict")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_rank_beyond_the_number_of_factors_can_never_hold(cli, tmp_path):
+    cli("init", "ours")
+    rules = tmp_path / "ours" / "advice.yaml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("if: rank == 1\n", "if: rank == 8\n", 1), encoding="utf-8")
+    result = cli("rules", "check", "--knowledge", "ours")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: ours/advice.yaml:79:11: this pattern can never be met: its conditions"
+        " contradict each other or the possible range of a figure (rule"
+        " 'social_influence_leads' fires only through its other alternatives)\n"
+    )
