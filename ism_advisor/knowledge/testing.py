@@ -387,7 +387,6 @@ def neutral_facts(
         comparisons.append(fact)
     order = sorted(range(len(comparisons)), key=lambda i: (-comparisons[i]["hedges_g"], i))
     for rank, index in enumerate(order, start=1):
-        comparisons[index].setdefault("rank", None)
         if "rank" not in factors.get(comparisons[index]["factor"], {}):
             comparisons[index]["rank"] = rank
     return FactSet(segment=seg, comparisons=comparisons)
