@@ -437,6 +437,13 @@ def _check_waves(
     metavar="DIR",
     help="Also write one report per shown segment into DIR (e.g. one per department).",
 )
+@click.option(
+    "--explain-all",
+    is_flag=True,
+    help="Add to each segment of the JSON document why each intervention that was not "
+    "advised was not (why_not): every rule that recommends it, with the first condition "
+    "that failed and its figure.",
+)
 @_survey_options
 @_wave_options
 def advise_command(
@@ -464,6 +471,7 @@ def advise_command(
     wave_names: tuple[str, ...],
     wave_by: str | None,
     done: Path | None,
+    explain_all: bool,
 ) -> None:
     """Analyse SCORES and write the advice report."""
     from .output import check_folder, check_not_input, write_atomic
@@ -518,6 +526,7 @@ def advise_command(
             progress=None if quiet or not sys.stderr.isatty() else _Progress(lang),
             mapping=mapping,
             include_incomplete=include_incomplete,
+            explain_all=explain_all,
         )
         if result.source is not None and not quiet:
             click.echo(result.source.render(translations(lang)), err=True)
@@ -673,22 +682,27 @@ def rules_group() -> None:
 
 @rules_group.command("check")
 @_knowledge_options
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 if there is any.")
 @_lang_option("Language of the messages.")
 def rules_check_command(
     knowledge: Path | None,
     rules: Path | None,
     interventions: Path | None,
     codebook: Path | None,
+    strict: bool,
     lang: str,
 ) -> None:
     """Report every problem in the knowledge base as file:line:column: message.
 
-    Exits 1 if there is any problem, else 0 with a one-line summary. Warnings (patterns
-    that one fact alone would have to meet in some combination, a figure's former name)
-    are shown as 'warning: ...' and do not fail the check.
+    Exits 1 if there is any problem, else 0 with a one-line summary. Warnings (an any:
+    branch that can never be met, a rule another one always shuts out, an intervention no
+    rule recommends, a conclusion no rule reads, patterns that one fact alone would have
+    to meet in some combination, a figure's former name) are shown as 'warning: ...' and
+    do not fail the check, unless --strict.
     """
     from .codebook import load_codebook
     from .knowledge import load_knowledge
+    from .knowledge.lint import lint
 
     try:
         codebook, rules, interventions, _ = _knowledge_paths(
@@ -698,7 +712,12 @@ def rules_check_command(
         checked = load_knowledge(book, rules, interventions)
     except AdvisorError as error:
         _fail(error, lang, every=True)
-    for warning in checked.warnings:
+    warnings = [*checked.warnings, *lint(checked)]
+    if strict and warnings:
+        for warning in warnings:
+            click.echo(warning.render(translations(lang)), err=True)
+        sys.exit(1)
+    for warning in warnings:
         _warn(warning, lang)
     click.echo(
         Message(
@@ -731,6 +750,161 @@ def rules_schema_command(kind: str) -> None:
     from .knowledge.schema import json_schema
 
     click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
+
+
+@rules_group.command("test")
+@click.argument("folder", required=False, type=_PathValue("a folder", file_okay=False))
+@click.option("--coverage", is_flag=True, help="Also list the rules that no case fired.")
+@_lang_option("Language of the messages.")
+def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
+    """Run the test cases in FOLDER/tests/*.yaml on the rules of FOLDER.
+
+    FOLDER is a knowledge-base folder made by 'ism-advise init' (default: the packaged
+    rule base). Prints a dot per passing case and an F per failing one, then each failure
+    as file:line:column with what was expected, what came out and which rules fired;
+    exits 1 if a case fails.
+    """
+    from .codebook import load_codebook
+    from .knowledge import load_knowledge, testing
+    from .resources import packaged_path
+
+    tr = translations(lang)
+    try:
+        base = folder if folder is not None else packaged_path("rules")
+        codebook, rules, interventions, _ = _knowledge_paths(base, None, None, None)
+        checked = load_knowledge(load_codebook(codebook), rules, interventions)
+        files = testing.test_files(base)
+        if not files:
+            raise AdvisorError(
+                N_("no test cases (expected tests/*.yaml in this folder)"), path=str(base)
+            )
+        cases = testing.load_cases(files, checked)
+        results = testing.run_cases(checked, cases, lang)
+    except AdvisorError as error:
+        _fail(error, lang, every=True)
+    for warning in checked.warnings:
+        _warn(warning, lang)
+    for path in dict.fromkeys(r.case.path for r in results):
+        marks = "".join("." if r.passed else "F" for r in results if r.case.path == path)
+        click.echo(f"{path} {marks}")
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        for expectation in result.failed:
+            click.echo(testing.failure_message(result, expectation).render(tr))
+        click.echo("  " + testing.fired_summary(result).render(tr))
+        for reason in testing.why_missing(checked, result):
+            click.echo("  " + reason.render(tr))
+    if coverage:
+        missed = testing.coverage(checked, results)
+        for rule in checked.rules:
+            if rule.id in missed:
+                click.echo(
+                    AdvisorError(
+                        N_("rule '{rule}' fired in no test case"),
+                        path=checked.rules_path,
+                        line=rule.pos.line,
+                        column=rule.pos.column,
+                        rule=rule.id,
+                    ).render(tr)
+                )
+        click.echo(
+            Message(
+                N_("coverage: {fired} of {rules} rules fired in a test case"),
+                {"fired": len(checked.rules) - len(missed), "rules": len(checked.rules)},
+            ).render(tr)
+        )
+    summary = (
+        Message(N_("{failed} failed, {passed} passed"), {"failed": len(failed)})
+        if failed
+        else Message(N_("{passed} passed"))
+    )
+    params = {**summary.params, "passed": len(results) - len(failed)}
+    click.echo(Message(summary.template, params).render(tr))
+    sys.exit(1 if failed else 0)
+
+
+@main.command("explain")
+@click.argument("scores", type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--intervention", required=True, metavar="ID", help="The intervention to explain.")
+@click.option(
+    "--segment",
+    metavar="VALUE",
+    default=None,
+    help="The segment (a value of a --segment-by column). Default: all respondents.",
+)
+@click.option(
+    "--segment-by",
+    "segment_by",
+    multiple=True,
+    metavar="COL",
+    help="The segment columns, as for the advice; repeatable.",
+)
+@_knowledge_options
+@click.option(
+    "--min-group-size",
+    type=click.IntRange(min=3),
+    default=5,
+    show_default=True,
+    help="As for the advice: the smallest group whose figures are shown.",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.05,
+    show_default=True,
+    help="As for the advice: the significance level.",
+)
+@_lang_option("Language of the explanation.")
+@_survey_options
+def explain_command(
+    scores: Path,
+    intervention: str,
+    segment: str | None,
+    segment_by: tuple[str, ...],
+    knowledge: Path | None,
+    codebook: Path | None,
+    rules: Path | None,
+    interventions: Path | None,
+    min_group_size: int,
+    alpha: float,
+    lang: str,
+    mapping: Path | None,
+    include_incomplete: bool,
+) -> None:
+    """Why an intervention was, or was not, advised for a segment of SCORES.
+
+    For one that was not: each rule that recommends it, with the first condition that
+    failed and the figure that failed it. For one that was: the rules that fired and the
+    facts they matched, through the conclusions they used.
+    """
+    from .explain import explain_intervention
+
+    tr = translations(lang)
+    try:
+        codebook, rules, interventions, _ = _knowledge_paths(
+            knowledge, codebook, rules, interventions
+        )
+        explanation = explain_intervention(
+            scores,
+            intervention,
+            segment=segment,
+            codebook=codebook,
+            rules=rules,
+            interventions=interventions,
+            segment_by=segment_by,
+            alpha=alpha,
+            min_group_size=min_group_size,
+            lang=lang,
+            mapping=mapping,
+            include_incomplete=include_incomplete,
+        )
+    except AdvisorError as error:
+        _fail(error, lang)
+    click.echo(explanation.headline.render(tr))
+    for verdict in explanation.verdicts:
+        where = f"{explanation.rules_path}:{verdict.rule.pos.line}:{verdict.rule.pos.column}"
+        for reason in verdict.reasons:
+            click.echo(f"  {where}: {verdict.rule.id}: {reason.render(tr)}")
 
 
 @main.command("map")
@@ -1091,7 +1265,8 @@ def init_command(folder: Path) -> None:
     """Write an editable copy of the knowledge base into FOLDER.
 
     FOLDER gets factors.yaml, advice.yaml, interventions.yaml, a starter report
-    template (templates/report.html) and a README.md saying how to use them
+    template (templates/report.html), test cases for the rules (tests/advice.yaml, run
+    by 'ism-advise rules test FOLDER') and a README.md saying how to use them
     (ism-advise SCORES --knowledge FOLDER); existing files are never overwritten.
     """
     from .starter import write_starter

@@ -56,6 +56,7 @@ def advise(
     progress: Callable[[Message], None] | None = None,
     mapping: str | Path | None = None,
     include_incomplete: bool = False,
+    explain_all: bool = False,
 ) -> Advice:
     """Validate the knowledge base, load the survey, compare, decide what may be shown,
     and advise on the published figures only.
@@ -63,7 +64,9 @@ def advise(
     The packaged codebook, rules and interventions are used where no path is given.
     ``progress`` is told each stage as it starts (the command shows them on a terminal).
     ``mapping`` (a file from ``ism-advise map``) says which column feeds which item;
-    ``include_incomplete`` keeps responses a survey tool marks as incomplete.
+    ``include_incomplete`` keeps responses a survey tool marks as incomplete;
+    ``explain_all`` adds to each shown segment of the document why each intervention that
+    was not advised was not (``why_not``).
     """
 
     def stage(template: str, **params: Any) -> None:
@@ -90,6 +93,13 @@ def advise(
     advice = recommend(published, knowledge, lang)
     stage(N_("writing the advice"))
     document = advice_document(survey, published, lang=lang, knowledge=knowledge, advice=advice)
+    if explain_all:
+        from .explain import why_not_entries
+
+        entries = why_not_entries(knowledge, published, lang)
+        for segment, why_not in zip(document["segments"], entries, strict=True):
+            if why_not is not None:
+                segment["why_not"] = why_not
     source = survey.source
     # a plain CSV read without a mapping needs no announcement (and gets none, as before)
     told = source is not None and (source.format != "csv" or source.mapping)

@@ -18,6 +18,7 @@ _README = """\
 Edit these files, check them, and use them:
 
     ism-advise rules check --knowledge {folder}
+    ism-advise rules test {folder}
     ism-advise scores.csv --knowledge {folder}
 
 A file you delete from this folder is taken from the packaged defaults again.
@@ -29,6 +30,8 @@ copied from elsewhere at the end of its file as it is.
   missing-value codes, the usage question and the segment questions.
 - advice.yaml: the rules: when to advise which intervention, and why.
 - interventions.yaml: the actions the rules can recommend.
+- tests/advice.yaml: test cases for the rules: a segment's figures and the advice
+  they must get. Add a case when you change a rule; 'rules test' runs them.
 - templates/report.html: your report's look (logo, colours, an introduction); it
   replaces single blocks of the packaged report.
 
@@ -42,6 +45,9 @@ interventie plak je ongewijzigd aan het eind van het bestand.
   ontbrekende antwoorden, de gebruiksvraag en de segmentvragen.
 - advice.yaml: de regels: wanneer welke interventie te adviseren, en waarom.
 - interventions.yaml: de acties die de regels kunnen aanbevelen.
+- tests/advice.yaml: testgevallen voor de regels: de cijfers van een segment en het
+  advies dat daarbij hoort. Voeg een geval toe als je een regel wijzigt; 'rules test'
+  voert ze uit.
 - templates/report.html: het uiterlijk van het rapport (logo, kleuren, een inleiding);
   vervangt losse blokken van het standaardrapport.
 """
@@ -51,12 +57,15 @@ def write_starter(folder: Path) -> list[Path]:
     """Copy the packaged knowledge base and a starter report template into ``folder``.
 
     Returns the files written: the three YAML files, ``templates/report.html`` (an
-    override of the packaged report with its blocks ready to fill) and ``README.md``.
+    override of the packaged report with its blocks ready to fill), ``tests/advice.yaml``
+    (the packaged rules' test cases, for ``rules test``) and ``README.md``.
     """
     if folder.exists() and not folder.is_dir():
         raise AdvisorError(N_("is a file, not a folder"), path=str(folder))
     override = folder / "templates" / "report.html"
-    targets = [folder / name for name in STARTER_FILES] + [override, folder / "README.md"]
+    tests = folder / "tests" / "advice.yaml"
+    targets = [folder / name for name in STARTER_FILES]
+    targets += [override, tests, folder / "README.md"]
     for target in targets:
         if target.exists():
             raise AdvisorError(
@@ -71,10 +80,12 @@ def write_starter(folder: Path) -> list[Path]:
         )
     folder.mkdir(exist_ok=True)
     override.parent.mkdir(exist_ok=True)
+    tests.parent.mkdir(exist_ok=True)
     for name, target in zip(STARTER_FILES, targets, strict=False):
         write_atomic(target, packaged_path("rules", name).read_bytes())
     starter = Path(__file__).resolve().parent / "starter_files" / "report.html"
     write_atomic(override, starter.read_bytes())
+    write_atomic(tests, packaged_path("rules", "tests/advice.yaml").read_bytes())
     write_atomic(targets[-1], _README.format(folder=folder).encode("utf-8"))
     return targets
 

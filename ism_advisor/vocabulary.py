@@ -128,6 +128,10 @@ class Field:
     formerly: tuple[str, ...] = ()
     #: a change since the previous survey wave: only a run over several waves has it
     change: bool = False
+    #: its value where nothing stands out — no gap, half the people use the platform
+    #: (a rule test case assumes it for a figure it does not give); None: missing. The
+    #: means' neutral value is the scale's midpoint, which only the codebook knows.
+    neutral: Any = None
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,7 @@ COMPARISON = FactKind(
             explain=3,
             column=True,
             json="users_n",
+            neutral=50,
         ),
         Field(
             "users_mean",
@@ -286,7 +291,13 @@ COMPARISON = FactKind(
             json="users_mean",
         ),
         Field(
-            "users_sd", "number", "users' standard deviation", low=0, column=True, json="users_sd"
+            "users_sd",
+            "number",
+            "users' standard deviation",
+            low=0,
+            column=True,
+            json="users_sd",
+            neutral=1.0,
         ),
         Field(
             "non_users_n",
@@ -297,6 +308,7 @@ COMPARISON = FactKind(
             explain=5,
             column=True,
             json="non_users_n",
+            neutral=50,
         ),
         Field(
             "non_users_mean",
@@ -314,6 +326,7 @@ COMPARISON = FactKind(
             low=0,
             column=True,
             json="non_users_sd",
+            neutral=1.0,
         ),
         Field("mean", "number", "everyone's mean score (users and non-users)"),
         Field(
@@ -324,11 +337,28 @@ COMPARISON = FactKind(
             label=N_("gap"),
             column=True,
             json="gap",
+            neutral=0.0,
         ),
-        Field("t", "number", "Welch's t", column=True, json="t"),
-        Field("df", "number", "Welch's degrees of freedom", low=0, column=True, json="df"),
+        Field("t", "number", "Welch's t", column=True, json="t", neutral=0.0),
         Field(
-            "p", "number", "Welch's two-sided p-value", "p", low=0, high=1, column=True, json="p"
+            "df",
+            "number",
+            "Welch's degrees of freedom",
+            low=0,
+            column=True,
+            json="df",
+            neutral=98.0,
+        ),
+        Field(
+            "p",
+            "number",
+            "Welch's two-sided p-value",
+            "p",
+            low=0,
+            high=1,
+            column=True,
+            json="p",
+            neutral=1.0,
         ),
         Field(
             "p_holm",
@@ -341,6 +371,7 @@ COMPARISON = FactKind(
             label=N_("p (Holm)"),
             column=True,
             json="p_holm",
+            neutral=1.0,
         ),
         Field(
             "significant",
@@ -350,6 +381,7 @@ COMPARISON = FactKind(
             explain=10,
             column=True,
             json="significant",
+            neutral=False,
         ),
         Field(
             "hedges_g",
@@ -359,6 +391,7 @@ COMPARISON = FactKind(
             label="g",
             column=True,
             json="hedges_g",
+            neutral=0.0,
         ),
         Field(
             "hedges_g_ci_low",
@@ -367,6 +400,7 @@ COMPARISON = FactKind(
             column=True,
             json="hedges_g_ci",
             formerly=("hedges_g_low",),
+            neutral=-0.39,
         ),
         Field(
             "hedges_g_ci_high",
@@ -375,6 +409,7 @@ COMPARISON = FactKind(
             column=True,
             json="hedges_g_ci",
             formerly=("hedges_g_high",),
+            neutral=0.39,
         ),
         Field(
             "effect_size",
@@ -383,6 +418,7 @@ COMPARISON = FactKind(
             "text",
             values=EFFECT_SIZES,
             explain=11,
+            neutral="negligible",
         ),
         Field(
             "rank",
@@ -393,7 +429,9 @@ COMPARISON = FactKind(
             explain=12,
             label=N_("rank"),
         ),
-        Field("mwu_u", "number", "Mann-Whitney U", low=0, column=True, json="mwu_u"),
+        Field(
+            "mwu_u", "number", "Mann-Whitney U", low=0, column=True, json="mwu_u", neutral=1250.0
+        ),
         Field(
             "mwu_p",
             "number",
@@ -403,6 +441,7 @@ COMPARISON = FactKind(
             high=1,
             column=True,
             json="mwu_p",
+            neutral=1.0,
         ),
         Field(
             "rank_biserial",
@@ -412,6 +451,7 @@ COMPARISON = FactKind(
             high=1,
             column=True,
             json="rank_biserial",
+            neutral=0.0,
         ),
         Field(
             "cronbach_alpha",
@@ -432,7 +472,12 @@ SEGMENT = FactKind(
     "a segment: all respondents, or one department, organisation, …",
     _table(
         Field(
-            "overall", "bool", "true for all respondents, false for a segment", "bool", explain=1
+            "overall",
+            "bool",
+            "true for all respondents, false for a segment",
+            "bool",
+            explain=1,
+            neutral=True,
         ),
         Field(
             "column",
@@ -441,6 +486,7 @@ SEGMENT = FactKind(
             "text",
             explain=2,
             json="column",
+            neutral="",
         ),
         Field(
             "value",
@@ -449,6 +495,7 @@ SEGMENT = FactKind(
             "text",
             explain=3,
             json="value",
+            neutral="",
         ),
         Field(
             "respondents",
@@ -459,8 +506,18 @@ SEGMENT = FactKind(
             explain=4,
             label=N_("respondents"),
             json="respondents",
+            neutral=100,
         ),
-        Field("users", "number", "users in the segment", "count", low=0, explain=5, json="users"),
+        Field(
+            "users",
+            "number",
+            "users in the segment",
+            "count",
+            low=0,
+            explain=5,
+            json="users",
+            neutral=50,
+        ),
         Field(
             "non_users",
             "number",
@@ -469,6 +526,7 @@ SEGMENT = FactKind(
             low=0,
             explain=6,
             json="non_users",
+            neutral=50,
         ),
         Field(
             "adoption_rate",
@@ -480,6 +538,7 @@ SEGMENT = FactKind(
             explain=7,
             label=N_("adoption"),
             json="adoption_rate",
+            neutral=0.5,
         ),
         Field(
             "adoption_change",

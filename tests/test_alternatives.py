@@ -268,12 +268,20 @@ def test_that_really_is_how_the_engine_behaves(tmp_path, codebook, monkeypatch):
     assert fired_rules(knowledge, [FactSet(segment(), [managers])]) == [[]]
 
 
+def own_warnings(stderr: str) -> str:
+    """The warnings about the rule file: the test catalogue has interventions these small
+    rule files do not recommend, which ``rules check`` also warns about."""
+    return "".join(
+        line for line in stderr.splitlines(keepends=True) if "no rule recommends" not in line
+    )
+
+
 def test_a_combination_only_one_fact_can_meet_is_a_warning(cli, tmp_path, codebook):
     """The rule fires through colleagues (a second fact), never through managers alone."""
     path = write_rules(tmp_path, ANY_OVERLAP)
     result = cli("rules", "check", "--rules", path, "--interventions", CATALOGUE)
     assert result.exit_code == 0
-    assert result.stderr == (
+    assert own_warnings(result.stderr) == (
         f"warning: {path}:5:11: where its patterns on lines 5 and 9 must all hold, this rule"
         " never fires: only one fact (manager_influence) can meet them, and a fact meets one"
         " pattern of a rule at most (give their conditions in one pattern)\n"
@@ -360,7 +368,7 @@ def test_former_figure_names_still_work_with_a_warning(cli, tmp_path, codebook, 
     result = cli("rules", "check", "--rules", path, "--interventions", CATALOGUE)
     assert result.exit_code == 0
     message = f"'{name}' is now called '{new}' (the old name still works; rename it)"
-    assert result.stderr.splitlines() == [
+    assert own_warnings(result.stderr).splitlines() == [
         f"warning: {path}:5:11: {message}",
         f"warning: {path}:8:12: {message}",
         f"warning: {path}:8:12: {message}",

@@ -34,7 +34,7 @@ class Case:
     id: str
     kind: (
         str  # csv, exports, mapping, codebook, rules, interventions, templates, options,
-        # generated, questionnaire, pptx
+        # generated, questionnaire, pptx, ruletests
     )
     file: str | None
     args: tuple[str, ...]
@@ -931,6 +931,71 @@ CASES += [
 ]
 
 
+# -- ism-advise rules test: test cases for the rules --------------------------------------------
+CASES += [
+    case(
+        "ruletests",
+        "cases_not_a_list.yaml",
+        "ours/tests/cases_not_a_list.yaml:2:3: 'cases' must be a non-empty list of test cases, found a mapping",
+    ),
+    case(
+        "ruletests",
+        "duplicate_case.yaml",
+        "ours/tests/duplicate_case.yaml:4:9: duplicate test case 'nothing stands out' (first given on line 2)",
+    ),
+    case(
+        "ruletests",
+        "mean_off_the_scale.yaml",
+        "ours/tests/mean_off_the_scale.yaml:4:35: 'users_mean' must lie between 1 and 5, found 38",
+    ),
+    case(
+        "ruletests",
+        "misspelt_expectation.yaml",
+        "ours/tests/misspelt_expectation.yaml:6:3: unknown key 'not_recomended' (did you mean 'not_recommended'?)",
+    ),
+    case(
+        "ruletests",
+        "nothing_expected.yaml",
+        "ours/tests/nothing_expected.yaml:2:3: a test case must expect something: recommended, recommended_any_order, not_recommended, concluded, not_concluded",
+    ),
+    case(
+        "ruletests",
+        "tab.yaml",
+        "ours/tests/tab.yaml:4:1: a tab character; YAML indents with spaces only",
+    ),
+    case(
+        "ruletests",
+        "text_for_a_number.yaml",
+        "ours/tests/text_for_a_number.yaml:4:48: 'p_holm' must be a number, found 'low'",
+    ),
+    case(
+        "ruletests",
+        "unknown_conclusion.yaml",
+        "ours/tests/unknown_conclusion.yaml:6:15: unknown conclusion 'social_proof_mising' (did you mean 'social_proof_missing'?)",
+    ),
+    case(
+        "ruletests",
+        "unknown_effect_size.yaml",
+        "ours/tests/unknown_effect_size.yaml:4:40: 'effect_size' must be one of negligible, small, medium, large, found 'huge'",
+    ),
+    case(
+        "ruletests",
+        "unknown_factor.yaml",
+        "ours/tests/unknown_factor.yaml:4:5: unknown factor 'manager_influense' (did you mean 'manager_influence'?)",
+    ),
+    case(
+        "ruletests",
+        "unknown_figure.yaml",
+        "ours/tests/unknown_figure.yaml:4:25: unknown figure 'hedges_gg' of manager_influence (did you mean 'hedges_g'?)",
+    ),
+    case(
+        "ruletests",
+        "unknown_intervention.yaml",
+        "ours/tests/unknown_intervention.yaml:5:45: unknown intervention 'leaders_work_out_load' (did you mean 'leaders_work_out_loud'?)",
+    ),
+]
+
+
 def prepare(case: Case, work: Path) -> list[str]:
     """Copy the case's inputs into ``work``; the command-line arguments to run."""
     if case.kind == "questionnaire":
@@ -938,6 +1003,10 @@ def prepare(case: Case, work: Path) -> list[str]:
             return ["questionnaire", *case.args]
         shutil.copyfile(QUESTIONNAIRE / case.file, work / case.file)
         return ["questionnaire", "--codebook", case.file, "-o", "out", *case.args]
+    if case.kind == "ruletests":
+        (work / "ours" / "tests").mkdir(parents=True)
+        shutil.copyfile(BAD / "ruletests" / case.file, work / "ours" / "tests" / case.file)
+        return ["rules", "test", "ours", *case.args]
     if case.kind in ("csv", "exports", "generated"):
         if case.kind == "generated":
             generate(case.file, work)
@@ -1054,6 +1123,7 @@ def test_the_corpus_is_complete():
             "interventions",
             "templates",
             "questionnaire",
+            "ruletests",
         )
         for p in (BAD / kind).iterdir()
     }

@@ -16,6 +16,7 @@ from ism_advisor.knowledge import OPERATORS
 from ism_advisor.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+TEST_CASES = yaml.safe_load((ROOT / "rules" / "tests" / "advice.yaml").read_text())["cases"]
 
 
 def commands(group: click.Group, prefix: str = ""):
@@ -77,6 +78,8 @@ def test_every_yaml_and_template_snippet_says_what_to_do_with_it():
     assert {s["use"] for s in SNIPPETS} == {
         "paste into advice.yaml",
         "paste into interventions.yaml",
+        "paste into tests/advice.yaml",
+        "refused by rules check: paste into advice.yaml",
         "a whole rule file",
         "a template: templates/report.html",
         "an excerpt of mapping.yaml",
@@ -84,7 +87,7 @@ def test_every_yaml_and_template_snippet_says_what_to_do_with_it():
         "an excerpt of factors.yaml: the questionnaire",
         "save as done.yaml",
     }
-    assert len(PASTED) == 8
+    assert len(PASTED) == 9
 
 
 def paste(path, text: str) -> None:
@@ -96,7 +99,9 @@ def paste(path, text: str) -> None:
 def checked(cli) -> tuple[int, int, int]:
     """Rules, conclusions and interventions of the folder ``ours``, after a clean check."""
     result = cli("rules", "check", "--knowledge", "ours")
-    assert result.stderr == ""
+    # interventions pasted before (or without) a rule that recommends them: warned only
+    unused = re.compile(r"warning: ours/interventions\.yaml:\d+:7: no rule recommends the")
+    assert all(unused.match(line) for line in result.stderr.splitlines()), result.stderr
     assert result.exit_code == 0
     found = re.match(
         r"ok: 7 factors, (\d+) rules, (\d+) conclusions, (\d+) interventions", result.stdout
@@ -154,7 +159,11 @@ def test_the_questionnaire_excerpt_works_in_the_packaged_codebook(cli, tmp_path)
 
 @pytest.mark.parametrize(
     "snippet",
-    [i for i, s in enumerate(SNIPPETS) if not s["use"].startswith(("an excerpt", "save as"))],
+    [
+        i
+        for i, s in enumerate(SNIPPETS)
+        if not s["use"].startswith(("an excerpt", "save as", "refused by"))
+    ],
 )
 def test_each_snippet_works_when_pasted_into_an_init_folder(cli, snippet):
     """Paste the snippet literally (with the README's interventions, which rules may use),
@@ -166,6 +175,12 @@ def test_each_snippet_works_when_pasted_into_an_init_folder(cli, snippet):
     for addition in INTERVENTIONS:
         if addition != text:
             paste(folder / "interventions.yaml", addition)
+    if use == "paste into tests/advice.yaml":
+        paste(folder / "tests" / "advice.yaml", text)
+        result = cli("rules", "test", "ours")
+        assert result.exit_code == 0, result.stdout
+        assert result.stdout.splitlines()[-1] == f"{len(TEST_CASES) + 1} passed"
+        return
     if use.startswith("paste into "):
         paste(folder / use.removeprefix("paste into "), text)
         entries = yaml.safe_load(text)
@@ -263,3 +278,41 @@ def test_the_two_wave_walkthrough_says_what_the_sample_gives(cli):
         assert quoted in walkthrough
     assert "**Find out why the action did not land, and change course**: " in section
     assert "**Keep up what works and make it part of the routine**: " in section
+
+
+def test_the_broken_rule_of_the_readme_fails_its_tests_as_shown(cli):
+    """The README's wrong comparison, made in an init folder, gives the output it shows."""
+    section = README.split("**A broken rule caught.**")[1]
+    shown = section.split("```text\n")[1].split("```")[0]
+    cli("init", "ours")
+    rules = cli.folder / "ours" / "advice.yaml"
+    text = rules.read_text(encoding="utf-8")
+    old = "manager_influence\n      if: [significant, hedges_g >= 0.2]\n  recommend: [leaders"
+    assert old in text
+    rules.write_text(text.replace(old, old.replace(">=", "<=")), encoding="utf-8")
+    result = cli("rules", "test", "ours")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(shown)
+    assert result.stdout.endswith("4 failed, 14 passed\n")
+
+
+def test_the_contradictory_rule_of_the_readme_is_refused_as_shown(cli):
+    (snippet,) = [s for s in SNIPPETS if s["use"].startswith("refused by rules check")]
+    shown = README[snippet["at"] :].split("```text\n")[1].split("```")[0].splitlines()
+    assert shown[0] == "$ ism-advise rules check --knowledge ours"
+    cli("init", "ours")
+    paste(cli.folder / "ours" / "advice.yaml", snippet["text"])
+    result = cli("rules", "check", "--knowledge", "ours")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == shown[1:]
+
+
+def test_the_explain_example_of_the_readme_is_what_explain_prints(cli):
+    section = README.split("### Why (not)?")[1]
+    shown = section.split("```text\n")[1].split("```")[0].splitlines()
+    command = shown[0].removeprefix("$ ism-advise ").split()
+    cli("init", "ours")
+    shutil.copyfile(SAMPLE_SCORES, cli.folder / "scores.csv")
+    result = cli(*command)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == shown[1:]

@@ -217,6 +217,7 @@ def test_init_writes_an_editable_copy_that_checks_clean(cli, tmp_path):
         "ours/advice.yaml",
         "ours/interventions.yaml",
         "ours/templates/report.html",
+        "ours/tests/advice.yaml",
         "ours/README.md",
     ]
     for name in ("factors.yaml", "advice.yaml", "interventions.yaml"):

@@ -56,7 +56,8 @@ def test_wheel_contains_the_package_data(wheel):
     missing = [name for name in NEEDED if name not in names]
     assert missing == []
     packaged = {n.split("/", 2)[2] for n in names if n.startswith("ism_advisor/rules/")}
-    assert packaged == {p.name for p in (ROOT / "rules").iterdir()}
+    rules = ROOT / "rules"
+    assert packaged == {p.relative_to(rules).as_posix() for p in rules.rglob("*") if p.is_file()}
 
 
 def test_installed_wheel_finds_its_data_from_another_folder(wheel, tmp_path):

@@ -215,6 +215,7 @@ def ranges(codebook: Codebook) -> dict[str, tuple[float, float]]:
         out[name] = (codebook.scale_min, codebook.scale_max)
     span = codebook.scale_max - codebook.scale_min
     out["gap"] = (-span, span)
+    out["rank"] = (1, len(codebook.factors))  # 1 = the largest g … the last factor
     return out
 
 

@@ -111,6 +111,7 @@ def _intervention(
         effort=shape.read(p, entry, "effort"),
         horizon=shape.read(p, entry, "horizon"),
         evidence=shape.read(p, entry, "evidence"),
+        pos=entry.where("id"),
     )
 
 

@@ -119,6 +119,8 @@ class Intervention:
     effort: str
     horizon: str
     evidence: tuple[str, ...]
+    #: where its entry starts in the catalogue (for ``rules check``'s warnings)
+    pos: Pos | None = None
 
 
 @dataclass(frozen=True)

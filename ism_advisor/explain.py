@@ -1,0 +1,155 @@
+"""``ism-advise explain``: why one intervention was (not) advised for one segment of a
+survey, and the same for every intervention in the JSON document (``--explain-all``).
+
+The survey is read, compared and published exactly as for the advice (the anonymity
+threshold holds: a hidden segment or factor is not explained with figures); the
+verdicts come from :mod:`ism_advisor.knowledge.whynot`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .codebook import load_codebook
+from .compare import compare_groups
+from .disclosure import Published, publish
+from .engine import run_rules
+from .errors import N_, AdvisorError, Message
+from .facts import segment_facts
+from .i18n import translations
+from .knowledge import Knowledge, load_knowledge
+from .knowledge.whynot import Verdict, why, why_not_all
+from .recommend import advise_segments
+from .survey import load_survey
+
+__all__ = ["Explanation", "explain_intervention", "why_not_entries"]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What ``explain`` shows: the headline, and one verdict per rule."""
+
+    headline: Message
+    verdicts: tuple[Verdict, ...]
+    rules_path: str
+
+
+def explain_intervention(
+    scores: str | Path,
+    intervention: str,
+    *,
+    segment: str | None = None,
+    codebook: str | Path | None = None,
+    rules: str | Path | None = None,
+    interventions: str | Path | None = None,
+    segment_by: Sequence[str] = (),
+    alpha: float = 0.05,
+    min_group_size: int = 5,
+    lang: str = "en",
+    mapping: str | Path | None = None,
+    include_incomplete: bool = False,
+) -> Explanation:
+    """Why ``intervention`` was or was not advised for the segment whose value is
+    ``segment`` (None: all respondents)."""
+    book = load_codebook(codebook)
+    knowledge = load_knowledge(book, rules, interventions)
+    if intervention not in knowledge.interventions:
+        from .yamlfile import did_you_mean
+
+        raise AdvisorError(
+            N_("--intervention: unknown intervention '{id}'{hint}"),
+            id=intervention,
+            hint=did_you_mean(intervention, knowledge.interventions),
+        )
+    survey = load_survey(
+        scores, book, segment_by, mapping=mapping, include_incomplete=include_incomplete, lang=lang
+    )
+    published = publish(survey, compare_groups(survey, alpha=alpha), min_group_size)
+    index = _segment_index(published, segment)
+    facts = segment_facts(published, lang)[index]
+    name = Message(N_("all respondents")) if segment is None else segment
+    if facts is None:
+        raise AdvisorError(
+            N_("--segment: the segment {segment} is hidden (too few users or non-users)"),
+            segment=name,
+        )
+    firings = run_rules(knowledge.rulebase, [facts])[0]
+    advice = advise_segments(knowledge, [facts], lang)[0]
+    plan = [r.intervention for r in advice.recommendations]
+    verdicts = why(knowledge, facts, firings, intervention, plan)
+    if intervention in plan:
+        headline = Message(
+            N_("'{id}' is advised for {segment}: action {place} of {count}"),
+            {
+                "id": intervention,
+                "segment": name,
+                "place": plan.index(intervention) + 1,
+                "count": len(plan),
+            },
+        )
+    elif verdicts:
+        headline = Message(
+            N_("'{id}' is not advised for {segment}"), {"id": intervention, "segment": name}
+        )
+    else:
+        headline = Message(
+            N_("'{id}' is not advised for {segment}: no rule recommends it"),
+            {"id": intervention, "segment": name},
+        )
+    return Explanation(headline, verdicts, knowledge.rules_path)
+
+
+def _segment_index(published: Published, value: str | None) -> int:
+    rows = published.segments.to_dict("records")
+    if value is None:
+        return 0
+    found = [i for i, row in enumerate(rows) if row["column"] is not None and row["value"] == value]
+    if not found:
+        shown = [str(row["value"]) for row in rows if row["column"] is not None]
+        raise AdvisorError(
+            N_(
+                "--segment: no segment '{value}' (segments: {shown}; choose them with --segment-by)"
+            ),
+            value=value,
+            shown=", ".join(shown) if shown else "-",
+        )
+    return found[0]
+
+
+def why_not_entries(
+    knowledge: Knowledge, published: Published, lang: str
+) -> list[list[dict[str, Any]] | None]:
+    """Per segment (None where hidden): for every intervention of the catalogue that is
+    not advised and that some rule recommends, why not — for the JSON document."""
+    tr = translations(lang)
+    all_facts = segment_facts(published, lang)
+    shown = [f for f in all_facts if f is not None]
+    firings = iter(run_rules(knowledge.rulebase, shown))
+    advice = iter(advise_segments(knowledge, shown, lang))
+    out: list[list[dict[str, Any]] | None] = []
+    for facts in all_facts:
+        if facts is None:
+            out.append(None)
+            continue
+        plan = [r.intervention for r in next(advice).recommendations]
+        verdicts = why_not_all(knowledge, facts, next(firings), plan)
+        out.append(
+            [
+                {
+                    "intervention": intervention,
+                    "rules": [
+                        {
+                            "rule": v.rule.id,
+                            "fired": v.fired,
+                            "reasons": [m.render(tr) for m in v.reasons],
+                        }
+                        for v in rule_verdicts
+                    ],
+                }
+                for intervention, rule_verdicts in verdicts.items()
+            ]
+        )
+    return out
