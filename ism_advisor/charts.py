@@ -220,7 +220,7 @@ def trend_chart(
             hspace=0.65,
             wspace=0.15,
         )
-        return _svg(figure, t("Mean score per survey wave: users and non-users"))
+        return _svg(figure, t("Mean score per survey wave: users and non-users"), "trend")
 
 
 def adoption_chart(points: Sequence[Any], t: Callable[..., str], lang: str) -> Markup:
@@ -243,7 +243,7 @@ def adoption_chart(points: Sequence[Any], t: Callable[..., str], lang: str) -> M
         figure.subplots_adjust(
             left=0.75 / width, right=1 - 0.2 / width, bottom=0.45 / height, top=1 - 0.2 / height
         )
-        return _svg(figure, t("Adoption per survey wave"))
+        return _svg(figure, t("Adoption per survey wave"), "adoption")
 
 
 def _margins(figure: Figure, labels: Sequence[str], top: float) -> None:

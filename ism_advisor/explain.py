@@ -16,7 +16,7 @@ from typing import Any
 from .codebook import load_codebook
 from .compare import compare_groups
 from .disclosure import Published, publish
-from .engine import run_rules
+from .engine import FactSet, run_rules
 from .errors import N_, AdvisorError, Message
 from .facts import segment_facts
 from .i18n import translations
@@ -120,12 +120,13 @@ def _segment_index(published: Published, value: str | None) -> int:
 
 
 def why_not_entries(
-    knowledge: Knowledge, published: Published, lang: str
+    knowledge: Knowledge, all_facts: Sequence[FactSet | None], lang: str
 ) -> list[list[dict[str, Any]] | None]:
     """Per segment (None where hidden): for every intervention of the catalogue that is
-    not advised and that some rule recommends, why not — for the JSON document."""
+    not advised and that some rule recommends, why not — for the JSON document.
+    ``all_facts`` are the segments' facts (:func:`~ism_advisor.facts.segment_facts`, with
+    the change figures of a run over several waves)."""
     tr = translations(lang)
-    all_facts = segment_facts(published, lang)
     shown = [f for f in all_facts if f is not None]
     firings = iter(run_rules(knowledge.rulebase, shown))
     advice = iter(advise_segments(knowledge, shown, lang))

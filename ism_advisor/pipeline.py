@@ -13,8 +13,10 @@ from .codebook import load_codebook
 from .compare import compare_groups
 from .disclosure import publish
 from .document import add_follow_up, advice_document, to_json
+from .engine import FactSet
 from .errors import N_, AdvisorError, Message
-from .knowledge import load_knowledge
+from .facts import segment_facts
+from .knowledge import Knowledge, load_knowledge
 from .recommend import recommend
 from .survey import load_survey
 
@@ -94,12 +96,7 @@ def advise(
     stage(N_("writing the advice"))
     document = advice_document(survey, published, lang=lang, knowledge=knowledge, advice=advice)
     if explain_all:
-        from .explain import why_not_entries
-
-        entries = why_not_entries(knowledge, published, lang)
-        for segment, why_not in zip(document["segments"], entries, strict=True):
-            if why_not is not None:
-                segment["why_not"] = why_not
+        _add_why_not(document, knowledge, segment_facts(published, lang), lang)
     source = survey.source
     # a plain CSV read without a mapping needs no announcement (and gets none, as before)
     told = source is not None and (source.format != "csv" or source.mapping)
@@ -124,6 +121,7 @@ def advise_waves(
     progress: Callable[[Message], None] | None = None,
     mapping: str | Path | None = None,
     include_incomplete: bool = False,
+    explain_all: bool = False,
 ) -> Advice:
     """Several survey waves in time order (``paths``, or one file split by ``wave_by``):
     the advice on the latest wave, which also says what changed since the previous one.
@@ -133,7 +131,6 @@ def advise_waves(
     :mod:`ism_advisor.followup`). ``done`` is a YAML list of the interventions carried
     out since the last survey; the rules see which factors they addressed.
     """
-    from .facts import segment_facts
     from .followup import (
         Wave,
         add_change_facts,
@@ -199,11 +196,25 @@ def advise_waves(
         latest.survey, latest.published, lang=lang, knowledge=knowledge, advice=advice
     )
     add_follow_up(document, follow, knowledge, lang)
+    if explain_all:
+        _add_why_not(document, knowledge, facts, lang)
     warnings = [*knowledge.warnings]
     for wave in waves:
         warnings.extend(wave.survey.warnings)
     warnings.extend(follow.warnings)
     return Advice(document=document, warnings=tuple(warnings), source=None)
+
+
+def _add_why_not(
+    document: dict, knowledge: Knowledge, facts: Sequence[FactSet | None], lang: str
+) -> None:
+    """``why_not`` in each shown segment of the document (``--explain-all``)."""
+    from .explain import why_not_entries
+
+    entries = why_not_entries(knowledge, facts, lang)
+    for segment, why_not in zip(document["segments"], entries, strict=True):
+        if why_not is not None:
+            segment["why_not"] = why_not
 
 
 def render(

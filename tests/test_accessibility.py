@@ -315,7 +315,7 @@ def test_the_figures_behind_each_chart_are_a_table(documents, written, lang):
 def test_a_chart_with_every_comparison_hidden_says_so(documents):
     document = copy.deepcopy(documents["nl"].document)
     for comparison in document["segments"][0]["comparisons"]:
-        comparison["suppressed"], comparison["suppressed_reason"] = True, "too_small"
+        comparison["suppressed"], comparison["suppressed_reason"] = True, "anonymity"
     context = report_context(document)
     assert context.means_data.alt == (
         "Gemiddelde score per factor: niets te tonen, elke vergelijking is verborgen (anonimiteit)."

@@ -293,7 +293,7 @@ def test_the_broken_rule_of_the_readme_fails_its_tests_as_shown(cli):
     result = cli("rules", "test", "ours")
     assert result.exit_code == 1
     assert result.stdout.startswith(shown)
-    assert result.stdout.endswith("4 failed, 14 passed\n")
+    assert result.stdout.endswith("4 failed, 17 passed\n")
 
 
 def test_the_contradictory_rule_of_the_readme_is_refused_as_shown(cli):

@@ -212,9 +212,9 @@ def test_no_change_figure_where_either_wave_hides_the_comparison(cli, tmp_path):
     # would give C away): the change figures are then shown for all respondents only
     assert [s["suppressed_reason"] for s in alone[0]["segments"]] == [
         None,
-        "overlap",
+        "anonymity",
         None,
-        "too_small",
+        "anonymity",
     ]
     assert [bool(s["changes"]) for s in document["segments"]] == [True, False, True, False]
 

@@ -350,12 +350,14 @@ def neutral_facts(
 ) -> FactSet:
     """A segment's facts: the figures given, the rest derived or neutral (see the module).
 
-    Every factor of the codebook has a comparison, as in a survey where none is hidden.
+    Every factor of the codebook has a comparison, as in a survey where none is hidden;
+    the change figures since a previous wave are there only where the case gives them.
     """
     segment = dict(segment or {})
     factors = factors or {}
     midpoint = (codebook.scale_min + codebook.scale_max) / 2
-    seg = {name: f.neutral for name, f in SEGMENT.testable.items()}
+    # change figures exist only in a run over several waves: absent unless the case gives them
+    seg = {name: f.neutral for name, f in SEGMENT.testable.items() if not f.change}
     seg.update(segment)
     if "overall" not in segment:
         seg["overall"] = seg["column"] == ""
@@ -366,7 +368,7 @@ def neutral_facts(
     comparisons = []
     for factor in codebook.factors:
         given = factors.get(factor.id, {})
-        fact = {name: f.neutral for name, f in COMPARISON.testable.items()}
+        fact = {name: f.neutral for name, f in COMPARISON.testable.items() if not f.change}
         fact.update({name: midpoint for name in _MEANS})
         fact["factor"], fact["label"] = factor.id, factor.label[lang]
         fact["direction"] = factor.direction
