@@ -56,6 +56,7 @@ __all__ = [
     "ReportContext",
     "hidden_counts",
     "render_report",
+    "render_template",
     "report_context",
     "segment_file_names",
 ]
@@ -911,11 +912,25 @@ def render_report(
 ) -> bytes:
     """The report as bytes: HTML or Markdown text, or a PDF (of ``pdf_variant``, one of
     :data:`PDF_VARIANTS`)."""
-    env = environment(context.lang, fmt, templates)
-    name = TEMPLATE_FOR[fmt]
+    return render_template(
+        TEMPLATE_FOR[fmt], fmt, context.lang, templates, pdf_variant, report=context
+    )
+
+
+def render_template(
+    name: str,
+    fmt: str,
+    lang: str,
+    templates: Path | None,
+    pdf_variant: str,
+    **variables: Any,
+) -> bytes:
+    """Template ``name`` rendered with ``variables`` (and ``format``) as bytes: HTML or
+    Markdown text, or a PDF; a template's error as one :class:`AdvisorError`."""
+    env = environment(lang, fmt, templates)
     try:
         template = env.get_template(name)
-        text = template.render(report=context, format=fmt)
+        text = template.render(format=fmt, **variables)
     except TemplateSyntaxError as error:
         raise AdvisorError(
             N_("template error: {problem}"),
@@ -1052,14 +1067,16 @@ def _markdown_text(value: Any) -> Any:
     )
 
 
-def segment_file_names(labels: Sequence[tuple[str, str]], suffix: str) -> list[str]:
+def segment_file_names(
+    labels: Sequence[tuple[str, str]], suffix: str, reserved: Sequence[str] = ()
+) -> list[str]:
     """Safe, distinct file names for segments, from their (column, value) labels.
 
     Letters and digits only (accents dropped), joined by hyphens; no path separators,
-    no leading dots; clashes get -2, -3, ….
+    no leading dots; clashes (with each other or with a ``reserved`` name) get -2, -3, ….
     """
     names: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = {name.casefold() for name in reserved}
     for column, value in labels:
         stem = "-".join(filter(None, (_slug(column), _slug(value)))) or "segment"
         stem = stem[:80].rstrip("-")
