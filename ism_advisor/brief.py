@@ -31,11 +31,12 @@ from .report import DEFAULT_PDF_VARIANT, ChartData, render_template, segment_fil
 
 __all__ = [
     "BETTER_BY",
+    "INDEX_NAMES",
     "BriefAction",
     "BriefContext",
     "BriefFactor",
-    "INDEX_NAMES",
     "brief_context",
+    "brief_file_names",
     "brief_index",
     "render_brief",
 ]
@@ -296,4 +297,3 @@ def brief_index(
         },
     )
     return html, buffer.getvalue().encode("utf-8")
-

@@ -7,10 +7,10 @@ import io
 import re
 
 import pytest
-from accessibility import assert_accessible, assert_reflows
-from conftest import SAMPLE_SCORES
 from test_accessibility import pdfinfo, structure
 
+from accessibility import assert_accessible, assert_reflows
+from conftest import SAMPLE_SCORES
 from ism_advisor.brief import BETTER_BY, brief_context, brief_file_names
 from ism_advisor.pipeline import advise, render
 
@@ -20,7 +20,9 @@ LONG = LONG[:120]
 
 @pytest.fixture(scope="module")
 def documents():
-    return {lang: advise(SAMPLE_SCORES, segment_by=["department"], lang=lang) for lang in "en nl".split()}
+    return {
+        lang: advise(SAMPLE_SCORES, segment_by=["department"], lang=lang) for lang in ["en", "nl"]
+    }
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +97,7 @@ def test_the_same_input_gives_the_same_briefs(cli, tmp_path):
 
 def test_the_figures_are_the_published_ones(documents):
     document = documents["en"].document
-    name, index = brief_file_names(document, "html")[0]
+    _, index = brief_file_names(document, "html")[0]
     context = brief_context(document, index)
     segment, whole = document["segments"][index], document["segments"][0]
     assert (context.respondents, context.users, context.non_users) == (
@@ -146,7 +148,7 @@ def test_hidden_comparisons_are_absent(tmp_path):
     row = next(cells for label, cells in context.chart.rows if label == "Privacy concern")
     assert row[0] == row[2] == row[3] == "–"
     html = render(document, "html", segment=index, brief=True).decode("utf-8")
-    assert html.count('<circle cx=') == 1 + len(document["factors"]) - 1  # legend + shown
+    assert html.count("<circle cx=") == 1 + len(document["factors"]) - 1  # legend + shown
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
@@ -192,11 +194,12 @@ def test_briefs_and_index_are_accessible(documents, lang, tmp_path):
     document = documents[lang].document
     briefs = brief_file_names(document, "html")
     html = render(document, "html", segment=briefs[0][1], brief=True).decode("utf-8")
-    assert '<svg role="img"' in html and "<title>" + brief_context(
-        document, briefs[0][1]
-    ).chart.alt.replace("'", "&#39;") in html
+    assert (
+        '<svg role="img"' in html
+        and "<title>" + brief_context(document, briefs[0][1]).chart.alt.replace("'", "&#39;")
+        in html
+    )
     assert_accessible(html, tmp_path / "brief", f"brief ({lang})")
     assert_reflows(html, tmp_path / "brief-reflow", f"brief ({lang})")
     index, _ = brief_index(document, briefs)
     assert_accessible(index.decode("utf-8"), tmp_path / "index", f"index ({lang})")
-
