@@ -39,6 +39,7 @@ __all__ = [
     "brief_file_names",
     "brief_index",
     "render_brief",
+    "render_brief_deck",
 ]
 
 #: How far (in scale points) the team must be ahead of the organisation for a factor to
@@ -154,10 +155,7 @@ def brief_context(
         for f in sorted(factors, key=_advantage, reverse=True)
         if f.team is not None and f.organisation is not None and _advantage(f) >= BETTER_BY
     )
-    actions = tuple(
-        BriefAction(rank, r["title"], r["because"][0] if r["because"] else r["description"])
-        for rank, r in enumerate((target.get("recommendations") or [])[:3], start=1)
-    )
+    actions = _actions((target.get("recommendations") or [])[:3])
     name = t("{column}: {value}", column=target["column"], value=target["value"])
     return BriefContext(
         lang=lang,
@@ -178,6 +176,19 @@ def brief_context(
         chart=_chart_data(factors, t, lang),
         axis=_axis(factors),
     )
+
+
+def _actions(recommendations: Sequence[Mapping]) -> tuple[BriefAction, ...]:
+    """The actions with one reason each: the first of an action's reasons that an earlier
+    action does not already give (two actions of one rule share their reasons)."""
+    used: set[str] = set()
+    actions = []
+    for rank, r in enumerate(recommendations, start=1):
+        reasons = list(r["because"]) or [r["description"]]
+        reason = next((text for text in reasons if text not in used), reasons[0])
+        used.add(reason)
+        actions.append(BriefAction(rank, r["title"], reason))
+    return tuple(actions)
 
 
 def _advantage(f: BriefFactor) -> float:
@@ -244,6 +255,112 @@ def render_brief(
         templates,
         pdf_variant or DEFAULT_PDF_VARIANT,
         brief=context,
+    )
+
+
+def render_brief_deck(
+    document: Mapping[str, Any],
+    segment: int,
+    *,
+    title: str | None = None,
+    client: str | None = None,
+    date: str | None = None,
+    report_name: str | None = None,
+    template: Any = None,
+) -> bytes:
+    """The brief as a one-slide PowerPoint deck, built with the deck's own helpers
+    (:class:`ism_advisor.deck.Deck`): a native bar chart of the team against the
+    organisation, what goes well and the first actions beside it, every figure in the
+    notes."""
+    from .deck import render_deck
+
+    context = brief_context(
+        document, segment, title=title, client=client, date=date, report_name=report_name
+    )
+    return render_deck(
+        document,
+        title=context.title,
+        client=client,
+        date=date,
+        segment=segment,
+        template=template,
+        slides=(lambda deck, _facts: _brief_slide(deck, context),),
+    )
+
+
+def _brief_slide(deck: Any, context: BriefContext) -> None:
+    from .deck import Para, _fill
+
+    slide = deck.slide("title_only", context.team)
+    left, top, width, height = deck.area
+    drawn = [f for f in context.factors if f.team is not None and f.organisation is not None]
+    chart_width = width * 11 // 20
+    if drawn:
+        chart = deck.bar_chart(
+            slide,
+            (left, top, chart_width, height),
+            [f.label for f in drawn],
+            [
+                (deck.t("Your team"), [f.team for f in drawn]),
+                (deck.t("Organisation"), [f.organisation for f in drawn]),
+            ],
+            horizontal=True,
+            minimum=0,
+        )
+        # the organisation in grey, as in the HTML brief (its legend entry too)
+        _fill(chart.plots[0].series[1].format.fill, "muted")
+    rate = deck.figure(context.adoption_rate, "percent")
+    figures = deck.t(
+        "{rate} use the platform; {respondents} respondents: {users} users, {non_users} non-users.",
+        rate=rate,
+        respondents=deck.figure(context.respondents, "count"),
+        users=deck.figure(context.users, "count"),
+        non_users=deck.figure(context.non_users, "count"),
+    )
+    paragraphs = [
+        Para(figures, lead=deck.t("Your team") + ": "),
+        Para("", lead=deck.t("What goes well")),
+    ]
+    paragraphs += [
+        Para(
+            deck.t(
+                "{team} against {organisation}",
+                team=deck.figure(f.team),
+                organisation=deck.figure(f.organisation),
+            ),
+            level=1,
+            lead=f"{f.label}: ",
+        )
+        for f in context.goes_well
+    ] or [Para(deck.t("No factor scores clearly better than in the organisation."), level=1)]
+    paragraphs.append(Para("", lead=deck.t("What you can do")))
+    paragraphs += [
+        Para(a.reason, level=1, lead=f"{a.rank}. {a.title}: ", bullet=False)
+        for a in context.actions
+    ] or [Para(deck.t("The rules found no gap that calls for an action."), level=1)]
+    gap = width // 40
+    box = (left + chart_width + gap, top, width - chart_width - gap, height)
+    deck.text_box(slide, box, paragraphs, largest=16)
+    number = lambda v: "–" if v is None else deck.figure(v)  # noqa: E731
+    deck.notes(
+        slide,
+        [
+            context.chart.alt,
+            *[
+                deck.t(
+                    "{factor}: your team {team}, organisation {organisation}, users {users},"
+                    " non-users {non_users}.",
+                    factor=f.label,
+                    team=number(f.team),
+                    organisation=number(f.organisation),
+                    users=number(f.users),
+                    non_users=number(f.non_users),
+                )
+                for f in context.factors
+                if f.team is not None or f.organisation is not None
+            ],
+            deck.t("Figures hidden for anonymity are left out."),
+        ],
     )
 
 

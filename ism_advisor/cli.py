@@ -392,8 +392,9 @@ def _survey_options(command):
 @click.option(
     "--brief",
     is_flag=True,
-    help="With --per-segment: write a one-page brief for each segment's manager (html, pdf "
-    "or md) instead of the full report, and an index (index.html, index.csv).",
+    help="With --per-segment: write a one-page brief for each segment's manager (html, pdf, "
+    "md, or one slide with pptx) instead of the full report, and an index (index.html, "
+    "index.csv).",
 )
 @_survey_options
 def advise_command(
@@ -545,7 +546,7 @@ def _progressbar(length: int, label: str):
 
 
 def _check_brief(brief: bool, per_segment: Path | None, fmt: str) -> None:
-    """--brief: only with --per-segment, and only as html, pdf or md (exit 2 otherwise)."""
+    """--brief: only with --per-segment, and not as json (exit 2 otherwise)."""
     if not brief:
         return
     if per_segment is None:
@@ -553,9 +554,10 @@ def _check_brief(brief: bool, per_segment: Path | None, fmt: str) -> None:
             "--brief needs --per-segment DIR: the briefs are written one per segment into DIR",
             ctx=click.get_current_context(),
         )
-    if fmt not in ("html", "pdf", "md"):
+    if fmt not in ("html", "pdf", "md", "pptx"):
         raise click.BadParameter(
-            f"a brief is written as html, pdf or md, not {fmt} (add --format html, pdf or md)",
+            f"a brief is written as html, pdf, md or pptx, not {fmt} (add --format html, pdf,"
+            " md or pptx)",
             ctx=click.get_current_context(),
             param_hint="'--brief'",
         )

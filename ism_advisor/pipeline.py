@@ -109,9 +109,21 @@ def render(
 
     ``templates`` is the folder of report templates (html, pdf, md); ``pptx_template`` a
     checked PowerPoint template (:func:`~ism_advisor.deck.load_deck_template`; None: the
-    packaged one). ``brief``: the one-page manager brief on ``segment`` (html, pdf, md;
+    packaged one). ``brief``: the one-page manager brief on ``segment`` (html, pdf, md, pptx;
     see :mod:`ism_advisor.brief`), pointing to the full report ``report_name``.
     """
+    if brief and fmt == "pptx":
+        from .brief import render_brief_deck
+
+        return render_brief_deck(
+            document,
+            segment,
+            title=title,
+            client=client,
+            date=date,
+            report_name=report_name,
+            template=pptx_template,
+        )
     if brief:
         from .brief import brief_context, render_brief
 

@@ -44,13 +44,12 @@ def test_brief_is_refused_without_per_segment(cli):
     assert cli.files == []
 
 
-@pytest.mark.parametrize("fmt", ["json", "pptx"])
-def test_brief_is_refused_in_other_formats(cli, fmt):
-    result = cli(SAMPLE_SCORES, "--per-segment", "out", "--brief", "--format", fmt)
+def test_brief_is_refused_as_json(cli):
+    result = cli(SAMPLE_SCORES, "--per-segment", "out", "--brief", "--format", "json")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        f"Error: Invalid value for '--brief': a brief is written as html, pdf or md, not {fmt}"
-        " (add --format html, pdf or md)"
+        "Error: Invalid value for '--brief': a brief is written as html, pdf, md or pptx, not"
+        " json (add --format html, pdf, md or pptx)"
     )
     assert cli.files == []
 
@@ -203,3 +202,44 @@ def test_briefs_and_index_are_accessible(documents, lang, tmp_path):
     assert_reflows(html, tmp_path / "brief-reflow", f"brief ({lang})")
     index, _ = brief_index(document, briefs)
     assert_accessible(index.decode("utf-8"), tmp_path / "index", f"index ({lang})")
+
+
+def test_a_pptx_brief_is_one_slide_with_the_published_figures(documents):
+    from decks import read_deck
+
+    document = documents["nl"].document
+    name, index = brief_file_names(document, "pptx")[-1]
+    assert name == "department-zorg.pptx"
+    data = render(document, "pptx", segment=index, brief=True)
+    assert data == render(document, "pptx", segment=index, brief=True)
+    context = brief_context(document, index)
+    (slide,) = read_deck(data)
+    assert slide.title == "department: Zorg"
+    (chart,) = slide.charts
+    drawn = [f for f in context.factors if f.team is not None and f.organisation is not None]
+    assert chart.categories == [f.label for f in drawn]
+    assert chart.series == [
+        ("Je team", [f.team for f in drawn]),
+        ("Organisatie", [f.organisation for f in drawn]),
+    ]
+    assert chart.description.startswith("Grafiek: department: Zorg. ")
+    (text,) = slide.texts
+    for action in context.actions:
+        assert f"{action.rank}. {action.title}: {action.reason}" in text
+    assert context.chart.alt in slide.notes
+
+
+def test_two_actions_of_one_rule_give_different_reasons(documents):
+    """An action repeats an earlier action's reason only when it has no other."""
+    document = documents["en"].document
+    repeated = 0
+    for _, index in brief_file_names(document, "html"):
+        recommendations = document["segments"][index]["recommendations"]
+        used: set[str] = set()
+        for action, r in zip(brief_context(document, index).actions, recommendations, strict=False):
+            assert action.reason in r["because"]
+            fresh = [text for text in r["because"] if text not in used]
+            assert action.reason == (fresh[0] if fresh else r["because"][0])
+            repeated += len(r["because"]) > 1 and r["because"][0] in used
+            used.add(action.reason)
+    assert repeated  # the sample has an action whose first reason an earlier one gave
