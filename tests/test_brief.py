@@ -60,7 +60,8 @@ def test_briefs_and_their_index_are_written(cli, tmp_path):
         "briefs", "--brief",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert "8 briefs written to briefs (2 hidden segments skipped)" in result.stderr
+    # no progress bar when stderr is not a terminal: the summary line only
+    assert result.stderr == "8 briefs written to briefs (2 hidden segments skipped)\n"
     files = sorted(p.name for p in (tmp_path / "briefs").iterdir() if p.name[0] != ".")
     document = advise(SAMPLE_SCORES, segment_by=["department"]).document
     shown = [s for s in document["segments"][1:] if not s["suppressed"]]
@@ -243,3 +244,33 @@ def test_two_actions_of_one_rule_give_different_reasons(documents):
             repeated += len(r["because"]) > 1 and r["because"][0] in used
             used.add(action.reason)
     assert repeated  # the sample has an action whose first reason an earlier one gave
+
+
+def test_no_brief_takes_an_index_name():
+    from ism_advisor.report import segment_file_names
+
+    labels = [("", "index"), ("", "Index"), ("team", "a")]
+    assert segment_file_names(labels, "html", reserved=("index.html", "index.csv")) == [
+        "index-2.html",
+        "index-3.html",
+        "team-a.html",
+    ]
+
+
+def test_the_progress_bar_shows_position_and_rate(monkeypatch):
+    import sys
+
+    from ism_advisor import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with cli._progressbar(4, "briefs") as bar:
+        bar.update(2)
+        bar.render_progress()
+    text = re.sub(r"\x1b\[\?25[lh]", "", terminal.getvalue())
+    line = text.replace("\r", "\n").strip().splitlines()[-1]
+    assert re.fullmatch(r"briefs\s+\[#+-+\]\s+2/4\s+\d+\.\d/s", line.strip()), line
