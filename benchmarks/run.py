@@ -7,6 +7,7 @@
     python benchmarks/run.py --waves          # comparing two survey waves only
     python benchmarks/run.py --drivers        # the driver analysis alone (about 10 minutes)
     python benchmarks/run.py --decks          # --per-segment decks against HTML reports
+    python benchmarks/run.py --briefs         # manager briefs (HTML, PDF) and full reports
 
 Inputs are generated (seeded) by the sample generator, score-level and item-level, at
 10k, 100k, 1M and 2M respondents with 10, 100, 1,000 and 5,000 segments (column
@@ -22,6 +23,8 @@ respondent keys linking 85% of the respondents (paired figures too). Its floor i
 ``--decks`` measures ``--per-segment`` PowerPoint decks (reports/s, on every core) on the
 grid's throughput file (200k respondents, 1,000 teams), with HTML reports of the same
 segments for comparison.
+``--briefs`` measures ``--per-segment --brief`` (briefs/s, HTML and PDF, on every core)
+and full HTML reports per segment on the same throughput file.
 ``--drivers`` times :func:`ism_advisor.drivers.driver_analysis` alone on the same
 generated data (all respondents plus every team, as the report will analyse them) at
 10k, 100k and 1M respondents × 10, 500 and 5,000 teams, without a bootstrap and with the
@@ -51,6 +54,8 @@ WAVE_SEGMENTS = (10, 1_000, 5_000)
 PER_SEGMENT_HTML = 300  # reports rendered to measure reports/s
 PER_SEGMENT_PDF = 40
 PER_SEGMENT_PPTX = 100
+PER_SEGMENT_BRIEF_HTML = 1_000  # --per-segment --brief
+PER_SEGMENT_BRIEF_PDF = 60
 DRIVER_SIZES = (10_000, 100_000, 1_000_000)
 DRIVER_SEGMENTS = (10, 500, 5_000)
 DRIVER_RESAMPLES = (0, 100, 200, 400)  # all of them at 1M × 5,000: the choice of RESAMPLES
@@ -130,14 +135,15 @@ def task_inprocess(path: str, segment_by: list[str]) -> dict:
     }
 
 
-def task_per_segment(path: str, fmt: str, limit: int) -> dict:
+def task_per_segment(path: str, fmt: str, limit: int, brief: bool = False) -> dict:
     from ism_advisor.pipeline import advise, available_cores, render_segments, segment_reports
 
     document = advise(path, segment_by=["team"]).document
     segments = [index for _, index in segment_reports(document, fmt)][:limit]
     cores = available_cores()
+    options = {"brief": True} if brief else {}
     start = time.perf_counter()
-    count = sum(1 for _ in render_segments(document, fmt, segments, workers=cores))
+    count = sum(1 for _ in render_segments(document, fmt, segments, workers=cores, **options))
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "reports": count, "per_second": count / seconds, "cores": cores}
 
@@ -299,11 +305,36 @@ def main() -> None:
     parser.add_argument(
         "--decks", action="store_true", help="--per-segment PowerPoint decks against HTML"
     )
+    parser.add_argument(
+        "--briefs", action="store_true", help="--per-segment briefs (HTML, PDF) and full reports"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         task, args = options.child
         print(json.dumps(TASKS[task](*json.loads(args))))
+        return
+    if options.briefs:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "throughput.csv"
+            run_task("generate", str(path), 200_000, 1_000, False)
+            lines = []
+            for fmt, brief, limit in (
+                ("html", True, PER_SEGMENT_BRIEF_HTML),
+                ("pdf", True, PER_SEGMENT_BRIEF_PDF),
+                ("html", False, PER_SEGMENT_HTML),
+            ):
+                result = run_task("per_segment", str(path), fmt, limit, brief)
+                what = "briefs" if brief else "full reports"
+                lines.append(
+                    f"- `--per-segment{' --brief' if brief else ''}` {fmt.upper()}:"
+                    f" {result['per_second']:.1f} {what}/s ({result['reports']} {what},"
+                    f" {result['cores']} worker processes, peak {result['rss_mb']:.0f} MB)"
+                )
+        report = "\n".join([*lines, "", f"Machine: {machine()}."]) + "\n"
+        if options.out:
+            options.out.write_text(report, encoding="utf-8")
+        print(report)
         return
     if options.decks:
         with tempfile.TemporaryDirectory() as folder:

@@ -444,6 +444,13 @@ def _check_waves(
     "advised was not (why_not): every rule that recommends it, with the first condition "
     "that failed and its figure.",
 )
+@click.option(
+    "--brief",
+    is_flag=True,
+    help="With --per-segment: write a one-page brief for each segment's manager (html, pdf, "
+    "md, or one slide with pptx) instead of the full report, and an index (index.html, "
+    "index.csv).",
+)
 @_survey_options
 @_wave_options
 def advise_command(
@@ -466,6 +473,7 @@ def advise_command(
     pptx_template: Path | None,
     quiet: bool,
     per_segment: Path | None,
+    brief: bool,
     mapping: Path | None,
     include_incomplete: bool,
     wave_names: tuple[str, ...],
@@ -487,6 +495,7 @@ def advise_command(
         )
     _check_waves(scores, wave_names, wave_by, done)
     waves = len(scores) > 1 or wave_by is not None
+    _check_brief(brief, per_segment, fmt)
     try:
         deck_template = None
         if fmt == "pptx":  # checked before the analysis: a broken template fails at once
@@ -543,6 +552,9 @@ def advise_command(
             options["pdf_variant"] = pdf_variant
         data = render(result.document, fmt, **options)
         if per_segment is not None:
+            if brief:
+                options["brief"] = True
+                options["report_name"] = None if target is None else target.name
             _write_per_segment(result.document, per_segment, fmt, options, inputs, lang, quiet)
         if not quiet and sys.stderr.isatty():
             _report_hidden(result.document, lang)
@@ -580,6 +592,43 @@ def _report_hidden(document: dict, lang: str) -> None:
     )
 
 
+def _progressbar(length: int, label: str):
+    """click's progress bar on stderr with the position, the rate and the time left (only
+    on a terminal: the caller checks)."""
+    import time
+
+    start = time.monotonic()
+    bars: list = []
+
+    def rate(_item: object) -> str:
+        elapsed = time.monotonic() - start
+        return f"{bars[0].pos / elapsed:.1f}/s" if bars and elapsed > 0 else ""
+
+    bar = click.progressbar(
+        length=length, file=sys.stderr, label=label, show_pos=True, item_show_func=rate
+    )
+    bars.append(bar)
+    return bar
+
+
+def _check_brief(brief: bool, per_segment: Path | None, fmt: str) -> None:
+    """--brief: only with --per-segment, and not as json (exit 2 otherwise)."""
+    if not brief:
+        return
+    if per_segment is None:
+        raise click.UsageError(
+            "--brief needs --per-segment DIR: the briefs are written one per segment into DIR",
+            ctx=click.get_current_context(),
+        )
+    if fmt not in ("html", "pdf", "md", "pptx"):
+        raise click.BadParameter(
+            f"a brief is written as html, pdf, md or pptx, not {fmt} (add --format html, pdf,"
+            " md or pptx)",
+            ctx=click.get_current_context(),
+            param_hint="'--brief'",
+        )
+
+
 def _write_per_segment(
     document: dict,
     folder: Path,
@@ -593,25 +642,43 @@ def _write_per_segment(
     from .output import StagedFolder
     from .pipeline import available_cores, render_segments, segment_reports
 
-    reports = segment_reports(document, fmt)
+    brief = options.get("brief", False)
+    if brief:
+        from .brief import brief_file_names, brief_index
+
+        reports = brief_file_names(document, fmt)
+    else:
+        reports = segment_reports(document, fmt)
     rendered = render_segments(
         document, fmt, [index for _, index in reports], workers=available_cores(), **options
     )
     with StagedFolder(folder, inputs) as stage:
         names = [name for name, _ in reports]
         if sys.stderr.isatty() and not quiet:
-            with click.progressbar(
-                length=len(reports),
-                file=sys.stderr,
-                label=Message(N_("reports")).render(translations(lang)),
-            ) as bar:
+            label = N_("briefs") if brief else N_("reports")
+            with _progressbar(len(reports), Message(label).render(translations(lang))) as bar:
                 for name, data in zip(names, rendered, strict=True):
                     stage.write(name, data)
                     bar.update(1)
         else:
             for name, data in zip(names, rendered, strict=True):
                 stage.write(name, data)
-    if not quiet:
+        if brief:
+            html, table = brief_index(
+                document, reports, title=options.get("title"), templates=options.get("templates")
+            )
+            stage.write("index.html", html)
+            stage.write("index.csv", table)
+    if not quiet and brief:
+        hidden = sum(1 for s in document["segments"][1:] if s["suppressed"])
+        click.echo(
+            Message(
+                N_("{count} briefs written to {folder} ({hidden} hidden segments skipped)"),
+                {"count": len(reports), "folder": str(folder), "hidden": hidden},
+            ).render(translations(lang)),
+            err=True,
+        )
+    elif not quiet:
         hidden = sum(1 for s in document["segments"][1:] if s["suppressed"])
         click.echo(
             Message(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -206,9 +206,13 @@ def _comparison(record: dict) -> dict:
         "suppressed": bool(record["suppressed"]),
         "suppressed_reason": record["suppressed_reason"],
     }
-    for key, names in _JSON_FIGURES.items():
-        values = [_figure(record[name], COMPARISON[name]) for name in names]
-        out[key] = values[0] if len(names) == 1 else None if values[0] is None else values
+    for key, figures in _COMPARISON_PLAN:
+        if len(figures) == 1:
+            name, convert = figures[0]
+            out[key] = convert(record[name])
+        else:
+            values = [convert(record[name]) for name, convert in figures]
+            out[key] = None if values[0] is None else values
     return out
 
 
@@ -226,23 +230,34 @@ def _json_figures() -> dict[str, tuple[str, ...]]:
 _JSON_FIGURES = _json_figures()
 
 
-def _figure(value: Any, figure: Field) -> Any:
+def _converter(figure: Field) -> Callable[[Any], Any]:
+    """How one figure is written: a flag as true/false/null, a count as a whole number,
+    anything else as :func:`_number`. Chosen once per figure, not per value (the document
+    converts some 35,000 comparisons × 19 figures at 5,000 segments)."""
     if figure.kind == "bool":
-        return None if pd.isna(value) else bool(value)
-    number = _number(value)
-    if figure.format == "count" and number is not None:
-        return int(number)
-    return number
+        return lambda value: None if pd.isna(value) else bool(value)
+    if figure.format == "count":
+        return lambda value: None if (number := _number(value)) is None else int(number)
+    return _number
 
 
 def _number(value: Any) -> float | int | None:
     """A JSON-safe number: NaN and infinities become null, numpy types plain Python."""
+    if type(value) is float:  # the common case first
+        return value if math.isfinite(value) else None
     if value is None:
         return None
     if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
         return int(value)
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+#: (JSON name, ((figure, converter), ...)) per comparison key, in the document's order
+_COMPARISON_PLAN = tuple(
+    (key, tuple((name, _converter(COMPARISON[name])) for name in names))
+    for key, names in _JSON_FIGURES.items()
+)
 
 
 def to_json(document: dict) -> str:

@@ -228,14 +228,36 @@ def render(
     segment: int = 0,
     pdf_variant: str | None = None,
     pptx_template: DeckTemplate | None = None,
+    brief: bool = False,
+    report_name: str | None = None,
 ) -> bytes:
     """The document as a report (html, pdf, md), a PowerPoint deck (pptx) or as JSON;
     a PDF of ``pdf_variant`` (default: tagged PDF/UA-1, see ``report.PDF_VARIANTS``).
 
     ``templates`` is the folder of report templates (html, pdf, md); ``pptx_template`` a
     checked PowerPoint template (:func:`~ism_advisor.deck.load_deck_template`; None: the
-    packaged one).
+    packaged one). ``brief``: the one-page manager brief on ``segment`` (html, pdf, md, pptx;
+    see :mod:`ism_advisor.brief`), pointing to the full report ``report_name``.
     """
+    if brief and fmt == "pptx":
+        from .brief import render_brief_deck
+
+        return render_brief_deck(
+            document,
+            segment,
+            title=title,
+            client=client,
+            date=date,
+            report_name=report_name,
+            template=pptx_template,
+        )
+    if brief:
+        from .brief import brief_context, render_brief
+
+        context = brief_context(
+            document, segment, title=title, client=client, date=date, report_name=report_name
+        )
+        return render_brief(context, fmt, templates, pdf_variant)
     if fmt == "json":
         return to_json(document).encode("utf-8")
     if fmt == "pptx":

@@ -56,6 +56,7 @@ __all__ = [
     "ReportContext",
     "hidden_counts",
     "render_report",
+    "render_template",
     "report_context",
     "segment_file_names",
 ]
@@ -933,11 +934,25 @@ def render_report(
 ) -> bytes:
     """The report as bytes: HTML or Markdown text, or a PDF (of ``pdf_variant``, one of
     :data:`PDF_VARIANTS`)."""
-    env = environment(context.lang, fmt, templates)
-    name = TEMPLATE_FOR[fmt]
+    return render_template(
+        TEMPLATE_FOR[fmt], fmt, context.lang, templates, pdf_variant, report=context
+    )
+
+
+def render_template(
+    name: str,
+    fmt: str,
+    lang: str,
+    templates: Path | None,
+    pdf_variant: str,
+    **variables: Any,
+) -> bytes:
+    """Template ``name`` rendered with ``variables`` (and ``format``) as bytes: HTML or
+    Markdown text, or a PDF; a template's error as one :class:`AdvisorError`."""
+    env = environment(lang, fmt, templates)
     try:
         template = env.get_template(name)
-        text = template.render(report=context, format=fmt)
+        text = template.render(format=fmt, **variables)
     except TemplateSyntaxError as error:
         raise AdvisorError(
             N_("template error: {problem}"),
@@ -1041,7 +1056,20 @@ def html_to_pdf(html: str, variant: str = DEFAULT_PDF_VARIANT) -> bytes:
     cells, ``<html lang>``, ``<title>``), a chart's alternative text from its SVG
     ``<title>`` (WeasyPrint 70 and later).
     """
-    return weasyprint().HTML(string=html, base_url=None).write_pdf(**PDF_VARIANTS[variant])
+    return (
+        weasyprint()
+        .HTML(string=html, base_url=None)
+        .write_pdf(font_config=_font_config(), **PDF_VARIANTS[variant])
+    )
+
+
+@lru_cache(maxsize=1)
+def _font_config() -> Any:
+    """One WeasyPrint font configuration per process: making one per document is a third
+    of a one-page PDF's time (the manager briefs), and the PDFs are byte-identical."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def pdf_fonts(templates: Path | None = None) -> tuple[bytes, tuple[str, ...]]:
@@ -1074,14 +1102,16 @@ def _markdown_text(value: Any) -> Any:
     )
 
 
-def segment_file_names(labels: Sequence[tuple[str, str]], suffix: str) -> list[str]:
+def segment_file_names(
+    labels: Sequence[tuple[str, str]], suffix: str, reserved: Sequence[str] = ()
+) -> list[str]:
     """Safe, distinct file names for segments, from their (column, value) labels.
 
     Letters and digits only (accents dropped), joined by hyphens; no path separators,
-    no leading dots; clashes get -2, -3, ….
+    no leading dots; clashes (with each other or with a ``reserved`` name) get -2, -3, ….
     """
     names: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = {name.casefold() for name in reserved}
     for column, value in labels:
         stem = "-".join(filter(None, (_slug(column), _slug(value)))) or "segment"
         stem = stem[:80].rstrip("-")

@@ -105,12 +105,12 @@ def test_the_axe_harness_finds_violations(tmp_path):
 def test_the_report_passes_axe(written, tmp_path, lang):
     result = assert_accessible(html_of(written, lang), tmp_path, f"report ({lang})")
     # the rules ran on what they are about: text colours, the charts, the skip link, the
-    # scrolling tables, the tables' header cells
+    # tables' header cells (at this width the tables wrap inside the column and nothing
+    # scrolls, issue 19; test_the_report_reflows checks the scrolling at 320 px)
     for rule in (
         "color-contrast",
         "svg-img-alt",
         "bypass",
-        "scrollable-region-focusable",
         "td-headers-attr",
         "th-has-data-cells",
         "html-lang-valid",

@@ -1,0 +1,416 @@
+"""The manager's brief: one A4 page per shown segment (``--per-segment DIR --brief``).
+
+A team manager gets the team's adoption and size, the factors as one compact chart (the
+team against the whole organisation, and the team's users against its non-users where
+both are shown), what goes well, the team's first three actions with one line of reason
+each, and where to read more. Every figure comes from the advice document, which the
+disclosure stage (:mod:`ism_advisor.disclosure`) has already checked: a hidden segment gets
+no brief, a hidden comparison no figures. The team's mean on a factor is worked out from
+its users' and non-users' published means and counts only (nothing the document hides).
+
+The chart is inline SVG drawn by a Jinja2 macro (``templates/brief-chart.html``), not a
+matplotlib figure: thousands of briefs at a hundred a second leave no room for a figure
+each. It keeps the report's accessibility contract (:class:`~ism_advisor.report.ChartData`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import __version__
+from .errors import Message
+from .formatting import format_figure, format_report_date
+from .i18n import translations
+from .report import DEFAULT_PDF_VARIANT, ChartData, render_template, segment_file_names
+
+__all__ = [
+    "BETTER_BY",
+    "INDEX_NAMES",
+    "BriefAction",
+    "BriefContext",
+    "BriefFactor",
+    "brief_context",
+    "brief_file_names",
+    "brief_index",
+    "render_brief",
+    "render_brief_deck",
+]
+
+#: How far (in scale points) the team must be ahead of the organisation for a factor to
+#: count as going well: less is within what a team's sampling varies by.
+BETTER_BY = 0.1
+#: The index files of a folder of briefs; no brief takes these names.
+INDEX_NAMES = ("index.html", "index.csv")
+_TEMPLATE_FOR = {"html": "brief.html", "pdf": "brief.html", "md": "brief.md"}
+
+
+@dataclass(frozen=True)
+class BriefFactor:
+    """One factor of the brief's chart; a figure is None where it is hidden or missing."""
+
+    label: str
+    #: the factor's name wrapped for the chart's label column
+    lines: tuple[str, ...]
+    higher_is_better: bool
+    team: float | None
+    organisation: float | None
+    users: float | None
+    non_users: float | None
+
+
+@dataclass(frozen=True)
+class BriefAction:
+    """One of the team's first actions, with one line saying why."""
+
+    rank: int
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BriefContext:
+    """Everything a brief template receives, as ``brief`` (plus ``_`` for translation)."""
+
+    lang: str
+    title: str
+    team: str
+    client: str | None
+    date: str | None
+    version: str
+    respondents: int
+    users: int
+    non_users: int
+    adoption_rate: float
+    organisation_adoption_rate: float | None
+    factors: tuple[BriefFactor, ...]
+    #: the factors where the team does better than the organisation, most ahead first
+    goes_well: tuple[BriefFactor, ...]
+    actions: tuple[BriefAction, ...]
+    #: the file of the full report, when there is one to name
+    report_name: str | None
+    chart: ChartData
+    #: the chart's axis: (lowest, highest) tick
+    axis: tuple[int, int]
+
+
+def _team_mean(comparison: Mapping | None) -> float | None:
+    """The segment's mean from its users' and non-users' published means and counts."""
+    if comparison is None or comparison["suppressed"]:
+        return None
+    n_users, n_non = comparison["users_n"], comparison["non_users_n"]
+    users, non_users = comparison["users_mean"], comparison["non_users_mean"]
+    if None in (n_users, n_non, users, non_users) or not n_users + n_non:
+        return None
+    return (n_users * users + n_non * non_users) / (n_users + n_non)
+
+
+def _shown(comparison: Mapping | None, name: str) -> float | None:
+    if comparison is None or comparison["suppressed"]:
+        return None
+    return comparison[name]
+
+
+def brief_context(
+    document: Mapping[str, Any],
+    segment: int,
+    *,
+    title: str | None = None,
+    client: str | None = None,
+    date: str | None = None,
+    report_name: str | None = None,
+) -> BriefContext:
+    """The brief on ``document['segments'][segment]`` (a shown segment, not 0)."""
+    lang = document["settings"]["lang"]
+    tr = translations(lang)
+
+    def t(msgid: str, **params: Any) -> str:
+        return Message(msgid, params).render(tr)
+
+    target = document["segments"][segment]
+    if segment == 0 or target["suppressed"]:
+        raise ValueError("a brief is written for a shown segment only")
+    whole = document["segments"][0]
+    team = {c["factor"]: c for c in target["comparisons"]}
+    organisation = {c["factor"]: c for c in whole["comparisons"]}
+    factors = tuple(
+        BriefFactor(
+            label=f["label"],
+            lines=tuple(textwrap.wrap(f["label"], 26, max_lines=2, placeholder=" …")),
+            higher_is_better=f["direction"] == "higher_is_better",
+            team=_team_mean(team.get(f["id"])),
+            organisation=_team_mean(organisation.get(f["id"])),
+            users=_shown(team.get(f["id"]), "users_mean"),
+            non_users=_shown(team.get(f["id"]), "non_users_mean"),
+        )
+        for f in document["factors"]
+    )
+    goes_well = tuple(
+        f
+        for f in sorted(factors, key=_advantage, reverse=True)
+        if f.team is not None and f.organisation is not None and _advantage(f) >= BETTER_BY
+    )
+    actions = _actions((target.get("recommendations") or [])[:3])
+    name = t("{column}: {value}", column=target["column"], value=target["value"])
+    return BriefContext(
+        lang=lang,
+        title=title or t("Team overview: getting your team onto the platform"),
+        team=name,
+        client=client,
+        date=format_report_date(date, lang),
+        version=__version__,
+        respondents=target["respondents"],
+        users=target["users"],
+        non_users=target["non_users"],
+        adoption_rate=target["adoption_rate"],
+        organisation_adoption_rate=None if whole["suppressed"] else whole["adoption_rate"],
+        factors=factors,
+        goes_well=goes_well,
+        actions=actions,
+        report_name=report_name,
+        chart=_chart_data(factors, t, lang),
+        axis=_axis(factors),
+    )
+
+
+def _actions(recommendations: Sequence[Mapping]) -> tuple[BriefAction, ...]:
+    """The actions with one reason each: the first of an action's reasons that an earlier
+    action does not already give (two actions of one rule share their reasons)."""
+    used: set[str] = set()
+    actions = []
+    for rank, r in enumerate(recommendations, start=1):
+        reasons = list(r["because"]) or [r["description"]]
+        reason = next((text for text in reasons if text not in used), reasons[0])
+        used.add(reason)
+        actions.append(BriefAction(rank, r["title"], reason))
+    return tuple(actions)
+
+
+def _advantage(f: BriefFactor) -> float:
+    """How far the team is ahead of the organisation (negative: behind), rounded as shown."""
+    if f.team is None or f.organisation is None:
+        return -math.inf
+    ahead = f.team - f.organisation if f.higher_is_better else f.organisation - f.team
+    return round(ahead, 2)
+
+
+def _axis(factors: Sequence[BriefFactor]) -> tuple[int, int]:
+    """Whole-point ticks covering every figure, at least 1 to 5 (the usual scale)."""
+    values = [
+        v for f in factors for v in (f.team, f.organisation, f.users, f.non_users) if v is not None
+    ]
+    return min(1, math.floor(min(values, default=1))), max(5, math.ceil(max(values, default=5)))
+
+
+def _chart_data(factors: Sequence[BriefFactor], t, lang: str) -> ChartData:
+    """The chart's sentence and table: on how many factors the team does better, where most."""
+    number = lambda v: "–" if v is None else format_figure(v, "number", lang)  # noqa: E731
+    drawn = [f for f in factors if f.team is not None and f.organisation is not None]
+    better = [f for f in drawn if _advantage(f) >= BETTER_BY]
+    if not drawn:
+        alt = t("Mean score per factor: nothing to show, every comparison is hidden (anonymity).")
+    elif better:
+        most = max(better, key=_advantage)
+        alt = t(
+            "Mean score per factor, your team against the whole organisation: your team does"
+            " clearly better on {better} of {factors} factors, most on {label} ({team} against"
+            " {organisation}).",
+            better=len(better),
+            factors=len(drawn),
+            label=most.label,
+            team=number(most.team),
+            organisation=number(most.organisation),
+        )
+    else:
+        alt = t(
+            "Mean score per factor, your team against the whole organisation: your team does"
+            " clearly better on none of the {factors} factors.",
+            factors=len(drawn),
+        )
+    return ChartData(
+        title=t("Mean score per factor: your team and the organisation"),
+        alt=alt,
+        columns=(t("Factor"), t("Your team"), t("Organisation"), t("Users"), t("Non-users")),
+        rows=tuple(
+            (f.label, tuple(number(v) for v in (f.team, f.organisation, f.users, f.non_users)))
+            for f in factors
+            if f.team is not None or f.organisation is not None
+        ),
+    )
+
+
+def render_brief(
+    context: BriefContext, fmt: str, templates=None, pdf_variant: str | None = None
+) -> bytes:
+    """The brief as HTML or Markdown text, or a one-page PDF (tagged PDF/UA-1 by default)."""
+    return render_template(
+        _TEMPLATE_FOR[fmt],
+        fmt,
+        context.lang,
+        templates,
+        pdf_variant or DEFAULT_PDF_VARIANT,
+        brief=context,
+    )
+
+
+def render_brief_deck(
+    document: Mapping[str, Any],
+    segment: int,
+    *,
+    title: str | None = None,
+    client: str | None = None,
+    date: str | None = None,
+    report_name: str | None = None,
+    template: Any = None,
+) -> bytes:
+    """The brief as a one-slide PowerPoint deck, built with the deck's own helpers
+    (:class:`ism_advisor.deck.Deck`): a native bar chart of the team against the
+    organisation, what goes well and the first actions beside it, every figure in the
+    notes."""
+    from .deck import render_deck
+
+    context = brief_context(
+        document, segment, title=title, client=client, date=date, report_name=report_name
+    )
+    return render_deck(
+        document,
+        title=context.title,
+        client=client,
+        date=date,
+        segment=segment,
+        template=template,
+        slides=(lambda deck, _facts: _brief_slide(deck, context),),
+    )
+
+
+def _brief_slide(deck: Any, context: BriefContext) -> None:
+    from .deck import Para, _fill
+
+    slide = deck.slide("title_only", context.team)
+    left, top, width, height = deck.area
+    drawn = [f for f in context.factors if f.team is not None and f.organisation is not None]
+    chart_width = width * 11 // 20
+    if drawn:
+        chart = deck.bar_chart(
+            slide,
+            (left, top, chart_width, height),
+            [f.label for f in drawn],
+            [
+                (deck.t("Your team"), [f.team for f in drawn]),
+                (deck.t("Organisation"), [f.organisation for f in drawn]),
+            ],
+            horizontal=True,
+            minimum=0,
+        )
+        # the organisation in grey, as in the HTML brief (its legend entry too)
+        _fill(chart.plots[0].series[1].format.fill, "muted")
+    rate = deck.figure(context.adoption_rate, "percent")
+    figures = deck.t(
+        "{rate} use the platform; {respondents} respondents: {users} users, {non_users} non-users.",
+        rate=rate,
+        respondents=deck.figure(context.respondents, "count"),
+        users=deck.figure(context.users, "count"),
+        non_users=deck.figure(context.non_users, "count"),
+    )
+    paragraphs = [
+        Para(figures, lead=deck.t("Your team") + ": "),
+        Para("", lead=deck.t("What goes well")),
+    ]
+    paragraphs += [
+        Para(
+            deck.t(
+                "{team} against {organisation}",
+                team=deck.figure(f.team),
+                organisation=deck.figure(f.organisation),
+            ),
+            level=1,
+            lead=f"{f.label}: ",
+        )
+        for f in context.goes_well
+    ] or [Para(deck.t("No factor scores clearly better than in the organisation."), level=1)]
+    paragraphs.append(Para("", lead=deck.t("What you can do")))
+    paragraphs += [
+        Para(a.reason, level=1, lead=f"{a.rank}. {a.title}: ", bullet=False)
+        for a in context.actions
+    ] or [Para(deck.t("The rules found no gap that calls for an action."), level=1)]
+    gap = width // 40
+    box = (left + chart_width + gap, top, width - chart_width - gap, height)
+    deck.text_box(slide, box, paragraphs, largest=16)
+    number = lambda v: "–" if v is None else deck.figure(v)  # noqa: E731
+    deck.notes(
+        slide,
+        [
+            context.chart.alt,
+            *[
+                deck.t(
+                    "{factor}: your team {team}, organisation {organisation}, users {users},"
+                    " non-users {non_users}.",
+                    factor=f.label,
+                    team=number(f.team),
+                    organisation=number(f.organisation),
+                    users=number(f.users),
+                    non_users=number(f.non_users),
+                )
+                for f in context.factors
+                if f.team is not None or f.organisation is not None
+            ],
+            deck.t("Figures hidden for anonymity are left out."),
+        ],
+    )
+
+
+def brief_file_names(document: Mapping[str, Any], fmt: str) -> list[tuple[str, int]]:
+    """(file name, segment number) for every shown segment's brief; never an index's name."""
+    shown = [i for i, s in enumerate(document["segments"]) if i and not s["suppressed"]]
+    labels = [(document["segments"][i]["column"], document["segments"][i]["value"]) for i in shown]
+    names = segment_file_names(labels, fmt, reserved=INDEX_NAMES)
+    return list(zip(names, shown, strict=True))
+
+
+def brief_index(
+    document: Mapping[str, Any],
+    briefs: Sequence[tuple[str, int]],
+    *,
+    title: str | None = None,
+    templates=None,
+) -> tuple[bytes, bytes]:
+    """The index of a folder of briefs: an HTML page and a CSV file (UTF-8, comma,
+    a header row), one row per brief: segment column, value, respondents, adoption, file."""
+    lang = document["settings"]["lang"]
+    tr = translations(lang)
+    t = lambda msgid, **params: Message(msgid, params).render(tr)  # noqa: E731
+    segments = document["segments"]
+    rows = tuple(
+        (
+            segments[i]["column"],
+            segments[i]["value"],
+            segments[i]["respondents"],
+            segments[i]["adoption_rate"],
+            name,
+        )
+        for name, i in briefs
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("segment", "value", "respondents", "adoption_rate", "file"))
+    for column, value, respondents, rate, name in rows:
+        writer.writerow((column, value, respondents, f"{rate:.4f}", name))
+    html = render_template(
+        "brief-index.html",
+        "html",
+        lang,
+        templates,
+        DEFAULT_PDF_VARIANT,
+        index={
+            "lang": lang,
+            "title": title or t("Team overviews"),
+            "rows": rows,
+            "version": __version__,
+        },
+    )
+    return html, buffer.getvalue().encode("utf-8")
