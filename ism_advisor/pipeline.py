@@ -14,6 +14,7 @@ from .compare import compare_groups
 from .disclosure import publish
 from .document import advice_document, to_json
 from .errors import N_, AdvisorError, Message
+from .importance import analyse_drivers
 from .knowledge import load_knowledge
 from .recommend import recommend
 from .survey import load_survey
@@ -74,11 +75,16 @@ def advise(
         N_("comparing users and non-users ({respondents} respondents)"),
         respondents=survey.respondents,
     )
-    published = publish(survey, compare_groups(survey, alpha=alpha), min_group_size)
+    comparison = compare_groups(survey, alpha=alpha)
+    published = publish(survey, comparison, min_group_size)
+    stage(N_("estimating what drives use"))
+    drivers = analyse_drivers(survey, comparison, published)
     stage(N_("applying the rules to {segments} segments"), segments=len(published.segments))
-    advice = recommend(published, knowledge, lang)
+    advice = recommend(published, knowledge, lang, drivers=drivers)
     stage(N_("writing the advice"))
-    document = advice_document(survey, published, lang=lang, knowledge=knowledge, advice=advice)
+    document = advice_document(
+        survey, published, lang=lang, knowledge=knowledge, advice=advice, drivers=drivers
+    )
     source = survey.source
     # a plain CSV read without a mapping needs no announcement (and gets none, as before)
     told = source is not None and (source.format != "csv" or source.mapping)
