@@ -102,13 +102,15 @@ def analyse_drivers(
         resamples=resamples,
         seed=SEED,
     )
+
     # back to the published segment rows
-    fitted_models = result.models.assign(segment=row_of[result.models["segment"].to_numpy()])
-    drivers = result.drivers.assign(segment=row_of[result.drivers["segment"].to_numpy()])
-    correlations = result.correlations.assign(
-        segment=row_of[result.correlations["segment"].to_numpy(dtype=np.int64)]
-    )
-    routes = result.routes.assign(segment=row_of[result.routes["segment"].to_numpy(dtype=np.int64)])
+    def renumbered(table: pd.DataFrame) -> pd.DataFrame:
+        return table.assign(segment=row_of[table["segment"].to_numpy(dtype=np.int64)])
+
+    fitted_models = renumbered(result.models)
+    drivers = renumbered(result.drivers)
+    correlations = renumbered(result.correlations)
+    routes = renumbered(result.routes)
 
     models = _models(count, published, fitted_models, reason)
     fitted = set(fitted_models.loc[fitted_models["fitted"], "segment"].tolist())

@@ -9,7 +9,10 @@ advice document, :func:`attack` lists every group it can isolate:
 * a set of 1 to k−1 users (or non-users) who answered a factor, whose count and sums
   (n, n × mean, sum of squares) follow from the shown comparisons of that factor;
 * a region (segment figures added and subtracted) with respondents but no users, or no
-  non-users, among them.
+  non-users, among them;
+* a set of 1 to k−1 users (or non-users) with a score for every factor, whose count
+  follows from the driver models' complete cases (``driver_model.n``, and through the
+  R², the users among them: the attacker is granted both).
 """
 
 from __future__ import annotations
@@ -137,4 +140,17 @@ def attack(frame: pd.DataFrame, document: dict, factors, k: int) -> list[str]:
                 found.append(f"{factor}: answers of {name} {subset}")
             for region in regions_without(cells_f, answered, group):
                 found.append(f"{factor}: {name} answering: none in {region}")
+    # the driver models' complete cases
+    complete = frame[list(factors)].notna().all(axis=1).to_numpy()
+    cells_m = [
+        mask & complete
+        for segment, mask in zip(shown, inside, strict=True)
+        if (segment.get("driver_model") or {}).get("n") is not None
+    ]
+    if cells_m:
+        for name, group in (("users", user), ("non-users", ~user)):
+            for subset in small_sets([c & group for c in cells_m], group & complete, k):
+                found.append(f"complete cases of {name} {subset}")
+            for region in regions_without(cells_m, complete, group):
+                found.append(f"complete cases: {name}: none in {region}")
     return found

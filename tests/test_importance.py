@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from attacker import attack
 from scipy import special
 
-from ism_advisor import compare_groups, load_codebook, load_survey
+from ism_advisor import compare_groups, disclosure, load_codebook, load_survey
 from ism_advisor.disclosure import publish
 from ism_advisor.document import to_json
 from ism_advisor.drivers import QUADRANTS, driver_analysis
@@ -170,6 +171,26 @@ def test_complete_cases_that_would_disclose_a_small_group_hide_the_models(tmp_pa
     document = advise(path, segment_by=["department"]).document
     models = [s["driver_model"] for s in document["segments"]]
     assert sum(m["reason"] == "hidden" and m["n"] is None for m in models) == 2
+
+
+def test_the_attacker_recovers_nothing_from_the_models_and_would_without_the_check(
+    tmp_path, monkeypatch
+):
+    path = write_survey(tmp_path / "s.csv", {"A": (150, 150), "B": (20, 30)}, skip={"B": 17})
+    frame = pd.read_csv(path)
+    frame["user"] = frame["user"] == "yes"
+    document = advise(path, segment_by=["department"]).document
+    assert attack(frame, document, FACTORS, 5) == []
+
+    original = disclosure._complete_cases
+
+    def unchecked(model, segment_reason, comparison_reasons, k):
+        table = original(model, segment_reason, comparison_reasons, k)
+        return table.assign(driver_reason=[None] * len(table))
+
+    monkeypatch.setattr(disclosure, "_complete_cases", unchecked)
+    leaky = advise(path, segment_by=["department"]).document
+    assert "complete cases of users [" in " ".join(attack(frame, leaky, FACTORS, 5))
 
 
 def test_a_hidden_comparison_means_no_driver_model(tmp_path):
