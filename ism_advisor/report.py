@@ -35,6 +35,7 @@ from . import __version__
 from .errors import N_, AdvisorError, Message
 from .formatting import format_figure, format_report_date
 from .i18n import translations
+from .report_drivers import DriverRow, DriverSection, driver_section
 from .resources import packaged_path
 from .vocabulary import (
     COMPARISON,
@@ -307,6 +308,9 @@ class ReportContext:
     method: Method = _help("The method appendix.")
     means_chart: Markup = _help("Inline SVG: users' and non-users' means per factor.")
     effects_chart: Markup = _help("Inline SVG: Hedges' g with 95% CIs, significant marked.")
+    drivers: DriverSection = _help(
+        "What matters most for use: the driver analysis and the priority matrix."
+    )
     document: Mapping[str, Any] = _help("The whole advice document (the JSON output).")
 
 
@@ -326,6 +330,8 @@ def context_help() -> dict[str, dict[str, str]]:
         Correlation,
         Reliability,
         Method,
+        DriverSection,
+        DriverRow,
     ):
         out[cls.__name__] = {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
     return out
@@ -407,6 +413,7 @@ def report_context(
         method=_method(document, comparisons, target, t),
         means_chart=means_chart,
         effects_chart=effects_chart,
+        drivers=driver_section(target, factors, t, lang, chart=charts),
         document=document,
     )
 

@@ -3,6 +3,8 @@ what the disclosure stage lets through, and how importance orders the action pla
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +18,7 @@ from ism_advisor.drivers import QUADRANTS, driver_analysis
 from ism_advisor.engine import FactSet
 from ism_advisor.importance import SEED, analyse_drivers
 from ism_advisor.knowledge import load_knowledge
-from ism_advisor.pipeline import advise
+from ism_advisor.pipeline import advise, render
 from ism_advisor.recommend import advise_segments
 
 SAMPLE = "sample_data/scores.csv"
@@ -315,3 +317,56 @@ def test_the_action_plan_follows_importance_within_a_priority(tmp_path):
     manager_action, effort_action = "executives_on_rollout_team", "bring_platform_into_workflow"
     assert managers_lead.index(manager_action) < managers_lead.index(effort_action)
     assert effort_leads.index(effort_action) < effort_leads.index(manager_action)
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+def test_the_sample_report_shows_the_matrix_and_the_plan_follows_it(sample_document):
+    html = render(sample_document, "html").decode("utf-8")
+    section = html.split('<section id="drivers">')[1].split("</section>")[0]
+    assert "<h2>What matters most for use</h2>" in section
+    assert "<title>Priority matrix: importance for use against the gap</title>" in section
+    assert section.count('<svg role="img"') == 1
+    for label in ("act first", "keep", "watch", "low priority"):
+        assert f">{label}<" in section  # each quadrant named in its corner
+    rows = re.findall(r'<tr class="quadrant-(\w+)"><td>([^<]+)</td><td class="num">(\d+)', section)
+    overall = sample_document["segments"][0]
+    weights = {d["factor"]: d["weight"] for d in overall["drivers"]}
+    labels = {f["label"]: f["id"] for f in sample_document["factors"]}
+    expected = sorted(weights, key=lambda f: -weights[f])
+    assert [labels[label] for _, label, _ in rows] == expected  # most important first
+    share = {f: 100 * w / sum(weights.values()) for f, w in weights.items()}
+    assert [int(i) for _, _, i in rows] == [round(share[f]) for f in expected]
+    quadrants = {d["factor"]: d["quadrant"] for d in overall["drivers"]}
+    assert [q for q, _, _ in rows] == [quadrants[f] for f in expected]
+    # the action plan follows the matrix: its first actions are for act-first factors
+    first = overall["recommendations"][0]
+    assert {quadrants[f] for f in first["factors"]} == {"act_first"}
+    assert (
+        "These are associations in this survey, not proof of cause" in section
+    )  # association, not proof
+
+
+def test_the_markdown_report_has_the_matrix_as_a_table_in_dutch():
+    document = advise(SAMPLE, segment_by=["organisation"], lang="nl").document
+    text = render(document, "md").decode("utf-8")
+    part = text.split("## Wat het gebruik het meest bepaalt")[1].split("## Actieplan")[0]
+    assert "| Factor | Belang | Verschil | Oddsratio (95%-BI) | Kwadrant |" in part
+    assert part.count("| eerst aanpakken |") == sum(
+        d["quadrant"] == "act_first" for d in document["segments"][0]["drivers"]
+    )
+    assert "geen bewijs van oorzaak en gevolg" in part
+
+
+def test_a_segment_report_too_small_for_a_driver_analysis_says_so(tmp_path):
+    path = write_survey(tmp_path / "s.csv", {"Large": (160, 160), "Small": (30, 40)})
+    document = advise(path, segment_by=["department"]).document
+    small = next(i for i, s in enumerate(document["segments"]) if s["value"] == "Small")
+    for fmt in ("md", "html"):
+        text = render(document, fmt, segment=small).decode("utf-8")
+        assert (
+            "Too small for a driver analysis: it needs at least 70 users and 70 non-users"
+            " with a score on every factor (10 per factor)." in text
+        )
+        assert "Priority matrix" not in text
