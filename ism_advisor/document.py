@@ -61,6 +61,7 @@ def advice_document(
     }
     records = published.comparisons.to_dict("records")  # rows: segment by segment
     per_segment = len(factors)
+    by_segment = _driver_rows(drivers) if drivers is not None else {}
     segments = []
     for index, row in enumerate(published.segments.to_dict("records")):
         suppressed = bool(row["suppressed"])
@@ -77,7 +78,7 @@ def advice_document(
         rows = [] if suppressed else records[index * per_segment : (index + 1) * per_segment]
         entry["comparisons"] = [_comparison(c) for c in rows]
         if drivers is not None:
-            entry.update(_driver_entries(drivers, index, suppressed))
+            entry.update(_driver_entries(by_segment, index, suppressed))
         if knowledge is not None and advice is not None:
             entry["recommendations"] = [
                 _recommendation(r, knowledge, lang) for r in advice[index].recommendations
@@ -178,15 +179,31 @@ def _conclusion(conclusion: DerivedConclusion, knowledge: Knowledge, lang: str) 
     }
 
 
-def _driver_entries(drivers: PublishedDrivers, index: int, suppressed: bool) -> dict[str, Any]:
+def _driver_rows(drivers: PublishedDrivers) -> dict[str, dict[int, list[dict]]]:
+    """The driver tables' rows by segment, in one pass each (thousands of segments)."""
+    out: dict[str, dict[int, list[dict]]] = {}
+    for name in ("drivers", "correlations", "routes"):
+        grouped: dict[int, list[dict]] = {}
+        for record in getattr(drivers, name).to_dict("records"):
+            grouped.setdefault(int(record["segment"]), []).append(record)
+        out[name] = grouped
+    out["models"] = {i: [record] for i, record in enumerate(drivers.models.to_dict("records"))}
+    return out
+
+
+def _driver_entries(
+    by_segment: dict[str, dict[int, list[dict]]],
+    index: int,
+    suppressed: bool,
+) -> dict[str, Any]:
     """A segment's driver figures: the model, per factor, the factors' correlations and
     the indirect routes (empty lists and a null model for a hidden segment)."""
     if suppressed:
         return {"drivers": [], "driver_model": None, "factor_correlations": [], "routes": []}
-    model = drivers.models.iloc[index]
-    rows = drivers.drivers[drivers.drivers["segment"] == index].to_dict("records")
-    pairs = drivers.correlations[drivers.correlations["segment"] == index].to_dict("records")
-    routes = drivers.routes[drivers.routes["segment"] == index].to_dict("records")
+    (model,) = by_segment["models"][index]
+    rows = by_segment["drivers"].get(index, [])
+    pairs = by_segment["correlations"].get(index, [])
+    routes = by_segment["routes"].get(index, [])
     return {
         "drivers": [
             {
