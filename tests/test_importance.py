@@ -16,6 +16,7 @@ from ism_advisor.disclosure import publish
 from ism_advisor.document import to_json
 from ism_advisor.drivers import QUADRANTS, driver_analysis
 from ism_advisor.engine import FactSet
+from ism_advisor.errors import AdvisorError
 from ism_advisor.importance import SEED, analyse_drivers
 from ism_advisor.knowledge import load_knowledge
 from ism_advisor.pipeline import advise, render
@@ -370,3 +371,57 @@ def test_a_segment_report_too_small_for_a_driver_analysis_says_so(tmp_path):
             " with a score on every factor (10 per factor)." in text
         )
         assert "Priority matrix" not in text
+
+
+# -- the rule language ---------------------------------------------------------------------
+
+RULE = """\
+rules:
+- id: lever
+  when:
+    - factor: manager_influence
+      if: [{condition}]
+  recommend: leaders_work_out_loud
+  priority: high
+  because: {{nl: Omdat., en: Because.}}
+"""
+
+
+def rule_errors(tmp_path, codebook, condition: str) -> list[str]:
+    path = tmp_path / "advice.yaml"
+    path.write_text(RULE.format(condition=condition), encoding="utf-8")
+    try:
+        load_knowledge(codebook, path)
+    except AdvisorError as error:
+        return [str(e) for e in getattr(error, "errors", ())] or [str(error)]
+    return []
+
+
+def test_rules_test_the_driver_facts_and_rules_check_knows_them(tmp_path, codebook):
+    assert rule_errors(tmp_path, codebook, "quadrant == act_first, importance_rank <= 2") == []
+    assert rule_errors(tmp_path, codebook, "importance >= 20") == []
+    (error,) = rule_errors(tmp_path, codebook, "quadrant == act_frist")
+    assert error.endswith(
+        "'quadrant' is one of act_first, keep, watch, low_priority, not 'act_frist'"
+        " (did you mean 'act_first'?)"
+    )
+    (error,) = rule_errors(tmp_path, codebook, "importance > 100")
+    assert "this rule can never fire" in error
+
+
+def test_a_rule_on_the_quadrant_fires_on_the_sample(tmp_path):
+    path = tmp_path / "advice.yaml"
+    path.write_text(RULE.format(condition="quadrant == act_first"), encoding="utf-8")
+    document = advise(SAMPLE, segment_by=["organisation"], rules=path).document
+    fired = {
+        s["value"]: [r["intervention"] for r in s["recommendations"]] for s in document["segments"]
+    }
+    quadrants = {
+        s["value"]: next(d["quadrant"] for d in s["drivers"] if d["factor"] == "manager_influence")
+        for s in document["segments"]
+    }
+    assert fired == {
+        v: ["leaders_work_out_loud"] if q == "act_first" else [] for v, q in quadrants.items()
+    }
+    matched = document["segments"][0]["recommendations"][0]["explanation"][0]["matched"]
+    assert matched["manager_influence"]["quadrant"] == "act_first"  # tested, so shown
