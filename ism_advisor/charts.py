@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import matplotlib
@@ -30,7 +30,7 @@ from .colours import PALETTE
 from .formatting import MINUS, format_figure
 from .vocabulary import EFFECT_SIZE_BANDS
 
-__all__ = ["adoption_chart", "effects_chart", "means_chart", "trend_chart"]
+__all__ = ["adoption_chart", "effects_chart", "means_chart", "priority_chart", "trend_chart"]
 
 USERS = PALETTE["users"]
 NON_USERS = PALETTE["non-users"]
@@ -244,6 +244,82 @@ def adoption_chart(points: Sequence[Any], t: Callable[..., str], lang: str) -> M
             left=0.75 / width, right=1 - 0.2 / width, bottom=0.45 / height, top=1 - 0.2 / height
         )
         return _svg(figure, t("Adoption per survey wave"), "adoption")
+
+
+#: The priority matrix's colours per quadrant: the lever to pull stands out.
+QUADRANT_COLOURS = {
+    "act_first": "#c0392b",
+    "keep": "#1f6f8b",
+    "watch": "#e07a1f",
+    "low_priority": "#8a8f98",
+}
+
+
+def priority_chart(
+    rows: Sequence[Any],
+    threshold: float,
+    quadrant_labels: Mapping[str, str],
+    t: Callable[..., str],
+    lang: str,
+) -> Markup:
+    """The priority matrix: importance for use (y, 0–100) against the gap (x).
+
+    The lines are the matrix's cut points: an even share of importance (``threshold``)
+    and no gap; each quadrant is named in its corner.
+    """
+    with matplotlib.rc_context(_STYLE):
+        figure = Figure(figsize=(7.0, 4.6))
+        axes = figure.add_subplot()
+        shown = [r for r in rows if r.importance is not None and r.gap is not None]
+        gaps = [r.gap for r in shown]
+        span = max([abs(g) for g in gaps] + [0.2]) * 1.25
+        top = max([r.importance for r in shown] + [threshold * 2]) * 1.15
+        axes.set_xlim(-span, span)
+        axes.set_ylim(0, top)
+        axes.axhline(threshold, color="#bbbbbb", linewidth=0.8, linestyle="--")
+        axes.axvline(0, color="#333333", linewidth=0.8)
+        placed: list[tuple[float, float, int]] = []  # (gap, importance, offset) per label
+        for r in sorted(shown, key=lambda r: -r.importance):
+            colour = QUADRANT_COLOURS.get(r.quadrant or "", "#8a8f98")
+            axes.plot([r.gap], [r.importance], marker="o", markersize=7, color=colour)
+            # labels point inwards (right of the centre: to the left), and step down when
+            # they would overprint the one above
+            offset = 3
+            for gap, importance, used in placed:
+                if abs(gap - r.gap) < span * 0.3 and abs(importance - r.importance) < top * 0.04:
+                    offset = min(offset, used - 11)
+            placed.append((r.gap, r.importance, offset))
+            right = r.gap > 0
+            axes.annotate(
+                r.label,
+                (r.gap, r.importance),
+                xytext=(-7 if right else 7, offset),
+                textcoords="offset points",
+                ha="right" if right else "left",
+                va="center",
+            )
+        corners = {
+            "act_first": (0.98, 0.97, "right", "top"),
+            "keep": (0.02, 0.97, "left", "top"),
+            "watch": (0.98, 0.03, "right", "bottom"),
+            "low_priority": (0.02, 0.03, "left", "bottom"),
+        }
+        for key, (x, y, ha, va) in corners.items():
+            axes.text(
+                x,
+                y,
+                quadrant_labels[key],
+                transform=axes.transAxes,
+                ha=ha,
+                va=va,
+                color=QUADRANT_COLOURS[key],
+                fontweight="bold",
+            )
+        axes.set_xlabel(t("gap (positive: non-users lag behind)"))
+        axes.set_ylabel(t("importance for use (0–100)"))
+        _ticks(axes, lang, "0.0")
+        figure.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.97)
+        return _svg(figure, t("Priority matrix: importance for use against the gap"))
 
 
 def _margins(figure: Figure, labels: Sequence[str], top: float) -> None:

@@ -188,6 +188,13 @@ class Published:
         segment, or None); every figure of a hidden comparison is NaN. ``p_holm`` and
         ``significant`` are computed over the shown comparisons of each segment.
     correlations : Pearson correlations of the factor scores of all respondents.
+    complete_cases : one row per segment, for the driver analysis: ``users`` and
+        ``non_users`` with a score for every factor (the model's complete cases; NaN where
+        ``driver_reason`` is set) and ``driver_reason``: None where a driver model may be
+        computed and published, else why not — ``"segment"`` (the segment is hidden),
+        ``"comparison"`` (a comparison of the segment is hidden, so the answers the model
+        would rest on are too) or ``"anonymity"`` (the complete cases' counts would
+        disclose a small group, as for a comparison).
     """
 
     segments: pd.DataFrame
@@ -197,6 +204,7 @@ class Published:
     alpha: float
     min_group_size: int
     segment_by: tuple[tuple[str, ...], ...]
+    complete_cases: pd.DataFrame | None = None
 
     def hidden(self) -> dict[str, int]:
         """How many segments, and comparisons of shown segments, were hidden."""
@@ -274,6 +282,40 @@ def publish(survey: Survey, comparison: Comparison, min_group_size: int = 5) -> 
         alpha=comparison.alpha,
         min_group_size=k,
         segment_by=comparison.segment_by,
+        complete_cases=_complete_cases(model, segment_reason, reasons, k),
+    )
+
+
+def _complete_cases(
+    model: _Model, segment_reason: np.ndarray, comparison_reasons: np.ndarray, k: int
+) -> pd.DataFrame:
+    """Which segments may have a driver model, and its complete cases' counts.
+
+    A driver model publishes its complete cases' count and, through its R², how many of
+    them are users: cells of their own (a segment's users and non-users who answered
+    every factor), checked like a factor's comparison cells, so that no count of them
+    (or a difference of such counts) discloses a small group. A model rests on every
+    factor's answers in its segment, so a segment with a hidden comparison gets none.
+    """
+    users = model.segment_sums(model.complete_users)
+    non_users = model.segment_sums(model.complete_non_users)
+    reason = _protect_answers(
+        model,
+        (model.complete_users, model.complete_non_users),
+        (users, non_users),
+        segment_reason,
+        k,
+    )
+    reason = _published_reason(reason)
+    hidden = (comparison_reasons != None).any(axis=1)  # noqa: E711 - elementwise
+    reason[(reason == None) & hidden] = "comparison"  # noqa: E711
+    shown = reason == None  # noqa: E711
+    return pd.DataFrame(
+        {
+            "users": np.where(shown, users, np.nan),
+            "non_users": np.where(shown, non_users, np.nan),
+            "driver_reason": pd.Series(reason, dtype=object),
+        }
     )
 
 
@@ -312,6 +354,10 @@ class _Model:
     segment_non_users: np.ndarray
     factor_users: np.ndarray  # segments × factors
     factor_non_users: np.ndarray
+    #: per atom, the users and the non-users with a score for every factor (the driver
+    #: model's complete cases)
+    complete_users: np.ndarray
+    complete_non_users: np.ndarray
 
     @classmethod
     def build(cls, survey: Survey, comparison: Comparison) -> _Model:
@@ -344,7 +390,11 @@ class _Model:
             return by[0::2], by[1::2]
 
         codebook = survey.codebook
-        answered = per_group(~np.isnan(scores))
+        present = ~np.isnan(scores)
+        answered = per_group(present)
+        # the driver model's complete cases: a score for every factor
+        every = np.bincount(key, weights=present.all(axis=1), minlength=2 * count)
+        every = every.astype(np.int64)
         table = comparison.comparisons
         shape = (len(comparison.segments), len(comparison.factors))
         return cls(
@@ -362,7 +412,19 @@ class _Model:
             .to_numpy(dtype=float)
             .reshape(shape)
             .astype(np.int64),
+            complete_users=every[1::2],
+            complete_non_users=every[0::2],
         )
+
+    def segment_sums(self, per_atom: np.ndarray) -> np.ndarray:
+        """Per segment, the sum of ``per_atom`` over its atoms."""
+        out = np.zeros(len(self.spec_of), dtype=per_atom.dtype)
+        out[0] = per_atom.sum()
+        for j in range(self.specs):
+            rows = self.coords[:, j]
+            keep = rows >= 0
+            np.add.at(out, rows[keep], per_atom[keep])
+        return out
 
     @property
     def specs(self) -> int:
@@ -463,22 +525,46 @@ def _protect_factor(model: _Model, f: int, segment_reason: np.ndarray, k: int) -
     its users' nor its non-users' answers to ``f`` may follow from the shown comparisons
     (the SDC rule that a cell protected in one table is protected in every table).
     """
-    users, non_users = model.factor_users[:, f], model.factor_non_users[:, f]
+    return _protect_answers(
+        model,
+        (model.answered[1][:, f], model.answered[0][:, f]),
+        (model.factor_users[:, f], model.factor_non_users[:, f]),
+        segment_reason,
+        k,
+        # the answers' bounds: at the scale's ends (check 0: users, 1: non-users)
+        answer_bounds=[
+            _answer_bounds(
+                model.answered[g][:, f], model.lowest[g][:, f], model.highest[g][:, f], check
+            )
+            for check, g in enumerate((1, 0))
+        ],
+    )
+
+
+def _protect_answers(
+    model: _Model,
+    answered: tuple[np.ndarray, np.ndarray],
+    cells: tuple[np.ndarray, np.ndarray],
+    segment_reason: np.ndarray,
+    k: int,
+    answer_bounds: Sequence[_Bounds] = (),
+) -> np.ndarray:
+    """The reason to hide each segment's cells of one set of answers (None: shown).
+
+    ``answered`` counts per atom the users and the non-users who gave the answers,
+    ``cells`` per segment: one factor's answers for a comparison, every factor's for a
+    driver model; ``answer_bounds`` where the answers themselves can be pinned (a
+    factor's scores at the scale's ends; a driver model publishes counts only).
+    """
+    users, non_users = cells
     reason = np.where(segment_reason == None, None, REASON_SEGMENT)  # noqa: E711
     reason = reason.astype(object)
     primary = (reason == None) & ((users < k) | (non_users < k))  # noqa: E711
     reason[primary] = _PRIMARY
-    answered_users = model.answered[1][:, f]
-    answered_non_users = model.answered[0][:, f]
+    answered_users, answered_non_users = answered
     size = np.minimum(users, non_users) * (1 << 32) + users + non_users
-    # the answers' bounds: at the scale's ends
     checks = _checks(answered_users, answered_non_users)
-    bounds = [
-        _answer_bounds(
-            model.answered[g][:, f], model.lowest[g][:, f], model.highest[g][:, f], check
-        )
-        for check, g in enumerate((1, 0))
-    ]
+    bounds = list(answer_bounds)
     if (
         (segment_reason == None).all()  # noqa: E711 - nothing hidden: no targets
         and (reason == None).all()  # noqa: E711

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .disclosure import Published
+from .importance import PublishedDrivers
 from .knowledge import Knowledge
 from .recommend import (
     DerivedConclusion,
@@ -41,6 +42,7 @@ def advice_document(
     lang: str = "en",
     knowledge: Knowledge | None = None,
     advice: Sequence[SegmentAdvice] | None = None,
+    drivers: PublishedDrivers | None = None,
 ) -> dict:
     """The document for one run: input, settings, factors, correlations, segments.
 
@@ -48,7 +50,9 @@ def advice_document(
     made from it (reports, per-segment reports, templates) shows no more than they do.
 
     With ``knowledge`` and ``advice`` (from :func:`~ism_advisor.recommend.recommend`),
-    each segment also carries its ranked ``recommendations`` and derived ``conclusions``.
+    each segment also carries its ranked ``recommendations`` and derived ``conclusions``;
+    with ``drivers`` (from :func:`~ism_advisor.importance.analyse_drivers`), its
+    ``drivers``, ``driver_model``, ``factor_correlations`` and ``routes``.
     """
     factors = published.factors
     correlations = {
@@ -57,6 +61,7 @@ def advice_document(
     }
     records = published.comparisons.to_dict("records")  # rows: segment by segment
     per_segment = len(factors)
+    by_segment = _driver_rows(drivers) if drivers is not None else {}
     segments = []
     for index, row in enumerate(published.segments.to_dict("records")):
         suppressed = bool(row["suppressed"])
@@ -72,6 +77,8 @@ def advice_document(
         entry["adoption_rate"] = None if suppressed else _number(row["adoption_rate"])
         rows = [] if suppressed else records[index * per_segment : (index + 1) * per_segment]
         entry["comparisons"] = [_comparison(c) for c in rows]
+        if drivers is not None:
+            entry.update(_driver_entries(by_segment, index, suppressed))
         if knowledge is not None and advice is not None:
             entry["recommendations"] = [
                 _recommendation(r, knowledge, lang) for r in advice[index].recommendations
@@ -192,6 +199,102 @@ def _conclusion(conclusion: DerivedConclusion, knowledge: Knowledge, lang: str) 
         "label": knowledge.conclusions[conclusion.conclusion].label[lang],
         **_reason(conclusion.reason),
     }
+
+
+def _driver_rows(drivers: PublishedDrivers) -> dict[str, dict[int, list[dict]]]:
+    """The driver tables' rows by segment, in one pass each (thousands of segments)."""
+    out: dict[str, dict[int, list[dict]]] = {}
+    for name in ("drivers", "correlations", "routes"):
+        grouped: dict[int, list[dict]] = {}
+        for record in getattr(drivers, name).to_dict("records"):
+            grouped.setdefault(int(record["segment"]), []).append(record)
+        out[name] = grouped
+    out["models"] = {i: [record] for i, record in enumerate(drivers.models.to_dict("records"))}
+    return out
+
+
+def _driver_entries(
+    by_segment: dict[str, dict[int, list[dict]]],
+    index: int,
+    suppressed: bool,
+) -> dict[str, Any]:
+    """A segment's driver figures: the model, per factor, the factors' correlations and
+    the indirect routes (empty lists and a null model for a hidden segment)."""
+    if suppressed:
+        return {"drivers": [], "driver_model": None, "factor_correlations": [], "routes": []}
+    (model,) = by_segment["models"][index]
+    rows = by_segment["drivers"].get(index, [])
+    pairs = by_segment["correlations"].get(index, [])
+    routes = by_segment["routes"].get(index, [])
+    return {
+        "drivers": [
+            {
+                "factor": r["factor"],
+                **{key: _number(r[key]) for key in _DRIVER_FIGURES},
+                "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
+                "quadrant": r["quadrant"],
+            }
+            for r in rows
+        ],
+        "driver_model": {
+            "n": None if pd.isna(model["n"]) else int(model["n"]),
+            "r2_mcfadden": _number(model["r2_mcfadden"]),
+            "r2_nagelkerke": _number(model["r2_nagelkerke"]),
+            "warnings": [_json_value(w) for w in model["warnings"]],
+            "reason": model["reason"],
+        },
+        "factor_correlations": [
+            {
+                "factor_a": r["factor_a"],
+                "factor_b": r["factor_b"],
+                "n": int(r["n"]),
+                "r": _number(r["r"]),
+                "r_ci": [_number(r["r_ci_low"]), _number(r["r_ci_high"])],
+                "p": _number(r["p"]),
+                "spearman_rho": _number(r["spearman_rho"]),
+                "spearman_p": _number(r["spearman_p"]),
+            }
+            for r in pairs
+        ],
+        "routes": [{key: _json_value(r[key]) for key in _ROUTE_FIGURES} for r in routes],
+    }
+
+
+_DRIVER_FIGURES = (
+    "odds_ratio",
+    "ci_low",
+    "ci_high",
+    "p",
+    "weight",
+    "weight_ci_low",
+    "weight_ci_high",
+)
+_ROUTE_FIGURES = (
+    "factor",
+    "via",
+    "route",
+    "direction",
+    "r",
+    "r_ci_low",
+    "r_ci_high",
+    "use_r",
+    "use_p",
+    "via_odds_ratio",
+    "via_ci_low",
+    "via_ci_high",
+    "via_p",
+    "factor_odds_ratio",
+    "factor_p",
+)
+
+
+def _json_value(value: Any) -> Any:
+    """Plain JSON: dicts, tuples and numpy scalars as dicts, lists and Python numbers."""
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return [_json_value(v) for v in value]
+    return _plain(value)
 
 
 def _plain(value: Any) -> Any:

@@ -22,13 +22,21 @@ import pandas as pd
 
 from .disclosure import Published
 from .engine import Fact, FactSet
+from .importance import PublishedDrivers
 from .vocabulary import COMPARISON, KINDS_BY_NAME, effect_size
 
 __all__ = ["explained", "segment_facts"]
 
 
-def segment_facts(published: Published, lang: str) -> list[FactSet | None]:
-    """The facts of every segment, None for a suppressed one: published figures only."""
+def segment_facts(
+    published: Published, lang: str, drivers: PublishedDrivers | None = None
+) -> list[FactSet | None]:
+    """The facts of every segment, None for a suppressed one: published figures only.
+
+    ``drivers`` adds each factor's ``importance``, ``importance_rank`` and ``quadrant``
+    (None where the segment has no driver model, or without ``drivers``).
+    """
+    driving = _driver_figures(drivers)
     table = published.comparisons
     labels = {f.id: f.label[lang] for f in published.factors}
     directions = {f.id: f.direction for f in published.factors}
@@ -60,6 +68,7 @@ def segment_facts(published: Published, lang: str) -> list[FactSet | None]:
             fact["effect_size"] = effect_size(g) if _finite(g) else None
             fact["rank"] = rank
             fact["significant"] = None if pd.isna(row["significant"]) else bool(row["significant"])
+            fact.update(driving.get((index, row["factor"]), _NO_DRIVERS))
             facts.append(fact)
         column = segment["column"]
         out.append(
@@ -76,6 +85,24 @@ def segment_facts(published: Published, lang: str) -> list[FactSet | None]:
                 comparisons=facts,
             )
         )
+    return out
+
+
+_NO_DRIVERS = {"importance": None, "importance_rank": None, "quadrant": None}
+
+
+def _driver_figures(drivers: PublishedDrivers | None) -> dict[tuple[int, str], dict[str, Any]]:
+    """(segment row, factor) → the factor's driver figures, for the fitted segments."""
+    if drivers is None:
+        return {}
+    out = {}
+    for row in drivers.drivers.to_dict("records"):
+        importance = row["importance"]
+        out[(int(row["segment"]), row["factor"])] = {
+            "importance": float(importance) if _finite(importance) else None,
+            "importance_rank": None if pd.isna(row["rank"]) else int(row["rank"]),
+            "quadrant": row["quadrant"],
+        }
     return out
 
 

@@ -16,6 +16,7 @@ from .document import add_follow_up, advice_document, to_json
 from .engine import FactSet
 from .errors import N_, AdvisorError, Message
 from .facts import segment_facts
+from .importance import analyse_drivers
 from .knowledge import Knowledge, load_knowledge
 from .recommend import recommend
 from .survey import load_survey
@@ -90,11 +91,16 @@ def advise(
         N_("comparing users and non-users ({respondents} respondents)"),
         respondents=survey.respondents,
     )
-    published = publish(survey, compare_groups(survey, alpha=alpha), min_group_size)
+    comparison = compare_groups(survey, alpha=alpha)
+    published = publish(survey, comparison, min_group_size)
+    stage(N_("estimating what drives use"))
+    drivers = analyse_drivers(survey, comparison, published)
     stage(N_("applying the rules to {segments} segments"), segments=len(published.segments))
-    advice = recommend(published, knowledge, lang)
+    advice = recommend(published, knowledge, lang, drivers=drivers)
     stage(N_("writing the advice"))
-    document = advice_document(survey, published, lang=lang, knowledge=knowledge, advice=advice)
+    document = advice_document(
+        survey, published, lang=lang, knowledge=knowledge, advice=advice, drivers=drivers
+    )
     if explain_all:
         _add_why_not(document, knowledge, segment_facts(published, lang), lang)
     source = survey.source

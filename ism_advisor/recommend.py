@@ -3,8 +3,10 @@
 Each shown segment becomes a set of facts (:mod:`ism_advisor.facts`); the rules engine
 fires rules on them; every firing that recommends an intervention adds its rule, its
 rendered ``because`` text and the figures it matched to that intervention's
-recommendation. Recommendations are ranked by priority, then by the largest effect size
-behind them, and cut at the rule base's ``max_actions``.
+recommendation. Recommendations are ranked by priority, then by the importance for use
+of the most important factor behind them (the driver analysis: where a segment has a
+driver model, the action plan follows its priority matrix within each priority), then by
+the largest effect size behind them, and cut at the rule base's ``max_actions``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from .disclosure import Published
 from .engine import Fact, FactSet, Firing, run_rules
 from .facts import explained, segment_facts
+from .importance import PublishedDrivers
 from .knowledge import Knowledge
 from .knowledge.because import render
 
@@ -49,6 +52,8 @@ class Recommendation:
     effect: float | None
     factors: tuple[str, ...]
     reasons: tuple[Reason, ...]
+    #: the largest importance for use (driver analysis, 0-100) of the factors behind it
+    importance: float | None = None
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -81,9 +86,19 @@ def priority_label(priority: float) -> str:
     return "high" if priority <= 1 else "medium" if priority <= 2 else "low"
 
 
-def recommend(published: Published, knowledge: Knowledge, lang: str) -> list[SegmentAdvice]:
-    """Run the rule base on every shown segment; advice per segment, in segment order."""
-    return advise_segments(knowledge, segment_facts(published, lang), lang)
+def recommend(
+    published: Published,
+    knowledge: Knowledge,
+    lang: str,
+    drivers: PublishedDrivers | None = None,
+) -> list[SegmentAdvice]:
+    """Run the rule base on every shown segment; advice per segment, in segment order.
+
+    With ``drivers``, the facts carry each factor's importance and quadrant, and the
+    action plan puts, within a priority, the action for the factor that matters most
+    for use first.
+    """
+    return advise_segments(knowledge, segment_facts(published, lang, drivers), lang)
 
 
 def advise_segments(
@@ -130,13 +145,16 @@ def _advise(knowledge: Knowledge, firings: Sequence[Firing], lang: str) -> Segme
         for fact_id in firing.conclusion_ids:
             produced[fact_id] = firing
 
-    def comparisons(firing: Firing, seen: frozenset = frozenset()) -> list[Mapping[str, Any]]:
-        """The comparisons behind a firing, through the conclusions it matched."""
+    def comparisons(
+        firing: Firing, seen: frozenset = frozenset()
+    ) -> list[tuple[Mapping[str, Any], Fact]]:
+        """The comparisons behind a firing, through the conclusions it matched: what the
+        explanation shows of each, and the fact."""
         found = []
         matched = reasons[id(firing)].matched
         for name, fact in firing.matched.items():
             if fact.kind == "comparison":
-                found.append(matched[name])
+                found.append((matched[name], fact))
             elif fact.kind == "conclusion" and fact.id in produced:
                 origin = produced[fact.id]
                 if origin.rule not in seen:
@@ -152,15 +170,28 @@ def _advise(knowledge: Knowledge, firings: Sequence[Firing], lang: str) -> Segme
             conclusions.append(DerivedConclusion(conclusion, reason))
         if not rule.recommend:
             continue
-        facts = comparisons(firing)
+        found = comparisons(firing)
+        facts = [shown for shown, _ in found]
         effects = [f["hedges_g"] for f in facts if "hedges_g" in f]
+        importances = [
+            value
+            for _, fact in found
+            if isinstance(value := fact.figures.get("importance"), float) and math.isfinite(value)
+        ]
         for intervention in rule.recommend:
             builder = builders.setdefault(
                 intervention,
-                {"priority": rule.priority, "effects": [], "factors": set(), "reasons": []},
+                {
+                    "priority": rule.priority,
+                    "effects": [],
+                    "importances": [],
+                    "factors": set(),
+                    "reasons": [],
+                },
             )
             builder["priority"] = min(builder["priority"], rule.priority)
             builder["effects"].extend(effects)
+            builder["importances"].extend(importances)
             builder["factors"].update(f["factor"] for f in facts)
             if reason not in builder["reasons"]:
                 builder["reasons"].append(reason)
@@ -172,6 +203,7 @@ def _advise(knowledge: Knowledge, firings: Sequence[Firing], lang: str) -> Segme
                 intervention=intervention,
                 priority=builder["priority"],
                 effect=max(builder["effects"]) if builder["effects"] else None,
+                importance=max(builder["importances"]) if builder["importances"] else None,
                 factors=tuple(sorted(factors, key=lambda f: factor_order.get(f, 99))),
                 reasons=tuple(builder["reasons"]),
             )
@@ -179,6 +211,7 @@ def _advise(knowledge: Knowledge, firings: Sequence[Firing], lang: str) -> Segme
     recommendations.sort(
         key=lambda r: (
             r.priority,
+            -(r.importance if r.importance is not None else -math.inf),
             -(r.effect if r.effect is not None else -math.inf),
             r.intervention,
         )

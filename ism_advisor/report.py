@@ -38,6 +38,7 @@ from .colours import PALETTE
 from .errors import N_, AdvisorError, Message
 from .formatting import format_figure, format_report_date
 from .i18n import translations
+from .report_drivers import DriverRow, DriverSection, driver_section
 from .resources import packaged_path
 from .vocabulary import (
     COMPARISON,
@@ -354,6 +355,9 @@ class ReportContext:
     method: Method = _help("The method appendix.")
     means_chart: Markup = _help("Inline SVG: users' and non-users' means per factor.")
     effects_chart: Markup = _help("Inline SVG: Hedges' g with 95% CIs, significant marked.")
+    drivers: DriverSection = _help(
+        "What matters most for use: the driver analysis and the priority matrix."
+    )
     document: Mapping[str, Any] = _help("The whole advice document (the JSON output).")
     means_data: ChartData = _help("The means chart's text alternative and figures.")
     effects_data: ChartData = _help("The effect chart's text alternative and figures.")
@@ -379,6 +383,8 @@ def context_help() -> dict[str, dict[str, str]]:
         Reliability,
         Method,
         ChartData,
+        DriverSection,
+        DriverRow,
         *_since_classes(),
     ):
         out[cls.__name__] = {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
@@ -468,6 +474,7 @@ def report_context(
         method=_method(document, comparisons, target, t),
         means_chart=means_chart,
         effects_chart=effects_chart,
+        drivers=driver_section(target, factors, t, lang, chart=charts),
         document=document,
         means_data=means_data,
         effects_data=effects_data,

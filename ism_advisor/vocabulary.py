@@ -255,6 +255,35 @@ _COMPARISON_CHANGES = (
     ),
 )
 
+#: The driver analysis's figures of a factor (issue 15): missing (so every condition on
+#: them is false) where the segment has no driver model. The JSON carries them in the
+#: segment's ``drivers`` list, not in its comparisons.
+_DRIVER_FIELDS = (
+    Field(
+        "importance",
+        "number",
+        "the factor's share of what the segment's driver model explains, 0-100"
+        " (relative weights; missing without a driver model)",
+        low=0,
+        high=100,
+    ),
+    Field(
+        "importance_rank",
+        "number",
+        "1 for the factor that matters most for use in the segment, 2 for the next, …",
+        "count",
+        low=1,
+    ),
+    Field(
+        "quadrant",
+        "text",
+        "the factor's place in the priority matrix: act_first (important, non-users lag),"
+        " keep (important, no lag), watch (less important, non-users lag), low_priority",
+        "text",
+        values=("act_first", "keep", "watch", "low_priority"),
+    ),
+)
+
 #: One factor in one segment: users against non-users.
 COMPARISON = FactKind(
     "comparison",
@@ -462,6 +491,7 @@ COMPARISON = FactKind(
             json="cronbach_alpha",
         ),
         *_COMPARISON_CHANGES,
+        *_DRIVER_FIELDS,
     ),
 )
 

@@ -17,6 +17,9 @@ advice document, :func:`attack` lists every group it can isolate:
 :func:`intervals` goes beyond sums: it bounds each pattern's number of users between 0
 and its size and by whatever else the document says about hidden segments, and solves
 linear programs for the least and the most users each pattern can have.
+* a set of 1 to k−1 users (or non-users) with a score for every factor, whose count
+  follows from the driver models' complete cases (``driver_model.n``, and through the
+  R², the users among them: the attacker is granted both).
 """
 
 from __future__ import annotations
@@ -223,6 +226,19 @@ def attack(frame: pd.DataFrame, document: dict, factors, k: int) -> list[str]:
                 target = mask & everyone
                 if target.any() and (target != everyone).any() and span.contains(target):
                     found.append(f"{factor}: answers of the {name} of hidden {segment['where']}")
+    # the driver models' complete cases
+    complete = frame[list(factors)].notna().all(axis=1).to_numpy()
+    cells_m = [
+        mask & complete
+        for segment, mask in zip(shown, inside, strict=True)
+        if (segment.get("driver_model") or {}).get("n") is not None
+    ]
+    if cells_m:
+        for name, group in (("users", user), ("non-users", ~user)):
+            for subset in small_sets([c & group for c in cells_m], group & complete, k):
+                found.append(f"complete cases of {name} {subset}")
+            for region in regions_without(cells_m, complete, group):
+                found.append(f"complete cases: {name}: none in {region}")
     return found
 
 

@@ -18,6 +18,8 @@ NEEDED = (
     "ism_advisor/templates/report.md",
     "ism_advisor/templates/report.css",
     "ism_advisor/templates/deck.pptx",
+    "ism_advisor/templates/drivers.html",
+    "ism_advisor/templates/drivers.md",
     "ism_advisor/templates/questionnaire.html",
     "ism_advisor/templates/questionnaire.css",
     "ism_advisor/templates/questionnaire.md",

@@ -25,6 +25,7 @@ SECTIONS = [
     "summary",
     "charts",
     "findings",
+    "drivers",
     "actions",
     "segments",
     "correlations",
@@ -36,6 +37,7 @@ HEADINGS = {
         "Executive summary",
         "Users and non-users compared",
         "Findings per factor",
+        "What matters most for use",
         "Action plan",
         "Segment overview",
         "How the factors hang together",
@@ -46,6 +48,7 @@ HEADINGS = {
         "Samenvatting",
         "Gebruikers en niet-gebruikers vergeleken",
         "Bevindingen per factor",
+        "Wat het gebruik het meest bepaalt",
         "Actieplan",
         "Overzicht per segment",
         "Hoe de factoren samenhangen",
@@ -213,7 +216,7 @@ def test_executive_summary(reports, responses, lang):
 def test_charts_are_inline_svg_from_matplotlib(reports):
     page = Page(reports["en"])
     svgs = [attrs for tag, attrs in page.tags if tag == "svg"]
-    assert len(svgs) == 2
+    assert len(svgs) == 3  # means, effects, and the priority matrix (tests/test_importance.py)
     assert all(attrs.get("role") == "img" for attrs in svgs)
     charts = reports["en"].split('<section id="charts">')[1].split("</section>")[0]
     assert "Matplotlib" in charts  # drawn by the plotting library, not by hand
@@ -460,7 +463,7 @@ def test_a_block_override_through_templates(cli, tmp_path):
     ) in page.tags
     assert '<p class="intro">ACME asked us why.</p>' in html
     assert ":root { --accent: #aa0000; }" in html
-    assert page.order == SECTIONS[:4] + SECTIONS[5:]  # everything else still there
+    assert page.order == [s for s in SECTIONS if s != "segments"]  # everything else still there
 
 
 def test_init_starter_override_renders(cli, tmp_path):
@@ -468,9 +471,9 @@ def test_init_starter_override_renders(cli, tmp_path):
     cli("init", "ours")
     result = cli("scores.csv", "--knowledge", "ours")
     assert result.exit_code == 0, result.stderr
-    assert Page((tmp_path / "scores-advice.html").read_text(encoding="utf-8")).order == (
-        SECTIONS[:4] + SECTIONS[5:]
-    )
+    assert Page((tmp_path / "scores-advice.html").read_text(encoding="utf-8")).order == [
+        s for s in SECTIONS if s != "segments"
+    ]
 
 
 def test_one_report_per_shown_segment(cli, tmp_path):

@@ -1,0 +1,180 @@
+"""The driver stage: which shown segments get a driver model, and what of it is published.
+
+:func:`~ism_advisor.drivers.driver_analysis` and :func:`~ism_advisor.drivers.priority_matrix`
+are the statistics; this stage applies them to the survey's segments under the
+disclosure stage's decisions (:attr:`~ism_advisor.disclosure.Published.complete_cases`):
+
+* a model is computed only for a segment that is shown, whose comparisons are all shown
+  and whose complete cases (users and non-users with a score for every factor) may be
+  counted without disclosing a small group — nothing is fitted on a hidden segment;
+* such a segment whose smaller group has fewer than
+  :data:`~ism_advisor.drivers.MIN_PER_FACTOR` complete cases per factor is "too small
+  for a driver analysis" (reason ``too_small``) and publishes only its complete cases'
+  count;
+* the priority matrix puts each factor's importance against the *published* gap and
+  its Holm-adjusted significance, so a quadrant never rests on a hidden figure.
+
+The bootstrap is seeded (:data:`SEED`) and each segment's draws depend on its own data
+only, so the same input gives byte-identical figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .compare import Comparison
+from .disclosure import Published
+from .drivers import RESAMPLES, driver_analysis, priority_matrix
+from .survey import Survey
+
+__all__ = ["REASON_HIDDEN", "SEED", "PublishedDrivers", "analyse_drivers"]
+
+#: The bootstrap's seed (mixed with a hash of each segment's data).
+SEED = 20150701
+#: A shown segment without a driver model because the disclosure stage hides some of the
+#: figures it would rest on (a comparison, or its complete cases' counts).
+REASON_HIDDEN = "hidden"
+
+
+@dataclass(frozen=True)
+class PublishedDrivers:
+    """The published driver figures, by segment row (as :attr:`Published.segments`).
+
+    Attributes
+    ----------
+    models : one row per segment: ``n`` (complete cases; NaN where not published),
+        ``fitted``, ``reason`` (None when fitted, else ``too_small``, the model's own
+        reasons — ``constant_factor``, ``singular``, ``separation``, ``no_convergence`` —
+        or :data:`REASON_HIDDEN`; None for a hidden segment, which has no model at all),
+        ``needed`` (complete cases the smaller group needs), ``r2_mcfadden``,
+        ``r2_nagelkerke``, ``warnings`` (tuple of dicts with a ``code``).
+    drivers : one row per fitted segment × factor, factors in codebook order:
+        ``segment``, ``factor``, ``odds_ratio``, ``ci_low``, ``ci_high``, ``p``,
+        ``weight``, ``weight_ci_low``, ``weight_ci_high``, ``importance`` (0–100),
+        ``rank``, ``gap`` (the published gap) and ``quadrant``.
+    correlations : the factors' correlations of each fitted segment (Pearson with CI,
+        Spearman as a check), as :attr:`~ism_advisor.drivers.DriverAnalysis.correlations`.
+    routes : the indirect routes the models support, as
+        :attr:`~ism_advisor.drivers.DriverAnalysis.routes`.
+    """
+
+    models: pd.DataFrame
+    drivers: pd.DataFrame
+    correlations: pd.DataFrame
+    routes: pd.DataFrame
+
+
+def analyse_drivers(
+    survey: Survey,
+    comparison: Comparison,
+    published: Published,
+    *,
+    resamples: int = RESAMPLES,
+) -> PublishedDrivers:
+    """The driver models of the segments that may have one, and the priority matrix."""
+    factors = [f.id for f in published.factors]
+    count = len(published.segments)
+    cases = published.complete_cases
+    if cases is None:
+        raise ValueError("published has no complete cases: make it with disclosure.publish")
+    reason = cases["driver_reason"].to_numpy(dtype=object)
+    eligible = reason == None  # noqa: E711 - elementwise
+    # the segmentations as driver_analysis numbers them: eligible segments only, so that
+    # nothing is fitted on a segment that is not shown
+    n = survey.respondents
+    segmentations = [np.full(n, 0 if eligible[0] else -1, dtype=np.int64)]
+    rows = [np.array([0] if eligible[0] else [], dtype=np.int64)]
+    for codes in comparison.codes:
+        local = np.full(count, -1, dtype=np.int64)
+        chosen = np.flatnonzero(eligible & (np.arange(count) > 0))
+        chosen = chosen[np.isin(chosen, codes)]
+        local[chosen] = np.arange(len(chosen))
+        segmentations.append(np.where(codes >= 0, local[np.maximum(codes, 0)], -1))
+        rows.append(chosen)
+    row_of = np.concatenate(rows).astype(np.int64)
+    result = driver_analysis(
+        survey.scores[factors],
+        np.asarray(survey.is_user, dtype=float),
+        segmentations,
+        resamples=resamples,
+        seed=SEED,
+    )
+
+    # back to the published segment rows
+    def renumbered(table: pd.DataFrame) -> pd.DataFrame:
+        return table.assign(segment=row_of[table["segment"].to_numpy(dtype=np.int64)])
+
+    fitted_models = renumbered(result.models)
+    drivers = renumbered(result.drivers)
+    correlations = renumbered(result.correlations)
+    routes = renumbered(result.routes)
+
+    models = _models(count, published, fitted_models, reason)
+    fitted = set(fitted_models.loc[fitted_models["fitted"], "segment"].tolist())
+    drivers = drivers[drivers["segment"].isin(fitted)].reset_index(drop=True)
+    gaps = published.comparisons.set_index(["segment", "factor"])
+    keys = pd.MultiIndex.from_arrays([drivers["segment"], drivers["factor"]])
+    gap = gaps["gap"].reindex(keys).to_numpy(dtype=float)
+    significant = gaps["significant"].reindex(keys).to_numpy()
+    matrix = priority_matrix(drivers, gap, significant=significant)
+    table = pd.DataFrame(
+        {
+            "segment": drivers["segment"].to_numpy(dtype=np.int64),
+            "factor": drivers["factor"].to_numpy(),
+            **{
+                name: drivers[name].to_numpy(dtype=float)
+                for name in (
+                    "odds_ratio",
+                    "ci_low",
+                    "ci_high",
+                    "p",
+                    "weight",
+                    "weight_ci_low",
+                    "weight_ci_high",
+                    "importance",
+                )
+            },
+            "rank": matrix["importance_rank"].to_numpy(),
+            "gap": gap,
+            "quadrant": matrix["quadrant"].to_numpy(dtype=object),
+        }
+    )
+    return PublishedDrivers(
+        models=models,
+        drivers=table,
+        correlations=correlations[correlations["segment"].isin(fitted)].reset_index(drop=True),
+        routes=routes[routes["segment"].isin(fitted)].reset_index(drop=True),
+    )
+
+
+def _models(
+    count: int, published: Published, fitted: pd.DataFrame, reason: np.ndarray
+) -> pd.DataFrame:
+    """One row per published segment; what a hidden model would have shown stays NaN."""
+    out = pd.DataFrame(
+        {
+            "n": np.full(count, np.nan),
+            "fitted": np.zeros(count, dtype=bool),
+            "reason": pd.Series([None] * count, dtype=object),
+            "needed": np.full(count, np.nan),
+            "r2_mcfadden": np.full(count, np.nan),
+            "r2_nagelkerke": np.full(count, np.nan),
+            "warnings": pd.Series([()] * count, dtype=object),
+        }
+    )
+    shown = ~published.segments["suppressed"].to_numpy(dtype=bool)
+    out.loc[shown & (reason != None), "reason"] = REASON_HIDDEN  # noqa: E711
+    for row in fitted.to_dict("records"):
+        s = int(row["segment"])
+        out.at[s, "n"] = row["n"]
+        out.at[s, "fitted"] = bool(row["fitted"])
+        out.at[s, "reason"] = row["reason"]
+        out.at[s, "needed"] = row["needed"]
+        if row["fitted"]:
+            out.at[s, "r2_mcfadden"] = row["r2_mcfadden"]
+            out.at[s, "r2_nagelkerke"] = row["r2_nagelkerke"]
+        out.at[s, "warnings"] = tuple(row["warnings"])
+    return out
