@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .disclosure import Published
+from .drivers import ROUTE_COLUMNS
 from .importance import PublishedDrivers
 from .knowledge import Knowledge
 from .recommend import (
@@ -269,23 +270,8 @@ _DRIVER_FIGURES = (
     "weight_ci_low",
     "weight_ci_high",
 )
-_ROUTE_FIGURES = (
-    "factor",
-    "via",
-    "route",
-    "direction",
-    "r",
-    "r_ci_low",
-    "r_ci_high",
-    "use_r",
-    "use_p",
-    "via_odds_ratio",
-    "via_ci_low",
-    "via_ci_high",
-    "via_p",
-    "factor_odds_ratio",
-    "factor_p",
-)
+#: A route's figures in the JSON: the driver analysis's, without its segment.
+_ROUTE_FIGURES = ROUTE_COLUMNS[1:]
 
 
 def _json_value(value: Any) -> Any:

@@ -102,7 +102,7 @@ def advise(
         survey, published, lang=lang, knowledge=knowledge, advice=advice, drivers=drivers
     )
     if explain_all:
-        _add_why_not(document, knowledge, segment_facts(published, lang), lang)
+        _add_why_not(document, knowledge, segment_facts(published, lang, drivers), lang)
     source = survey.source
     # a plain CSV read without a mapping needs no announcement (and gets none, as before)
     told = source is not None and (source.format != "csv" or source.mapping)
@@ -188,18 +188,26 @@ def advise_waves(
             N_("comparing users and non-users ({respondents} respondents)"),
             respondents=survey.respondents,
         )
-        published = publish(survey, compare_groups(survey, alpha=alpha), min_group_size)
+        comparison = compare_groups(survey, alpha=alpha)
+        published = publish(survey, comparison, min_group_size)
         waves.append(Wave(name, survey, published))
     latest = waves[-1]
+    stage(N_("estimating what drives use"))
+    drivers = analyse_drivers(latest.survey, comparison, latest.published)  # the latest wave's
     acted = frozenset(factor for i in carried_out for factor in knowledge.interventions[i].factors)
     follow = follow_up(waves, alpha=alpha, done=carried_out, done_factors=acted)
     follow = replace(follow, rules=follow_up_rules(knowledge.rules))
     stage(N_("applying the rules to {segments} segments"), segments=len(latest.published.segments))
-    facts = add_change_facts(segment_facts(latest.published, lang), follow)
+    facts = add_change_facts(segment_facts(latest.published, lang, drivers), follow)
     advice = advise_segments(knowledge, facts, lang)
     stage(N_("writing the advice"))
     document = advice_document(
-        latest.survey, latest.published, lang=lang, knowledge=knowledge, advice=advice
+        latest.survey,
+        latest.published,
+        lang=lang,
+        knowledge=knowledge,
+        advice=advice,
+        drivers=drivers,
     )
     add_follow_up(document, follow, knowledge, lang)
     if explain_all:

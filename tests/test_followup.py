@@ -390,3 +390,14 @@ def test_holm_runs_over_the_shown_factors_of_each_group(cli, second_wave):
         assert len(rows) == len(FACTORS)
         expected = multipletests([c["p"] for c in rows], method="holm")[1]
         assert [c["p_holm"] for c in rows] == pytest.approx(list(expected), abs=1e-12)
+
+
+def test_over_several_waves_the_driver_analysis_is_the_latest_waves(cli, second_wave):
+    """The priority matrix and the rules' importance figures come from the latest wave,
+    exactly as a run over that wave alone gives them."""
+    both = cli.json(SAMPLE_SCORES, second_wave, "--segment-by", "organisation")
+    latest = cli.json(second_wave, "--segment-by", "organisation")
+    for over_waves, alone in zip(both["segments"], latest["segments"], strict=True):
+        assert over_waves["driver_model"] == alone["driver_model"]
+        assert over_waves["drivers"] == alone["drivers"]
+    assert both["segments"][0]["driver_model"]["n"] > 0
