@@ -247,11 +247,12 @@ def adoption_chart(points: Sequence[Any], t: Callable[..., str], lang: str) -> M
 
 
 #: The priority matrix's colours per quadrant: the lever to pull stands out.
+#: Okabe and Ito's colours, as the other charts (each point also carries its label)
 QUADRANT_COLOURS = {
-    "act_first": "#c0392b",
-    "keep": "#1f6f8b",
-    "watch": "#e07a1f",
-    "low_priority": "#8a8f98",
+    "act_first": "#d55e00",  # vermillion
+    "keep": PALETTE["users"],
+    "watch": PALETTE["non-users"],
+    "low_priority": PALETTE["not-significant"],
 }
 
 
@@ -280,7 +281,7 @@ def priority_chart(
         axes.axvline(0, color="#333333", linewidth=0.8)
         placed: list[tuple[float, float, int]] = []  # (gap, importance, offset) per label
         for r in sorted(shown, key=lambda r: -r.importance):
-            colour = QUADRANT_COLOURS.get(r.quadrant or "", "#8a8f98")
+            colour = QUADRANT_COLOURS.get(r.quadrant or "", PALETTE["not-significant"])
             axes.plot([r.gap], [r.importance], marker="o", markersize=7, color=colour)
             # labels point inwards (right of the centre: to the left), and step down when
             # they would overprint the one above
@@ -319,7 +320,7 @@ def priority_chart(
         axes.set_ylabel(t("importance for use (0–100)"))
         _ticks(axes, lang, "0.0")
         figure.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.97)
-        return _svg(figure, t("Priority matrix: importance for use against the gap"))
+        return _svg(figure, t("Priority matrix: importance for use against the gap"), "priority")
 
 
 def _margins(figure: Figure, labels: Sequence[str], top: float) -> None:
