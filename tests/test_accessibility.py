@@ -603,3 +603,27 @@ def test_the_questionnaire_pdf_is_tagged(questionnaires):
     tags = [tag for tag, _ in elements]
     assert catalogue["/Lang"] == "nl"
     assert "/H1" in tags and "/Table" in tags and "/TH" in tags
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_report_over_two_waves_passes_axe_and_reflows(tmp_path, lang):
+    """The sections of issues 14 and 15 (what changed since the last survey, what matters
+    most for use) under the same checks as the rest: no axe-core violation, and at 320
+    pixels their tables scroll inside their own column."""
+    from click.testing import CliRunner
+
+    from ism_advisor.codebook import load_codebook
+    from ism_advisor.sample import generate_followup
+
+    second = tmp_path / "autumn.csv"
+    second.write_text(generate_followup(load_codebook()).scores_csv, encoding="utf-8")
+    target = tmp_path / f"waves-{lang}.html"
+    result = CliRunner().invoke(
+        command.main,
+        [str(SAMPLE_SCORES), str(second), "--lang", lang, "-o", str(target), "--quiet"],
+    )
+    assert result.exit_code == 0, result.output
+    html = target.read_text(encoding="utf-8")
+    assert 'id="since"' in html and 'id="drivers"' in html
+    assert_accessible(html, tmp_path / "axe", f"two waves ({lang})")
+    assert_reflows(html, tmp_path / "reflow", f"two waves ({lang})")
