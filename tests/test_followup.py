@@ -328,7 +328,7 @@ def test_the_report_has_a_since_section_only_over_several_waves(cli, second_wave
     assert section.count('<svg role="img"') == 2  # the adoption line and the trend chart
     assert "<title>Mean score per survey wave: users and non-users</title>" in section
     assert "<title>Adoption per survey wave</title>" in section
-    assert "<caption>The chart's figures</caption>" in section
+    assert '<caption id="since-trend-caption">The chart\'s figures</caption>' in section
     # the table of significant changes: effort (non-users, everyone, the gap), colleagues
     rows = section.split('<table class="changes">')[1].split("</table>")[0]
     assert rows.count('<tr class="better">') == 5
