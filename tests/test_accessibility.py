@@ -300,8 +300,12 @@ def test_the_figures_behind_each_chart_are_a_table(documents, written, lang):
     # from screen readers (no aria-hidden, no display: none)
     html = html_of(written, lang)
     figures = re.findall(r'<figure class="chart (\w+)">(.*?)</figure>', html, re.S)
-    assert [name for name, _ in figures] == ["means", "effects"]
-    for _, figure in figures:
+    assert [name for name, _ in figures] == ["means", "effects", "priority"]
+    # the priority matrix's figures are the driver table that follows it (issue 15)
+    after = html[html.index('<figure class="chart priority">') :]
+    assert after.index("</figure>") < after.index('<table class="drivers">')
+    assert after.index('<table class="drivers">') < after.index("</section>")
+    for _, figure in figures[:2]:
         table = figure[figure.index('<div class="chart-data">') :]
         assert "aria-hidden" not in table and "hidden" not in table
         assert table.count('<th scope="row">') == 7
