@@ -33,6 +33,7 @@ from ism_advisor.colours import (
     relative_luminance,
 )
 from ism_advisor.formatting import format_figure
+from ism_advisor.i18n import translations
 from ism_advisor.pipeline import advise
 from ism_advisor.report import PDF_VARIANTS, report_context
 
@@ -503,12 +504,17 @@ def test_the_pdf_is_tagged_with_language_headings_tables_and_chart_alternatives(
     assert tags[0] == "/Document"
     for tag in ("/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/L", "/Caption"):
         assert tag in tags, tag
-    assert tags.count("/H1") == 1 and tags.count("/H2") == 8
+    assert tags.count("/H1") == 1 and tags.count("/H2") == 9
     figures = [element for tag, element in elements if tag == "/Figure"]
     context = report_context(
         advise(SAMPLE_RESPONSES, segment_by=["organisation+department"], lang=lang).document
     )
-    assert [str(f["/Alt"]) for f in figures] == [context.means_data.alt, context.effects_data.alt]
+    matrix = translations(lang).gettext("Priority matrix: importance for use against the gap")
+    assert [str(f["/Alt"]) for f in figures] == [
+        context.means_data.alt,
+        context.effects_data.alt,
+        matrix,
+    ]
     # a heat-map cell is tied to its row header (the segment) and its column (the factor)
     headers = [len(e["/A"].get("/Headers", [])) for tag, e in elements if tag == "/TD"]
     assert max(headers) == 2
@@ -526,7 +532,8 @@ def test_a_segment_pdf_is_tagged_too(documents, tmp_path):
     assert pdfinfo(path)["Tagged"] == "yes"
     _, elements = structure(path)
     figures = [element for tag, element in elements if tag == "/Figure"]
-    assert len(figures) == 2 and all(str(f["/Alt"]).strip() for f in figures)
+    matrix = 1 if document["segments"][index]["drivers"] else 0  # the priority matrix
+    assert len(figures) == 2 + matrix and all(str(f["/Alt"]).strip() for f in figures)
 
 
 @pytest.mark.parametrize(
