@@ -26,10 +26,13 @@ SEGMENTS = ("--segment-by", "organisation", "--segment-by", "department")
 MINUS = "\u2212"
 
 
-def number(value: float, decimal: str = ".") -> str:
-    """Two decimals with the true minus sign, as a slide shows a figure."""
+def number(value: float, decimal: str = ".", sign: bool = False) -> str:
+    """Two decimals with the true minus sign (and a plus sign if ``sign``), as a slide
+    shows a figure."""
     text = f"{abs(value):.2f}".replace(".", decimal)
-    return (MINUS if value < 0 and text.strip("0.,") else "") + text
+    if value < 0 and text.strip("0.,"):
+        return MINUS + text
+    return ("+" if sign and text.strip("0.,") else "") + text
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +74,7 @@ def test_the_slides_tell_the_story_in_order(run, deck):
         "Users and non-users compared",
         "How large the gaps are",
         *labels,
+        "What matters most for use",
         "Segments compared (1 of 2)",
         "Segments compared (2 of 2)",
         "Action plan",
@@ -123,7 +127,8 @@ def test_every_chart_is_a_native_chart_whose_data_equals_the_json(run, deck):
     labels = [f["label"] for f in document["factors"]]
     factors = [f["id"] for f in document["factors"]]
     charts = [(view.title, chart) for view in deck for chart in view.charts]
-    assert len(charts) == 2 + len(factors)
+    assert len(charts) == 3 + len(factors)
+    charts = [(title, chart) for title, chart in charts if chart.kind != "XY_SCATTER"]
     means = deck[2].charts[0]
     assert means.kind == "BAR_CLUSTERED"
     assert means.categories == labels
@@ -194,6 +199,109 @@ def test_segment_overview_shows_g_per_factor_and_hides_hidden_segments(run, deck
         for cell, factor in zip(row[3:], document["factors"], strict=True):
             c = by_factor[factor["id"]]
             assert cell == number(c["hedges_g"]) + ("*" if c["significant"] else "")
+
+
+def matrix(views):
+    (view,) = [view for view in views if view.title == "What matters most for use"]
+    return view
+
+
+def test_the_priority_matrix_is_a_scatter_of_importance_against_the_gap(run, deck):
+    """One series per quadrant (the legend names it), a point per factor at (gap,
+    importance) as the report computes them from the JSON, the factor's name as its label,
+    the axes crossing at the even share and at no gap."""
+    _, document = run
+    everyone = document["segments"][0]
+    labels = {f["id"]: f["label"] for f in document["factors"]}
+    gaps = {c["factor"]: c["gap"] for c in everyone["comparisons"]}
+    total = sum(d["weight"] for d in everyone["drivers"])
+    expected = {}
+    for d in everyone["drivers"]:
+        expected.setdefault(d["quadrant"], []).append(
+            (labels[d["factor"]], gaps[d["factor"]], 100 * d["weight"] / total)
+        )
+    view = matrix(deck)
+    (chart,) = view.charts
+    assert chart.kind == "XY_SCATTER"
+    names = {"act_first": "act first", "keep": "keep", "watch": "watch"}
+    names["low_priority"] = "low priority"
+    order = [key for key in names if key in expected]
+    assert [name for name, _ in chart.series] == [names[key] for key in order]
+    for s, key in enumerate(order):
+        got = sorted(zip(chart.labels[s], chart.points[s], strict=True))
+        want = sorted((label, (gap, importance)) for label, gap, importance in expected[key])
+        assert [label for label, _ in got] == [label for label, _ in want]
+        for (_, (x, y)), (_, (gap, importance)) in zip(got, want, strict=True):
+            assert x == pytest.approx(gap, rel=1e-12)
+            assert y == pytest.approx(importance, rel=1e-12)
+    assert chart.crossings == (0.0, pytest.approx(100 / len(document["factors"])))
+    assert view.texts[:4] == ["Act first", "Keep", "Watch", "Low priority"]
+    assert "an even share of importance (14.29)" in view.texts[4]
+    for label, gap, importance in (row for rows in expected.values() for row in rows):
+        assert f"{label}: importance {round(importance)}, gap {number(gap, sign=True)}" in (
+            chart.description
+        )
+    # the data sheet a client edits holds the same points
+    sheet = [value for row in chart.sheet if row[0] is not None for value in row[:2]]
+    assert [row[1] for row in chart.sheet if row[0] is None and row[1]] == [
+        name for name, _ in chart.series
+    ]
+    plotted = [value for series in chart.points for point in series for value in point]
+    assert sheet == pytest.approx(plotted, rel=1e-15)
+
+
+def test_the_matrix_notes_say_what_it_does_not_prove_and_the_model(run, deck):
+    _, document = run
+    model = document["segments"][0]["driver_model"]
+    notes = matrix(deck).notes.split("\n")
+    assert notes[0].startswith("A gap says where non-users lag behind; it does not say which")
+    assert (
+        f"Model: {model['n']} respondents with a score on every factor; McFadden's R²"
+        f" {number(model['r2_mcfadden'])}, Nagelkerke's R² {number(model['r2_nagelkerke'])}."
+    ) in notes[8]
+    assert notes[-1] == (
+        "These are associations in this survey, not proof of cause: a factor that matters"
+        " here goes together with use, and may also follow from it."
+    )
+
+
+def without_drivers(document, reason):
+    """The document as a run on a segment without a driver model would give it."""
+    everyone = document["segments"][0]
+    model = {"n": 20, "r2_mcfadden": None, "r2_nagelkerke": None, "warnings": []}
+    if reason is None:
+        segment = {**everyone, "driver_model": None, "drivers": []}
+    else:
+        segment = {**everyone, "driver_model": {**model, "reason": reason}, "drivers": []}
+    return {**document, "segments": [segment]}
+
+
+@pytest.mark.parametrize(
+    ("reason", "note"),
+    [
+        (
+            "too_small",
+            "Too small for a driver analysis: it needs at least 70 users and 70 non-users"
+            " with a score on every factor (10 per factor).",
+        ),
+        (
+            "hidden",
+            "No driver analysis here: some of the figures it would rest on are hidden to"
+            " protect small groups.",
+        ),
+        (None, None),
+    ],
+)
+def test_without_a_driver_model_the_deck_says_why_as_the_report_does(run, reason, note):
+    _, document = run
+    views = read_deck(render_deck(without_drivers(document, reason)))
+    found = [view for view in views if view.title == "What matters most for use"]
+    if note is None:
+        assert found == []
+        return
+    (view,) = found
+    assert view.charts == []
+    assert view.texts == [note]
 
 
 def test_one_slide_per_action_what_why_who_first_steps(run, deck):
@@ -322,7 +430,7 @@ def test_two_runs_give_the_same_bytes_and_no_clock_time(run, tmp_path):
     ]
     assert "lastPrinted" not in core
     workbooks = [name for name in package.namelist() if name.endswith(".xlsx")]
-    assert len(workbooks) == 9
+    assert len(workbooks) == 10
     for name in workbooks:
         inner = zipfile.ZipFile(io.BytesIO(package.read(name)))
         assert "2026-03-01T00:00:00Z" in inner.read("docProps/core.xml").decode()
