@@ -15,20 +15,24 @@ the slide builders in :data:`SLIDES`, in order. A builder is a plain function
 adds nothing when its figures are absent (no actions: no action slides; a segment's deck:
 no segment overview).
 
-To add a slide kind (e.g. the priority matrix or the wave trends, once the document
-carries them): give :class:`DeckFacts` a field for its figures, fill it in
-:func:`deck_facts` from the document (None when the document lacks them), write
-``def trend_slides(deck, facts)`` that returns at once when the field is None, and put it
-into :data:`SLIDES` where it belongs in the story. Fixed texts go through ``deck.t`` (the
-gettext catalogue); texts from the survey or the knowledge base are passed as values, never
-as templates, so a segment called ``{{ 7*7 }}`` stays literal. A chart of a kind the
-:class:`Deck` helpers do not draw yet takes its data from :func:`chart_data` (which keeps
-the clock out of the embedded workbook) and goes into ``deck.area`` on a "title_only"
-slide: the priority matrix as an XY scatter (``chart_data("xy")``: importance against the
-gap, one series per quadrant so that the legend names them, the factor names as data
-labels, the crosshair at the even share 100/k and at a gap of 0), the wave trends as a line
-chart (``chart_data("category")`` with the waves as categories, users' and non-users'
-means per factor as series). Both belong after the factor slides, before the segments.
+To add a slide kind: where the report context does not carry its figures yet, give
+:class:`DeckFacts` a field for them and fill it in :func:`deck_facts` from the document
+(None when the document lacks them); write ``def kind_slides(deck, facts)`` that returns
+at once when its figures are absent, and put it into :data:`SLIDES` where it belongs in
+the story. Fixed texts go through ``deck.t`` (the gettext catalogue), or
+``deck.report_text`` for a text the report's templates show too, in their wording; texts
+from the survey or the knowledge base are passed as values, never as templates, so a
+segment called ``{{ 7*7 }}`` stays literal. Every chart takes its data from
+:func:`chart_data` (which keeps the clock out of the embedded workbook) and goes into
+``deck.area`` on a "title_only" slide: bars and columns (``deck.bar_chart``), lines
+(``deck.line_chart``: the wave trends) and XY scatters (``deck.scatter_chart``: the
+priority matrix, one series per quadrant so that the legend names them, the axes crossing
+at the even share 100/k and at a gap of 0).
+
+The priority matrix (:func:`priority_slide`) and the section "Since the last survey"
+(:func:`since_slides`) read the report context's ``drivers`` and ``since``, the same
+objects the report's sections are made from; a run over one survey has no ``since`` and
+its deck no such slides.
 
 Templates
 ---------
@@ -715,6 +719,7 @@ class Deck:
         chart.legend.include_in_layout = False
         axis = chart.value_axis
         axis.minimum_scale, axis.maximum_scale = y_range
+        axis.major_unit = 0.5
         axis.has_major_gridlines = True
         axis.tick_labels.number_format = "0.0"
         axis.tick_labels.number_format_is_linked = False
@@ -1221,6 +1226,268 @@ def _priority_notes(deck: Deck, drivers: Any, rows: Sequence[Any]) -> list[str]:
     return lines
 
 
+#: Rows of the table of significant changes per slide.
+CHANGE_ROWS = 8
+
+
+def since_slides(deck: Deck, facts: DeckFacts) -> None:
+    """Since the last survey (a run over two or more waves): adoption per wave, each
+    factor's means per wave, the significant changes and the follow-up advice — the
+    report's section, from the same context (:func:`ism_advisor.since.since_context`).
+    Nothing with one survey."""
+    since = facts.report.since
+    if since is None:
+        return
+    context = _since_context(deck, since)
+    _adoption_slide(deck, since, context)
+    _trend_slides(deck, since, context)
+    _changes_slides(deck, since, context)
+    _follow_up_slide(deck, since)
+
+
+def _since_context(deck: Deck, since: Any) -> list[str]:
+    """What every slide of the section says in its notes: which waves, what was done, and
+    that a change after an action is not proof the action caused it."""
+    lines = [
+        deck.report_text(N_("Survey waves compared: %(waves)s."), waves=" → ".join(since.waves))
+    ]
+    if since.done:
+        lines.append(
+            deck.report_text(
+                N_("Carried out since the previous survey: %(done)s."),
+                done="; ".join(since.done),
+            )
+        )
+    lines.append(
+        deck.report_text(
+            N_(
+                "A survey shows what changed after an action, not that the action caused it:"
+                " other events, and who answered each time, can explain a change too."
+            )
+        )
+    )
+    if since.left_out:
+        lines.append(
+            deck.report_text(
+                N_("Left out of the change figures (no scores in every wave): %(factors)s."),
+                factors=", ".join(since.left_out),
+            )
+        )
+    return lines
+
+
+def _adoption_slide(deck: Deck, since: Any, context: Sequence[str]) -> None:
+    """Adoption per wave as columns, each labelled with its share and counts; the change
+    between the last two waves, with its interval, under the chart."""
+    points = [a for a in since.adoption if a.share is not None]
+    if not points:
+        return
+    slide = deck.slide("title_only", deck.t("Since the last survey: adoption"))
+    left, top, width, height = deck.area
+    caption = int(height * 0.16)
+    labels = [
+        deck.t(
+            "{share} ({users} of {respondents})",
+            share=deck.figure(a.share, "percent"),
+            users=deck.figure(a.users, "count"),
+            respondents=deck.figure(a.respondents, "count"),
+        )
+        for a in points
+    ]
+    chart = deck.bar_chart(
+        slide,
+        (left, top, width, height - caption),
+        [a.wave for a in points],
+        [(deck.t("Adoption"), [a.share for a in points])],
+        horizontal=False,
+        minimum=0,
+        labels=[labels],
+        colours=[["users" for _ in points]],
+        legend=False,
+    )
+    chart.value_axis.maximum_scale = 1.0
+    chart.value_axis.tick_labels.number_format = "0%"
+    text = deck.report_text(N_("Adoption per survey wave"))
+    change = since.adoption_change
+    if change is not None and len(points) > 1:
+        text += ": " + deck.report_text(
+            N_(
+                "from %(before)s to %(after)s, a change of %(change)s percentage points (95%%"
+                " CI %(low)s to %(high)s, p %(p)s)."
+            ),
+            before=deck.figure(points[-2].share, "percent"),
+            after=deck.figure(points[-1].share, "percent"),
+            change=_signed(deck, change["difference"], 100),
+            low=_signed(deck, change["ci_low"], 100),
+            high=_signed(deck, change["ci_high"], 100),
+            p=deck.figure(change["p"], "p"),
+        )
+    deck.text_box(slide, (left, top + height - caption, width, caption), [Para(text)], largest=14)
+    deck.notes(slide, [*context, text])
+
+
+def _signed(deck: Deck, value: float | None, scale: float = 1.0) -> str:
+    return deck.figure(None if value is None else value * scale, "signed")
+
+
+def _trend_slides(deck: Deck, since: Any, context: Sequence[str]) -> None:
+    """One slide per factor: users' and non-users' mean per wave as lines, each point
+    labelled with its mean and 95% interval; the factor's significant changes in the
+    notes."""
+    by_factor: dict[str, list[Any]] = {}
+    for point in since.trend:
+        by_factor.setdefault(point.label, []).append(point)
+    caption = deck.report_text(
+        N_("Mean score per survey wave: users and non-users, with 95%% confidence intervals.")
+    )
+    for label, points in by_factor.items():
+        if all(p.users_mean is None and p.non_users_mean is None for p in points):
+            continue
+        title = deck.t("{factor} per survey wave", factor=label)
+        slide = deck.slide("title_only", title)
+        left, top, width, height = deck.area
+        below = int(height * 0.1)
+        groups = (
+            (deck.t("Users"), [(p.users_mean, p.users_ci) for p in points]),
+            (deck.t("Non-users"), [(p.non_users_mean, p.non_users_ci) for p in points]),
+        )
+        labels = [[_mean_label(deck, mean, ci) for mean, ci in values] for _, values in groups]
+        ends = [
+            end
+            for _, values in groups
+            for mean, ci in values
+            for end in ((ci if ci else ()) + ((mean,) if mean is not None else ()))
+        ]
+        low = math.floor(min(ends) * 2 - 1) / 2
+        high = math.ceil(max(ends) * 2 + 1) / 2
+        rows = [
+            f"{p.wave}: "
+            + "; ".join(f"{name} {labels[g][i] or '–'}" for g, (name, _) in enumerate(groups))
+            for i, p in enumerate(points)
+        ]
+        deck.line_chart(
+            slide,
+            (left, top, width, height - below),
+            [p.wave for p in points],
+            [(name, [mean for mean, _ in values]) for name, values in groups],
+            labels=labels,
+            y_range=(low, high),
+            description=f"{deck.t('Chart: {title}.', title=title)} {'. '.join(rows)}.",
+        )
+        deck.text_box(
+            slide, (left, top + height - below, width, below), [Para(caption)], largest=12
+        )
+        changes = [_change_line(deck, c) for c in since.changes if c.label == label]
+        deck.notes(
+            slide,
+            [
+                caption,
+                *rows,
+                *(
+                    [deck.report_text(N_("Significant changes")) + ":", *changes]
+                    if changes
+                    else [deck.report_text(N_("No change is significant after Holm correction."))]
+                ),
+                *context,
+            ],
+        )
+
+
+def _mean_label(deck: Deck, mean: float | None, ci: tuple[float, float] | None) -> str:
+    if mean is None:
+        return ""
+    if ci is None:
+        return deck.figure(mean)
+    return deck.t(
+        "{g} [{low}; {high}]",
+        g=deck.figure(mean),
+        low=deck.figure(ci[0]),
+        high=deck.figure(ci[1]),
+    )
+
+
+def _better(deck: Deck, change: Any) -> str:
+    return deck.report_text(N_("(better)") if change.better else N_("(worse)"))
+
+
+def _change_line(deck: Deck, change: Any) -> str:
+    return deck.t(
+        "{group}, {waves}: {before} → {after}, {change} {better} (95% CI {low} to {high},"
+        " p (Holm) {p}).",
+        group=change.group,
+        waves=f"{change.from_wave} → {change.to_wave}",
+        before=deck.figure(change.from_mean),
+        after=deck.figure(change.to_mean),
+        change=deck.figure(change.difference, "signed"),
+        better=_better(deck, change),
+        low=deck.figure(change.ci_low, "signed"),
+        high=deck.figure(change.ci_high, "signed"),
+        p=deck.figure(change.p_holm, "p"),
+    )
+
+
+def _changes_slides(deck: Deck, since: Any, context: Sequence[str]) -> None:
+    """The significant changes (Holm) as the report's table, eight rows per slide."""
+    title = deck.t("Since the last survey: significant changes")
+    if not since.changes:
+        slide = deck.slide("content", title)
+        text = deck.report_text(N_("No change is significant after Holm correction."))
+        deck.body(slide, [Para(text)])
+        deck.notes(slide, [text, *context])
+        return
+    header = [
+        deck.report_text(N_(name))
+        for name in ("Factor", "Group", "Waves", "Before", "After", "Change", "95%% CI")
+    ] + ["p (Holm)"]
+    pages = math.ceil(len(since.changes) / CHANGE_ROWS)
+    for page in range(pages):
+        chunk = since.changes[page * CHANGE_ROWS : (page + 1) * CHANGE_ROWS]
+        heading = title
+        if pages > 1:
+            heading = deck.t("{title} ({page} of {pages})", title=title, page=page + 1, pages=pages)
+        slide = deck.slide("title_only", heading)
+        rows = [
+            [
+                c.label,
+                c.group,
+                f"{c.from_wave} → {c.to_wave}",
+                deck.figure(c.from_mean),
+                deck.figure(c.to_mean),
+                f"{deck.figure(c.difference, 'signed')} {_better(deck, c)}",
+                f"{deck.figure(c.ci_low, 'signed')} – {deck.figure(c.ci_high, 'signed')}",
+                deck.figure(c.p_holm, "p"),
+            ]
+            for c in chunk
+        ]
+        deck.table(
+            slide,
+            deck.area,
+            header,
+            rows,
+            widths=[2.2, 1.3, 2.2, 0.9, 0.9, 1.6, 1.6, 1.0],
+            size=12,
+        )
+        deck.notes(slide, [*[_change_line(deck, c) for c in chunk], *context])
+
+
+def _follow_up_slide(deck: Deck, since: Any) -> None:
+    """What the follow-up rules advised or concluded, with their reasons."""
+    slide = deck.slide("content", deck.t("Since the last survey: follow-up advice"))
+    if since.advice:
+        paragraphs = [Para(a.because, lead=f"{a.title}: ") for a in since.advice]
+        lines = [f"{a.title}: {a.because}" for a in since.advice]
+    else:
+        text = deck.report_text(
+            N_(
+                "The follow-up rules found nothing to act on (they need --done to know what"
+                " was carried out)."
+            )
+        )
+        paragraphs, lines = [Para(text)], [text]
+    deck.body(slide, paragraphs)
+    deck.notes(slide, lines)
+
+
 #: Rows of the segment overview per slide.
 SEGMENT_ROWS = 10
 
@@ -1514,6 +1781,7 @@ SLIDES: tuple[SlideBuilder, ...] = (
     effects_slide,
     factor_slides,
     priority_slide,
+    since_slides,
     segment_slides,
     action_slides,
     method_slide,
