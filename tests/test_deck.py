@@ -406,6 +406,21 @@ def test_the_dutch_deck(run):
         for run in paragraph.runs
     }
     assert {str(language).split()[0] for language in languages} == {"DUTCH"}
+    (view,) = [view for view in views if view.title == "Wat het gebruik het meest bepaalt"]
+    assert view.texts[:4] == [
+        "Eerst aanpakken",
+        "Vasthouden",
+        "In de gaten houden",
+        "Lage prioriteit",
+    ]
+    assert "een gelijk aandeel in het belang (14,29)" in view.texts[4]
+    assert view.charts[0].series[0][0] == "eerst aanpakken"
+    model = document["segments"][0]["driver_model"]
+    assert number(model["r2_nagelkerke"], ",") in view.notes
+    assert view.notes.endswith(
+        "Dit zijn samenhangen in deze enquête, geen bewijs van oorzaak en gevolg: een factor"
+        " die hier belangrijk is, gaat samen met gebruik en kan er ook uit voortkomen."
+    )
 
 
 # -- same input, same bytes ------------------------------------------------------------------
