@@ -15,20 +15,24 @@ the slide builders in :data:`SLIDES`, in order. A builder is a plain function
 adds nothing when its figures are absent (no actions: no action slides; a segment's deck:
 no segment overview).
 
-To add a slide kind (e.g. the priority matrix or the wave trends, once the document
-carries them): give :class:`DeckFacts` a field for its figures, fill it in
-:func:`deck_facts` from the document (None when the document lacks them), write
-``def trend_slides(deck, facts)`` that returns at once when the field is None, and put it
-into :data:`SLIDES` where it belongs in the story. Fixed texts go through ``deck.t`` (the
-gettext catalogue); texts from the survey or the knowledge base are passed as values, never
-as templates, so a segment called ``{{ 7*7 }}`` stays literal. A chart of a kind the
-:class:`Deck` helpers do not draw yet takes its data from :func:`chart_data` (which keeps
-the clock out of the embedded workbook) and goes into ``deck.area`` on a "title_only"
-slide: the priority matrix as an XY scatter (``chart_data("xy")``: importance against the
-gap, one series per quadrant so that the legend names them, the factor names as data
-labels, the crosshair at the even share 100/k and at a gap of 0), the wave trends as a line
-chart (``chart_data("category")`` with the waves as categories, users' and non-users'
-means per factor as series). Both belong after the factor slides, before the segments.
+To add a slide kind: where the report context does not carry its figures yet, give
+:class:`DeckFacts` a field for them and fill it in :func:`deck_facts` from the document
+(None when the document lacks them); write ``def kind_slides(deck, facts)`` that returns
+at once when its figures are absent, and put it into :data:`SLIDES` where it belongs in
+the story. Fixed texts go through ``deck.t`` (the gettext catalogue), or
+``deck.report_text`` for a text the report's templates show too, in their wording; texts
+from the survey or the knowledge base are passed as values, never as templates, so a
+segment called ``{{ 7*7 }}`` stays literal. Every chart takes its data from
+:func:`chart_data` (which keeps the clock out of the embedded workbook) and goes into
+``deck.area`` on a "title_only" slide: bars and columns (``deck.bar_chart``), lines
+(``deck.line_chart``: the wave trends) and XY scatters (``deck.scatter_chart``: the
+priority matrix, one series per quadrant so that the legend names them, the axes crossing
+at the even share 100/k and at a gap of 0).
+
+The priority matrix (:func:`priority_slide`) and the section "Since the last survey"
+(:func:`since_slides`) read the report context's ``drivers`` and ``since``, the same
+objects the report's sections are made from; a run over one survey has no ``since`` and
+its deck no such slides.
 
 Templates
 ---------
@@ -588,6 +592,153 @@ class Deck:
                     label.position = XL_LABEL_POSITION.OUTSIDE_END
         return chart
 
+    def report_text(self, msgid: str, **params: Any) -> str:
+        """A text the report's templates also show, in their wording: their messages are
+        written for Jinja2's gettext, with ``%(name)s`` placeholders and ``%%``."""
+        return self._translations.gettext(msgid) % params
+
+    def scatter_chart(
+        self,
+        slide: Any,
+        box: tuple[int, int, int, int],
+        series: Sequence[tuple[str, str, Sequence[tuple[float, float, str]]]],
+        *,
+        x_range: tuple[float, float],
+        y_range: tuple[float, float],
+        cross: tuple[float, float],
+        titles: tuple[str, str],
+        description: str,
+    ) -> Any:
+        """A native XY scatter: ``series`` as (name, colour, [(x, y, label), ...]), each
+        point labelled with its own text, the axes crossing at ``cross`` (x, y) so that
+        they split the plot into quadrants, tick labels at the plot's edges.
+
+        The plot area has a fixed place in the chart (returned as the inner plot's box on
+        the slide, in EMU), so that texts can be put in its corners."""
+        from pptx.enum.chart import (
+            XL_CHART_TYPE,
+            XL_LABEL_POSITION,
+            XL_LEGEND_POSITION,
+            XL_MARKER_STYLE,
+            XL_TICK_LABEL_POSITION,
+        )
+        from pptx.util import Pt
+
+        data = chart_data("xy", self.when)
+        for name, _, points in series:
+            plotted = data.add_series(_plain(name), number_format="0.00")
+            for x, y, _ in points:
+                plotted.add_data_point(x, y)
+        left, top, width, height = box
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, left, top, width, height, data)
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", _plain(description))
+        chart = frame.chart
+        chart.font.size = Pt(12)
+        chart.has_title = False
+        chart.has_legend = True
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+        x_axis, y_axis = chart.category_axis, chart.value_axis
+        for axis, (low, high), title, cut in (
+            (x_axis, x_range, titles[0], cross[0]),
+            (y_axis, y_range, titles[1], cross[1]),
+        ):
+            axis.minimum_scale, axis.maximum_scale = low, high
+            axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+            axis.tick_labels.number_format = "0.0" if axis is x_axis else "0"
+            axis.tick_labels.number_format_is_linked = False
+            axis.has_title = True
+            axis.axis_title.text_frame.text = _plain(title)
+            axis.crosses_at = cut  # the value on this axis where the other one crosses it
+        x_axis.has_major_gridlines = False
+        y_axis.has_major_gridlines = False
+        placed: list[tuple[float, float]] = []
+        for plotted, (_, colour, points) in zip(chart.plots[0].series, series, strict=True):
+            plotted.marker.style = XL_MARKER_STYLE.CIRCLE
+            plotted.marker.size = 9
+            _fill(plotted.marker.format.fill, colour)
+            plotted.marker.format.line.fill.background()
+            for index, (x, y, label) in enumerate(points):
+                data_label = plotted.points[index].data_label
+                data_label.text_frame.text = _plain(label)
+                # labels point inwards, as in the report's chart, and go below a point
+                # whose label would overprint one already placed
+                near = any(
+                    abs(x - a) < (x_range[1] - x_range[0]) * 0.15
+                    and abs(y - b) < (y_range[1] - y_range[0]) * 0.05
+                    for a, b in placed
+                )
+                placed.append((x, y))
+                if near:
+                    data_label.position = XL_LABEL_POSITION.BELOW
+                else:
+                    side = XL_LABEL_POSITION.LEFT if x > 0 else XL_LABEL_POSITION.RIGHT
+                    data_label.position = side
+        inner = _PLOT_AREA
+        _manual_layout(chart, inner)
+        return (
+            left + int(width * inner[0]),
+            top + int(height * inner[1]),
+            int(width * inner[2]),
+            int(height * inner[3]),
+        )
+
+    def line_chart(
+        self,
+        slide: Any,
+        box: tuple[int, int, int, int],
+        categories: Sequence[str],
+        series: Sequence[tuple[str, Sequence[float | None]]],
+        *,
+        labels: Sequence[Sequence[str]],
+        y_range: tuple[float, float],
+        description: str,
+    ) -> Any:
+        """A native line chart with markers (series s in theme accent s + 1), each point
+        labelled with its own text (e.g. the mean and its interval)."""
+        from pptx.enum.chart import (
+            XL_CHART_TYPE,
+            XL_LABEL_POSITION,
+            XL_LEGEND_POSITION,
+            XL_MARKER_STYLE,
+        )
+        from pptx.util import Pt
+
+        data = chart_data("category", self.when)
+        data.categories = [_plain(c) for c in categories]
+        for name, values in series:
+            data.add_series(_plain(name), list(values), number_format="0.00")
+        left, top, width, height = box
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", _plain(description))
+        chart = frame.chart
+        chart.font.size = Pt(12)
+        chart.has_title = False
+        chart.has_legend = True
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+        axis = chart.value_axis
+        axis.minimum_scale, axis.maximum_scale = y_range
+        axis.major_unit = 0.5
+        axis.has_major_gridlines = True
+        axis.tick_labels.number_format = "0.0"
+        axis.tick_labels.number_format_is_linked = False
+        positions = (XL_LABEL_POSITION.ABOVE, XL_LABEL_POSITION.BELOW)
+        for s, plotted in enumerate(chart.plots[0].series):
+            colour = ("users", "non_users", "muted")[min(s, 2)]
+            plotted.smooth = False
+            plotted.marker.style = XL_MARKER_STYLE.CIRCLE
+            plotted.marker.size = 8
+            _fill(plotted.marker.format.fill, colour)
+            _fill(plotted.format.line.fill, colour)
+            plotted.format.line.width = Pt(2.25)
+            for i in range(len(categories)):
+                if labels[s][i]:
+                    label = plotted.points[i].data_label
+                    label.text_frame.text = _plain(labels[s][i])
+                    label.position = positions[min(s, 1)]
+        return chart
+
     def table(
         self,
         slide: Any,
@@ -912,6 +1063,431 @@ def _gap_title(deck: Deck, comparison: Any) -> str:
     )
 
 
+#: The priority matrix's quadrants: the corner of the plot each is named in (x, y as
+#: shares of the plot from its left and top) and the colour of its points.
+QUADRANTS = {
+    "act_first": ((1.0, 0.0), "users"),
+    "keep": ((0.0, 0.0), "non_users"),
+    "watch": ((1.0, 1.0), "accent3"),
+    "low_priority": ((0.0, 1.0), "muted"),
+}
+
+
+def priority_slide(deck: Deck, facts: DeckFacts) -> None:
+    """What matters most for use: the priority matrix (importance against the gap) as a
+    native scatter, one series per quadrant, the factors' names as labels; the model's n
+    and R² and what the matrix does not say in the notes. Without a driver model, the
+    report's one line why (too small, hidden), or nothing where the report says nothing."""
+    drivers = facts.report.drivers
+    title = deck.t("What matters most for use")
+    if not drivers.shown:
+        if drivers.note:
+            slide = deck.slide("content", title)
+            deck.body(slide, [Para(drivers.note)])
+            deck.notes(slide, [drivers.note])
+        return
+    rows = [r for r in drivers.rows if r.quadrant and r.importance is not None]
+    rows = [r for r in rows if r.gap is not None]
+    slide = deck.slide("title_only", title)
+    threshold = drivers.threshold
+    span = math.ceil(max([abs(r.gap) for r in rows] + [0.2]) * 1.25 * 10) / 10
+    top = min(
+        100.0, math.ceil(max([r.importance for r in rows] + [threshold * 2]) * 1.15 / 10) * 10
+    )
+    names = drivers.quadrant_labels
+    series = [
+        (
+            names[key],
+            colour,
+            [(r.gap, r.importance, r.label) for r in rows if r.quadrant == key],
+        )
+        for key, (_, colour) in QUADRANTS.items()
+        if any(r.quadrant == key for r in rows)
+    ]
+    left, top_edge, width, height = deck.area
+    caption = int(height * 0.13)
+    chart_box = (left, top_edge, width, height - caption)
+    description = " ".join(
+        [
+            deck.t(
+                "Chart: {title}.",
+                title=deck.t("Priority matrix: importance for use against the gap"),
+            ),
+            *[
+                deck.t(
+                    "{factor}: importance {importance}, gap {gap}, {quadrant}.",
+                    factor=r.label,
+                    importance=deck.figure(r.importance, "count"),
+                    gap=deck.figure(r.gap, "signed"),
+                    quadrant=r.quadrant_label,
+                )
+                for r in rows
+            ],
+        ]
+    )
+    plot = deck.scatter_chart(
+        slide,
+        chart_box,
+        series,
+        x_range=(-span, span),
+        y_range=(0.0, top),
+        cross=(0.0, threshold),
+        titles=(
+            deck.t("gap (positive: non-users lag behind)"),
+            deck.t("importance for use (0–100)"),
+        ),
+        description=description,
+    )
+    # the quadrants' names in the plot's corners
+    p_left, p_top, p_width, p_height = plot
+    box_width, box_height = int(p_width * 0.3), int(p_height * 0.09)
+    from pptx.enum.text import PP_ALIGN
+
+    for key, ((x, y), _) in QUADRANTS.items():
+        box = (
+            p_left + int(x * (p_width - box_width)),
+            p_top + int(y * (p_height - box_height)),
+            box_width,
+            box_height,
+        )
+        deck.text_box(slide, box, [Para(_capital(names[key]))], largest=14)
+        frame = slide.shapes[-1].text_frame
+        frame.paragraphs[0].alignment = PP_ALIGN.RIGHT if x else PP_ALIGN.LEFT
+        frame.paragraphs[0].runs[0].font.bold = True
+    deck.text_box(
+        slide,
+        (left, top_edge + height - caption, width, caption),
+        [
+            Para(
+                deck.t(
+                    "Importance for use (its share of what the model explains, 0–100) against"
+                    " the gap. The axes cross at an even share of importance ({threshold})"
+                    " and at no gap; right of the vertical axis non-users lag behind.",
+                    threshold=deck.figure(threshold),
+                )
+            )
+        ],
+        largest=12,
+    )
+    deck.notes(slide, _priority_notes(deck, drivers, rows))
+
+
+def _priority_notes(deck: Deck, drivers: Any, rows: Sequence[Any]) -> list[str]:
+    """What the matrix says (each factor's place), and what it does not (cause)."""
+    lines = [
+        deck.report_text(
+            N_(
+                "A gap says where non-users lag behind; it does not say which factor most"
+                " decides whether someone uses the platform. A logistic regression of use on"
+                " all factors together answers that: each factor's importance is its share of"
+                " what the model explains (relative weights, 0 to 100), which stays meaningful"
+                " when factors overlap. The priority matrix puts importance against the gap:"
+                " act first where a factor matters and non-users lag significantly."
+            )
+        ),
+        *[
+            deck.t(
+                "{factor}: importance {importance}, gap {gap}, {quadrant}.",
+                factor=r.label,
+                importance=deck.figure(r.importance, "count"),
+                gap=deck.figure(r.gap, "signed"),
+                quadrant=r.quadrant_label,
+            )
+            for r in rows
+        ],
+        deck.report_text(
+            N_(
+                "Model: %(n)s respondents with a score on every factor; McFadden's R²"
+                " %(mcfadden)s, Nagelkerke's R² %(nagelkerke)s. Odds ratios per standard"
+                " deviation of the factor; importance from Johnson's relative weights, with"
+                " bootstrap intervals in the data file."
+            ),
+            n=deck.figure(drivers.n, "count"),
+            mcfadden=deck.figure(drivers.r2_mcfadden),
+            nagelkerke=deck.figure(drivers.r2_nagelkerke),
+        ),
+        *drivers.warnings,
+        *drivers.routes,
+        deck.report_text(
+            N_(
+                "These are associations in this survey, not proof of cause: a factor that"
+                " matters here goes together with use, and may also follow from it."
+            )
+        ),
+    ]
+    left_out = [r.label for r in drivers.rows if r not in rows]
+    if left_out:
+        lines.append(
+            deck.t(
+                "Not in the matrix (its gap is hidden or not computed): {factors}.",
+                factors=", ".join(left_out),
+            )
+        )
+    return lines
+
+
+#: Rows of the table of significant changes per slide.
+CHANGE_ROWS = 8
+
+
+def since_slides(deck: Deck, facts: DeckFacts) -> None:
+    """Since the last survey (a run over two or more waves): adoption per wave, each
+    factor's means per wave, the significant changes and the follow-up advice — the
+    report's section, from the same context (:func:`ism_advisor.since.since_context`).
+    Nothing with one survey."""
+    since = facts.report.since
+    if since is None:
+        return
+    context = _since_context(deck, since)
+    _adoption_slide(deck, since, context)
+    _trend_slides(deck, since, context)
+    _changes_slides(deck, since, context)
+    _follow_up_slide(deck, since)
+
+
+def _since_context(deck: Deck, since: Any) -> list[str]:
+    """What every slide of the section says in its notes: which waves, what was done, and
+    that a change after an action is not proof the action caused it."""
+    lines = [
+        deck.report_text(N_("Survey waves compared: %(waves)s."), waves=" → ".join(since.waves))
+    ]
+    if since.done:
+        lines.append(
+            deck.report_text(
+                N_("Carried out since the previous survey: %(done)s."),
+                done="; ".join(since.done),
+            )
+        )
+    lines.append(
+        deck.report_text(
+            N_(
+                "A survey shows what changed after an action, not that the action caused it:"
+                " other events, and who answered each time, can explain a change too."
+            )
+        )
+    )
+    if since.left_out:
+        lines.append(
+            deck.report_text(
+                N_("Left out of the change figures (no scores in every wave): %(factors)s."),
+                factors=", ".join(since.left_out),
+            )
+        )
+    return lines
+
+
+def _adoption_slide(deck: Deck, since: Any, context: Sequence[str]) -> None:
+    """Adoption per wave as columns, each labelled with its share and counts; the change
+    between the last two waves, with its interval, under the chart."""
+    points = [a for a in since.adoption if a.share is not None]
+    if not points:
+        return
+    slide = deck.slide("title_only", deck.t("Since the last survey: adoption"))
+    left, top, width, height = deck.area
+    caption = int(height * 0.16)
+    labels = [
+        deck.t(
+            "{share} ({users} of {respondents})",
+            share=deck.figure(a.share, "percent"),
+            users=deck.figure(a.users, "count"),
+            respondents=deck.figure(a.respondents, "count"),
+        )
+        for a in points
+    ]
+    chart = deck.bar_chart(
+        slide,
+        (left, top, width, height - caption),
+        [a.wave for a in points],
+        [(deck.t("Adoption"), [a.share for a in points])],
+        horizontal=False,
+        minimum=0,
+        labels=[labels],
+        colours=[["users" for _ in points]],
+        legend=False,
+    )
+    chart.value_axis.maximum_scale = 1.0
+    chart.value_axis.tick_labels.number_format = "0%"
+    text = deck.report_text(N_("Adoption per survey wave"))
+    change = since.adoption_change
+    if change is not None and len(points) > 1:
+        text += ": " + deck.report_text(
+            N_(
+                "from %(before)s to %(after)s, a change of %(change)s percentage points (95%%"
+                " CI %(low)s to %(high)s, p %(p)s)."
+            ),
+            before=deck.figure(points[-2].share, "percent"),
+            after=deck.figure(points[-1].share, "percent"),
+            change=_signed(deck, change["difference"], 100),
+            low=_signed(deck, change["ci_low"], 100),
+            high=_signed(deck, change["ci_high"], 100),
+            p=deck.figure(change["p"], "p"),
+        )
+    deck.text_box(slide, (left, top + height - caption, width, caption), [Para(text)], largest=14)
+    deck.notes(slide, [*context, text])
+
+
+def _signed(deck: Deck, value: float | None, scale: float = 1.0) -> str:
+    return deck.figure(None if value is None else value * scale, "signed")
+
+
+def _trend_slides(deck: Deck, since: Any, context: Sequence[str]) -> None:
+    """One slide per factor: users' and non-users' mean per wave as lines, each point
+    labelled with its mean and 95% interval; the factor's significant changes in the
+    notes."""
+    by_factor: dict[str, list[Any]] = {}
+    for point in since.trend:
+        by_factor.setdefault(point.label, []).append(point)
+    caption = deck.report_text(
+        N_("Mean score per survey wave: users and non-users, with 95%% confidence intervals.")
+    )
+    for label, points in by_factor.items():
+        if all(p.users_mean is None and p.non_users_mean is None for p in points):
+            continue
+        title = deck.t("{factor} per survey wave", factor=label)
+        slide = deck.slide("title_only", title)
+        left, top, width, height = deck.area
+        below = int(height * 0.1)
+        groups = (
+            (deck.t("Users"), [(p.users_mean, p.users_ci) for p in points]),
+            (deck.t("Non-users"), [(p.non_users_mean, p.non_users_ci) for p in points]),
+        )
+        labels = [[_mean_label(deck, mean, ci) for mean, ci in values] for _, values in groups]
+        ends = [
+            end
+            for _, values in groups
+            for mean, ci in values
+            for end in ((ci if ci else ()) + ((mean,) if mean is not None else ()))
+        ]
+        low = math.floor(min(ends) * 2 - 1) / 2
+        high = math.ceil(max(ends) * 2 + 1) / 2
+        rows = [
+            f"{p.wave}: "
+            + "; ".join(f"{name} {labels[g][i] or '–'}" for g, (name, _) in enumerate(groups))
+            for i, p in enumerate(points)
+        ]
+        deck.line_chart(
+            slide,
+            (left, top, width, height - below),
+            [p.wave for p in points],
+            [(name, [mean for mean, _ in values]) for name, values in groups],
+            labels=labels,
+            y_range=(low, high),
+            description=f"{deck.t('Chart: {title}.', title=title)} {'. '.join(rows)}.",
+        )
+        deck.text_box(
+            slide, (left, top + height - below, width, below), [Para(caption)], largest=12
+        )
+        changes = [_change_line(deck, c) for c in since.changes if c.label == label]
+        deck.notes(
+            slide,
+            [
+                caption,
+                *rows,
+                *(
+                    [deck.report_text(N_("Significant changes")) + ":", *changes]
+                    if changes
+                    else [deck.report_text(N_("No change is significant after Holm correction."))]
+                ),
+                *context,
+            ],
+        )
+
+
+def _mean_label(deck: Deck, mean: float | None, ci: tuple[float, float] | None) -> str:
+    if mean is None:
+        return ""
+    if ci is None:
+        return deck.figure(mean)
+    return deck.t(
+        "{g} [{low}; {high}]",
+        g=deck.figure(mean),
+        low=deck.figure(ci[0]),
+        high=deck.figure(ci[1]),
+    )
+
+
+def _better(deck: Deck, change: Any) -> str:
+    return deck.report_text(N_("(better)") if change.better else N_("(worse)"))
+
+
+def _change_line(deck: Deck, change: Any) -> str:
+    return deck.t(
+        "{group}, {waves}: {before} → {after}, {change} {better} (95% CI {low} to {high},"
+        " p (Holm) {p}).",
+        group=change.group,
+        waves=f"{change.from_wave} → {change.to_wave}",
+        before=deck.figure(change.from_mean),
+        after=deck.figure(change.to_mean),
+        change=deck.figure(change.difference, "signed"),
+        better=_better(deck, change),
+        low=deck.figure(change.ci_low, "signed"),
+        high=deck.figure(change.ci_high, "signed"),
+        p=deck.figure(change.p_holm, "p"),
+    )
+
+
+def _changes_slides(deck: Deck, since: Any, context: Sequence[str]) -> None:
+    """The significant changes (Holm) as the report's table, eight rows per slide."""
+    title = deck.t("Since the last survey: significant changes")
+    if not since.changes:
+        slide = deck.slide("content", title)
+        text = deck.report_text(N_("No change is significant after Holm correction."))
+        deck.body(slide, [Para(text)])
+        deck.notes(slide, [text, *context])
+        return
+    header = [
+        deck.report_text(N_(name))
+        for name in ("Factor", "Group", "Waves", "Before", "After", "Change", "95%% CI")
+    ] + ["p (Holm)"]
+    pages = math.ceil(len(since.changes) / CHANGE_ROWS)
+    for page in range(pages):
+        chunk = since.changes[page * CHANGE_ROWS : (page + 1) * CHANGE_ROWS]
+        heading = title
+        if pages > 1:
+            heading = deck.t("{title} ({page} of {pages})", title=title, page=page + 1, pages=pages)
+        slide = deck.slide("title_only", heading)
+        rows = [
+            [
+                c.label,
+                c.group,
+                f"{c.from_wave} → {c.to_wave}",
+                deck.figure(c.from_mean),
+                deck.figure(c.to_mean),
+                f"{deck.figure(c.difference, 'signed')} {_better(deck, c)}",
+                f"{deck.figure(c.ci_low, 'signed')} – {deck.figure(c.ci_high, 'signed')}",
+                deck.figure(c.p_holm, "p"),
+            ]
+            for c in chunk
+        ]
+        deck.table(
+            slide,
+            deck.area,
+            header,
+            rows,
+            widths=[2.2, 1.3, 2.2, 0.9, 0.9, 1.6, 1.6, 1.0],
+            size=12,
+        )
+        deck.notes(slide, [*[_change_line(deck, c) for c in chunk], *context])
+
+
+def _follow_up_slide(deck: Deck, since: Any) -> None:
+    """What the follow-up rules advised or concluded, with their reasons."""
+    slide = deck.slide("content", deck.t("Since the last survey: follow-up advice"))
+    if since.advice:
+        paragraphs = [Para(a.because, lead=f"{a.title}: ") for a in since.advice]
+        lines = [f"{a.title}: {a.because}" for a in since.advice]
+    else:
+        text = deck.report_text(
+            N_(
+                "The follow-up rules found nothing to act on (they need --done to know what"
+                " was carried out)."
+            )
+        )
+        paragraphs, lines = [Para(text)], [text]
+    deck.body(slide, paragraphs)
+    deck.notes(slide, lines)
+
+
 #: Rows of the segment overview per slide.
 SEGMENT_ROWS = 10
 
@@ -1204,6 +1780,8 @@ SLIDES: tuple[SlideBuilder, ...] = (
     means_slide,
     effects_slide,
     factor_slides,
+    priority_slide,
+    since_slides,
     segment_slides,
     action_slides,
     method_slide,
@@ -1327,6 +1905,8 @@ def _fill(fill: Any, colour: str) -> None:
         fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
     elif colour == "non_users":
         fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_2
+    elif colour in ("accent3", "accent4"):
+        fill.fore_color.theme_color = getattr(MSO_THEME_COLOR, f"ACCENT_{colour[-1]}")
     else:
         fill.fore_color.rgb = RGBColor.from_string(_MUTED)
 
@@ -1349,6 +1929,28 @@ def _shade(cell: Any, shade: str) -> None:
         cell.fill.fore_color.brightness = _TINTS[shade[3:]]
     else:
         cell.fill.fore_color.rgb = RGBColor.from_string("FFFFFF")
+
+
+#: Where a scatter's inner plot area sits in its chart (x, y, width, height as shares),
+#: so that the quadrants' names can be put in its corners.
+_PLOT_AREA = (0.09, 0.1, 0.88, 0.76)
+
+
+def _manual_layout(chart: Any, box: tuple[float, float, float, float]) -> None:
+    """Fix the inner plot area's place in the chart (c:manualLayout, shares of the chart)."""
+    from pptx.oxml.ns import qn
+
+    plot_area = chart._chartSpace.find(f"{qn('c:chart')}/{qn('c:plotArea')}")
+    for old in plot_area.findall(qn("c:layout")):
+        plot_area.remove(old)
+    layout = plot_area.makeelement(qn("c:layout"), {})
+    manual = layout.makeelement(qn("c:manualLayout"), {})
+    for tag, value in (("c:layoutTarget", "inner"), ("c:xMode", "edge"), ("c:yMode", "edge")):
+        manual.append(manual.makeelement(qn(tag), {"val": value}))
+    for tag, value in zip(("c:x", "c:y", "c:w", "c:h"), box, strict=True):
+        manual.append(manual.makeelement(qn(tag), {"val": repr(value)}))
+    layout.append(manual)
+    plot_area.insert(0, layout)
 
 
 def _drop_slides(presentation: Any) -> None:

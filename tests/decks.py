@@ -26,6 +26,10 @@ class ChartView:
     labels: list[list[str]]  # each series' data labels with their own text ("" if none)
     sheet: list[list[object]]  # the embedded workbook's first sheet, row by row
     description: str = ""  # the text alternative (the chart frame's descr)
+    #: an XY chart's points per series, as (x, y)
+    points: list[list[tuple[float, float]]] = field(default_factory=list)
+    #: where each axis crosses the other (x axis, y axis): the c:crossesAt values
+    crossings: tuple[float | None, float | None] = (None, None)
 
 
 @dataclass
@@ -82,6 +86,15 @@ def _chart(chart) -> ChartView:
             label = point.data_label
             texts.append(label.text_frame.text if label.has_text_frame else "")
         labels.append(texts)
+    points = []
+    if str(chart.chart_type).startswith("XY"):
+        for series in plot.series:
+            xs = [float(v) for v in series._element.xpath("./c:xVal//c:pt/c:v/text()")]
+            points.append(list(zip(xs, series.values, strict=True)))
+    crossings = (None, None)
+    if points:
+        x_axis, y_axis = chart.category_axis, chart.value_axis
+        crossings = (x_axis.crosses_at, y_axis.crosses_at)
     blob = chart.part.chart_workbook.xlsx_part.blob
     sheet = load_workbook(io.BytesIO(blob), read_only=True).worksheets[0]
     return ChartView(
@@ -91,6 +104,8 @@ def _chart(chart) -> ChartView:
         series=[(s.name, list(s.values)) for s in plot.series],
         labels=labels,
         sheet=[list(row) for row in sheet.iter_rows(values_only=True)],
+        points=points,
+        crossings=crossings,
     )
 
 

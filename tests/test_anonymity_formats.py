@@ -220,10 +220,18 @@ def test_the_deck_names_hidden_segments_without_a_figure(outputs):
             comparison["hedges_g"],
         )
     }
+    # the priority matrix: the gaps, and each factor's importance, its published relative
+    # weight as a share of the model's total
+    everyone = document["segments"][0]
+    total = sum(d["weight"] for d in everyone["drivers"])
+    published |= {100 * d["weight"] / total for d in everyone["drivers"]}
+    published |= {c["gap"] for c in everyone["comparisons"]}
     for view in views:
         for chart in view.charts:
             for _, values in chart.series:
                 assert set(values) <= published
+            for points in chart.points:
+                assert {x for x, _ in points} <= published
 
 
 @pytest.fixture(scope="module")

@@ -26,10 +26,13 @@ SEGMENTS = ("--segment-by", "organisation", "--segment-by", "department")
 MINUS = "\u2212"
 
 
-def number(value: float, decimal: str = ".") -> str:
-    """Two decimals with the true minus sign, as a slide shows a figure."""
+def number(value: float, decimal: str = ".", sign: bool = False) -> str:
+    """Two decimals with the true minus sign (and a plus sign if ``sign``), as a slide
+    shows a figure."""
     text = f"{abs(value):.2f}".replace(".", decimal)
-    return (MINUS if value < 0 and text.strip("0.,") else "") + text
+    if value < 0 and text.strip("0.,"):
+        return MINUS + text
+    return ("+" if sign and text.strip("0.,") else "") + text
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +74,7 @@ def test_the_slides_tell_the_story_in_order(run, deck):
         "Users and non-users compared",
         "How large the gaps are",
         *labels,
+        "What matters most for use",
         "Segments compared (1 of 2)",
         "Segments compared (2 of 2)",
         "Action plan",
@@ -123,7 +127,8 @@ def test_every_chart_is_a_native_chart_whose_data_equals_the_json(run, deck):
     labels = [f["label"] for f in document["factors"]]
     factors = [f["id"] for f in document["factors"]]
     charts = [(view.title, chart) for view in deck for chart in view.charts]
-    assert len(charts) == 2 + len(factors)
+    assert len(charts) == 3 + len(factors)
+    charts = [(title, chart) for title, chart in charts if chart.kind != "XY_SCATTER"]
     means = deck[2].charts[0]
     assert means.kind == "BAR_CLUSTERED"
     assert means.categories == labels
@@ -194,6 +199,109 @@ def test_segment_overview_shows_g_per_factor_and_hides_hidden_segments(run, deck
         for cell, factor in zip(row[3:], document["factors"], strict=True):
             c = by_factor[factor["id"]]
             assert cell == number(c["hedges_g"]) + ("*" if c["significant"] else "")
+
+
+def matrix(views):
+    (view,) = [view for view in views if view.title == "What matters most for use"]
+    return view
+
+
+def test_the_priority_matrix_is_a_scatter_of_importance_against_the_gap(run, deck):
+    """One series per quadrant (the legend names it), a point per factor at (gap,
+    importance) as the report computes them from the JSON, the factor's name as its label,
+    the axes crossing at the even share and at no gap."""
+    _, document = run
+    everyone = document["segments"][0]
+    labels = {f["id"]: f["label"] for f in document["factors"]}
+    gaps = {c["factor"]: c["gap"] for c in everyone["comparisons"]}
+    total = sum(d["weight"] for d in everyone["drivers"])
+    expected = {}
+    for d in everyone["drivers"]:
+        expected.setdefault(d["quadrant"], []).append(
+            (labels[d["factor"]], gaps[d["factor"]], 100 * d["weight"] / total)
+        )
+    view = matrix(deck)
+    (chart,) = view.charts
+    assert chart.kind == "XY_SCATTER"
+    names = {"act_first": "act first", "keep": "keep", "watch": "watch"}
+    names["low_priority"] = "low priority"
+    order = [key for key in names if key in expected]
+    assert [name for name, _ in chart.series] == [names[key] for key in order]
+    for s, key in enumerate(order):
+        got = sorted(zip(chart.labels[s], chart.points[s], strict=True))
+        want = sorted((label, (gap, importance)) for label, gap, importance in expected[key])
+        assert [label for label, _ in got] == [label for label, _ in want]
+        for (_, (x, y)), (_, (gap, importance)) in zip(got, want, strict=True):
+            assert x == pytest.approx(gap, rel=1e-12)
+            assert y == pytest.approx(importance, rel=1e-12)
+    assert chart.crossings == (0.0, pytest.approx(100 / len(document["factors"])))
+    assert view.texts[:4] == ["Act first", "Keep", "Watch", "Low priority"]
+    assert "an even share of importance (14.29)" in view.texts[4]
+    for label, gap, importance in (row for rows in expected.values() for row in rows):
+        assert f"{label}: importance {round(importance)}, gap {number(gap, sign=True)}" in (
+            chart.description
+        )
+    # the data sheet a client edits holds the same points
+    sheet = [value for row in chart.sheet if row[0] is not None for value in row[:2]]
+    assert [row[1] for row in chart.sheet if row[0] is None and row[1]] == [
+        name for name, _ in chart.series
+    ]
+    plotted = [value for series in chart.points for point in series for value in point]
+    assert sheet == pytest.approx(plotted, rel=1e-15)
+
+
+def test_the_matrix_notes_say_what_it_does_not_prove_and_the_model(run, deck):
+    _, document = run
+    model = document["segments"][0]["driver_model"]
+    notes = matrix(deck).notes.split("\n")
+    assert notes[0].startswith("A gap says where non-users lag behind; it does not say which")
+    assert (
+        f"Model: {model['n']} respondents with a score on every factor; McFadden's R²"
+        f" {number(model['r2_mcfadden'])}, Nagelkerke's R² {number(model['r2_nagelkerke'])}."
+    ) in notes[8]
+    assert notes[-1] == (
+        "These are associations in this survey, not proof of cause: a factor that matters"
+        " here goes together with use, and may also follow from it."
+    )
+
+
+def without_drivers(document, reason):
+    """The document as a run on a segment without a driver model would give it."""
+    everyone = document["segments"][0]
+    model = {"n": 20, "r2_mcfadden": None, "r2_nagelkerke": None, "warnings": []}
+    if reason is None:
+        segment = {**everyone, "driver_model": None, "drivers": []}
+    else:
+        segment = {**everyone, "driver_model": {**model, "reason": reason}, "drivers": []}
+    return {**document, "segments": [segment]}
+
+
+@pytest.mark.parametrize(
+    ("reason", "note"),
+    [
+        (
+            "too_small",
+            "Too small for a driver analysis: it needs at least 70 users and 70 non-users"
+            " with a score on every factor (10 per factor).",
+        ),
+        (
+            "hidden",
+            "No driver analysis here: some of the figures it would rest on are hidden to"
+            " protect small groups.",
+        ),
+        (None, None),
+    ],
+)
+def test_without_a_driver_model_the_deck_says_why_as_the_report_does(run, reason, note):
+    _, document = run
+    views = read_deck(render_deck(without_drivers(document, reason)))
+    found = [view for view in views if view.title == "What matters most for use"]
+    if note is None:
+        assert found == []
+        return
+    (view,) = found
+    assert view.charts == []
+    assert view.texts == [note]
 
 
 def test_one_slide_per_action_what_why_who_first_steps(run, deck):
@@ -298,6 +406,21 @@ def test_the_dutch_deck(run):
         for run in paragraph.runs
     }
     assert {str(language).split()[0] for language in languages} == {"DUTCH"}
+    (view,) = [view for view in views if view.title == "Wat het gebruik het meest bepaalt"]
+    assert view.texts[:4] == [
+        "Eerst aanpakken",
+        "Vasthouden",
+        "In de gaten houden",
+        "Lage prioriteit",
+    ]
+    assert "een gelijk aandeel in het belang (14,29)" in view.texts[4]
+    assert view.charts[0].series[0][0] == "eerst aanpakken"
+    model = document["segments"][0]["driver_model"]
+    assert number(model["r2_nagelkerke"], ",") in view.notes
+    assert view.notes.endswith(
+        "Dit zijn samenhangen in deze enquête, geen bewijs van oorzaak en gevolg: een factor"
+        " die hier belangrijk is, gaat samen met gebruik en kan er ook uit voortkomen."
+    )
 
 
 # -- same input, same bytes ------------------------------------------------------------------
@@ -322,7 +445,7 @@ def test_two_runs_give_the_same_bytes_and_no_clock_time(run, tmp_path):
     ]
     assert "lastPrinted" not in core
     workbooks = [name for name in package.namelist() if name.endswith(".xlsx")]
-    assert len(workbooks) == 9
+    assert len(workbooks) == 10
     for name in workbooks:
         inner = zipfile.ZipFile(io.BytesIO(package.read(name)))
         assert "2026-03-01T00:00:00Z" in inner.read("docProps/core.xml").decode()
@@ -503,3 +626,280 @@ def test_chart_data_of_every_kind_keeps_the_clock_out_of_its_workbook(kind):
         r"<dcterms:created[^>]*>([^<]*)<", workbook.read("docProps/core.xml").decode()
     ) == ["2026-03-01T00:00:00Z"]
     assert {entry.date_time for entry in workbook.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+# -- since the last survey (a run over two waves) ---------------------------------------------
+
+WAVES = ("--wave-name", "March 2026", "--wave-name", "October 2026", "--done", "done.yaml")
+
+
+@pytest.fixture(scope="module")
+def waves(tmp_path_factory):
+    """The sample's two waves with what was done between them: the JSON and the decks,
+    English and Dutch."""
+    folder = tmp_path_factory.mktemp("waves")
+    for name in ("scores.csv", "scores-wave2.csv"):
+        shutil.copyfile(SAMPLE_SCORES.parent / name, folder / name)
+    (folder / "done.yaml").write_text(
+        "- bring_platform_into_workflow\n- champions_network\n- leaders_work_out_loud\n",
+        encoding="utf-8",
+    )
+    cli = Cli(folder)
+    common = ("scores.csv", "scores-wave2.csv", *WAVES, "--date", "2026-10-01")
+    for args in (
+        ("-o", "followup.json"),
+        ("-o", "followup.pptx"),
+        ("--lang", "nl", "-o", "vervolg.json"),
+        ("--lang", "nl", "-o", "vervolg.pptx"),
+    ):
+        result = cli(*common, *args)
+        assert result.exit_code == 0, result.stderr
+    document = json.loads((folder / "followup.json").read_text(encoding="utf-8"))
+    return folder, document, read_deck(folder / "followup.pptx")
+
+
+def test_the_waves_deck_adds_the_section_after_the_factors(waves):
+    _, document, views = waves
+    labels = [f["label"] for f in document["factors"]]
+    titles = [view.title for view in views]
+    start = titles.index(labels[-1]) + 1
+    assert titles[start : start + len(labels) + 3] == [
+        "Since the last survey: adoption",
+        *[f"{label} per survey wave" for label in labels],
+        "Since the last survey: significant changes",
+        "Since the last survey: follow-up advice",
+    ]
+    assert titles[start + len(labels) + 3] == "Action plan"  # no segments, no matrix here
+
+
+def test_adoption_per_wave_equals_the_json(waves):
+    _, document, views = waves
+    everyone = document["segments"][0]
+    (view,) = [view for view in views if view.title == "Since the last survey: adoption"]
+    (chart,) = view.charts
+    assert chart.kind == "COLUMN_CLUSTERED"
+    assert chart.categories == document["waves"]["names"] == ["March 2026", "October 2026"]
+    assert chart.series == [("Adoption", [a["share"] for a in everyone["adoption"]])]
+    assert chart.labels == [
+        [
+            f"{round(100 * a['share'])}% ({a['users']} of {a['respondents']})"
+            for a in everyone["adoption"]
+        ]
+    ]
+    change = everyone["adoption_change"]
+    (caption,) = view.texts
+    assert caption == (
+        f"Adoption per survey wave: from {round(100 * everyone['adoption'][0]['share'])}% to"
+        f" {round(100 * everyone['adoption'][1]['share'])}%, a change of"
+        f" {number(100 * change['difference'], sign=True)} percentage points (95% CI"
+        f" {number(100 * change['ci_low'], sign=True)} to"
+        f" {number(100 * change['ci_high'], sign=True)}, p < 0.001)."
+    )
+    assert change["p"] < 0.001
+    notes = view.notes.split("\n")
+    assert notes[0] == "Survey waves compared: March 2026 → October 2026."
+    assert (
+        notes[1]
+        == "Carried out since the previous survey: "
+        + "; ".join(d["title"] for d in document["waves"]["done"])
+        + "."
+    )
+    assert notes[2].startswith("A survey shows what changed after an action, not that the")
+
+
+def test_each_factor_trend_is_a_line_chart_of_the_json_means(waves):
+    _, document, views = waves
+    everyone = document["segments"][0]
+    names = document["waves"]["names"]
+    by_title = {view.title: view for view in views}
+    for factor in document["factors"]:
+        points = {p["wave"]: p for p in everyone["trend"] if p["factor"] == factor["id"]}
+        ordered = [points[name] for name in names]
+        view = by_title[f"{factor['label']} per survey wave"]
+        (chart,) = view.charts
+        assert chart.kind == "LINE_MARKERS"
+        assert chart.categories == names
+        assert chart.series == [
+            ("Users", [p["users_mean"] for p in ordered]),
+            ("Non-users", [p["non_users_mean"] for p in ordered]),
+        ]
+        assert chart.labels == [
+            [
+                f"{number(p[f'{g}_mean'])} [{number(p[f'{g}_ci'][0])}; {number(p[f'{g}_ci'][1])}]"
+                for p in ordered
+            ]
+            for g in ("users", "non_users")
+        ]
+        header, *rows = chart.sheet
+        assert header[1:] == ["Users", "Non-users"]
+        assert [row[0] for row in rows] == names
+        for wave, label in zip(names, chart.labels[0], strict=True):
+            assert f"{wave}: Users {label}" in chart.description
+        significant = [
+            c
+            for c in everyone["changes"]
+            if c["factor"] == factor["id"] and c["p_holm"] < document["settings"]["alpha"]
+        ]
+        notes = view.notes.split("\n")
+        if significant:
+            assert notes[3] == "Significant changes:"
+            assert len([n for n in notes if " → " in n and "p (Holm)" in n]) == len(significant)
+        else:
+            assert notes[3] == "No change is significant after Holm correction."
+
+
+def test_the_significant_changes_are_the_reports_table(waves):
+    _, document, views = waves
+    everyone = document["segments"][0]
+    labels = {f["id"]: f["label"] for f in document["factors"]}
+    groups = {"users": "users", "non_users": "non-users", "all": "everyone", "gap": "the gap"}
+    significant = [c for c in everyone["changes"] if c["p_holm"] < document["settings"]["alpha"]]
+    assert len(significant) == 5
+    rows = [
+        row
+        for view in views
+        if view.title.startswith("Since the last survey: significant changes")
+        for row in view.tables[0][1:]
+    ]
+    assert [row[:5] for row in rows] == [
+        [
+            labels[c["factor"]],
+            groups[c["group"]],
+            f"{c['from_wave']} → {c['to_wave']}",
+            number(c["from_mean"]),
+            number(c["to_mean"]),
+        ]
+        for c in significant
+    ]
+    assert [row[5].split(" ")[0] for row in rows] == [
+        number(c["difference"], sign=True) for c in significant
+    ]
+    assert [row[6] for row in rows] == [
+        f"{number(c['ci_low'], sign=True)} – {number(c['ci_high'], sign=True)}" for c in significant
+    ]
+    # the same rows as the Markdown report's table
+    markdown_rows = {
+        tuple(cell.strip() for cell in line.strip("|").split("|"))
+        for line in waves_markdown(waves).split("\n")
+        if line.startswith("|") and "→" in line
+    }
+    for row in rows:
+        assert tuple(row) in markdown_rows
+
+
+def waves_markdown(waves) -> str:
+    folder, _, _ = waves
+    result = Cli(folder)("scores.csv", "scores-wave2.csv", *WAVES, "--format", "md", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_the_follow_up_advice_is_the_follow_up_rules(waves):
+    _, document, views = waves
+    everyone = document["segments"][0]
+    rules = set(document["waves"]["rules"])
+    expected = [
+        f"{r['title']}: {e['because']}"
+        for r in everyone["recommendations"]
+        for e in r["explanation"]
+        if e["rule"] in rules
+    ]
+    expected += [
+        f"{c['label']}: {c['because']}"
+        for c in everyone["conclusions"]
+        if c["rule"] in rules and c["because"] not in "\n".join(expected)
+    ]
+    assert len(expected) == 3
+    (view,) = [v for v in views if v.title == "Since the last survey: follow-up advice"]
+    assert view.texts == ["\n".join(expected)]
+    assert view.notes.split("\n") == expected
+
+
+def test_the_dutch_waves_deck(waves):
+    folder, _, _ = waves
+    document = json.loads((folder / "vervolg.json").read_text(encoding="utf-8"))
+    views = read_deck(folder / "vervolg.pptx")
+    titles = [view.title for view in views]
+    assert "Sinds de vorige meting: gebruik" in titles
+    assert "Sinds de vorige meting: significante veranderingen" in titles
+    assert "Sinds de vorige meting: advies voor het vervolg" in titles
+    first = document["factors"][0]
+    view = views[titles.index(f"{first['label']} per meting")]
+    point = next(p for p in document["segments"][0]["trend"] if p["factor"] == first["id"])
+    assert view.charts[0].series[0][0] == "Gebruikers"
+    low, high = point["users_ci"]
+    assert view.charts[0].labels[0][0] == (
+        f"{number(point['users_mean'], ',')} [{number(low, ',')}; {number(high, ',')}]"
+    )
+    adoption = views[titles.index("Sinds de vorige meting: gebruik")]
+    assert adoption.charts[0].labels[0][0] == "40% (243 van 600)"
+    assert adoption.texts[0].startswith("Gebruik per meting: van 40% naar 50%, een verandering")
+    table = views[titles.index("Sinds de vorige meting: significante veranderingen")].tables[0]
+    assert table[0] == [
+        "Factor",
+        "Groep",
+        "Metingen",
+        "Daarvoor",
+        "Daarna",
+        "Verandering",
+        "95%-BI",
+        "p (Holm)",
+    ]
+    assert table[1][5].endswith("(beter)")
+
+
+def test_the_waves_deck_is_the_same_bytes_twice(waves, tmp_path):
+    folder, _, _ = waves
+    time.sleep(1.1)
+    cli = Cli(folder)
+    args = ("scores.csv", "scores-wave2.csv", *WAVES, "--date", "2026-10-01")
+    assert cli(*args, "-o", "again.pptx").exit_code == 0
+    assert (folder / "again.pptx").read_bytes() == (folder / "followup.pptx").read_bytes()
+
+
+def test_a_one_survey_deck_has_no_section_and_a_matrix_only_with_a_model(run, deck):
+    _, document = run
+    assert not any("survey wave" in view.title or "Since" in view.title for view in deck)
+    assert "waves" not in document
+    # the deck without the matrix's builder is the deck of before the matrix: the section's
+    # builder adds nothing with one survey
+    from ism_advisor.deck import priority_slide, since_slides
+
+    data = render_deck(document, slides=tuple(s for s in SLIDES if s is not since_slides))
+    assert data == render_deck(document)
+    assert priority_slide in SLIDES
+
+
+def test_without_changes_or_advice_the_section_says_so_and_hidden_means_stay_out(waves):
+    """No significant change, no follow-up advice, a group's means hidden in one wave:
+    the report's sentences, and a gap in the line where the mean is hidden."""
+    _, document, _ = waves
+    everyone = document["segments"][0]
+    first = document["factors"][0]["id"]
+    trend = [
+        {**p, "non_users_mean": None, "non_users_ci": None}
+        if p["factor"] == first and p["wave"] == "October 2026"
+        else p
+        for p in everyone["trend"]
+    ]
+    segment = {
+        **everyone,
+        "changes": [{**c, "p_holm": 1.0} for c in everyone["changes"]],
+        "recommendations": [],
+        "conclusions": [],
+        "trend": trend,
+    }
+    views = read_deck(render_deck({**document, "segments": [segment]}))
+    by_title = {view.title: view for view in views}
+    assert by_title["Since the last survey: significant changes"].texts == [
+        "No change is significant after Holm correction."
+    ]
+    assert by_title["Since the last survey: follow-up advice"].texts == [
+        "The follow-up rules found nothing to act on (they need --done to know what was"
+        " carried out)."
+    ]
+    (chart,) = by_title[f"{document['factors'][0]['label']} per survey wave"].charts
+    assert chart.series[1][1][1] is None
+    assert chart.labels[1][1] == ""
+    assert "October 2026: Users " in chart.description
+    assert "Non-users –" in chart.description

@@ -144,7 +144,9 @@ def test_the_installed_wheel_writes_a_deck_on_its_packaged_template(wheel, tmp_p
     deck = tmp_path / "run" / "scores-advice.pptx"
     assert deck.read_bytes()[:2] == b"PK"
     names = zipfile.ZipFile(deck).namelist()
-    assert sum(name.startswith("ppt/charts/chart") for name in names) == 9
+    assert (
+        sum(name.startswith("ppt/charts/chart") for name in names) == 10
+    )  # 2 overviews, 7 factors, the priority matrix
 
 
 def test_a_wheel_without_the_deck_template_says_so(tmp_path):
