@@ -663,13 +663,15 @@ def test_the_waves_deck_adds_the_section_after_the_factors(waves):
     labels = [f["label"] for f in document["factors"]]
     titles = [view.title for view in views]
     start = titles.index(labels[-1]) + 1
-    assert titles[start : start + len(labels) + 3] == [
+    # the latest wave's priority matrix, then what changed since the previous wave
+    assert titles[start : start + len(labels) + 4] == [
+        "What matters most for use",
         "Since the last survey: adoption",
         *[f"{label} per survey wave" for label in labels],
         "Since the last survey: significant changes",
         "Since the last survey: follow-up advice",
     ]
-    assert titles[start + len(labels) + 3] == "Action plan"  # no segments, no matrix here
+    assert titles[start + len(labels) + 4] == "Action plan"  # no segments here
 
 
 def test_adoption_per_wave_equals_the_json(waves):
