@@ -319,7 +319,7 @@ def priority_chart(
         axes.set_ylabel(t("importance for use (0–100)"))
         _ticks(axes, lang, "0.0")
         figure.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.97)
-        return _svg(figure, t("Priority matrix: importance for use against the gap"))
+        return _svg(figure, t("Priority matrix: importance for use against the gap"), "priority")
 
 
 def _margins(figure: Figure, labels: Sequence[str], top: float) -> None:
