@@ -213,14 +213,20 @@ def test_executive_summary(reports, responses, lang):
         assert recommendation["title"] in text
 
 
-def test_charts_are_inline_svg_from_matplotlib(reports):
+def test_charts_are_inline_svg(reports):
     page = Page(reports["en"])
     svgs = [attrs for tag, attrs in page.tags if tag == "svg"]
     assert len(svgs) == 3  # means, effects, and the priority matrix (tests/test_importance.py)
     assert all(attrs.get("role") == "img" for attrs in svgs)
+    # the size the matplotlib figures had: 7 inches wide, in points
+    assert all(attrs.get("width") == "504.0pt" for attrs in svgs)
     charts = reports["en"].split('<section id="charts">')[1].split("</section>")[0]
-    assert "Matplotlib" in charts  # drawn by the plotting library, not by hand
     assert "Colleague influence" in charts and "mean score" in charts
+    # an axis with round-numbered ticks, in the report's language
+    ticks = re.findall(r'text-anchor="middle">(\d[.,]\d)</text>', charts)
+    assert ticks[:3] == ["1.0", "1.5", "2.0"]
+    nl = reports["nl"].split('id="charts"')[1].split("</section>")[0]
+    assert re.findall(r'text-anchor="middle">(\d[.,]\d)</text>', nl)[:3] == ["1,0", "1,5", "2,0"]
     assert "Ervaren groepsdruk (collega" in reports["nl"].split('id="charts"')[1]
     assert "gemiddelde score" in reports["nl"]
 
