@@ -140,8 +140,8 @@ def effects_chart(
     span = max(values) - min(values)
     x = _Scale(min(values) - 0.05 * span, max(values) + 0.05 * span, box["left"], box["right"])
     rows = len(shown)
-    margin = 0.05 * (rows - 1) if rows > 1 else 0.5
-    y = _Scale(-margin, rows - 1 + margin, *_vertical(box))
+    margin = 0.05 * (rows - 1) if rows > 1 else 0.5  # one row, or none: a row's height
+    y = _Scale(-margin, max(0, rows - 1) + margin, *_vertical(box))
     dots = []
     for index, c in enumerate(shown):
         interval = c.hedges_g_ci_low is not None and c.hedges_g_ci_high is not None

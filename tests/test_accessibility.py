@@ -300,8 +300,11 @@ def test_the_figures_behind_each_chart_are_a_table(documents, written, lang):
     # from screen readers (no aria-hidden, no display: none)
     html = html_of(written, lang)
     figures = re.findall(r'<figure class="chart (\w+)">(.*?)</figure>', html, re.S)
-    assert [name for name, _ in figures] == ["means", "effects"]
-    for _, figure in figures:
+    assert [name for name, _ in figures] == ["means", "effects", "priority"]
+    # the priority matrix's figures are the driver table that follows it, shown to all
+    after = html[html.index('<figure class="chart priority">') :]
+    assert after.index("</figure>") < after.index('<table class="drivers">')
+    for _, figure in figures[:2]:
         table = figure[figure.index('<div class="chart-data">') :]
         assert "aria-hidden" not in table and "hidden" not in table
         assert table.count('<th scope="row">') == 7
@@ -522,12 +525,17 @@ def test_the_pdf_is_tagged_with_language_headings_tables_and_chart_alternatives(
     assert tags[0] == "/Document"
     for tag in ("/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/L", "/Caption"):
         assert tag in tags, tag
-    assert tags.count("/H1") == 1 and tags.count("/H2") == 8
+    assert tags.count("/H1") == 1 and tags.count("/H2") == 9  # the drivers' section too
     figures = [element for tag, element in elements if tag == "/Figure"]
     context = report_context(
         advise(SAMPLE_RESPONSES, segment_by=["organisation+department"], lang=lang).document
     )
-    assert [str(f["/Alt"]) for f in figures] == [context.means_data.alt, context.effects_data.alt]
+    priority = re.search(r"<title>(.*?)</title>", str(context.drivers.chart)).group(1)
+    assert [str(f["/Alt"]) for f in figures] == [
+        context.means_data.alt,
+        context.effects_data.alt,
+        unescape(priority),
+    ]
     # a heat-map cell is tied to its row header (the segment) and its column (the factor)
     headers = [len(e["/A"].get("/Headers", [])) for tag, e in elements if tag == "/TD"]
     assert max(headers) == 2
@@ -545,7 +553,8 @@ def test_a_segment_pdf_is_tagged_too(documents, tmp_path):
     assert pdfinfo(path)["Tagged"] == "yes"
     _, elements = structure(path)
     figures = [element for tag, element in elements if tag == "/Figure"]
-    assert len(figures) == 2 and all(str(f["/Alt"]).strip() for f in figures)
+    # the means, the effects and the segment's priority matrix
+    assert len(figures) == 3 and all(str(f["/Alt"]).strip() for f in figures)
 
 
 @pytest.mark.parametrize(
