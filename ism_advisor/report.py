@@ -773,7 +773,23 @@ def _hidden_text(reason: str | None, t) -> str:
 
 def hidden_counts(document: Mapping) -> dict[str, int]:
     """Hidden segments, and hidden comparisons of shown segments (totals: counts by
-    reason would give bounds away, see :mod:`ism_advisor.disclosure`)."""
+    reason would give bounds away, see :mod:`ism_advisor.disclosure`).
+
+    The same for every report of a run, and a walk over all segments: a ``--per-segment``
+    run over thousands of segments asks for it once per report, so the last document's
+    counts are kept (by identity: the document is not changed once made)."""
+    last = _HIDDEN_COUNTS.get("document")
+    if last is document:
+        return dict(_HIDDEN_COUNTS["counts"])
+    out = _hidden_counts(document)
+    _HIDDEN_COUNTS.update(document=document, counts=dict(out))
+    return out
+
+
+_HIDDEN_COUNTS: dict[str, Any] = {}
+
+
+def _hidden_counts(document: Mapping) -> dict[str, int]:
     out = {"segments": 0, "comparisons": 0}
     for segment in document["segments"]:
         if segment["suppressed"]:
