@@ -76,7 +76,7 @@ def test_coverage_lists_the_rules_no_case_fired(cli, tmp_path):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "ours/tests/advice.yaml ."
-    assert lines[1] == "ours/advice.yaml:54:7: rule 'social_proof_missing' fired in no test case"
+    assert lines[1] == "ours/advice.yaml:59:7: rule 'social_proof_missing' fired in no test case"
     assert lines[-2:] == ["coverage: 0 of 18 rules fired in a test case", "1 passed"]
     assert len(lines) == 18 + 3
 
@@ -161,9 +161,9 @@ def test_explain_names_the_failing_condition_and_its_figure(cli, tmp_path):
     rules = ROOT / "rules" / "advice.yaml"
     assert result.stdout.splitlines() == [
         "'publish_visibility_rules' is not advised for all respondents",
-        f"  {rules}:263:7: privacy_gap: needs significant of privacy_concern to be true;"
+        f"  {rules}:268:7: privacy_gap: needs significant of privacy_concern to be true;"
         " it is false",
-        f"  {rules}:277:7: privacy_concern_everywhere: needs users_mean of privacy_concern"
+        f"  {rules}:282:7: privacy_concern_everywhere: needs users_mean of privacy_concern"
         " at least 3.5; it is 2.9",
     ]
 
@@ -187,14 +187,14 @@ def test_explain_through_a_conclusion_and_the_chain_of_an_advised_one(cli, tmp_p
     rules = ROOT / "rules" / "advice.yaml"
     assert result.stdout.splitlines() == [
         "'hands_on_onboarding' wordt niet geadviseerd voor TechnoBouw",
-        f"  {rules}:193:7: effort_needs_onboarding: vraagt dat de conclusie"
+        f"  {rules}:198:7: effort_needs_onboarding: vraagt dat de conclusie"
         " 'effort_and_value_doubt' niet getrokken is; regel 'effort_and_value_doubt' trok haar",
     ]
     advised = cli("explain", *args, "--intervention", "visible_relaunch")
     lines = advised.stdout.splitlines()
     assert lines[0] == "'visible_relaunch' is advised for TechnoBouw: action 5 of 5"
     assert lines[1].startswith(
-        f"  {rules}:95:7: relaunch_when_adoption_low: applies on the conclusion"
+        f"  {rules}:100:7: relaunch_when_adoption_low: applies on the conclusion"
         " 'social_proof_missing' of rule 'social_proof_missing', which applies on"
         " colleague_influence (users_n 98, users_mean 3.52, non_users_n 140,"
     )
@@ -311,12 +311,12 @@ def test_rules_check_warns_about_what_no_run_would_notice(cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("ok: 7 factors, 21 rules, 3 conclusions, 19 interventions")
     assert result.stderr.splitlines() == [
-        "warning: ours/advice.yaml:46:7: no rule reads the conclusion 'reputation_gap' (use it"
+        "warning: ours/advice.yaml:51:7: no rule reads the conclusion 'reputation_gap' (use it"
         " with 'conclusion:')",
-        "warning: ours/advice.yaml:362:7: rule 'onboarding_for_everyone' never fires: whenever"
-        " it could, rule 'effort_and_value_doubt' (line 159) fires too and draws"
+        "warning: ours/advice.yaml:367:7: rule 'onboarding_for_everyone' never fires: whenever"
+        " it could, rule 'effort_and_value_doubt' (line 164) fires too and draws"
         " 'effort_and_value_doubt', which this rule needs absent",
-        "warning: ours/advice.yaml:377:11: this pattern can never be met: its conditions"
+        "warning: ours/advice.yaml:382:11: this pattern can never be met: its conditions"
         " contradict each other or the possible range of a figure (rule 'privacy_either_way'"
         " fires only through its other alternatives)",
         "warning: ours/interventions.yaml:589:7: no rule recommends the intervention"
@@ -326,7 +326,7 @@ def test_rules_check_warns_about_what_no_run_would_notice(cli, tmp_path):
     assert strict.exit_code == 1
     assert strict.stdout == ""
     assert strict.stderr.splitlines()[0] == (
-        "ours/advice.yaml:46:7: geen regel leest de conclusie 'reputation_gap' (gebruik haar"
+        "ours/advice.yaml:51:7: geen regel leest de conclusie 'reputation_gap' (gebruik haar"
         " met 'conclusion:')"
     )
     assert len(strict.stderr.splitlines()) == 4
@@ -348,7 +348,7 @@ def test_rank_beyond_the_number_of_factors_can_never_hold(cli, tmp_path):
     result = cli("rules", "check", "--knowledge", "ours")
     assert result.exit_code == 0
     assert result.stderr == (
-        "warning: ours/advice.yaml:81:11: this pattern can never be met: its conditions"
+        "warning: ours/advice.yaml:86:11: this pattern can never be met: its conditions"
         " contradict each other or the possible range of a figure (rule"
         " 'social_influence_leads' fires only through its other alternatives)\n"
     )
