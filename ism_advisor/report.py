@@ -307,7 +307,9 @@ class Method:
 class ChartData:
     """What a chart says, for readers who cannot see it: the accessibility contract.
 
-    Every chart of a report, however it is drawn (matplotlib today), keeps these parts:
+    Every chart of a report, however it is drawn (SVG from the Jinja2 macros of
+    ``templates/report-charts.html`` today; matplotlib for the charts of survey waves), keeps
+    these parts:
 
     - its colours are roles of :data:`ism_advisor.colours.PALETTE` (the stylesheet's CSS
       variables of the same names), and users and non-users, or significant and not, differ

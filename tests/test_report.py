@@ -682,3 +682,20 @@ def test_progress_shows_stages_on_one_line(capsys):
     assert capsys.readouterr().err == (
         "\r\x1b[2Kscores.csv inlezen …\r\x1b[2Khet advies schrijven …\r\x1b[2K"
     )
+
+
+def test_chart_texts_are_escaped_and_a_missing_figure_draws_no_bar():
+    """The chart macros run outside the reports' sandbox, but still autoescaped: a factor
+    named like markup is text; a hidden mean has no bar and no value label."""
+    from types import SimpleNamespace
+
+    from ism_advisor.charts import means_chart
+
+    factor = SimpleNamespace(label="<script>x</script> & co", users_mean=3.2, non_users_mean=None)
+    svg = str(means_chart([factor], lambda text, **_: text, "en", "alt <b>"))
+    assert "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt; &amp; co</text>" in svg
+    assert "<title>alt &lt;b&gt;</title>" in svg
+    bars = re.findall(r'<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="([^"]+)"', svg)
+    # the legend's two swatches, and the users' bar alone
+    assert bars.count("url(#means-hatch)") == 1 and len(bars) == 3
+    assert re.findall(r">(\d\.\d\d)</text>", svg) == ["3.20"]
