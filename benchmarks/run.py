@@ -24,7 +24,9 @@ respondent keys linking 85% of the respondents (paired figures too). Its floor i
 grid's throughput file (200k respondents, 1,000 teams), with HTML reports of the same
 segments for comparison.
 ``--briefs`` measures ``--per-segment --brief`` (briefs/s, HTML and PDF, on every core)
-and full HTML reports per segment on the same throughput file.
+and full reports per segment (HTML and PDF) on the same throughput file;
+``benchmarks/cpu_per_report.py`` gives the CPU time per report of one process, the figure
+to compare on a shared machine.
 ``--drivers`` times :func:`ism_advisor.drivers.driver_analysis` alone on the same
 generated data (all respondents plus every team, as the report will analyse them) at
 10k, 100k and 1M respondents × 10, 500 and 5,000 teams, without a bootstrap and with the
@@ -323,6 +325,7 @@ def main() -> None:
                 ("html", True, PER_SEGMENT_BRIEF_HTML),
                 ("pdf", True, PER_SEGMENT_BRIEF_PDF),
                 ("html", False, PER_SEGMENT_HTML),
+                ("pdf", False, PER_SEGMENT_PDF),
             ):
                 result = run_task("per_segment", str(path), fmt, limit, brief)
                 what = "briefs" if brief else "full reports"

@@ -1,7 +1,14 @@
-"""The report's charts: matplotlib figures rendered to inline SVG.
+"""The report's charts as inline SVG.
 
-Figures are drawn without pyplot (no global state) with text kept as text, and with a
-fixed hash salt and no date, so the same data gives byte-identical SVG.
+The charts of every report — the means per factor, the effect sizes, the priority matrix
+— are laid out here (scales, round-numbered ticks, every mark's place in points, the texts
+formatted in the report's language) and drawn by Jinja2 macros
+(``templates/report-charts.html``): a millisecond per chart, where a matplotlib figure
+took a tenth of a second, which made charts almost all of a per-segment report's time
+(issue 19). They keep the size and look the matplotlib figures had. The charts of survey
+waves (:func:`trend_chart`, :func:`adoption_chart`; once per report, only with waves) are
+still matplotlib figures, drawn without pyplot (no global state) with text kept as text,
+and with a fixed hash salt and no date, so the same data gives byte-identical SVG.
 
 What makes them readable for everyone lives outside this module, so that another way of
 drawing keeps it (see :class:`ism_advisor.report.ChartData` for the whole contract): the
@@ -18,13 +25,11 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-import matplotlib
 from markupsafe import Markup
-from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from .colours import PALETTE
 from .formatting import MINUS, format_figure
@@ -50,6 +55,7 @@ _STYLE = {
 def _ticks(axes: Any, lang: str, digits: str = "0.0") -> None:
     """Tick labels with the report language's decimal sign and the report's minus sign."""
     from babel.numbers import format_decimal
+    from matplotlib.ticker import FuncFormatter
 
     axes.xaxis.set_major_formatter(
         FuncFormatter(
@@ -60,54 +66,62 @@ def _ticks(axes: Any, lang: str, digits: str = "0.0") -> None:
     )
 
 
+@dataclass(frozen=True)
+class Tick:
+    """A tick or a text placed along an axis: its position in points, its text."""
+
+    at: float
+    text: str
+
+
 def means_chart(
     comparisons: Sequence[Any], t: Callable[..., str], lang: str, alt: str | None = None
 ) -> Markup:
     """Horizontal bars: users' and non-users' mean per factor, each bar labelled with its
     value; the non-users' bars hatched. ``alt`` is the text alternative."""
-    with matplotlib.rc_context(_STYLE):
-        figure = Figure(figsize=(7.0, 0.45 * len(comparisons) + 1.1))
-        axes = figure.add_subplot()
-        labels = [c.label for c in comparisons][::-1]
-        rows = range(len(labels))
-        users = [c.users_mean for c in comparisons][::-1]
-        non_users = [c.non_users_mean for c in comparisons][::-1]
-        outline = {"edgecolor": EDGE, "linewidth": 0.6}
-        bars = [
-            axes.barh(
-                [y + 0.2 for y in rows],
-                users,
-                height=0.38,
-                color=USERS,
-                label=t("users"),
-                **outline,
-            ),
-            axes.barh(
-                [y - 0.2 for y in rows],
-                non_users,
-                height=0.38,
-                color=NON_USERS,
-                hatch="////",
-                label=t("non-users"),
-                **outline,
-            ),
-        ]
-        for container, values in zip(bars, (users, non_users), strict=True):
-            axes.bar_label(
-                container,
-                labels=["" if v is None else format_figure(v, "number", lang) for v in values],
-                padding=2,
-                fontsize=7.5,
+    labels = [c.label for c in comparisons]
+    height = (0.45 * len(comparisons) + 1.1) * POINTS
+    box = _box(height, labels, top=0.4 * POINTS)
+    users = [c.users_mean for c in comparisons]
+    non_users = [c.non_users_mean for c in comparisons]
+    present = [v for v in users + non_users if v is not None]
+    low = max(0.0, min(1.0, min(present, default=1.0) - 0.5))
+    x = _Scale(low, max(present, default=5.0) + 0.35, box["left"], box["right"])
+    # as a bar chart: rows from the top, each with two bars of 0.38 a row, 5% margins
+    rows = len(comparisons)
+    margin = 0.39 + 0.05 * (rows - 1 + 0.78)
+    y = _Scale(-margin, rows - 1 + margin, *_vertical(box))
+    bar_height = 0.38 * abs(y.scale)
+    bars = []
+    for index, (user, non_user) in enumerate(zip(users, non_users, strict=True)):
+        row = rows - 1 - index
+        for value, centre, is_users in ((user, row + 0.2, True), (non_user, row - 0.2, False)):
+            if value is None:
+                continue
+            bars.append(
+                {
+                    "y": _pt(y(centre) - bar_height / 2),
+                    "width": _pt(max(0.0, x(value) - box["left"])),
+                    "users": is_users,
+                    "text": format_figure(value, "number", lang),
+                }
             )
-        axes.set_yticks(list(rows), labels)
-        axes.set_xlabel(t("mean score"))
-        present = [v for v in users + non_users if v is not None]
-        low = min(present, default=1.0)
-        axes.set_xlim(max(0.0, min(1.0, low - 0.5)), max(present, default=5.0) + 0.35)
-        axes.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1.0, 1.0))
-        _ticks(axes, lang)
-        _margins(figure, labels, top=0.4)
-        return _svg(figure, alt or t("Mean score per factor: users and non-users"), "means")
+    legend_texts = (t("users"), t("non-users"))
+    # the legend ends at the axes' right edge, as matplotlib's 'lower right' legend did
+    second = box["right"] - 19.5 - _text_width(legend_texts[1])
+    first = second - 24 - 19.5 - _text_width(legend_texts[0])
+    chart = {
+        **box,
+        "title": alt or t("Mean score per factor: users and non-users"),
+        "colours": _COLOURS,
+        "bars": bars,
+        "bar_height": _pt(bar_height),
+        "legend": (Tick(_pt(first), legend_texts[0]), Tick(_pt(second), legend_texts[1])),
+        "xticks": x.ticks(lang),
+        "yticks": [Tick(_pt(y(rows - 1 - index)), label) for index, label in enumerate(labels)],
+        "xlabel": Tick(_pt((box["left"] + box["right"]) / 2), t("mean score")),
+    }
+    return _draw("means_chart", chart, lang)
 
 
 def effects_chart(
@@ -116,49 +130,48 @@ def effects_chart(
     """Hedges' g with its 95% interval per factor, each dot labelled with its value;
     significant ones filled on a solid line, the others hollow on a dashed line. ``alt``
     is the text alternative."""
-    with matplotlib.rc_context(_STYLE):
-        figure = Figure(figsize=(7.0, 0.42 * len(comparisons) + 1.1))
-        axes = figure.add_subplot()
-        shown = [c for c in comparisons if c.hedges_g is not None][::-1]
-        for y, c in enumerate(shown):
-            colour = SIGNIFICANT if c.significant else NOT_SIGNIFICANT
-            if c.hedges_g_ci_low is not None and c.hedges_g_ci_high is not None:
-                axes.plot(
-                    [c.hedges_g_ci_low, c.hedges_g_ci_high],
-                    [y, y],
-                    color=colour,
-                    linewidth=2,
-                    linestyle="-" if c.significant else (0, (3, 2)),
-                )
-            axes.annotate(
-                format_figure(c.hedges_g, "number", lang),
-                (c.hedges_g, y),
-                xytext=(0, 6),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=7.5,
-            )
-            axes.plot(
-                [c.hedges_g],
-                [y],
-                marker="o",
-                markersize=7,
-                markerfacecolor=colour if c.significant else "white",
-                markeredgecolor=colour,
-                linestyle="none",
-            )
-        axes.axvline(0, color="#333333", linewidth=0.8)
-        small = EFFECT_SIZE_BANDS[1].lowest  # where a gap stops being negligible
-        for edge in (-small, small):
-            axes.axvline(edge, color="#bbbbbb", linewidth=0.6, linestyle="--")
-        axes.set_yticks(range(len(shown)), [c.label for c in shown])
-        axes.set_xlabel(t("Hedges' g (positive: non-users lag behind); filled: significant"))
-        _ticks(axes, lang)
-        _margins(figure, [c.label for c in shown], top=0.15)
-        return _svg(
-            figure, alt or t("Effect size per factor, with confidence intervals"), "effects"
+    shown = [c for c in comparisons if c.hedges_g is not None]
+    height = (0.42 * len(comparisons) + 1.1) * POINTS
+    labels = [c.label for c in shown]
+    box = _box(height, labels, top=0.15 * POINTS)
+    small = EFFECT_SIZE_BANDS[1].lowest  # where a gap stops being negligible
+    values = [-small, small]
+    for c in shown:
+        values += [v for v in (c.hedges_g, c.hedges_g_ci_low, c.hedges_g_ci_high) if v is not None]
+    span = max(values) - min(values)
+    x = _Scale(min(values) - 0.05 * span, max(values) + 0.05 * span, box["left"], box["right"])
+    rows = len(shown)
+    margin = 0.05 * (rows - 1) if rows > 1 else 0.5  # one row, or none: a row's height
+    y = _Scale(-margin, max(0, rows - 1) + margin, *_vertical(box))
+    dots = []
+    for index, c in enumerate(shown):
+        interval = c.hedges_g_ci_low is not None and c.hedges_g_ci_high is not None
+        dots.append(
+            {
+                "x": _pt(x(c.hedges_g)),
+                "y": _pt(y(rows - 1 - index)),
+                "low": _pt(x(c.hedges_g_ci_low)) if interval else None,
+                "high": _pt(x(c.hedges_g_ci_high)) if interval else None,
+                "significant": bool(c.significant),
+                "colour": SIGNIFICANT if c.significant else NOT_SIGNIFICANT,
+                "text": format_figure(c.hedges_g, "number", lang),
+            }
         )
+    chart = {
+        **box,
+        "title": alt or t("Effect size per factor, with confidence intervals"),
+        "colours": _COLOURS,
+        "dots": dots,
+        "zero": _pt(x(0.0)),
+        "bands": [_pt(x(-small)), _pt(x(small))],
+        "xticks": x.ticks(lang),
+        "yticks": [Tick(_pt(y(rows - 1 - index)), label) for index, label in enumerate(labels)],
+        "xlabel": Tick(
+            _pt((box["left"] + box["right"]) / 2),
+            t("Hedges' g (positive: non-users lag behind); filled: significant"),
+        ),
+    }
+    return _draw("effects_chart", chart, lang)
 
 
 def trend_chart(
@@ -166,7 +179,10 @@ def trend_chart(
 ) -> Markup:
     """Small multiples, one per factor: users' and non-users' mean per wave, with 95%
     intervals (a wave where the factor is hidden has no point)."""
+    import matplotlib
     from babel.numbers import format_decimal
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     labels = list(dict.fromkeys(p.label for p in points))
     columns = min(3, len(labels))
@@ -225,7 +241,10 @@ def trend_chart(
 
 def adoption_chart(points: Sequence[Any], t: Callable[..., str], lang: str) -> Markup:
     """Adoption (users / respondents) per wave, as a line."""
+    import matplotlib
     from babel.numbers import format_percent
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(4.0, 2.2))
@@ -256,6 +275,17 @@ QUADRANT_COLOURS = {
 }
 
 
+def _priority_alt(shown: Sequence[Any], quadrant_labels: Mapping[str, str], t) -> str:
+    """The matrix in one sentence: which factors fall in which quadrant (its text
+    alternative; the figures follow in the driver table)."""
+    parts = []
+    for key, label in quadrant_labels.items():
+        names = [r.label for r in shown if r.quadrant == key]
+        if names:
+            parts.append(f"{label[:1].upper()}{label[1:]}: {', '.join(names)}.")
+    return " ".join([t("Priority matrix: importance for use against the gap") + ".", *parts])
+
+
 def priority_chart(
     rows: Sequence[Any],
     threshold: float,
@@ -268,81 +298,199 @@ def priority_chart(
     The lines are the matrix's cut points: an even share of importance (``threshold``)
     and no gap; each quadrant is named in its corner.
     """
-    with matplotlib.rc_context(_STYLE):
-        figure = Figure(figsize=(7.0, 4.6))
-        axes = figure.add_subplot()
-        shown = [r for r in rows if r.importance is not None and r.gap is not None]
-        gaps = [r.gap for r in shown]
-        span = max([abs(g) for g in gaps] + [0.2]) * 1.25
-        top = max([r.importance for r in shown] + [threshold * 2]) * 1.15
-        axes.set_xlim(-span, span)
-        axes.set_ylim(0, top)
-        axes.axhline(threshold, color="#bbbbbb", linewidth=0.8, linestyle="--")
-        axes.axvline(0, color="#333333", linewidth=0.8)
-        placed: list[tuple[float, float, int]] = []  # (gap, importance, offset) per label
-        for r in sorted(shown, key=lambda r: -r.importance):
-            colour = QUADRANT_COLOURS.get(r.quadrant or "", PALETTE["not-significant"])
-            axes.plot([r.gap], [r.importance], marker="o", markersize=7, color=colour)
-            # labels point inwards (right of the centre: to the left), and step down when
-            # they would overprint the one above
-            offset = 3
-            for gap, importance, used in placed:
-                if abs(gap - r.gap) < span * 0.3 and abs(importance - r.importance) < top * 0.04:
-                    offset = min(offset, used - 11)
-            placed.append((r.gap, r.importance, offset))
-            right = r.gap > 0
-            axes.annotate(
-                r.label,
-                (r.gap, r.importance),
-                xytext=(-7 if right else 7, offset),
-                textcoords="offset points",
-                ha="right" if right else "left",
-                va="center",
-            )
-        corners = {
-            "act_first": (0.98, 0.97, "right", "top"),
-            "keep": (0.02, 0.97, "left", "top"),
-            "watch": (0.98, 0.03, "right", "bottom"),
-            "low_priority": (0.02, 0.03, "left", "bottom"),
-        }
-        for key, (x, y, ha, va) in corners.items():
-            axes.text(
-                x,
-                y,
-                quadrant_labels[key],
-                transform=axes.transAxes,
-                ha=ha,
-                va=va,
-                color=QUADRANT_COLOURS[key],
-                fontweight="bold",
-            )
-        axes.set_xlabel(t("gap (positive: non-users lag behind)"))
-        axes.set_ylabel(t("importance for use (0–100)"))
-        _ticks(axes, lang, "0.0")
-        figure.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.97)
-        return _svg(figure, t("Priority matrix: importance for use against the gap"), "priority")
+    width, height = WIDTH, 4.6 * POINTS
+    box = {
+        "width": width,
+        "height": _pt(height),
+        "left": _pt(0.1 * width),
+        "right": _pt(0.97 * width),
+        "top": _pt(0.03 * height),
+        "bottom": _pt(0.88 * height),
+    }
+    shown = [r for r in rows if r.importance is not None and r.gap is not None]
+    span = max([abs(r.gap) for r in shown] + [0.2]) * 1.25
+    top = max([r.importance for r in shown] + [threshold * 2]) * 1.15
+    x = _Scale(-span, span, box["left"], box["right"])
+    y = _Scale(0.0, top, box["bottom"], box["top"])
+    dots: list[dict[str, Any]] = []
+    placed: list[tuple[float, float, int]] = []  # (gap, importance, offset) per label
+    for r in sorted(shown, key=lambda r: -r.importance):
+        # labels point inwards (right of the centre: to the left), and step down when
+        # they would overprint the one above
+        offset = 3
+        for gap, importance, used in placed:
+            if abs(gap - r.gap) < span * 0.3 and abs(importance - r.importance) < top * 0.04:
+                offset = min(offset, used - 11)
+        placed.append((r.gap, r.importance, offset))
+        right = r.gap > 0
+        dots.append(
+            {
+                "x": _pt(x(r.gap)),
+                "y": _pt(y(r.importance)),
+                "colour": QUADRANT_COLOURS.get(r.quadrant or "", PALETTE["not-significant"]),
+                "label_x": _pt(x(r.gap) + (-7 if right else 7)),
+                "label_y": _pt(y(r.importance) - offset + 3.2),
+                "anchor": "end" if right else "start",
+                "text": r.label,
+            }
+        )
+    inset_x, inset_y = 0.02 * (box["right"] - box["left"]), 0.03 * (box["bottom"] - box["top"])
+    corners = []
+    for key, at_right, at_top in (
+        ("act_first", True, True),
+        ("keep", False, True),
+        ("watch", True, False),
+        ("low_priority", False, False),
+    ):
+        corners.append(
+            {
+                "x": _pt(box["right"] - inset_x if at_right else box["left"] + inset_x),
+                "y": _pt(box["top"] + inset_y + 7 if at_top else box["bottom"] - inset_y - 2),
+                "anchor": "end" if at_right else "start",
+                "colour": QUADRANT_COLOURS[key],
+                "text": quadrant_labels[key],
+            }
+        )
+    yticks = y.ticks(lang, "0")
+    ylabel_x = box["left"] - 11 - max((_text_width(tick.text) for tick in yticks), default=0)
+    chart = {
+        **box,
+        "title": _priority_alt(shown, quadrant_labels, t),
+        "colours": _COLOURS,
+        "threshold": _pt(y(threshold)),
+        "zero": _pt(x(0.0)),
+        "dots": dots,
+        "corners": corners,
+        "xticks": x.ticks(lang),
+        "yticks": yticks,
+        "xlabel": Tick(
+            _pt((box["left"] + box["right"]) / 2), t("gap (positive: non-users lag behind)")
+        ),
+        "ylabel": {
+            "x": _pt(ylabel_x),
+            "at": _pt((box["top"] + box["bottom"]) / 2),
+            "text": t("importance for use (0–100)"),
+        },
+    }
+    return _draw("priority_chart", chart, lang)
 
 
-def _margins(figure: Figure, labels: Sequence[str], top: float) -> None:
-    """Room for the factor labels, the axis label and the legend, in inches.
+# -- laying a chart out ------------------------------------------------------------------
 
-    Fixed arithmetic instead of ``tight_layout``, which draws the figure twice more (a
-    third of a per-segment report's time).
-    """
-    width, height = figure.get_size_inches()
-    label = 0.25 + 0.068 * max((len(text) for text in labels), default=10)
-    figure.subplots_adjust(
-        left=min(0.5, label / width),
-        right=1 - 0.2 / width,
-        bottom=0.6 / height,
-        top=1 - top / height,
+#: Points per inch, and the charts' width in points (7 inches, as the matplotlib figures).
+POINTS = 72.0
+WIDTH = 7.0 * POINTS
+_COLOURS = {
+    "users": USERS,
+    "non_users": NON_USERS,
+    "edge": EDGE,
+    "text": PALETTE["text"],
+    "background": PALETTE["background"],
+}
+
+
+class _Scale:
+    """Data values to points along one axis; ``low`` maps to ``start``, ``high`` to
+    ``end`` (so a vertical axis runs from the bottom up with start > end)."""
+
+    def __init__(self, low: float, high: float, start: float, end: float) -> None:
+        self.low, self.high = low, high
+        self.start = start
+        self.scale = (end - start) / (high - low)
+
+    def __call__(self, value: float) -> float:
+        return self.start + (value - self.low) * self.scale
+
+    def ticks(self, lang: str, digits: str = "0.0") -> list[Tick]:
+        """Round-numbered ticks inside the axis, in the report's language: matplotlib's own
+        tick locator (it computes numbers without drawing anything), given as many ticks
+        as matplotlib's axes would (one per three label heights across, two up)."""
+        from matplotlib.ticker import MaxNLocator
+
+        length = abs((self.high - self.low) * self.scale)
+        across = 27.0 if self.scale > 0 else 18.0  # a vertical axis runs upwards
+        bins = max(1, min(9, int(length // across)))
+        locator = MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10])
+        values = [v for v in locator.tick_values(self.low, self.high) if self._inside(v)]
+        if digits == "0" and any(abs(v - round(v)) > 1e-9 for v in values):
+            digits = "0.0"
+        return [Tick(_pt(self(v)), _tick_text(round(v, 9), digits, lang)) for v in values]
+
+    def _inside(self, value: float) -> bool:
+        tolerance = 1e-9 * (self.high - self.low)
+        return self.low - tolerance <= value <= self.high + tolerance
+
+
+def _box(height: float, labels: Sequence[str], top: float) -> dict[str, float]:
+    """The chart's size and its axes' edges in points: room on the left for the longest
+    factor name, below for the ticks and the axis label, above for the legend."""
+    label = (0.25 + 0.068 * max((len(text) for text in labels), default=10)) * POINTS
+    return {
+        "width": WIDTH,
+        "height": _pt(height),
+        "left": _pt(min(0.5 * WIDTH, label)),
+        "right": _pt(WIDTH - 0.2 * POINTS),
+        "top": _pt(top),
+        "bottom": _pt(height - 0.6 * POINTS),
+    }
+
+
+def _vertical(box: Mapping[str, float]) -> tuple[float, float]:
+    """The vertical axis runs from the axes' bottom (low values) to its top."""
+    return box["bottom"], box["top"]
+
+
+def _text_width(text: str, size: float = 9.0) -> float:
+    """About how wide ``text`` is in DejaVu Sans, in points (for placing the legend)."""
+    return 0.6 * size * len(text)
+
+
+def _pt(value: float) -> float:
+    """Two decimals of a point: exact enough to draw, and the same SVG on every run."""
+    return round(value, 2)
+
+
+def _draw(macro: str, chart: Mapping[str, Any], lang: str) -> Markup:
+    """The chart drawn by its macro in ``templates/report-charts.html``."""
+    module = _chart_templates().get_template("report-charts.html").module
+    return Markup(str(getattr(module, macro)(chart)).strip())
+
+
+@lru_cache(maxsize=1)
+def _chart_templates() -> Any:
+    """The packaged chart macros' environment: not the reports' sandbox, since these are
+    our own templates drawing our own numbers (the sandbox's checks of every attribute
+    were a third of a chart's time); autoescaped all the same, so a factor named
+    ``<script>`` is text."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from .resources import packaged_path
+
+    return Environment(
+        loader=FileSystemLoader(str(packaged_path("templates"))),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
-def _svg(figure: Figure, title: str, prefix: str) -> Markup:
+@lru_cache(maxsize=1024)
+def _tick_text(value: float, digits: str, lang: str) -> str:
+    """A tick's number in the report's language (ticks are round numbers: few distinct)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(0.0 if value == 0 else value, format=digits, locale=lang).replace(
+        "-", MINUS
+    )
+
+
+def _svg(figure: Any, title: str, prefix: str) -> Markup:
     """The figure as an ``<svg role="img">`` whose ``<title>`` is ``title``, its ids
     prefixed: matplotlib numbers them per figure (``figure_1``, ``text_12``), and two
     charts in one page must not share an id."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
     buffer = io.StringIO()
     FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Title": title})
     text = buffer.getvalue()

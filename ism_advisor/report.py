@@ -307,7 +307,9 @@ class Method:
 class ChartData:
     """What a chart says, for readers who cannot see it: the accessibility contract.
 
-    Every chart of a report, however it is drawn (matplotlib today), keeps these parts:
+    Every chart of a report, however it is drawn (SVG from the Jinja2 macros of
+    ``templates/report-charts.html`` today; matplotlib for the charts of survey waves), keeps
+    these parts:
 
     - its colours are roles of :data:`ism_advisor.colours.PALETTE` (the stylesheet's CSS
       variables of the same names), and users and non-users, or significant and not, differ
@@ -773,7 +775,23 @@ def _hidden_text(reason: str | None, t) -> str:
 
 def hidden_counts(document: Mapping) -> dict[str, int]:
     """Hidden segments, and hidden comparisons of shown segments (totals: counts by
-    reason would give bounds away, see :mod:`ism_advisor.disclosure`)."""
+    reason would give bounds away, see :mod:`ism_advisor.disclosure`).
+
+    The same for every report of a run, and a walk over all segments: a ``--per-segment``
+    run over thousands of segments asks for it once per report, so the last document's
+    counts are kept (by identity: the document is not changed once made)."""
+    last = _HIDDEN_COUNTS.get("document")
+    if last is document:
+        return dict(_HIDDEN_COUNTS["counts"])
+    out = _hidden_counts(document)
+    _HIDDEN_COUNTS.update(document=document, counts=dict(out))
+    return out
+
+
+_HIDDEN_COUNTS: dict[str, Any] = {}
+
+
+def _hidden_counts(document: Mapping) -> dict[str, int]:
     out = {"segments": 0, "comparisons": 0}
     for segment in document["segments"]:
         if segment["suppressed"]:

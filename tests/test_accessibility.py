@@ -33,7 +33,6 @@ from ism_advisor.colours import (
     relative_luminance,
 )
 from ism_advisor.formatting import format_figure
-from ism_advisor.i18n import translations
 from ism_advisor.pipeline import advise
 from ism_advisor.report import PDF_VARIANTS, report_context
 
@@ -335,13 +334,36 @@ def test_users_and_non_users_differ_by_more_than_colour(documents):
     svg = str(report_context(documents["en"].document).means_chart)
     users = PALETTE["users"].lower()
     non_users = PALETTE["non-users"].lower()
-    assert svg.count(f"fill: {users}") == 8  # seven bars and the legend
-    assert non_users in svg
-    # the non-users' seven bars and their legend are filled with one hatch pattern
-    assert svg.count("<pattern ") == 1 and svg.count("fill: url(#means-h") == 8
+    assert svg.count(f'fill="{users}"') == 8  # seven bars and the legend
+    # the non-users' seven bars and their legend are filled with one hatch pattern: the
+    # non-users' colour crossed by lines in the chart's edge colour
+    assert svg.count("<pattern ") == 1 and svg.count('fill="url(#means-hatch)"') == 8
+    pattern = re.search(r"<pattern .*?</pattern>", svg, re.S).group()
+    assert f'fill="{non_users}"' in pattern
+    assert f'stroke="{PALETTE["chart-edge"].lower()}"' in pattern
     assert len(re.findall(r">\d\.\d\d</text>", svg)) == 14  # a value label on each bar
     # the two colours differ in lightness too (greyscale print): luminance 0.16 against 0.44
     assert contrast_ratio(parse_colour(users), parse_colour(non_users)) > 2
+
+
+def test_significant_effects_differ_by_more_than_colour(documents):
+    """Filled dots on solid lines for significant effects, hollow dots on dashed lines for
+    the others, each dot labelled with its value."""
+    document = documents["en"].document
+    svg = str(report_context(document).effects_chart)
+    shown = [c for c in document["segments"][0]["comparisons"] if not c["suppressed"]]
+    groups = re.findall(r'<g class="(significant|not-significant)">(.*?)</g>', svg, re.S)
+    assert [kind == "significant" for kind, _ in groups] == [c["significant"] for c in shown]
+    colour = PALETTE["significant"].lower()
+    for kind, marks in groups:
+        line, circle = re.search(r"<line [^>]*>", marks), re.search(r"<circle [^>]*>", marks)
+        if kind == "significant":
+            assert "stroke-dasharray" not in line.group()
+            assert f'fill="{colour}"' in circle.group()
+        else:
+            assert "stroke-dasharray" in line.group()
+            assert f'fill="{PALETTE["background"]}"' in circle.group()
+        assert re.search(r">−?\d\.\d\d</text>", marks)
 
 
 # -- colours ------------------------------------------------------------------------------------
@@ -504,16 +526,16 @@ def test_the_pdf_is_tagged_with_language_headings_tables_and_chart_alternatives(
     assert tags[0] == "/Document"
     for tag in ("/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/L", "/Caption"):
         assert tag in tags, tag
-    assert tags.count("/H1") == 1 and tags.count("/H2") == 9
+    assert tags.count("/H1") == 1 and tags.count("/H2") == 9  # the drivers' section too
     figures = [element for tag, element in elements if tag == "/Figure"]
     context = report_context(
         advise(SAMPLE_RESPONSES, segment_by=["organisation+department"], lang=lang).document
     )
-    matrix = translations(lang).gettext("Priority matrix: importance for use against the gap")
+    priority = re.search(r"<title>(.*?)</title>", str(context.drivers.chart)).group(1)
     assert [str(f["/Alt"]) for f in figures] == [
         context.means_data.alt,
         context.effects_data.alt,
-        matrix,
+        unescape(priority),
     ]
     # a heat-map cell is tied to its row header (the segment) and its column (the factor)
     headers = [len(e["/A"].get("/Headers", [])) for tag, e in elements if tag == "/TD"]
@@ -570,10 +592,10 @@ def test_the_cli_offers_the_report_modules_pdf_variants():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_id_in_the_page_is_unique(written, lang):
-    """Two charts in one page: matplotlib numbers its ids per figure, the report prefixes
-    them (a duplicate id breaks the charts' own references, and the PDF's anchors)."""
+    """Several charts in one page: each names its ids after itself (a duplicate id breaks
+    the charts' own references, and the PDF's anchors)."""
     ids = re.findall(r'\sid="([^"]+)"', html_of(written, lang))
-    assert len(ids) > 100 and len(ids) == len(set(ids))
+    assert "means-hatch" in ids and len(ids) > 20 and len(ids) == len(set(ids))
 
 
 # -- the questionnaire (issue 17): the same checks -------------------------------------------

@@ -168,7 +168,9 @@ def test_complete_cases_that_would_disclose_a_small_group_hide_the_models(tmp_pa
     assert not published.segments["suppressed"].any()
     assert not published.comparisons["suppressed"].any()
     reasons = published.complete_cases["driver_reason"].tolist()
-    assert reasons[2] == "anonymity"  # B: 3 users with every score
+    # B: 3 users with every score; one published reason for whatever the check found
+    # (ism_advisor.disclosure.Published.complete_cases)
+    assert reasons[2] == "anonymity"
     assert reasons.count(None) == 1  # one of all respondents and A stays, not both
     assert published.complete_cases["users"].isna().sum() == 2
     document = advise(path, segment_by=["department"]).document
@@ -327,7 +329,21 @@ def test_the_sample_report_shows_the_matrix_and_the_plan_follows_it(sample_docum
     html = render(sample_document, "html").decode("utf-8")
     section = html.split('<section id="drivers">')[1].split("</section>")[0]
     assert '<h2 id="drivers-title">What matters most for use</h2>' in section
-    assert "<title>Priority matrix: importance for use against the gap</title>" in section
+    # the text alternative: which factors fall in which quadrant, most important first
+    title = re.search(r"<title>(.*?)</title>", section).group(1).replace("&#39;", "'")
+    drivers = sorted(sample_document["segments"][0]["drivers"], key=lambda d: -d["weight"])
+    names = {f["id"]: f["label"] for f in sample_document["factors"]}
+    expected_alt = ["Priority matrix: importance for use against the gap."]
+    for key, label in (
+        ("act_first", "Act first"),
+        ("keep", "Keep"),
+        ("watch", "Watch"),
+        ("low_priority", "Low priority"),
+    ):
+        inside = [names[d["factor"]] for d in drivers if d["quadrant"] == key]
+        if inside:
+            expected_alt.append(f"{label}: {', '.join(inside)}.")
+    assert title == " ".join(expected_alt)
     assert section.count('<svg role="img"') == 1
     for label in ("act first", "keep", "watch", "low priority"):
         assert f">{label}<" in section  # each quadrant named in its corner

@@ -213,14 +213,20 @@ def test_executive_summary(reports, responses, lang):
         assert recommendation["title"] in text
 
 
-def test_charts_are_inline_svg_from_matplotlib(reports):
+def test_charts_are_inline_svg(reports):
     page = Page(reports["en"])
     svgs = [attrs for tag, attrs in page.tags if tag == "svg"]
     assert len(svgs) == 3  # means, effects, and the priority matrix (tests/test_importance.py)
     assert all(attrs.get("role") == "img" for attrs in svgs)
+    # the size the matplotlib figures had: 7 inches wide, in points
+    assert all(attrs.get("width") == "504.0pt" for attrs in svgs)
     charts = reports["en"].split('<section id="charts">')[1].split("</section>")[0]
-    assert "Matplotlib" in charts  # drawn by the plotting library, not by hand
     assert "Colleague influence" in charts and "mean score" in charts
+    # an axis with round-numbered ticks, in the report's language
+    ticks = re.findall(r'text-anchor="middle">(\d[.,]\d)</text>', charts)
+    assert ticks[:3] == ["1.0", "1.5", "2.0"]
+    nl = reports["nl"].split('id="charts"')[1].split("</section>")[0]
+    assert re.findall(r'text-anchor="middle">(\d[.,]\d)</text>', nl)[:3] == ["1,0", "1,5", "2,0"]
     assert "Ervaren groepsdruk (collega" in reports["nl"].split('id="charts"')[1]
     assert "gemiddelde score" in reports["nl"]
 
@@ -676,3 +682,20 @@ def test_progress_shows_stages_on_one_line(capsys):
     assert capsys.readouterr().err == (
         "\r\x1b[2Kscores.csv inlezen …\r\x1b[2Khet advies schrijven …\r\x1b[2K"
     )
+
+
+def test_chart_texts_are_escaped_and_a_missing_figure_draws_no_bar():
+    """The chart macros run outside the reports' sandbox, but still autoescaped: a factor
+    named like markup is text; a hidden mean has no bar and no value label."""
+    from types import SimpleNamespace
+
+    from ism_advisor.charts import means_chart
+
+    factor = SimpleNamespace(label="<script>x</script> & co", users_mean=3.2, non_users_mean=None)
+    svg = str(means_chart([factor], lambda text, **_: text, "en", "alt <b>"))
+    assert "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt; &amp; co</text>" in svg
+    assert "<title>alt &lt;b&gt;</title>" in svg
+    bars = re.findall(r'<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="([^"]+)"', svg)
+    # the legend's two swatches, and the users' bar alone
+    assert bars.count("url(#means-hatch)") == 1 and len(bars) == 3
+    assert re.findall(r">(\d\.\d\d)</text>", svg) == ["3.20"]
