@@ -310,6 +310,35 @@ def _placeholder(container: Any, kind: str) -> Any | None:
     return None
 
 
+def _place_chart(
+    slide: Any,
+    kind: Any,
+    box: tuple[int, int, int, int],
+    data: Any,
+    description: str,
+    legend: bool,
+    titled: bool = False,
+) -> Any:
+    """A native chart on ``slide`` in ``box``, as every chart of the deck has it: its text
+    alternative (``description``), the deck's type size, no title of its own unless
+    ``titled`` (the caller writes it), and the legend, if any, above the plot."""
+    from pptx.enum.chart import XL_LEGEND_POSITION
+    from pptx.util import Pt
+
+    left, top, width, height = box
+    frame = slide.shapes.add_chart(kind, left, top, width, height, data)
+    frame._element.nvGraphicFramePr.cNvPr.set("descr", description)
+    chart = frame.chart
+    chart.font.size = Pt(12)
+    if not titled:
+        chart.has_title = False
+    chart.has_legend = legend
+    if legend:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+    return chart
+
+
 # -- what the deck shows --------------------------------------------------------------------
 
 
@@ -531,7 +560,7 @@ class Deck:
         two decimals. ``colours[s][i]``: a point's fill: "users", "non_users" (the theme's
         first two accents) or "muted" (grey); by default series s takes accent s + 1.
         """
-        from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+        from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
         from pptx.util import Pt
 
         data = chart_data("category", self.when)
@@ -539,8 +568,6 @@ class Deck:
         for name, values in series:
             data.add_series(_plain(name), list(values), number_format="0.00")
         kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
-        left, top, width, height = box
-        frame = slide.shapes.add_chart(kind, left, top, width, height, data)
 
         # the text alternative a screen reader reads: what the chart shows, with its figures
         def shown(s: int, i: int) -> str:
@@ -553,19 +580,19 @@ class Deck:
         ]
         heading = slide.shapes.title.text + (f" – {title}" if title else "")
         description = self.t("Chart: {title}.", title=_plain(heading))
-        frame._element.nvGraphicFramePr.cNvPr.set("descr", f"{description} {'. '.join(rows)}.")
-        chart = frame.chart
-        chart.font.size = Pt(12)
-        chart.has_legend = legend and len(series) > 1
-        if chart.has_legend:
-            chart.legend.position = XL_LEGEND_POSITION.TOP
-            chart.legend.include_in_layout = False
+        chart = _place_chart(
+            slide,
+            kind,
+            box,
+            data,
+            f"{description} {'. '.join(rows)}.",
+            legend=legend and len(series) > 1,
+            titled=bool(title),
+        )
         if title:
             chart.has_title = True
             chart.chart_title.text_frame.text = _plain(title)
             chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
-        else:
-            chart.has_title = False
         plot = chart.plots[0]
         plot.gap_width = 60
         plot.overlap = -10 if len(series) > 1 else 0
@@ -618,26 +645,18 @@ class Deck:
         from pptx.enum.chart import (
             XL_CHART_TYPE,
             XL_LABEL_POSITION,
-            XL_LEGEND_POSITION,
             XL_MARKER_STYLE,
             XL_TICK_LABEL_POSITION,
         )
-        from pptx.util import Pt
 
         data = chart_data("xy", self.when)
         for name, _, points in series:
             plotted = data.add_series(_plain(name), number_format="0.00")
             for x, y, _ in points:
                 plotted.add_data_point(x, y)
-        left, top, width, height = box
-        frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, left, top, width, height, data)
-        frame._element.nvGraphicFramePr.cNvPr.set("descr", _plain(description))
-        chart = frame.chart
-        chart.font.size = Pt(12)
-        chart.has_title = False
-        chart.has_legend = True
-        chart.legend.position = XL_LEGEND_POSITION.TOP
-        chart.legend.include_in_layout = False
+        chart = _place_chart(
+            slide, XL_CHART_TYPE.XY_SCATTER, box, data, _plain(description), legend=True
+        )
         x_axis, y_axis = chart.category_axis, chart.value_axis
         for axis, (low, high), title, cut in (
             (x_axis, x_range, titles[0], cross[0]),
@@ -676,6 +695,7 @@ class Deck:
                     data_label.position = side
         inner = _PLOT_AREA
         _manual_layout(chart, inner)
+        left, top, width, height = box
         return (
             left + int(width * inner[0]),
             top + int(height * inner[1]),
@@ -699,7 +719,6 @@ class Deck:
         from pptx.enum.chart import (
             XL_CHART_TYPE,
             XL_LABEL_POSITION,
-            XL_LEGEND_POSITION,
             XL_MARKER_STYLE,
         )
         from pptx.util import Pt
@@ -708,15 +727,9 @@ class Deck:
         data.categories = [_plain(c) for c in categories]
         for name, values in series:
             data.add_series(_plain(name), list(values), number_format="0.00")
-        left, top, width, height = box
-        frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
-        frame._element.nvGraphicFramePr.cNvPr.set("descr", _plain(description))
-        chart = frame.chart
-        chart.font.size = Pt(12)
-        chart.has_title = False
-        chart.has_legend = True
-        chart.legend.position = XL_LEGEND_POSITION.TOP
-        chart.legend.include_in_layout = False
+        chart = _place_chart(
+            slide, XL_CHART_TYPE.LINE_MARKERS, box, data, _plain(description), legend=True
+        )
         axis = chart.value_axis
         axis.minimum_scale, axis.maximum_scale = y_range
         axis.major_unit = 0.5
