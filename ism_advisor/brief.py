@@ -27,10 +27,19 @@ from . import __version__
 from .errors import Message
 from .formatting import format_figure, format_report_date
 from .i18n import translations
-from .report import DEFAULT_PDF_VARIANT, ChartData, render_template, segment_file_names
+from .report import (
+    DEFAULT_PDF_VARIANT,
+    PDF_VARIANTS,
+    ChartData,
+    pdf_pages,
+    render_template,
+    render_text,
+    segment_file_names,
+)
 
 __all__ = [
     "BETTER_BY",
+    "GOES_WELL_SHOWN",
     "INDEX_NAMES",
     "BriefAction",
     "BriefContext",
@@ -45,6 +54,9 @@ __all__ = [
 #: How far (in scale points) the team must be ahead of the organisation for a factor to
 #: count as going well: less is within what a team's sampling varies by.
 BETTER_BY = 0.1
+#: At most this many factors under "what goes well", those most ahead (the page stays one
+#: page; the chart shows every factor).
+GOES_WELL_SHOWN = 3
 #: The index files of a folder of briefs; no brief takes these names.
 INDEX_NAMES = ("index.html", "index.csv")
 _TEMPLATE_FOR = {"html": "brief.html", "pdf": "brief.html", "md": "brief.md"}
@@ -89,7 +101,8 @@ class BriefContext:
     adoption_rate: float
     organisation_adoption_rate: float | None
     factors: tuple[BriefFactor, ...]
-    #: the factors where the team does better than the organisation, most ahead first
+    #: the factors where the team does better than the organisation, most ahead first (at
+    #: most GOES_WELL_SHOWN)
     goes_well: tuple[BriefFactor, ...]
     actions: tuple[BriefAction, ...]
     #: the file of the full report, when there is one to name
@@ -154,7 +167,7 @@ def brief_context(
         f
         for f in sorted(factors, key=_advantage, reverse=True)
         if f.team is not None and f.organisation is not None and _advantage(f) >= BETTER_BY
-    )
+    )[:GOES_WELL_SHOWN]
     actions = _actions((target.get("recommendations") or [])[:3])
     name = t("{column}: {value}", column=target["column"], value=target["value"])
     return BriefContext(
@@ -247,15 +260,22 @@ def _chart_data(factors: Sequence[BriefFactor], t, lang: str) -> ChartData:
 def render_brief(
     context: BriefContext, fmt: str, templates=None, pdf_variant: str | None = None
 ) -> bytes:
-    """The brief as HTML or Markdown text, or a one-page PDF (tagged PDF/UA-1 by default)."""
-    return render_template(
-        _TEMPLATE_FOR[fmt],
-        fmt,
-        context.lang,
-        templates,
-        pdf_variant or DEFAULT_PDF_VARIANT,
-        brief=context,
-    )
+    """The brief as HTML or Markdown text, or a one-page PDF (tagged PDF/UA-1 by default).
+
+    A PDF page that would run over (a long team name, long reasons in an organisation's
+    rules and every factor going well) is laid out again compact: a smaller chart and
+    table (the template's ``compact``), so that a manager still gets one page.
+    """
+    name = _TEMPLATE_FOR[fmt]
+    if fmt != "pdf":
+        return render_template(name, fmt, context.lang, templates, "", brief=context, compact=False)
+    variant = pdf_variant or DEFAULT_PDF_VARIANT
+    for compact in (False, True):
+        html = render_text(name, fmt, context.lang, templates, brief=context, compact=compact)
+        pages = pdf_pages(html, variant)
+        if len(pages.pages) == 1:
+            break
+    return pages.write_pdf(**PDF_VARIANTS[variant])
 
 
 def render_brief_deck(

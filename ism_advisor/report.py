@@ -56,8 +56,10 @@ __all__ = [
     "FactorResult",
     "ReportContext",
     "hidden_counts",
+    "pdf_pages",
     "render_report",
     "render_template",
+    "render_text",
     "report_context",
     "segment_file_names",
 ]
@@ -974,6 +976,15 @@ def render_template(
 ) -> bytes:
     """Template ``name`` rendered with ``variables`` (and ``format``) as bytes: HTML or
     Markdown text, or a PDF; a template's error as one :class:`AdvisorError`."""
+    text = render_text(name, fmt, lang, templates, **variables)
+    if fmt == "pdf":
+        return html_to_pdf(text, pdf_variant)
+    return text.encode("utf-8")
+
+
+def render_text(name: str, fmt: str, lang: str, templates: Path | None, **variables: Any) -> str:
+    """Template ``name`` rendered with ``variables`` (and ``format``): HTML (also for a
+    PDF) or Markdown text; a template's error as one :class:`AdvisorError`."""
     env = environment(lang, fmt, templates)
     try:
         template = env.get_template(name)
@@ -1017,9 +1028,7 @@ def render_template(
         raise AdvisorError(
             N_("template error: {problem}"), path=path, line=line, problem=str(error)
         ) from None
-    if fmt == "pdf":
-        return html_to_pdf(text, pdf_variant)
-    return text.encode("utf-8")
+    return text
 
 
 def _template_location(error: BaseException, name: str) -> tuple[str, int | None]:
@@ -1081,10 +1090,16 @@ def html_to_pdf(html: str, variant: str = DEFAULT_PDF_VARIANT) -> bytes:
     cells, ``<html lang>``, ``<title>``), a chart's alternative text from its SVG
     ``<title>`` (WeasyPrint 70 and later).
     """
+    return pdf_pages(html, variant).write_pdf(**PDF_VARIANTS[variant])
+
+
+def pdf_pages(html: str, variant: str = DEFAULT_PDF_VARIANT) -> Any:
+    """The HTML laid out as A4 pages for a PDF of ``variant``: a WeasyPrint document
+    (``len(pages.pages)``; ``pages.write_pdf(**PDF_VARIANTS[variant])`` writes it, as
+    WeasyPrint's own ``HTML.write_pdf`` does)."""
+    options = PDF_VARIANTS[variant]
     return (
-        weasyprint()
-        .HTML(string=html, base_url=None)
-        .write_pdf(font_config=_font_config(), **PDF_VARIANTS[variant])
+        weasyprint().HTML(string=html, base_url=None).render(font_config=_font_config(), **options)
     )
 
 
