@@ -227,11 +227,12 @@ def _driver_entries(
     rows = by_segment["drivers"].get(index, [])
     pairs = by_segment["correlations"].get(index, [])
     routes = by_segment["routes"].get(index, [])
+    number = _model_number
     return {
         "drivers": [
             {
                 "factor": r["factor"],
-                **{key: _number(r[key]) for key in _DRIVER_FIGURES},
+                **{key: number(r[key]) for key in _DRIVER_FIGURES},
                 "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
                 "quadrant": r["quadrant"],
             }
@@ -239,8 +240,8 @@ def _driver_entries(
         ],
         "driver_model": {
             "n": None if pd.isna(model["n"]) else int(model["n"]),
-            "r2_mcfadden": _number(model["r2_mcfadden"]),
-            "r2_nagelkerke": _number(model["r2_nagelkerke"]),
+            "r2_mcfadden": number(model["r2_mcfadden"]),
+            "r2_nagelkerke": number(model["r2_nagelkerke"]),
             "warnings": [_json_value(w) for w in model["warnings"]],
             "reason": model["reason"],
         },
@@ -249,15 +250,21 @@ def _driver_entries(
                 "factor_a": r["factor_a"],
                 "factor_b": r["factor_b"],
                 "n": int(r["n"]),
-                "r": _number(r["r"]),
-                "r_ci": [_number(r["r_ci_low"]), _number(r["r_ci_high"])],
-                "p": _number(r["p"]),
-                "spearman_rho": _number(r["spearman_rho"]),
-                "spearman_p": _number(r["spearman_p"]),
+                "r": number(r["r"]),
+                "r_ci": [number(r["r_ci_low"]), number(r["r_ci_high"])],
+                "p": number(r["p"]),
+                "spearman_rho": number(r["spearman_rho"]),
+                "spearman_p": number(r["spearman_p"]),
             }
             for r in pairs
         ],
-        "routes": [{key: _json_value(r[key]) for key in _ROUTE_FIGURES} for r in routes],
+        "routes": [
+            {
+                key: number(r[key]) if isinstance(r[key], float) else _json_value(r[key])
+                for key in _ROUTE_FIGURES
+            }
+            for r in routes
+        ],
     }
 
 
@@ -328,6 +335,23 @@ def _converter(figure: Field) -> Callable[[Any], Any]:
     if figure.format == "count":
         return lambda value: None if (number := _number(value)) is None else int(number)
     return _number
+
+
+#: Significant digits of the driver analysis's figures in the JSON. Its linear algebra
+#: (eigenvectors for the relative weights, least squares) differs in the last bits between
+#: numpy builds (2.4 on Python 3.11 and 2.5 on 3.13 gave weights 1e-15 apart), and the same
+#: survey must give the same bytes on every Python (tests/test_pythons.py); ten digits are
+#: far beyond what a bootstrap interval can say.
+MODEL_DIGITS = 10
+
+
+def _model_number(value: Any) -> float | int | None:
+    """A driver-analysis figure for the JSON: :func:`_number`, rounded to
+    :data:`MODEL_DIGITS` significant digits."""
+    number = _number(value)
+    if isinstance(number, float):
+        return float(f"{number:.{MODEL_DIGITS}g}")
+    return number
 
 
 def _number(value: Any) -> float | int | None:
