@@ -276,6 +276,37 @@ def _knowledge_options(command):
     return command
 
 
+def _analysis_options(min_group_size_help: str, alpha_help: str | None = None):
+    """--min-group-size (and --alpha, given its help): one definition for every command
+    that analyses a survey or promises its threshold, each with its own help text."""
+    options = [
+        click.option(
+            "--min-group-size",
+            type=click.IntRange(min=3),
+            default=5,
+            show_default=True,
+            help=min_group_size_help,
+        )
+    ]
+    if alpha_help is not None:
+        options.append(
+            click.option(
+                "--alpha",
+                type=click.FloatRange(0, 1, min_open=True, max_open=True),
+                default=0.05,
+                show_default=True,
+                help=alpha_help,
+            )
+        )
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 def _survey_options(command):
     """--map and --include-incomplete, for every command that reads a survey."""
     options = [
@@ -357,20 +388,10 @@ def _check_waves(
     help="Also compare within each value of column COL; repeatable. COL1+COL2 compares "
     "within each combination (department within organisation).",
 )
-@click.option(
-    "--min-group-size",
-    type=click.IntRange(min=3),
-    default=5,
-    show_default=True,
-    help="Smallest group of users or of non-users whose figures are shown, or that can be "
-    "worked out from what is shown (at least 3).",
-)
-@click.option(
-    "--alpha",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.05,
-    show_default=True,
-    help="Significance level for the Holm-adjusted p-values.",
+@_analysis_options(
+    "Smallest group of users or of non-users whose figures are shown, or that can be"
+    " worked out from what is shown (at least 3).",
+    "Significance level for the Holm-adjusted p-values.",
 )
 @_lang_option("Language of the output and messages: en or nl.")
 @click.option(
@@ -907,19 +928,9 @@ def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
     help="The segment columns, as for the advice; repeatable.",
 )
 @_knowledge_options
-@click.option(
-    "--min-group-size",
-    type=click.IntRange(min=3),
-    default=5,
-    show_default=True,
-    help="As for the advice: the smallest group whose figures are shown.",
-)
-@click.option(
-    "--alpha",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.05,
-    show_default=True,
-    help="As for the advice: the significance level.",
+@_analysis_options(
+    "As for the advice: the smallest group whose figures are shown.",
+    "As for the advice: the significance level.",
 )
 @_lang_option("Language of the explanation.")
 @_survey_options
@@ -1192,13 +1203,9 @@ def _key_path(ctx: click.Context, param: click.Parameter, value: Path | None) ->
     help="Also write the consultant's key (Markdown): codes, reverse-coded statements, the "
     "CSV header for typing in paper forms, the checks' warnings.",
 )
-@click.option(
-    "--min-group-size",
-    type=click.IntRange(min=3),
-    default=5,
-    show_default=True,
-    help="The smallest group whose results are shown, as the anonymity statement promises "
-    "it (at least 3; use the same value for the analysis).",
+@_analysis_options(
+    "The smallest group whose results are shown, as the anonymity statement promises"
+    " it (at least 3; use the same value for the analysis).",
 )
 @click.option(
     "--check",
