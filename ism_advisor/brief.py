@@ -27,6 +27,7 @@ from . import __version__
 from .errors import Message
 from .formatting import format_figure, format_report_date
 from .i18n import translations
+from .inert import spreadsheet_cell
 from .report import (
     DEFAULT_PDF_VARIANT,
     PDF_VARIANTS,
@@ -400,7 +401,10 @@ def brief_index(
     templates=None,
 ) -> tuple[bytes, bytes]:
     """The index of a folder of briefs: an HTML page and a CSV file (UTF-8, comma,
-    a header row), one row per brief: segment column, value, respondents, adoption, file."""
+    a header row), one row per brief: segment column, value, respondents, adoption, file.
+    A text cell a spreadsheet would run as a formula (a team called ``=HYPERLINK(…)``)
+    starts with a single quote (:func:`~ism_advisor.inert.spreadsheet_cell`); the
+    figures stay numbers."""
     lang = document["settings"]["lang"]
     tr = translations(lang)
     t = lambda msgid, **params: Message(msgid, params).render(tr)  # noqa: E731
@@ -419,7 +423,9 @@ def brief_index(
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("segment", "value", "respondents", "adoption_rate", "file"))
     for column, value, respondents, rate, name in rows:
-        writer.writerow((column, value, respondents, f"{rate:.4f}", name))
+        # a segment's name is the survey's text: a spreadsheet must not run it
+        cells = (column, value, respondents, f"{rate:.4f}", name)
+        writer.writerow([spreadsheet_cell(cell) for cell in cells])
     html = render_template(
         "brief-index.html",
         "html",

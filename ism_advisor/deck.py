@@ -2025,11 +2025,35 @@ def deterministic_package(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _text_cell_writer(workbook: Any) -> Callable[..., Any]:
+    """XlsxWriter's handler for text cells: a formula-like text as a string with the
+    quote prefix (its format made on first use, so other workbooks stay as they were);
+    any other text left to XlsxWriter (None), which writes it as a string."""
+    from .inert import formula_like
+
+    quoted: list[Any] = []
+
+    def write(worksheet: Any, row: int, col: int, text: str, *_: Any) -> Any:
+        if not formula_like(text):
+            return None
+        if not quoted:
+            quoted.append(workbook.add_format({"quote_prefix": True}))
+        return worksheet.write_string(row, col, text, quoted[0])
+
+    return write
+
+
 def chart_data(kind: str, when: datetime.datetime = _EPOCH) -> Any:
     """python-pptx chart data ("category": bars, columns, lines; "xy": scatter; "bubble")
     whose embedded workbook carries ``when`` instead of the clock: XlsxWriter dates a
     workbook's properties now unless told otherwise, and that would make two runs differ.
-    Every chart of the deck takes its data from here."""
+    Every chart of the deck takes its data from here.
+
+    Its category and series names are a survey's texts (a team, a factor's label), so
+    the workbook writes every text as a string cell: never a formula (XlsxWriter reads a
+    text starting with ``=`` as one), never a link; one a spreadsheet would read as a
+    formula once someone edits it gets Excel's quote prefix, the stored form of a leading
+    ``'`` that Excel does not show (:mod:`ism_advisor.inert`)."""
     from pptx.chart import data, xlsx
 
     base, writer = {
@@ -2043,9 +2067,13 @@ def chart_data(kind: str, when: datetime.datetime = _EPOCH) -> Any:
         def _open_worksheet(self, xlsx_file: Any) -> Iterator[tuple[Any, Any]]:
             from xlsxwriter import Workbook
 
-            workbook = Workbook(xlsx_file, {"in_memory": True})
+            workbook = Workbook(
+                xlsx_file,
+                {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+            )
             workbook.set_properties({"created": when})
             worksheet = workbook.add_worksheet()
+            worksheet.add_write_handler(str, _text_cell_writer(workbook))
             yield workbook, worksheet
             workbook.close()
 

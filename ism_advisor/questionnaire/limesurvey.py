@@ -15,16 +15,23 @@ columns ``CODE[pe1]``; the answers are coded with the scale's values (``1`` … 
 "don't know" with its missing-value code (``9``); the usage question is a list (``L``)
 answered with codes the codebook lists for users and non-users; a segment question lists
 its options (codes ``1``, ``2``, …), or is a short free text without options.
+
+Every text cell holds HTML, as LimeSurvey's do: escaped, on one line, with no
+ExpressionScript braces and no first character a spreadsheet reads as a formula
+(:func:`ism_advisor.inert.limesurvey_text`: ``=`` becomes ``&#61;``, which LimeSurvey
+shows as ``=``; a quote in front would show, because its importer keeps cells as
+written). The other cells are our own settings and codes LimeSurvey's rules keep to
+letters and digits.
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import io
 
 from ..errors import N_, Message
 from ..i18n import translations
+from ..inert import limesurvey_text
 from .model import ChoiceQuestion, Grid, Questionnaire, translated
 
 __all__ = ["COLUMNS", "SETTINGS", "write_limesurvey"]
@@ -83,7 +90,7 @@ def write_limesurvey(questionnaire: Questionnaire) -> bytes:
         welcome = _paragraphs(questionnaire.intro[lang], questionnaire.anonymity[lang])
         for name, text in (
             ("surveyls_language", lang),
-            ("surveyls_title", questionnaire.title[lang]),
+            ("surveyls_title", _html(questionnaire.title[lang])),
             ("surveyls_description", ""),
             ("surveyls_welcometext", welcome),
             ("surveyls_endtext", _paragraphs(questionnaire.closing[lang])),
@@ -103,8 +110,8 @@ def _row(kind: str, **cells: str) -> dict[str, str]:
 
 
 def _html(text: str) -> str:
-    """A text as LimeSurvey's HTML fields hold it: escaped, on one line."""
-    return html.escape(" ".join(text.split()), quote=False)
+    """A text as LimeSurvey's HTML fields hold it: escaped, on one line, inert."""
+    return limesurvey_text(text)
 
 
 def _paragraphs(*texts: str) -> str:
@@ -126,7 +133,9 @@ def _structure(questionnaire: Questionnaire, lang: str) -> list[dict[str, str]]:
     for order, (name, questions) in enumerate(groups, start=1):
         # type/scale of a group is its order, the same in every language
         group = {"type/scale": str(order)}
-        rows.append(_row("G", id=str(order), name=name, relevance="1", language=lang, **group))
+        rows.append(
+            _row("G", id=str(order), name=_html(name), relevance="1", language=lang, **group)
+        )
         for question in questions:
             if isinstance(question, Grid):
                 rows += _grid(question, lang, counter)

@@ -16,11 +16,21 @@ values: the file numbers each scale point with its value (``[[Answer:5]]``), "do
 with its missing-value code (``[[Answer:9]]``) and the usage answers with the codes the
 codebook lists (Ja 1, Nee 0) — check them under *Recode values* after importing, because
 Qualtrics documents those numbers as the choices' ids, not explicitly as recode values.
+
+Texts are HTML, which Qualtrics renders: each is escaped and kept on one line, the first
+``[`` of a ``[[`` is written ``&#91;`` (a text never starts a tag of the file, and
+Qualtrics shows the brackets), ``${`` as ``$&#123;`` (no piped text), and a first
+character a spreadsheet reads as a formula as its character reference, because Qualtrics
+writes question texts into its CSV exports (:func:`ism_advisor.inert.qualtrics_text`).
+An ``[[ID:…]]`` is a column name; its brackets and line breaks are left out.
 """
 
 from __future__ import annotations
 
+import re
+
 from ..errors import N_, AdvisorError
+from ..inert import qualtrics_text
 from .model import ChoiceQuestion, Grid, Questionnaire
 
 __all__ = ["write_qualtrics"]
@@ -50,17 +60,25 @@ def write_qualtrics(questionnaire: Questionnaire) -> bytes:
 
 
 def _line(text: str) -> str:
-    """A text on one line: a line of its own would be read as a new part of the question."""
-    return " ".join(text.split())
+    """A text on one line (a line of its own would be read as a new part of the
+    question), as inert HTML."""
+    return qualtrics_text(text)
+
+
+def _id(code: str) -> str:
+    """An ``[[ID:…]]`` tag: the code on one line, without brackets (which would end the
+    tag or start another)."""
+    plain = re.sub(r"[\[\]]", "", " ".join(code.split()))
+    return f"[[ID:{plain}]]"
 
 
 def _choice_question(question: ChoiceQuestion, lang: str) -> list[str]:
     if question.open:
         kind = "[[Question:TE:SingleLine]]"
-        return [kind, f"[[ID:{question.code}]]", _line(question.texts[lang])]
+        return [kind, _id(question.code), _line(question.texts[lang])]
     lines = [
         "[[Question:MC:SingleAnswer:Vertical]]",
-        f"[[ID:{question.code}]]",
+        _id(question.code),
         _line(question.texts[lang]),
         "[[AdvancedChoices]]",
     ]
@@ -70,7 +88,7 @@ def _choice_question(question: ChoiceQuestion, lang: str) -> list[str]:
 
 
 def _matrix(grid: Grid, lang: str) -> list[str]:
-    lines = ["[[Question:Matrix]]", f"[[ID:{grid.code}]]", _line(grid.lead[lang])]
+    lines = ["[[Question:Matrix]]", _id(grid.code), _line(grid.lead[lang])]
     lines.append("[[AdvancedChoices]]")
     for number, statement in enumerate(grid.statements, start=1):
         lines += [f"[[Choice:{number}]]", _line(statement.texts[lang])]
