@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .codebook import Codebook
+from .inert import spreadsheet_cell
 
 __all__ = [
     "FOLLOWUP_CHANGES",
@@ -302,10 +303,12 @@ def _score(value: float) -> str:
 
 
 def _csv(header: list[str], rows) -> str:
+    """A CSV text; a cell a spreadsheet would run as a formula starts with a quote, as in
+    every CSV ism-advise writes (the sample's texts are ids and fixed names, none is)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([spreadsheet_cell(cell) for cell in header])
+    writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 

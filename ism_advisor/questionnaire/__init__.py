@@ -27,7 +27,7 @@ __all__ = [
 
 
 def _labels(codebook: Codebook, lang: str) -> dict[str, str]:
-    return {f.id: f.label.get(lang, f.id) for f in codebook.factors}
+    return {f.id: " ".join(f.label.get(lang, f.id).split()) for f in codebook.factors}
 
 
 def write_questionnaire(questionnaire: Questionnaire, fmt: str, codebook: Codebook) -> bytes:

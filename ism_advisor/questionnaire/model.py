@@ -6,6 +6,10 @@ answer options, and one grid of statements per factor with its answer scale and 
 after the survey checks of :mod:`.checks` (errors stop it, warnings travel with it). The
 writers (:mod:`.limesurvey`, :mod:`.qualtrics`, :mod:`.paper`) only lay it out.
 
+Every text is kept on one line (its runs of spaces, tabs and line breaks one space): a
+line break in a codebook's wording would start a new row, tag or heading in a format that
+is laid out in lines (the Markdown, Qualtrics' TXT), and HTML shows it as a space anyway.
+
 The codes are chosen so that a tool's export of the questionnaire reads back with no
 mapping: statements keep their item ids, answers on the scale are coded with their values,
 "don't know" with its missing-value code, and the usage question's answers with codes the
@@ -227,10 +231,15 @@ def _texts(
     out = {}
     for lang in langs:
         if lang in own:
-            out[lang] = own[lang].format(**params)
+            out[lang] = _line(own[lang].format(**params))
         else:
             out[lang] = Message(default, params).render(translations(lang))
     return out
+
+
+def _line(text: str) -> str:
+    """A text on one line: its runs of whitespace one space, none at either end."""
+    return " ".join(text.split())
 
 
 def translated(template: str, langs: Sequence[str]) -> dict[str, str]:
@@ -285,7 +294,7 @@ def valid_subquestion_code(name: str) -> bool:
 
 def _usage_question(codebook: Codebook, langs: Sequence[str]) -> ChoiceQuestion:
     usage = codebook.usage
-    texts = {lang: usage.text[lang] for lang in langs}
+    texts = {lang: _line(usage.text[lang]) for lang in langs}
     if usage.type == "numeric":
         scale = codebook.answer_scale(usage.answers)
         assert scale is not None  # the checks require an answer scale
@@ -301,16 +310,16 @@ def _usage_question(codebook: Codebook, langs: Sequence[str]) -> ChoiceQuestion:
 
 def _segment_question(segment: Segment, langs: Sequence[str]) -> ChoiceQuestion:
     choices = tuple(
-        Choice(str(number), {lang: option.label(lang) for lang in langs})
+        Choice(str(number), {lang: _line(option.label(lang)) for lang in langs})
         for number, option in enumerate(segment.options, start=1)
     )
-    texts = {lang: segment.text[lang] for lang in langs}
+    texts = {lang: _line(segment.text[lang]) for lang in langs}
     return ChoiceQuestion(segment.id, question_code(segment.column_names()), texts, choices)
 
 
 def _points(scale: AnswerScale, langs: Sequence[str]) -> list[Choice]:
     return [
-        Choice(f"{point.value:g}", {lang: point.text(lang) for lang in langs})
+        Choice(f"{point.value:g}", {lang: _line(point.text(lang)) for lang in langs})
         for point in scale.points
     ]
 
@@ -329,7 +338,7 @@ def _grids(
     grids: list[Grid] = []
     dont_know = codebook.questionnaire.dont_know
     extra = (
-        Choice(f"{dont_know.code:g}", {lang: dont_know.texts[lang] for lang in langs}, True)
+        Choice(f"{dont_know.code:g}", {lang: _line(dont_know.texts[lang]) for lang in langs}, True)
         if dont_know is not None
         else None
     )
@@ -340,7 +349,7 @@ def _grids(
             statements = []
             for item in items:
                 number += 1
-                texts = {lang: item.text[lang] for lang in langs}
+                texts = {lang: _line(item.text[lang]) for lang in langs}
                 statements.append(Statement(item.id, texts, item.reverse, number))
             code = _unique_code(_compact(factor.id) + (str(part) if part > 1 else ""), known)
             lead = AGREE_LEAD if scale.id == "agreement" else OTHER_LEAD
