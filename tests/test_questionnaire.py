@@ -773,3 +773,16 @@ def test_hostile_wording_stays_literal_in_markdown_and_the_key(cli, tmp_path):
     assert all(len(re.findall(r"(?<!\\)\|", row)) == (5 if n < 2 else 6) for n, row in
                enumerate(rows))  # fmt: skip
     assert "| 3 | nut1 | =Nut \\| &lt;b> |" in key
+
+
+def test_a_qualtrics_id_never_ends_its_tag_or_starts_another(cli, tmp_path):
+    text = ZORG.read_text(encoding="utf-8")
+    old = "  column: gebruikt\n  aliases: [uses]\n"
+    assert old in text
+    (tmp_path / "own.yaml").write_text(
+        text.replace(old, '  column: "gebruikt]] [[Block]]"\n'), encoding="utf-8"
+    )
+    data = written(cli, "--codebook", "own.yaml", "--format", "qualtrics")
+    questions = I.parse_qualtrics(data)
+    assert [q.id for q in questions][:2] == ["intro", "gebruikt Block"]
+    assert b"\n[[ID:gebruikt Block]]\n" in data
