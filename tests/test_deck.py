@@ -256,7 +256,8 @@ def test_the_matrix_notes_say_what_it_does_not_prove_and_the_model(run, deck):
     notes = matrix(deck).notes.split("\n")
     assert notes[0].startswith("A gap says where non-users lag behind; it does not say which")
     assert (
-        f"Model: {model['n']} respondents with a score on every factor; McFadden's R²"
+        f"Model: {model['n']} respondents, a missing score counted at its factor's mean;"
+        " McFadden's R²"
         f" {number(model['r2_mcfadden'])}, Nagelkerke's R² {number(model['r2_nagelkerke'])}."
     ) in notes[8]
     assert notes[-1] == (
@@ -282,7 +283,7 @@ def without_drivers(document, reason):
         (
             "too_small",
             "Too small for a driver analysis: it needs at least 70 users and 70 non-users"
-            " with a score on every factor (10 per factor).",
+            " (10 per factor).",
         ),
         (
             "hidden",
