@@ -137,7 +137,7 @@ score counted at its factor's mean over all respondents
 are the ones checked above, and their data is every factor's answers there, with the
 filled-in scores a published figure. A segment with a hidden comparison gets no model
 (:attr:`Published.driver_cases`). The driver figures are published to three
-significant digits (:data:`ism_advisor.document.MODEL_DIGITS`).
+significant digits (:data:`ism_advisor.importance.MODEL_DIGITS`).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .disclosure import Published
 from .drivers import ROUTE_COLUMNS
-from .importance import PublishedDrivers
+from .importance import PublishedDrivers, significant
 from .knowledge import Knowledge
 from .recommend import (
     DerivedConclusion,
@@ -322,23 +322,13 @@ def _converter(figure: Field) -> Callable[[Any], Any]:
     return _number
 
 
-#: Significant digits of the driver analysis's figures in the JSON (and so in every
-#: report, deck and brief made from it). Three: a figure's last digit is then well inside
-#: its own uncertainty (at the smallest model, 70 users and 70 non-users, a correlation's
-#: 95% interval is ±0.16 wide, an odds ratio's ±20%, and a relative weight's bootstrap
-#: interval wider still), which is all a reader can use; the reports show two decimals.
-#: Coarser figures also carry less of the data they were computed from into equations a
-#: reader could solve, and keep the bytes the same on every numpy build (2.4 on Python
-#: 3.11 and 2.5 on 3.13 give weights 1e-15 apart: tests/test_pythons.py).
-MODEL_DIGITS = 3
-
-
 def _model_number(value: Any) -> float | int | None:
-    """A driver-analysis figure for the JSON: :func:`_number`, rounded to
-    :data:`MODEL_DIGITS` significant digits."""
+    """A driver-analysis figure for the JSON: :func:`_number`, at
+    :data:`~ism_advisor.importance.MODEL_DIGITS` significant digits (the driver stage
+    rounds its figures already; rounding again changes nothing)."""
     number = _number(value)
     if isinstance(number, float):
-        return float(f"{number:.{MODEL_DIGITS}g}")
+        return significant(number)
     return number
 
 

@@ -39,7 +39,7 @@ Filling in the mean shrinks correlations where many scores are missing, so a mod
 published only where at most :data:`MAX_MISSING` of its respondents have a score filled
 in (a missing rate of 5% or less is inconsequential: Schafer 1999, "Multiple imputation:
 a primer"). The driver figures are published to three significant digits
-(:data:`ism_advisor.document.MODEL_DIGITS`).
+(:data:`ism_advisor.importance.MODEL_DIGITS`).
 
 The bootstrap is seeded (:data:`SEED`) and each segment's draws depend on its own data
 only, so the same input gives byte-identical figures.
@@ -59,11 +59,13 @@ from .survey import Survey
 
 __all__ = [
     "MAX_MISSING",
+    "MODEL_DIGITS",
     "REASON_HIDDEN",
     "REASON_MISSING",
     "SEED",
     "PublishedDrivers",
     "analyse_drivers",
+    "significant",
 ]
 
 #: The bootstrap's seed (mixed with a hash of each segment's data).
@@ -77,6 +79,15 @@ REASON_MISSING = "missing_scores"
 #: The largest share of a segment's respondents with a factor score filled in for which
 #: its driver model is published.
 MAX_MISSING = 0.05
+#: Significant digits of every published driver figure (the JSON, and so every report,
+#: deck and brief; the rule facts too). Three: a figure's last digit then lies well inside
+#: its own uncertainty — at the smallest model, 70 users and 70 non-users, a correlation's
+#: 95% interval spans about ±0.16, an odds ratio's about ±20%, a relative weight's
+#: bootstrap interval more — which is all a reader can use (the reports show two
+#: decimals). Coarser figures also carry less of the data into equations a reader could
+#: solve, and keep the bytes the same on every numpy build (2.4 on Python 3.11 and 2.5 on
+#: 3.13 give relative weights 1e-15 apart: tests/test_pythons.py).
+MODEL_DIGITS = 3
 
 
 @dataclass(frozen=True)
@@ -203,11 +214,48 @@ def analyse_drivers(
         }
     )
     return PublishedDrivers(
-        models=models,
-        drivers=table,
-        correlations=correlations[correlations["segment"].isin(fitted)].reset_index(drop=True),
-        routes=routes[routes["segment"].isin(fitted)].reset_index(drop=True),
+        models=_rounded(models),
+        drivers=_rounded(table),
+        correlations=_rounded(
+            correlations[correlations["segment"].isin(fitted)].reset_index(drop=True)
+        ),
+        routes=_rounded(routes[routes["segment"].isin(fitted)].reset_index(drop=True)),
     )
+
+
+def significant(value: float) -> float:
+    """``value`` at :data:`MODEL_DIGITS` significant digits (NaN and infinities as they
+    are); decimal rounding of the shortest representation, the same on every platform.
+
+    >>> significant(0.0123456), significant(1234.5), significant(-0.9996)
+    (0.0123, 1230.0, -1.0)
+    """
+    return float(f"{value:.{MODEL_DIGITS}g}")
+
+
+# counts, and the comparison's own figure (the gap: published as the comparison has it)
+_NOT_ROUNDED = frozenset({"segment", "n", "needed", "rank", "gap"})
+
+
+def _rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every float figure, and every VIF in its warnings, at
+    :data:`MODEL_DIGITS` significant digits: the figures as published."""
+    out = table.copy()
+    for column in out.columns:
+        if column not in _NOT_ROUNDED and out[column].dtype == float:
+            out[column] = [significant(v) for v in out[column].to_numpy()]
+    if "warnings" in out.columns:
+        out["warnings"] = pd.Series(
+            [tuple(_rounded_warning(w) for w in ws) for ws in out["warnings"]], dtype=object
+        )
+    return out
+
+
+def _rounded_warning(warning: dict) -> dict:
+    return {
+        key: tuple(significant(v) for v in value) if key == "vif" else value
+        for key, value in warning.items()
+    }
 
 
 def _models(
