@@ -27,7 +27,9 @@ reveals that all of them are non-users, whatever its size; such regions are figu
 pinned at a bound and are found with them (see "Bounds").
 
 How many people skipped a factor in a shown group (the group's count minus the
-factor's n) is not protected: it says nothing about anyone's answers or usage.
+factor's n) is not protected: it says nothing about anyone's answers. It does say, to a
+reader who knows that a given person skipped that factor, in which usage group the
+skippers are (the users' n, or the non-users', is the smaller).
 
 Respondent patterns, not respondents
 ------------------------------------

@@ -290,6 +290,11 @@ def without_drivers(document, reason):
             "No driver analysis here: some of the figures it would rest on are hidden to"
             " protect small groups.",
         ),
+        (
+            "missing_scores",
+            "No driver analysis here: too many of its respondents (more than 5%) lack a score"
+            " on some factor to count each at the factor's mean without distorting the model.",
+        ),
         (None, None),
     ],
 )
