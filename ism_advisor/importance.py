@@ -241,9 +241,11 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with every float figure, and every VIF in its warnings, at
     :data:`MODEL_DIGITS` significant digits: the figures as published."""
     out = table.copy()
+    spec = f".{MODEL_DIGITS}g"
     for column in out.columns:
         if column not in _NOT_ROUNDED and out[column].dtype == float:
-            out[column] = [significant(v) for v in out[column].to_numpy()]
+            values = out[column].to_numpy().tolist()
+            out[column] = np.array([format(v, spec) for v in values], dtype=float)
     if "warnings" in out.columns:
         out["warnings"] = pd.Series(
             [tuple(_rounded_warning(w) for w in ws) for ws in out["warnings"]], dtype=object
