@@ -195,3 +195,22 @@ def test_the_drawn_survey_attack_recovers_a_lone_skipper_from_the_old_behaviour(
     document = cli.json(tmp_path / "drawn.csv", "--segment-by", "department")
     found = attempts(document, frame)
     assert [(row, recovered == truth) for row, truth, recovered in found] == [(17, True)]
+
+
+def test_the_correlation_matrix_and_every_model_rest_on_the_same_respondents(cli, tmp_path):
+    """The matrix of all respondents is the whole survey's model's correlations, figure for
+    figure (at the model's three digits), and every model's correlations cover its
+    segment: no two published sets of correlations differ by a few people."""
+    scores_file(tmp_path / "survey.csv")
+    frame = pd.read_csv(tmp_path / "survey.csv")
+    frame["department"] = np.where(np.arange(len(frame)) % 4 < 2, "A", "B")
+    frame.to_csv(tmp_path / "survey.csv", index=False)
+    document = cli.json(tmp_path / "survey.csv", "--segment-by", "department")
+    top = document["correlations"]
+    everyone = document["segments"][0]
+    assert len(everyone["factor_correlations"]) == 21
+    for pair in everyone["factor_correlations"]:
+        assert pair["r"] == float(f"{top[pair['factor_a']][pair['factor_b']]:.3g}")
+    for segment in document["segments"]:
+        assert segment["driver_model"]["reason"] is None
+        assert {p["n"] for p in segment["factor_correlations"]} == {segment["respondents"]}
