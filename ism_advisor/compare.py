@@ -26,6 +26,7 @@ __all__ = [
     "COMPARISON_COLUMNS",
     "Comparison",
     "compare_groups",
+    "filled_scores",
     "holm",
     "segment_codes",
 ]
@@ -53,7 +54,10 @@ class Comparison:
         ``p_holm`` and ``significant`` over all factors of the segment. Figures that
         cannot be computed (an empty group, zero variance) are NaN or infinite, as scipy
         gives them.
-    correlations : Pearson correlations of the factor scores of all respondents.
+    correlations : Pearson correlations of the factor scores of all respondents, a missing
+        score counted at its factor's mean (:func:`filled_scores`: the data the driver
+        models use, so that no two published correlations rest on sets of respondents
+        that differ by a few people).
     codes : per segmentation, each respondent's segment (its row number in ``segments``),
         or -1 for a blank value; the disclosure stage works on these.
     """
@@ -140,7 +144,7 @@ def compare_groups(
     comparisons["significant"] = pd.array(
         np.where(np.isnan(p_holm), None, p_holm < alpha), dtype="boolean"
     )
-    correlations = survey.scores.corr(method="pearson")
+    correlations = filled_scores(survey.scores).corr(method="pearson")
     return Comparison(
         segments=segments,
         comparisons=comparisons,
@@ -150,6 +154,30 @@ def compare_groups(
         segment_by=tuple(specs[1:]),
         codes=tuple(rows_of),
     )
+
+
+def filled_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` with each missing score replaced by its factor's mean over every
+    respondent who has one (a new frame; the input is not modified).
+
+    Every correlation the tool publishes — the correlation matrix of all respondents and
+    each driver model's figures — is computed on these scores, so each rests on *every*
+    respondent of its segment. Computed on the respondents with a score (pairwise or
+    complete cases), the matrix of all respondents and a driver model would rest on sets
+    that differ by whoever skipped a factor, and comparing the two gives that person's
+    answers (see the README's *Anonymity*). The filled-in value is the same figure in
+    every segment, and a factor's mean follows from its published comparisons, so a
+    filled-in score says nothing about its respondent; the driver stage publishes a model
+    only where at most :data:`ism_advisor.importance.MAX_MISSING` of its respondents have
+    a score filled in, few enough not to bend the figures (Schafer 1999).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"pe": [1.0, None, 3.0], "ee": [2.0, 4.0, None]})
+    >>> filled_scores(frame).to_numpy().tolist()
+    [[1.0, 2.0], [2.0, 4.0], [3.0, 3.0]]
+    """
+    return scores.fillna(scores.mean())
 
 
 def holm(p: np.ndarray) -> np.ndarray:

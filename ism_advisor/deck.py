@@ -1210,10 +1210,10 @@ def _priority_notes(deck: Deck, drivers: Any, rows: Sequence[Any]) -> list[str]:
         ],
         deck.report_text(
             N_(
-                "Model: %(n)s respondents with a score on every factor; McFadden's R²"
-                " %(mcfadden)s, Nagelkerke's R² %(nagelkerke)s. Odds ratios per standard"
-                " deviation of the factor; importance from Johnson's relative weights, with"
-                " bootstrap intervals in the data file."
+                "Model: %(n)s respondents, a missing score counted at its factor's mean;"
+                " McFadden's R² %(mcfadden)s, Nagelkerke's R² %(nagelkerke)s. Odds ratios"
+                " per standard deviation of the factor; importance from Johnson's relative"
+                " weights, with bootstrap intervals in the data file."
             ),
             n=deck.figure(drivers.n, "count"),
             mcfadden=deck.figure(drivers.r2_mcfadden),

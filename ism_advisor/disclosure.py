@@ -27,7 +27,9 @@ reveals that all of them are non-users, whatever its size; such regions are figu
 pinned at a bound and are found with them (see "Bounds").
 
 How many people skipped a factor in a shown group (the group's count minus the
-factor's n) is not protected: it says nothing about anyone's answers or usage.
+factor's n) is not protected: it says nothing about anyone's answers. It does say, to a
+reader who knows that a given person skipped that factor, in which usage group the
+skippers are (the users' n, or the non-users', is the smaller).
 
 Respondent patterns, not respondents
 ------------------------------------
@@ -122,9 +124,22 @@ p), Cronbach's α and Holm's adjusted p are not sums: each is published only tog
 with the comparison it belongs to, and a reader cannot combine such figures of two cells
 into a figure of their difference unless the difference is itself a disclosed set, which
 the check rules out. Holm's p is recomputed over the published p-values of a segment
-only, so a hidden p never shifts a shown one. The correlation matrix covers all
-respondents (never below 2k of them) and is one number per pair of factors; it is
-published as it is.
+only, so a hidden p never shifts a shown one.
+
+Correlations and driver models
+------------------------------
+The correlation matrix of all respondents and each segment's driver model (its
+correlations, odds ratios, weights, VIFs, R², routes) are not sums either, and each
+rests on a set of respondents: two such figures on sets that differ by a few people are
+equations in those people's answers (one respondent who skipped a factor, left out of a
+model fitted on complete cases but in the matrix of everyone, is recovered exactly from
+the two). So every one of them rests on *every* respondent of its segment, a missing
+score counted at its factor's mean over all respondents
+(:func:`ism_advisor.compare.filled_scores`): their sets are segments, whose differences
+are the ones checked above, and their data is every factor's answers there, with the
+filled-in scores a published figure. A segment with a hidden comparison gets no model
+(:attr:`Published.driver_cases`). The driver figures are published to three
+significant digits (:data:`ism_advisor.importance.MODEL_DIGITS`).
 """
 
 from __future__ import annotations
@@ -188,13 +203,12 @@ class Published:
         segment, or None); every figure of a hidden comparison is NaN. ``p_holm`` and
         ``significant`` are computed over the shown comparisons of each segment.
     correlations : Pearson correlations of the factor scores of all respondents.
-    complete_cases : one row per segment, for the driver analysis: ``users`` and
-        ``non_users`` with a score for every factor (the model's complete cases; NaN where
+    driver_cases : one row per segment, for the driver analysis: ``users`` and
+        ``non_users`` (the model's respondents: every respondent of the segment; NaN where
         ``driver_reason`` is set) and ``driver_reason``: None where a driver model may be
-        computed and published, else why not — ``"segment"`` (the segment is hidden),
+        computed and published, else why not — ``"segment"`` (the segment is hidden) or
         ``"comparison"`` (a comparison of the segment is hidden, so the answers the model
-        would rest on are too) or ``"anonymity"`` (the complete cases' counts would
-        disclose a small group, as for a comparison).
+        would rest on are too).
     """
 
     segments: pd.DataFrame
@@ -204,7 +218,7 @@ class Published:
     alpha: float
     min_group_size: int
     segment_by: tuple[tuple[str, ...], ...]
-    complete_cases: pd.DataFrame | None = None
+    driver_cases: pd.DataFrame | None = None
 
     def hidden(self) -> dict[str, int]:
         """How many segments, and comparisons of shown segments, were hidden."""
@@ -282,38 +296,30 @@ def publish(survey: Survey, comparison: Comparison, min_group_size: int = 5) -> 
         alpha=comparison.alpha,
         min_group_size=k,
         segment_by=comparison.segment_by,
-        complete_cases=_complete_cases(model, segment_reason, reasons, k),
+        driver_cases=_driver_cases(segments, reasons),
     )
 
 
-def _complete_cases(
-    model: _Model, segment_reason: np.ndarray, comparison_reasons: np.ndarray, k: int
-) -> pd.DataFrame:
-    """Which segments may have a driver model, and its complete cases' counts.
+def _driver_cases(segments: pd.DataFrame, comparison_reasons: np.ndarray) -> pd.DataFrame:
+    """Which segments may have a driver model, and its respondents' counts.
 
-    A driver model publishes its complete cases' count and, through its R², how many of
-    them are users: cells of their own (a segment's users and non-users who answered
-    every factor), checked like a factor's comparison cells, so that no count of them
-    (or a difference of such counts) discloses a small group. A model rests on every
-    factor's answers in its segment, so a segment with a hidden comparison gets none.
+    A driver model rests on every respondent of its segment (a missing score counted at
+    its factor's mean over all respondents: :func:`ism_advisor.compare.filled_scores`),
+    so its sets of respondents are the segment's users and non-users, cells checked
+    already, and its data every factor's answers of the segment. A hidden segment gets no
+    model, nor does a segment with a hidden comparison: the model would rest on the
+    hidden answers.
     """
-    users = model.segment_sums(model.complete_users)
-    non_users = model.segment_sums(model.complete_non_users)
-    reason = _protect_answers(
-        model,
-        (model.complete_users, model.complete_non_users),
-        (users, non_users),
-        segment_reason,
-        k,
+    reason = _published_reason(
+        np.where(segments["suppressed"].to_numpy(dtype=bool), REASON_SEGMENT, None)
     )
-    reason = _published_reason(reason)
     hidden = (comparison_reasons != None).any(axis=1)  # noqa: E711 - elementwise
     reason[(reason == None) & hidden] = "comparison"  # noqa: E711
     shown = reason == None  # noqa: E711
     return pd.DataFrame(
         {
-            "users": np.where(shown, users, np.nan),
-            "non_users": np.where(shown, non_users, np.nan),
+            "users": np.where(shown, segments["users"].to_numpy(dtype=float), np.nan),
+            "non_users": np.where(shown, segments["non_users"].to_numpy(dtype=float), np.nan),
             "driver_reason": pd.Series(reason, dtype=object),
         }
     )
@@ -354,10 +360,6 @@ class _Model:
     segment_non_users: np.ndarray
     factor_users: np.ndarray  # segments × factors
     factor_non_users: np.ndarray
-    #: per atom, the users and the non-users with a score for every factor (the driver
-    #: model's complete cases)
-    complete_users: np.ndarray
-    complete_non_users: np.ndarray
 
     @classmethod
     def build(cls, survey: Survey, comparison: Comparison) -> _Model:
@@ -392,9 +394,6 @@ class _Model:
         codebook = survey.codebook
         present = ~np.isnan(scores)
         answered = per_group(present)
-        # the driver model's complete cases: a score for every factor
-        every = np.bincount(key, weights=present.all(axis=1), minlength=2 * count)
-        every = every.astype(np.int64)
         table = comparison.comparisons
         shape = (len(comparison.segments), len(comparison.factors))
         return cls(
@@ -412,8 +411,6 @@ class _Model:
             .to_numpy(dtype=float)
             .reshape(shape)
             .astype(np.int64),
-            complete_users=every[1::2],
-            complete_non_users=every[0::2],
         )
 
     def segment_sums(self, per_atom: np.ndarray) -> np.ndarray:
@@ -552,9 +549,8 @@ def _protect_answers(
     """The reason to hide each segment's cells of one set of answers (None: shown).
 
     ``answered`` counts per atom the users and the non-users who gave the answers,
-    ``cells`` per segment: one factor's answers for a comparison, every factor's for a
-    driver model; ``answer_bounds`` where the answers themselves can be pinned (a
-    factor's scores at the scale's ends; a driver model publishes counts only).
+    ``cells`` per segment: one factor's answers of a comparison; ``answer_bounds`` where
+    the answers themselves can be pinned (a factor's scores at the scale's ends).
     """
     users, non_users = cells
     reason = np.where(segment_reason == None, None, REASON_SEGMENT)  # noqa: E711

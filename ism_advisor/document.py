@@ -16,7 +16,7 @@ import pandas as pd
 
 from .disclosure import Published
 from .drivers import ROUTE_COLUMNS
-from .importance import PublishedDrivers
+from .importance import PublishedDrivers, significant
 from .knowledge import Knowledge
 from .recommend import (
     DerivedConclusion,
@@ -242,7 +242,7 @@ def _driver_entries(
             "n": None if pd.isna(model["n"]) else int(model["n"]),
             "r2_mcfadden": number(model["r2_mcfadden"]),
             "r2_nagelkerke": number(model["r2_nagelkerke"]),
-            "warnings": [_json_value(w) for w in model["warnings"]],
+            "warnings": [_model_value(w) for w in model["warnings"]],
             "reason": model["reason"],
         },
         "factor_correlations": [
@@ -258,13 +258,7 @@ def _driver_entries(
             }
             for r in pairs
         ],
-        "routes": [
-            {
-                key: number(r[key]) if isinstance(r[key], float) else _json_value(r[key])
-                for key in _ROUTE_FIGURES
-            }
-            for r in routes
-        ],
+        "routes": [{key: _model_value(r[key]) for key in _ROUTE_FIGURES} for r in routes],
     }
 
 
@@ -279,15 +273,6 @@ _DRIVER_FIGURES = (
 )
 #: A route's figures in the JSON: the driver analysis's, without its segment.
 _ROUTE_FIGURES = ROUTE_COLUMNS[1:]
-
-
-def _json_value(value: Any) -> Any:
-    """Plain JSON: dicts, tuples and numpy scalars as dicts, lists and Python numbers."""
-    if isinstance(value, dict):
-        return {k: _json_value(v) for k, v in value.items()}
-    if isinstance(value, (tuple, list, np.ndarray)):
-        return [_json_value(v) for v in value]
-    return _plain(value)
 
 
 def _plain(value: Any) -> Any:
@@ -337,21 +322,26 @@ def _converter(figure: Field) -> Callable[[Any], Any]:
     return _number
 
 
-#: Significant digits of the driver analysis's figures in the JSON. Its linear algebra
-#: (eigenvectors for the relative weights, least squares) differs in the last bits between
-#: numpy builds (2.4 on Python 3.11 and 2.5 on 3.13 gave weights 1e-15 apart), and the same
-#: survey must give the same bytes on every Python (tests/test_pythons.py); ten digits are
-#: far beyond what a bootstrap interval can say.
-MODEL_DIGITS = 10
-
-
 def _model_number(value: Any) -> float | int | None:
-    """A driver-analysis figure for the JSON: :func:`_number`, rounded to
-    :data:`MODEL_DIGITS` significant digits."""
+    """A driver-analysis figure for the JSON: :func:`_number`, at
+    :data:`~ism_advisor.importance.MODEL_DIGITS` significant digits (the driver stage
+    rounds its figures already; rounding again changes nothing)."""
     number = _number(value)
     if isinstance(number, float):
-        return float(f"{number:.{MODEL_DIGITS}g}")
+        return significant(number)
     return number
+
+
+def _model_value(value: Any) -> Any:
+    """Plain JSON of a driver-analysis value (a warning, a route's field): dicts, tuples
+    and numpy scalars as dicts, lists and Python numbers, every float rounded as
+    :func:`_model_number` rounds it."""
+    if isinstance(value, dict):
+        return {k: _model_value(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return [_model_value(v) for v in value]
+    plain = _plain(value)
+    return _model_number(plain) if isinstance(plain, float) else plain
 
 
 def _number(value: Any) -> float | int | None:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .drivers import MIN_PER_FACTOR
 from .errors import C_, N_
 from .formatting import format_figure
+from .importance import MAX_MISSING
 
 __all__ = ["QUADRANT_LABELS", "DriverRow", "DriverSection", "driver_section"]
 
@@ -31,11 +32,16 @@ QUADRANT_LABELS = {
 REASON_TEXTS = {
     "too_small": N_(
         "Too small for a driver analysis: it needs at least {needed} users and {needed}"
-        " non-users with a score on every factor ({per} per factor)."
+        " non-users ({per} per factor)."
     ),
     "hidden": N_(
         "No driver analysis here: some of the figures it would rest on are hidden to"
         " protect small groups."
+    ),
+    "missing_scores": N_(
+        "No driver analysis here: too many of its respondents (more than {share}%) lack a"
+        " score on some factor to count each at the factor's mean without distorting the"
+        " model."
     ),
     "constant_factor": N_("No driver analysis here: a factor has the same score for everyone."),
     "singular": N_("No driver analysis here: some factors are exact combinations of others."),
@@ -79,7 +85,7 @@ class DriverSection:
 
     shown: bool = _help("True when the segment has a driver model (else see ``note``).")
     note: str = _help("Why there is no driver analysis, in the report's language ('' if there is).")
-    n: int | None = _help("Respondents in the model (a score on every factor).")
+    n: int | None = _help("Respondents in the model (every respondent of the segment).")
     r2_mcfadden: float | None = _help("McFadden's R² of the model.")
     r2_nagelkerke: float | None = _help("Nagelkerke's R² of the model.")
     warnings: tuple[str, ...] = _help("Notes on the model (collinearity), translated.")
@@ -122,7 +128,7 @@ def driver_section(
         reason = model.get("reason") or "hidden"
         needed = MIN_PER_FACTOR * len(factors)
         template = REASON_TEXTS.get(reason, REASON_TEXTS["hidden"])
-        note = t(template, needed=needed, per=MIN_PER_FACTOR)
+        note = t(template, needed=needed, per=MIN_PER_FACTOR, share=round(100 * MAX_MISSING))
         return DriverSection(**{**empty.__dict__, "note": note, "n": model.get("n")})
     gaps = {c["factor"]: c.get("gap") for c in segment.get("comparisons", [])}
     total = sum(d["weight"] or 0.0 for d in drivers)

@@ -17,9 +17,9 @@ advice document, :func:`attack` lists every group it can isolate:
 :func:`intervals` goes beyond sums: it bounds each pattern's number of users between 0
 and its size and by whatever else the document says about hidden segments, and solves
 linear programs for the least and the most users each pattern can have.
-* a set of 1 to k−1 users (or non-users) with a score for every factor, whose count
-  follows from the driver models' complete cases (``driver_model.n``, and through the
-  R², the users among them: the attacker is granted both).
+* a set of 1 to k−1 users (or non-users) whose count follows from the shown segments
+  and the driver models' respondents together (``driver_model.n``, and through the R²,
+  the users among them: the attacker is granted both).
 """
 
 from __future__ import annotations
@@ -226,19 +226,28 @@ def attack(frame: pd.DataFrame, document: dict, factors, k: int) -> list[str]:
                 target = mask & everyone
                 if target.any() and (target != everyone).any() and span.contains(target):
                     found.append(f"{factor}: answers of the {name} of hidden {segment['where']}")
-    # the driver models' complete cases
+    # the driver models' respondents: the JSON's ``driver_model.n`` says which they are
+    # (every respondent of the segment, or those with a score on every factor), and
+    # through the R², how many of them are users (the attacker is granted both)
     complete = frame[list(factors)].notna().all(axis=1).to_numpy()
-    cells_m = [
-        mask & complete
-        for segment, mask in zip(shown, inside, strict=True)
-        if (segment.get("driver_model") or {}).get("n") is not None
-    ]
+    cells_m = []
+    for segment, mask in zip(shown, inside, strict=True):
+        n = (segment.get("driver_model") or {}).get("n")
+        if n is None:
+            continue
+        if n == mask.sum():
+            cells_m.append(mask)
+        elif n == (mask & complete).sum():
+            cells_m.append(mask & complete)
+        else:
+            raise AssertionError(f"a model of {n} respondents in {segment['where']}")
     if cells_m:
+        cells = [*inside, *cells_m]
         for name, group in (("users", user), ("non-users", ~user)):
-            for subset in small_sets([c & group for c in cells_m], group & complete, k):
-                found.append(f"complete cases of {name} {subset}")
-            for region in regions_without(cells_m, complete, group):
-                found.append(f"complete cases: {name}: none in {region}")
+            for subset in small_sets([c & group for c in cells], group, k):
+                found.append(f"model's respondents: {name} {subset}")
+            for region in regions_without(cells, present, group):
+                found.append(f"model's respondents: {name}: none in {region}")
     return found
 
 

@@ -256,7 +256,8 @@ def test_the_matrix_notes_say_what_it_does_not_prove_and_the_model(run, deck):
     notes = matrix(deck).notes.split("\n")
     assert notes[0].startswith("A gap says where non-users lag behind; it does not say which")
     assert (
-        f"Model: {model['n']} respondents with a score on every factor; McFadden's R²"
+        f"Model: {model['n']} respondents, a missing score counted at its factor's mean;"
+        " McFadden's R²"
         f" {number(model['r2_mcfadden'])}, Nagelkerke's R² {number(model['r2_nagelkerke'])}."
     ) in notes[8]
     assert notes[-1] == (
@@ -282,12 +283,17 @@ def without_drivers(document, reason):
         (
             "too_small",
             "Too small for a driver analysis: it needs at least 70 users and 70 non-users"
-            " with a score on every factor (10 per factor).",
+            " (10 per factor).",
         ),
         (
             "hidden",
             "No driver analysis here: some of the figures it would rest on are hidden to"
             " protect small groups.",
+        ),
+        (
+            "missing_scores",
+            "No driver analysis here: too many of its respondents (more than 5%) lack a score"
+            " on some factor to count each at the factor's mean without distorting the model.",
         ),
         (None, None),
     ],

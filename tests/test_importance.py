@@ -11,7 +11,7 @@ import pytest
 from attacker import attack
 from scipy import special
 
-from ism_advisor import compare_groups, disclosure, load_codebook, load_survey
+from ism_advisor import compare_groups, importance, load_codebook, load_survey
 from ism_advisor.disclosure import publish
 from ism_advisor.document import to_json
 from ism_advisor.drivers import QUADRANTS, driver_analysis
@@ -92,23 +92,51 @@ def test_every_shown_segment_has_the_issues_json(sample_document):
 
 
 def test_the_json_figures_are_the_statistics_of_the_segments_respondents(sample_document):
+    """Every respondent of the segment, a missing score counted at its factor's mean over
+    all respondents; the JSON has three significant digits (a relative error of at most
+    half a unit in the third digit, 0.5%)."""
+    import statsmodels.api as sm
+
     survey = load_survey(SAMPLE, load_codebook(), ["organisation"])
+    scores = survey.scores[FACTORS]
+    assert scores.isna().any(axis=1).sum() == 6  # the sample has six respondents with a blank
+    filled = scores.fillna(scores.mean())
+    digits = 5e-3
     for index, segment in enumerate(sample_document["segments"]):
         rows = np.ones(survey.respondents, dtype=bool)
         if segment["column"] is not None:
             rows = (survey.segments["organisation"] == segment["value"]).to_numpy()
-        direct = driver_analysis(
-            survey.scores.loc[rows, FACTORS], survey.is_user[rows].astype(float), seed=SEED
-        )
-        assert segment["driver_model"]["n"] == int(direct.models.loc[0, "n"]), index
+        assert segment["driver_model"]["n"] == segment["respondents"] == rows.sum(), index
+        use = np.asarray(survey.is_user, dtype=float)[rows]
+        x = filled.loc[rows]
+        z = (x - x.mean()) / x.std()
+        fit = sm.Logit(use, sm.add_constant(z.to_numpy())).fit(disp=0)
+        assert segment["driver_model"]["r2_mcfadden"] == pytest.approx(fit.prsquared, rel=digits)
+        for j, driver in enumerate(segment["drivers"]):
+            assert driver["odds_ratio"] == pytest.approx(np.exp(fit.params[j + 1]), rel=digits)
+            assert driver["p"] == pytest.approx(fit.pvalues[j + 1], rel=digits)
+        direct = driver_analysis(x, use, seed=SEED)
         expected = direct.drivers.set_index("factor")
         for driver in segment["drivers"]:
             row = expected.loc[driver["factor"]]
-            assert driver["odds_ratio"] == pytest.approx(row["odds_ratio"], rel=1e-9)
-            assert driver["p"] == pytest.approx(row["p"], rel=1e-9)
             # the same seed and the segment's own data: the same bootstrap
-            assert driver["weight_ci_low"] == pytest.approx(row["weight_ci_low"], rel=1e-9)
+            assert driver["weight_ci_low"] == pytest.approx(row["weight_ci_low"], rel=digits)
             assert driver["rank"] == row["rank"]
+        pairs = {(c["factor_a"], c["factor_b"]): c for c in segment["factor_correlations"]}
+        for (a, b), pair in pairs.items():
+            assert pair["n"] == rows.sum()
+            assert pair["r"] == pytest.approx(x[a].corr(x[b]), rel=digits, abs=1e-12)
+
+
+def test_the_driver_figures_have_three_significant_digits(sample_document):
+    for segment in sample_document["segments"]:
+        figures = [v for d in segment["drivers"] for k, v in d.items() if isinstance(v, float)]
+        figures += [c["r"] for c in segment["factor_correlations"]]
+        figures += [r["use_r"] for r in segment["routes"]]
+        figures += [segment["driver_model"]["r2_mcfadden"]]
+        assert figures
+        for value in figures:
+            assert value == float(f"{value:.3g}")
 
 
 def test_the_same_input_gives_byte_identical_json():
@@ -156,29 +184,32 @@ def test_no_model_is_fitted_or_shown_for_a_hidden_segment(tmp_path):
         assert segment["driver_model"] is None and segment["drivers"] == []
 
 
-def test_complete_cases_that_would_disclose_a_small_group_hide_the_models(tmp_path):
-    """B's users and non-users are all shown, and so is every comparison; but 17 of its
-    20 users skipped a factor, so only 3 are complete cases. All respondents' model
-    minus A's would give B's complete cases (and through R², its users among them): A's
-    complete cases are hidden as well, and A's model with them."""
+def test_every_model_rests_on_every_respondent_of_its_segment(tmp_path):
+    """17 of B's 20 users skipped a factor. On complete cases, all respondents' model minus
+    A's would give B's 3 complete users (and through R², that they are users); on every
+    respondent, each model's respondents are its segment's, counts published already."""
     path = write_survey(tmp_path / "s.csv", {"A": (150, 150), "B": (20, 30)}, skip={"B": 17})
     survey = load_survey(path, load_codebook(), ["department"])
     comparison = compare_groups(survey)
     published = publish(survey, comparison)
     assert not published.segments["suppressed"].any()
     assert not published.comparisons["suppressed"].any()
-    reasons = published.complete_cases["driver_reason"].tolist()
-    # B: 3 users with every score; one published reason for whatever the check found
-    # (ism_advisor.disclosure.Published.complete_cases)
-    assert reasons[2] == "anonymity"
-    assert reasons.count(None) == 1  # one of all respondents and A stays, not both
-    assert published.complete_cases["users"].isna().sum() == 2
+    cases = published.driver_cases
+    assert cases["driver_reason"].tolist() == [None, None, None]
+    assert cases["users"].tolist() == [170, 150, 20]
+    assert cases["non_users"].tolist() == [180, 150, 30]
     document = advise(path, segment_by=["department"]).document
-    models = [s["driver_model"] for s in document["segments"]]
-    assert sum(m["reason"] == "hidden" and m["n"] is None for m in models) == 2
+    models = [(s["value"], s["respondents"], s["driver_model"]) for s in document["segments"]]
+    # 17 of 350 (4.9%) have a score filled in: within MAX_MISSING
+    assert [(value, model["n"], model["reason"]) for value, _, model in models] == [
+        (None, 350, None),
+        ("A", 300, None),
+        ("B", 50, "too_small"),
+    ]
+    assert all(model["n"] == respondents for _, respondents, model in models)
 
 
-def test_the_attacker_recovers_nothing_from_the_models_and_would_without_the_check(
+def test_the_attacker_recovers_nothing_from_the_models_and_would_from_complete_cases(
     tmp_path, monkeypatch
 ):
     path = write_survey(tmp_path / "s.csv", {"A": (150, 150), "B": (20, 30)}, skip={"B": 17})
@@ -187,15 +218,44 @@ def test_the_attacker_recovers_nothing_from_the_models_and_would_without_the_che
     document = advise(path, segment_by=["department"]).document
     assert attack(frame, document, FACTORS, 5) == []
 
-    original = disclosure._complete_cases
-
-    def unchecked(model, segment_reason, comparison_reasons, k):
-        table = original(model, segment_reason, comparison_reasons, k)
-        return table.assign(driver_reason=[None] * len(table))
-
-    monkeypatch.setattr(disclosure, "_complete_cases", unchecked)
+    # the models fitted on complete cases, as before issue 24
+    monkeypatch.setattr(importance, "filled_scores", lambda scores: scores)
     leaky = advise(path, segment_by=["department"]).document
-    assert "complete cases of users [" in " ".join(attack(frame, leaky, FACTORS, 5))
+    assert [s["driver_model"]["n"] for s in leaky["segments"]] == [333, 300, 33]
+    assert "model's respondents: users [" in " ".join(attack(frame, leaky, FACTORS, 5))
+
+
+def test_more_than_five_percent_filled_in_means_no_model(tmp_path):
+    # 18 of 350 (5.1%) skipped a factor: all respondents' model is not published; A's is
+    path = write_survey(tmp_path / "s.csv", {"A": (150, 150), "B": (20, 30)}, skip={"B": 18})
+    document = advise(path, segment_by=["department"]).document
+    overall, a, _ = document["segments"]
+    assert overall["driver_model"] == {
+        "n": 350,
+        "r2_mcfadden": None,
+        "r2_nagelkerke": None,
+        "warnings": [],
+        "reason": "missing_scores",
+    }
+    assert overall["drivers"] == overall["factor_correlations"] == overall["routes"] == []
+    assert a["driver_model"]["reason"] is None and a["driver_model"]["n"] == 300
+    for lang, expected in (
+        (
+            "en",
+            "No driver analysis here: too many of its respondents (more than 5%) lack a score"
+            " on some factor to count each at the factor's mean without distorting the model.",
+        ),
+        (
+            "nl",
+            "Hier geen driveranalyse: te veel respondenten (meer dan 5%) missen een score op"
+            " een factor om die telkens op het gemiddelde van de factor te zetten zonder het"
+            " model te vertekenen.",
+        ),
+    ):
+        document = advise(path, segment_by=["department"], lang=lang).document
+        text = render(document, "md", segment=0).decode("utf-8")
+        assert expected in text
+        assert "Priority matrix" not in text and "Prioriteitenmatrix" not in text
 
 
 def test_a_hidden_comparison_means_no_driver_model(tmp_path):
@@ -212,7 +272,7 @@ def test_a_hidden_comparison_means_no_driver_model(tmp_path):
     b = published.segments.index[published.segments["value"] == "B"][0]
     assert not published.segments.loc[b, "suppressed"]
     assert published.comparisons.query("segment == @b")["suppressed"].any()
-    assert published.complete_cases.loc[b, "driver_reason"] in ("comparison", "anonymity")
+    assert published.driver_cases.loc[b, "driver_reason"] == "comparison"
     drivers = analyse_drivers(survey, comparison, published, resamples=0)
     assert drivers.models.loc[b, "reason"] == "hidden"
     assert np.isnan(drivers.models.loc[b, "n"])
@@ -384,7 +444,7 @@ def test_a_segment_report_too_small_for_a_driver_analysis_says_so(tmp_path):
         text = render(document, fmt, segment=small).decode("utf-8")
         assert (
             "Too small for a driver analysis: it needs at least 70 users and 70 non-users"
-            " with a score on every factor (10 per factor)." in text
+            " (10 per factor)." in text
         )
         assert "Priority matrix" not in text
 

@@ -195,14 +195,20 @@ def test_score_input_has_no_cronbach_alpha(tmp_path, codebook):
     assert result.comparisons["cronbach_alpha"].isna().all()
 
 
-def test_correlations_are_pairwise_pearson(tmp_path, codebook):
+def test_correlations_are_pearson_of_every_respondent_a_missing_score_at_its_mean(
+    tmp_path, codebook
+):
+    """Every respondent, as the driver models (issue 24): a missing score counts at its
+    factor's mean over the respondents who have one."""
     frame = scores_dataset(11, 150, 0.4, False, 0.15)
+    assert frame[list(FACTORS)].isna().any().all()  # every factor has blanks
     path = write_scores(tmp_path / "s.csv", frame)
     result = compare_groups(load_survey(path, codebook))
     for a in FACTORS:
         for b in FACTORS:
-            both = frame[[a, b]].dropna()
-            expected = 1.0 if a == b else stats.pearsonr(both[a], both[b]).statistic
+            x = frame[a].fillna(frame[a].mean()).to_numpy()
+            y = frame[b].fillna(frame[b].mean()).to_numpy()
+            expected = 1.0 if a == b else stats.pearsonr(x, y).statistic
             assert close(result.correlations.at[a, b], expected)
 
 
