@@ -14,7 +14,9 @@ Interception"):
   :attr:`Limits.size` (``center(1000000000)``, ``slice(…)``);
 - every loop's items and every call count against :attr:`Limits.steps` per rendering
   (the parser wraps each ``for`` loop's items, also a recursive loop's ``loop(…)``);
-- :meth:`BoundedSandbox.render` stops once the output passes :attr:`Limits.output`.
+- :meth:`BoundedSandbox.render_bounded` stops once the output passes
+  :attr:`Limits.output`, and turns a macro that calls itself without end (Python's
+  recursion limit) into the same error.
 
 A limit hit raises :class:`LimitExceeded`, a Jinja2 ``TemplateError`` carrying a
 translatable :class:`~ism_advisor.errors.Message` that says which limit.
@@ -214,6 +216,10 @@ class BoundedSandbox(SandboxedEnvironment):
                     )
                 parts.append(part)
             return "".join(parts)
+        except RecursionError as error:  # a macro that calls itself: Python's own limit
+            raise LimitExceeded(
+                N_("calls nested too deeply (a macro that calls itself without end?)")
+            ).with_traceback(error.__traceback__) from None
         finally:
             _BUDGET.reset(token)
 

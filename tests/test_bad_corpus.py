@@ -1062,6 +1062,23 @@ BOUNDS = [
         "en",
     ),
     case(
+        "templates",
+        "repeats_text",
+        "ours/report.html:1: template went past a limit: a text or list longer than 10000000"
+        " characters or items",
+    ),
+    case(
+        "templates",
+        "nested_loops",
+        "ours/report.html:1: template went past a limit: more than 5000000 loop steps and calls",
+    ),
+    case(
+        "templates",
+        "macro_calls_itself",
+        "ours/report.html:1: template went past a limit: calls nested too deeply (a macro that"
+        " calls itself without end?)",
+    ),
+    case(
         "questionnaire",
         "too_many_items.yaml",
         "too_many_items.yaml:46:3: the codebook has 301 items, more than the 300 a codebook may"
