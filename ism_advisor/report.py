@@ -1031,7 +1031,8 @@ def render_text(name: str, fmt: str, lang: str, templates: Path | None, **variab
             line=line,
             problem=str(error),
         ) from None
-    except TemplateError as error:
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as error:
+        # also an operation the data does not allow ({{ 1 / 0 }}, {{ report.lang * 2.5 }})
         path, line = _template_location(error, name)
         raise AdvisorError(
             N_("template error: {problem}"), path=path, line=line, problem=str(error)

@@ -141,9 +141,6 @@ class BoundedSandbox(SandboxedEnvironment):
         if budget is not None:
             budget.step()
         __self._check_arguments(args, kwargs)
-        text = getattr(__obj, "__self__", None)
-        if isinstance(text, str) and getattr(__obj, "__name__", "") in ("format", "format_map"):
-            __self._check_format(text)
         return super().call(__context, __obj, *args, **kwargs)
 
     def _check_arguments(self, args: Iterable[Any], kwargs: Mapping[str, Any]) -> None:
@@ -154,6 +151,14 @@ class BoundedSandbox(SandboxedEnvironment):
                     N_("a number larger than {limit} given to a function or filter"),
                     limit=self.limits.size,
                 )
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """A text's ``format`` method, once its widths are checked (Jinja2 wraps it when
+        a template reads it, so that is where it is checked)."""
+        text = getattr(value, "__self__", None)
+        if isinstance(text, str) and getattr(value, "__name__", "") in ("format", "format_map"):
+            self._check_format(text)
+        return super().wrap_str_format(value)
 
     def _check_format(self, text: str) -> None:
         """A width or precision in a format string (``%1000000000d``, ``{:>1000000000}``)."""
