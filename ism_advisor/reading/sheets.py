@@ -210,43 +210,38 @@ def _column_letters(number: int) -> str:
 
 
 def _xlsx_extent(handle: IO[bytes]) -> tuple[int, int]:
-    """The last row and column (1-based) of a cell holding something, streamed: a cell
-    without content (only a style) does not count, as the reader skips it."""
-    last_row = last_column = 0
-    row = column = 0
+    """The last row and column (1-based) of a cell holding something, streamed a row at a
+    time: a cell without content (only a style) does not count, as the reader skips it."""
+    last_row = last_column = row = 0
+    cell_tag = f"{{{_SHEET_NS}}}c"
     events = etree.iterparse(
         handle,
-        events=("start", "end"),
-        tag=(f"{{{_SHEET_NS}}}row", f"{{{_SHEET_NS}}}c"),
+        events=("end",),
+        tag=f"{{{_SHEET_NS}}}row",
         resolve_entities=False,
         no_network=True,
         huge_tree=True,
     )
-    for event, element in events:
-        if element.tag.endswith("}row"):
-            if event == "start":
-                number = element.get("r")
-                row = int(number) if number and number.isdigit() else row + 1
-                column = 0
+    for _, element in events:
+        number = element.get("r")
+        row = int(number) if number and number.isdigit() else row + 1
+        column = 0
+        for cell in element.iterchildren(cell_tag):
+            reference = cell.get("r")
+            if reference:
+                letters = reference.rstrip("0123456789").upper()
+                column = _column_number(letters) if letters.isalpha() else column + 1
+                digits = reference[len(letters) :]
+                cell_row = int(digits) if digits.isdigit() else row
             else:
-                element.clear(keep_tail=False)
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
-            continue
-        if event == "start":
-            continue
-        reference = element.get("r")
-        if reference:
-            letters = reference.rstrip("0123456789").upper()
-            column = _column_number(letters) if letters.isalpha() else column + 1
-            digits = reference[len(letters) :]
-            cell_row = int(digits) if digits.isdigit() else row
-        else:
-            column += 1
-            cell_row = row
-        if len(element):  # a value, an inline string or a formula
-            last_row = max(last_row, cell_row)
-            last_column = max(last_column, column)
+                column += 1
+                cell_row = row
+            if len(cell):  # a value, an inline string or a formula
+                last_row = max(last_row, cell_row)
+                last_column = max(last_column, column)
+        element.clear(keep_tail=False)
+        while element.getprevious() is not None:
+            del element.getparent()[0]
     return last_row, last_column
 
 
