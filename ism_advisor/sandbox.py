@@ -123,7 +123,8 @@ class BoundedSandbox(SandboxedEnvironment):
                 raise self._too_long()
         elif operator_ == "%" and isinstance(left, str):
             self._check_format(left)
-            self._check_arguments(right if isinstance(right, tuple) else (right,), {})
+            if "*" in left:  # '%*d': the width is an argument
+                self._check_arguments(right if isinstance(right, tuple) else (right,), {})
         return super().call_binop(context, operator_, left, right)
 
     def _too_long(self) -> LimitExceeded:
@@ -140,7 +141,8 @@ class BoundedSandbox(SandboxedEnvironment):
         budget = _BUDGET.get()
         if budget is not None:
             budget.step()
-        __self._check_arguments(args, kwargs)
+        if not getattr(__obj, _FORMATS, False):  # a format's arguments are values
+            __self._check_arguments(args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
     def _check_arguments(self, args: Iterable[Any], kwargs: Mapping[str, Any]) -> None:
@@ -156,9 +158,13 @@ class BoundedSandbox(SandboxedEnvironment):
         """A text's ``format`` method, once its widths are checked (Jinja2 wraps it when
         a template reads it, so that is where it is checked)."""
         text = getattr(value, "__self__", None)
-        if isinstance(text, str) and getattr(value, "__name__", "") in ("format", "format_map"):
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None and isinstance(text, str):
             self._check_format(text)
-        return super().wrap_str_format(value)
+            # '{:{}}'.format(1, 10**9): a width among the arguments, which call() checks
+            if not _NESTED_FIELD.search(text):
+                setattr(wrapped, _FORMATS, True)
+        return wrapped
 
     def _check_format(self, text: str) -> None:
         """A width or precision in a format string (``%1000000000d``, ``{:>1000000000}``)."""
@@ -176,9 +182,12 @@ class BoundedSandbox(SandboxedEnvironment):
         @functools.wraps(function)
         def bounded(*args: Any, **kwargs: Any) -> Any:
             value = 1 if pass_arg else 0
-            self._check_arguments(args[value + 1 :], kwargs)
             if function.__name__ == "do_format" and isinstance(args[value], str):
-                self._check_format(args[value])
+                self._check_format(args[value])  # its arguments are values, but for '%*d'
+                if "*" in args[value]:
+                    self._check_arguments(args[value + 1 :], kwargs)
+            else:
+                self._check_arguments(args[value + 1 :], kwargs)
             return function(*args, **kwargs)
 
         return bounded
@@ -230,6 +239,8 @@ class BoundedSandbox(SandboxedEnvironment):
 
 
 _DIGITS = re.compile(r"\d+")
+_NESTED_FIELD = re.compile(r"\{[^{}]*\{")
+_FORMATS = "ism_advisor_formats"  # marks a text's format method whose arguments are values
 
 
 def _pass_arg(function: Callable[..., Any]) -> bool:

@@ -41,6 +41,8 @@ def render(text: str, **context: object) -> str:
         ("{{ '%*d' % (999999999, 1) }}", ARGUMENT),
         ("{{ '{:>999999999}'.format(1) }}", FORMAT),
         ("{{ '%999999999d'|format(1) }}", FORMAT),
+        ("{{ '%*d'|format(999999999, 1) }}", ARGUMENT),
+        ("{{ '{:{}}'.format(1, 999999999) }}", ARGUMENT),
         (
             "{% for a in label %}{% for b in label %}{% for c in label %}"
             "{% endfor %}{% endfor %}{% endfor %}",
@@ -71,6 +73,8 @@ def test_a_limit_stops_the_rendering(text, limit):
         ("{% for c in label %}{{ c|upper }}{% endfor %}", "AB"),
         ("{{ label|center(6) }}|", "  ab  |"),
         ("{{ 123456789|string }}", "123456789"),
+        ("{{ '%d'|format(123456789) }} {{ '%d' % 123456789 }}", "123456789 123456789"),
+        ("{{ '{} of {}'.format(123456789, 7) }}", "123456789 of 7"),
     ],
 )
 def test_ordinary_texts_render_as_jinja2_renders_them(text, expected):
