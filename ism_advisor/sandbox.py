@@ -143,7 +143,32 @@ class BoundedSandbox(SandboxedEnvironment):
             budget.step()
         if not getattr(__obj, _FORMATS, False):  # a format's arguments are values
             __self._check_arguments(args, kwargs)
+        text = getattr(__obj, "__self__", None)
+        if isinstance(text, str) and args:
+            name = getattr(__obj, "__name__", "")
+            if name == "join":  # its parts counted as they come, not all made first
+                args = (__self._parts(args[0], len(text)), *args[1:])
+            elif name == "replace":
+                __self._check_replace(text, args[1] if len(args) > 1 else "")
         return super().call(__context, __obj, *args, **kwargs)
+
+    def _parts(self, items: Iterable[Any], separator: int) -> list[Any]:
+        """``items`` as a list, refused as soon as they and their separators would make a
+        text longer than the size limit."""
+        parts: list[Any] = []
+        total = 0
+        for item in items:
+            total += len(item if isinstance(item, str) else str(item)) + separator
+            if total > self.limits.size + separator:
+                raise self._too_long()
+            parts.append(item)
+        return parts
+
+    def _check_replace(self, text: Any, new: Any) -> None:
+        """``text.replace(old, new)`` at its longest: ``new`` between every character."""
+        longest = len(text) + (len(text) + 1) * len(new) if isinstance(new, str) else 0
+        if isinstance(text, str) and longest > self.limits.size:
+            raise self._too_long()
 
     def _check_arguments(self, args: Iterable[Any], kwargs: Mapping[str, Any]) -> None:
         for value in (*args, *kwargs.values()):
@@ -182,7 +207,14 @@ class BoundedSandbox(SandboxedEnvironment):
         @functools.wraps(function)
         def bounded(*args: Any, **kwargs: Any) -> Any:
             value = 1 if pass_arg else 0
-            if function.__name__ == "do_format" and isinstance(args[value], str):
+            name = function.__name__
+            if name == "do_join":
+                separator = args[value + 1] if len(args) > value + 1 else kwargs.get("d", "")
+                parts = self._parts(args[value], len(str(separator)))
+                args = (*args[:value], parts, *args[value + 1 :])
+            elif name == "do_replace" and len(args) > value + 2:
+                self._check_replace(str(args[value]), args[value + 2])
+            if name == "do_format" and isinstance(args[value], str):
                 self._check_format(args[value])  # its arguments are values, but for '%*d'
                 if "*" in args[value]:
                     self._check_arguments(args[value + 1 :], kwargs)

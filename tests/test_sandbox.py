@@ -55,6 +55,11 @@ def render(text: str, **context: object) -> str:
             STEPS,
         ),
         ("{% for i in range(400) %}{{ label }}{% endfor %}", OUTPUT),
+        ("{{ ([label] * 100)|join }}", TOO_LONG),
+        ("{{ ([label] * 100)|map('upper')|join(', ') }}", TOO_LONG),
+        ("{{ ''.join([label] * 100) }}", TOO_LONG),
+        ("{{ (label * 10).replace('', label) }}", TOO_LONG),
+        ("{{ (label * 10).replace('', label) }}", TOO_LONG),
         ("{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}", RECURSION),
     ],
 )
@@ -75,6 +80,8 @@ def test_a_limit_stops_the_rendering(text, limit):
         ("{{ 123456789|string }}", "123456789"),
         ("{{ '%d'|format(123456789) }} {{ '%d' % 123456789 }}", "123456789 123456789"),
         ("{{ '{} of {}'.format(123456789, 7) }}", "123456789 of 7"),
+        ("{{ ([label] * 3)|join(', ') }} {{ '-'.join([label] * 2) }}", "ab, ab, ab ab-ab"),
+        ("{{ label.replace('a', 'x') }}{{ label|replace('b', 'y') }}", "xbay"),
     ],
 )
 def test_ordinary_texts_render_as_jinja2_renders_them(text, expected):

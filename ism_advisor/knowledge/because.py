@@ -21,7 +21,7 @@ from jinja2.exceptions import SecurityError, TemplateError
 from ..errors import N_, AdvisorError, Message
 from ..formatting import format_figure
 from ..i18n import translations
-from ..sandbox import BoundedSandbox, LimitExceeded, Limits
+from ..sandbox import BoundedImmutableSandbox, LimitExceeded, Limits
 from ..vocabulary import COMPARISON, EFFECT_SIZE_LABELS, FACT_KINDS, KINDS_BY_NAME, FactKind
 from ..yamlfile import Pos, Problems, did_you_mean
 from .conditions import renamed
@@ -35,9 +35,10 @@ LIMITS = Limits(size=10_000, steps=10_000, digits=100, output=10_000)
 
 
 @cache
-def environment() -> BoundedSandbox:
-    """The one sandbox every because text is parsed and rendered in."""
-    return BoundedSandbox(LIMITS, autoescape=False, undefined=StrictUndefined)
+def environment() -> BoundedImmutableSandbox:
+    """The one sandbox every because text is parsed and rendered in: it cannot change a
+    list in place either (``l.extend(l)`` would double it at every step)."""
+    return BoundedImmutableSandbox(LIMITS, autoescape=False, undefined=StrictUndefined)
 
 
 @dataclass(frozen=True)
