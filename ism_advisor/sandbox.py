@@ -193,7 +193,9 @@ class BoundedSandbox(SandboxedEnvironment):
 
     def _check_format(self, text: str) -> None:
         """A width or precision in a format string (``%1000000000d``, ``{:>1000000000}``)."""
-        for digits in _DIGITS.findall(text):
+        widths = [n for spec in _PERCENT_SPEC.findall(text) for n in spec if n]
+        widths += [n for spec in _BRACE_SPEC.findall(text) for n in _DIGITS.findall(spec)]
+        for digits in widths:
             if len(digits) > 12 or int(digits) > self.limits.size:
                 raise LimitExceeded(
                     N_("a number larger than {limit} in a format"), limit=self.limits.size
@@ -271,6 +273,10 @@ class BoundedSandbox(SandboxedEnvironment):
 
 
 _DIGITS = re.compile(r"\d+")
+#: printf-style conversions' width and precision ('%-12.3f', '%(name)10s')
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\d*)(?:\.(\d*))?[a-zA-Z%]")
+#: str.format's specs ('{:>12}', '{0:.3f}'): the text after the colon
+_BRACE_SPEC = re.compile(r"\{[^{}:]*:([^{}]*)\}")
 _NESTED_FIELD = re.compile(r"\{[^{}]*\{")
 _FORMATS = "ism_advisor_formats"  # marks a text's format method whose arguments are values
 

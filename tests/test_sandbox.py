@@ -81,6 +81,11 @@ def test_a_limit_stops_the_rendering(text, limit):
         ("{{ '%d'|format(123456789) }} {{ '%d' % 123456789 }}", "123456789 123456789"),
         ("{{ '{} of {}'.format(123456789, 7) }}", "123456789 of 7"),
         ("{{ ([label] * 3)|join(', ') }} {{ '-'.join([label] * 2) }}", "ab, ab, ab ab-ab"),
+        (
+            "{{ '%s in 20260 teams' % label }} {{ '{} of 123456'.format(label) }}",
+            "ab in 20260 teams ab of 123456",
+        ),
+        ("{{ '%-6s|%(x)s' % {'x': 1} if false else '%5.2f' % 3.14159 }}", " 3.14"),
         ("{{ label.replace('a', 'x') }}{{ label|replace('b', 'y') }}", "xbay"),
     ],
 )
