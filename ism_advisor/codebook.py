@@ -274,6 +274,14 @@ def default_codebook_path() -> Path:
     return packaged_path("rules", "factors.yaml")
 
 
+#: The most items (statements) and factors a codebook may have. The questionnaire's
+#: PDF takes about 5 seconds per 100 items (1,000 took 54 s and 420 MB, 10,000 took 268 s
+#: and 3.1 GB): 300 items keep it, and every analysis, well inside a minute and a
+#: gigabyte; the packaged codebook has 25 items in 7 factors.
+MAX_ITEMS = 300
+MAX_FACTORS = 50
+
+
 def load_codebook(path: str | Path | None = None) -> Codebook:
     """Read and validate a codebook (the packaged default when ``path`` is None).
 
@@ -610,6 +618,17 @@ class _CodebookReader:
         entries = CODEBOOK.read(p, top, "factors")
         if entries is None:
             return ()
+        if len(entries) > MAX_FACTORS:
+            p.add(
+                N_(
+                    "the codebook has {count} factors, more than the {limit} a codebook may"
+                    " have (split the survey into several)"
+                ),
+                top.where("factors"),
+                count=len(entries),
+                limit=MAX_FACTORS,
+            )
+            return ()
         factors: list[Factor] = []
         seen: dict[str, Pos] = {}
         seen_items: dict[str, Pos] = {}
@@ -632,6 +651,19 @@ class _CodebookReader:
                     pos=entry.pos,
                 )
             )
+        count = sum(len(factor.items) for factor in factors)
+        if count > MAX_ITEMS:
+            p.add(
+                N_(
+                    "the codebook has {count} items, more than the {limit} a codebook may have"
+                    " (a questionnaire that long takes over an hour to answer; split the"
+                    " survey into several)"
+                ),
+                top.where("factors"),
+                count=count,
+                limit=MAX_ITEMS,
+            )
+            return ()
         return tuple(factors)
 
     def items(self, factor: YMap, seen: dict[str, Pos]) -> tuple[Item, ...]:

@@ -66,6 +66,7 @@ from .errors import N_, AdvisorError, Message
 from .formatting import format_figure
 from .i18n import translations
 from .resources import packaged_path
+from .zipfiles import TEMPLATE_LIMITS, check_zip, stream_member
 
 __all__ = [
     "LAYOUTS",
@@ -184,6 +185,9 @@ def load_deck_template(path: Path | None = None) -> DeckTemplate:
         raise AdvisorError(
             N_("cannot be read: {reason}"), path=where, reason=error.strerror
         ) from None
+    # python-pptx reads every part into memory and parses each XML part: refuse a zip bomb
+    # before it does, from the zip's directory and by streaming every part once
+    check_zip(data, where, TEMPLATE_LIMITS, N_("a PowerPoint presentation"), verify=True)
     presentation = _open(data, where)
     return DeckTemplate(data, where, _resolve_layouts(presentation, where))
 
@@ -2021,7 +2025,13 @@ def deterministic_package(data: bytes) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 0
             entry.external_attr = 0
-            target.writestr(entry, source.read(info.filename))
+            # part by part in chunks, each no bigger than a template's part may be: a
+            # template's big part (media) is never held twice
+            with target.open(entry, "w") as sink:
+                for chunk in stream_member(
+                    source, info, "deck", TEMPLATE_LIMITS.member, N_("a PowerPoint presentation")
+                ):
+                    sink.write(chunk)
     return out.getvalue()
 
 

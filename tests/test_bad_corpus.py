@@ -7,7 +7,11 @@ expected —, print no traceback, leave no file behind, and change no input.
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +20,7 @@ import pandas as pd
 import pytest
 
 import exports as X
-from conftest import DATA, SAMPLE_SCORES
+from conftest import DATA, ROOT, SAMPLE_SCORES
 from test_codebook import CASES as CODEBOOK_CASES
 from test_knowledge import CATALOGUE_CASES, RULE_CASES
 
@@ -708,6 +712,8 @@ def make_template(name: str, work: Path) -> None:
                 target.writestr(info, data)
     elif name == "folder.pptx":
         path.mkdir()
+    elif name == "theme_bomb.pptx":  # 1 MB whose theme inflates to 1 GiB
+        inflate_a_member(packaged, path, "ppt/theme/theme1.xml", b"</a:theme>", 1 << 30)
     else:
         presentation = Presentation(packaged)
         layouts = {layout.name: layout for layout in presentation.slide_layouts}
@@ -996,6 +1002,95 @@ CASES += [
 ]
 
 
+# -- issue 24, bounded resources: hostile files get one line within 1 GiB and 60 s -------------
+STRAY = (
+    "sheet '{sheet}' reaches cell {cell}: {rows} rows by {columns} columns, more than the 2"
+    " million cells a sheet may have (expected a header row and a row per respondent; delete"
+    " the cells beyond the survey's data)"
+)
+BOUNDS = [
+    case(
+        "exports",
+        "stray_cell_xfd.xlsx",
+        "stray_cell_xfd.xlsx: "
+        + STRAY.format(sheet="Responses", cell="XFD1048576", rows=1048576, columns=16384),
+    ),
+    case(
+        "exports",
+        "stray_cell_bi.xlsx",
+        "stray_cell_bi.xlsx: "
+        + STRAY.format(sheet="Responses", cell="BI1048576", rows=1048576, columns=61),
+    ),
+    case(
+        "exports",
+        "stray_cell.ods",
+        "stray_cell.ods: "
+        + STRAY.format(sheet="Sheet1", cell="AY1048102", rows=1048102, columns=51),
+    ),
+    case(
+        "generated",
+        "lying_sizes.xlsx",
+        "lying_sizes.xlsx: part 'xl/worksheets/sheet1.xml' does not unpack to what the zip"
+        " file's directory declares (damaged or tampered with; expected an Excel or"
+        " OpenDocument workbook)",
+    ),
+    case(
+        "pptx",
+        "theme_bomb.pptx",
+        "theme_bomb.pptx: part 'ppt/theme/theme1.xml' unpacks to 1009 MiB, more than the 16 MiB"
+        " allowed (a zip bomb? expected a PowerPoint presentation)",
+        id="pptx/theme-bomb",
+    ),
+    case(
+        "rules",
+        "because_repeats_text.yaml",
+        "because_repeats_text.yaml:14:7: 'because' in 'en' repeats or raises by 300000000, more"
+        " than the 10000 a because text may",
+    ),
+    case(
+        "rules",
+        "because_nested_loops.yaml",
+        "because_nested_loops.yaml:14:7: 'because' in 'en' puts a loop in a loop (a because text"
+        " may loop once, through at most 10000 items)",
+    ),
+    case(
+        "rules",
+        "because_grows_when_filled_in.yaml",
+        "because_grows_when_filled_in.yaml: rule 'derive': its 'because' text in 'en' went past"
+        " a limit: a text or list longer than 10000 characters or items",
+        "--lang",
+        "en",
+    ),
+    case(
+        "templates",
+        "repeats_text",
+        "ours/report.html:1: template went past a limit: a text or list longer than 10000000"
+        " characters or items",
+    ),
+    case(
+        "templates",
+        "nested_loops",
+        "ours/report.html:1: template went past a limit: more than 5000000 loop steps and calls",
+    ),
+    case(
+        "templates",
+        "macro_calls_itself",
+        "ours/report.html:1: template went past a limit: calls nested too deeply (a macro that"
+        " calls itself without end?)",
+    ),
+    case(
+        "questionnaire",
+        "too_many_items.yaml",
+        "too_many_items.yaml:46:3: the codebook has 301 items, more than the 300 a codebook may"
+        " have (a questionnaire that long takes over an hour to answer; split the survey into"
+        " several)",
+        "--format",
+        "pdf",
+    ),
+]
+CASES += [c for c in BOUNDS if not (c.kind == "rules" and c.file in RULE_CASES)]
+
+
 def prepare(case: Case, work: Path) -> list[str]:
     """Copy the case's inputs into ``work``; the command-line arguments to run."""
     if case.kind == "questionnaire":
@@ -1060,6 +1155,8 @@ def generate(name: str, work: Path) -> None:
             handle.write("2,A,nee,3,3," + "x" * (50 << 20) + ",3,3,3,3\n")
     elif name == "folder.csv":
         path.mkdir()
+    elif name == "lying_sizes.xlsx":  # the sheet inflates to 1 GiB; its directory says less
+        lie_about_a_member(BAD / "exports" / "stray_cell_bi.xlsx", path, "xl/worksheets/sheet1.xml")
     elif name == "truncated.xlsx":  # a download cut off half-way
         X.surveymonkey(work / "whole.xlsx", X.people(n=12), xlsx=True)
         path.write_bytes((work / "whole.xlsx").read_bytes()[:3000])
@@ -1090,6 +1187,66 @@ def generate(name: str, work: Path) -> None:
             missing_ranges=meta.missing_ranges,
         )
         (work / "whole.sav").unlink()
+
+
+def inflate_a_member(source: Path, target: Path, member: str, end: bytes, size: int) -> None:
+    """A copy of the zip ``source`` whose ``member`` is padded with blanks before ``end`` to
+    ``size`` bytes: compressed about a thousand to one."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename != member:
+                new.writestr(info.filename, data)
+                continue
+            head, tail = data.rsplit(end, 1)
+            entry = zipfile.ZipInfo(member)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with new.open(entry, "w") as sink:
+                sink.write(head)
+                blanks = b" " * (1 << 24)
+                for _ in range((size - len(data)) // len(blanks)):
+                    sink.write(blanks)
+                sink.write(end + tail)
+
+
+def lie_about_a_member(source: Path, target: Path, member: str) -> None:
+    """A copy of ``source`` whose ``member`` inflates to 1 GiB while the zip's directory
+    (and the member's own header) declare its original size."""
+    with zipfile.ZipFile(source) as old:
+        declared = old.getinfo(member).file_size.to_bytes(4, "little")
+    inflate_a_member(source, target, member, b"</worksheet>", 1 << 30)
+    data = bytearray(target.read_bytes())
+    with zipfile.ZipFile(target) as new:
+        local = new.getinfo(member).header_offset
+    name = member.encode()
+    data[local + 22 : local + 26] = declared  # the local header's uncompressed size
+    central = data.rfind(b"PK\x01\x02")
+    while data[central + 46 : central + 46 + len(name)] != name:
+        central = data.rfind(b"PK\x01\x02", 0, central)
+    data[central + 24 : central + 28] = declared  # the central directory's
+    target.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("case", BOUNDS, ids=[c.id for c in BOUNDS])
+def test_hostile_input_stays_within_a_gigabyte_and_a_minute(tmp_path, case):
+    """The real command, in a process that may map 1 GiB and run 60 s: one line, exit 1."""
+    work = tmp_path / "work"
+    work.mkdir()
+    args = prepare(case, work)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ism_advisor", *args],
+        cwd=work,
+        preexec_fn=limit,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert (result.returncode, result.stderr) == (1, case.message + "\n")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -18,6 +18,15 @@ RULE_CASES = {
         "@:20:15: 'priority' must be high, medium, low or a number from 1 (most urgent), found 'urgent'"
     ],
     "because_missing_language.yaml": ["@:21:14: missing key 'en'"],
+    # issue 24: texts that would outgrow memory or time, refused before they run
+    "because_nested_loops.yaml": [
+        "@:14:7: 'because' in 'en' puts a loop in a loop (a because text may loop once, through"
+        " at most 10000 items)"
+    ],
+    "because_repeats_text.yaml": [
+        "@:14:7: 'because' in 'en' repeats or raises by 300000000, more than the 10000 a"
+        " because text may"
+    ],
     "because_syntax.yaml": [
         "@:14:7: 'because' in 'en': template error on its line 1: unexpected '}'"
     ],
@@ -117,6 +126,10 @@ RULE_CASES = {
     "wrong_type_text.yaml": ["@:8:27: 'effect_size' is a text: compare it with ==, != or in"],
 }
 
+#: Rule files that pass the check and fail when a rule fires (issue 24: a because text
+#: whose size only its figures decide); tests/test_bad_corpus.py runs them.
+RULES_FAILING_WHEN_RUN = ("because_grows_when_filled_in.yaml",)
+
 CATALOGUE_CASES = {
     "apostrophe_in_quotes.yaml": [
         "@:15:26: the text goes on after its closing quote ('): write '' for an apostrophe in '…'"
@@ -163,8 +176,16 @@ def test_every_catalogue_problem_is_reported_with_its_position(codebook, name):
     assert rendered(problems, path) == CATALOGUE_CASES[name]
 
 
+@pytest.mark.parametrize("name", RULES_FAILING_WHEN_RUN)
+def test_a_text_whose_size_its_figures_decide_passes_the_check(codebook, name):
+    knowledge, _ = check_knowledge(codebook, DATA / "bad" / "rules" / name, CATALOGUE)
+    assert knowledge is not None
+
+
 def test_every_bad_file_has_a_case():
-    assert sorted(RULE_CASES) == sorted(p.name for p in (DATA / "bad" / "rules").glob("*.yaml"))
+    assert sorted([*RULE_CASES, *RULES_FAILING_WHEN_RUN]) == sorted(
+        p.name for p in (DATA / "bad" / "rules").glob("*.yaml")
+    )
     assert sorted(CATALOGUE_CASES) == sorted(
         p.name for p in (DATA / "bad" / "interventions").glob("*.yaml")
     )

@@ -17,11 +17,11 @@ from typing import Any, Protocol
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import N_, AdvisorError, Message
 from ..formatting import format_figure
 from ..i18n import translations
+from ..sandbox import BoundedImmutableSandbox, LimitExceeded, Limits
 from ..vocabulary import COMPARISON, EFFECT_SIZE_LABELS, FACT_KINDS, KINDS_BY_NAME, FactKind
 from ..yamlfile import Pos, Problems, did_you_mean
 from .conditions import renamed
@@ -30,10 +30,15 @@ from .model import Alternative, Conclusion
 __all__ = ["Figure", "Label", "Parsed", "available", "check", "parse", "render"]
 
 
+#: What one because text may do when it is filled in: a reason is a sentence or two.
+LIMITS = Limits(size=10_000, steps=10_000, digits=100, output=10_000)
+
+
 @cache
-def environment() -> SandboxedEnvironment:
-    """The one sandbox every because text is parsed and rendered in."""
-    return SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+def environment() -> BoundedImmutableSandbox:
+    """The one sandbox every because text is parsed and rendered in: it cannot change a
+    list in place either (``l.extend(l)`` would double it at every step)."""
+    return BoundedImmutableSandbox(LIMITS, autoescape=False, undefined=StrictUndefined)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,8 @@ def check(problems: Problems, pos: Pos, text: str, lang: str, names: Mapping[str
             problem=error.message or "",
         )
         return
+    if not _within_limits(problems, pos, tree, lang):
+        return
     defined = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     single = "figure" in names.values()
     for node in tree.find_all(nodes.Name):
@@ -128,6 +135,45 @@ def check(problems: Problems, pos: Pos, text: str, lang: str, names: Mapping[str
             hint=did_you_mean(node.attr, kind.testable),
         )
         return
+
+
+def _within_limits(problems: Problems, pos: Pos, tree: nodes.Template, lang: str) -> bool:
+    """Report what makes a because text outgrow :data:`LIMITS` however it is filled in:
+    repeating a text (or raising a number) by a number beyond the size limit, or a loop in
+    a loop. Rendering checks the limits again, whatever the text."""
+    for node in tree.find_all((nodes.Mul, nodes.Pow)):
+        for operand in (node.left, node.right):
+            value = operand.value if isinstance(operand, nodes.Const) else None
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if number and abs(value) > LIMITS.size:
+                problems.add(
+                    N_(
+                        "'because' in '{lang}' repeats or raises by {number}, more than"
+                        " the {limit} a because text may"
+                    ),
+                    pos,
+                    lang=lang,
+                    number=value,
+                    limit=LIMITS.size,
+                )
+                return False
+    for loop in tree.find_all(nodes.For):
+        inner = [*loop.body, *loop.else_]
+        if loop.recursive or any(
+            isinstance(node, nodes.For) or next(node.find_all(nodes.For), None) is not None
+            for node in inner
+        ):
+            problems.add(
+                N_(
+                    "'because' in '{lang}' puts a loop in a loop (a because text may loop once,"
+                    " through at most {limit} items)"
+                ),
+                pos,
+                lang=lang,
+                limit=LIMITS.steps,
+            )
+            return False
+    return True
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -253,8 +299,17 @@ def render(
             for name in parsed.names:
                 if name not in context and name in single:  # missing: StrictUndefined
                     context[name] = single[name]
-        return parsed.template.render(context).strip()
-    except (SecurityError, TemplateError) as error:
+        return environment().render_bounded(parsed.template, context).strip()
+    except LimitExceeded as error:
+        raise AdvisorError(
+            N_("rule '{rule}': its 'because' text in '{lang}' went past a limit: {limit}"),
+            path=path,
+            rule=rule_id,
+            lang=lang,
+            limit=error.message_,
+        ) from None
+    except (SecurityError, TemplateError, TypeError, ValueError, ArithmeticError) as error:
+        # a text the check could not fault fails on the figures it gets ('segment * 3')
         raise AdvisorError(
             N_("rule '{rule}': its 'because' text in '{lang}' failed: {problem}"),
             path=path,
