@@ -19,6 +19,7 @@ from ..codebook import Codebook
 from ..errors import N_, AdvisorError, Message
 from ..scales import AnswerScale
 from ..textnorm import answer_key, normalize
+from .content import quotable
 from .model import Column
 
 __all__ = ["SHOWN_VALUE", "Values", "map_distinct", "shorten"]
@@ -138,8 +139,20 @@ class Values:
         # the first row holding a cell that is no answer
         row = int(np.flatnonzero(np.isin(codes, left[left].index.to_numpy()))[0])
         index = int(codes[row])
-        value = shorten(text.loc[index])
+        cell = str(text.loc[index])
+        value = shorten(cell)
+        shown = quotable(cell, int(np.count_nonzero(codes == index)))
         if scale is None or (self.plain and not known.any()):
+            if not shown:
+                raise self.fail(
+                    N_(
+                        "a cell that is not a number (expected {expected}; the cell is not"
+                        " shown: it may hold personal data or free text)"
+                    ),
+                    row=row,
+                    column=column.name,
+                    expected=self.expected(on_scale),
+                )
             raise self.fail(
                 N_("'{value}' is not a number (expected {expected})"),
                 row=row,
@@ -147,7 +160,7 @@ class Values:
                 value=value,
                 expected=self.expected(on_scale),
             )
-        if _ANSWER_CODE.match(str(text.loc[index])):
+        if _ANSWER_CODE.match(cell):
             raise self.fail(
                 N_(
                     "'{value}' is an answer code, not an answer on the scale (export the"
@@ -159,11 +172,24 @@ class Values:
                 value=value,
             )
         lang = scale.language_of(set(keys[known]))
-        shown = (
+        texts = (
             ", ".join(scale.texts(lang))
             if lang
             else " / ".join(", ".join(scale.texts(lang)) for lang in ("nl", "en"))
         )
+        if not shown:
+            raise self.fail(
+                N_(
+                    "a cell that is not an answer on the scale (expected one of: {texts}; a"
+                    " number from {low:g} to {high:g}; or blank; the cell is not shown: it may"
+                    " hold personal data or free text)"
+                ),
+                row=row,
+                column=column.name,
+                texts=texts,
+                low=self.codebook.scale_min,
+                high=self.codebook.scale_max,
+            )
         raise self.fail(
             N_(
                 "'{value}' is not an answer on the scale (expected one of: {texts}; a number"
@@ -172,7 +198,7 @@ class Values:
             row=row,
             column=column.name,
             value=value,
-            texts=shown,
+            texts=texts,
             low=self.codebook.scale_min,
             high=self.codebook.scale_max,
         )
