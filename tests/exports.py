@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +58,61 @@ PLANTED_MARKERS = (
 )
 
 DEPARTMENTS = {"nl": ("Verkoop", "Financiën", "ICT"), "en": ("Sales", "Finance", "IT")}
+
+_FIRST = ("Jan", "Anouk", "Pieter", "Fatima", "Sem", "Eva", "Mohamed", "Lotte")
+_LAST = ("Vries", "Berg", "Dijk", "Brink", "Heuvel", "Wal", "Veen", "Bosch", "Meer", "Hoek")
+_PARTICLES = ("de", "van den", "van", "ter")
+_PLAIN_LAST = ("Bakker", "Visser", "Smit", "Mulder", "Bos", "Kok", "Dekker", "Jansen", "Peters")
+
+
+def _phone(n: int) -> str:
+    number = 23450000 + 7 * n
+    return (f"06-{number}", f"+31 6 {number}", f"(020) {5550000 + n}")[n % 3]
+
+
+def _person(n: int) -> str:
+    return f"{_FIRST[n % 8]} {_PARTICLES[n % 4]} {_LAST[n // 8 % 10]}"
+
+
+#: What respondents type into an open segment question ("Op welke afdeling werkt u?"), by
+#: what it holds: respondent ``n`` types ``TYPED[kind](n)``. None may reach any output.
+TYPED = {
+    "email": lambda n: (
+        f"{_FIRST[n % 8].lower()}.{_LAST[n // 8 % 10].lower()}@rivierstad-planted.nl"
+    ),
+    "phone": _phone,
+    "iban": lambda n: f"NL{n % 89 + 10:02d} ABNA 0{n:03d} 1643 00",
+    "name": _person,
+    "contact": lambda n: f"{_person(n)}, {_phone(n)}",
+    "sentence": lambda n: (
+        f"Ik werk al {n % 30 + 1} jaar hier en zit op de derde verdieping bij het raam"
+    ),
+    "unique": lambda n: f"{_FIRST[n % 8]} {_PLAIN_LAST[n // 8 % 9]}",
+}
+#: The reason each kind is refused as a segment, as the message says it
+TYPED_REASON = {
+    "email": "e-mail addresses",
+    "phone": "phone numbers",
+    "iban": "bank account numbers (IBAN)",
+    "name": "person names",
+    "contact": "phone numbers",
+    "sentence": "free text (answers of more than 5 words or 50 characters)",
+    "unique": "free text (most answers are given by one respondent only)",
+}
+
+
+def typed_markers(kind: str, count: int = 90) -> tuple[str, ...]:
+    """What a search of every output looks for: each typed answer, and their parts."""
+    values = {TYPED[kind](n) for n in range(count)}
+    parts = {"rivierstad-planted", "ABNA", "verdieping"}
+    return tuple(sorted(values | parts))
+
+
+def typed_group(group: People) -> People:
+    """``group`` with each person's department their own number (an index into TYPED)."""
+    return People(tuple(replace(p, department=p.number) for p in group.rows), group.extra)
+
+
 YES_NO = {"nl": ("Ja", "Nee"), "en": ("Yes", "No")}
 DONT_KNOW = {"nl": "Weet niet", "en": "Don't know"}
 #: the texts a questionnaire would show (English as Qualtrics' default 5-point scale)
