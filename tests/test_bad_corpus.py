@@ -188,8 +188,8 @@ CASES = [
     case(
         "generated",
         "giant_value.csv",
-        f'giant_value.csv:3: column "reputation": a cell that is not a number (expected {SCALE};'
-        " the cell is not shown: it may hold personal data or free text)",
+        f'giant_value.csv:3: column "reputation": this cell is not a number (expected {SCALE};'
+        " it is not shown, as it may hold personal data or free text)",
     ),
     case("generated", "folder.csv", "folder.csv: is a folder (expected a survey CSV file)"),
     case("generated", "missing.csv", "missing.csv: no such file (expected a survey CSV file)"),
@@ -1013,9 +1013,9 @@ CASES += [
     case(
         "segments",
         "option_name.csv",
-        'option_name.csv:6: column "afdeling": an answer that is not an answer to segment'
+        'option_name.csv:6: column "afdeling": this answer is not an answer to segment'
         " question 'afdeling' (expected one of: On a care ward, In the kitchen or facilities,"
-        " In an office; the answer is not shown: it may hold personal data)",
+        " In an office; it is not shown, as it may hold personal data)",
         *ZORG_ARGS,
         *("--segment-by", "afdeling"),
     ),
@@ -1031,14 +1031,14 @@ CASES += [
     case(
         "csv",
         "usage_email.csv",
-        'usage_email.csv:6: column "user": an answer that is not a usage answer (expected one'
-        f" of: {USAGE_ANSWERS}; the answer is not shown: it may hold personal data)",
+        'usage_email.csv:6: column "user": this answer is not a usage answer (expected one'
+        f" of: {USAGE_ANSWERS}; it is not shown, as it may hold personal data)",
     ),
     case(
         "csv",
         "item_phone.csv",
-        'item_phone.csv:5: column "reputation": a cell that is not a number (expected'
-        f" {SCALE}; the cell is not shown: it may hold personal data or free text)",
+        'item_phone.csv:5: column "reputation": this cell is not a number (expected'
+        f" {SCALE}; it is not shown, as it may hold personal data or free text)",
     ),
 ]
 

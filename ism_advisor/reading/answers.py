@@ -146,8 +146,8 @@ class Values:
             if not shown:
                 raise self.fail(
                     N_(
-                        "a cell that is not a number (expected {expected}; the cell is not"
-                        " shown: it may hold personal data or free text)"
+                        "this cell is not a number (expected {expected}; it is not shown, as"
+                        " it may hold personal data or free text)"
                     ),
                     row=row,
                     column=column.name,
@@ -180,8 +180,8 @@ class Values:
         if not shown:
             raise self.fail(
                 N_(
-                    "a cell that is not an answer on the scale (expected one of: {texts}; a"
-                    " number from {low:g} to {high:g}; or blank; the cell is not shown: it may"
+                    "this cell is not an answer on the scale (expected one of: {texts}; a"
+                    " number from {low:g} to {high:g}; or blank; it is not shown, as it may"
                     " hold personal data or free text)"
                 ),
                 row=row,

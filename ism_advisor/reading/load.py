@@ -237,8 +237,8 @@ class _Reader:
                     )
                 raise self.fail(
                     N_(
-                        "an answer that is not an answer to segment question '{segment}'"
-                        " (expected one of: {expected}; the answer is not shown: it may hold"
+                        "this answer is not an answer to segment question '{segment}'"
+                        " (expected one of: {expected}; it is not shown, as it may hold"
                         " personal data)"
                     ),
                     row=int(rows[0]),
@@ -280,8 +280,8 @@ class _Reader:
                     )
                 raise self.fail(
                     N_(
-                        "an answer that is not a usage answer (expected one of: {expected};"
-                        " the answer is not shown: it may hold personal data)"
+                        "this answer is not a usage answer (expected one of: {expected}; it"
+                        " is not shown, as it may hold personal data)"
                     ),
                     row=int(rows[0]),
                     column=column.name,
