@@ -758,7 +758,7 @@ CASES += [
         "questionnaire",
         "segment_without_wording.yaml",
         "segment_without_wording.yaml:8:5: segmentvraag 'location' heeft geen formulering in"
-        " 'nl' (geef die als text: {nl: …, en: …}) (en nog 1; --check toont alle problemen)",
+        " 'nl' (geef die als text: {nl: …, en: …}) (en nog 2; --check toont alle problemen)",
         "--lang",
         "nl,en",
     ),
@@ -933,6 +933,17 @@ CASES += [
 
 
 # -- issue 24, part 2: personal data never leaves the input --------------------------------
+# (also: a questionnaire never asks a segment question as free text)
+CASES += [
+    case(
+        "questionnaire",
+        "segment_without_options.yaml",
+        "segment_without_options.yaml:8:5: segment question 'location' has no answer options:"
+        " the questionnaire would ask it as free text, which cannot name a segment (list the"
+        " answers under options: - {id: sales, nl: Verkoop, en: Sales})",
+        *("--format", "md"),
+    ),
+]
 # A segment column must hold a closed set of answers (ism_advisor/reading/content.py):
 # personal data or free text is refused naming the column, what it holds and a row that
 # shows it, never a value; a bad cell is quoted only when it cannot be personal.
