@@ -94,19 +94,29 @@ def test_a_mapping_cannot_put_personal_data_in_a_report(cli, tmp_path):
     export = X.surveymonkey(tmp_path / "s.csv", X.people(), lang="nl")
     result = cli("map", export, "-o", "m.yaml")
     text = (tmp_path / "m.yaml").read_text(encoding="utf-8")
-    for column, use in (
-        ("Email Address", "segment mail"),
-        ("IP Address", "segment ip"),
-        ("Hoe lang werkt u al bij deze organisatie? - Other (please specify)", "segment other"),
-        ("Wat wilt u ons verder nog laten weten?", "segment comment"),
+    by_name = "m.yaml:{line}:10: column \"{column}\" holds personal data or free text: it cannot feed '{use}'\n"
+    # an open question of its own (SurveyMonkey's single textbox) is judged by its answers
+    by_content = f'{export}:3: column "{{column}}": ' + NOT_A_SEGMENT.format(
+        kind="free text (answers of more than 5 words or 50 characters)"
+    )
+    for column, use, expected in (
+        ("Email Address", "segment mail", by_name),
+        ("IP Address", "segment ip", by_name),
+        (
+            "Hoe lang werkt u al bij deze organisatie? - Other (please specify)",
+            "segment other",
+            by_name,
+        ),
+        ("Wat wilt u ons verder nog laten weten?", "segment comment", by_content + "\n"),
     ):
         quoted = f'"{column}"' if not column.replace(" ", "").isalpha() else column
         block = text.index(f"  - column: {quoted}\n")
         edited = text[:block] + text[block:].replace("use: ignore", f"use: {use}", 1)
         (tmp_path / "m.yaml").write_text(edited, encoding="utf-8")
+        line = edited[: edited.index(f"use: {use}")].count("\n") + 1
         result = cli(export, "--map", "m.yaml", "--segment-by", use.split()[1])
         assert result.exit_code == 1
-        assert "holds personal data or free text" in result.stderr
+        assert result.stderr == expected.format(line=line, column=column, use=use)
         assert_clean(result.stderr, "the error")
 
 
@@ -125,8 +135,22 @@ TYPED_TOOLS = {
     "limesurvey.csv": (lambda p, g, typed: X.limesurvey(p, g), 2, "Op welke afdeling werkt u?"),
     "surveymonkey.csv": (lambda p, g, typed: X.surveymonkey(p, g), 3, "Op welke afdeling werkt u?"),
     "qualtrics.csv": (lambda p, g, typed: X.qualtrics(p, g, lang="nl"), 4, "Q2"),
+    "qualtrics_text_entry.csv": (
+        lambda p, g, typed: text_entry(X.qualtrics(p, g, lang="nl")),
+        4,
+        "Q2",
+    ),
     "plain.csv": (lambda p, g, typed: X.tidy(p, g, departments=typed), 2, "department"),
 }
+
+
+def text_entry(path):
+    """A Qualtrics export whose department question is a text entry (its import id ends in
+    _TEXT): an open question, judged by its answers like any tool's."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count('QID2""}') == 1
+    path.write_text(text.replace('QID2""}', 'QID2_TEXT""}'), encoding="utf-8")
+    return path
 
 
 def typed_export(monkeypatch, tmp_path, tool: str, kind: str):
@@ -299,7 +323,7 @@ CLOSED_SETS = {
 
 
 @pytest.mark.parametrize("name", sorted(CLOSED_SETS))
-@pytest.mark.parametrize("tool", ["googleforms.csv", "plain.csv"])
+@pytest.mark.parametrize("tool", ["googleforms.csv", "qualtrics_text_entry.csv", "plain.csv"])
 def test_a_closed_set_of_typed_answers_is_a_segment(cli, monkeypatch, tmp_path, tool, name):
     values = CLOSED_SETS[name]
     monkeypatch.setattr(X, "DEPARTMENTS", {"nl": values, "en": values})

@@ -244,12 +244,14 @@ class _Proposer:
         # certain: a name or an exact wording
         by_name: dict[str, list[int]] = {}
         by_text: dict[str, list[int]] = {}
+        # an open question of its own (a text entry) may feed a segment only
+        open_questions = {c.position for c in export.columns if c.open_question}
         for column in export.columns:
-            if column.role in ("personal", "free_text"):
+            if column.role in ("personal", "free_text") and not column.open_question:
                 continue
             for key in name_keys(column):
                 by_name.setdefault(key, []).append(column.position)
-            if column.role == "question" or export.plain:
+            if column.role == "question" or column.open_question or export.plain:
                 for key in text_keys(column):
                     by_text.setdefault(key, []).append(column.position)
         assigned: dict[int, tuple[str, str, float | None]] = {}  # position → (use, match, score)
@@ -260,7 +262,11 @@ class _Proposer:
                 found.extend(by_name.get(key, []))
             for key in dict.fromkeys(text_key(t) for t in texts):
                 found.extend(by_text.get(key, []) if key else [])
-            found = [p for p in dict.fromkeys(found) if p not in assigned]
+            found = [
+                p
+                for p in dict.fromkeys(found)
+                if p not in assigned and (p not in open_questions or target.startswith("segment "))
+            ]
             if not found:
                 continue
             # two columns for one item: neither is certain; the first is proposed
@@ -281,9 +287,13 @@ class _Proposer:
         pairs = []
         open_targets = {k: v for k, v in wordings.items() if k not in taken}
         for column in export.columns:
-            if column.role != "question" or column.position in assigned:
+            if column.position in assigned or not (
+                column.role == "question" or column.open_question
+            ):
                 continue
             for target, texts in open_targets.items():
+                if column.open_question and not target.startswith("segment "):
+                    continue
                 score = similarity(column, texts)
                 alnum = text_key(column.name)
                 if any(alnum == text_key(n) for n in names.get(target, ())):
@@ -366,7 +376,11 @@ class _Proposer:
     def read(self, include_incomplete: bool) -> tuple[pd.DataFrame, int, int]:
         """The question columns' answers (previews and incomplete ones left out)."""
         export = self.export
-        wanted = [c.position for c in export.columns if c.role in ("question", "metadata")]
+        wanted = [
+            c.position
+            for c in export.columns
+            if c.role in ("question", "metadata") or c.open_question
+        ]
         wanted = list(dict.fromkeys([*wanted, *export.status_columns]))
         frame = export.table.read(wanted, [])
         left_out = 0
