@@ -180,6 +180,12 @@ def test_a_typed_segment_question_is_refused_by_every_tool(cli, monkeypatch, tmp
         + "\n"
     )
     assert cli.files == [tool]  # nothing written
+    # without the segment, the typed answers are read nowhere
+    for fmt in ("json", "html"):
+        result = cli(export, "-o", f"r.{fmt}")
+        assert result.exit_code == 0, result.stderr
+        written = (tmp_path / f"r.{fmt}").read_text(encoding="utf-8")
+        assert_no_typed(written + result.stdout + result.stderr, kind, fmt)
     # the preview names the column and why, never an answer
     result = cli("map", export, "--segment-by", "department", "-o", "m.yaml")
     assert result.exit_code == 0, result.stderr
