@@ -75,6 +75,9 @@ _WEB = re.compile(
     r"(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])"
 )
 _PARTICLE = r"(?:van|de|der|den|het|ten|ter|te|'t|von|vom|zu|van't)"
+_PARTICLE_WORDS = frozenset(
+    {"van", "de", "der", "den", "het", "ten", "ter", "te", "'t", "von", "vom", "zu", "van't"}
+)
 _WORD = r"[A-ZÀ-Þ][a-zß-ÿ'’-]+"
 _NAMES = (
     re.compile(rf"\b{_WORD}(?:\s+{_PARTICLE})+\s+[A-ZÀ-Þ][A-Za-zÀ-ÿ'’-]+"),
@@ -112,15 +115,23 @@ def personal_kind(value: str) -> str | None:
     A name pattern counts here; :func:`closed_set` lets one pass when it is shared.
     """
     text = str(value)
-    if _EMAIL.search(text):
+    # each pattern is tried only where the characters it needs are (a survey column may
+    # hold 100,000 distinct answers)
+    if "@" in text and _EMAIL.search(text):
         return EMAIL
-    if _iban(text):
+    digits = any(c.isdigit() for c in text)
+    if digits and _iban(text):
         return IBAN
-    if _WEB.search(text):
+    if ("." in text or "/" in text) and _WEB.search(text):
         return WEB
-    if _phone(text):
+    if digits and _phone(text):
         return PHONE
-    if any(pattern.search(text) for pattern in _NAMES):
+    particle = not _PARTICLE_WORDS.isdisjoint(text.replace("'t", " 't").split())
+    if particle and _NAMES[0].search(text):
+        return NAMES
+    if "." in text and _NAMES[1].search(text):
+        return NAMES
+    if "," in text and particle and _NAMES[2].search(text):
         return NAMES
     return None
 
@@ -161,11 +172,12 @@ def closed_set(values: list[str], codes: np.ndarray) -> Verdict | None:
     def first_row(indices: list[int]) -> int:
         return int(np.flatnonzero(np.isin(codes, indices))[0])
 
+    kinds = {i: personal_kind(values[i]) for i in answered}
     for kind in (EMAIL, IBAN, WEB, PHONE):
-        hits = [i for i in answered if personal_kind(values[i]) == kind]
+        hits = [i for i in answered if kinds[i] == kind]
         if hits:
             return Verdict(kind, first_row(hits))
-    names = [i for i in answered if counts[i] < NAME_REPEATS and personal_kind(values[i]) == NAMES]
+    names = [i for i in answered if counts[i] < NAME_REPEATS and kinds[i] == NAMES]
     if names:
         return Verdict(NAMES, first_row(names))
     long = [i for i in answered if _long(str(values[i]).strip())]
