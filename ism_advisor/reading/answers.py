@@ -4,7 +4,8 @@ A cell holds a number (a score, a code of the scale, a missing-value code), an a
 text ("Mee eens", "Somewhat agree": the item's answer scale in the codebook, any of its
 languages and variants), a missing-value text ("Weet niet", "Prefer not to say"), or
 nothing. SPSS value labels are read like answer texts. Anything else is an error naming
-the row, the column, the text and what the scale expected.
+the row, the column and what the scale expected, and the text only when it cannot be
+personal data or free text (:func:`.content.quotable`).
 """
 
 from __future__ import annotations
