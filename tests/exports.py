@@ -43,6 +43,13 @@ PLANTED = {
     "comment": "Mijn leidinggevende Zwaantje leest mee PLANTED-COMMENT",
     "other": "PLANTED-OTHER afdeling Zolder",
 }
+
+
+def _comment(person) -> str:
+    """What ``person`` typed into the open question: their own words."""
+    return f"{PLANTED['comment']} {person.number}"
+
+
 #: What a search of every output looks for.
 PLANTED_MARKERS = (
     "Zwaantje",
@@ -85,7 +92,7 @@ TYPED = {
     "name": _person,
     "contact": lambda n: f"{_person(n)}, {_phone(n)}",
     "sentence": lambda n: (
-        f"Ik werk al {n % 30 + 1} jaar hier en zit op de derde verdieping bij het raam"
+        f"Ik werk al {n + 1} maanden hier en zit op de derde verdieping bij het raam"
     ),
     "unique": lambda n: f"{_FIRST[n % 8]} {_PLAIN_LAST[n // 8 % 9]}",
 }
@@ -367,7 +374,7 @@ def qualtrics_records(
             row.append(_number(person, item.id) if numeric else _text(person, item.id, lang))
         row.append(str(person.tenure + 1) if numeric else tenure_a[person.tenure])
         row.append(PLANTED["other"] if person.tenure == 2 else "")
-        row.append(PLANTED["comment"])
+        row.append(_comment(person))
         records.append(row)
     return records
 
@@ -515,7 +522,7 @@ def limesurvey(path: Path, group: People, *, lang: str = "nl", full: bool = True
             row.append(_text(person, item.id, lang) if full else _number(person, item.id))
         row.append(tenure_a[person.tenure] if full else f"T{person.tenure + 1}")
         row.append(PLANTED["other"] if person.tenure == 2 else "")
-        row.append(PLANTED["comment"])
+        row.append(_comment(person))
         records.append(row)
     return _write_csv(path, records, quoting=csv.QUOTE_ALL)
 
@@ -573,7 +580,7 @@ def surveymonkey_records(group: People, *, lang: str, numeric: bool = False) -> 
             row += [_text(person, item.id, lang) for _, item in ITEMS]
             row.append(tenure_a[person.tenure])
         row.append(PLANTED["other"] if person.tenure == 2 else "")
-        row.append(PLANTED["comment"])
+        row.append(_comment(person))
         records.append(row)
     return records
 
@@ -635,7 +642,7 @@ def msforms(path: Path, group: People, *, lang: str = "nl") -> Path:
         ]
         row += [_usage(person, lang, False), DEPARTMENTS[lang][person.department]]
         row += [_text(person, item.id, lang) for _, item in ITEMS]
-        row += [tenure_a[person.tenure], PLANTED["comment"]]
+        row += [tenure_a[person.tenure], _comment(person)]
         records.append(row)
     return _write_xlsx(path, records)
 
@@ -660,7 +667,7 @@ def googleforms(path: Path, group: People, *, lang: str = "nl", grid: bool = Tru
             row += [_text(person, item.id, lang) for _, item in ITEMS]
         else:  # a linear scale has no "don't know": it stays blank
             row += [_number(person, item.id, dont_know="") for _, item in ITEMS]
-        row += [tenure_a[person.tenure], PLANTED["comment"]]
+        row += [tenure_a[person.tenure], _comment(person)]
         records.append(row)
     return _write_csv(path, records)
 
@@ -727,7 +734,7 @@ def spss(path: Path, group: People, *, reversed_factor: str = "reputation") -> P
             else:
                 code = float(value)
             data[names[item.id]].append(code)
-        data["Q11"].append(PLANTED["comment"])
+        data["Q11"].append(_comment(person))
     frame = pd.DataFrame(data)
     labels = {
         "Q1": USAGE["nl"],

@@ -24,8 +24,8 @@ from ism_advisor.reading.content import (
     LONG,
     MAX_CHARS,
     MAX_WORDS,
-    NAME_REPEATS,
     NAMES,
+    SHARED,
     SINGLE_SHARE,
     UNIQUE,
     closed_set,
@@ -417,12 +417,16 @@ def test_a_closed_set_and_its_thresholds():
     assert verdict(["A", "one two three four five six"], [0, 0, 1, 1]) == (LONG, 2)
     assert verdict(["A", "one two three four five"], [0, 0, 1, 1]) is None
     assert verdict(["A", "x" * 51], [0, 0, 1, 1]) == (LONG, 2)
+    # a long answer shared by three respondents is a group's name
+    long_name = "Afdeling Klantcontact en Dienstverlening Regio Noord-Oost"
+    assert verdict(["A", long_name], [0, 0, 1, 1, 1]) is None
+    assert verdict(["A", long_name], [0, 0, 0, 1, 1]) == (LONG, 3)
     # one e-mail address is enough, whoever shares it
     assert verdict(["A", "team@example.org"], [0, 0, 1, 1, 1]) == (EMAIL, 2)
     # a name pattern given by fewer than three respondents is a person's name
     assert verdict(["A", "Jan de Vries"], [0, 0, 0, 1, 1]) == (NAMES, 3)
     assert verdict(["A", "Huis ter Heide"], [0, 0, 1, 1, 1]) is None
-    assert (MAX_WORDS, MAX_CHARS, SINGLE_SHARE, NAME_REPEATS) == (5, 50, 0.5, 3)
+    assert (MAX_WORDS, MAX_CHARS, SINGLE_SHARE, SHARED) == (5, 50, 0.5, 3)
 
 
 @pytest.mark.parametrize(

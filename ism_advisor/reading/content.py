@@ -7,12 +7,14 @@
 * :func:`closed_set` decides whether a column's answers may name segments: a segment's
   name is printed in every report (also when the segment is hidden), so only a **closed
   set** of answers may: no answer holds an e-mail address, a phone number, an IBAN, a web
-  or IP address, or a person's name given by fewer than :data:`NAME_REPEATS` respondents;
-  no answer is longer than :data:`MAX_WORDS` words or :data:`MAX_CHARS` characters (free
-  text); and at most :data:`SINGLE_SHARE` of the answered cells hold an answer no other
-  respondent gave (free text: typed answers are mostly unique; a team or department is
-  shared). There is no cap on the number of distinct answers: 5,000 teams are a closed set
-  when each is shared.
+  or IP address; no answer given by fewer than :data:`SHARED` respondents holds a
+  person's name or is longer than :data:`MAX_WORDS` words or :data:`MAX_CHARS` characters
+  (free text: a typed sentence is one respondent's; "Afdeling Klantcontact en
+  Dienstverlening Regio Noord-Oost", shared by a department, is its name); and at most
+  :data:`SINGLE_SHARE` of the answered cells hold an answer no other respondent gave
+  (free text: typed answers are mostly unique; a team or department is shared). There is
+  no cap on the number of distinct answers: 5,000 teams are a closed set when most are
+  shared.
 * :func:`quotable` decides whether a message may quote a cell: only a short answer without
   any of those patterns that is a single word or is given by more than one respondent;
   otherwise a message names the row and the column only.
@@ -33,7 +35,7 @@ The patterns, and what they deliberately leave alone:
   ``Vries, Jan de``. A two-word name without a particle (``Zwaantje Plantinga``) cannot
   be told from ``Gemeente Rivierstad`` by its shape; typed names are unique, so the
   one-respondent rule refuses a column of them. A particle pattern shared by at least
-  :data:`NAME_REPEATS` respondents (``Ministerie van Financiën``) is a group's name.
+  :data:`SHARED` respondents (``Ministerie van Financiën``) is a group's name.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from ..errors import N_, Message
 __all__ = [
     "MAX_CHARS",
     "MAX_WORDS",
-    "NAME_REPEATS",
+    "SHARED",
     "SINGLE_SHARE",
     "Verdict",
     "closed_set",
@@ -61,8 +63,9 @@ MAX_WORDS = 5
 MAX_CHARS = 50
 #: the largest share of answered cells whose answer no other respondent gave
 SINGLE_SHARE = 0.5
-#: a name pattern given by fewer respondents is one person's name
-NAME_REPEATS = 3
+#: an answer given by at least this many respondents is a group's name (a long department
+#: name, ``Ministerie van Financiën``), not one person's words or name
+SHARED = 3
 #: the longest answer a message quotes (in words, in characters)
 _QUOTED_WORDS = 3
 _QUOTED_CHARS = 30
@@ -177,10 +180,10 @@ def closed_set(values: list[str], codes: np.ndarray) -> Verdict | None:
         hits = [i for i in answered if kinds[i] == kind]
         if hits:
             return Verdict(kind, first_row(hits))
-    names = [i for i in answered if counts[i] < NAME_REPEATS and kinds[i] == NAMES]
+    names = [i for i in answered if counts[i] < SHARED and kinds[i] == NAMES]
     if names:
         return Verdict(NAMES, first_row(names))
-    long = [i for i in answered if _long(str(values[i]).strip())]
+    long = [i for i in answered if counts[i] < SHARED and _long(str(values[i]).strip())]
     if long:
         return Verdict(LONG, first_row(long))
     cells = int(sum(counts[i] for i in answered))
