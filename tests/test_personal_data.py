@@ -4,7 +4,11 @@ terminal, a warning or an error message.
 Every export built by ``tests/exports.py`` holds recognisable names, e-mail and IP
 addresses, locations, recipient fields, custom data and free-text answers in every column
 its tool uses for them (:data:`exports.PLANTED`). Every output of every command is searched
-for them.
+for them. Columns named otherwise are recognised by what they hold
+(:mod:`ism_advisor.reading.content`): a sheet's own "Work e-mail" or "Phone number" column
+and each tool's open department question typed full of e-mail addresses, phone numbers,
+IBANs, names or sentences (:data:`exports.TYPED`) are refused as segments, and their
+answers appear in no output either.
 """
 
 from __future__ import annotations
