@@ -449,3 +449,31 @@ def test_a_closed_set_and_its_thresholds():
 )
 def test_what_a_message_may_quote(value, count, shown):
     assert quotable(value, count) is shown
+
+
+def test_an_spss_label_that_may_be_personal_is_not_quoted(cli, tmp_path):
+    import pandas as pd
+    import pyreadstat
+
+    items = [item.id for factor in X.FACTORS for item in factor.items]
+    frame = pd.DataFrame({"user": ["ja", "nee"] * 6})
+    for item in items:
+        frame[item] = [float(1 + n % 5) for n in range(12)]
+    frame.loc[4, "pe1"] = 7.0
+    scale = dict(enumerate(X.SCALE["nl"], start=1))
+    labels = {"pe1": {float(k): v for k, v in scale.items()} | {7.0: "jan.devries@example.org"}}
+    pyreadstat.write_sav(frame, str(tmp_path / "x.sav"), variable_value_labels=labels)
+    result = cli("x.sav")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'x.sav:5: column "pe1": this cell is not an answer on the scale (expected one of:'
+        " Helemaal mee oneens, Mee oneens, Neutraal, Mee eens, Helemaal mee eens; a number from"
+        " 1 to 5; or blank; it is not shown, as it may hold personal data or free text)\n"
+    )
+    labels["pe1"][7.0] = "Soms"  # a single word: quoted
+    pyreadstat.write_sav(frame, str(tmp_path / "x.sav"), variable_value_labels=labels)
+    assert cli("x.sav").stderr == (
+        "x.sav:5: column \"pe1\": 'Soms' is not an answer on the scale (expected one of:"
+        " Helemaal mee oneens, Mee oneens, Neutraal, Mee eens, Helemaal mee eens; a number from"
+        " 1 to 5; or blank)\n"
+    )

@@ -224,18 +224,30 @@ class Values:
             elif key in self.missing_keys:
                 meaning[code] = np.nan
             else:
-                row = int(np.flatnonzero((raw == code).to_numpy())[0])
+                rows = np.flatnonzero((raw == code).to_numpy())
                 lang = scale.language_of({k for k in keys.values() if k in lookup})
+                params = {
+                    "row": int(rows[0]),
+                    "column": column.name,
+                    "texts": ", ".join(scale.texts(lang or "nl")),
+                    "low": self.codebook.scale_min,
+                    "high": self.codebook.scale_max,
+                }
+                if not quotable(labels[code], len(rows)):
+                    raise self.fail(
+                        N_(
+                            "this cell is not an answer on the scale (expected one of: {texts};"
+                            " a number from {low:g} to {high:g}; or blank; it is not shown, as it"
+                            " may hold personal data or free text)"
+                        ),
+                        **params,
+                    )
                 raise self.fail(
                     N_(
                         "'{value}' is not an answer on the scale (expected one of: {texts};"
                         " a number from {low:g} to {high:g}; or blank)"
                     ),
-                    row=row,
-                    column=column.name,
                     value=shorten(labels[code]),
-                    texts=", ".join(scale.texts(lang or "nl")),
-                    low=self.codebook.scale_min,
-                    high=self.codebook.scale_max,
+                    **params,
                 )
         return raw.map(meaning).astype("float64")
