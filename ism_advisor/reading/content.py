@@ -24,8 +24,8 @@ The patterns, and what they deliberately leave alone:
 * e-mail: ``name@domain.tld``;
 * phone: a run starting with ``+``, ``00`` or ``0`` of 9 to 15 digits, spaces, dashes,
   dots, slashes or brackets between them (``06-12345678``, ``+31 6 1234 5678``,
-  ``(020) 123 4567``, ``+44 20 7946 0958``); dates and times do not start with ``0`` and
-  ``+`` and have fewer digits (``2026-03-02``), ``Team 12`` has two;
+  ``(020) 123 4567``, ``+44 20 7946 0958``, ``06-12-34-56-78``); a date is no phone
+  number (``01-03-2026 09:14``, ``2026-03-02``), and ``Team 12`` has two digits;
 * IBAN: two capital letters, two check digits, then 11 to 30 letters or digits (in groups
   of four or not) of which at least eight are digits (``NL91 ABNA 0417 1643 00``);
 * web or IP address: ``http(s)://``, ``www.`` or four dot-separated numbers up to 255;
@@ -71,6 +71,7 @@ _QUOTED_WORDS = 3
 _QUOTED_CHARS = 30
 
 _EMAIL = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[A-Za-z]{2,}")
+_DATE = re.compile(r"\b(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\b")
 _PHONE_RUN = re.compile(r"(?<![\w+])(?:\+|0)[\d\s\-./()]{7,}\d")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}\b")
 _WEB = re.compile(
@@ -98,6 +99,7 @@ UNIQUE = N_("free text (most answers are given by one respondent only)")
 
 
 def _phone(text: str) -> bool:
+    text = _DATE.sub(" ", text)  # 01-03-2026 09:14 has ten digits after a 0
     for found in _PHONE_RUN.finditer(text):
         digits = sum(c.isdigit() for c in found.group())
         if 9 <= digits <= 15:
