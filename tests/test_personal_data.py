@@ -20,6 +20,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import exports as X
 from conftest import DATA
@@ -480,3 +482,37 @@ def test_an_spss_label_that_may_be_personal_is_not_quoted(cli, tmp_path):
         " Helemaal mee oneens, Mee oneens, Neutraal, Mee eens, Helemaal mee eens; a number from"
         " 1 to 5; or blank)\n"
     )
+
+
+_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=10)
+_NAMES = st.lists(
+    st.builds(
+        lambda w, n: f"{w.capitalize()} {n}" if n else w.capitalize(), _WORDS, st.integers(0, 99)
+    ),
+    min_size=1,
+    max_size=30,
+    unique=True,
+)
+
+
+@given(names=_NAMES, sizes=st.data())
+def test_shared_short_answers_are_a_closed_set_and_one_personal_answer_is_not(names, sizes):
+    counts = [sizes.draw(st.integers(2, 6)) for _ in names]
+    codes = np.repeat(np.arange(len(names)), counts)
+    codes = sizes.draw(st.permutations(list(codes)))
+    assert closed_set(names, np.array(codes)) is None
+    kind, value = sizes.draw(
+        st.sampled_from(
+            [
+                (EMAIL, "m.jansen@voorbeeld.nl"),
+                ("phone numbers", "+31 6 1234 5678"),
+                ("bank account numbers (IBAN)", "NL91 ABNA 0417 1643 00"),
+                (NAMES, "Jan van der Berg"),
+            ]
+        )
+    )
+    row = sizes.draw(st.integers(0, len(codes) - 1))
+    planted = list(codes)
+    planted[row] = len(names)  # one respondent typed it
+    found = closed_set([*names, value], np.array(planted))
+    assert (found.kind, found.row) == (kind, row)
