@@ -386,7 +386,8 @@ def _check_waves(
     multiple=True,
     metavar="COL",
     help="Also compare within each value of column COL; repeatable. COL1+COL2 compares "
-    "within each combination (department within organisation).",
+    "within each combination (department within organisation). COL must hold a closed set of "
+    "answers: a column of personal data or free text is refused.",
 )
 @_analysis_options(
     "Smallest group of users or of non-users whose figures are shown, or that can be"
@@ -1228,7 +1229,8 @@ def questionnaire_command(
     The questions are worded and coded so that the tool's export of the answers reads
     back with no mapping: 'ism-advise EXPORT' finds every item, the usage question and the
     segment questions. The introduction states the purpose, the anonymity threshold
-    (--min-group-size) and the time it takes.
+    (--min-group-size) and the time it takes. Every segment question needs its answer
+    options in the codebook: none is asked as free text.
     """
     from .codebook import load_codebook
     from .output import check_folder, check_not_input, write_atomic

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,13 @@ PLANTED = {
     "comment": "Mijn leidinggevende Zwaantje leest mee PLANTED-COMMENT",
     "other": "PLANTED-OTHER afdeling Zolder",
 }
+
+
+def _comment(person) -> str:
+    """What ``person`` typed into the open question: their own words."""
+    return f"{PLANTED['comment']} {person.number}"
+
+
 #: What a search of every output looks for.
 PLANTED_MARKERS = (
     "Zwaantje",
@@ -58,6 +65,61 @@ PLANTED_MARKERS = (
 )
 
 DEPARTMENTS = {"nl": ("Verkoop", "Financiën", "ICT"), "en": ("Sales", "Finance", "IT")}
+
+_FIRST = ("Jan", "Anouk", "Pieter", "Fatima", "Sem", "Eva", "Mohamed", "Lotte")
+_LAST = ("Vries", "Berg", "Dijk", "Brink", "Heuvel", "Wal", "Veen", "Bosch", "Meer", "Hoek")
+_PARTICLES = ("de", "van den", "van", "ter")
+_PLAIN_LAST = ("Bakker", "Visser", "Smit", "Mulder", "Bos", "Kok", "Dekker", "Jansen", "Peters")
+
+
+def _phone(n: int) -> str:
+    number = 23450000 + 7 * n
+    return (f"06-{number}", f"+31 6 {number}", f"(020) {5550000 + n}")[n % 3]
+
+
+def _person(n: int) -> str:
+    return f"{_FIRST[n % 8]} {_PARTICLES[n % 4]} {_LAST[n // 8 % 10]}"
+
+
+#: What respondents type into an open segment question ("Op welke afdeling werkt u?"), by
+#: what it holds: respondent ``n`` types ``TYPED[kind](n)``. None may reach any output.
+TYPED = {
+    "email": lambda n: (
+        f"{_FIRST[n % 8].lower()}.{_LAST[n // 8 % 10].lower()}@rivierstad-planted.nl"
+    ),
+    "phone": _phone,
+    "iban": lambda n: f"NL{n % 89 + 10:02d} ABNA 0{n:03d} 1643 00",
+    "name": _person,
+    "contact": lambda n: f"{_person(n)}, {_phone(n)}",
+    "sentence": lambda n: (
+        f"Ik werk al {n + 1} maanden hier en zit op de derde verdieping bij het raam"
+    ),
+    "unique": lambda n: f"{_FIRST[n % 8]} {_PLAIN_LAST[n // 8 % 9]}",
+}
+#: The reason each kind is refused as a segment, as the message says it
+TYPED_REASON = {
+    "email": "e-mail addresses",
+    "phone": "phone numbers",
+    "iban": "bank account numbers (IBAN)",
+    "name": "person names",
+    "contact": "phone numbers",
+    "sentence": "free text (answers of more than 5 words or 50 characters)",
+    "unique": "free text (most answers are given by one respondent only)",
+}
+
+
+def typed_markers(kind: str, count: int = 90) -> tuple[str, ...]:
+    """What a search of every output looks for: each typed answer, and their parts."""
+    values = {TYPED[kind](n) for n in range(count)}
+    parts = {"rivierstad-planted", "ABNA", "verdieping"}
+    return tuple(sorted(values | parts))
+
+
+def typed_group(group: People) -> People:
+    """``group`` with each person's department their own number (an index into TYPED)."""
+    return People(tuple(replace(p, department=p.number) for p in group.rows), group.extra)
+
+
 YES_NO = {"nl": ("Ja", "Nee"), "en": ("Yes", "No")}
 DONT_KNOW = {"nl": "Weet niet", "en": "Don't know"}
 #: the texts a questionnaire would show (English as Qualtrics' default 5-point scale)
@@ -312,7 +374,7 @@ def qualtrics_records(
             row.append(_number(person, item.id) if numeric else _text(person, item.id, lang))
         row.append(str(person.tenure + 1) if numeric else tenure_a[person.tenure])
         row.append(PLANTED["other"] if person.tenure == 2 else "")
-        row.append(PLANTED["comment"])
+        row.append(_comment(person))
         records.append(row)
     return records
 
@@ -460,7 +522,7 @@ def limesurvey(path: Path, group: People, *, lang: str = "nl", full: bool = True
             row.append(_text(person, item.id, lang) if full else _number(person, item.id))
         row.append(tenure_a[person.tenure] if full else f"T{person.tenure + 1}")
         row.append(PLANTED["other"] if person.tenure == 2 else "")
-        row.append(PLANTED["comment"])
+        row.append(_comment(person))
         records.append(row)
     return _write_csv(path, records, quoting=csv.QUOTE_ALL)
 
@@ -518,7 +580,7 @@ def surveymonkey_records(group: People, *, lang: str, numeric: bool = False) -> 
             row += [_text(person, item.id, lang) for _, item in ITEMS]
             row.append(tenure_a[person.tenure])
         row.append(PLANTED["other"] if person.tenure == 2 else "")
-        row.append(PLANTED["comment"])
+        row.append(_comment(person))
         records.append(row)
     return records
 
@@ -580,7 +642,7 @@ def msforms(path: Path, group: People, *, lang: str = "nl") -> Path:
         ]
         row += [_usage(person, lang, False), DEPARTMENTS[lang][person.department]]
         row += [_text(person, item.id, lang) for _, item in ITEMS]
-        row += [tenure_a[person.tenure], PLANTED["comment"]]
+        row += [tenure_a[person.tenure], _comment(person)]
         records.append(row)
     return _write_xlsx(path, records)
 
@@ -605,7 +667,7 @@ def googleforms(path: Path, group: People, *, lang: str = "nl", grid: bool = Tru
             row += [_text(person, item.id, lang) for _, item in ITEMS]
         else:  # a linear scale has no "don't know": it stays blank
             row += [_number(person, item.id, dont_know="") for _, item in ITEMS]
-        row += [tenure_a[person.tenure], PLANTED["comment"]]
+        row += [tenure_a[person.tenure], _comment(person)]
         records.append(row)
     return _write_csv(path, records)
 
@@ -672,7 +734,7 @@ def spss(path: Path, group: People, *, reversed_factor: str = "reputation") -> P
             else:
                 code = float(value)
             data[names[item.id]].append(code)
-        data["Q11"].append(PLANTED["comment"])
+        data["Q11"].append(_comment(person))
     frame = pd.DataFrame(data)
     labels = {
         "Q1": USAGE["nl"],

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import exports as X
-from ism_advisor.codebook import Codebook, usage_answer_key
+from ism_advisor.codebook import Codebook, default_codebook_path, usage_answer_key
 from ism_advisor.textnorm import answer_key
 
 #: The columns of LimeSurvey's survey structure export (``tsvSurveyExport``: its
@@ -429,3 +429,34 @@ def qualtrics_export(
                 row.append(number if numeric else html.unescape(text))
         records.append(row)
     return X._write_csv(path, records, quoting=csv.QUOTE_ALL, encoding="utf-8-sig")
+
+
+# -- the packaged codebook as an organisation's copy ----------------------------------------
+
+#: The answer options an organisation lists for the packaged codebook's segment questions
+#: (a questionnaire never asks a segment question as free text): in the order of
+#: :data:`exports.DEPARTMENTS`, so that a respondent's department reads as in ``X.tidy``.
+SEGMENT_OPTIONS = {
+    "      en: Which organisation do you work for?\n": (
+        "    options:\n"
+        "      - {id: oost, nl: Zorggroep Oost, en: Zorggroep Oost}\n"
+        "      - {id: rivierstad, nl: Gemeente Rivierstad, en: Rivierstad council}\n"
+        "      - {id: technobouw, nl: TechnoBouw, en: TechnoBouw}\n"
+    ),
+    "      en: Which department do you work in?\n": (
+        "    options:\n"
+        "      - {id: verkoop, nl: Verkoop, en: Sales}\n"
+        "      - {id: financien, nl: Financiën, en: Finance}\n"
+        "      - {id: ict, nl: ICT, en: IT}\n"
+    ),
+}
+
+
+def packaged_with_options(path: Path) -> Path:
+    """The packaged codebook with answer options for its segment questions, at ``path``."""
+    text = default_codebook_path().read_text(encoding="utf-8")
+    for question, options in SEGMENT_OPTIONS.items():
+        assert text.count(question) == 1
+        text = text.replace(question, question + options)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -603,17 +603,20 @@ def test_every_id_in_the_page_is_unique(written, lang):
 
 @pytest.fixture(scope="module")
 def questionnaires(tmp_path_factory):
-    """The paper questionnaire of the packaged codebook as HTML in each language and in
-    two, and as PDF."""
+    """The paper questionnaire of the packaged codebook (its segment questions given
+    options) as HTML in each language and in two, and as PDF."""
     from click.testing import CliRunner
 
+    from instruments import packaged_with_options
+
     folder = tmp_path_factory.mktemp("questionnaire")
+    ours = packaged_with_options(folder / "ours.yaml")
     out = {}
     for lang, fmt in (("nl", "html"), ("en", "html"), ("nl,en", "html"), ("nl", "pdf")):
         target = folder / f"form-{lang.replace(',', '-')}.{fmt}"
         result = CliRunner().invoke(
             command.main,
-            ["questionnaire", "--lang", lang, "-o", str(target)],
+            ["questionnaire", "--codebook", str(ours), "--lang", lang, "-o", str(target)],
             catch_exceptions=False,
         )
         assert result.exit_code == 0, result.stderr

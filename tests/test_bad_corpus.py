@@ -38,7 +38,7 @@ class Case:
     id: str
     kind: (
         str  # csv, exports, mapping, codebook, rules, interventions, templates, options,
-        # generated, questionnaire, pptx, ruletests
+        # generated, questionnaire, pptx, ruletests, segments
     )
     file: str | None
     args: tuple[str, ...]
@@ -192,7 +192,8 @@ CASES = [
     case(
         "generated",
         "giant_value.csv",
-        f"giant_value.csv:3: column \"reputation\": 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' is not a number (expected {SCALE})",
+        f'giant_value.csv:3: column "reputation": this cell is not a number (expected {SCALE};'
+        " it is not shown, as it may hold personal data or free text)",
     ),
     case("generated", "folder.csv", "folder.csv: is a folder (expected a survey CSV file)"),
     case("generated", "missing.csv", "missing.csv: no such file (expected a survey CSV file)"),
@@ -763,7 +764,7 @@ CASES += [
         "questionnaire",
         "segment_without_wording.yaml",
         "segment_without_wording.yaml:8:5: segmentvraag 'location' heeft geen formulering in"
-        " 'nl' (geef die als text: {nl: …, en: …}) (en nog 1; --check toont alle problemen)",
+        " 'nl' (geef die als text: {nl: …, en: …}) (en nog 2; --check toont alle problemen)",
         "--lang",
         "nl,en",
     ),
@@ -937,6 +938,127 @@ CASES += [
 ]
 
 
+# -- issue 24, part 2: personal data never leaves the input --------------------------------
+# (also: a questionnaire never asks a segment question as free text)
+CASES += [
+    case(
+        "questionnaire",
+        "segment_without_options.yaml",
+        "segment_without_options.yaml:8:5: segment question 'location' has no answer options:"
+        " the questionnaire would ask it as free text, which cannot name a segment (list the"
+        " answers under options: - {id: sales, nl: Verkoop, en: Sales})",
+        *("--format", "md"),
+    ),
+]
+# A segment column must hold a closed set of answers (ism_advisor/reading/content.py):
+# personal data or free text is refused naming the column, what it holds and a row that
+# shows it, never a value; a bad cell is quoted only when it cannot be personal.
+ZORG_ARGS = (
+    *("--codebook", str(DATA / "codebooks" / "zorggroep.yaml")),
+    *("--rules", str(DATA / "rules" / "zorggroep_advice.yaml")),
+    *("--interventions", str(DATA / "rules" / "zorggroep_interventions.yaml")),
+)
+NOT_A_SEGMENT = (
+    "cannot segment by this column: it holds {kind}, which never appear in a report (a segment"
+    " needs a closed set of short answers, each shared by several respondents: give the"
+    " codebook's segment question its answer options, or choose another column)"
+)
+PERSONAL_SEGMENTS = [
+    ("csv", "segment_email.csv", "Work e-mail", "e-mail addresses"),
+    ("csv", "segment_phone.csv", "Phone number", "phone numbers"),
+    ("csv", "segment_iban.csv", "Rekeningnummer", "bank account numbers (IBAN)"),
+    ("csv", "segment_names.csv", "Contactpersoon", "person names"),
+    (
+        "csv",
+        "segment_free_text.csv",
+        "Toelichting",
+        "free text (answers of more than 5 words or 50 characters)",
+    ),
+    (
+        "csv",
+        "segment_unique.csv",
+        "Afdeling (zelf ingevuld)",
+        "free text (most answers are given by one respondent only)",
+    ),
+]
+CASES += [
+    case(
+        kind,
+        name,
+        f'{name}:2: column "{column}": ' + NOT_A_SEGMENT.format(kind=kind_of),
+        "--segment-by",
+        column,
+    )
+    for kind, name, column, kind_of in PERSONAL_SEGMENTS
+]
+CASES += [
+    case(
+        "segments",
+        "googleforms_contact.csv",
+        'googleforms_contact.csv:2: column "Op welke afdeling werkt u?": '
+        + NOT_A_SEGMENT.format(kind="phone numbers"),
+        *("--segment-by", "department"),
+    ),
+    case(
+        "segments",
+        "limesurvey_email.csv",
+        'limesurvey_email.csv:2: column "Op welke afdeling werkt u?": '
+        + NOT_A_SEGMENT.format(kind="e-mail addresses"),
+        *("--segment-by", "department"),
+    ),
+    case(
+        "segments",
+        "surveymonkey_sentence.csv",
+        'surveymonkey_sentence.csv:3: column "Op welke afdeling werkt u?": '
+        + NOT_A_SEGMENT.format(kind="free text (answers of more than 5 words or 50 characters)"),
+        *("--segment-by", "department"),
+    ),
+    case(
+        "segments",
+        "qualtrics_iban.csv",
+        'qualtrics_iban.csv:4: column "Q2": '
+        + NOT_A_SEGMENT.format(kind="bank account numbers (IBAN)"),
+        *("--segment-by", "department"),
+    ),
+    case(
+        "segments",
+        "msforms_names.xlsx",
+        'msforms_names.xlsx:2: column "Op welke afdeling werkt u?": '
+        + NOT_A_SEGMENT.format(kind="person names"),
+        *("--segment-by", "department"),
+    ),
+    case(
+        "segments",
+        "option_name.csv",
+        'option_name.csv:6: column "afdeling": this answer is not an answer to segment'
+        " question 'afdeling' (expected one of: On a care ward, In the kitchen or facilities,"
+        " In an office; it is not shown, as it may hold personal data)",
+        *ZORG_ARGS,
+        *("--segment-by", "afdeling"),
+    ),
+    case(
+        "segments",
+        "option_typo.csv",
+        "option_typo.csv:6: column \"afdeling\": 'kantor' is not an answer to segment question"
+        " 'afdeling' (expected one of: On a care ward, In the kitchen or facilities, In an"
+        " office)",
+        *ZORG_ARGS,
+        *("--segment-by", "afdeling"),
+    ),
+    case(
+        "csv",
+        "usage_email.csv",
+        'usage_email.csv:6: column "user": this answer is not a usage answer (expected one'
+        f" of: {USAGE_ANSWERS}; it is not shown, as it may hold personal data)",
+    ),
+    case(
+        "csv",
+        "item_phone.csv",
+        'item_phone.csv:5: column "reputation": this cell is not a number (expected'
+        f" {SCALE}; it is not shown, as it may hold personal data or free text)",
+    ),
+]
+
 # -- ism-advise rules test: test cases for the rules --------------------------------------------
 CASES += [
     case(
@@ -1102,7 +1224,7 @@ def prepare(case: Case, work: Path) -> list[str]:
         (work / "ours" / "tests").mkdir(parents=True)
         shutil.copyfile(BAD / "ruletests" / case.file, work / "ours" / "tests" / case.file)
         return ["rules", "test", "ours", *case.args]
-    if case.kind in ("csv", "exports", "generated"):
+    if case.kind in ("csv", "exports", "generated", "segments"):
         if case.kind == "generated":
             generate(case.file, work)
         else:
@@ -1281,6 +1403,7 @@ def test_the_corpus_is_complete():
             "templates",
             "questionnaire",
             "ruletests",
+            "segments",
         )
         for p in (BAD / kind).iterdir()
     }

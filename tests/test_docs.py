@@ -146,7 +146,14 @@ def test_the_questionnaire_excerpt_works_in_the_packaged_codebook(cli, tmp_path)
     given = yaml.safe_load(excerpt)
     data = yaml.safe_load((ROOT / "rules" / "factors.yaml").read_text(encoding="utf-8"))
     (department,) = given["segments"]
-    data["segments"] = [s for s in data["segments"] if s["id"] != "department"] + [department]
+    # an organisation's codebook: its segment questions with options (one without, such as
+    # the packaged organisation question, stops the questionnaire)
+    (organisation,) = [s for s in data["segments"] if s["id"] == "organisation"]
+    organisation["options"] = [
+        {"id": "oost", "nl": "Zorggroep Oost", "en": "Zorggroep Oost"},
+        {"id": "west", "nl": "Zorggroep West", "en": "Zorggroep West"},
+    ]
+    data["segments"] = [organisation, department]
     data["questionnaire"] = given["questionnaire"]
     path = tmp_path / "factors.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

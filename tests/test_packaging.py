@@ -170,10 +170,16 @@ def test_a_wheel_without_the_deck_template_says_so(tmp_path):
 
 def test_installed_wheel_writes_a_questionnaire(wheel, tmp_path):
     """The questionnaire's templates travel in the wheel: the paper form and the key."""
+    from instruments import packaged_with_options
+
     install(wheel, tmp_path / "site")
     (tmp_path / "run").mkdir()
+    ours = packaged_with_options(tmp_path / "run" / "ours.yaml")
     result = subprocess.run(
-        [sys.executable, "-m", "ism_advisor", "questionnaire", "-o", "q.html", "--key", "k.md"],
+        [
+            *(sys.executable, "-m", "ism_advisor", "questionnaire", "--codebook", ours.name),
+            *("-o", "q.html", "--key", "k.md"),
+        ],
         cwd=tmp_path / "run",
         env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
         capture_output=True,
@@ -182,7 +188,4 @@ def test_installed_wheel_writes_a_questionnaire(wheel, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == "q.html\nk.md\n"
     assert "Do you use the internal social platform?" in (tmp_path / "run" / "q.html").read_text()
-    assert (
-        "- Codebook: ism-advisor's default codebook (factors.yaml)\n"
-        in (tmp_path / "run" / "k.md").read_text()
-    )
+    assert "- Codebook: ours.yaml\n" in (tmp_path / "run" / "k.md").read_text()

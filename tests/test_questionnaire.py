@@ -17,7 +17,9 @@ import io
 import json
 import re
 import subprocess
+import tempfile
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -35,12 +37,19 @@ ZORG = DATA / "codebooks" / "zorggroep.yaml"
 BOOK = load_codebook(ZORG)
 GROUP = X.people(codebook=BOOK)
 PACKAGED = load_codebook()
+#: the packaged codebook as an organisation's copy: its segment questions with answer
+#: options (a questionnaire never asks a segment question as free text)
+OURS = I.packaged_with_options(Path(tempfile.mkdtemp()) / "ours.yaml")
+OURS_BOOK = load_codebook(OURS)
 #: the department options as the reading names them (in the report's language, en)
 LABELS = tuple(o.label("en") for o in BOOK.segment("afdeling").options)
 
 
 def written(cli, *args: str) -> bytes:
-    """Run ``ism-advise questionnaire`` writing to standard output; its bytes."""
+    """Run ``ism-advise questionnaire`` writing to standard output; its bytes (with the
+    packaged codebook given options unless a codebook is given)."""
+    if "--codebook" not in args:
+        args = ("--codebook", str(OURS), *args)
     result = cli("questionnaire", *args, "-o", "-")
     assert result.exit_code == 0, result.stderr
     return result.stdout_bytes
@@ -79,9 +88,12 @@ def test_limesurvey_structure_in_two_languages(cli):
             [("1", "Ja"), ("0", "Nee")] if lang == "nl" else [("1", "Yes"), ("0", "No")]
         )
         assert [(q.code, q.type) for q in (organisation, department)] == [
-            ("organisation", "S"),
-            ("department", "S"),
+            ("organisation", "L"),
+            ("department", "L"),
         ]
+        assert [text for _, text in department.answers] == (
+            ["Verkoop", "Financiën", "ICT"] if lang == "nl" else ["Sales", "Finance", "IT"]
+        )
         assert [q.type for q in grids] == ["F"] * 7
         for grid, factor in zip(grids, PACKAGED.factors, strict=True):
             assert [code for code, _ in grid.subquestions] == [i.id for i in factor.items]
@@ -149,10 +161,10 @@ def test_a_limesurvey_export_gives_the_same_advice(cli, tmp_path):
 def test_the_packaged_codebook_round_trips_through_limesurvey(cli, tmp_path):
     survey = I.parse_limesurvey(written(cli, "--format", "limesurvey", "--lang", "nl"))
     group = X.people()
-    path = I.limesurvey_export(tmp_path / "e.csv", survey, PACKAGED, group, lang="nl", full=False)
-    read = load_survey(path, PACKAGED, ["department"])
-    expected = load_survey(X.tidy(tmp_path / "r.csv", group), PACKAGED, ["department"])
-    assert_same_survey(read, expected)  # the department typed into an open question
+    path = I.limesurvey_export(tmp_path / "e.csv", survey, OURS_BOOK, group, lang="nl", full=False)
+    read = load_survey(path, OURS_BOOK, ["department"], lang="nl")
+    expected = load_survey(X.tidy(tmp_path / "r.csv", group), OURS_BOOK, ["department"], lang="nl")
+    assert_same_survey(read, expected)  # the department ticked among its options
 
 
 # -- Qualtrics ------------------------------------------------------------------------------
@@ -214,9 +226,10 @@ def test_a_qualtrics_export_reads_back_with_no_mapping(cli, tmp_path, lang, nume
 def test_the_packaged_codebook_round_trips_through_qualtrics(cli, tmp_path):
     questions = I.parse_qualtrics(written(cli, "--format", "qualtrics", "--lang", "nl"))
     group = X.people()
-    path = I.qualtrics_export(tmp_path / "e.csv", questions, PACKAGED, group, numeric=False)
-    read = load_survey(path, PACKAGED)
-    expected = load_survey(X.tidy(tmp_path / "r.csv", group), PACKAGED)
+    path = I.qualtrics_export(tmp_path / "e.csv", questions, OURS_BOOK, group, numeric=False)
+    read = load_survey(path, OURS_BOOK, ["department"], lang="nl")
+    expected = load_survey(X.tidy(tmp_path / "r.csv", group), OURS_BOOK, ["department"], lang="nl")
+    assert_same_survey(read, expected)
     pd.testing.assert_frame_equal(read.scores, expected.scores)
 
 
@@ -298,7 +311,7 @@ def test_two_languages_on_one_paper_form(cli):
 
 
 def test_the_pdf_is_a4_and_reads_as_the_form(cli, tmp_path):
-    result = cli("questionnaire", "--lang", "nl", "-o", "form.pdf")
+    result = cli("questionnaire", "--codebook", OURS, "--lang", "nl", "-o", "form.pdf")
     assert result.exit_code == 0, result.stderr
     info = subprocess.run(
         ["pdfinfo", tmp_path / "form.pdf"], capture_output=True, text=True, check=True
@@ -435,17 +448,48 @@ def test_the_minimum_group_size_is_the_one_promised(cli):
         build_questionnaire(PACKAGED, ("nl",), min_group_size=2)
 
 
-def test_the_packaged_codebook_warns_about_open_segment_questions(cli):
-    result = cli("questionnaire", "--check", "--format", "qualtrics")
-    assert result.exit_code == 0
+OPEN_SEGMENT = (
+    "segment question '{s}' has no answer options: the questionnaire would ask it as free text,"
+    " which cannot name a segment ({fix})"
+)
+PACKAGED_FIX = (
+    "the packaged codebook cannot know your organisation's answers: copy it with 'ism-advise"
+    " init DIR', list them under options and pass --knowledge DIR"
+)
+
+
+@pytest.mark.parametrize("fmt", ["qualtrics", "limesurvey", "html", "pdf", "md"])
+def test_the_packaged_codebook_asks_no_segment_question_as_free_text(cli, fmt):
     path = ROOT / "rules" / "factors.yaml"
-    assert result.stderr.splitlines() == [
-        f"warning: {path}:{line}:5: segment question '{s}' has no answer options: Qualtrics"
-        " asks it as a text entry, which an export marks as free text and ism-advise will not"
-        " segment by (list the answers under options)"
+    lines = [
+        f"{path}:{line}:5: " + OPEN_SEGMENT.format(s=s, fix=PACKAGED_FIX)
         for line, s in ((71, "organisation"), (76, "department"))
     ]
-    assert result.stdout == "ok: 7 factors, 25 statements, 2 warnings\n"
+    result = cli("questionnaire", "--check", "--format", fmt)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == lines
+    name = "q.txt" if fmt in ("qualtrics", "limesurvey") else f"q.{fmt}"
+    result = cli("questionnaire", "--format", fmt, "-o", name)
+    assert result.exit_code == 1
+    assert result.stderr == lines[0] + " (+1 more; --check lists every problem)\n"
+    assert cli.files == []
+
+
+def test_an_organisations_segment_question_needs_its_options(cli, tmp_path):
+    text = OURS.read_text(encoding="utf-8")
+    options = next(iter(I.SEGMENT_OPTIONS.values()))
+    (tmp_path / "ours.yaml").write_text(text.replace(options, "", 1), encoding="utf-8")
+    fix = "list the answers under options: - {id: sales, nl: Verkoop, en: Sales}"
+    result = cli(
+        "questionnaire", "--codebook", "ours.yaml", "--format", "limesurvey", "-o", "q.txt"
+    )
+    assert result.exit_code == 1
+    assert (
+        result.stderr == "ours.yaml:71:5: " + OPEN_SEGMENT.format(s="organisation", fix=fix) + "\n"
+    )
+    assert cli.files == ["ours.yaml"]
+    result = cli("questionnaire", "--codebook", OURS, "--check", "--format", "qualtrics")
+    assert (result.exit_code, result.stderr) == (0, "")
 
 
 @pytest.mark.parametrize("fmt", ["limesurvey", "qualtrics", "html", "pdf", "md"])
@@ -466,10 +510,10 @@ def test_every_format_is_named_by_its_suffix(cli, tmp_path):
         ("q.pdf", b"%PDF-"),
         ("q.md", b"# Questionnaire: the internal social platform"),
     ):
-        result = cli("questionnaire", "-o", name)
+        result = cli("questionnaire", "--codebook", OURS, "-o", name)
         assert result.exit_code == 0, result.stderr
         assert (tmp_path / name).read_bytes().startswith(start)
-    result = cli("questionnaire", "--format", "limesurvey")
+    result = cli("questionnaire", "--codebook", OURS, "--format", "limesurvey")
     assert result.exit_code == 0
     assert (tmp_path / "questionnaire-limesurvey.txt").read_bytes().startswith(b"\xef\xbb\xbfid\t")
 
@@ -531,12 +575,23 @@ def test_a_frequency_usage_question_and_a_factor_on_two_scales(cli, tmp_path):
     result = cli("questionnaire", "--codebook", "own.yaml", "--format", "limesurvey", "-o", "-")
     assert result.exit_code == 1
     assert result.stderr == (
+        "own.yaml:28:5: segment question 'team' has no answer options: the questionnaire would"
+        " ask it as free text, which cannot name a segment (list the answers under options: -"
+        " {id: sales, nl: Verkoop, en: Sales}) (+1 more; --check lists every problem)\n"
+    )
+    result = cli("questionnaire", "--codebook", "own.yaml", "--format", "limesurvey", "--check")
+    assert result.stderr.splitlines()[1] == (
         "own.yaml:22:3: the usage question's column 'hoe vaak' cannot be a LimeSurvey question"
         " code (a letter, then letters and digits, at most 20, not a reserved word): give it an"
-        " alias that can\n"
+        " alias that can"
     )
     aliased = OWN_SCALE.replace(
         "  column: hoe vaak\n", "  column: hoe vaak\n  aliases: [frequency]\n"
+    ).replace(
+        "    text: {nl: In welk team werkt u?, en: Which team are you in?}\n",
+        "    text: {nl: In welk team werkt u?, en: Which team are you in?}\n"
+        "    options:\n      - {id: noord, nl: Team Noord, en: Team North}\n"
+        "      - {id: zuid, nl: Team Zuid, en: Team South}\n",
     )
     (tmp_path / "own.yaml").write_text(aliased, encoding="utf-8")
     result = cli("questionnaire", "--codebook", "own.yaml", "--format", "limesurvey", "-o", "-")
@@ -547,17 +602,18 @@ def test_a_frequency_usage_question_and_a_factor_on_two_scales(cli, tmp_path):
         "frequency",  # "hoe vaak" cannot be a question code; its alias can
         [("0", "Never"), ("1", "Monthly"), ("2", "Weekly"), ("3", "Daily")],
     )
-    assert (team.code, team.type) == ("team", "S")
+    assert (team.code, team.type, team.answers) == (
+        "team",
+        "L",
+        [("1", "Team North"), ("2", "Team South")],
+    )
     # pe1 is answered on the agreement scale, pe2 in frequencies: one array each
     assert [(g.code, g.subquestions[0][0], g.answers[0][1]) for g in grids] == [
         ("performanceexpecta", "pe1", "Strongly disagree"),
         ("performanceexpecta2", "pe2", "Never"),
     ]
     assert result.stderr.splitlines() == [
-        "warning: own.yaml:29:5: segment question 'team' has no answer options: it is asked as"
-        " an open question, so one answer may come in many spellings (list the answers under"
-        " options)",
-        "warning: own.yaml:32:5: factor 'performance_expectancy' has only 2 items: with fewer"
+        "warning: own.yaml:35:5: factor 'performance_expectancy' has only 2 items: with fewer"
         " than 3, its reliability (Cronbach's alpha) is poorly estimated (add items)",
     ]
 

@@ -3,9 +3,11 @@
 Errors are what would make the questionnaire unusable or keep a tool's export of it from
 reading back with no mapping: a question without wording in a requested language, a
 usage question whose answers the codebook would not read, a code a survey tool refuses,
-two questions an export could not tell apart. Warnings are what a consultant should know:
-a factor measured by fewer than three items (its reliability suffers), a segment question
-without answer options (asked as an open question). Each names its place in the codebook.
+two questions an export could not tell apart, a segment question without answer options
+(it would be asked as free text, and typed answers — a name, an e-mail address, "Verkoop"
+in five spellings — cannot name a segment). Warnings are what a consultant should know: a
+factor measured by fewer than three items (its reliability suffers). Each names its place
+in the codebook.
 
 Duplicate item ids and a missing language in an item's, a factor's or a scale's texts are
 refused by the codebook's loader already (every item has Dutch and English wording).
@@ -15,9 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from ..codebook import Codebook, usage_answer_key
+from ..codebook import Codebook, default_codebook_path, usage_answer_key
 from ..errors import N_, AdvisorError, Message
 from ..i18n import translations
 from ..yamlfile import Pos
@@ -30,6 +33,10 @@ MIN_ITEMS = 3
 
 _TOOLS = ("limesurvey", "qualtrics")
 _NUMBER = re.compile(r"^\s*\d{1,5}\s*$")
+
+
+def _packaged(codebook: Codebook) -> bool:
+    return Path(codebook.path).resolve() == default_codebook_path().resolve()
 
 
 def check_codebook(
@@ -148,22 +155,26 @@ class _Checks:
                     )
             if segment.options:
                 continue
-            if self.fmt == "qualtrics":
-                self.warn(
+            # a segment question without options would be asked as free text, whose
+            # answers (anything typed: a name, an e-mail address) cannot name a segment
+            if _packaged(self.codebook):
+                self.error(
                     N_(
-                        "segment question '{id}' has no answer options: Qualtrics asks it as a"
-                        " text entry, which an export marks as free text and ism-advise will"
-                        " not segment by (list the answers under options)"
+                        "segment question '{id}' has no answer options: the questionnaire"
+                        " would ask it as free text, which cannot name a segment (the packaged"
+                        " codebook cannot know your organisation's answers: copy it with"
+                        " 'ism-advise init DIR', list them under options and pass --knowledge"
+                        " DIR)"
                     ),
                     segment.pos,
                     id=segment.id,
                 )
             else:
-                self.warn(
+                self.error(
                     N_(
-                        "segment question '{id}' has no answer options: it is asked as an open"
-                        " question, so one answer may come in many spellings (list the"
-                        " answers under options)"
+                        "segment question '{id}' has no answer options: the questionnaire"
+                        " would ask it as free text, which cannot name a segment (list the"
+                        " answers under options: - {{id: sales, nl: Verkoop, en: Sales}})"
                     ),
                     segment.pos,
                     id=segment.id,

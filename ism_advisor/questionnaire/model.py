@@ -79,7 +79,8 @@ class Choice:
 @dataclass(frozen=True)
 class ChoiceQuestion:
     """One question with one answer: the usage question, a segment question. Without
-    choices it is an open question (a segment question without answer options)."""
+    choices it would be an open question, which :func:`build_questionnaire` never makes:
+    a segment question without answer options is an error of the codebook."""
 
     id: str  # "usage", or the segment's id
     code: str  # the question code in a survey tool (an export's column name)
@@ -160,8 +161,8 @@ def build_questionnaire(
 
     Raises :class:`~ism_advisor.errors.AdvisorError` carrying every problem that would
     keep a tool's export of the questionnaire from reading back (each with its place in
-    the codebook); the warnings (a factor with fewer than three items, a segment question
-    without answer options) travel in ``warnings``. ``source`` names the codebook in
+    the codebook), a segment question without answer options among them; the warnings (a
+    factor with fewer than three items) travel in ``warnings``. ``source`` names the codebook in
     the key (default: its path, or nothing for the packaged one).
     """
     if min_group_size < 3:

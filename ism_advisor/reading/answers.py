@@ -4,7 +4,8 @@ A cell holds a number (a score, a code of the scale, a missing-value code), an a
 text ("Mee eens", "Somewhat agree": the item's answer scale in the codebook, any of its
 languages and variants), a missing-value text ("Weet niet", "Prefer not to say"), or
 nothing. SPSS value labels are read like answer texts. Anything else is an error naming
-the row, the column, the text and what the scale expected.
+the row, the column and what the scale expected, and the text only when it cannot be
+personal data or free text (:func:`.content.quotable`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..codebook import Codebook
 from ..errors import N_, AdvisorError, Message
 from ..scales import AnswerScale
 from ..textnorm import answer_key, normalize
+from .content import quotable
 from .model import Column
 
 __all__ = ["SHOWN_VALUE", "Values", "map_distinct", "shorten"]
@@ -138,8 +140,20 @@ class Values:
         # the first row holding a cell that is no answer
         row = int(np.flatnonzero(np.isin(codes, left[left].index.to_numpy()))[0])
         index = int(codes[row])
-        value = shorten(text.loc[index])
+        cell = str(text.loc[index])
+        value = shorten(cell)
+        shown = quotable(cell, int(np.count_nonzero(codes == index)))
         if scale is None or (self.plain and not known.any()):
+            if not shown:
+                raise self.fail(
+                    N_(
+                        "this cell is not a number (expected {expected}; it is not shown, as"
+                        " it may hold personal data or free text)"
+                    ),
+                    row=row,
+                    column=column.name,
+                    expected=self.expected(on_scale),
+                )
             raise self.fail(
                 N_("'{value}' is not a number (expected {expected})"),
                 row=row,
@@ -147,7 +161,7 @@ class Values:
                 value=value,
                 expected=self.expected(on_scale),
             )
-        if _ANSWER_CODE.match(str(text.loc[index])):
+        if _ANSWER_CODE.match(cell):
             raise self.fail(
                 N_(
                     "'{value}' is an answer code, not an answer on the scale (export the"
@@ -159,11 +173,24 @@ class Values:
                 value=value,
             )
         lang = scale.language_of(set(keys[known]))
-        shown = (
+        texts = (
             ", ".join(scale.texts(lang))
             if lang
             else " / ".join(", ".join(scale.texts(lang)) for lang in ("nl", "en"))
         )
+        if not shown:
+            raise self.fail(
+                N_(
+                    "this cell is not an answer on the scale (expected one of: {texts}; a"
+                    " number from {low:g} to {high:g}; or blank; it is not shown, as it may"
+                    " hold personal data or free text)"
+                ),
+                row=row,
+                column=column.name,
+                texts=texts,
+                low=self.codebook.scale_min,
+                high=self.codebook.scale_max,
+            )
         raise self.fail(
             N_(
                 "'{value}' is not an answer on the scale (expected one of: {texts}; a number"
@@ -172,7 +199,7 @@ class Values:
             row=row,
             column=column.name,
             value=value,
-            texts=shown,
+            texts=texts,
             low=self.codebook.scale_min,
             high=self.codebook.scale_max,
         )
@@ -197,18 +224,30 @@ class Values:
             elif key in self.missing_keys:
                 meaning[code] = np.nan
             else:
-                row = int(np.flatnonzero((raw == code).to_numpy())[0])
+                rows = np.flatnonzero((raw == code).to_numpy())
                 lang = scale.language_of({k for k in keys.values() if k in lookup})
+                params = {
+                    "row": int(rows[0]),
+                    "column": column.name,
+                    "texts": ", ".join(scale.texts(lang or "nl")),
+                    "low": self.codebook.scale_min,
+                    "high": self.codebook.scale_max,
+                }
+                if not quotable(labels[code], len(rows)):
+                    raise self.fail(
+                        N_(
+                            "this cell is not an answer on the scale (expected one of: {texts};"
+                            " a number from {low:g} to {high:g}; or blank; it is not shown, as it"
+                            " may hold personal data or free text)"
+                        ),
+                        **params,
+                    )
                 raise self.fail(
                     N_(
                         "'{value}' is not an answer on the scale (expected one of: {texts};"
                         " a number from {low:g} to {high:g}; or blank)"
                     ),
-                    row=row,
-                    column=column.name,
                     value=shorten(labels[code]),
-                    texts=", ".join(scale.texts(lang or "nl")),
-                    low=self.codebook.scale_min,
-                    high=self.codebook.scale_max,
+                    **params,
                 )
         return raw.map(meaning).astype("float64")

@@ -19,6 +19,7 @@ from ..codebook import Codebook, usage_answer_key
 from ..errors import N_, AdvisorError, Message
 from ..textnorm import answer_key, normalize
 from .answers import Values, map_distinct, shorten
+from .content import closed_set, quotable
 from .detect import open_export
 from .mapping import load_mapping
 from .model import Export, Source, Survey
@@ -141,6 +142,7 @@ class _Reader:
         segments = pd.DataFrame(index=frame.index)
         for position in plan.segments:
             codes, labels = _distinct(self.as_text(frame[position], position))
+            self.closed(position, labels, codes)
             labels = self.segment_values(position, labels, codes)
             categories = sorted({label for label in labels if label})
             lookup_of = {label: i for i, label in enumerate(categories)}
@@ -181,6 +183,28 @@ class _Reader:
         labels = self.columns[position].value_labels or {}
         return map_distinct(raw, lambda value: _cell_text(labels.get(value, value)))
 
+    def closed(self, position: int, labels: list[str], codes: np.ndarray) -> None:
+        """A segment column without answer options in the codebook names its segments by
+        its answers: they must form a closed set (:func:`.content.closed_set`), or the run
+        stops naming the column, what it holds and a row that shows it, never a value."""
+        segment = self.codebook.segment(self.plan.segment_names[position])
+        if segment is not None and segment.options:
+            return  # its answers are read as the options; any other answer is refused
+        verdict = closed_set(labels, codes)
+        if verdict is None:
+            return
+        raise self.fail(
+            N_(
+                "cannot segment by this column: it holds {kind}, which never appear in a"
+                " report (a segment needs a closed set of short answers, each shared by"
+                " several respondents: give the codebook's segment question its answer"
+                " options, or choose another column)"
+            ),
+            row=verdict.row,
+            column=self.columns[position].name,
+            kind=verdict.what(),
+        )
+
     def segment_values(self, position: int, labels: list[str], codes: np.ndarray) -> list[str]:
         """A segment column's distinct values, read as the codebook question's answer
         options where it has them: each option by its label in the report's language
@@ -197,17 +221,30 @@ class _Reader:
             elif not label or normalize(label) in self.codebook.missing_texts:
                 out.append("")
             else:
-                row = int(np.flatnonzero(codes == index)[0])
+                rows = np.flatnonzero(codes == index)
+                expected = ", ".join(o.label(self.lang) for o in segment.options)
+                if quotable(label, len(rows)):
+                    raise self.fail(
+                        N_(
+                            "'{value}' is not an answer to segment question '{segment}'"
+                            " (expected one of: {expected})"
+                        ),
+                        row=int(rows[0]),
+                        column=self.columns[position].name,
+                        value=shorten(label),
+                        segment=segment.id,
+                        expected=expected,
+                    )
                 raise self.fail(
                     N_(
-                        "'{value}' is not an answer to segment question '{segment}' (expected"
-                        " one of: {expected})"
+                        "this answer is not an answer to segment question '{segment}'"
+                        " (expected one of: {expected}; it is not shown, as it may hold"
+                        " personal data)"
                     ),
-                    row=row,
+                    row=int(rows[0]),
                     column=self.columns[position].name,
-                    value=shorten(label),
                     segment=segment.id,
-                    expected=", ".join(o.label(self.lang) for o in segment.options),
+                    expected=expected,
                 )
         return out
 
@@ -231,13 +268,24 @@ class _Reader:
             if not value or known[index]:
                 continue
             if normalize(value) not in self.codebook.missing_texts:
-                row = int(np.flatnonzero(codes == index)[0])
+                rows = np.flatnonzero(codes == index)
+                expected = ", ".join((*usage.users, *usage.non_users))
+                if quotable(value, len(rows)):
+                    raise self.fail(
+                        N_("'{value}' is not a usage answer (expected one of: {expected})"),
+                        row=int(rows[0]),
+                        column=column.name,
+                        value=shorten(value),
+                        expected=expected,
+                    )
                 raise self.fail(
-                    N_("'{value}' is not a usage answer (expected one of: {expected})"),
-                    row=row,
+                    N_(
+                        "this answer is not a usage answer (expected one of: {expected}; it"
+                        " is not shown, as it may hold personal data)"
+                    ),
+                    row=int(rows[0]),
                     column=column.name,
-                    value=shorten(uniques[index]),
-                    expected=", ".join((*usage.users, *usage.non_users)),
+                    expected=expected,
                 )
         # codes are -1 for empty cells: the extra last entry of each lookup serves them
         is_user = np.array([key in user_keys for key in keys] + [False])[codes]

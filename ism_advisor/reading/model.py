@@ -38,6 +38,11 @@ class Column:
     role: Role = "question"
     #: SPSS value labels: code → label
     value_labels: Mapping[float, str] | None = None
+    #: a ``free_text`` column that is an open question of its own (Qualtrics' text entry,
+    #: SurveyMonkey's single textbox), not the "other, please specify" text of a choice
+    #: question: like any tool's short-text question, it may segment when its answers form
+    #: a closed set (:func:`.content.closed_set`)
+    open_question: bool = False
 
 
 class Table(Protocol):

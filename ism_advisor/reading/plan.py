@@ -101,11 +101,11 @@ class _Planner:
         for column in export.columns:
             for key in name_keys(column):
                 self.names.setdefault(key, []).append(column.position)
-            if column.role == "question" or export.plain:
+            if column.role == "question" or column.open_question or export.plain:
                 for key in text_keys(column):
                     self.texts.setdefault(key, []).append(column.position)
         # a tool's personal-data and free-text columns feed nothing (a segment is refused
-        # by name, with the reason)
+        # by name, with the reason; an open question may segment, judged by its answers)
         self.closed = {
             c.position
             for c in export.columns
@@ -126,14 +126,26 @@ class _Planner:
         )
 
     def find(
-        self, names: Sequence[str], texts: Iterable[str] = (), *, any_role: bool = False
+        self,
+        names: Sequence[str],
+        texts: Iterable[str] = (),
+        *,
+        any_role: bool = False,
+        open_ok: bool = False,
     ) -> int | None:
+        """The one column with one of ``names`` or ``texts``: of any role with
+        ``any_role``, an open question too with ``open_ok``, else a question's."""
         found: list[int] = []
         for key in dict.fromkeys(normalize(name) for name in names):
             found.extend(self.names.get(key, []))
         for key in dict.fromkeys(text_key(text) for text in texts):
             found.extend(self.texts.get(key, []) if key else [])
-        found = [p for p in dict.fromkeys(found) if any_role or p not in self.closed]
+        columns = self.export.columns
+        found = [
+            p
+            for p in dict.fromkeys(found)
+            if any_role or p not in self.closed or (open_ok and columns[p].open_question)
+        ]
         if len(found) > 1:
             columns = " and ".join(f'"{self.header[p]}"' for p in found)
             if self.export.plain:
@@ -245,10 +257,10 @@ class _Planner:
             return column, self.header[column]
         segment = self.codebook.segment(wanted)
         if segment is not None:
-            column = self.find(segment.column_names(), segment.text.values())
+            column = self.find(segment.column_names(), segment.text.values(), open_ok=True)
             if column is not None:
                 return column, segment.id
-        column = self.find([], [wanted])
+        column = self.find([], [wanted], open_ok=True)
         if column is not None:
             return column, wanted.strip()
         return None
@@ -282,8 +294,10 @@ class _Segments:
                 N_('cannot segment by "{name}": it is the usage column or a factor'),
                 name=header[column],
             )
-        role = planner.export.columns[column].role
-        if role in ("personal", "free_text"):
+        chosen = planner.export.columns[column]
+        # an open question is judged by its answers when they are read (a closed set);
+        # personal data and the "other" text of a choice question never segment
+        if chosen.role == "personal" or (chosen.role == "free_text" and not chosen.open_question):
             raise self.fail(
                 N_(
                     'cannot segment by "{name}": it holds personal data or free text, which'
@@ -375,7 +389,8 @@ class _MappingPlanner:
                     factor=target,
                     hint=did_you_mean(target, factors),
                 )
-            if column.role in ("personal", "free_text"):
+            segment_ok = kind == "segment" and column.open_question
+            if column.role in ("personal", "free_text") and not segment_ok:
                 raise mapping.fail(
                     N_(
                         "column \"{name}\" holds personal data or free text: it cannot feed '{use}'"

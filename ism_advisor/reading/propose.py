@@ -24,6 +24,7 @@ from ..errors import N_, Message
 from ..i18n import translations
 from ..scales import AnswerScale
 from ..textnorm import answer_key, normalize, text_key
+from .content import EMAIL, IBAN, NAMES, PHONE, WEB, Verdict, closed_set, quotable
 from .detect import open_export
 from .matching import name_keys, similarity, text_keys
 from .model import Column, Export, Source
@@ -49,7 +50,7 @@ class Proposal:
     score: float | None = None
     closest: tuple[str, float] | None = None  # for unmatched: the best candidate
     examples: tuple[tuple[str, str], ...] = ()  # (answer as exported, as read)
-    note: str | None = None  # message id: why a guess was dropped
+    note: str | Message | None = None  # why a guess was dropped, a segment refused
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ class Proposed:
                     ).render(t)
                 )
             if proposal.note:
-                lines.append("    # " + Message(proposal.note).render(t))
+                lines.append("    # " + _message(proposal.note).render(t))
         return "\n".join(lines) + "\n"
 
     def table(self, lang: str = "en", width: int = 38) -> str:
@@ -157,6 +158,8 @@ class Proposed:
                 examples = Message(
                     N_("closest: {target} ({score})"), {"target": target, "score": f"{score:.2f}"}
                 ).render(t)
+            elif isinstance(proposal.note, Message):
+                examples = proposal.note.render(t)
             else:
                 examples = ""
             rows.append([shorten_to(proposal.column.name, width), proposal.use, match, examples])
@@ -166,6 +169,10 @@ class Proposed:
             cells = [cell.ljust(widths[i]) for i, cell in enumerate(r[:3])]
             lines.append("  ".join([*cells, r[3]]).rstrip())
         return "\n".join(lines)
+
+
+def _message(note: str | Message) -> Message:
+    return note if isinstance(note, Message) else Message(note)
 
 
 def shorten_to(text: str, width: int) -> str:
@@ -237,12 +244,14 @@ class _Proposer:
         # certain: a name or an exact wording
         by_name: dict[str, list[int]] = {}
         by_text: dict[str, list[int]] = {}
+        # an open question of its own (a text entry) may feed a segment only
+        open_questions = {c.position for c in export.columns if c.open_question}
         for column in export.columns:
-            if column.role in ("personal", "free_text"):
+            if column.role in ("personal", "free_text") and not column.open_question:
                 continue
             for key in name_keys(column):
                 by_name.setdefault(key, []).append(column.position)
-            if column.role == "question" or export.plain:
+            if column.role == "question" or column.open_question or export.plain:
                 for key in text_keys(column):
                     by_text.setdefault(key, []).append(column.position)
         assigned: dict[int, tuple[str, str, float | None]] = {}  # position → (use, match, score)
@@ -253,7 +262,11 @@ class _Proposer:
                 found.extend(by_name.get(key, []))
             for key in dict.fromkeys(text_key(t) for t in texts):
                 found.extend(by_text.get(key, []) if key else [])
-            found = [p for p in dict.fromkeys(found) if p not in assigned]
+            found = [
+                p
+                for p in dict.fromkeys(found)
+                if p not in assigned and (p not in open_questions or target.startswith("segment "))
+            ]
             if not found:
                 continue
             # two columns for one item: neither is certain; the first is proposed
@@ -274,9 +287,13 @@ class _Proposer:
         pairs = []
         open_targets = {k: v for k, v in wordings.items() if k not in taken}
         for column in export.columns:
-            if column.role != "question" or column.position in assigned:
+            if column.position in assigned or not (
+                column.role == "question" or column.open_question
+            ):
                 continue
             for target, texts in open_targets.items():
+                if column.open_question and not target.startswith("segment "):
+                    continue
                 score = similarity(column, texts)
                 alnum = text_key(column.name)
                 if any(alnum == text_key(n) for n in names.get(target, ())):
@@ -308,6 +325,22 @@ class _Proposer:
                 continue
             if position in assigned:
                 use, match, score = assigned[position]
+                verdict = self.refused(frame, position, use)
+                if verdict is not None:
+                    personal = verdict.kind in (EMAIL, PHONE, IBAN, WEB, NAMES)
+                    note = Message(
+                        N_("not a segment: it holds {kind}; its answers are not shown"),
+                        {"kind": verdict.what()},
+                    )
+                    proposals.append(
+                        Proposal(
+                            column,
+                            "ignore",
+                            "personal data" if personal else "free text",
+                            note=note,
+                        )
+                    )
+                    continue
                 examples = self.examples(frame, position, use)
                 proposals.append(Proposal(column, use, match, score, examples=examples))
                 continue
@@ -343,7 +376,11 @@ class _Proposer:
     def read(self, include_incomplete: bool) -> tuple[pd.DataFrame, int, int]:
         """The question columns' answers (previews and incomplete ones left out)."""
         export = self.export
-        wanted = [c.position for c in export.columns if c.role in ("question", "metadata")]
+        wanted = [
+            c.position
+            for c in export.columns
+            if c.role in ("question", "metadata") or c.open_question
+        ]
         wanted = list(dict.fromkeys([*wanted, *export.status_columns]))
         frame = export.table.read(wanted, [])
         left_out = 0
@@ -421,13 +458,34 @@ class _Proposer:
         fitting = values.map(read).sum()
         return bool(fitting >= _FITS * len(values))
 
-    def examples(self, frame: pd.DataFrame, position: int, use: str) -> tuple[tuple[str, str], ...]:
-        """Up to three distinct answers that are read as answers (never anything else)."""
+    def refused(self, frame: pd.DataFrame, position: int, use: str) -> Verdict | None:
+        """Why a column proposed as a segment without answer options cannot be one (its
+        answers are no closed set, :func:`.content.closed_set`), or None."""
+        if not use.startswith("segment ") or position not in frame:
+            return None
+        segment = self.codebook.segment(use.split(" ", 1)[1])
+        if segment is not None and segment.options:
+            return None
         column = self.export.columns[position]
+        labels = column.value_labels or {}
+        texts = frame[position].map(
+            lambda v: str(labels.get(v, v)).strip() if str(v).strip() else None,
+            na_action="ignore",
+        )
+        codes, values = pd.factorize(texts)
+        return closed_set([str(v) for v in values], codes)
+
+    def examples(self, frame: pd.DataFrame, position: int, use: str) -> tuple[tuple[str, str], ...]:
+        """Up to three distinct answers that are read as answers (never anything else); a
+        segment's only when a message could quote them (:func:`.content.quotable`)."""
+        column = self.export.columns[position]
+        counts = frame[position].value_counts() if position in frame else pd.Series()
         out = []
         for value in self.cells(frame, position):
             read = self.read_cell(value, use, column)
             if read is None:
+                continue
+            if use.startswith("segment ") and not quotable(read, int(counts.get(value, 0))):
                 continue
             raw = _plain_number(str(value).strip()) if not isinstance(value, str) else value
             if column.value_labels and value in column.value_labels:

@@ -5,7 +5,8 @@ person (name, e-mail address, IP address, location, recipient fields, custom dat
 Personal data and free-text answers must never reach an output, a log or a message: such
 columns cannot feed an item, the usage question or a segment, and their values are never
 shown. The names are those the tools document, in English and in their Dutch interfaces,
-compared as :func:`~ism_advisor.textnorm.text_key` compares.
+compared as :func:`~ism_advisor.textnorm.text_key` compares. A column named otherwise is
+judged by what it holds when it is to name segments (:mod:`.content`).
 """
 
 from __future__ import annotations

@@ -58,9 +58,12 @@ def recognise(records: list[list[str]]) -> Layout | None:
         text = texts[position].strip() if position < len(texts) else ""
         # a text entry question: its import id ends in _TEXT ({"ImportId":"QID11_TEXT"})
         import_id = imports[position] if position < len(imports) else ""
-        free = free_text_name(name) or '_TEXT"' in import_id
+        other = free_text_name(name)
+        free = other or '_TEXT"' in import_id
         role = "free_text" if free else role_of(name, text if legacy else "")
-        columns.append(Column(position, name, (text,) if text else (), role))
+        columns.append(
+            Column(position, name, (text,) if text else (), role, open_question=free and not other)
+        )
     status = keys.index("status") if "status" in keys else None
     finished = keys.index("finished") if "finished" in keys else None
     return Layout(

@@ -59,5 +59,7 @@ def recognise(records: list[list[str]]) -> Layout | None:
         else:
             role = "question"
         texts = (question,) if text_key(statement) in _ONE_COLUMN else (statement, question)
-        columns.append(Column(position, name, texts, role))
+        # a single textbox is an open question; "Other (please specify)" belongs to another
+        open_question = text_key(statement) == "openendedresponse"
+        columns.append(Column(position, name, texts, role, open_question=open_question))
     return Layout("surveymonkey", N_("SurveyMonkey export (2 header rows)"), 2, tuple(columns))
