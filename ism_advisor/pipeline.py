@@ -326,8 +326,24 @@ def render_segments(
                     raise AdvisorError(template, **where, **params)
                 yield data
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_workers(pool)
             raise
+
+
+def _stop_workers(pool: Any) -> None:
+    """Stop the workers at once and wait until they have (on an error, Ctrl-C or SIGTERM:
+    they only render, so nothing of theirs is left half-written; a worker left running
+    would outlive a process that SIGTERM ends)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+    else:
+        for process in processes:
+            process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+    for process in processes:
+        process.join()
 
 
 def available_cores() -> int:
@@ -349,6 +365,7 @@ _WORKER: dict[str, Any] = {}
 
 def _worker_start(document: dict, fmt: str, options: dict) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (forked with it)
     _WORKER.update(document=document, fmt=fmt, options=options)
 
 
