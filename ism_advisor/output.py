@@ -37,10 +37,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     A reader never sees a half-written file, and a failed or interrupted write leaves
     whatever was there before.
     """
-    check_folder(path)
+    _check_target(path)
     folder = path.parent
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:  # a short name: one near the limit must not fail for its temporary's
+        handle, temporary = tempfile.mkstemp(prefix=".ism-", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise AdvisorError(
             N_("cannot write here: {reason}"), path=str(path), reason=exc.strerror

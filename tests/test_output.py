@@ -59,6 +59,18 @@ def test_an_interrupted_write_leaves_no_temporary(tmp_path, monkeypatch):
     assert listing(tmp_path) == []
 
 
+def test_write_atomic_takes_the_longest_name_and_refuses_a_folder(tmp_path):
+    """(map, sample, init) The temporary file's name is short: a name of 255 bytes is
+    written, not refused for its temporary's."""
+    name = "a" * 250 + ".yaml"
+    write_atomic(tmp_path / name, b"x")
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(AdvisorError) as caught:
+        write_atomic(tmp_path / "adir", b"x")
+    assert str(caught.value) == f"{tmp_path / 'adir'}: is a folder, not a file"
+    assert listing(tmp_path) == [name, "adir"]
+
+
 def test_written_files_get_normal_permissions(tmp_path):
     write_atomic(tmp_path / "a.html", b"x")
     mask = os.umask(0)
