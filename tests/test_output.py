@@ -466,3 +466,11 @@ def test_module_entry_point_runs(tmp_path):
         check=True,
     )
     assert result.stdout.startswith("ism-advise, version ")
+
+
+def test_sample_writes_all_its_files_or_none(cli, tmp_path):
+    (tmp_path / "out" / "responses.csv").mkdir(parents=True)
+    result = cli("sample", "-o", "out")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "out/responses.csv: is a folder, not a file\n"
+    assert listing(tmp_path) == ["out", "out/responses.csv"]
