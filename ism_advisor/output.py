@@ -244,6 +244,7 @@ class Outputs:
             self._set_folder()  # a set of no reports replaces the earlier set too
             for name in self._names:
                 check_not_input(self._folder / name, self.inputs)
+                _check_not_folder(self._folder / name)
         undo: list[tuple] = []
         self._moving = True
         try:
@@ -318,7 +319,8 @@ def remove_stale_stages(folder: Path) -> list[str]:
     :data:`STALE_AFTER`. Returns the names removed.
     """
     try:
-        entries = list(os.scandir(folder))
+        with os.scandir(folder) as found:
+            entries = list(found)
     except OSError:
         return []
     removed = []
@@ -373,7 +375,7 @@ def _check_target(path: Path) -> None:
     folder, and its name and path are not too long."""
     check_folder(path)
     _check_name(path, path.parent)
-    if path.is_dir():
+    if path.is_dir():  # also through a link: the file would replace the link
         raise AdvisorError(N_("is a folder, not a file"), path=str(path))
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise AdvisorError(
@@ -381,6 +383,11 @@ def _check_target(path: Path) -> None:
             path=str(path),
             reason=os.strerror(errno.EACCES),
         )
+
+
+def _check_not_folder(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        raise AdvisorError(N_("is a folder, not a file"), path=str(path))
 
 
 def _check_set_folder(folder: Path) -> None:
@@ -444,19 +451,23 @@ def _read_manifest(folder: Path) -> list[str]:
 
 
 def _only_ours(folder: Path) -> bool:
-    """``folder`` is a plain folder that holds nothing but an earlier set of ours (so
-    that the new set can take its place whole)."""
+    """``folder`` is a plain folder that holds nothing but an earlier set of ours: plain
+    files its manifest lists (so that the new set can take its place whole)."""
     if folder.is_symlink() or not folder.is_dir() or os.path.ismount(folder):
         return False
     ours = {*_read_manifest(folder), MANIFEST}
     try:
-        return all(name in ours for name in os.listdir(folder))
+        with os.scandir(folder) as entries:
+            return all(
+                entry.name in ours and entry.is_file(follow_symlinks=False) for entry in entries
+            )
     except OSError:
         return False
 
 
 def _replace(new: Path, target: Path, undo: list[tuple], old: Path) -> None:
     """Move ``new`` over ``target``, keeping the earlier file in ``old`` until the end."""
+    _check_not_folder(target)  # never moved aside, and so never removed with the staging
     if os.path.lexists(target):
         backup = old / f"{len(undo)}"
         try:

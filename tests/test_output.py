@@ -157,6 +157,23 @@ def test_a_refused_output_changes_no_earlier_file(cli, tmp_path, args, message):
     assert staging(tmp_path) == []
 
 
+def test_a_folder_where_a_report_goes_changes_nothing(cli, tmp_path):
+    """Found only once the set is made (the names come from the segments): refused before
+    anything is moved, and the folder and what it holds are kept."""
+    earlier_run(cli, tmp_path)
+    mine = tmp_path / "reports" / "organisation-department-technobouw-sales.md"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    before = snapshot(tmp_path)
+    result = cli(*SECOND, "-o", "advice.md")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "reports/organisation-department-technobouw-sales.md: is a folder, not a file\n",
+    )
+    assert snapshot(tmp_path) == before
+    assert staging(tmp_path) == []
+
+
 def test_a_name_of_250_characters_is_written(cli, tmp_path):
     """It failed only because the temporary file's name was longer still."""
     earlier_run(cli, tmp_path)
