@@ -26,6 +26,7 @@ __all__ = [
     "Outputs",
     "check_folder",
     "check_not_input",
+    "host_tag",
     "remove_stale_stages",
     "write_atomic",
 ]
@@ -205,7 +206,7 @@ class Outputs:
         """The staging folder in ``folder`` (made at first use), with its parts."""
         key = os.path.realpath(folder)
         if key not in self._stages:
-            prefix = f".staging-{os.getpid()}-{_host()}-"
+            prefix = f".staging-{os.getpid()}-{host_tag()}-"
             try:
                 stage = Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
                 for part in ("files", "set", "old"):
@@ -334,7 +335,7 @@ def remove_stale_stages(folder: Path) -> list[str]:
 
 def _stale(name: str, path: str) -> bool:
     found = _STAGE.fullmatch(name)
-    if found and found.group(2) == _host() and os.name == "posix":
+    if found and found.group(2) == host_tag() and os.name == "posix":
         pid = int(found.group(1))
         return pid != os.getpid() and not _alive(pid)
     if found or _OLD_STAGE.fullmatch(name):
@@ -361,7 +362,8 @@ def _last_change(path: str) -> float:
     return latest
 
 
-def _host() -> str:
+def host_tag() -> str:
+    """This machine in a staging folder's name: 8 hex digits of its host name's hash."""
     return hashlib.sha256(socket.gethostname().encode("utf-8")).hexdigest()[:8]
 
 

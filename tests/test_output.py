@@ -440,7 +440,7 @@ def test_a_killed_runs_staging_is_removed_by_the_next_run(cli, tmp_path, runs):
 
 
 def test_only_staging_folders_no_run_uses_are_removed(tmp_path):
-    host = output._host()
+    host = output.host_tag()
     other = "0" * 8 if host != "0" * 8 else "1" * 8
     with subprocess.Popen([sys.executable, "-c", ""]) as ended:
         pass
@@ -491,3 +491,19 @@ def test_sample_writes_all_its_files_or_none(cli, tmp_path):
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == "out/responses.csv: is a folder, not a file\n"
     assert listing(tmp_path) == ["out", "out/responses.csv"]
+
+
+def test_a_path_past_the_systems_limit_is_refused_before_any_work(tmp_path, monkeypatch):
+    """PATH_MAX (4096 on Linux) is hard to reach in a test folder: a system with a limit of
+    64 bytes stands in for it."""
+    limits = {"PC_NAME_MAX": 255, "PC_PATH_MAX": 64}
+    monkeypatch.setattr(output, "_pathconf", lambda folder, name, default: limits[name])
+    target = tmp_path / "advice.html"
+    length = len(os.fsencode(str(target)))
+    assert length > 63
+    with pytest.raises(AdvisorError) as caught:
+        Outputs().file(target)
+    assert str(caught.value) == (
+        f"{target}: cannot write here: the path is {length} bytes long; this system allows 63"
+    )
+    assert listing(tmp_path) == []
