@@ -232,8 +232,8 @@ HIDDEN = {
     " which of the two is not said, as that too could reveal a count",
     "nl": "--segment: het segment {segment} is verborgen (anonimiteit): een van zijn groepen"
     " (gebruikers of niet-gebruikers) is kleiner dan 5, of samen met de andere cijfers zou het"
-    " een kleinere groep zichtbaar maken; welke van de twee wordt niet gezegd, want ook dat kan"
-    " een aantal verraden",
+    " een kleinere groep zichtbaar maken; welke van de twee het is, wordt niet vermeld: ook dat"
+    " kan een aantal verraden",
 }
 
 
