@@ -507,3 +507,18 @@ def test_a_path_past_the_systems_limit_is_refused_before_any_work(tmp_path, monk
         f"{target}: cannot write here: the path is {length} bytes long; this system allows 63"
     )
     assert listing(tmp_path) == []
+
+
+def test_init_writes_every_file_or_none(cli, tmp_path, monkeypatch):
+    real = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        if str(target).endswith("README.md"):  # the last file: the disk fails
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    result = cli("init", "ours")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "ours/README.md: cannot write here: No space left on device\n"
+    assert listing(tmp_path) == []  # no file, and no folder made for them
