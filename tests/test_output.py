@@ -409,15 +409,20 @@ def test_ctrl_c_during_per_segment_leaves_no_partial_file(tmp_path, runs):
     assert listing(tmp_path) == ["teams.csv"]  # no staging folder, no report, no folder
 
 
-def test_sigterm_during_per_segment_changes_nothing(cli, tmp_path, runs):
-    """SIGTERM (what a service manager or `kill` sends) while PDF reports are being made:
-    the staging is removed, the earlier reports stay, the process ends of the signal."""
+@pytest.mark.parametrize("group", [False, True], ids=["to-the-run", "to-its-group"])
+def test_sigterm_during_per_segment_changes_nothing(cli, tmp_path, runs, group):
+    """SIGTERM (what `kill` sends, or a service manager to the whole group, workers
+    included) while PDF reports are being made: the staging is removed, the earlier
+    reports stay, the workers stop first, the process ends of the signal."""
     teams_survey(tmp_path)
     first = cli("teams.csv", "--segment-by", "team", "--per-segment", "out", "--format", "md")
     assert first.exit_code == 0, first.stderr
     before = snapshot(tmp_path)
     with start_pdf_run(tmp_path, runs) as process:
-        process.send_signal(signal.SIGTERM)
+        if group:
+            os.killpg(process.pid, signal.SIGTERM)
+        else:
+            process.send_signal(signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=60)
     assert (process.returncode, stdout, stderr) == (-signal.SIGTERM, b"", b"")
     assert group_ended(process)  # the workers stopped first
