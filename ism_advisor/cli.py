@@ -6,6 +6,7 @@ commands so that ``ism-advise --help`` answers at once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import sys
@@ -504,7 +505,7 @@ def advise_command(
     explain_all: bool,
 ) -> None:
     """Analyse SCORES and write the advice report."""
-    from .output import check_folder, check_not_input, write_atomic
+    from .output import Outputs
     from .pipeline import advise, advise_waves, render
 
     fmt = _output_format(output, fmt, pptx_template)
@@ -533,11 +534,13 @@ def advise_command(
             if p is not None
         ]
         target = None
+        outputs = Outputs(inputs)  # every file of the run, moved into place together
         if output != "-":
             default = f"{scores[-1].stem}-advice{SUFFIXES[fmt][0]}"
             target = Path(output) if output else Path.cwd() / default
-            check_not_input(target, inputs)
-            check_folder(target)
+            outputs.file(target)
+        if per_segment is not None:
+            outputs.folder(per_segment)
         run = advise
         first: Path | tuple[Path, ...] = scores[0]
         wave_options = {}
@@ -572,19 +575,26 @@ def advise_command(
         }
         if pdf_variant is not None:
             options["pdf_variant"] = pdf_variant
-        data = render(result.document, fmt, **options)
-        if per_segment is not None:
-            if brief:
-                options["brief"] = True
-                options["report_name"] = None if target is None else target.name
-            _write_per_segment(result.document, per_segment, fmt, options, inputs, lang, quiet)
+        written = None
+        with outputs:
+            data = render(result.document, fmt, **options)
+            if target is not None:
+                outputs.write(target, data)
+            if per_segment is not None:
+                if brief:
+                    options["brief"] = True
+                    options["report_name"] = None if target is None else target.name
+                written = _write_per_segment(
+                    result.document, outputs, per_segment, fmt, options, lang, quiet
+                )
+        if written is not None and not quiet:
+            click.echo(written.render(translations(lang)), err=True)
         if not quiet and sys.stderr.isatty():
             _report_hidden(result.document, lang)
         if target is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
             return
-        write_atomic(target, data)
     except AdvisorError as error:
         _fail(error, lang)
     click.echo(str(target))
@@ -653,15 +663,15 @@ def _check_brief(brief: bool, per_segment: Path | None, fmt: str) -> None:
 
 def _write_per_segment(
     document: dict,
+    outputs,
     folder: Path,
     fmt: str,
     options: dict,
-    inputs: list[Path],
     lang: str,
     quiet: bool,
-) -> None:
-    """One report per shown segment, staged and moved into ``folder`` together."""
-    from .output import StagedFolder
+) -> Message:
+    """Stage one report per shown segment for ``folder`` in ``outputs`` (moved into place
+    with the run's other files); returns the line that says what was written."""
     from .pipeline import available_cores, render_segments, segment_reports
 
     brief = options.get("brief", False)
@@ -674,43 +684,33 @@ def _write_per_segment(
     rendered = render_segments(
         document, fmt, [index for _, index in reports], workers=available_cores(), **options
     )
-    with StagedFolder(folder, inputs) as stage:
-        names = [name for name, _ in reports]
+    names = [name for name, _ in reports]
+    with contextlib.closing(rendered):  # on any error, the workers stop before we return
         if sys.stderr.isatty() and not quiet:
             label = N_("briefs") if brief else N_("reports")
             with _progressbar(len(reports), Message(label).render(translations(lang))) as bar:
                 for name, data in zip(names, rendered, strict=True):
-                    stage.write(name, data)
+                    outputs.write_in(name, data)
                     bar.update(1)
         else:
             for name, data in zip(names, rendered, strict=True):
-                stage.write(name, data)
-        if brief:
-            html, table = brief_index(
-                document, reports, title=options.get("title"), templates=options.get("templates")
-            )
-            stage.write("index.html", html)
-            stage.write("index.csv", table)
-    if not quiet and brief:
-        hidden = sum(1 for s in document["segments"][1:] if s["suppressed"])
-        click.echo(
-            Message(
-                N_("{count} briefs written to {folder} ({hidden} hidden segments skipped)"),
-                {"count": len(reports), "folder": str(folder), "hidden": hidden},
-            ).render(translations(lang)),
-            err=True,
+                outputs.write_in(name, data)
+    if brief:
+        html, table = brief_index(
+            document, reports, title=options.get("title"), templates=options.get("templates")
         )
-    elif not quiet:
-        hidden = sum(1 for s in document["segments"][1:] if s["suppressed"])
-        click.echo(
-            Message(
-                N_(
-                    "{count} segment reports written to {folder} ({hidden} hidden segments skipped)"
-                ),
-                {"count": len(reports), "folder": str(folder), "hidden": hidden},
-            ).render(translations(lang)),
-            err=True,
+        outputs.write_in("index.html", html)
+        outputs.write_in("index.csv", table)
+    hidden = sum(1 for s in document["segments"][1:] if s["suppressed"])
+    if brief:
+        return Message(
+            N_("{count} briefs written to {folder} ({hidden} hidden segments skipped)"),
+            {"count": len(reports), "folder": str(folder), "hidden": hidden},
         )
+    return Message(
+        N_("{count} segment reports written to {folder} ({hidden} hidden segments skipped)"),
+        {"count": len(reports), "folder": str(folder), "hidden": hidden},
+    )
 
 
 def _knowledge_paths(
@@ -1233,7 +1233,7 @@ def questionnaire_command(
     options in the codebook: none is asked as free text.
     """
     from .codebook import load_codebook
-    from .output import check_folder, check_not_input, write_atomic
+    from .output import Outputs
     from .questionnaire import build_questionnaire, write_key, write_questionnaire
 
     lang = langs[0]
@@ -1253,6 +1253,7 @@ def questionnaire_command(
         book = load_codebook(codebook)
         source = str(codebook) if codebook is not None else None
         inputs = [p for p in (codebook,) if p is not None]
+        outputs = Outputs(inputs)  # the questionnaire and its key: both or neither
         target = None
         if output != "-":
             suffix = QUESTIONNAIRE_SUFFIXES[fmt][0]
@@ -1260,15 +1261,13 @@ def questionnaire_command(
                 f"questionnaire-{fmt}{suffix}" if suffix == ".txt" else f"questionnaire{suffix}"
             )
             target = Path(output) if output else Path.cwd() / default
-            check_not_input(target, inputs)
-            check_folder(target)
+            outputs.file(target)
         if key is not None:
-            check_not_input(key, inputs)
-            check_folder(key)
             if target is not None and key.resolve() == target.resolve():
                 raise AdvisorError(
                     N_("the key and the questionnaire cannot be the same file"), path=str(key)
                 )
+            outputs.file(key)
         questionnaire = build_questionnaire(
             book, langs, fmt=fmt, min_group_size=min_group_size, source=source
         )
@@ -1276,14 +1275,14 @@ def questionnaire_command(
         for warning in questionnaire.warnings:
             click.echo(f"{label}: {warning.render(translated)}", err=True)
         data = write_questionnaire(questionnaire, fmt, book)
-        key_data = write_key(questionnaire, book) if key is not None else None
+        with outputs:
+            if target is not None:
+                outputs.write(target, data)
+            if key is not None:
+                outputs.write(key, write_key(questionnaire, book))
         if target is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
-        else:
-            write_atomic(target, data)
-        if key is not None and key_data is not None:
-            write_atomic(key, key_data)
     except AdvisorError as error:
         _fail_questionnaire(error, lang)
     if target is not None:

@@ -72,9 +72,18 @@ def explain_intervention(
     facts = segment_facts(published, lang)[index]
     name = Message(N_("all respondents")) if segment is None else segment
     if facts is None:
+        # Both reasons, as every output gives them: whether the segment's own group is too
+        # small or it is hidden to protect another one is not published (disclosure.py,
+        # "Why one reason": a segment hidden for protection has at least k in each group,
+        # which can pin another group's count).
         raise AdvisorError(
-            N_("--segment: the segment {segment} is hidden (too few users or non-users)"),
+            N_(
+                "--segment: the segment {segment} is hidden (anonymity): one of its groups (users"
+                " or non-users) is smaller than {k}, or with the other figures it would reveal a"
+                " smaller group; which of the two is not said, as that too could reveal a count"
+            ),
             segment=name,
+            k=published.min_group_size,
         )
     firings = run_rules(knowledge.rulebase, [facts])[0]
     advice = advise_segments(knowledge, [facts], lang)[0]

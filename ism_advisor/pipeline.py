@@ -302,8 +302,9 @@ def render_segments(
 ) -> Iterator[bytes]:
     """Each segment's report, in order; on ``workers`` processes when more than one.
 
-    The workers are forked with the document in memory and ignore Ctrl-C: the caller
-    stops them (leaving the pool stops them too).
+    The workers are forked with the document in memory and leave Ctrl-C and SIGTERM to
+    this process: on any error or interrupt here they skip what is left, end after the
+    report each is making, and are waited for (none outlives this process).
     """
     if workers <= 1 or len(segments) < 2 * workers or not _can_fork():
         for index in segments:
@@ -312,12 +313,14 @@ def render_segments(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    context = multiprocessing.get_context("fork")
+    stop = context.Event()
     # a pool that notices a dead worker (multiprocessing.Pool would wait forever)
     with ProcessPoolExecutor(
         workers,
-        mp_context=multiprocessing.get_context("fork"),
+        mp_context=context,
         initializer=_worker_start,
-        initargs=(document, fmt, options),
+        initargs=(document, fmt, options, stop, os.getpid()),
     ) as pool:
         try:
             for data, error in pool.map(_worker_render, segments, chunksize=4):
@@ -326,7 +329,10 @@ def render_segments(
                     raise AdvisorError(template, **where, **params)
                 yield data
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # The pool's own shutdown, never a killed worker (that can hang the pool on
+            # Python before 3.14): the workers skip what is queued and are waited for.
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 
@@ -347,12 +353,21 @@ def _can_fork() -> bool:
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_start(document: dict, fmt: str, options: dict) -> None:
+def _worker_start(document: dict, fmt: str, options: dict, stop: Any, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    _WORKER.update(document=document, fmt=fmt, options=options)
+    signal.signal(signal.SIGTERM, _worker_sigterm)  # and SIGTERM (sent to the whole group)
+    _WORKER.update(document=document, fmt=fmt, options=options, stop=stop, parent=parent)
+
+
+def _worker_sigterm(signum: int, frame: Any) -> None:
+    """SIGTERM in a worker: the parent stops the workers, unless it is gone (killed)."""
+    if os.getppid() != _WORKER.get("parent"):
+        os._exit(128 + signum)
 
 
 def _worker_render(index: int) -> tuple[bytes | None, tuple | None]:
+    if _WORKER["stop"].is_set():  # the parent stopped: skip what is left
+        return None, None
     try:
         data = render(_WORKER["document"], _WORKER["fmt"], segment=index, **_WORKER["options"])
     except AdvisorError as error:  # errors cross the process boundary as plain data

@@ -273,20 +273,22 @@ def write_sample(
 ) -> list[Path]:
     """Write ``scores.csv`` and ``responses.csv`` into ``folder`` (and, given the second
     wave, ``scores-wave2.csv`` and ``responses-wave2.csv``); return their paths."""
-    from .output import write_atomic
+    from .output import Outputs
 
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
     files = [("scores.csv", sample.scores_csv), ("responses.csv", sample.responses_csv)]
     if followup is not None:
         files += [
             ("scores-wave2.csv", followup.scores_csv),
             ("responses-wave2.csv", followup.responses_csv),
         ]
-    for name, text in files:
-        path = folder / name
-        write_atomic(path, text.encode("utf-8"))
-        paths.append(path)
+    paths = [folder / name for name, _ in files]
+    outputs = Outputs()  # all the files or none
+    for path in paths:
+        outputs.file(path)
+    with outputs:
+        for path, (_, text) in zip(paths, files, strict=True):
+            outputs.write(path, text.encode("utf-8"))
     return paths
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from .errors import N_, AdvisorError
-from .output import write_atomic
+from .output import Outputs
 from .resources import packaged_path
 
 __all__ = ["STARTER_FILES", "knowledge_files", "write_starter"]
@@ -78,15 +79,28 @@ def write_starter(folder: Path) -> list[Path]:
             path=str(folder),
             folder=str(folder.parent),
         )
-    folder.mkdir(exist_ok=True)
-    override.parent.mkdir(exist_ok=True)
-    tests.parent.mkdir(exist_ok=True)
-    for name, target in zip(STARTER_FILES, targets, strict=False):
-        write_atomic(target, packaged_path("rules", name).read_bytes())
     starter = Path(__file__).resolve().parent / "starter_files" / "report.html"
-    write_atomic(override, starter.read_bytes())
-    write_atomic(tests, packaged_path("rules", "tests/advice.yaml").read_bytes())
-    write_atomic(targets[-1], _README.format(folder=folder).encode("utf-8"))
+    contents = [packaged_path("rules", name).read_bytes() for name in STARTER_FILES]
+    contents += [
+        starter.read_bytes(),
+        packaged_path("rules", "tests/advice.yaml").read_bytes(),
+        _README.format(folder=folder).encode("utf-8"),
+    ]
+    made = [f for f in (folder, override.parent, tests.parent) if not f.exists()]
+    for new in made:
+        new.mkdir()
+    try:  # every file or none (and no folder made for them)
+        outputs = Outputs()
+        for target in targets:
+            outputs.file(target)
+        with outputs:
+            for target, data in zip(targets, contents, strict=True):
+                outputs.write(target, data)
+    except BaseException:
+        for new in reversed(made):
+            with contextlib.suppress(OSError):
+                new.rmdir()
+        raise
     return targets
 
 

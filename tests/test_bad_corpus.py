@@ -1123,6 +1123,47 @@ CASES += [
     ),
 ]
 
+# -- issue 24, a failed run changes nothing: outputs refused before any work -------------------
+LONG_NAME = "a" * 300  # past NAME_MAX (255 bytes on Linux file systems)
+CASES += [
+    case(
+        "options",
+        None,
+        ".: is a folder, not a file",
+        "-o",
+        ".",
+        id="options/output-is-a-folder",
+    ),
+    case(
+        "options",
+        None,
+        f"{LONG_NAME}.html: cannot write here: the name is 305 bytes long; this folder allows 255",
+        "-o",
+        f"{LONG_NAME}.html",
+        id="options/output-name-too-long",
+    ),
+    case(
+        "options",
+        None,
+        f"{LONG_NAME}: cannot write here: the name is 300 bytes long; this folder allows 255",
+        "--per-segment",
+        LONG_NAME,
+        "--segment-by",
+        "organisation",
+        id="options/per-segment-name-too-long",
+    ),
+    case(
+        "questionnaire",
+        None,
+        ".: is a folder, not a file",
+        "-o",
+        "questionnaire.md",
+        "--key",
+        ".",
+        id="questionnaire/key-is-a-folder",
+    ),
+]
+
 
 # -- issue 24, bounded resources: hostile files get one line within 1 GiB and 60 s -------------
 STRAY = (

@@ -226,6 +226,54 @@ def test_explain_refuses_an_unknown_intervention_or_segment(cli, tmp_path):
     )
 
 
+HIDDEN = {
+    "en": "--segment: the segment {segment} is hidden (anonymity): one of its groups (users or"
+    " non-users) is smaller than 5, or with the other figures it would reveal a smaller group;"
+    " which of the two is not said, as that too could reveal a count",
+    "nl": "--segment: het segment {segment} is verborgen (anonimiteit): een van zijn groepen"
+    " (gebruikers of niet-gebruikers) is kleiner dan 5, of samen met de andere cijfers zou het"
+    " een kleinere groep zichtbaar maken; welke van de twee het is, wordt niet vermeld: ook dat"
+    " kan een aantal verraden",
+}
+
+
+def test_explain_gives_a_hidden_segment_the_reason_every_output_gives(cli, tmp_path):
+    """Directie is hidden because its users are too few, Facilitair (14 users, 31 non-users)
+    to protect Directie. explain said of both "too few users or non-users", wrong for
+    Facilitair; naming the reason of each would tell that Facilitair has at least 5 of each
+    and so narrow Directie down (disclosure.py, "Why one reason"): both get the reason
+    every output gives, which is true of each."""
+    from ism_advisor import compare_groups, disclosure, load_survey
+
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    survey = load_survey(tmp_path / "scores.csv", load_codebook(), ["department"])
+    comparison = compare_groups(survey)
+    model = disclosure._Model.build(survey, comparison)
+    reasons = dict(
+        zip(comparison.segments["value"], disclosure._protect_segments(model, 5), strict=True)
+    )
+    assert {v: r for v, r in reasons.items() if r} == {
+        "Directie": "too_small",
+        "Facilitair": "overlap",
+    }
+    for segment in ("Directie", "Facilitair"):
+        for lang, text in HIDDEN.items():
+            result = cli(
+                "explain",
+                "scores.csv",
+                "--segment-by",
+                "department",
+                "--segment",
+                segment,
+                "--intervention",
+                "visible_relaunch",
+                "--lang",
+                lang,
+            )
+            assert (result.exit_code, result.stdout) == (1, "")
+            assert result.stderr == text.format(segment=segment) + "\n"
+
+
 def test_explain_all_adds_why_not_and_nothing_else(cli, tmp_path):
     shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
     plain = cli("scores.csv", "--format", "json", "-o", "-").stdout
