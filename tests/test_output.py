@@ -303,12 +303,23 @@ def test_the_signal_handlers_are_restored(tmp_path):
     assert listing(tmp_path) == ["a.txt"]
 
 
+def questionnaire_codebook(tmp_path) -> str:
+    """The packaged codebook with options for its segment questions (the packaged one has
+    none, and a questionnaire never asks a segment as free text)."""
+    from instruments import packaged_with_options
+
+    return str(packaged_with_options(tmp_path / "ours.yaml"))
+
+
 def test_questionnaire_with_a_folder_as_key_writes_nothing(cli, tmp_path):
-    first = cli("questionnaire", "-o", "q.md", "--key", "key.md")
+    codebook = questionnaire_codebook(tmp_path)
+    first = cli("questionnaire", "--codebook", codebook, "-o", "q.md", "--key", "key.md")
     assert first.exit_code == 0, first.stderr
     (tmp_path / "adir").mkdir()
     before = snapshot(tmp_path)
-    result = cli("questionnaire", "--lang", "nl", "-o", "q.md", "--key", "adir")
+    result = cli(
+        "questionnaire", "--codebook", codebook, "--lang", "nl", "-o", "q.md", "--key", "adir"
+    )
     assert (result.exit_code, result.stderr, result.stdout) == (
         1,
         "adir: is een map, geen bestand\n",
@@ -319,7 +330,8 @@ def test_questionnaire_with_a_folder_as_key_writes_nothing(cli, tmp_path):
 
 
 def test_questionnaire_whose_key_fails_to_move_keeps_the_earlier_pair(cli, tmp_path, monkeypatch):
-    first = cli("questionnaire", "-o", "q.md", "--key", "key.md")
+    codebook = questionnaire_codebook(tmp_path)
+    first = cli("questionnaire", "--codebook", codebook, "-o", "q.md", "--key", "key.md")
     assert first.exit_code == 0, first.stderr
     before = snapshot(tmp_path)
     real = os.replace
@@ -330,7 +342,9 @@ def test_questionnaire_whose_key_fails_to_move_keeps_the_earlier_pair(cli, tmp_p
         return real(source, target, *args, **kwargs)
 
     monkeypatch.setattr(output.os, "replace", replace)
-    result = cli("questionnaire", "--lang", "nl", "-o", "q.md", "--key", "key.md")
+    result = cli(
+        "questionnaire", "--codebook", codebook, "--lang", "nl", "-o", "q.md", "--key", "key.md"
+    )
     assert result.exit_code == 1  # after the codebook's warnings, the one error
     assert result.stderr.splitlines()[-1] == "key.md: kan hier niet schrijven: Input/output error"
     assert snapshot(tmp_path) == before
