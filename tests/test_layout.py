@@ -5,6 +5,7 @@ keeps PNGs of what it measured under tests/artifacts/."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ from layout import (
 
 from conftest import SAMPLE_SCORES, Cli
 from ism_advisor.codebook import load_codebook
-from ism_advisor.report import html_to_pdf
+from ism_advisor.i18n import translations
+from ism_advisor.report import environment, html_to_pdf
 from ism_advisor.sample import generate_large
 
 LANGS = ("nl", "en")
@@ -232,6 +234,67 @@ def test_no_text_overlaps_on_a_slide(deck_pdfs, survey, lang):
         slides = sorted({int(s.rsplit("slide ", 1)[1].rstrip(")")) for s in found})
         kept = keep_pdf_pages(pdf, slides, f"{survey}-{lang}-deck")
         pytest.fail(f"{len(found)} overlapping words: {found}; PNGs: {[str(k) for k in kept]}")
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return [" ".join(page.split()) for page in text.stdout.split("\f")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("survey", SURVEYS)
+def test_page_one_is_the_summary_with_the_headline_chart(outputs, survey, lang):
+    """A director reads page 1 alone: the summary, and the means chart with its caption
+    and its table of figures (the effect sizes begin page 2)."""
+    t = translations(lang).gettext
+    pages = _page_texts(outputs[survey, lang] / "advice.pdf")
+    first = pages[0]
+    for text in (
+        t("Executive summary"),
+        t("Users and non-users compared"),
+        t("Mean score per factor: users and non-users"),
+        t("The figures of this chart"),
+    ):
+        assert text in first
+    assert first.count(t("The figures of this chart")) == 1  # the means' table, whole
+    effects = t(
+        "Effect size per factor (Hedges' g) with 95%% confidence interval; filled dots are"
+        " significant after Holm correction."
+    )
+    assert effects.replace("%%", "%")[:40] in pages[1]
+
+
+def _print_css() -> str:
+    return environment("en", "pdf").get_template("report.css").render()
+
+
+def test_a_table_split_over_pages_repeats_its_header_and_leaves_no_row_alone(tmp_path):
+    """The report's print stylesheet, a table of 8 rows after 150 to 240 mm of other
+    content: wherever the page ends, each page the table is on starts with its header
+    and holds at least two of its rows."""
+    rows = "".join(f"<tr><td>row{i}</td></tr>" for i in range(1, 9))
+    splits = 0
+    for space_mm in range(150, 250, 10):
+        html = (
+            "<!DOCTYPE html><html lang='en'><title>t</title><style>"
+            + _print_css()
+            + " td, th { height: 10mm; padding: 0 }</style><body>"
+            f"<div style='height: {space_mm}mm'></div><table class='heatmap'><thead><tr><th>"
+            f"head</th></tr></thead><tbody>{rows}</tbody></table></body></html>"
+        )
+        pdf = tmp_path / f"table-{space_mm}.pdf"
+        pdf.write_bytes(html_to_pdf(html, "plain"))
+        pages = [
+            [w for w in page.split() if w.startswith(("head", "row"))] for page in _page_texts(pdf)
+        ]
+        pages = [page for page in pages if page]  # the page numbers left out
+        assert [w for page in pages for w in page if w != "head"] == [
+            f"row{i}" for i in range(1, 9)
+        ]
+        for words in pages:
+            assert words[0] == "head" and len(words) >= 3, (space_mm, pages)
+        splits += len(pages) > 1
+    assert splits >= 3  # the table was split over two pages at several places
 
 
 # The checks themselves: each finds what it looks for.
