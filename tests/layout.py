@@ -73,8 +73,21 @@ _MEASURE = r"""
     var f = broken(cell, FIGURE), w = broken(cell, WORD);
     f.forEach(function (text) { figures.push(text + ' in "' + cellText + '"'); });
     w.forEach(function (text) { words.push(text + ' in "' + cellText + '"'); });
-    if (f.length || w.length) cell.style.outline = '3px solid #d00';
+    if (f.length || w.length) {
+      cell.style.outline = '3px solid #d00';
+      cell.setAttribute('data-layout-offender', '');
+    }
   });
+  // a screenshot (keep_html) starts at the section with the first offending cell: what
+  // comes before it is hidden once it has been measured
+  var first = document.querySelector('[data-layout-offender]');
+  var hide = [];
+  var from = first && (first.closest('section') || first.closest('table'));
+  for (var up = from; up && up !== document.body; up = up.parentElement) {
+    for (var before = up.previousElementSibling; before; before = before.previousElementSibling) {
+      hide.push(before);
+    }
+  }
   var root = document.documentElement;
   var column = document.querySelector('main') || document.body;
   console.log('LAYOUT ' + JSON.stringify({
@@ -86,6 +99,7 @@ _MEASURE = r"""
     figures: figures,
     words: words
   }));
+  hide.forEach(function (element) { element.style.display = 'none'; });
 })();
 """
 
@@ -157,8 +171,8 @@ def measure_html(
 
 
 def keep_html(layout: HtmlLayout, html: str, work: Path) -> Path:
-    """A screenshot of the page at the width it was measured at, the offending cells
-    outlined in red, as ``tests/artifacts/<label>-<width>.png``."""
+    """A screenshot of the page at the width it was measured at, scrolled to the first
+    table with an offending cell, the offending cells outlined in red, as ``tests/artifacts/<label>-<width>.png``."""
     ARTIFACTS.mkdir(exist_ok=True)
     page = work / f"shot-{_name(layout.label)}.html"
     page.write_text(html.replace("</body>", f"<script>{_MEASURE}</script></body>"), "utf-8")
@@ -173,7 +187,8 @@ def keep_html(layout: HtmlLayout, html: str, work: Path) -> Path:
             "--disable-background-networking",
             "--hide-scrollbars",
             f"--user-data-dir={work / 'profile-shot'}",
-            f"--window-size={layout.width},4000",
+            "--virtual-time-budget=5000",
+            f"--window-size={layout.width},1600",
             f"--screenshot={target}",
             page.as_uri(),
         ],

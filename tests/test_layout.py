@@ -188,6 +188,8 @@ def test_nothing_is_wider_than_the_page_column(
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("survey", SURVEYS)
 def test_every_report_page_but_the_last_is_at_least_60_percent_filled(outputs, survey, lang):
+    top, bottom = REPORT_MARGINS
+    assert f"margin: {top}mm 16mm {bottom}mm;" in _print_css()  # the text area measured
     pdf = outputs[survey, lang] / "advice.pdf"
     fills = page_fill(pdf, *REPORT_MARGINS)
     assert len(fills) == page_count(pdf)
