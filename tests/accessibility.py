@@ -93,6 +93,12 @@ def console(html: str, work: Path, scripts: list[str], *, width: int | None = No
             encoding="utf-8",
         )
         page = frame
+    return chromium_console(page, work)
+
+
+def chromium_console(page: Path, work: Path, window: str = "1200,2000") -> list[str]:
+    """The console messages of the page at ``page`` (a file) in headless Chromium with a
+    window of ``window`` pixels ("width,height")."""
     command = [
         need("chromium"),
         "--headless",
@@ -107,7 +113,7 @@ def console(html: str, work: Path, scripts: list[str], *, width: int | None = No
         "--enable-logging=stderr",
         "--v=0",
         "--virtual-time-budget=20000",
-        "--window-size=1200,2000",
+        f"--window-size={window}",
         "--dump-dom",
         page.as_uri(),
     ]
