@@ -113,6 +113,7 @@ def advice_document(
             }
             for f in factors
         ],
+        "scale": {"min": survey.codebook.scale_min, "max": survey.codebook.scale_max},
         "correlations": correlations,
         **({"knowledge": _sources(knowledge)} if knowledge is not None else {}),
         "segments": segments,
