@@ -332,7 +332,7 @@ def priority_chart(
     }
     shown = [r for r in rows if r.importance is not None and r.gap is not None]
     top = max([r.importance for r in shown] + [threshold * 2]) * 1.15
-    inset_x, inset_y = 0.02 * (box["right"] - box["left"]), 0.03 * (box["bottom"] - box["top"])
+    inset_x = 0.02 * (box["right"] - box["left"])
     # the quadrants' names need room on each side of the zero line; the rest of the range
     # fits the points with a margin (no half of the chart spent on an empty range)
     sides = {
@@ -342,59 +342,15 @@ def priority_chart(
     x = _Scale(*_gap_range([r.gap for r in shown], sides, box), box["left"], box["right"])
     y = _Scale(0.0, top, box["bottom"], box["top"])
     spots = [_dot_box(x(r.gap), y(r.importance)) for r in shown]
-    corners = []
-    for key, at_right, at_top in (
-        ("act_first", True, True),
-        ("keep", False, True),
-        ("watch", True, False),
-        ("low_priority", False, False),
-    ):
-        # in its quadrant's outer corner, or by the threshold line where a dot is there
-        anchor = "end" if at_right else "start"
-        at = box["right"] - inset_x if at_right else box["left"] + inset_x
-        outer = box["top"] + inset_y + 7 if at_top else box["bottom"] - inset_y - 2
-        inner = y(threshold) - 4 if at_top else y(threshold) + 11
-        baseline = next(
-            (
-                b
-                for b in (outer, inner)
-                if not any(
-                    _overlap(_label_box(at, b, anchor, quadrant_labels[key], bold=True), spot)
-                    for spot in spots
-                )
-            ),
-            outer,
-        )
-        corners.append(
-            {
-                "x": _pt(at),
-                "y": _pt(baseline),
-                "anchor": anchor,
-                "colour": QUADRANT_COLOURS[key],
-                "text": quadrant_labels[key],
-            }
-        )
-    taken = [_label_box(c["x"], c["y"], c["anchor"], c["text"], bold=True) for c in corners]
-    taken += spots
-    dots: list[dict[str, Any]] = []
-    middle = (box["left"] + box["right"]) / 2
-    for r in sorted(shown, key=lambda r: (-r.importance, r.label)):
-        at_x, at_y = x(r.gap), y(r.importance)
-        label = _place_label(at_x, at_y, r.label, at_x > middle, box, taken)
-        if label is not None:
-            taken.append(_label_box(*label, r.label))
-        dots.append(
-            {
-                "x": _pt(at_x),
-                "y": _pt(at_y),
-                "colour": QUADRANT_COLOURS.get(r.quadrant or "", PALETTE["not-significant"]),
-                # a label that would overprint another is left out: the table names all
-                "label_x": _pt(label[0]) if label else None,
-                "label_y": _pt(label[1]) if label else None,
-                "anchor": label[2] if label else None,
-                "text": r.label,
-            }
-        )
+    # each quadrant's name in its outer corner, or by the threshold line: the first of
+    # these layouts that names the most factors (a name left out is in the driver table)
+    corners, dots = min(
+        (
+            _priority_layout(shown, quadrant_labels, x, y, threshold, box, spots, inner)
+            for inner in ((), ("low_priority",), ("watch",), ("keep",), ("act_first",))
+        ),
+        key=lambda layout: sum(1 for d in layout[1] if d["label_x"] is None),
+    )
     yticks = y.ticks(lang, "0")
     ylabel_x = box["left"] - 11 - max((_text_width(tick.text) for tick in yticks), default=0)
     chart = {
@@ -467,6 +423,71 @@ class _Scale:
         return self.low - tolerance <= value <= self.high + tolerance
 
 
+def _priority_layout(
+    shown: Sequence[Any],
+    quadrant_labels: Mapping[str, str],
+    x: _Scale,
+    y: _Scale,
+    threshold: float,
+    box: Mapping[str, float],
+    spots: list[tuple[float, float, float, float]],
+    inner: Sequence[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The quadrants' names and the dots with their labels. A name goes in its quadrant's
+    outer corner, or by the threshold line when it is in ``inner`` or a dot is in the
+    corner; a dot's label beside it where nothing else is (see :func:`_place_label`)."""
+    inset_x, inset_y = 0.02 * (box["right"] - box["left"]), 0.03 * (box["bottom"] - box["top"])
+    corners = []
+    for key, at_right, at_top in (
+        ("act_first", True, True),
+        ("keep", False, True),
+        ("watch", True, False),
+        ("low_priority", False, False),
+    ):
+        anchor = "end" if at_right else "start"
+        at = box["right"] - inset_x if at_right else box["left"] + inset_x
+        outer = box["top"] + inset_y + 7 if at_top else box["bottom"] - inset_y - 2
+        near = y(threshold) - 4 if at_top else y(threshold) + 11
+        text = quadrant_labels[key]
+        free = [
+            b
+            for b in ((near, outer) if key in inner else (outer, near))
+            if not any(_overlap(_label_box(at, b, anchor, text, bold=True), s) for s in spots)
+        ]
+        baseline = free[0] if free else outer
+        corners.append(
+            {
+                "x": _pt(at),
+                "y": _pt(baseline),
+                "anchor": anchor,
+                "colour": QUADRANT_COLOURS[key],
+                "text": text,
+            }
+        )
+    taken = [_label_box(c["x"], c["y"], c["anchor"], c["text"], bold=True) for c in corners]
+    taken += spots
+    dots: list[dict[str, Any]] = []
+    middle = (box["left"] + box["right"]) / 2
+    for r in sorted(shown, key=lambda r: (-r.importance, r.label)):
+        at_x, at_y = x(r.gap), y(r.importance)
+        label = _place_label(at_x, at_y, r.label, at_x > middle, box, taken)
+        if label is not None:
+            taken.append(_label_box(*label, r.label))
+        dots.append(
+            {
+                "x": _pt(at_x),
+                "y": _pt(at_y),
+                "colour": QUADRANT_COLOURS.get(r.quadrant or "", PALETTE["not-significant"]),
+                # a label that would overprint another is left out: the table names all
+                "label_x": _pt(label[0]) if label else None,
+                "label_y": _pt(label[1]) if label else None,
+                "anchor": label[2] if label else None,
+                "text": r.label,
+            }
+        )
+    return corners, dots
+
+
 def _gap_range(
     gaps: Sequence[float], sides: Mapping[str, float], box: Mapping[str, float]
 ) -> tuple[float, float]:
@@ -513,21 +534,24 @@ def _place_label(
     taken: list[tuple[float, float, float, float]],
 ) -> tuple[float, float, str] | None:
     """Where a dot's label goes: beside the dot, towards the chart's middle, else on its
-    other side, else a line above or below; None when every place would overprint another
+    other side, else centred above or below it, else beside it a line or two higher or
+    lower; None when every place would overprint another
     text or dot or leave the axes (the label is then left out)."""
     sides = (("end", -7.0), ("start", 7.0)) if inwards_left else (("start", 7.0), ("end", -7.0))
-    for shift in (0.0, -11.0, 11.0, -22.0, 22.0):
-        for anchor, dx in sides:
-            baseline = y + 3.2 + shift
-            candidate = _label_box(x + dx, baseline, anchor, text)
-            inside = (
-                candidate[0] >= box["left"] + 2
-                and candidate[2] <= box["right"] - 2
-                and candidate[1] >= box["top"]
-                and candidate[3] <= box["bottom"] - 2
-            )
-            if inside and not any(_overlap(candidate, other) for other in taken):
-                return x + dx, baseline, anchor
+    places = [(anchor, dx, 3.2) for anchor, dx in sides]
+    places += [("middle", 0.0, -7.0), ("middle", 0.0, 13.5)]  # centred above, below
+    places += [(a, dx, 3.2 + s) for s in (-11.0, 11.0, -22.0, 22.0) for a, dx in sides]
+    for anchor, dx, dy in places:
+        baseline = y + dy
+        candidate = _label_box(x + dx, baseline, anchor, text)
+        inside = (
+            candidate[0] >= box["left"] + 2
+            and candidate[2] <= box["right"] - 2
+            and candidate[1] >= box["top"]
+            and candidate[3] <= box["bottom"]
+        )
+        if inside and not any(_overlap(candidate, other) for other in taken):
+            return x + dx, baseline, anchor
     return None
 
 
