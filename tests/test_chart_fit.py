@@ -47,6 +47,8 @@ def written(tmp_path_factory) -> dict[str, Path]:
         for fmt in ("html", "md", "json"):
             args = ("--segment-by", "organisation", "--lang", lang, "-q")
             assert cli(SAMPLE_SCORES, *args, "-o", f"one-{lang}.{fmt}").exit_code == 0
+        per = ("--per-segment", f"per-{lang}", "-o", f"all-{lang}.html")
+        assert cli(SAMPLE_SCORES, *args, *per).exit_code == 0
         result = cli(SAMPLE_SCORES, second, "--lang", lang, "-q", "-o", f"two-{lang}.html")
         assert result.exit_code == 0, result.stderr
         result = cli(SAMPLE_RESPONSES, "--lang", lang, "-q", "-o", f"items-{lang}.html")
@@ -198,6 +200,21 @@ def test_no_two_texts_of_a_chart_overprint(written, lang, chart):
         document = json.loads(written[f"one-{lang}.json"].read_text(encoding="utf-8"))
         labels = {f["label"] for f in document["factors"]}
         assert labels <= texts  # the sample: room for all of them
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_text_overprints_in_the_reports_per_segment(written, lang):
+    reports = sorted(written[f"per-{lang}"].glob("*.html"))
+    assert len(reports) == 3
+    for report in reports:
+        html = report.read_text(encoding="utf-8")
+        for chart in ("means", "effects", "priority"):
+            assert _overlaps(_svg(html, chart)) == [], (report.name, chart)
+        # the sample's segments: room for every factor's name in the matrix
+        texts = {t.text for t in _svg(html, "priority").iter(f"{SVG}text")}
+        table = html[html.index('<table class="drivers">') :]
+        names = re.findall(r'<tr class="quadrant-[^"]*"><td>([^<]*)</td>', table)
+        assert len(names) == 7 and {n.replace("&#39;", "'") for n in names} <= texts
 
 
 def test_a_label_that_cannot_be_placed_is_left_out():
