@@ -23,6 +23,7 @@ significant effects by a filled dot and a solid interval line.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -75,18 +76,25 @@ class Tick:
 
 
 def means_chart(
-    comparisons: Sequence[Any], t: Callable[..., str], lang: str, alt: str | None = None
+    comparisons: Sequence[Any],
+    t: Callable[..., str],
+    lang: str,
+    alt: str | None = None,
+    scale: tuple[float, float] = (1.0, 5.0),
 ) -> Markup:
     """Horizontal bars: users' and non-users' mean per factor, each bar labelled with its
-    value; the non-users' bars hatched. ``alt`` is the text alternative."""
+    value; the non-users' bars hatched. ``alt`` is the text alternative. The axis covers
+    the answer ``scale`` (lowest, highest), so that a bar's length reads against the
+    whole scale; room is kept right of it for the label of a bar at the top of the scale."""
     labels = [c.label for c in comparisons]
     height = (0.45 * len(comparisons) + 1.1) * POINTS
     box = _box(height, labels, top=0.4 * POINTS)
+    box["right"] = _pt(box["right"] - _VALUE_ROOM)
     users = [c.users_mean for c in comparisons]
     non_users = [c.non_users_mean for c in comparisons]
     present = [v for v in users + non_users if v is not None]
-    low = max(0.0, min(1.0, min(present, default=1.0) - 0.5))
-    x = _Scale(low, max(present, default=5.0) + 0.35, box["left"], box["right"])
+    low, high = min([scale[0], *present]), max([scale[1], *present])
+    x = _Scale(low, high, box["left"], box["right"])
     # as a bar chart: rows from the top, each with two bars of 0.38 a row, 5% margins
     rows = len(comparisons)
     margin = 0.39 + 0.05 * (rows - 1 + 0.78)
@@ -106,9 +114,9 @@ def means_chart(
                     "text": format_figure(value, "number", lang),
                 }
             )
-    legend_texts = (t("users"), t("non-users"))
-    # the legend ends at the axes' right edge, as matplotlib's 'lower right' legend did
-    second = box["right"] - 19.5 - _text_width(legend_texts[1])
+    legend_texts = (t("users"), t("non-users"))  # in the order of the bars, top first
+    # the legend ends at the chart's right edge, above the axes
+    second = box["right"] + _VALUE_ROOM - 19.5 - _text_width(legend_texts[1])
     first = second - 24 - 19.5 - _text_width(legend_texts[0])
     chart = {
         **box,
@@ -117,7 +125,7 @@ def means_chart(
         "bars": bars,
         "bar_height": _pt(bar_height),
         "legend": (Tick(_pt(first), legend_texts[0]), Tick(_pt(second), legend_texts[1])),
-        "xticks": x.ticks(lang),
+        "xticks": _points(x, lang) if high - low <= 10 else x.ticks(lang),
         "yticks": [Tick(_pt(y(rows - 1 - index)), label) for index, label in enumerate(labels)],
         "xlabel": Tick(_pt((box["left"] + box["right"]) / 2), t("mean score")),
     }
@@ -175,10 +183,15 @@ def effects_chart(
 
 
 def trend_chart(
-    points: Sequence[Any], waves: Sequence[str], t: Callable[..., str], lang: str
+    points: Sequence[Any],
+    waves: Sequence[str],
+    t: Callable[..., str],
+    lang: str,
+    scale: tuple[float, float] = (1.0, 5.0),
 ) -> Markup:
     """Small multiples, one per factor: users' and non-users' mean per wave, with 95%
-    intervals (a wave where the factor is hidden has no point)."""
+    intervals (a wave where the factor is hidden has no point), on an axis that covers
+    the answer ``scale`` (and every interval); the legend in the order of the series."""
     import matplotlib
     from babel.numbers import format_decimal
     from matplotlib.figure import Figure
@@ -222,6 +235,16 @@ def trend_chart(
             axes.yaxis.set_major_formatter(
                 FuncFormatter(lambda v, _p: format_decimal(v, format="0.0", locale=lang))
             )
+        ends = [
+            v
+            for p in points
+            for ci in (p.users_ci, p.non_users_ci)
+            if ci is not None
+            for v in ci
+            if v is not None
+        ]
+        axes_list[0][0].set_ylim(min([scale[0], *ends]) - 0.1, max([scale[1], *ends]) + 0.1)
+        axes_list[0][0].set_yticks(range(math.ceil(scale[0]), math.floor(scale[1]) + 1))
         for index in range(len(labels), rows * columns):
             axes_list[index // columns][index % columns].set_visible(False)
         axes_list[0][0].legend(
@@ -308,49 +331,26 @@ def priority_chart(
         "bottom": _pt(0.88 * height),
     }
     shown = [r for r in rows if r.importance is not None and r.gap is not None]
-    span = max([abs(r.gap) for r in shown] + [0.2]) * 1.25
     top = max([r.importance for r in shown] + [threshold * 2]) * 1.15
-    x = _Scale(-span, span, box["left"], box["right"])
+    inset_x = 0.02 * (box["right"] - box["left"])
+    # the quadrants' names need room on each side of the zero line; the rest of the range
+    # fits the points with a margin (no half of the chart spent on an empty range)
+    sides = {
+        side: 2 * inset_x + max(_text_width(quadrant_labels[k], bold=True) for k in keys)
+        for side, keys in (("left", ("keep", "low_priority")), ("right", ("act_first", "watch")))
+    }
+    x = _Scale(*_gap_range([r.gap for r in shown], sides, box), box["left"], box["right"])
     y = _Scale(0.0, top, box["bottom"], box["top"])
-    dots: list[dict[str, Any]] = []
-    placed: list[tuple[float, float, int]] = []  # (gap, importance, offset) per label
-    for r in sorted(shown, key=lambda r: -r.importance):
-        # labels point inwards (right of the centre: to the left), and step down when
-        # they would overprint the one above
-        offset = 3
-        for gap, importance, used in placed:
-            if abs(gap - r.gap) < span * 0.3 and abs(importance - r.importance) < top * 0.04:
-                offset = min(offset, used - 11)
-        placed.append((r.gap, r.importance, offset))
-        right = r.gap > 0
-        dots.append(
-            {
-                "x": _pt(x(r.gap)),
-                "y": _pt(y(r.importance)),
-                "colour": QUADRANT_COLOURS.get(r.quadrant or "", PALETTE["not-significant"]),
-                "label_x": _pt(x(r.gap) + (-7 if right else 7)),
-                "label_y": _pt(y(r.importance) - offset + 3.2),
-                "anchor": "end" if right else "start",
-                "text": r.label,
-            }
-        )
-    inset_x, inset_y = 0.02 * (box["right"] - box["left"]), 0.03 * (box["bottom"] - box["top"])
-    corners = []
-    for key, at_right, at_top in (
-        ("act_first", True, True),
-        ("keep", False, True),
-        ("watch", True, False),
-        ("low_priority", False, False),
-    ):
-        corners.append(
-            {
-                "x": _pt(box["right"] - inset_x if at_right else box["left"] + inset_x),
-                "y": _pt(box["top"] + inset_y + 7 if at_top else box["bottom"] - inset_y - 2),
-                "anchor": "end" if at_right else "start",
-                "colour": QUADRANT_COLOURS[key],
-                "text": quadrant_labels[key],
-            }
-        )
+    spots = [_dot_box(x(r.gap), y(r.importance)) for r in shown]
+    # each quadrant's name in its outer corner, or by the threshold line: the first of
+    # these layouts that names the most factors (a name left out is in the driver table)
+    corners, dots = min(
+        (
+            _priority_layout(shown, quadrant_labels, x, y, threshold, box, spots, inner)
+            for inner in ((), ("low_priority",), ("watch",), ("keep",), ("act_first",))
+        ),
+        key=lambda layout: sum(1 for d in layout[1] if d["label_x"] is None),
+    )
     yticks = y.ticks(lang, "0")
     ylabel_x = box["left"] - 11 - max((_text_width(tick.text) for tick in yticks), default=0)
     chart = {
@@ -380,6 +380,8 @@ def priority_chart(
 #: Points per inch, and the charts' width in points (7 inches, as the matplotlib figures).
 POINTS = 72.0
 WIDTH = 7.0 * POINTS
+#: Room right of the means chart's axis for a bar's value label ("4,25" at 7.5 points)
+_VALUE_ROOM = 24.0
 _COLOURS = {
     "users": USERS,
     "non_users": NON_USERS,
@@ -421,6 +423,146 @@ class _Scale:
         return self.low - tolerance <= value <= self.high + tolerance
 
 
+def _priority_layout(
+    shown: Sequence[Any],
+    quadrant_labels: Mapping[str, str],
+    x: _Scale,
+    y: _Scale,
+    threshold: float,
+    box: Mapping[str, float],
+    spots: list[tuple[float, float, float, float]],
+    inner: Sequence[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The quadrants' names and the dots with their labels. A name goes in its quadrant's
+    outer corner, or by the threshold line when it is in ``inner`` or a dot is in the
+    corner; a dot's label beside it where nothing else is (see :func:`_place_label`)."""
+    inset_x, inset_y = 0.02 * (box["right"] - box["left"]), 0.03 * (box["bottom"] - box["top"])
+    corners = []
+    for key, at_right, at_top in (
+        ("act_first", True, True),
+        ("keep", False, True),
+        ("watch", True, False),
+        ("low_priority", False, False),
+    ):
+        anchor = "end" if at_right else "start"
+        at = box["right"] - inset_x if at_right else box["left"] + inset_x
+        outer = box["top"] + inset_y + 7 if at_top else box["bottom"] - inset_y - 2
+        near = y(threshold) - 4 if at_top else y(threshold) + 11
+        text = quadrant_labels[key]
+        free = [
+            b
+            for b in ((near, outer) if key in inner else (outer, near))
+            if not any(_overlap(_label_box(at, b, anchor, text, bold=True), s) for s in spots)
+        ]
+        baseline = free[0] if free else outer
+        corners.append(
+            {
+                "x": _pt(at),
+                "y": _pt(baseline),
+                "anchor": anchor,
+                "colour": QUADRANT_COLOURS[key],
+                "text": text,
+            }
+        )
+    taken = [_label_box(c["x"], c["y"], c["anchor"], c["text"], bold=True) for c in corners]
+    taken += spots
+    dots: list[dict[str, Any]] = []
+    middle = (box["left"] + box["right"]) / 2
+    for r in sorted(shown, key=lambda r: (-r.importance, r.label)):
+        at_x, at_y = x(r.gap), y(r.importance)
+        label = _place_label(at_x, at_y, r.label, at_x > middle, box, taken)
+        if label is not None:
+            taken.append(_label_box(*label, r.label))
+        dots.append(
+            {
+                "x": _pt(at_x),
+                "y": _pt(at_y),
+                "colour": QUADRANT_COLOURS.get(r.quadrant or "", PALETTE["not-significant"]),
+                # a label that would overprint another is left out: the table names all
+                "label_x": _pt(label[0]) if label else None,
+                "label_y": _pt(label[1]) if label else None,
+                "anchor": label[2] if label else None,
+                "text": r.label,
+            }
+        )
+    return corners, dots
+
+
+def _gap_range(
+    gaps: Sequence[float], sides: Mapping[str, float], box: Mapping[str, float]
+) -> tuple[float, float]:
+    """The priority matrix's gap axis: every point and the zero line with a margin of a
+    tenth of their range, widened only as far as each side's quadrant names need (``sides``:
+    points left and right of the zero line)."""
+    low, high = min([0.0, *gaps]), max([0.0, *gaps])
+    margin = max(0.1 * (high - low), 0.05)
+    low, high = low - margin, high + margin
+    width = box["right"] - box["left"]
+    least, most = sides["left"] / width, 1 - sides["right"] / width
+    zero = -low / (high - low)  # where the zero line falls, 0 (left) to 1 (right)
+    if zero < least:
+        low = -least * high / (1 - least)
+    elif zero > most:
+        high = -low * (1 - most) / most
+    return low, high
+
+
+def _label_box(
+    x: float, baseline: float, anchor: str, text: str, size: float = 9.0, bold: bool = False
+) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a text drawn at ``x`` on ``baseline``, in points: its
+    width as :func:`_text_width` reckons, its height from the ascent to the descent."""
+    width = _text_width(text, size, bold)
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return left, baseline - 0.76 * size, left + width, baseline + 0.24 * size
+
+
+def _dot_box(x: float, y: float, radius: float = 3.5) -> tuple[float, float, float, float]:
+    return x - radius, y - radius, x + radius, y + radius
+
+
+def _overlap(a: Sequence[float], b: Sequence[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _place_label(
+    x: float,
+    y: float,
+    text: str,
+    inwards_left: bool,
+    box: Mapping[str, float],
+    taken: list[tuple[float, float, float, float]],
+) -> tuple[float, float, str] | None:
+    """Where a dot's label goes: beside the dot, towards the chart's middle, else on its
+    other side, else centred above or below it, else beside it a line or two higher or
+    lower; None when every place would overprint another
+    text or dot or leave the axes (the label is then left out)."""
+    sides = (("end", -7.0), ("start", 7.0)) if inwards_left else (("start", 7.0), ("end", -7.0))
+    places = [(anchor, dx, 3.2) for anchor, dx in sides]
+    places += [("middle", 0.0, -7.0), ("middle", 0.0, 13.5)]  # centred above, below
+    places += [(a, dx, 3.2 + s) for s in (-11.0, 11.0, -22.0, 22.0) for a, dx in sides]
+    for anchor, dx, dy in places:
+        baseline = y + dy
+        candidate = _label_box(x + dx, baseline, anchor, text)
+        inside = (
+            candidate[0] >= box["left"] + 2
+            and candidate[2] <= box["right"] - 2
+            and candidate[1] >= box["top"]
+            and candidate[3] <= box["bottom"]
+        )
+        if inside and not any(_overlap(candidate, other) for other in taken):
+            return x + dx, baseline, anchor
+    return None
+
+
+def _points(x: _Scale, lang: str) -> list[Tick]:
+    """A tick at every whole point of a scale (1, 2, 3, 4, 5): the answers' own values."""
+    return [
+        Tick(_pt(x(v)), _tick_text(float(v), "0", lang))
+        for v in range(math.ceil(x.low), math.floor(x.high) + 1)
+    ]
+
+
 def _box(height: float, labels: Sequence[str], top: float) -> dict[str, float]:
     """The chart's size and its axes' edges in points: room on the left for the longest
     factor name, below for the ticks and the axis label, above for the legend."""
@@ -440,9 +582,10 @@ def _vertical(box: Mapping[str, float]) -> tuple[float, float]:
     return box["bottom"], box["top"]
 
 
-def _text_width(text: str, size: float = 9.0) -> float:
-    """About how wide ``text`` is in DejaVu Sans, in points (for placing the legend)."""
-    return 0.6 * size * len(text)
+def _text_width(text: str, size: float = 9.0, bold: bool = False) -> float:
+    """About how wide ``text`` is in DejaVu Sans, in points (for placing the legend and
+    keeping labels apart): a little wider than its average letter, bold wider still."""
+    return (0.68 if bold else 0.6) * size * len(text)
 
 
 def _pt(value: float) -> float:

@@ -25,7 +25,7 @@ from .recommend import (
     SegmentAdvice,
     priority_label,
 )
-from .resources import packaged_path
+from .resources import file_name, packaged_path
 from .survey import Survey
 from .vocabulary import COMPARISON, Field
 
@@ -91,7 +91,7 @@ def advice_document(
     return {
         "schema_version": SCHEMA_VERSION,
         "input": {
-            "path": survey.path,
+            "path": file_name(survey.path),
             "respondents": survey.respondents,
             "users": survey.users,
             "non_users": survey.respondents - survey.users,
@@ -113,6 +113,7 @@ def advice_document(
             }
             for f in factors
         ],
+        "scale": {"min": survey.codebook.scale_min, "max": survey.codebook.scale_max},
         "correlations": correlations,
         **({"knowledge": _sources(knowledge)} if knowledge is not None else {}),
         "segments": segments,
@@ -126,7 +127,7 @@ def add_follow_up(document: dict, follow: Any, knowledge: Knowledge, lang: str) 
     such runs have these keys: a run over one file keeps the document it always had."""
     document["waves"] = {
         "names": list(follow.waves),
-        "files": list(follow.files),
+        "files": [file_name(f) for f in follow.files],
         "left_out": list(follow.left_out),
         "rules": list(follow.rules),
         "done": [
@@ -149,17 +150,18 @@ def _columns_read(survey: Survey) -> dict[str, Any]:
         return {}
     out: dict[str, Any] = {"format": source.format}
     if source.mapping:
-        out["mapping"] = source.mapping
+        out["mapping"] = file_name(source.mapping)
     out["columns"] = [{"column": column, "use": use} for column, use in source.columns]
     return out
 
 
 def _sources(knowledge: Knowledge) -> dict[str, str]:
-    """Which knowledge-base files were used; packaged ones as ``<packaged>/name``."""
+    """Which knowledge-base files were used, by file name; packaged ones as ``<packaged>/name``."""
     packaged = packaged_path("rules")
     out = {}
     for key, path in zip(("codebook", "rules", "interventions"), knowledge.files, strict=True):
-        out[key] = f"<packaged>/{Path(path).name}" if Path(path).parent == packaged else path
+        ours = Path(path).parent == packaged
+        out[key] = f"<packaged>/{Path(path).name}" if ours else file_name(path)
     return out
 
 

@@ -23,6 +23,7 @@ from .i18n import translations
 from .knowledge import Knowledge, load_knowledge
 from .knowledge.whynot import Verdict, why, why_not_all
 from .recommend import advise_segments
+from .resources import file_name
 from .survey import load_survey
 
 __all__ = ["Explanation", "explain_intervention", "why_not_entries"]
@@ -30,7 +31,8 @@ __all__ = ["Explanation", "explain_intervention", "why_not_entries"]
 
 @dataclass(frozen=True)
 class Explanation:
-    """What ``explain`` shows: the headline, and one verdict per rule."""
+    """What ``explain`` shows: the headline, and one verdict per rule; ``rules_path`` is the
+    rule base's file name (without its folders: see :func:`~ism_advisor.resources.file_name`)."""
 
     headline: Message
     verdicts: tuple[Verdict, ...]
@@ -108,7 +110,7 @@ def explain_intervention(
             N_("'{id}' is not advised for {segment}: no rule recommends it"),
             {"id": intervention, "segment": name},
         )
-    return Explanation(headline, verdicts, knowledge.rules_path)
+    return Explanation(headline, verdicts, file_name(knowledge.rules_path))
 
 
 def _segment_index(published: Published, value: str | None) -> int:

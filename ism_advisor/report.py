@@ -458,7 +458,10 @@ def report_context(
         from .charts import effects_chart as draw_effects
         from .charts import means_chart as draw_means
 
-        means_chart = draw_means(shown, t, lang, means_data.alt)
+        scale = document.get("scale")  # an older document has none: the usual 1 to 5
+        means_chart = draw_means(
+            shown, t, lang, means_data.alt, (scale["min"], scale["max"]) if scale else (1, 5)
+        )
         effects_chart = draw_effects(shown, t, lang, effects_data.alt)
     return ReportContext(
         lang=lang,

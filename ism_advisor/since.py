@@ -162,7 +162,10 @@ def since_context(
         from .charts import adoption_chart as draw_adoption
         from .charts import trend_chart as draw_trend
 
-        trend_chart = draw_trend(trend, waves["names"], t, lang)
+        scale = document.get("scale")  # an older document has none: the usual 1 to 5
+        trend_chart = draw_trend(
+            trend, waves["names"], t, lang, (scale["min"], scale["max"]) if scale else (1, 5)
+        )
         if adoption:
             adoption_chart = draw_adoption(adoption, t, lang)
     return Since(

@@ -43,7 +43,7 @@ def test_two_files_add_changes_adoption_and_the_change_between_the_last_two(cli,
     )
     assert document["waves"] == {
         "names": ["spring", "autumn"],
-        "files": [str(SAMPLE_SCORES), second_wave],
+        "files": ["scores.csv", "autumn.csv"],  # by file name only (issue 25)
         "left_out": [],
         "rules": ["gap_not_closed_after_action", "improved_after_action"],
         "done": [],

@@ -422,11 +422,12 @@ def test_the_key_marks_reverse_coded_statements_and_the_warnings(cli, tmp_path):
         " 9 = Don't know (read as no answer)"
     ) in key
     warning = (
-        f"{ZORG}:87:5: factor 'team' has only 2 items: with fewer than 3, its reliability"
+        ":87:5: factor 'team' has only 2 items: with fewer than 3, its reliability"
         " (Cronbach's alpha) is poorly estimated (add items)"
     )
-    assert f"- {warning}\n" in key
-    assert result.stderr == f"warning: {warning}\n"
+    # the key (a document) names the codebook by its file name, the terminal by its path
+    assert f"- zorggroep.yaml{warning}\n" in key
+    assert result.stderr == f"warning: {ZORG}{warning}\n"
     assert result.stdout == "f.md\nk.md\n"
     assert "- Estimated time: 3 minutes (11 statements × 8 s, 2 questions × 15 s" in key
 

@@ -222,11 +222,13 @@ def test_charts_are_inline_svg(reports):
     assert all(attrs.get("width") == "504.0pt" for attrs in svgs)
     charts = reports["en"].split('<section id="charts">')[1].split("</section>")[0]
     assert "Colleague influence" in charts and "mean score" in charts
-    # an axis with round-numbered ticks, in the report's language
-    ticks = re.findall(r'text-anchor="middle">(\d[.,]\d)</text>', charts)
-    assert ticks[:3] == ["1.0", "1.5", "2.0"]
+    # axes with round-numbered ticks, in the report's language: the means' whole points of
+    # the scale (1 to 5, issue 25), then the effect sizes'
+    ticks = re.findall(r'text-anchor="middle">(\d(?:[.,]\d)?)</text>', charts)
+    assert ticks[:8] == ["1", "2", "3", "4", "5", "0.0", "0.2", "0.4"]
     nl = reports["nl"].split('id="charts"')[1].split("</section>")[0]
-    assert re.findall(r'text-anchor="middle">(\d[.,]\d)</text>', nl)[:3] == ["1,0", "1,5", "2,0"]
+    ticks = re.findall(r'text-anchor="middle">(\d(?:[.,]\d)?)</text>', nl)
+    assert ticks[:8] == ["1", "2", "3", "4", "5", "0,0", "0,2", "0,4"]
     assert "Ervaren groepsdruk (collega" in reports["nl"].split('id="charts"')[1]
     assert "gemiddelde score" in reports["nl"]
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from ..codebook import Codebook, Factor, Item, Segment, default_codebook_path
 from ..errors import N_, AdvisorError, Message
 from ..i18n import translations
+from ..resources import file_name
 from ..scales import AnswerScale
 from .checks import check_codebook
 
@@ -198,7 +199,7 @@ def build_questionnaire(
         segments=segments,
         grids=grids,
         warnings=tuple(warnings),
-        codebook=source or (None if _packaged(codebook) else codebook.path),
+        codebook=file_name(source or codebook.path) if source or not _packaged(codebook) else None,
     )
 
 

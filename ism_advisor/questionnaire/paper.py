@@ -23,6 +23,7 @@ from jinja2 import TemplateError
 
 from ..errors import N_, AdvisorError, Message
 from ..i18n import translations
+from ..resources import file_name
 from .model import (
     SECONDS_FOR_TEXTS,
     SECONDS_PER_QUESTION,
@@ -122,7 +123,7 @@ def _context(questionnaire: Questionnaire, factor_labels: Mapping[str, str]) -> 
         langs=langs,
         labels={key: translated(text, langs) for key, text in LABELS.items()},
         key={key: Message(text, params).render(first) for key, text in KEY_LABELS.items()},
-        warnings=tuple(w.render(first) for w in questionnaire.warnings),
+        warnings=tuple(_by_file_name(w, first) for w in questionnaire.warnings),
         header=",".join(columns),
         factors=factor_labels,
         codebook=questionnaire.codebook
@@ -160,3 +161,11 @@ def render_key(questionnaire: Questionnaire, factor_labels: Mapping[str, str]) -
     """The consultant's key in Markdown."""
     context = _context(questionnaire, factor_labels)
     return _render("questionnaire-key.md", "md", context).encode("utf-8")
+
+
+def _by_file_name(warning: AdvisorError, first) -> str:
+    """A check's warning as the key shows it: the codebook named by its file name (the
+    terminal shows the path as given; a key may be handed on)."""
+    text = warning.render(first)
+    given = str(warning.path) if warning.path is not None else ""
+    return file_name(given) + text[len(given) :] if given and text.startswith(given) else text
