@@ -103,11 +103,13 @@ def advice_document(
             "min_group_size": published.min_group_size,
             "segment_by": ["+".join(spec) for spec in published.segment_by],
             "lang": lang,
+            "scale": {"min": survey.codebook.scale_min, "max": survey.codebook.scale_max},
         },
         "factors": [
             {
                 "id": f.id,
                 "label": f.label[lang],
+                "short": f.short_label(lang),
                 "definition": f.definition.get(lang, ""),
                 "direction": f.direction,
             }

@@ -30,6 +30,33 @@ class ChartView:
     points: list[list[tuple[float, float]]] = field(default_factory=list)
     #: where each axis crosses the other (x axis, y axis): the c:crossesAt values
     crossings: tuple[float | None, float | None] = (None, None)
+    #: the value axis's (minimum, maximum) as set (None: the application's choice)
+    value_range: tuple[float | None, float | None] = (None, None)
+    #: a horizontal bar chart ("bar") or not, and whether its category axis is reversed
+    horizontal: bool = False
+    reversed_axis: bool = False
+    has_legend: bool = False
+
+    @property
+    def reading(self) -> tuple[list[str], list[tuple[str, list[float]]]]:
+        """The categories and series in the order a reader sees them: a horizontal bar
+        chart draws its first category and, in each, its first series at the bottom
+        unless its category axis is reversed."""
+        if self.horizontal and not self.reversed_axis:
+            return self.categories[::-1], [
+                (name, values[::-1]) for name, values in self.series[::-1]
+            ]
+        return self.categories, self.series
+
+    @property
+    def legend(self) -> list[str]:
+        """The legend's entries in the order LibreOffice draws them: a horizontal bar
+        chart's bottom-up (the last series first) whichever way its axis runs, any other
+        chart's in the series' order."""
+        if not self.has_legend:
+            return []
+        names = [name for name, _ in self.series]
+        return names[::-1] if self.horizontal else names
 
 
 @dataclass
@@ -92,6 +119,11 @@ def _chart(chart) -> ChartView:
             xs = [float(v) for v in series._element.xpath("./c:xVal//c:pt/c:v/text()")]
             points.append(list(zip(xs, series.values, strict=True)))
     crossings = (None, None)
+    horizontal = chart._chartSpace.xpath(".//c:barDir/@val") == ["bar"]
+    reversed_axis = False
+    if not points:
+        reversed_axis = chart.category_axis.reverse_order
+    value_axis = chart.value_axis
     if points:
         x_axis, y_axis = chart.category_axis, chart.value_axis
         crossings = (x_axis.crosses_at, y_axis.crosses_at)
@@ -106,6 +138,10 @@ def _chart(chart) -> ChartView:
         sheet=[list(row) for row in sheet.iter_rows(values_only=True)],
         points=points,
         crossings=crossings,
+        value_range=(value_axis.minimum_scale, value_axis.maximum_scale),
+        horizontal=horizontal,
+        reversed_axis=reversed_axis,
+        has_legend=chart.has_legend,
     )
 
 

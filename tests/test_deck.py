@@ -131,12 +131,18 @@ def test_every_chart_is_a_native_chart_whose_data_equals_the_json(run, deck):
     charts = [(title, chart) for title, chart in charts if chart.kind != "XY_SCATTER"]
     means = deck[2].charts[0]
     assert means.kind == "BAR_CLUSTERED"
-    assert means.categories == labels
-    assert means.series == [
-        ("Users", [figures[f]["users_mean"] for f in factors]),
-        ("Non-users", [figures[f]["non_users_mean"] for f in factors]),
-    ]
+    # read from the top: the factors in order, in each the users' bar above the non-users'
+    assert means.reading == (
+        labels,
+        [
+            ("Users", [figures[f]["users_mean"] for f in factors]),
+            ("Non-users", [figures[f]["non_users_mean"] for f in factors]),
+        ],
+    )
+    # and the legend in the same order as LibreOffice draws it
+    assert means.legend == ["Users", "Non-users"]
     effects = deck[3].charts[0]
+    assert effects.reading[0] == labels
     assert effects.categories == labels
     assert effects.series == [("Hedges' g", [figures[f]["hedges_g"] for f in factors])]
     assert effects.labels == [
@@ -208,11 +214,13 @@ def matrix(views):
 
 def test_the_priority_matrix_is_a_scatter_of_importance_against_the_gap(run, deck):
     """One series per quadrant (the legend names it), a point per factor at (gap,
-    importance) as the report computes them from the JSON, the factor's name as its label,
-    the axes crossing at the even share and at no gap."""
+    importance) as the report computes them from the JSON, the factor's short name as its
+    label (on the sample every label has room), the axes crossing at the even share and at
+    no gap."""
     _, document = run
     everyone = document["segments"][0]
-    labels = {f["id"]: f["label"] for f in document["factors"]}
+    labels = {f["id"]: f["short"] for f in document["factors"]}
+    assert labels["colleague_influence"] == "Colleagues"
     gaps = {c["factor"]: c["gap"] for c in everyone["comparisons"]}
     total = sum(d["weight"] for d in everyone["drivers"])
     expected = {}
@@ -237,8 +245,10 @@ def test_the_priority_matrix_is_a_scatter_of_importance_against_the_gap(run, dec
     assert chart.crossings == (0.0, pytest.approx(100 / len(document["factors"])))
     assert view.texts[:4] == ["Act first", "Keep", "Watch", "Low priority"]
     assert "an even share of importance (14.29)" in view.texts[4]
+    assert "Colleagues: Colleague influence; " in view.texts[4]
+    full = {f["short"]: f["label"] for f in document["factors"]}
     for label, gap, importance in (row for rows in expected.values() for row in rows):
-        assert f"{label}: importance {round(importance)}, gap {number(gap, sign=True)}" in (
+        assert f"{full[label]}: importance {round(importance)}, gap {number(gap, sign=True)}" in (
             chart.description
         )
     # the data sheet a client edits holds the same points
@@ -379,7 +389,7 @@ def test_each_segment_gets_its_own_deck(run):
     ]
     figures = {c["factor"]: c for c in segment["comparisons"]}
     factors = [f["id"] for f in document["factors"]]
-    assert techno[2].charts[0].series[0][1] == [figures[f]["users_mean"] for f in factors]
+    assert techno[2].charts[0].reading[1][0][1] == [figures[f]["users_mean"] for f in factors]
     assert not any(view.title.startswith("Segments compared") for view in techno)
     titles = [view.title for view in techno]
     assert f"1. {segment['recommendations'][0]['title']}" in titles
@@ -759,7 +769,9 @@ def test_each_factor_trend_is_a_line_chart_of_the_json_means(waves):
 def test_the_significant_changes_are_the_reports_table(waves):
     _, document, views = waves
     everyone = document["segments"][0]
-    labels = {f["id"]: f["label"] for f in document["factors"]}
+    # the factors by their short names, as in the segment overview
+    labels = {f["id"]: f["short"] for f in document["factors"]}
+    full = {f["short"]: f["label"] for f in document["factors"]}
     groups = {"users": "users", "non_users": "non-users", "all": "everyone", "gap": "the gap"}
     significant = [c for c in everyone["changes"] if c["p_holm"] < document["settings"]["alpha"]]
     assert len(significant) == 5
@@ -782,17 +794,20 @@ def test_the_significant_changes_are_the_reports_table(waves):
     assert [row[5].split(" ")[0] for row in rows] == [
         number(c["difference"], sign=True) for c in significant
     ]
+    # an interval and a p-value stay on one line (no-break spaces)
     assert [row[6] for row in rows] == [
-        f"{number(c['ci_low'], sign=True)} – {number(c['ci_high'], sign=True)}" for c in significant
+        f"{number(c['ci_low'], sign=True)}\u00a0–\u00a0{number(c['ci_high'], sign=True)}"
+        for c in significant
     ]
-    # the same rows as the Markdown report's table
+    assert {row[7] for row in rows} == {"<\u00a00.001", "=\u00a00.008"}
+    # the same rows as the Markdown report's table (which names the factors in full)
     markdown_rows = {
         tuple(cell.strip() for cell in line.strip("|").split("|"))
         for line in waves_markdown(waves).split("\n")
         if line.startswith("|") and "→" in line
     }
     for row in rows:
-        assert tuple(row) in markdown_rows
+        assert (full[row[0]], *[cell.replace("\u00a0", " ") for cell in row[1:]]) in markdown_rows
 
 
 def waves_markdown(waves) -> str:
