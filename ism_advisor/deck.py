@@ -648,6 +648,7 @@ class Deck:
                 if labels is not None and labels[s][i]:
                     label = plotted.points[point].data_label
                     label.text_frame.text = _plain(labels[s][i])
+                    label.text_frame._bodyPr.set("wrap", "none")  # one line, as measured
                     label.position = XL_LABEL_POSITION.OUTSIDE_END
         return chart
 
@@ -1023,16 +1024,27 @@ def effects_slide(deck: Deck, facts: DeckFacts) -> None:
     slide = deck.slide("title_only", deck.t("How large the gaps are"))
     left, top, width, height = deck.area
     caption = int(height * 0.14)
-    deck.bar_chart(
+    labels = [_interval_label(deck, c) for c in shown]
+    names = [c.label for c in shown]
+    # the plot is the chart less its factor names (at its left edge) and margins
+    plot_width = width / _EMU_PER_PT - max(text_width(name, 12) for name in names) - 40
+    low, high = _label_range([c.hedges_g for c in shown], labels, plot_width, 12)
+    chart = deck.bar_chart(
         slide,
         (left, top, width, height - caption),
-        [c.label for c in shown],
+        names,
         [(deck.t("Hedges' g"), [c.hedges_g for c in shown])],
         horizontal=True,
-        labels=[[_interval_label(deck, c) for c in shown]],
+        minimum=low,
+        maximum=high,
+        labels=[labels],
         colours=[["users" if c.significant else "muted" for c in shown]],
         legend=False,
     )
+    # the factors' names at the plot's left edge, clear of a bar that runs left of 0
+    from pptx.enum.chart import XL_TICK_LABEL_POSITION
+
+    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     deck.text_box(
         slide,
         (left, top + height - caption, width, caption),
@@ -1963,6 +1975,43 @@ def _lower(series: Sequence[tuple[str, Sequence[float | None]]], s: int, i: int)
         (other[1][i], t) for t, other in enumerate(series) if t != s and other[1][i] is not None
     ]
     return value is not None and any(v > value or (v == value and t < s) for v, t in others)
+
+
+def _label_range(
+    values: Sequence[float], labels: Sequence[str], plot_width: float, size: float
+) -> tuple[float, float]:
+    """A bar chart's value range (from 0 or beyond) with room for each bar's label at its
+    end: a plot ``plot_width`` points wide, labels set in ``size`` points, the ends
+    rounded out to the axis's ticks."""
+    low, high = min(0.0, *values), max(0.0, *values)
+    width = max(plot_width, 50.0)
+    room = [(text_width(label, size) + 8) / width for label in labels]  # shares of the plot
+
+    def short(low: float, high: float) -> tuple[bool, bool]:
+        """Whether a label lacks room on the left, on the right."""
+        span = high - low
+        left = any(v < 0 and v - low < r * span - 1e-12 for v, r in zip(values, room, strict=True))
+        right = any(
+            v >= 0 and high - v < r * span - 1e-12 for v, r in zip(values, room, strict=True)
+        )
+        return left, right
+
+    # the ends each label needs at the range's scale, until that scale holds them all
+    for _ in range(200):
+        span = high - low
+        ends = [v - r * span if v < 0 else v + r * span for v, r in zip(values, room, strict=True)]
+        wider = min(0.0, *values, *ends), max(0.0, *values, *ends)
+        if wider == (low, high) or wider[1] - wider[0] > 100 * (span or 1.0):
+            break
+        low, high = wider
+    unit = _major_unit(max(high - low, 1e-9))
+    low, high = math.floor(low / unit) * unit, math.ceil(high / unit) * unit
+    for _ in range(20):  # rounding out widens the scale: a unit more where still short
+        left, right = short(low, high)
+        if not (left or right):
+            break
+        low, high = low - unit * left, high + unit * right
+    return low, high
 
 
 def _major_unit(span: float) -> float:

@@ -1138,3 +1138,32 @@ def test_text_widths_are_dejavu_sans_as_pillow_measures_it():
         "→ 44%",
     ):
         assert text_width(text, 10) == pytest.approx(font.getlength(text) / 100, rel=0.01)
+
+
+def test_the_gaps_chart_leaves_room_for_each_label_at_its_bars_end():
+    """A negative g's label goes left of its bar, inside the plot; the factors' names sit
+    at the plot's left edge, not at 0."""
+    from ism_advisor.deck import _label_range, text_width
+
+    values = [0.6, -0.38, 1.1, 0.04]
+    labels = [
+        "0,60 [−0,56; 1,77]",
+        "−0,38 [−1,53; 0,77]",
+        "1,10 [−0,12; 2,32]",
+        "0,04 [−0,12; 0,20]",
+    ]
+    low, high = _label_range(values, labels, 600.0, 12)
+    assert (low, high) == (-1.5, 2.0)  # rounded out to the ticks (0.5 apart)
+    for value, label in zip(values, labels, strict=True):
+        room = (value - low if value < 0 else high - value) / (high - low) * 600.0
+        assert room >= text_width(label, 12) + 8
+    assert _label_range([0.2, 0.5], ["0,20", "0,50"], 600.0, 12)[0] == 0.0
+
+
+def test_the_gaps_chart_names_the_factors_at_its_left_edge(run):
+    presentation = Presentation(run[0] / "advies.pptx")
+    (chart,) = [shape.chart for shape in presentation.slides[3].shapes if shape.has_chart]
+    assert str(chart.category_axis.tick_label_position).startswith("LOW")
+    g = [c["hedges_g"] for c in run[1]["segments"][0]["comparisons"]]
+    axis = chart.value_axis
+    assert axis.minimum_scale <= min(0.0, *g) and axis.maximum_scale > max(g)
