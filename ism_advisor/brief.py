@@ -305,11 +305,11 @@ def render_brief_deck(
         date=date,
         segment=segment,
         template=template,
-        slides=(lambda deck, _facts: _brief_slide(deck, context),),
+        slides=(lambda deck, facts: _brief_slide(deck, context, facts.scale),),
     )
 
 
-def _brief_slide(deck: Any, context: BriefContext) -> None:
+def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -> None:
     from .deck import Para, _fill
 
     slide = deck.slide("title_only", context.team)
@@ -326,10 +326,15 @@ def _brief_slide(deck: Any, context: BriefContext) -> None:
                 (deck.t("Organisation"), [f.organisation for f in drawn]),
             ],
             horizontal=True,
-            minimum=0,
+            minimum=scale[0],
+            maximum=scale[1],
         )
-        # the organisation in grey, as in the HTML brief (its legend entry too)
-        _fill(chart.plots[0].series[1].format.fill, "muted")
+        # the organisation in grey, as in the HTML brief (its legend entry too); the deck
+        # holds a horizontal chart's series bottom-up, so it is found by its name
+        (organisation,) = [
+            series for series in chart.plots[0].series if series.name == deck.t("Organisation")
+        ]
+        _fill(organisation.format.fill, "muted")
     rate = deck.figure(context.adoption_rate, "percent")
     figures = deck.t(
         "{rate} use the platform; {respondents} respondents: {users} users, {non_users} non-users.",

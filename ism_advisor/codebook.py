@@ -75,12 +75,19 @@ class Factor:
     aliases: tuple[str, ...] = ()
     #: the id of its items' answer scale, when it differs from the codebook's
     answers: str | None = None
+    #: its short name per language, for dense tables and chart axes ({} when not given)
+    short: Mapping[str, str] = field(default_factory=dict)
     #: where the factor is in the codebook (for messages about it)
     pos: Pos | None = field(default=None, compare=False, repr=False)
 
     @property
     def higher_is_better(self) -> bool:
         return self.direction == "higher_is_better"
+
+    def short_label(self, lang: str) -> str:
+        """Its name in a dense table or on a chart axis: the codebook's ``short`` text
+        in ``lang``, else its full name."""
+        return self.short.get(lang) or self.label.get(lang) or self.id
 
     def column_names(self) -> tuple[str, ...]:
         """Names under which an export may hold this factor's score."""
@@ -347,6 +354,9 @@ FACTOR = Shape(
     N_("a factor (a mapping with an id)"),
     id=Id(N_("factor"), "The factor's id, named by rules and interventions.", required=True),
     label=Texts("Its name.", required=True),
+    short=Texts(
+        "Its short name (one or two words) for dense tables and chart axes; default: its name."
+    ),
     definition=Texts("What it means."),
     direction=Choice(
         DIRECTIONS,
@@ -643,6 +653,7 @@ class _CodebookReader:
                 Factor(
                     id=factor_id,
                     label=FACTOR.read(p, entry, "label"),
+                    short=FACTOR.read(p, entry, "short"),
                     definition=FACTOR.read(p, entry, "definition"),
                     direction=direction,
                     items=items,

@@ -26,7 +26,8 @@ A file you delete from this folder is taken from the packaged defaults again.
 The rules and interventions start at the left margin: paste a rule or an intervention
 copied from elsewhere at the end of its file as it is.
 
-- factors.yaml: the factors, the survey items that measure them (their wording is
+- factors.yaml: the factors (their names, and the short names that tables and
+  charts show), the survey items that measure them (their wording is
   how a survey tool's export is matched), the answer scale and its words, the
   missing-value codes, the usage question and the segment questions.
 - advice.yaml: the rules: when to advise which intervention, and why.
@@ -41,7 +42,8 @@ Een bestand dat je uit deze map verwijdert, komt weer uit de standaardkennisbank
 De regels en interventies beginnen tegen de linkermarge: een gekopieerde regel of
 interventie plak je ongewijzigd aan het eind van het bestand.
 
-- factors.yaml: de factoren, de vragen die ze meten (aan hun formulering wordt de
+- factors.yaml: de factoren (hun namen, en de korte namen in tabellen en
+  grafieken), de vragen die ze meten (aan hun formulering wordt de
   export van een enquêtetool herkend), de antwoordschaal en haar woorden, de codes voor
   ontbrekende antwoorden, de gebruiksvraag en de segmentvragen.
 - advice.yaml: de regels: wanneer welke interventie te adviseren, en waarom.

@@ -227,6 +227,8 @@ def test_briefs_and_index_are_accessible(documents, lang, tmp_path):
 
 
 def test_a_pptx_brief_is_one_slide_with_the_published_figures(documents):
+    from pptx import Presentation
+
     from decks import read_deck
 
     document = documents["nl"].document
@@ -239,11 +241,22 @@ def test_a_pptx_brief_is_one_slide_with_the_published_figures(documents):
     assert slide.title == "department: Zorg"
     (chart,) = slide.charts
     drawn = [f for f in context.factors if f.team is not None and f.organisation is not None]
-    assert chart.categories == [f.label for f in drawn]
-    assert chart.series == [
-        ("Je team", [f.team for f in drawn]),
-        ("Organisatie", [f.organisation for f in drawn]),
-    ]
+    # read from the top: the factors in order, the team's bar above the organisation's,
+    # the legend in that order, the axis over the answer scale
+    assert chart.reading == (
+        [f.label for f in drawn],
+        [
+            ("Je team", [f.team for f in drawn]),
+            ("Organisatie", [f.organisation for f in drawn]),
+        ],
+    )
+    assert chart.legend == ["Je team", "Organisatie"]
+    assert chart.value_range == (1.0, 5.0)
+    presentation = Presentation(io.BytesIO(data))
+    (frame,) = [shape for shape in presentation.slides[0].shapes if shape.has_chart]
+    fills = {series.name: series.format.fill.fore_color for series in frame.chart.plots[0].series}
+    assert str(fills["Je team"].theme_color).startswith("ACCENT_1")
+    assert str(fills["Organisatie"].rgb) == "A6A6A6"
     assert chart.description.startswith("Grafiek: department: Zorg. ")
     (text,) = slide.texts
     for action in context.actions:

@@ -47,6 +47,7 @@ def test_json_output_input_and_settings(cli, scores):
         "segment_by": [],
         "lang": "en",
     }
+    assert document["scale"] == {"min": 1.0, "max": 5.0}
 
 
 def test_output_to_stdout_and_to_a_named_file(cli, scores):
@@ -174,6 +175,7 @@ def test_dutch_labels_with_lang_nl(cli, scores):
     assert document["factors"][0] == {
         "id": "performance_expectancy",
         "label": "Verwachte prestatieverbetering",
+        "short": "Prestatie",
         "definition": "De mate waarin iemand ervaart of verwacht dat het gebruik van het"
         " platform bijdraagt aan het dagelijkse werk.",
         "direction": "higher_is_better",

@@ -48,6 +48,10 @@ CASES = {
     ],
     "not_a_mapping.yaml": ["1:1: expected a codebook mapping, found a list"],
     "numeric_without_threshold.yaml": ["6:3: type numeric needs a 'threshold'"],
+    "short_label_not_per_language.yaml": [
+        "13:12: 'short' must give a text per language (nl: …, en: …), found 'Prestatie'",
+        "20:12: missing key 'en'",
+    ],
     "reverse_not_bool.yaml": ["19:18: 'reverse' must be true or false, found 'sometimes'"],
     "scale_reversed.yaml": ["2:3: the scale's min (5) must be below its max (1)"],
     "several_problems.yaml": [
@@ -127,6 +131,36 @@ def test_minimal_and_packaged_codebooks_are_valid():
     for factor in packaged.factors:
         assert 3 <= len(factor.items) <= 4
         assert factor.label["nl"] and factor.label["en"] and factor.definition["nl"]
+
+
+def test_each_packaged_factor_has_a_short_label_and_an_own_codebook_may_leave_it_out():
+    packaged = load_codebook()
+    assert [(f.short_label("nl"), f.short_label("en")) for f in packaged.factors] == [
+        ("Prestatie", "Performance"),
+        ("Inspanning", "Effort"),
+        ("Reputatie", "Reputation"),
+        ("Collega's", "Colleagues"),
+        ("Leiding", "Managers"),
+        ("Samenwerking", "Collaboration"),
+        ("Privacy", "Privacy"),
+    ]
+    minimal = load_codebook(DATA / "codebooks" / "minimal.yaml")
+    assert [(f.short_label("nl"), f.short_label("en")) for f in minimal.factors] == [
+        ("Verwachte prestatieverbetering", "Performance expectancy"),
+        ("Privacy", "Privacy concern"),
+    ]
+
+
+def test_an_organisation_edits_a_short_label(tmp_path):
+    text = (DATA / "codebooks" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    label: {nl: Privacy, en: Privacy concern}\n",
+        "    label: {nl: Privacy, en: Privacy concern}\n    short: {nl: Zorgen, en: Worries}\n",
+    )
+    (tmp_path / "own.yaml").write_text(text, encoding="utf-8")
+    factor = load_codebook(tmp_path / "own.yaml").factor("privacy_concern")
+    assert (factor.short_label("nl"), factor.short_label("en")) == ("Zorgen", "Worries")
+    assert factor.label == {"nl": "Privacy", "en": "Privacy concern"}
 
 
 OWN_SCALE = """

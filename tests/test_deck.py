@@ -18,7 +18,15 @@ import pytest
 from pptx import Presentation
 
 from conftest import ROOT, SAMPLE_SCORES, Cli
-from decks import deck_text, read_deck, slide_size, zip_entries
+from decks import (
+    broken_words,
+    deck_text,
+    overlaps,
+    placed_texts,
+    read_deck,
+    slide_size,
+    zip_entries,
+)
 from ism_advisor.deck import LAYOUTS, SLIDES, load_deck_template, render_deck
 from ism_advisor.deck_template import make_default_template
 
@@ -131,12 +139,18 @@ def test_every_chart_is_a_native_chart_whose_data_equals_the_json(run, deck):
     charts = [(title, chart) for title, chart in charts if chart.kind != "XY_SCATTER"]
     means = deck[2].charts[0]
     assert means.kind == "BAR_CLUSTERED"
-    assert means.categories == labels
-    assert means.series == [
-        ("Users", [figures[f]["users_mean"] for f in factors]),
-        ("Non-users", [figures[f]["non_users_mean"] for f in factors]),
-    ]
+    # read from the top: the factors in order, in each the users' bar above the non-users'
+    assert means.reading == (
+        labels,
+        [
+            ("Users", [figures[f]["users_mean"] for f in factors]),
+            ("Non-users", [figures[f]["non_users_mean"] for f in factors]),
+        ],
+    )
+    # and the legend in the same order as LibreOffice draws it
+    assert means.legend == ["Users", "Non-users"]
     effects = deck[3].charts[0]
+    assert effects.reading[0] == labels
     assert effects.categories == labels
     assert effects.series == [("Hedges' g", [figures[f]["hedges_g"] for f in factors])]
     assert effects.labels == [
@@ -208,11 +222,13 @@ def matrix(views):
 
 def test_the_priority_matrix_is_a_scatter_of_importance_against_the_gap(run, deck):
     """One series per quadrant (the legend names it), a point per factor at (gap,
-    importance) as the report computes them from the JSON, the factor's name as its label,
-    the axes crossing at the even share and at no gap."""
+    importance) as the report computes them from the JSON, the factor's short name as its
+    label (on the sample every label has room), the axes crossing at the even share and at
+    no gap."""
     _, document = run
     everyone = document["segments"][0]
-    labels = {f["id"]: f["label"] for f in document["factors"]}
+    labels = {f["id"]: f["short"] for f in document["factors"]}
+    assert labels["colleague_influence"] == "Colleagues"
     gaps = {c["factor"]: c["gap"] for c in everyone["comparisons"]}
     total = sum(d["weight"] for d in everyone["drivers"])
     expected = {}
@@ -237,8 +253,10 @@ def test_the_priority_matrix_is_a_scatter_of_importance_against_the_gap(run, dec
     assert chart.crossings == (0.0, pytest.approx(100 / len(document["factors"])))
     assert view.texts[:4] == ["Act first", "Keep", "Watch", "Low priority"]
     assert "an even share of importance (14.29)" in view.texts[4]
+    assert "Colleagues: Colleague influence; " in view.texts[4]
+    full = {f["short"]: f["label"] for f in document["factors"]}
     for label, gap, importance in (row for rows in expected.values() for row in rows):
-        assert f"{label}: importance {round(importance)}, gap {number(gap, sign=True)}" in (
+        assert f"{full[label]}: importance {round(importance)}, gap {number(gap, sign=True)}" in (
             chart.description
         )
     # the data sheet a client edits holds the same points
@@ -379,7 +397,7 @@ def test_each_segment_gets_its_own_deck(run):
     ]
     figures = {c["factor"]: c for c in segment["comparisons"]}
     factors = [f["id"] for f in document["factors"]]
-    assert techno[2].charts[0].series[0][1] == [figures[f]["users_mean"] for f in factors]
+    assert techno[2].charts[0].reading[1][0][1] == [figures[f]["users_mean"] for f in factors]
     assert not any(view.title.startswith("Segments compared") for view in techno)
     titles = [view.title for view in techno]
     assert f"1. {segment['recommendations'][0]['title']}" in titles
@@ -759,7 +777,9 @@ def test_each_factor_trend_is_a_line_chart_of_the_json_means(waves):
 def test_the_significant_changes_are_the_reports_table(waves):
     _, document, views = waves
     everyone = document["segments"][0]
-    labels = {f["id"]: f["label"] for f in document["factors"]}
+    # the factors by their short names, as in the segment overview
+    labels = {f["id"]: f["short"] for f in document["factors"]}
+    full = {f["short"]: f["label"] for f in document["factors"]}
     groups = {"users": "users", "non_users": "non-users", "all": "everyone", "gap": "the gap"}
     significant = [c for c in everyone["changes"] if c["p_holm"] < document["settings"]["alpha"]]
     assert len(significant) == 5
@@ -782,17 +802,20 @@ def test_the_significant_changes_are_the_reports_table(waves):
     assert [row[5].split(" ")[0] for row in rows] == [
         number(c["difference"], sign=True) for c in significant
     ]
+    # an interval and a p-value stay on one line (no-break spaces)
     assert [row[6] for row in rows] == [
-        f"{number(c['ci_low'], sign=True)} – {number(c['ci_high'], sign=True)}" for c in significant
+        f"{number(c['ci_low'], sign=True)}\u00a0–\u00a0{number(c['ci_high'], sign=True)}"
+        for c in significant
     ]
-    # the same rows as the Markdown report's table
+    assert {row[7] for row in rows} == {"<\u00a00.001", "=\u00a00.008"}
+    # the same rows as the Markdown report's table (which names the factors in full)
     markdown_rows = {
         tuple(cell.strip() for cell in line.strip("|").split("|"))
         for line in waves_markdown(waves).split("\n")
         if line.startswith("|") and "→" in line
     }
     for row in rows:
-        assert tuple(row) in markdown_rows
+        assert (full[row[0]], *[cell.replace("\u00a0", " ") for cell in row[1:]]) in markdown_rows
 
 
 def waves_markdown(waves) -> str:
@@ -911,3 +934,236 @@ def test_without_changes_or_advice_the_section_says_so_and_hidden_means_stay_out
     assert chart.labels[1][1] == ""
     assert "October 2026: Users " in chart.description
     assert "Non-users –" in chart.description
+
+
+# -- typesetting: scales, legends, labels and tables that fit (issue 25) ----------------------
+
+#: The long and short beginnings of a survey of 40 teams' names.
+TEAM_NAMES = (
+    "Afdeling Maatschappelijke Ontwikkeling en Dienstverlening",
+    "Klantcontactcentrum Burgerzaken en Vergunningverlening",
+    "Regionale Samenwerking",
+    "ICT",
+)
+
+
+def team_names() -> list[str]:
+    """40 distinct team names of 6 to 60 characters."""
+    names = [f"{TEAM_NAMES[index % 4]} {index:02d}" for index in range(40)]
+    assert max(len(name) for name in names) == 60
+    return names
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """The sample's 600 respondents in 40 teams of 15 with names up to 60 characters:
+    the JSON and the decks, English and Dutch."""
+    folder = tmp_path_factory.mktemp("teams")
+    scores = pd.read_csv(SAMPLE_SCORES)
+    scores["team"] = [team_names()[index % 40] for index in range(len(scores))]
+    scores.to_csv(folder / "teams.csv", index=False)
+    cli = Cli(folder)
+    for args in (
+        ("-o", "teams.json"),
+        ("-o", "teams.pptx"),
+        ("--lang", "nl", "-o", "teams-nl.pptx"),
+    ):
+        result = cli("teams.csv", "--segment-by", "team", "--date", "2026-03-01", *args)
+        assert result.exit_code == 0, result.stderr
+    return folder, json.loads((folder / "teams.json").read_text(encoding="utf-8"))
+
+
+def all_decks(run, waves, many) -> dict[str, Path]:
+    return {
+        "sample, en": run[0] / "advice.pptx",
+        "sample, nl": run[0] / "advies.pptx",
+        "waves, en": waves[0] / "followup.pptx",
+        "waves, nl": waves[0] / "vervolg.pptx",
+        "40 teams, en": many[0] / "teams.pptx",
+        "40 teams, nl": many[0] / "teams-nl.pptx",
+    }
+
+
+#: The charts whose values are not on the answer scale: Hedges' g, adoption, the matrix.
+NOT_MEANS = (
+    "How large the gaps are",
+    "Hoe groot de verschillen zijn",
+    "Since the last survey: adoption",
+    "Sinds de vorige meting: gebruik",
+)
+
+
+def test_every_chart_of_means_covers_the_answer_scale_of_the_codebook(run, waves, many):
+    scale = (run[1]["scale"]["min"], run[1]["scale"]["max"])
+    assert scale == (1.0, 5.0)
+    for name, path in all_decks(run, waves, many).items():
+        means = [
+            chart
+            for view in read_deck(path)
+            if view.title not in NOT_MEANS
+            for chart in view.charts
+            if chart.kind != "XY_SCATTER"
+        ]
+        assert len(means) >= 8, name
+        for chart in means:
+            assert chart.value_range == scale, (name, chart.description)
+            values = [v for _, series in chart.series for v in series if v is not None]
+            assert all(scale[0] <= v <= scale[1] for v in values)
+
+
+def test_the_scale_is_the_codebooks_own(cli, tmp_path):
+    """A codebook on a 1-7 scale gives charts from 1 to 7 (the sample's scores lie on it)."""
+    text = (ROOT / "rules" / "factors.yaml").read_text(encoding="utf-8")
+    assert "  max: 5 " in text
+    (tmp_path / "factors.yaml").write_text(text.replace("  max: 5 ", "  max: 7 ", 1), "utf-8")
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    result = Cli(tmp_path)("scores.csv", "--codebook", "factors.yaml", "-o", "seven.pptx")
+    assert result.exit_code == 0, result.stderr
+    views = read_deck(tmp_path / "seven.pptx")
+    ranges = {
+        chart.value_range
+        for view in views
+        if view.title not in NOT_MEANS
+        for chart in view.charts
+        if chart.kind != "XY_SCATTER"
+    }
+    assert ranges == {(1.0, 7.0)}
+
+
+def test_legends_list_the_series_in_the_order_they_are_drawn(run, waves, many):
+    for name, path in all_decks(run, waves, many).items():
+        for view in read_deck(path):
+            for chart in view.charts:
+                if chart.legend:
+                    assert chart.legend == [series for series, _ in chart.reading[1]], name
+                    if chart.kind != "XY_SCATTER":
+                        assert chart.legend[0] in ("Users", "Gebruikers"), (name, view.title)
+
+
+def test_a_wave_charts_labels_stand_beside_their_own_point(waves):
+    """At each wave the higher point's label is above it, the lower one's below: a label
+    never stands between the two points, nearer the other one."""
+    presentation = Presentation(waves[0] / "vervolg.pptx")
+    charts = [
+        shape.chart
+        for slide in presentation.slides
+        for shape in slide.shapes
+        if shape.has_chart and str(shape.chart.chart_type).startswith("LINE")
+    ]
+    assert len(charts) == 7
+    crossed = 0
+    for chart in charts:
+        users, non_users = chart.plots[0].series
+        for index, (u, n) in enumerate(zip(users.values, non_users.values, strict=True)):
+            sides = [
+                series._element.xpath(f"./c:dLbls/c:dLbl[c:idx/@val='{index}']/c:dLblPos/@val")
+                for series in (users, non_users)
+            ]
+            assert sides == ([["t"], ["b"]] if u >= n else [["b"], ["t"]])
+            crossed += n > u
+    assert crossed  # the sample's non-users are ahead somewhere (higher is worse for effort)
+
+
+def test_no_two_texts_on_a_slide_overlap(run, waves, many):
+    """Text boxes, placeholders, tables and the matrix's labels, by their boxes."""
+    for name, path in all_decks(run, waves, many).items():
+        for number, slide in enumerate(placed_texts(path), start=1):
+            assert overlaps(slide) == [], f"{name}, slide {number}"
+
+
+def test_the_matrix_labels_every_point_it_has_room_for(run):
+    """On the sample all seven factors are labelled, each by its short name."""
+    slides = placed_texts(run[0] / "advies.pptx")
+    (matrix_slide,) = [s for s in slides if any(p.kind == "label" for p in s)]
+    labels = sorted(p.text for p in matrix_slide if p.kind == "label")
+    assert labels == sorted(
+        f["short"] for f in json.loads((run[0] / "advies.json").read_text("utf-8"))["factors"]
+    )
+    assert "Collega's" in labels
+
+
+def test_no_word_of_a_table_is_wider_than_its_column(run, waves, many):
+    for name, path in all_decks(run, waves, many).items():
+        assert broken_words(path) == [], name
+
+
+def test_forty_teams_with_long_names_are_spread_over_slides_that_hold_them(many):
+    folder, document = many
+    views = read_deck(folder / "teams-nl.pptx")
+    pages = [view for view in views if view.title.startswith("Segmenten vergeleken")]
+    assert len(pages) >= 4
+    assert pages[0].title == f"Segmenten vergeleken (1 van {len(pages)})"
+    rows = [row for view in pages for row in view.tables[0][1:]]
+    assert [row[0] for row in rows] == [
+        f"{segment['value']} (team)" for segment in document["segments"][1:]
+    ]
+    assert {row[0] for row in rows} == {f"{name} (team)" for name in team_names()}
+    assert pages[0].tables[0][0][3:] == [
+        "Prestatie",
+        "Inspanning",
+        "Reputatie",
+        "Collega's",
+        "Leiding",
+        "Samenwerking",
+        "Privacy",
+    ]
+    # each page's table ends above its caption, which names the factors in full
+    placed = placed_texts(folder / "teams-nl.pptx")
+    overviews = [s for s in placed if s[0].text.startswith("Segmenten vergeleken")]
+    assert len(overviews) == len(pages)
+    for slide in overviews:
+        for table in [p for p in slide if p.kind == "table"]:
+            (caption,) = [p for p in slide if p.kind == "text" and p.box[1] > table.box[1]]
+            assert table.box[1] + table.box[3] <= caption.box[1]
+            assert "Collega's: Ervaren groepsdruk (collega's)" in caption.text
+
+
+def test_text_widths_are_dejavu_sans_as_pillow_measures_it():
+    """The deck's table of widths is DejaVu Sans's (the font matplotlib ships)."""
+    import matplotlib
+    from PIL import ImageFont
+
+    from ism_advisor.deck import text_width
+
+    font = ImageFont.truetype(
+        str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"),
+        1000,
+    )
+    for text in (
+        "Samenwerking",
+        "Collega's",
+        "Respondents",
+        "−0,06*",
+        "Gemeente Rivierstad",
+        "→ 44%",
+    ):
+        assert text_width(text, 10) == pytest.approx(font.getlength(text) / 100, rel=0.01)
+
+
+def test_the_gaps_chart_leaves_room_for_each_label_at_its_bars_end():
+    """A negative g's label goes left of its bar, inside the plot; the factors' names sit
+    at the plot's left edge, not at 0."""
+    from ism_advisor.deck import _label_range, text_width
+
+    values = [0.6, -0.38, 1.1, 0.04]
+    labels = [
+        "0,60 [−0,56; 1,77]",
+        "−0,38 [−1,53; 0,77]",
+        "1,10 [−0,12; 2,32]",
+        "0,04 [−0,12; 0,20]",
+    ]
+    low, high = _label_range(values, labels, 600.0, 12)
+    assert (low, high) == (-1.5, 2.0)  # rounded out to the ticks (0.5 apart)
+    for value, label in zip(values, labels, strict=True):
+        room = (value - low if value < 0 else high - value) / (high - low) * 600.0
+        assert room >= text_width(label, 12) + 8
+    assert _label_range([0.2, 0.5], ["0,20", "0,50"], 600.0, 12)[0] == 0.0
+
+
+def test_the_gaps_chart_names_the_factors_at_its_left_edge(run):
+    presentation = Presentation(run[0] / "advies.pptx")
+    (chart,) = [shape.chart for shape in presentation.slides[3].shapes if shape.has_chart]
+    assert str(chart.category_axis.tick_label_position).startswith("LOW")
+    g = [c["hedges_g"] for c in run[1]["segments"][0]["comparisons"]]
+    axis = chart.value_axis
+    assert axis.minimum_scale <= min(0.0, *g) and axis.maximum_scale > max(g)
