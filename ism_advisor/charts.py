@@ -79,7 +79,7 @@ def means_chart(
 ) -> Markup:
     """Horizontal bars: users' and non-users' mean per factor, each bar labelled with its
     value; the non-users' bars hatched. ``alt`` is the text alternative."""
-    labels = [c.label for c in comparisons]
+    labels = [c.short_label for c in comparisons]
     height = (0.45 * len(comparisons) + 1.1) * POINTS
     box = _box(height, labels, top=0.4 * POINTS)
     users = [c.users_mean for c in comparisons]
@@ -132,7 +132,7 @@ def effects_chart(
     is the text alternative."""
     shown = [c for c in comparisons if c.hedges_g is not None]
     height = (0.42 * len(comparisons) + 1.1) * POINTS
-    labels = [c.label for c in shown]
+    labels = [c.short_label for c in shown]
     box = _box(height, labels, top=0.15 * POINTS)
     small = EFFECT_SIZE_BANDS[1].lowest  # where a gap stops being negligible
     values = [-small, small]
@@ -331,7 +331,7 @@ def priority_chart(
                 "label_x": _pt(x(r.gap) + (-7 if right else 7)),
                 "label_y": _pt(y(r.importance) - offset + 3.2),
                 "anchor": "end" if right else "start",
-                "text": r.label,
+                "text": r.short_label,
             }
         )
     inset_x, inset_y = 0.02 * (box["right"] - box["left"]), 0.03 * (box["bottom"] - box["top"])

@@ -108,6 +108,7 @@ def advice_document(
             {
                 "id": f.id,
                 "label": f.label[lang],
+                "short_label": f.short_label(lang),
                 "definition": f.definition.get(lang, ""),
                 "direction": f.direction,
             }

@@ -174,6 +174,7 @@ def test_dutch_labels_with_lang_nl(cli, scores):
     assert document["factors"][0] == {
         "id": "performance_expectancy",
         "label": "Verwachte prestatieverbetering",
+        "short_label": "Prestatie",
         "definition": "De mate waarin iemand ervaart of verwacht dat het gebruik van het"
         " platform bijdraagt aan het dagelijkse werk.",
         "direction": "higher_is_better",
