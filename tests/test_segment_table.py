@@ -64,7 +64,7 @@ _MEASURE = """
 """
 
 
-def _many_segments(tmp_path):
+def _many_segments(tmp_path, lang="en"):
     """The sample with every department renamed to a long name (30 departments)."""
     lines = SAMPLE_SCORES.read_text(encoding="utf-8").splitlines()
     out = [lines[0]]
@@ -74,7 +74,7 @@ def _many_segments(tmp_path):
         out.append(",".join(cells))
     path = tmp_path / "scores.csv"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
-    return advise(path, segment_by=["department"], min_group_size=3).document
+    return advise(path, segment_by=["department"], min_group_size=3, lang=lang).document
 
 
 def test_the_segment_overview_fits_the_column_at_1280px(tmp_path):
@@ -115,3 +115,34 @@ def test_no_figure_wraps_and_no_header_breaks_in_the_samples_tables(tmp_path, la
     assert wide == {"figures": [], "words": []}
     narrow = _reported(console(html, tmp_path / "narrow", [_MEASURE_BREAKS], width=375), "BREAKS ")
     assert narrow["figures"] == []
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_figure_wraps_and_no_word_breaks_with_many_long_segment_names(tmp_path, lang):
+    """30 segments named with 150 characters: at 1280 px the names wrap between their
+    words, and no figure or word of a table is on two lines."""
+    html = render(_many_segments(tmp_path, lang), "html").decode("utf-8")
+    measured = _reported(console(html, tmp_path / "page", [_MEASURE_BREAKS], width=1280), "BREAKS ")
+    assert measured == {"figures": [], "words": []}
+
+
+def test_no_segment_name_is_hyphenated_in_the_pdf(tmp_path):
+    """The PDF hyphenates running text, never a segment's name: no line ends in a
+    hyphen after the start of one of the names' words."""
+    import subprocess
+
+    from accessibility import need
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render(_many_segments(tmp_path, "nl"), "pdf"))
+    text = subprocess.run(
+        [need("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = set(LONG.split())
+    ends = [line.split()[-1] for line in text.splitlines() if line.strip()]
+    broken = [
+        end
+        for end in ends
+        if end[-1] in "-\u2010\u00ad" and any(w.startswith(end[:-1]) and w != end for w in words)
+    ]
+    assert "Dienstverlening" in text and broken == []
