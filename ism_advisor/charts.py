@@ -86,7 +86,7 @@ def means_chart(
     value; the non-users' bars hatched. ``alt`` is the text alternative. The axis covers
     the answer ``scale`` (lowest, highest), so that a bar's length reads against the
     whole scale; room is kept right of it for the label of a bar at the top of the scale."""
-    labels = [c.label for c in comparisons]
+    labels = [c.short_label for c in comparisons]
     height = (0.45 * len(comparisons) + 1.1) * POINTS
     box = _box(height, labels, top=0.4 * POINTS)
     box["right"] = _pt(box["right"] - _VALUE_ROOM)
@@ -140,7 +140,7 @@ def effects_chart(
     is the text alternative."""
     shown = [c for c in comparisons if c.hedges_g is not None]
     height = (0.42 * len(comparisons) + 1.1) * POINTS
-    labels = [c.label for c in shown]
+    labels = [c.short_label for c in shown]
     box = _box(height, labels, top=0.15 * POINTS)
     small = EFFECT_SIZE_BANDS[1].lowest  # where a gap stops being negligible
     values = [-small, small]
@@ -470,9 +470,9 @@ def _priority_layout(
     middle = (box["left"] + box["right"]) / 2
     for r in sorted(shown, key=lambda r: (-r.importance, r.label)):
         at_x, at_y = x(r.gap), y(r.importance)
-        label = _place_label(at_x, at_y, r.label, at_x > middle, box, taken)
+        label = _place_label(at_x, at_y, r.short_label, at_x > middle, box, taken)
         if label is not None:
-            taken.append(_label_box(*label, r.label))
+            taken.append(_label_box(*label, r.short_label))
         dots.append(
             {
                 "x": _pt(at_x),
@@ -482,7 +482,7 @@ def _priority_layout(
                 "label_x": _pt(label[0]) if label else None,
                 "label_y": _pt(label[1]) if label else None,
                 "anchor": label[2] if label else None,
-                "text": r.label,
+                "text": r.short_label,
             }
         )
     return corners, dots

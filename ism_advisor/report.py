@@ -140,6 +140,9 @@ class FactorResult:
 
     factor: str = _help("The factor's id, e.g. 'manager_influence'.")
     label: str = _help("The factor's name in the report's language.")
+    short_label: str = _help(
+        "Its short name (the codebook's 'short', else its name) for dense tables and axes."
+    )
     definition: str = _help("What the factor means, in the report's language.")
     higher_is_better: bool = _help("True if a higher score is favourable.")
     shown: bool = _help("False when the figures are suppressed for anonymity.")
@@ -352,6 +355,13 @@ class ReportContext:
     actions: tuple[Action, ...] = _help("The action plan, ranked.")
     segments: tuple[SegmentRow, ...] = _help("The segment overview (empty without segments).")
     factor_labels: tuple[str, ...] = _help("The factors' names, in order (heat map header).")
+    factor_short_labels: tuple[str, ...] = _help(
+        "The factors' short names, in the same order (the dense tables' headers)."
+    )
+    factor_key: tuple[tuple[str, str], ...] = _help(
+        "(short name, name) of each factor whose short name differs: the key under the"
+        " dense tables and the charts."
+    )
     correlations: tuple[Correlation, ...] = _help("Notable correlations, strongest first.")
     correlation_table: tuple[tuple[str, tuple[str, ...]], ...] = _help(
         "(factor name, formatted r per factor) rows of the correlation matrix."
@@ -476,6 +486,12 @@ def report_context(
         actions=actions,
         segments=segments,
         factor_labels=tuple(f["label"] for f in factors),
+        factor_short_labels=tuple(f.get("short") or f["label"] for f in factors),
+        factor_key=tuple(
+            (f["short"], f["label"])
+            for f in factors
+            if f.get("short") and f["short"] != f["label"]
+        ),
         correlations=correlations,
         correlation_table=table,
         method=_method(document, comparisons, target, t),
@@ -510,6 +526,7 @@ def _comparison(factor: Mapping, segment: Mapping, t, lang: str) -> FactorResult
     result = FactorResult(
         factor=factor["id"],
         label=factor["label"],
+        short_label=factor.get("short") or factor["label"],
         definition=factor.get("definition", ""),
         higher_is_better=factor["direction"] == "higher_is_better",
         shown=shown,

@@ -63,6 +63,7 @@ class DriverRow:
 
     factor: str = _help("The factor's id.")
     label: str = _help("The factor's name.")
+    short_label: str = _help("Its short name, beside its dot in the priority matrix.")
     importance: float | None = _help(
         "Its share of what the model explains, 0-100 (relative weights)."
     )
@@ -106,6 +107,7 @@ def driver_section(
 ) -> DriverSection:
     """The driver section of a report on ``segment`` (an entry of the document)."""
     labels = {f["id"]: f["label"] for f in factors}
+    shorts = {f["id"]: f.get("short", "") for f in factors}
     quadrant_labels = {key: t(label) for key, label in QUADRANT_LABELS.items()}
     model = segment.get("driver_model")
     empty = DriverSection(
@@ -136,6 +138,7 @@ def driver_section(
         DriverRow(
             factor=d["factor"],
             label=labels.get(d["factor"], d["factor"]),
+            short_label=shorts.get(d["factor"]) or labels.get(d["factor"], d["factor"]),
             importance=None if d["weight"] is None or not total else 100 * d["weight"] / total,
             rank=d["rank"],
             gap=gaps.get(d["factor"]),

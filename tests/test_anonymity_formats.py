@@ -86,7 +86,10 @@ def overview_rows(text: str, fmt: str) -> dict[str, str]:
         return rows
     if fmt == "html":
         table = text.split('<table class="heatmap">')[1].split("<tbody>")[1].split("</table>")[0]
-        pattern = r'<tr[^>]*><th[^>]*>([^<]*) <span class="note">\(([^<]*)\)</span></th>(.*?)</tr>'
+        pattern = (
+            r'<tr[^>]*><th[^>]*><span class="name">([^<]*)</span> <span class="note">\(([^<]*)\)'
+            r"</span></th>(.*?)</tr>"
+        )
         rows = re.findall(pattern, table, re.S)
         return {f"{column}: {value}": row for value, column, row in rows}
     rows = {}

@@ -335,6 +335,31 @@ def test_the_pdf_is_a4_and_reads_as_the_form(cli, tmp_path):
     assert re.search(rf"\b1 ?/ ?{pages}\b", flat) and re.search(rf"\b{pages} ?/ ?{pages}\b", flat)
 
 
+@pytest.mark.parametrize("lang", ["nl", "en", "nl,en"])
+def test_no_grid_of_statements_splits_over_pages(cli, tmp_path, lang):
+    """Each factor's grid is on one page of the PDF: the numbers of its statements, read
+    from the HTML form, are all on the same page of pdftotext's text."""
+    html = written(cli, "--format", "html", "--lang", lang).decode("utf-8")
+    grids = [
+        re.findall(r'<td class="statement"><span class="number">(\d+)\.', section)
+        for section in html.split('<section class="grid">')[1:]
+    ]
+    assert len(grids) == len(OURS_BOOK.factors) and all(grids)
+    (tmp_path / "form.pdf").write_bytes(written(cli, "--format", "pdf", "--lang", lang))
+    text = subprocess.run(
+        ["pdftotext", "-layout", tmp_path / "form.pdf", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    page_of = {}
+    for number, page_text in enumerate(text.split("\f"), start=1):
+        for found in re.finditer(r"^\s*(\d+)\.\s", page_text, re.M):
+            page_of.setdefault(found[1], number)
+    pages = [sorted({page_of[n] for n in grid}) for grid in grids]
+    assert all(len(on) == 1 for on in pages), pages
+
+
 def test_markdown_gives_one_version_per_language(cli):
     text = written(cli, "--codebook", ZORG, "--format", "md", "--lang", "nl,en").decode()
     dutch, english = text.split("\n---\n")

@@ -293,6 +293,38 @@ def test_segment_overview_marks_hidden_segments(reports):
     assert all('class="cell pos' in r or 'class="cell none' in r for r in shown)
 
 
+@pytest.mark.parametrize(
+    ("lang", "header", "key"),
+    [
+        (
+            "nl",
+            '<th scope="col" class="factor"><abbr title="Ervaren groepsdruk (collega&#39;s)">'
+            "Collega&#39;s</abbr></th>",
+            "<strong>Leiding</strong>: Ervaren groepsdruk (managers)",
+        ),
+        (
+            "en",
+            '<th scope="col" class="factor"><abbr title="Colleague influence">Colleagues</abbr>'
+            "</th>",
+            "<strong>Managers</strong>: Manager influence",
+        ),
+    ],
+)
+def test_dense_tables_show_short_labels_with_the_full_name_beside_them(reports, lang, header, key):
+    html = reports[lang]
+    segments = html.split('<section id="segments">')[1].split("</section>")[0]
+    assert header in segments
+    # a short name that is the full name ("Privacy" in Dutch) needs no abbr
+    privacy = '<th scope="col" class="factor">Privacy</th>'
+    assert (privacy in segments) == (lang == "nl")
+    assert '<p class="note factor-key">' in segments and key in segments
+    correlations = html.split('<section id="correlations">')[1].split("</section>")[0]
+    assert header.replace(' class="factor"', ' class="num"') in correlations
+    # the proper names are marked so that they are never hyphenated
+    assert '<th scope="row"><span class="name">Gemeente Rivierstad / Directie</span>' in segments
+    assert '<p class="client name">Zorggroep &amp; Co</p>' in html
+
+
 def test_correlations_with_a_reading(reports, responses):
     en, nl = Page(reports["en"]).text("correlations"), Page(reports["nl"]).text("correlations")
     r = responses["correlations"].loc["performance_expectancy", "effort_expectancy"]
@@ -688,12 +720,18 @@ def test_progress_shows_stages_on_one_line(capsys):
 
 def test_chart_texts_are_escaped_and_a_missing_figure_draws_no_bar():
     """The chart macros run outside the reports' sandbox, but still autoescaped: a factor
-    named like markup is text; a hidden mean has no bar and no value label."""
+    named like markup is text (on the axis its short name); a hidden mean has no bar and no
+    value label."""
     from types import SimpleNamespace
 
     from ism_advisor.charts import means_chart
 
-    factor = SimpleNamespace(label="<script>x</script> & co", users_mean=3.2, non_users_mean=None)
+    factor = SimpleNamespace(
+        label="Long name",
+        short_label="<script>x</script> & co",
+        users_mean=3.2,
+        non_users_mean=None,
+    )
     svg = str(means_chart([factor], lambda text, **_: text, "en", "alt <b>"))
     assert "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt; &amp; co</text>" in svg
     assert "<title>alt &lt;b&gt;</title>" in svg

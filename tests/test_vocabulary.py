@@ -106,7 +106,15 @@ def test_explanations_show_their_figures_in_one_order():
 def test_the_reports_figures_are_the_vocabularys():
     """A factor's figures in the report: the vocabulary's names, and its meanings."""
     fields = {f.name: f for f in dataclasses.fields(FactorResult)}
-    words = {"factor", "label", "definition", "higher_is_better", "shown", "hidden_reason"}
+    words = {
+        "factor",
+        "label",
+        "short_label",
+        "definition",
+        "higher_is_better",
+        "shown",
+        "hidden_reason",
+    }
     figures = set(fields) - words - {"finding"}
     assert figures <= set(COMPARISON.fields)
     for name in figures:
