@@ -488,9 +488,7 @@ def report_context(
         factor_labels=tuple(f["label"] for f in factors),
         factor_short_labels=tuple(f.get("short") or f["label"] for f in factors),
         factor_key=tuple(
-            (f["short"], f["label"])
-            for f in factors
-            if f.get("short") and f["short"] != f["label"]
+            (f["short"], f["label"]) for f in factors if f.get("short") and f["short"] != f["label"]
         ),
         correlations=correlations,
         correlation_table=table,
