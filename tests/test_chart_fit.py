@@ -198,7 +198,7 @@ def test_no_two_texts_of_a_chart_overprint(written, lang, chart):
     if chart == "priority":
         texts = {t.text for t in svg.iter(f"{SVG}text")}
         document = json.loads(written[f"one-{lang}.json"].read_text(encoding="utf-8"))
-        labels = {f["label"] for f in document["factors"]}
+        labels = {f["short"] for f in document["factors"]}  # the matrix shows short names
         assert labels <= texts  # the sample: room for all of them
 
 
@@ -214,7 +214,9 @@ def test_no_text_overprints_in_the_reports_per_segment(written, lang):
         texts = {t.text for t in _svg(html, "priority").iter(f"{SVG}text")}
         table = html[html.index('<table class="drivers">') :]
         names = re.findall(r'<tr class="quadrant-[^"]*"><td>([^<]*)</td>', table)
-        assert len(names) == 7 and {n.replace("&#39;", "'") for n in names} <= texts
+        document = json.loads(written[f"one-{lang}.json"].read_text(encoding="utf-8"))
+        short = {f["label"]: f["short"] for f in document["factors"]}
+        assert len(names) == 7 and {short[n.replace("&#39;", "'")] for n in names} <= texts
 
 
 def test_a_label_that_cannot_be_placed_is_left_out():
@@ -224,7 +226,13 @@ def test_a_label_that_cannot_be_placed_is_left_out():
 
     # eight factors on the very same spot: one name fits there, and a few above and below
     rows = [
-        SimpleNamespace(label=f"Factor number {i}", importance=20.0, gap=0.3, quadrant="act_first")
+        SimpleNamespace(
+            label=f"Factor number {i}",
+            short_label=f"Factor number {i}",  # the matrix shows the short name
+            importance=20.0,
+            gap=0.3,
+            quadrant="act_first",
+        )
         for i in range(8)
     ]
     quadrants = {"act_first": "act first", "keep": "keep", "watch": "watch", "low_priority": "low"}
