@@ -8,6 +8,7 @@ model explains (0–100), the priority matrix's y axis; its x axis is the publis
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,7 +134,9 @@ def driver_section(
         note = t(template, needed=needed, per=MIN_PER_FACTOR, share=round(100 * MAX_MISSING))
         return DriverSection(**{**empty.__dict__, "note": note, "n": model.get("n")})
     gaps = {c["factor"]: c.get("gap") for c in segment.get("comparisons", [])}
-    total = sum(d["weight"] or 0.0 for d in drivers)
+    # fsum: correctly rounded, so the same on every Python (3.12's sum() compensates, and
+    # the deck's matrix would differ in the last digit from 3.11's)
+    total = math.fsum(d["weight"] or 0.0 for d in drivers)
     rows = [
         DriverRow(
             factor=d["factor"],
