@@ -8,6 +8,7 @@ by subtracting the shown segments from the totals.
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
@@ -226,7 +227,7 @@ def test_the_deck_names_hidden_segments_without_a_figure(outputs):
     # the priority matrix: the gaps, and each factor's importance, its published relative
     # weight as a share of the model's total
     everyone = document["segments"][0]
-    total = sum(d["weight"] for d in everyone["drivers"])
+    total = math.fsum(d["weight"] for d in everyone["drivers"])  # as the report sums them
     published |= {100 * d["weight"] / total for d in everyone["drivers"]}
     published |= {c["gap"] for c in everyone["comparisons"]}
     for view in views:

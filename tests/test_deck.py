@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import math
 import re
 import shutil
 import time
@@ -230,7 +231,7 @@ def test_the_priority_matrix_is_a_scatter_of_importance_against_the_gap(run, dec
     labels = {f["id"]: f["short"] for f in document["factors"]}
     assert labels["colleague_influence"] == "Colleagues"
     gaps = {c["factor"]: c["gap"] for c in everyone["comparisons"]}
-    total = sum(d["weight"] for d in everyone["drivers"])
+    total = math.fsum(d["weight"] for d in everyone["drivers"])  # as the report sums them
     expected = {}
     for d in everyone["drivers"]:
         expected.setdefault(d["quadrant"], []).append(
