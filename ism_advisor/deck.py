@@ -56,6 +56,7 @@ import datetime
 import io
 import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ from typing import Any
 from .errors import N_, AdvisorError, Message
 from .formatting import format_figure
 from .i18n import translations
+from .inert import formula_like
 from .resources import packaged_path
 from .zipfiles import TEMPLATE_LIMITS, check_zip, stream_member
 
@@ -2249,8 +2251,6 @@ def _text_cell_writer(workbook: Any) -> Callable[..., Any]:
     """XlsxWriter's handler for text cells: a formula-like text as a string with the
     quote prefix (its format made on first use, so other workbooks stay as they were);
     any other text left to XlsxWriter (None), which writes it as a string."""
-    from .inert import formula_like
-
     quoted: list[Any] = []
 
     def write(worksheet: Any, row: int, col: int, text: str, *_: Any) -> Any:
@@ -2342,8 +2342,6 @@ _BOLD = 1.15
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """How wide ``text`` is set in ``size`` points, in points (see :data:`_ADVANCE`); a
     letter with an accent as its letter, any other character an em."""
-    import unicodedata
-
     total = 0
     for char in text:
         code = ord(char)

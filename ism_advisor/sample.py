@@ -19,6 +19,7 @@ import numpy as np
 
 from .codebook import Codebook
 from .inert import spreadsheet_cell
+from .output import Outputs
 
 __all__ = [
     "FOLLOWUP_CHANGES",
@@ -273,8 +274,6 @@ def write_sample(
 ) -> list[Path]:
     """Write ``scores.csv`` and ``responses.csv`` into ``folder`` (and, given the second
     wave, ``scores-wave2.csv`` and ``responses-wave2.csv``); return their paths."""
-    from .output import Outputs
-
     folder.mkdir(parents=True, exist_ok=True)
     files = [("scores.csv", sample.scores_csv), ("responses.csv", sample.responses_csv)]
     if followup is not None:

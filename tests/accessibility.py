@@ -96,10 +96,10 @@ def console(html: str, work: Path, scripts: list[str], *, width: int | None = No
     return chromium_console(page, work)
 
 
-def chromium_console(page: Path, work: Path, window: str = "1200,2000") -> list[str]:
-    """The console messages of the page at ``page`` (a file) in headless Chromium with a
-    window of ``window`` pixels ("width,height")."""
-    command = [
+def chromium(profile: Path) -> list[str]:
+    """Headless Chromium's command with a new profile at ``profile``, without the
+    background connections this closed machine refuses; the caller adds its own flags."""
+    return [
         need("chromium"),
         "--headless",
         "--no-sandbox",
@@ -108,8 +108,16 @@ def chromium_console(page: Path, work: Path, window: str = "1200,2000") -> list[
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        f"--user-data-dir={profile}",
+    ]
+
+
+def chromium_console(page: Path, work: Path, window: str = "1200,2000") -> list[str]:
+    """The console messages of the page at ``page`` (a file) in headless Chromium with a
+    window of ``window`` pixels ("width,height")."""
+    command = [
+        *chromium(work / "profile"),
         "--hide-scrollbars",
-        f"--user-data-dir={work / 'profile'}",
         "--enable-logging=stderr",
         "--v=0",
         "--virtual-time-budget=20000",

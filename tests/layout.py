@@ -31,7 +31,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from accessibility import chromium_console, need
+from accessibility import chromium, chromium_console, need
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WIDTHS = (375, 1280, 1920)
@@ -179,14 +179,8 @@ def keep_html(layout: HtmlLayout, html: str, work: Path) -> Path:
     target = ARTIFACTS / f"{_name(layout.label)}-{layout.width}.png"
     subprocess.run(
         [
-            need("chromium"),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
+            *chromium(work / "profile-shot"),
             "--hide-scrollbars",
-            f"--user-data-dir={work / 'profile-shot'}",
             "--virtual-time-budget=5000",
             f"--window-size={layout.width},1600",
             f"--screenshot={target}",

@@ -20,11 +20,9 @@ from layout import (
     page_fill,
 )
 
-import instruments
 from conftest import SAMPLE_SCORES, Cli
 from ism_advisor.codebook import load_codebook
 from ism_advisor.i18n import translations
-from ism_advisor.questionnaire.model import AGREE_LEAD
 from ism_advisor.report import environment, html_to_pdf
 from ism_advisor.sample import generate_large
 
@@ -299,17 +297,6 @@ def test_a_table_split_over_pages_repeats_its_header_and_leaves_no_row_alone(tmp
             assert words[0] == "head" and len(words) >= 3, (space_mm, pages)
         splits += len(pages) > 1
     assert splits >= 3  # the table was split over two pages at several places
-
-
-@pytest.mark.parametrize("lang", ["nl", "en", "nl,en"])
-def test_a_questionnaire_grid_stays_on_one_page(tmp_path, lang):
-    """The packaged codebook (seven factors) as a paper form: a grid split over two pages
-    would repeat its header, with its lead question, on the second."""
-    codebook = instruments.packaged_with_options(tmp_path / "ours.yaml")
-    _run(tmp_path, "questionnaire", "--codebook", codebook, "--lang", lang, "-o", "form.pdf")
-    text = " ".join(_page_texts(tmp_path / "form.pdf"))
-    leads = [" ".join(translations(one).gettext(AGREE_LEAD).split()) for one in lang.split(",")]
-    assert [text.count(lead) for lead in leads] == [len(load_codebook().factors)] * len(leads)
 
 
 # The checks themselves: each finds what it looks for.

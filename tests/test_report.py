@@ -15,6 +15,7 @@ import pytest
 from babel.numbers import format_percent
 from scipy import stats
 
+from accessibility import chromium, need
 from conftest import ROOT, SAMPLE_RESPONSES, SAMPLE_SCORES
 from ism_advisor import load_codebook, load_survey
 from ism_advisor.pipeline import advise
@@ -584,15 +585,6 @@ def test_templates_command_lists_the_context(cli):
 # -- real renderers: PDF text, and the page in a browser ------------------------------------
 
 
-def need(program: str) -> str:
-    path = shutil.which(program)
-    assert path, (
-        f"{program} is needed for this test: apt-get install chromium poppler-utils"
-        " (.ci/run installs them)"
-    )
-    return path
-
-
 @pytest.mark.parametrize(
     ("lang", "headings", "action"),
     [
@@ -620,16 +612,8 @@ def browse(html_path: Path, work: Path, screenshot: Path | None = None) -> tuple
     """Open the page in headless Chromium; its console messages and network requests."""
     netlog = work / "netlog.json"
     command = [
-        need("chromium"),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
+        *chromium(work / "profile"),
         "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={work / 'profile'}",
         "--enable-logging=stderr",
         "--v=0",
         f"--log-net-log={netlog}",

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 import pytest
 
-from accessibility import _reported, console
+from accessibility import _reported, console, need
 from conftest import SAMPLE_SCORES
 from ism_advisor.pipeline import advise, render
 
@@ -90,10 +91,6 @@ def test_the_segment_overview_fits_the_column_at_1280px(tmp_path):
 def test_the_segment_overview_fits_the_pdf_page(tmp_path):
     """Every PDF page's content stays inside A4's width (no clipped cells): pdftotext's
     bounding boxes of the words are within the page."""
-    import subprocess
-
-    from accessibility import need
-
     document = _many_segments(tmp_path)
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render(document, "pdf"))
@@ -129,10 +126,6 @@ def test_no_figure_wraps_and_no_word_breaks_with_many_long_segment_names(tmp_pat
 def test_no_segment_name_is_hyphenated_in_the_pdf(tmp_path):
     """The PDF hyphenates running text, never a segment's name: no line ends in a
     hyphen after the start of one of the names' words."""
-    import subprocess
-
-    from accessibility import need
-
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render(_many_segments(tmp_path, "nl"), "pdf"))
     text = subprocess.run(

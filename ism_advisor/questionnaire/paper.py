@@ -16,6 +16,7 @@ The templates are ``templates/questionnaire.html`` (with ``questionnaire.css``),
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -166,6 +167,7 @@ def render_key(questionnaire: Questionnaire, factor_labels: Mapping[str, str]) -
 def _by_file_name(warning: AdvisorError, first) -> str:
     """A check's warning as the key shows it: the codebook named by its file name (the
     terminal shows the path as given; a key may be handed on)."""
-    text = warning.render(first)
-    given = str(warning.path) if warning.path is not None else ""
-    return file_name(given) + text[len(given) :] if given and text.startswith(given) else text
+    shown = copy.copy(warning)
+    if warning.path is not None:
+        shown.path = file_name(warning.path)
+    return shown.render(first)
