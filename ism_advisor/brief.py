@@ -32,6 +32,7 @@ from .report import (
     DEFAULT_PDF_VARIANT,
     PDF_VARIANTS,
     ChartData,
+    comparison_words,
     pdf_pages,
     render_template,
     render_text,
@@ -93,6 +94,10 @@ class BriefContext:
     lang: str
     title: str
     team: str
+    #: what the segment is called in running text: "your department", "your team"
+    unit: str
+    #: what it is compared with: "your organisation" (its parent), "all respondents"
+    whole: str
     client: str | None
     date: str | None
     version: str
@@ -100,6 +105,7 @@ class BriefContext:
     users: int
     non_users: int
     adoption_rate: float
+    #: the adoption of what it is compared with (``whole``)
     organisation_adoption_rate: float | None
     factors: tuple[BriefFactor, ...]
     #: the factors where the team does better than the organisation, most ahead first (at
@@ -149,7 +155,8 @@ def brief_context(
     target = document["segments"][segment]
     if segment == 0 or target["suppressed"]:
         raise ValueError("a brief is written for a shown segment only")
-    whole = document["segments"][0]
+    unit, compared, base = comparison_words(document, segment, t)
+    whole = document["segments"][base]
     team = {c["factor"]: c for c in target["comparisons"]}
     organisation = {c["factor"]: c for c in whole["comparisons"]}
     factors = tuple(
@@ -170,11 +177,13 @@ def brief_context(
         if f.team is not None and f.organisation is not None and _advantage(f) >= BETTER_BY
     )[:GOES_WELL_SHOWN]
     actions = _actions((target.get("recommendations") or [])[:3])
-    name = t("{column}: {value}", column=target["column"], value=target["value"])
+    name = t("{column}: {value}", column=target["label"], value=target["value"])
     return BriefContext(
         lang=lang,
-        title=title or t("Team overview: getting your team onto the platform"),
+        title=title or t("Overview: getting {unit} onto the platform", unit=unit),
         team=name,
+        unit=unit,
+        whole=compared,
         client=client,
         date=format_report_date(date, lang),
         version=__version__,
@@ -187,7 +196,7 @@ def brief_context(
         goes_well=goes_well,
         actions=actions,
         report_name=report_name,
-        chart=_chart_data(factors, t, lang),
+        chart=_chart_data(factors, t, lang, unit, compared),
         axis=_axis(factors),
     )
 
@@ -221,7 +230,12 @@ def _axis(factors: Sequence[BriefFactor]) -> tuple[int, int]:
     return min(1, math.floor(min(values, default=1))), max(5, math.ceil(max(values, default=5)))
 
 
-def _chart_data(factors: Sequence[BriefFactor], t, lang: str) -> ChartData:
+def capital(text: str) -> str:
+    """``text`` with a capital first letter (a heading, a table's column)."""
+    return text[:1].upper() + text[1:]
+
+
+def _chart_data(factors: Sequence[BriefFactor], t, lang: str, unit: str, whole: str) -> ChartData:
     """The chart's sentence and table: on how many factors the team does better, where most."""
     number = lambda v: "–" if v is None else format_figure(v, "number", lang)  # noqa: E731
     drawn = [f for f in factors if f.team is not None and f.organisation is not None]
@@ -231,9 +245,10 @@ def _chart_data(factors: Sequence[BriefFactor], t, lang: str) -> ChartData:
     elif better:
         most = max(better, key=_advantage)
         alt = t(
-            "Mean score per factor, your team against the whole organisation: your team does"
-            " clearly better on {better} of {factors} factors, most on {label} ({team} against"
-            " {organisation}).",
+            "Mean score per factor, {unit} against {whole}: {unit} does clearly better on"
+            " {better} of {factors} factors, most on {label} ({team} against {organisation}).",
+            unit=unit,
+            whole=whole,
             better=len(better),
             factors=len(drawn),
             label=most.label,
@@ -242,14 +257,16 @@ def _chart_data(factors: Sequence[BriefFactor], t, lang: str) -> ChartData:
         )
     else:
         alt = t(
-            "Mean score per factor, your team against the whole organisation: your team does"
-            " clearly better on none of the {factors} factors.",
+            "Mean score per factor, {unit} against {whole}: {unit} does clearly better on"
+            " none of the {factors} factors.",
+            unit=unit,
+            whole=whole,
             factors=len(drawn),
         )
     return ChartData(
-        title=t("Mean score per factor: your team and the organisation"),
+        title=t("Mean score per factor: {unit} and {whole}", unit=unit, whole=whole),
         alt=alt,
-        columns=(t("Factor"), t("Your team"), t("Organisation"), t("Users"), t("Non-users")),
+        columns=(t("Factor"), capital(unit), capital(whole), t("Users"), t("Non-users")),
         rows=tuple(
             (f.label, tuple(number(v) for v in (f.team, f.organisation, f.users, f.non_users)))
             for f in factors
@@ -322,8 +339,8 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
             (left, top, chart_width, height),
             [f.label for f in drawn],
             [
-                (deck.t("Your team"), [f.team for f in drawn]),
-                (deck.t("Organisation"), [f.organisation for f in drawn]),
+                (capital(context.unit), [f.team for f in drawn]),
+                (capital(context.whole), [f.organisation for f in drawn]),
             ],
             horizontal=True,
             minimum=scale[0],
@@ -332,7 +349,7 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
         # the organisation in grey, as in the HTML brief (its legend entry too); the deck
         # holds a horizontal chart's series bottom-up, so it is found by its name
         (organisation,) = [
-            series for series in chart.plots[0].series if series.name == deck.t("Organisation")
+            series for series in chart.plots[0].series if series.name == capital(context.whole)
         ]
         _fill(organisation.format.fill, "muted")
     rate = deck.figure(context.adoption_rate, "percent")
@@ -344,7 +361,7 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
         non_users=deck.figure(context.non_users, "count"),
     )
     paragraphs = [
-        Para(figures, lead=deck.t("Your team") + ": "),
+        Para(figures, lead=capital(context.unit) + ": "),
         Para("", lead=deck.t("What goes well")),
     ]
     paragraphs += [
@@ -358,7 +375,16 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
             lead=f"{f.label}: ",
         )
         for f in context.goes_well
-    ] or [Para(deck.t("No factor scores clearly better than in the organisation."), level=1)]
+    ] or [
+        Para(
+            deck.t(
+                "On no factor does {unit} score clearly better than {whole}.",
+                unit=context.unit,
+                whole=context.whole,
+            ),
+            level=1,
+        )
+    ]
     paragraphs.append(Para("", lead=deck.t("What you can do")))
     paragraphs += [
         Para(a.reason, level=1, lead=f"{a.rank}. {a.title}: ", bullet=False)
@@ -374,9 +400,11 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
             context.chart.alt,
             *[
                 deck.t(
-                    "{factor}: your team {team}, organisation {organisation}, users {users},"
+                    "{factor}: {unit} {team}, {whole} {organisation}, users {users},"
                     " non-users {non_users}.",
                     factor=f.label,
+                    unit=context.unit,
+                    whole=context.whole,
                     team=number(f.team),
                     organisation=number(f.organisation),
                     users=number(f.users),

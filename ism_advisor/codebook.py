@@ -161,9 +161,15 @@ class Segment:
     options: tuple[SegmentOption, ...] = ()
     #: where the segment question is in the codebook (for messages about it)
     pos: Pos | None = field(default=None, compare=False, repr=False)
+    #: its name per language ("Afdeling" / "Department"): titles and labels in reports
+    label: Mapping[str, str] = field(default_factory=dict)
 
     def column_names(self) -> tuple[str, ...]:
         return (self.id, *self.aliases)
+
+    def name(self, lang: str) -> str:
+        """The segment question's name in ``lang`` (its label; its id without one)."""
+        return self.label.get(lang) or self.id
 
     def option_lookup(self) -> dict[str, SegmentOption]:
         """Every way an export may hold an option, compared as :func:`answer_key`
@@ -425,6 +431,7 @@ OPTION = Shape(
 SEGMENT = Shape(
     N_("a segment question (a mapping with an id)"),
     id=Id(N_("segment"), "The segment's id, for --segment-by.", required=True),
+    label=Texts("Its name in reports' titles and labels (default: its id)."),
     text=Texts("The question's wording."),
     aliases=Words("Other names of its column."),
     options=Entries(
@@ -847,6 +854,7 @@ class _CodebookReader:
                     SEGMENT.read(p, entry, "aliases"),
                     self.options(entry),
                     pos=entry.pos,
+                    label=SEGMENT.read(p, entry, "label") or {},
                 )
             )
         return tuple(segments)

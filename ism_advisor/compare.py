@@ -29,6 +29,7 @@ __all__ = [
     "filled_scores",
     "holm",
     "segment_codes",
+    "segment_parents",
 ]
 
 #: The statistics of one segment × factor comparison, in output order (the ``column``
@@ -48,7 +49,9 @@ class Comparison:
     segments : one row per segment, all respondents first. Columns: ``spec`` (tuple of
         segment columns, ``()`` for all respondents), ``column`` and ``value`` (labels,
         None for all respondents), ``where`` (column → value), ``respondents``,
-        ``users``, ``non_users``, ``adoption_rate``.
+        ``users``, ``non_users``, ``parent`` (the row of the segment it lies within, see
+        :func:`segment_parents`; 0 for all respondents, None for row 0),
+        ``adoption_rate``.
     comparisons : one row per segment × factor (``segment`` is the row number in
         ``segments``, ``factor`` the factor id), with :data:`COMPARISON_COLUMNS`;
         ``p_holm`` and ``significant`` over all factors of the segment. Figures that
@@ -133,7 +136,9 @@ def compare_groups(
             block["cronbach_alpha"] = _cronbach(survey, factor, codes, count)
             blocks.append(block)
 
+    parents = segment_parents(rows_of, len(seg_rows))
     segments = pd.DataFrame(seg_rows)
+    segments["parent"] = pd.Series(parents, dtype=object)  # None, not NaN, for row 0
     for label in ("column", "value"):  # keep None, not NaN, for all respondents
         segments[label] = pd.Series([row[label] for row in seg_rows], dtype=object)
     segments["adoption_rate"] = segments["users"] / segments["respondents"]
@@ -154,6 +159,51 @@ def compare_groups(
         segment_by=tuple(specs[1:]),
         codes=tuple(rows_of),
     )
+
+
+def segment_parents(codes: Sequence[np.ndarray], count: int) -> list[int | None]:
+    """Each segment's parent: the row of the segment it lies within, found from the data.
+
+    ``codes`` holds, per segmentation, each respondent's segment row (-1: a blank value);
+    ``count`` is the number of segment rows (all respondents first, row 0). Segmentation
+    B *nests* in segmentation A when every segment of B lies within one segment of A
+    (every department belongs to one organisation) and A is coarser (fewer segments; two
+    segmentations that split the respondents alike nest in neither). A combination
+    ``organisation+department`` always nests in ``organisation``; ``department`` nests in
+    ``organisation`` only when no department name occurs under two organisations (then the
+    path ``organisation/department`` makes them two segments). A segment's parent is a
+    segment of the finest segmentation it nests in; the top of a hierarchy, and every
+    segment of a segmentation that nests in none, has all respondents (row 0) as its
+    parent. Row 0 has none.
+
+    Examples
+    --------
+    >>> organisation = np.array([1, 1, 2, 2])
+    >>> department = np.array([3, 4, 5, 5])
+    >>> segment_parents([organisation, department], 6)
+    [None, 0, 0, 1, 1, 2]
+    >>> shared = np.array([3, 4, 3, 4])  # the same names under both organisations
+    >>> segment_parents([organisation, shared], 5)
+    [None, 0, 0, 0, 0]
+    """
+    parents: list[int | None] = [None] + [0] * (count - 1)
+    sizes = [len(np.unique(c[c >= 0])) for c in codes]
+    # a segmentation's single parent within each candidate coarser segmentation
+    for b, child in enumerate(codes):
+        shown = child >= 0
+        best: tuple[int, dict[int, int]] | None = None
+        for a, parent in enumerate(codes):
+            if a == b or sizes[a] >= sizes[b]:
+                continue
+            pairs = np.unique(np.stack([child[shown], parent[shown]]), axis=1)
+            if (pairs[1] < 0).any() or len(np.unique(pairs[0])) != pairs.shape[1]:
+                continue  # a segment spans two parents, or respondents without one
+            if best is None or sizes[a] > best[0]:
+                best = (sizes[a], dict(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True)))
+        if best is not None:
+            for segment, parent_row in best[1].items():
+                parents[segment] = parent_row
+    return parents
 
 
 def filled_scores(scores: pd.DataFrame) -> pd.DataFrame:

@@ -409,7 +409,7 @@ def deck_facts(
     if segment == 0:
         for entry in document["segments"][1:]:
             if entry["suppressed"]:
-                label = f"{entry['value']} ({entry['column']})"
+                label = f"{entry['value']} ({entry.get('label') or entry['column']})"
                 hidden.append(Hidden(label))
     for comparison in target["comparisons"]:
         if comparison["suppressed"]:
@@ -911,6 +911,17 @@ def summary_slide(deck: Deck, facts: DeckFacts) -> None:
             lead=deck.t("Adoption: "),
         )
     ]
+    if summary.compared and summary.compared_rate is not None:
+        paragraphs.append(
+            Para(
+                deck.t(
+                    "{whole}: {rate} use the platform.",
+                    whole=summary.compared[:1].upper() + summary.compared[1:],
+                    rate=deck.figure(summary.compared_rate, "percent"),
+                ),
+                level=1,
+            )
+        )
     if summary.levers:
         paragraphs.append(
             Para(
@@ -1608,7 +1619,7 @@ def segment_slides(deck: Deck, facts: DeckFacts) -> None:
     ]
     rows, shades = [], []
     for row in segments:
-        name = f"{row.value} ({row.column})"
+        name = f"{row.value} ({row.label})"
         if row.suppressed:
             rows.append([name, deck.t("hidden"), deck.t("hidden"), *["·" for _ in row.cells]])
             shades.append([None, None, None, *["hidden" for _ in row.cells]])
@@ -1664,12 +1675,12 @@ def segment_slides(deck: Deck, facts: DeckFacts) -> None:
         lines = []
         for row in chunk:
             if row.suppressed:
-                lines.append(f"{row.value} ({row.column}): {_hidden(deck)}")
+                lines.append(f"{row.value} ({row.label}): {_hidden(deck)}")
             elif row.top_action:
                 lines.append(
                     deck.t(
                         "{segment}: first action: {action}",
-                        segment=f"{row.value} ({row.column})",
+                        segment=f"{row.value} ({row.label})",
                         action=row.top_action,
                     )
                 )

@@ -29,7 +29,15 @@ from .resources import file_name, packaged_path
 from .survey import Survey
 from .vocabulary import COMPARISON, Field
 
-__all__ = ["SCHEMA_VERSION", "add_follow_up", "advice_document", "to_json"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "add_follow_up",
+    "advice_document",
+    "compared_with",
+    "segment_label",
+    "segment_noun",
+    "to_json",
+]
 
 SCHEMA_VERSION = 1
 
@@ -64,11 +72,22 @@ def advice_document(
     per_segment = len(factors)
     by_segment = _driver_rows(drivers) if drivers is not None else {}
     segments = []
-    for index, row in enumerate(published.segments.to_dict("records")):
+    table = published.segments.to_dict("records")
+    labels: dict[tuple[str, ...], str] = {}
+    for index, row in enumerate(table):
         suppressed = bool(row["suppressed"])
+        spec = tuple(row["spec"])
+        if spec and spec not in labels:
+            labels[spec] = segment_label(survey, spec, lang)
+        parent = row.get("parent")
+        parent = None if parent is None or pd.isna(parent) else int(parent)
         entry: dict[str, Any] = {
             "column": None if pd.isna(row["column"]) else row["column"],
             "value": None if pd.isna(row["value"]) else row["value"],
+            "label": labels.get(spec),
+            "parent": None
+            if not parent
+            else {"column": table[parent]["column"], "value": table[parent]["value"]},
             "where": row["where"],
             "suppressed": suppressed,
             "suppressed_reason": row["suppressed_reason"],
@@ -119,6 +138,47 @@ def advice_document(
         **({"knowledge": _sources(knowledge)} if knowledge is not None else {}),
         "segments": segments,
     }
+
+
+def segment_label(survey: Survey, spec: Sequence[str], lang: str) -> str:
+    """The name of a segmentation in ``lang`` for titles and labels: each column's
+    segment question's label in the codebook (its column name without one), a
+    combination's joined by " / " as its values are ("Organisatie / Afdeling")."""
+    names = []
+    for column in spec:
+        question = survey.codebook.segment(column)
+        names.append(column if question is None else question.name(lang))
+    return " / ".join(names)
+
+
+def compared_with(document: dict, segment: int) -> int:
+    """The segment a segment is compared with: its parent (``parent``: a department's
+    own organisation), or the nearest shown segment above it when the parent is hidden;
+    all respondents (0) at the top of a hierarchy and for a segment without a parent."""
+    segments = document["segments"]
+    rows = {(s["column"], s["value"]): i for i, s in enumerate(segments) if i}
+    seen = {segment}
+    parent = segments[segment].get("parent")
+    while parent is not None:
+        index = rows.get((parent["column"], parent["value"]))
+        if index is None or index in seen:
+            break
+        if not segments[index]["suppressed"]:
+            return index
+        seen.add(index)
+        parent = segments[index].get("parent")
+    return 0
+
+
+def segment_noun(entry: dict) -> str | None:
+    """What one segment of ``entry``'s segmentation is called in running text: its
+    label's last part ("Afdeling" for "Organisatie / Afdeling"), lower case unless an
+    abbreviation ("afdeling", "ICT"); None for all respondents."""
+    label = entry.get("label") or entry.get("column")
+    if not label:
+        return None
+    noun = label.rsplit(" / ", 1)[-1].strip()
+    return noun if noun.isupper() else noun[:1].lower() + noun[1:]
 
 
 def add_follow_up(document: dict, follow: Any, knowledge: Knowledge, lang: str) -> None:

@@ -234,6 +234,11 @@ class Summary:
     levers: tuple[Lever, ...] = _help("Up to three factors with the largest significant gaps.")
     top_actions: tuple[str, ...] = _help("The titles of the first three actions.")
     significant: int = _help("How many factors differ significantly.")
+    compared: str | None = _help(
+        "A segment's report: what it is compared with ('your organisation': its parent;"
+        " 'all respondents' at the top); None in the report on all respondents."
+    )
+    compared_rate: float | None = _help("The adoption of what it is compared with.")
 
 
 @dataclass(frozen=True)
@@ -243,6 +248,37 @@ class HeatCell:
     text: str = _help("The formatted g, or a mark when suppressed or missing.")
     shade: str = _help("A CSS class for the cell's colour: pos1-pos3, neg1-neg3, none, hidden.")
     title: str = _help("A tooltip with the figures.")
+
+
+def _compared(document: Mapping[str, Any], segment: int, t: Any) -> dict[str, Any]:
+    """A shown segment's summary: what it is compared with and its adoption."""
+    if not segment or document["segments"][segment]["suppressed"]:
+        return {"compared": None, "compared_rate": None}
+    _, whole, base = comparison_words(document, segment, t)
+    return {"compared": whole, "compared_rate": document["segments"][base]["adoption_rate"]}
+
+
+def comparison_words(document: Mapping[str, Any], segment: int, t: Any) -> tuple[str, str, int]:
+    """How a segment's own report and brief name it and what it is compared with, and
+    the row of that: ("your department", "your organisation", its organisation's row) for
+    a department within an organisation, ("your organisation", "all respondents", 0) at
+    the top of a hierarchy; a segment without a codebook label is "your team"."""
+    from .document import compared_with, segment_noun
+
+    base = compared_with(document, segment)
+    segments = document["segments"]
+    unit = t("your {unit}", unit=segment_noun(segments[segment]) or t("team"))
+    if base:
+        whole = t("your {unit}", unit=segment_noun(segments[base]) or t("team"))
+    else:
+        whole = t("all respondents")
+    return unit, whole, base
+
+
+def _label(segment: Mapping[str, Any]) -> str:
+    """A segment's question as reports name it: the document's ``label`` (a document
+    written before labels: the column)."""
+    return segment.get("label") or segment["column"]
 
 
 @dataclass(frozen=True)
@@ -259,6 +295,10 @@ class SegmentRow:
     adoption_rate: float | None = _help("users / respondents (None when suppressed).")
     cells: tuple[HeatCell, ...] = _help("One cell per factor, in factor order.")
     top_action: str | None = _help("The title of the segment's first action.")
+    label: str = _help(
+        "The segment question's name in the report's language (the codebook's label;"
+        " the column without one)."
+    )
 
 
 @dataclass(frozen=True)
@@ -453,11 +493,12 @@ def report_context(
         ),
         top_actions=tuple(a.title for a in actions[:3]),
         significant=sum(1 for c in comparisons if c.significant),
+        **_compared(document, segment, t),
     )
     scope = (
         t("all respondents")
         if target["column"] is None
-        else t("{column}: {value}", column=target["column"], value=target["value"])
+        else t("{column}: {value}", column=_label(target), value=target["value"])
     )
     correlations, table = _correlations(document, factors, t, lang)
     segments = () if segment else _segment_rows(document, factors, t, lang)
@@ -781,6 +822,7 @@ def _segment_rows(document: Mapping, factors: Sequence[Mapping], t, lang: str):
                 adoption_rate=segment["adoption_rate"],
                 cells=tuple(cells),
                 top_action=recommendations[0]["title"] if recommendations else None,
+                label=_label(segment),
             )
         )
     return tuple(rows)
@@ -966,6 +1008,7 @@ def _environment(
     env.install_gettext_translations(translations(lang), newstyle=True)
     env.globals["palette"] = dict(PALETTE)  # the stylesheet's CSS variables
     env.filters["num"] = lambda v: "–" if v is None else format_figure(v, "number", lang)
+    env.filters["capital"] = lambda v: str(v)[:1].upper() + str(v)[1:]  # keeps "ICT"
     env.filters["signed"] = lambda v: "–" if v is None else format_figure(v, "signed", lang)
     env.filters["pct"] = lambda v: "–" if v is None else format_figure(v, "percent", lang)
     env.filters["count"] = lambda v: "–" if v is None else format_figure(v, "count", lang)

@@ -204,7 +204,7 @@ def test_markdown_brief(documents):
     context = brief_context(document, index)
     assert text.startswith(f"# {context.title}\n")
     assert context.chart.alt in text
-    assert "| Factor | Je team | Organisatie | Gebruikers | Niet-gebruikers |" in text
+    assert "| Factor | Je afdeling | Alle respondenten | Gebruikers | Niet-gebruikers |" in text
     assert len(re.findall(r"^\| .* \|$", text, re.M)) == 2 + len(context.chart.rows) - 1
 
 
@@ -238,7 +238,7 @@ def test_a_pptx_brief_is_one_slide_with_the_published_figures(documents):
     assert data == render(document, "pptx", segment=index, brief=True)
     context = brief_context(document, index)
     (slide,) = read_deck(data)
-    assert slide.title == "department: Zorg"
+    assert slide.title == "Afdeling: Zorg"
     (chart,) = slide.charts
     drawn = [f for f in context.factors if f.team is not None and f.organisation is not None]
     # read from the top: the factors in order, the team's bar above the organisation's,
@@ -246,18 +246,18 @@ def test_a_pptx_brief_is_one_slide_with_the_published_figures(documents):
     assert chart.reading == (
         [f.label for f in drawn],
         [
-            ("Je team", [f.team for f in drawn]),
-            ("Organisatie", [f.organisation for f in drawn]),
+            ("Je afdeling", [f.team for f in drawn]),
+            ("Alle respondenten", [f.organisation for f in drawn]),
         ],
     )
-    assert chart.legend == ["Je team", "Organisatie"]
+    assert chart.legend == ["Je afdeling", "Alle respondenten"]
     assert chart.value_range == (1.0, 5.0)
     presentation = Presentation(io.BytesIO(data))
     (frame,) = [shape for shape in presentation.slides[0].shapes if shape.has_chart]
     fills = {series.name: series.format.fill.fore_color for series in frame.chart.plots[0].series}
-    assert str(fills["Je team"].theme_color).startswith("ACCENT_1")
-    assert str(fills["Organisatie"].rgb) == "A6A6A6"
-    assert chart.description.startswith("Grafiek: department: Zorg. ")
+    assert str(fills["Je afdeling"].theme_color).startswith("ACCENT_1")
+    assert str(fills["Alle respondenten"].rgb) == "A6A6A6"
+    assert chart.description.startswith("Grafiek: Afdeling: Zorg. ")
     (text,) = slide.texts
     for action in context.actions:
         assert f"{action.rank}. {action.title}: {action.reason}" in text

@@ -205,7 +205,7 @@ def test_segment_overview_shows_g_per_factor_and_hides_hidden_segments(run, deck
     segments = document["segments"][1:]
     assert len(rows) == len(segments)
     for row, segment in zip(rows, segments, strict=True):
-        assert row[0] == f"{segment['value']} ({segment['column']})"
+        assert row[0] == f"{segment['value']} ({segment['label']})"
         if segment["suppressed"]:
             assert row[1:] == ["hidden", "hidden", *["·"] * len(document["factors"])]
             continue
@@ -377,7 +377,7 @@ def test_appendix_says_what_was_hidden_and_why(run, deck):
     assert len(hidden) == 2
     for segment in hidden:
         assert segment["suppressed_reason"] == "anonymity"
-        line = f"{segment['value']} ({segment['column']}): hidden for anonymity"
+        line = f"{segment['value']} ({segment['label']}): hidden for anonymity"
         assert line in body.split("\n")
     assert "No figure of a group of fewer than 5 users or non-users is shown" in body
     method = deck[-2].texts[0]

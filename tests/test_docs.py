@@ -257,7 +257,7 @@ def test_the_walk_through_rule_fires_on_the_sample(cli):
     effort = next(c for c in techno["comparisons"] if c["factor"] == "effort_expectancy")
     assert effort["significant"] and effort["hedges_g"] >= 0.5
     markdown = report(cli)
-    assert "| TechnoBouw (organisation) |" in markdown
+    assert "| TechnoBouw (Organisation) |" in markdown
     row = next(line for line in markdown.splitlines() if line.startswith("| TechnoBouw"))
     assert row.endswith("| Lunch sessions: the platform in 20 minutes |")
 

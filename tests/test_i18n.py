@@ -202,7 +202,7 @@ def test_the_dutch_report_reads_as_the_glossary_says(dutch_report):
         "  - conclusie: Sociaal bewijs ontbreekt\n",
         "## Waarom deze acties: de regels die van toepassing waren",
         "rang 1",
-        "| TechnoBouw (organisation) | 238 | 41% | 0,42* | 1,04* | 0,51* | 0,66* | 0,79* | 0,37* |"
+        "| TechnoBouw (Organisatie) | 238 | 41% | 0,42* | 1,04* | 0,51* | 0,66* | 0,79* | 0,37* |"
         " −0,06 |",
         "De verschillen zijn berekend uit de onafgeronde gemiddelden",
     ):

@@ -535,7 +535,7 @@ def test_one_report_per_shown_segment(cli, tmp_path):
     ]
     assert result.stderr == ("8 segment reports written to depts (2 hidden segments skipped)\n")
     html = (tmp_path / "depts" / files[4]).read_text(encoding="utf-8")
-    assert '<p class="scope">organisation+department: TechnoBouw / Engineering</p>' in html
+    assert '<p class="scope">Organisation / Department: TechnoBouw / Engineering</p>' in html
     assert "segments" not in Page(html).order
     # a rerun with other segments replaces the earlier set
     result = cli("scores.csv", "--segment-by", "organisation", "--per-segment", "depts")

@@ -312,12 +312,22 @@ class _Segments:
         specs: list[tuple[str, ...]] = []
         for wanted in segment_by:
             whole = self.planner.segment_lookup(wanted) if wanted.strip() else None
-            parts = [wanted] if whole or "+" not in wanted else wanted.split("+")
-            positions = tuple(dict.fromkeys(self.column(part.strip()) for part in parts))
-            spec = tuple(self.names[p] for p in positions)
-            if spec not in specs:
-                specs.append(spec)
-            self.order.extend(p for p in positions if p not in self.order)
+            if whole or ("+" not in wanted and "/" not in wanted):
+                levels = [[wanted]]
+            elif "/" in wanted:
+                # a path, "organisation/department": each level a segmentation of its
+                # own, combined with the levels above it (a department within its
+                # organisation), so that it nests in the level above
+                parts = wanted.split("/")
+                levels = [parts[: depth + 1] for depth in range(len(parts))]
+            else:
+                levels = [wanted.split("+")]
+            for parts in levels:
+                positions = tuple(dict.fromkeys(self.column(part.strip()) for part in parts))
+                spec = tuple(self.names[p] for p in positions)
+                if spec not in specs:
+                    specs.append(spec)
+                self.order.extend(p for p in positions if p not in self.order)
         return tuple(specs)
 
 

@@ -236,7 +236,7 @@ class _Proposer:
         wordings = self.candidates()
         names = self.names()
         for wanted in segment_by:
-            for part in [wanted, *wanted.split("+")]:
+            for part in [wanted, *wanted.replace("/", "+").split("+")]:
                 part = part.strip()
                 if part and self.codebook.segment(part) is None:
                     names.setdefault(f"segment {part}", (part,))
