@@ -387,8 +387,9 @@ def _check_waves(
     multiple=True,
     metavar="COL",
     help="Also compare within each value of column COL; repeatable. COL1+COL2 compares "
-    "within each combination (department within organisation). COL must hold a closed set of "
-    "answers: a column of personal data or free text is refused.",
+    "within each combination (department within organisation); COL1/COL2 is COL1 and "
+    "COL1+COL2, each department compared with its own organisation. COL must hold a closed "
+    "set of answers: a column of personal data or free text is refused.",
 )
 @_analysis_options(
     "Smallest group of users or of non-users whose figures are shown, or that can be"

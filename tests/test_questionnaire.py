@@ -489,7 +489,7 @@ def test_the_packaged_codebook_asks_no_segment_question_as_free_text(cli, fmt):
     path = ROOT / "rules" / "factors.yaml"
     lines = [
         f"{path}:{line}:5: " + OPEN_SEGMENT.format(s=s, fix=PACKAGED_FIX)
-        for line, s in ((71, "organisation"), (76, "department"))
+        for line, s in ((71, "organisation"), (77, "department"))
     ]
     result = cli("questionnaire", "--check", "--format", fmt)
     assert result.exit_code == 1
