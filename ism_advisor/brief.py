@@ -468,7 +468,12 @@ def brief_index(
         index={
             "lang": lang,
             "title": title or t("Team overviews"),
-            "rows": rows,
+            # the segment question by its label, as the briefs name it (the CSV keeps
+            # the column: scripts read it)
+            "rows": tuple(
+                (segments[i].get("label") or row[0], *row[1:])
+                for row, (_, i) in zip(rows, briefs, strict=True)
+            ),
             "version": __version__,
         },
     )

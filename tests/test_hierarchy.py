@@ -377,3 +377,13 @@ def test_a_declared_path_child_cannot_be_recovered(tmp_path):
     board = document["segments"][index_of(document, "org+dept", "North / Board")]
     assert board["suppressed"]
     assert recover_children(document, frame, 5) == []
+
+
+def test_the_brief_index_names_the_label_and_its_csv_the_column(nested):
+    from ism_advisor.brief import brief_index
+
+    document = nested["nl"]
+    briefs = brief_file_names(document, "html")
+    html, data = brief_index(document, briefs)
+    assert '<tr><td>Afdeling</td><th scope="row" class="name">Sales</th>' in html.decode()
+    assert "\ndepartment,Sales,70,0.4000,department-sales.html\n" in data.decode()
