@@ -31,6 +31,19 @@ factor's n) is not protected: it says nothing about anyone's answers. It does sa
 reader who knows that a given person skipped that factor, in which usage group the
 skippers are (the users' n, or the non-users', is the smaller).
 
+Parents and children
+--------------------
+A segmentation that nests in another (a department within its organisation, found from
+the data or declared as ``organisation/department``; see
+:func:`ism_advisor.compare.segment_parents`) is a pair of linked tables: an
+organisation's figures minus those of its shown departments are those of its hidden
+ones. Nothing here needs to know the nesting: every segmentation of a run is checked
+together, atom by atom, so that difference is a derivation like any other, and a
+department hidden within its organisation takes a sibling with it (or its organisation)
+until neither its counts nor its answers follow. A segment's brief or report compares it
+with its parent's figures, which are published cells themselves: the comparison adds no
+figure to check. ``tests/test_hierarchy.py`` attacks it.
+
 Respondent patterns, not respondents
 ------------------------------------
 Respondents with the same segment in every requested segmentation, the same usage group

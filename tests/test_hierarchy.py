@@ -387,3 +387,28 @@ def test_the_brief_index_names_the_label_and_its_csv_the_column(nested):
     html, data = brief_index(document, briefs)
     assert '<tr><td>Afdeling</td><th scope="row" class="name">Sales</th>' in html.decode()
     assert "\ndepartment,Sales,70,0.4000,department-sales.html\n" in data.decode()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_no_small_group_is_recoverable_in_a_hierarchy_found_from_the_data(tmp_path, seed):
+    """test_anonymity's random organisations, each department's name its own (so that
+    the departments nest in the organisations as found from the data), attacked by the
+    exact solver of tests/attacker.py and by subtracting a parent's shown children."""
+    from attacker import attack as solve
+
+    from test_anonymity import assert_nothing_small_is_shown, survey_frame, write
+
+    frame = survey_frame(seed)
+    named = frame["dept"] != ""
+    frame.loc[named, "dept"] = frame.loc[named, "org"] + " " + frame.loc[named, "dept"]
+    path = tmp_path / "s.csv"
+    write(frame, path)
+    k = 5
+    frame["dept"] = frame["dept"].replace("", np.nan)
+    document = advise(path, segment_by=["org", "dept"], min_group_size=k).document
+    departments = [s for s in document["segments"] if s["column"] == "dept"]
+    # a blank department belongs to no department; the others nest all the same
+    assert all(s["parent"]["value"] == s["value"].split()[0] for s in departments)
+    assert_nothing_small_is_shown(document, k)
+    assert solve(frame, document, FACTORS, k) == []
+    assert recover_children(document, frame, k) == []
