@@ -195,11 +195,14 @@ def segment_parents(codes: Sequence[np.ndarray], count: int) -> list[int | None]
         for a, parent in enumerate(codes):
             if a == b or sizes[a] >= sizes[b]:
                 continue
-            pairs = np.unique(np.stack([child[shown], parent[shown]]), axis=1)
-            if (pairs[1] < 0).any() or len(np.unique(pairs[0])) != pairs.shape[1]:
+            # the distinct (segment, parent) pairs, as one number each
+            pairs = np.unique(child[shown] * (count + 1) + parent[shown] + 1)
+            segment, parent_row = np.divmod(pairs, count + 1)
+            parent_row -= 1
+            if (parent_row < 0).any() or len(np.unique(segment)) != len(pairs):
                 continue  # a segment spans two parents, or respondents without one
             if best is None or sizes[a] > best[0]:
-                best = (sizes[a], dict(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True)))
+                best = (sizes[a], dict(zip(segment.tolist(), parent_row.tolist(), strict=True)))
         if best is not None:
             for segment, parent_row in best[1].items():
                 parents[segment] = parent_row

@@ -170,13 +170,11 @@ def compared_with(document: dict, segment: int) -> int:
     return 0
 
 
-def segment_noun(entry: dict) -> str | None:
-    """What one segment of ``entry``'s segmentation is called in running text: its
-    label's last part ("Afdeling" for "Organisatie / Afdeling"), lower case unless an
-    abbreviation ("afdeling", "ICT"); None for all respondents."""
-    label = entry.get("label") or entry.get("column")
-    if not label:
-        return None
+def segment_noun(entry: dict) -> str:
+    """What one segment of ``entry``'s segmentation (not all respondents) is called in
+    running text: its label's last part ("Afdeling" for "Organisatie / Afdeling"), lower
+    case unless an abbreviation ("afdeling", "ICT")."""
+    label = entry.get("label") or entry["column"]
     noun = label.rsplit(" / ", 1)[-1].strip()
     return noun if noun.isupper() else noun[:1].lower() + noun[1:]
 

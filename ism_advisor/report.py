@@ -262,16 +262,14 @@ def comparison_words(document: Mapping[str, Any], segment: int, t: Any) -> tuple
     """How a segment's own report and brief name it and what it is compared with, and
     the row of that: ("your department", "your organisation", its organisation's row) for
     a department within an organisation, ("your organisation", "all respondents", 0) at
-    the top of a hierarchy; a segment without a codebook label is "your team"."""
+    the top of a hierarchy; a column without a segment question in the codebook is
+    named as in the file ("your site")."""
     from .document import compared_with, segment_noun
 
     base = compared_with(document, segment)
     segments = document["segments"]
-    unit = t("your {unit}", unit=segment_noun(segments[segment]) or t("team"))
-    if base:
-        whole = t("your {unit}", unit=segment_noun(segments[base]) or t("team"))
-    else:
-        whole = t("all respondents")
+    unit = t("your {unit}", unit=segment_noun(segments[segment]))
+    whole = t("your {unit}", unit=segment_noun(segments[base])) if base else t("all respondents")
     return unit, whole, base
 
 
