@@ -353,9 +353,13 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
         ]
         _fill(organisation.format.fill, "muted")
     rate = deck.figure(context.adoption_rate, "percent")
+    # what it is compared with is always shown (its parent, or all respondents)
     figures = deck.t(
-        "{rate} use the platform; {respondents} respondents: {users} users, {non_users} non-users.",
+        "{rate} use the platform ({whole}: {whole_rate}); {respondents} respondents:"
+        " {users} users, {non_users} non-users.",
         rate=rate,
+        whole=context.whole,
+        whole_rate=deck.figure(context.organisation_adoption_rate, "percent"),
         respondents=deck.figure(context.respondents, "count"),
         users=deck.figure(context.users, "count"),
         non_users=deck.figure(context.non_users, "count"),

@@ -194,6 +194,12 @@ def test_the_brief_deck_is_titled_with_the_label(nested):
     (slide,) = read_deck(render(document, "pptx", segment=index, brief=True))
     assert slide.title == "Afdeling: Sales"
     assert slide.charts[0].legend == ["Je afdeling", "Je organisatie"]
+    sales = SAMPLE[SAMPLE["department"] == "Sales"]
+    own = SAMPLE[SAMPLE["organisation"] == "TechnoBouw"]
+    assert (
+        f"Je afdeling: {sales['is_user'].mean():.0%} gebruikt het platform (je organisatie:"
+        f" {own['is_user'].mean():.0%}); 70 respondenten: 28 gebruikers, 42 niet-gebruikers."
+    ) in slide.texts[0].splitlines()
 
 
 def test_a_column_without_a_codebook_question_keeps_its_name(tmp_path):
