@@ -418,3 +418,31 @@ def test_no_small_group_is_recoverable_in_a_hierarchy_found_from_the_data(tmp_pa
     assert_nothing_small_is_shown(document, k)
     assert solve(frame, document, FACTORS, k) == []
     assert recover_children(document, frame, k) == []
+
+
+def test_a_path_level_may_be_a_combination(tmp_path):
+    frame = SAMPLE.drop(columns=["is_user"])
+    frame["site"] = np.where(frame["respondent"] % 2 == 0, "Oost", "West")
+    path = tmp_path / "scores.csv"
+    frame.to_csv(path, index=False)
+    document = advise(path, segment_by=["organisation+site/department"]).document
+    assert document["settings"]["segment_by"] == [
+        "organisation+site",
+        "organisation+site+department",
+    ]
+    segment = document["segments"][
+        index_of(document, "organisation+site+department", "TechnoBouw / Oost / Sales")
+    ]
+    assert segment["parent"] == {"column": "organisation+site", "value": "TechnoBouw / Oost"}
+
+
+def test_a_mistyped_level_of_a_path_is_named(cli):
+    result = cli(SAMPLE_SCORES, "--segment-by", "organisation/departement", "-o", "a.json")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1].endswith(
+        "scores.csv:1: no column \"departement\" to segment by (did you mean 'department'?)"
+        " (columns found: respondent, organisation, department, user, performance_expectancy,"
+        " effort_expectancy, reputation, colleague_influence, manager_influence,"
+        " collaboration_norms, privacy_concern)"
+    )
+    assert "a.json" not in cli.files

@@ -267,7 +267,7 @@ class _Planner:
 
 
 class _Segments:
-    """Resolves ``--segment-by`` requests (``a``, ``a+b``) to columns."""
+    """Resolves ``--segment-by`` requests (``a``, ``a+b``, the path ``a/b``) to columns."""
 
     def __init__(self, planner: _Planner | _MappingPlanner, taken: set[int]) -> None:
         self.planner = planner
@@ -317,9 +317,12 @@ class _Segments:
             elif "/" in wanted:
                 # a path, "organisation/department": each level a segmentation of its
                 # own, combined with the levels above it (a department within its
-                # organisation), so that it nests in the level above
-                parts = wanted.split("/")
-                levels = [parts[: depth + 1] for depth in range(len(parts))]
+                # organisation), so that it nests in the level above; a level may be a
+                # combination itself ("organisation+site/department")
+                steps = [step.split("+") for step in wanted.split("/")]
+                levels = [
+                    [c for step in steps[: depth + 1] for c in step] for depth in range(len(steps))
+                ]
             else:
                 levels = [wanted.split("+")]
             for parts in levels:
