@@ -75,8 +75,9 @@ def test_json_hides_and_resists_subtraction(outputs, truth):
 
 
 def overview_rows(text: str, fmt: str) -> dict[str, str]:
-    """The segment overview's row per segment label, as the format shows it (for the deck,
-    ``text`` is the deck's path)."""
+    """The segment overview's row per segment ("label: value", the segment question's
+    label as the overview shows it), as the format shows it (for the deck, ``text`` is
+    the deck's path)."""
     if fmt == "pptx":
         rows = {}
         for view in read_deck(text):
@@ -115,7 +116,7 @@ def test_hidden_rows_show_no_figure(outputs, fmt):
     rows = overview_rows(text, fmt)
     assert len(rows) == len(document["segments"]) - 1
     for segment in document["segments"][1:]:
-        row = rows[f"{segment['column']}: {segment['value']}"]
+        row = rows[f"{segment['label']}: {segment['value']}"]
         if segment["suppressed"]:
             assert not re.search(r"\d", row), row  # no count, rate, g or p
         else:
@@ -143,7 +144,7 @@ def test_subtracting_shown_counts_recovers_no_hidden_group(outputs, truth, fmt):
         for segment in document["segments"][1:]:
             if segment["column"] != spec:
                 continue
-            row = rows[f"{spec}: {segment['value']}"]
+            row = rows[f"{segment['label']}: {segment['value']}"]
             numbers = re.findall(r"\d+", row.replace(",", ""))
             (hidden if not numbers else shown).append((segment, int(numbers[0]) if numbers else 0))
         left = total - sum(count for _, count in shown)
