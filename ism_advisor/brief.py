@@ -177,7 +177,9 @@ def brief_context(
         if f.team is not None and f.organisation is not None and _advantage(f) >= BETTER_BY
     )[:GOES_WELL_SHOWN]
     actions = _actions((target.get("recommendations") or [])[:3])
-    name = t("{column}: {value}", column=target["label"], value=target["value"])
+    name = t(
+        "{column}: {value}", column=target.get("label") or target["column"], value=target["value"]
+    )
     return BriefContext(
         lang=lang,
         title=title or t("Overview: getting {unit} onto the platform", unit=unit),

@@ -156,9 +156,11 @@ def compared_with(document: dict, segment: int) -> int:
     own organisation), or the nearest shown segment above it when the parent is hidden;
     all respondents (0) at the top of a hierarchy and for a segment without a parent."""
     segments = document["segments"]
+    parent = segments[segment].get("parent")
+    if parent is None:  # no lookup table for a run without a hierarchy
+        return 0
     rows = {(s["column"], s["value"]): i for i, s in enumerate(segments) if i}
     seen = {segment}
-    parent = segments[segment].get("parent")
     while parent is not None:
         index = rows.get((parent["column"], parent["value"]))
         if index is None or index in seen:
