@@ -72,7 +72,11 @@ def explain_intervention(
     published = publish(survey, compare_groups(survey, alpha=alpha), min_group_size)
     index = _segment_index(published, segment)
     facts = segment_facts(published, lang)[index]
-    name = Message(N_("all respondents")) if segment is None else segment
+    name = (
+        Message(N_("all respondents"))
+        if segment is None
+        else str(published.segments["value"].iloc[index])  # as written in the survey
+    )
     if facts is None:
         # Both reasons, as every output gives them: whether the segment's own group is too
         # small or it is hidden to protect another one is not published (disclosure.py,
@@ -118,6 +122,22 @@ def _segment_index(published: Published, value: str | None) -> int:
     if value is None:
         return 0
     found = [i for i, row in enumerate(rows) if row["column"] is not None and row["value"] == value]
+    if not found:  # technobouw for TechnoBouw, when no other segment differs only by case
+        found = [
+            i
+            for i, row in enumerate(rows)
+            if row["column"] is not None and str(row["value"]).casefold() == value.casefold()
+        ]
+        spellings = list(dict.fromkeys(str(rows[i]["value"]) for i in found))
+        if len(spellings) > 1:
+            raise AdvisorError(
+                N_(
+                    "--segment: '{value}' could be any of the segments {spellings}, which differ"
+                    " only in capitals (give one as it is written)"
+                ),
+                value=value,
+                spellings=", ".join(f"'{s}'" for s in spellings),
+            )
     if not found:
         shown = [str(row["value"]) for row in rows if row["column"] is not None]
         raise AdvisorError(

@@ -115,6 +115,22 @@ def split_waves(survey: Survey, column: str, order: Sequence[str]) -> list[tuple
     """
     values = survey.segments[column]
     found = [str(v) for v in values.cat.categories if (values == v).any()]
+    names = dict(zip(found, found, strict=True))  # each value's wave name
+    if order and not set(order) & set(found):  # names for the values, in sorted order
+        if len(order) != len(found):
+            raise AdvisorError(
+                N_(
+                    '--wave-name is given {names} times, but column "{name}" holds {count}'
+                    " waves (one name per wave, for its values in sorted order; or list the"
+                    " values themselves in time order)"
+                ),
+                path=survey.path,
+                name=column,
+                names=len(order),
+                count=len(found),
+            )
+        names = dict(zip(found, wave_names(found, order), strict=True))
+        order = ()
     if order:
         unknown = [v for v in found if v not in order]
         if unknown:
@@ -154,8 +170,9 @@ def split_waves(survey: Survey, column: str, order: Sequence[str]) -> list[tuple
     specs = tuple(spec for spec in survey.segment_by if spec != (column,))
     used = {name for spec in specs for name in spec}
     out = []
-    for name in found:
-        mask = (values == name).to_numpy(dtype=bool)
+    for value in found:
+        name = names[value]
+        mask = (values == value).to_numpy(dtype=bool)
         segments = survey.segments.loc[mask, [c for c in survey.segments.columns if c in used]]
         out.append(
             (
@@ -167,7 +184,7 @@ def split_waves(survey: Survey, column: str, order: Sequence[str]) -> list[tuple
                     segments=segments.reset_index(drop=True),
                     segment_by=specs,
                     items={k: v.loc[mask].reset_index(drop=True) for k, v in survey.items.items()},
-                    warnings=warnings if name == found[-1] else (),
+                    warnings=warnings if value == found[-1] else (),
                 ),
             )
         )

@@ -288,6 +288,31 @@ CASES = [
     ),
 ]
 
+# -- issue 26, part D: messages that lead to the fix -------------------------------------------
+CASES += [
+    case(
+        "options",
+        None,
+        "Error: --per-segment DIR writes a report per segment, but no segments are given (add"
+        " --segment-by COL, e.g. --segment-by department)",
+        "--per-segment",
+        "reports",
+        exit=2,
+        id="options/per-segment-without-segments",
+    ),
+    case(
+        "options",
+        None,
+        "Error: --per-segment DIR writes a brief per segment, but no segments are given (add"
+        " --segment-by COL, e.g. --segment-by department)",
+        "--per-segment",
+        "briefs",
+        "--brief",
+        exit=2,
+        id="options/brief-without-segments",
+    ),
+]
+
 
 def first_of(problems: list[str], name: str) -> str:
     """What the main command prints: the first problem, and how many more there are."""
