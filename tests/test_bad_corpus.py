@@ -77,17 +77,17 @@ CASES = [
     case(
         "csv",
         "no_usage_column.csv",
-        'no_usage_column.csv:1: no usage column "user" (the column telling users from non-users; columns found: respondent, dept, uses, performance_expectancy, effort_expectancy, reputation, colleague_influence, manager_influence, collaboration_norms, privacy_concern)',
+        "no_usage_column.csv:1: no usage column \"user\" telling users from non-users; columns found: respondent, dept, uses, performance_expectancy, effort_expectancy, reputation, colleague_influence, manager_influence, collaboration_norms, privacy_concern ('ism-advise map no_usage_column.csv' proposes a mapping to check and pass with --map)",
     ),
     case(
         "csv",
         "missing_factor.csv",
-        "missing_factor.csv:1: no column for factor 'privacy_concern' (expected a score column \"privacy_concern\" or the item columns priv1, priv2, priv3, priv4)",
+        "missing_factor.csv:1: no column for factor 'privacy_concern' (expected a score column \"privacy_concern\" or the item columns priv1, priv2, priv3, priv4); columns found: respondent, dept, user, performance_expectancy, effort_expectancy, reputation, colleague_influence, manager_influence, collaboration_norms ('ism-advise map missing_factor.csv' proposes a mapping to check and pass with --map)",
     ),
     case(
         "csv",
         "partial_items.csv",
-        "partial_items.csv:1: factor 'performance_expectancy' has item columns but misses pe3, pe4 (give every item of the factor, or one score column \"performance_expectancy\")",
+        "partial_items.csv:1: factor 'performance_expectancy' has item columns but misses pe3, pe4 (give every item of the factor, or one score column \"performance_expectancy\"); columns found: respondent, user, pe1, pe2, ee1, ee2, ee3, ee4, reputation, colleague_influence, manager_influence, collaboration_norms, … ('ism-advise map partial_items.csv' proposes a mapping to check and pass with --map)",
     ),
     case(
         "csv",
@@ -310,6 +310,38 @@ CASES += [
         "--brief",
         exit=2,
         id="options/brief-without-segments",
+    ),
+    # a plain CSV whose names do not match: every role without a column at once, and the
+    # command that proposes a mapping
+    case(
+        "csv",
+        "renamed_columns.csv",
+        "renamed_columns.csv:1: 4 parts of the codebook have no column: no usage column"
+        " \"user\" telling users from non-users; no column for factor 'performance_expectancy'"
+        ' (expected a score column "performance_expectancy" or the item columns pe1, pe2, pe3,'
+        " pe4); no column for factor 'collaboration_norms' (expected a score column"
+        ' "collaboration_norms" or the item columns norm1, norm2, norm3); no column for factor'
+        " 'privacy_concern' (expected a score column \"privacy_concern\" or the item columns"
+        " priv1, priv2, priv3, priv4); columns found: respondent, dept, uses, effort_expectancy,"
+        " reputation, colleague_influence, manager_influence ('ism-advise map"
+        " renamed_columns.csv' proposes a mapping to check and pass with --map)",
+    ),
+    case(
+        "csv",
+        "renamed_columns.csv",
+        "renamed_columns.csv:1: 4 delen van het codeboek hebben geen kolom: geen gebruikskolom"
+        ' "user" die gebruikers van niet-gebruikers onderscheidt; geen kolom voor factor'
+        " 'performance_expectancy' (verwacht: een scorekolom \"performance_expectancy\" of de"
+        " vraagkolommen pe1, pe2, pe3, pe4); geen kolom voor factor 'collaboration_norms'"
+        ' (verwacht: een scorekolom "collaboration_norms" of de vraagkolommen norm1, norm2,'
+        " norm3); geen kolom voor factor 'privacy_concern' (verwacht: een scorekolom"
+        ' "privacy_concern" of de vraagkolommen priv1, priv2, priv3, priv4); gevonden kolommen:'
+        " respondent, dept, uses, effort_expectancy, reputation, colleague_influence,"
+        " manager_influence ('ism-advise map renamed_columns.csv' stelt een koppeling voor om"
+        " na te lopen en met --map mee te geven)",
+        "--lang",
+        "nl",
+        id="csv/renamed_columns.csv/nl",
     ),
 ]
 

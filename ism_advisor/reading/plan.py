@@ -117,9 +117,7 @@ class _Planner:
         line = None if self.export.format == "spss" else 1
         return AdvisorError(template, path=self.export.path, line=line, **params)
 
-    def hint(self) -> Message | str:
-        if self.export.plain:
-            return ""
+    def hint(self) -> Message:
         return Message(
             N_(" ('ism-advise map {file}' proposes a mapping to check and pass with --map)"),
             {"file": self.export.path},
@@ -163,25 +161,31 @@ class _Planner:
         return found[0] if found else None
 
     def plan(self, segment_by: Sequence[str]) -> Plan:
+        """The plan; every role without a column (the usage question, each factor, each
+        segment) is named in one error, with the command that proposes a mapping."""
         codebook = self.codebook
+        plain = self.export.plain
+        missing: list[Message] = []
         usage_info = codebook.usage
         usage = self.find(usage_info.column_names(), usage_info.text.values())
         if usage is None:
-            if self.export.plain:
-                raise self.fail(
-                    N_(
-                        'no usage column "{name}" (the column telling users from non-users;'
-                        " columns found: {found})"
-                    ),
-                    name=usage_info.column,
-                    found=_list_columns(self.header),
+            if plain:
+                missing.append(
+                    Message(
+                        N_('no usage column "{name}" telling users from non-users'),
+                        {"name": usage_info.column},
+                    )
                 )
-            raise self.fail(
-                N_('no usage question: no column is called "{name}" or asks "{question}"{hint}'),
-                name=usage_info.column,
-                question=" / ".join(usage_info.text.values()) or usage_info.column,
-                hint=self.hint(),
-            )
+            else:
+                missing.append(
+                    Message(
+                        N_('no usage question: no column is called "{name}" or asks "{question}"'),
+                        {
+                            "name": usage_info.column,
+                            "question": " / ".join(usage_info.text.values()) or usage_info.column,
+                        },
+                    )
+                )
         score_columns: dict[str, int] = {}
         item_columns: dict[str, dict[str, int]] = {}
         for factor in codebook.factors:
@@ -196,45 +200,38 @@ class _Planner:
                 score_columns[factor.id] = score
             elif any(p is not None for p in items):
                 absent = [i.id for i, p in zip(factor.items, items, strict=True) if p is None]
-                if self.export.plain:
-                    raise self.fail(
-                        N_(
-                            "factor '{factor}' has item columns but misses {items}"
-                            ' (give every item of the factor, or one score column "{factor}")'
-                        ),
-                        factor=factor.id,
-                        items=", ".join(absent),
-                    )
-                raise self.fail(
+                template = (
                     N_(
+                        "factor '{factor}' has item columns but misses {items}"
+                        ' (give every item of the factor, or one score column "{factor}")'
+                    )
+                    if plain
+                    else N_(
                         "factor '{factor}' has item columns but misses {items} (no column"
-                        " has their id or wording){hint}"
-                    ),
-                    factor=factor.id,
-                    items=", ".join(absent),
-                    hint=self.hint(),
+                        " has their id or wording)"
+                    )
                 )
-            elif self.absent_ok:
-                continue
-            elif self.export.plain:
-                raise self.fail(
+                missing.append(Message(template, {"factor": factor.id, "items": ", ".join(absent)}))
+            elif not self.absent_ok:
+                template = (
                     N_(
                         "no column for factor '{factor}' (expected a score column \"{factor}\""
                         " or the item columns {items})"
-                    ),
-                    factor=factor.id,
-                    items=", ".join(i.id for i in factor.items),
-                )
-            else:
-                raise self.fail(
-                    N_(
+                    )
+                    if plain
+                    else N_(
                         "no column for factor '{factor}' (no column has the id or wording of"
-                        " its items {items}){hint}"
-                    ),
-                    factor=factor.id,
-                    items=", ".join(i.id for i in factor.items),
-                    hint=self.hint(),
+                        " its items {items})"
+                    )
                 )
+                missing.append(
+                    Message(
+                        template,
+                        {"factor": factor.id, "items": ", ".join(i.id for i in factor.items)},
+                    )
+                )
+        if missing or usage is None:
+            raise self.missing(missing)
         taken = {usage, *score_columns.values()}
         for items in item_columns.values():
             taken.update(items.values())
@@ -247,6 +244,32 @@ class _Planner:
             specs,
             score_columns,
             item_columns,
+        )
+
+    def missing(self, problems: list[Message]) -> AdvisorError:
+        """One error naming every role without a column, then (a plain file's) the
+        columns found, and the command that proposes a mapping."""
+        hint = (
+            Message(
+                N_(
+                    "; columns found: {found} ('ism-advise map {file}' proposes a mapping to"
+                    " check and pass with --map)"
+                ),
+                {"found": _list_columns(self.header), "file": self.export.path},
+            )
+            if self.export.plain
+            else self.hint()
+        )
+        if len(problems) == 1:
+            return self.fail(N_("{problem}{hint}"), problem=problems[0], hint=hint)
+        listed = problems[-1]
+        for problem in reversed(problems[:-1]):
+            listed = Message(N_("{first}; {rest}"), {"first": problem, "rest": listed})
+        return self.fail(
+            N_("{count} parts of the codebook have no column: {problems}{hint}"),
+            count=len(problems),
+            problems=listed,
+            hint=hint,
         )
 
     def segment_lookup(self, wanted: str) -> tuple[int, str] | None:
