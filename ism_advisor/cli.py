@@ -330,8 +330,44 @@ def _analysis_options(min_group_size_help: str, alpha_help: str | None = None):
     return decorate
 
 
+def _sheet_options(command):
+    """--sheet and --header-row: where a workbook's answers are."""
+    options = [
+        click.option(
+            "--sheet",
+            metavar="NAME",
+            default=None,
+            help="A spreadsheet's sheet holding the answers (default: the first).",
+        ),
+        click.option(
+            "--header-row",
+            "header_row",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="A spreadsheet's row that names the columns (default: the first row "
+            "holding something, or a row below it, past title rows, that names more of the "
+            "codebook's questions).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _sheet_choice(sheet: str | None, header_row: int | None):
+    """--sheet and --header-row as the reader takes them (None: neither given)."""
+    if sheet is None and header_row is None:
+        return None
+    from .reading.model import SheetChoice
+
+    return SheetChoice(sheet, header_row)
+
+
 def _survey_options(command):
-    """--map and --include-incomplete, for every command that reads a survey."""
+    """--map, --include-incomplete, --sheet and --header-row, for every command that reads
+    a survey."""
+    command = _sheet_options(command)
     options = [
         click.option(
             "--map",
@@ -527,6 +563,8 @@ def advise_command(
     wave_by: str | None,
     done: Path | None,
     explain_all: bool,
+    sheet: str | None,
+    header_row: int | None,
 ) -> None:
     """Analyse SCORES and write the advice report."""
     from .output import Outputs
@@ -585,6 +623,7 @@ def advise_command(
             mapping=mapping,
             include_incomplete=include_incomplete,
             explain_all=explain_all,
+            sheet=_sheet_choice(sheet, header_row),
         )
         if result.source is not None and not quiet:
             click.echo(result.source.render(translations(lang)), err=True)
@@ -982,6 +1021,8 @@ def explain_command(
     lang: str,
     mapping: Path | None,
     include_incomplete: bool,
+    sheet: str | None,
+    header_row: int | None,
 ) -> None:
     """Why an intervention was, or was not, advised for a segment of SCORES.
 
@@ -1009,6 +1050,7 @@ def explain_command(
             lang=lang,
             mapping=mapping,
             include_incomplete=include_incomplete,
+            sheet=_sheet_choice(sheet, header_row),
         )
     except AdvisorError as error:
         _fail(error, lang)
@@ -1044,6 +1086,7 @@ def explain_command(
     is_flag=True,
     help="Count responses the survey tool marks as incomplete.",
 )
+@_sheet_options
 @_lang_option("Language of the table, the file's comments and messages.")
 def map_command(
     export: Path,
@@ -1055,6 +1098,8 @@ def map_command(
     output: str | None,
     force: bool,
     include_incomplete: bool,
+    sheet: str | None,
+    header_row: int | None,
     lang: str,
 ) -> None:
     """Propose which column of EXPORT feeds which item, and write it as a mapping file.
@@ -1082,7 +1127,13 @@ def map_command(
                     N_("exists already (edit it, or give --force to replace it)"),
                     path=str(target),
                 )
-        proposed = propose_mapping(export, book, segment_by, include_incomplete=include_incomplete)
+        proposed = propose_mapping(
+            export,
+            book,
+            segment_by,
+            include_incomplete=include_incomplete,
+            sheet=_sheet_choice(sheet, header_row),
+        )
         name = codebook.name if codebook is not None else "<packaged>/factors.yaml"
         text = proposed.yaml(
             str(codebook) if codebook is not None else name,

@@ -53,6 +53,7 @@ def explain_intervention(
     lang: str = "en",
     mapping: str | Path | None = None,
     include_incomplete: bool = False,
+    sheet: Any = None,
 ) -> Explanation:
     """Why ``intervention`` was or was not advised for the segment whose value is
     ``segment`` (None: all respondents)."""
@@ -67,7 +68,13 @@ def explain_intervention(
             hint=did_you_mean(intervention, knowledge.interventions),
         )
     survey = load_survey(
-        scores, book, segment_by, mapping=mapping, include_incomplete=include_incomplete, lang=lang
+        scores,
+        book,
+        segment_by,
+        mapping=mapping,
+        include_incomplete=include_incomplete,
+        lang=lang,
+        sheet=sheet,
     )
     published = publish(survey, compare_groups(survey, alpha=alpha), min_group_size)
     index = _segment_index(published, segment)

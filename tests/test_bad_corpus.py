@@ -236,12 +236,12 @@ CASES = [
     case(
         "generated",
         "empty_sheet.xlsx",
-        "empty_sheet.xlsx: the first sheet is empty (expected a header row and a row per respondent)",
+        "empty_sheet.xlsx: sheet 'Sheet1' is empty (expected a header row and a row per respondent)",
     ),
     case(
         "generated",
         "msforms_without_usage.xlsx",
-        'msforms_without_usage.xlsx:1: no usage question: no column is called "user" or asks "Do you use the internal social platform? / Gebruikt u het interne sociale platform?" (\'ism-advise map msforms_without_usage.xlsx\' proposes a mapping to check and pass with --map)',
+        "msforms_without_usage.xlsx: sheet 'Sheet1', header row 1: no usage question: no column is called \"user\" or asks \"Do you use the internal social platform? / Gebruikt u het interne sociale platform?\" ('ism-advise map msforms_without_usage.xlsx' proposes a mapping to check and pass with --map)",
     ),
     case(
         "generated",
@@ -310,6 +310,64 @@ CASES += [
         "--brief",
         exit=2,
         id="options/brief-without-segments",
+    ),
+    # a workbook: errors name the sheet and the header row; a title row above the header is
+    # passed over; another sheet that holds the answers is named, with the option to read it
+    case(
+        "exports",
+        "data_on_sheet_2.xlsx",
+        "data_on_sheet_2.xlsx: sheet 'Info', header row 1: no column names a question of the"
+        " codebook; the data seems to be on sheet 'Responses': add --sheet Responses",
+    ),
+    case(
+        "exports",
+        "data_on_sheet_2.ods",
+        "data_on_sheet_2.ods: blad 'Info', koprij 1: geen kolom komt overeen met een vraag uit"
+        " het codeboek; de gegevens lijken op blad 'Antwoorden' te staan: geef --sheet"
+        " Antwoorden",
+        "--lang",
+        "nl",
+    ),
+    case(
+        "exports",
+        "empty_first_sheet.xlsx",
+        "empty_first_sheet.xlsx: sheet 'Sheet1' is empty (expected a header row and a row per"
+        " respondent); the data seems to be on sheet 'Data': add --sheet Data",
+    ),
+    case(
+        "exports",
+        "title_rows_no_usage.xlsx",
+        "title_rows_no_usage.xlsx: sheet 'Results', header row 4: no usage question: no column"
+        ' is called "user" or asks "Do you use the internal social platform? / Gebruikt u het'
+        " interne sociale platform?\" ('ism-advise map title_rows_no_usage.xlsx' proposes a"
+        " mapping to check and pass with --map)",
+    ),
+    case(
+        "exports",
+        "data_on_sheet_2.xlsx",
+        "data_on_sheet_2.xlsx: --sheet: no sheet 'Answers' in this workbook (its sheets:"
+        " 'Info', 'Responses')",
+        "--sheet",
+        "Answers",
+        id="exports/unknown-sheet",
+    ),
+    case(
+        "exports",
+        "title_rows_no_usage.xlsx",
+        "title_rows_no_usage.xlsx: --header-row 3: row 3 of sheet 'Results' is empty (expected"
+        " the row that names the columns)",
+        "--header-row",
+        "3",
+        id="exports/header-row-empty",
+    ),
+    case(
+        "options",
+        None,
+        "scores.csv: --sheet is for a spreadsheet (Excel or OpenDocument), but this file is not"
+        " one (leave out --sheet)",
+        "--sheet",
+        "Responses",
+        id="options/sheet-for-a-csv-file",
     ),
     # a plain CSV whose names do not match: every role without a column at once, and the
     # command that proposes a mapping
@@ -447,7 +505,7 @@ CASES += [
     case(
         "options",
         None,
-        "Error: No such option '--segment'. (Did you mean one of: '--per-segment', '--segment-by'?)",
+        "Error: No such option '--segment'. (Did you mean one of: '--per-segment', '--segment-by', '--sheet'?)",
         "--segment",
         "dept",
         exit=2,

@@ -113,9 +113,19 @@ class _Planner:
         }
 
     def fail(self, template: str, **params) -> AdvisorError:
-        """A problem with the export's header (line 1; an SPSS file has no lines)."""
-        line = None if self.export.format == "spss" else 1
-        return AdvisorError(template, path=self.export.path, line=line, **params)
+        """A problem with the export's header (line 1; an SPSS file has no lines; a
+        workbook's names the sheet and the row read as the header)."""
+        export = self.export
+        if export.sheet is not None:
+            return AdvisorError(
+                N_("sheet '{sheet}', header row {row}: {problem}"),
+                path=export.path,
+                sheet=export.sheet,
+                row=export.header_row,
+                problem=Message(template, params),
+            )
+        line = None if export.format == "spss" else 1
+        return AdvisorError(template, path=export.path, line=line, **params)
 
     def hint(self) -> Message:
         return Message(
@@ -231,7 +241,8 @@ class _Planner:
                     )
                 )
         if missing or usage is None:
-            raise self.missing(missing)
+            nothing = usage is None and not score_columns and not item_columns
+            raise self.missing(missing, nothing=nothing and len(missing) > 1)
         taken = {usage, *score_columns.values()}
         for items in item_columns.values():
             taken.update(items.values())
@@ -246,9 +257,10 @@ class _Planner:
             item_columns,
         )
 
-    def missing(self, problems: list[Message]) -> AdvisorError:
+    def missing(self, problems: list[Message], *, nothing: bool = False) -> AdvisorError:
         """One error naming every role without a column, then (a plain file's) the
-        columns found, and the command that proposes a mapping."""
+        columns found, and the command that proposes a mapping; or, when ``nothing``
+        matched and another sheet seems to hold the answers, that sheet."""
         hint = (
             Message(
                 N_(
@@ -260,6 +272,13 @@ class _Planner:
             if self.export.plain
             else self.hint()
         )
+        elsewhere = self.export.elsewhere() if self.export.elsewhere is not None else None
+        if elsewhere is not None:  # the answers seem to be on another sheet
+            if nothing:
+                return self.fail(
+                    N_("no column names a question of the codebook{hint}"), hint=elsewhere
+                )
+            hint = elsewhere
         if len(problems) == 1:
             return self.fail(N_("{problem}{hint}"), problem=problems[0], hint=hint)
         listed = problems[-1]
