@@ -116,13 +116,13 @@ def split_waves(survey: Survey, column: str, order: Sequence[str]) -> list[tuple
     values = survey.segments[column]
     found = [str(v) for v in values.cat.categories if (values == v).any()]
     names = dict(zip(found, found, strict=True))  # each value's wave name
-    if order and not set(order) & set(found):  # names for the values, in sorted order
+    if order and not set(order) & set(found) and len(found) > 1:  # names for the values
         if len(order) != len(found):
             raise AdvisorError(
                 N_(
-                    '--wave-name is given {names} times, but column "{name}" holds {count}'
-                    " waves (one name per wave, for its values in sorted order; or list the"
-                    " values themselves in time order)"
+                    'column "{name}" holds {count} waves, and --wave-name names {names} (one'
+                    " name per wave, for its values in sorted order; or list the values"
+                    " themselves in time order)"
                 ),
                 path=survey.path,
                 name=column,

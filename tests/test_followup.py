@@ -403,9 +403,8 @@ def test_wave_names_name_the_wave_columns_values(cli, second_wave, tmp_path):
     result = cli("stacked.csv", "--wave-by", "wave", "--wave-name", "March 2026", "-o", "x.json")
     assert (result.exit_code, result.stderr) == (
         1,
-        'stacked.csv: --wave-name is given 1 times, but column "wave" holds 2 waves (one name'
-        " per wave, for its values in sorted order; or list the values themselves in time"
-        " order)\n",
+        'stacked.csv: column "wave" holds 2 waves, and --wave-name names 1 (one name per wave,'
+        " for its values in sorted order; or list the values themselves in time order)\n",
     )
     result = cli("stacked.csv", "--wave-by", "wave", *names, "--lang", "nl", "-o", "ok.json")
     assert result.exit_code == 0, result.stderr
@@ -414,9 +413,9 @@ def test_wave_names_name_the_wave_columns_values(cli, second_wave, tmp_path):
     )
     assert (result.exit_code, result.stderr) == (
         1,
-        'stacked.csv: --wave-name staat er 1 keer, maar kolom "wave" bevat 2 metingen (één naam'
-        " per meting, in de gesorteerde volgorde van haar waarden; of noem de waarden zelf, in"
-        " de volgorde van de tijd)\n",
+        'stacked.csv: kolom "wave" bevat 2 metingen, en --wave-name noemt er 1 (één naam per'
+        " meting, in de gesorteerde volgorde van haar waarden; of noem de waarden zelf, in de"
+        " volgorde van de tijd)\n",
     )
     assert not (tmp_path / "x.json").exists()
 
