@@ -120,3 +120,21 @@ def test_the_header_is_the_row_that_names_the_most_roles():
     assert keys.score([*wordings, "Opmerkingen"]) == 2
     far = [(i, ["x"]) for i in range(SEARCHED_ROWS)] + [(SEARCHED_ROWS, ["user"])]
     assert best_header(far, keys) == (0, 0)
+
+
+def test_another_sheet_is_named_only_when_it_names_more_of_the_codebook(cli, scores):
+    """The first sheet's header names seven factors but no usage question: a notes sheet
+    that mentions one factor is no better place, and the hint stays the mapping's."""
+    sheets = {
+        "Results": ([], scores.drop(columns=["user"]), 0),
+        "Notes": ([["reputation", "to check"]], None, 0),
+    }
+    _workbook(cli.folder / "survey.xlsx", sheets)
+    result = cli("survey.xlsx", "-o", "out.json")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "survey.xlsx: sheet 'Results', header row 1: no usage question: no column is called"
+        ' "user" or asks "Do you use the internal social platform? / Gebruikt u het interne'
+        " sociale platform?\" ('ism-advise map survey.xlsx' proposes a mapping to check and"
+        " pass with --map)\n",
+    )

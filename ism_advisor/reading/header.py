@@ -48,17 +48,17 @@ class RoleKeys:
         return cls(frozenset(names - {""}), frozenset(texts - {""}))
 
     def score(self, cells: Sequence[str]) -> int:
-        """How many of ``cells`` name a role."""
-        count = 0
-        for cell in cells:
-            if not cell:
-                continue
-            column = Column(0, cell, (cell,))
-            if any(k in self.names for k in name_keys(column)) or any(
-                k in self.texts for k in text_keys(column)
-            ):
-                count += 1
-        return count
+        """How many of ``cells`` (a row read as a header) name a role."""
+        return self.score_columns([Column(0, cell, (cell,)) for cell in cells if cell])
+
+    def score_columns(self, columns: Sequence[Column]) -> int:
+        """How many of ``columns`` (by name, or any of their question texts) name a role."""
+        return sum(
+            1
+            for column in columns
+            if any(k in self.names for k in name_keys(column))
+            or any(k in self.texts for k in text_keys(column))
+        )
 
 
 def best_header(rows: Sequence[tuple[int, Sequence[str]]], keys: RoleKeys) -> tuple[int, int]:

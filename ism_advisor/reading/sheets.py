@@ -128,23 +128,23 @@ def open_sheet(
                 sheet=sheet,
             )
     layout = recognise(_records(texts, top))
-    score = 0
     if layout is None and choice.header_row is None and keys is not None:
         rows = [(int(r), list(texts.iloc[r])) for r in filled[:SEARCHED_ROWS]]
-        best, score = best_header(rows, keys)
+        best, _ = best_header(rows, keys)
         if best != top:
             top = best
             layout = recognise(_records(texts, top))
-    width = int(np.flatnonzero((texts.iloc[top] != "").to_numpy())[-1]) + 1
+    records = _records(texts, top)
+    width = len(records[0])
     cells = cells.iloc[:, :width]
     cells.columns = range(width)
-    records = [row[:width] for row in _records(texts, top)]
     kind = N_("OpenDocument spreadsheet") if path.suffix.lower() == ".ods" else N_("Excel workbook")
     if layout is None:
         header = unique_names([n or f"({i + 1})" for i, n in enumerate(records[0])])
         columns = tuple(Column(i, n, (n,), role_of(n)) for i, n in enumerate(header))
         status_columns, status = incomplete_rule(columns)
         layout = Layout("spreadsheet", kind, 1, columns, status_columns, status)
+    score = keys.score_columns(layout.columns) if keys is not None else 0
     label: str | Message | None = layout.label
     if top != int(filled[0]) or sheet != names[0]:  # say where the answers were read
         label = Message(
@@ -209,6 +209,12 @@ def _damaged(path: Path) -> AdvisorError:
 def _read_sheet(path: Path, sheet: str) -> pd.DataFrame:
     try:
         return pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="calamine")
+    except ImportError as exc:  # python-calamine is a dependency; say what to install
+        raise AdvisorError(
+            N_("cannot read spreadsheets: {reason} (pip install python-calamine)"),
+            path=str(path),
+            reason=str(exc).splitlines()[0],
+        ) from None
     except Exception:  # calamine raises its own error types for a broken file
         raise _damaged(path) from None
 
