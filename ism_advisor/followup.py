@@ -110,13 +110,19 @@ def wave_names(paths: Sequence[Path], names: Sequence[str]) -> tuple[str, ...]:
 
 def split_waves(survey: Survey, column: str, order: Sequence[str]) -> list[tuple[str, Survey]]:
     """One file's respondents split by the wave column (read as a segment column):
-    the waves in ``order`` when given (every value of the column, in time order), else in
-    the column's sorted order. Respondents with a blank wave are left out, with a warning.
+    the waves in ``order`` when given (every value of the column, in time order; its
+    capitals need not match where no two values differ only in them), else in the
+    column's sorted order; an ``order`` that names none of the values names the values, in
+    their sorted order. Respondents with a blank wave are left out, with a warning.
     """
     values = survey.segments[column]
     found = [str(v) for v in values.cat.categories if (values == v).any()]
     names = dict(zip(found, found, strict=True))  # each value's wave name
-    if order and not set(order) & set(found) and len(found) > 1:  # names for the values
+    folded = {v.casefold(): v for v in found}
+    if len(folded) == len(found) and order and all(n.casefold() in folded for n in order):
+        order = [folded[n.casefold()] for n in order]  # spring is Spring: no other value is
+    named = order and not {n.casefold() for n in order} & set(folded)
+    if named and len(found) > 1:  # names for the values, in their sorted order
         if len(order) != len(found):
             raise AdvisorError(
                 N_(

@@ -418,6 +418,16 @@ def test_wave_names_name_the_wave_columns_values(cli, second_wave, tmp_path):
         " volgorde van de tijd)\n",
     )
     assert not (tmp_path / "x.json").exists()
+    # the values themselves, in other capitals, still order the waves (not name them)
+    stacked.assign(wave=stacked["wave"].map({"1": "Spring", "2": "Autumn"})).to_csv(
+        tmp_path / "seasons.csv", index=False
+    )
+    seasons = cli.json(
+        "seasons.csv", "--wave-by", "wave", "--wave-name", "spring", "--wave-name", "AUTUMN"
+    )
+    assert seasons["waves"]["names"] == ["Spring", "Autumn"]
+    seasons_changes = [c for s in seasons["segments"] for c in s.get("changes", [])]
+    assert [c["difference"] for c in seasons_changes] == [c["difference"] for c in plain_changes]
 
 
 def test_holm_runs_over_the_shown_factors_of_each_group(cli, second_wave):
