@@ -361,6 +361,28 @@ CASES += [
         id="exports/header-row-empty",
     ),
     case(
+        "exports",
+        "title_rows_no_usage.xlsx",
+        "title_rows_no_usage.xlsx: --header-row 3: rij 3 van blad 'Results' is leeg (verwacht:"
+        " de rij met de kolomnamen)",
+        "--header-row",
+        "3",
+        "--lang",
+        "nl",
+        id="exports/header-row-empty/nl",
+    ),
+    case(
+        "exports",
+        "data_on_sheet_2.xlsx",
+        "data_on_sheet_2.xlsx: --sheet: geen blad 'Answers' in deze werkmap (de bladen: 'Info',"
+        " 'Responses')",
+        "--sheet",
+        "Answers",
+        "--lang",
+        "nl",
+        id="exports/unknown-sheet/nl",
+    ),
+    case(
         "options",
         None,
         "scores.csv: --sheet is for a spreadsheet (Excel or OpenDocument), but this file is not"

@@ -246,8 +246,9 @@ def test_explain_finds_a_segment_written_in_other_capitals(cli, tmp_path):
     for lang, message in {
         "en": "--segment: 'technobouw' could be any of the segments 'TechnoBouw', 'Technobouw',"
         " which differ only in capitals (give one as it is written)\n",
-        "nl": "--segment: 'technobouw' kan elk van de segmenten 'TechnoBouw', 'Technobouw' zijn,"
-        " die alleen in hoofdletters verschillen (geef er een zoals het geschreven is)\n",
+        "nl": "--segment: 'technobouw' past bij de segmenten 'TechnoBouw', 'Technobouw', die"
+        " alleen in hoofdletters verschillen (schrijf het segment zoals het in de gegevens"
+        " staat)\n",
     }.items():
         result = cli("explain", *args, "--segment", "technobouw", "--lang", lang)
         assert (result.exit_code, result.stderr) == (1, message)
