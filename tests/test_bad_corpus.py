@@ -382,6 +382,14 @@ CASES += [
         "nl",
         id="exports/unknown-sheet/nl",
     ),
+    case(  # a row of a sheet other than the first: the sheet is named with the row
+        "exports",
+        "out_of_scale_on_sheet_2.xlsx",
+        "out_of_scale_on_sheet_2.xlsx:7: sheet 'Responses': column \"reputation\": 7 is outside"
+        f" the answer scale (expected {SCALE})",
+        "--sheet",
+        "Responses",
+    ),
     case(
         "options",
         None,

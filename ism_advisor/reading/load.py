@@ -82,6 +82,14 @@ class _Reader:
         self, template: str, *, row: int | None = None, column: str | None = None, **params: Any
     ) -> AdvisorError:
         line = self.export.table.line_of(int(self.rows[row])) if row is not None else None
+        if self.export.other_sheet:  # a row number alone would send the reader to the first
+            return AdvisorError(
+                N_("sheet '{sheet}': {problem}"),
+                path=self.name,
+                line=line,
+                sheet=self.export.sheet,
+                problem=AdvisorError(template, column=column, **params),
+            )
         return AdvisorError(template, path=self.name, line=line, column=column, **params)
 
     def read(self, include_incomplete: bool) -> Survey:

@@ -86,6 +86,7 @@ class Export:
     status: Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray]] | None = None
     #: a workbook's sheet read, and the row (1-based) its header was read from
     sheet: str | None = None
+    sheet_index: int = 0
     header_row: int = 1
     #: a workbook's: where else the answers seem to be (a hint for an error), on demand
     elsewhere: Callable[[], Message | None] | None = None
@@ -93,6 +94,11 @@ class Export:
     @property
     def header(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def other_sheet(self) -> bool:
+        """A workbook's sheet other than the first: messages about its rows name it."""
+        return self.sheet is not None and self.sheet_index > 0
 
     @property
     def plain(self) -> bool:

@@ -160,6 +160,7 @@ def open_sheet(
         layout.status_columns,
         layout.status,
         sheet=sheet,
+        sheet_index=names.index(sheet),
         header_row=top + 1,
         elsewhere=lambda: elsewhere(score),
     )
