@@ -43,6 +43,7 @@ class _DefaultGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            _check_command_name(ctx, self, args[0])
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
 
@@ -55,6 +56,27 @@ class _DefaultGroup(click.Group):
         with formatter.section("Options of ism-advise SCORES"):
             rows = [p.get_help_record(ctx) for p in command.get_params(ctx)]
             formatter.write_dl([r for r in rows if r is not None])
+
+
+def _check_command_name(ctx: click.Context, group: click.Group, word: str) -> None:
+    """A first word that is no file but close to a command's name is a mistyped command
+    (``ism-advise questionaire``): a usage error that names the command, not a missing
+    survey file. A word that names a file, or looks like one (a folder or a suffix), is
+    a survey."""
+    import difflib
+
+    if word.startswith("-") or "/" in word or "\\" in word or Path(word).suffix:
+        return
+    if Path(word).exists():
+        return
+    names = [n for n, c in group.commands.items() if not c.hidden]
+    close = difflib.get_close_matches(word.lower(), names, n=1, cutoff=0.75)
+    if close:
+        raise click.UsageError(
+            f"no such command or file {word!r}: did you mean {close[0]!r}?"
+            f" (ism-advise {close[0]} --help)",
+            ctx,
+        )
 
 
 class _AdviseContext(click.Context):
@@ -235,7 +257,7 @@ def _lang_option(help: str):
     """--lang, for every command that speaks to its reader."""
     return click.option(
         "--lang",
-        type=click.Choice(LANGUAGES),
+        type=click.Choice(LANGUAGES, case_sensitive=False),
         default="en",
         show_default=True,
         help=help,
@@ -308,8 +330,44 @@ def _analysis_options(min_group_size_help: str, alpha_help: str | None = None):
     return decorate
 
 
+def _sheet_options(command):
+    """--sheet and --header-row: where a workbook's answers are."""
+    options = [
+        click.option(
+            "--sheet",
+            metavar="NAME",
+            default=None,
+            help="A spreadsheet's sheet holding the answers (default: the first).",
+        ),
+        click.option(
+            "--header-row",
+            "header_row",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="A spreadsheet's row that names the columns (default: the first row "
+            "holding something, or a row below it, past title rows, that names more of the "
+            "codebook's questions).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _sheet_choice(sheet: str | None, header_row: int | None):
+    """--sheet and --header-row as the reader takes them (None: neither given)."""
+    if sheet is None and header_row is None:
+        return None
+    from .reading.model import SheetChoice
+
+    return SheetChoice(sheet, header_row)
+
+
 def _survey_options(command):
-    """--map and --include-incomplete, for every command that reads a survey."""
+    """--map, --include-incomplete, --sheet and --header-row, for every command that reads
+    a survey."""
+    command = _sheet_options(command)
     options = [
         click.option(
             "--map",
@@ -341,7 +399,8 @@ def _wave_options(command):
             multiple=True,
             metavar="NAME",
             help="The name of each wave, in the order of the files (repeat it; default: the "
-            "file names); with --wave-by, the column's values in time order.",
+            "file names); with --wave-by, the column's values in time order, or a name for each "
+            "value in their sorted order.",
         ),
         click.option(
             "--wave-by",
@@ -459,7 +518,8 @@ def _check_waves(
     "per_segment",
     type=_PathValue("a folder"),
     metavar="DIR",
-    help="Also write one report per shown segment into DIR (e.g. one per department).",
+    help="Also write one report per shown segment of --segment-by into DIR (e.g. one per "
+    "department).",
 )
 @click.option(
     "--explain-all",
@@ -504,6 +564,8 @@ def advise_command(
     wave_by: str | None,
     done: Path | None,
     explain_all: bool,
+    sheet: str | None,
+    header_row: int | None,
 ) -> None:
     """Analyse SCORES and write the advice report."""
     from .output import Outputs
@@ -519,7 +581,7 @@ def advise_command(
         )
     _check_waves(scores, wave_names, wave_by, done)
     waves = len(scores) > 1 or wave_by is not None
-    _check_brief(brief, per_segment, fmt)
+    _check_brief(brief, per_segment, fmt, segment_by)
     try:
         deck_template = None
         if fmt == "pptx":  # checked before the analysis: a broken template fails at once
@@ -562,6 +624,7 @@ def advise_command(
             mapping=mapping,
             include_incomplete=include_incomplete,
             explain_all=explain_all,
+            sheet=_sheet_choice(sheet, header_row),
         )
         if result.source is not None and not quiet:
             click.echo(result.source.render(translations(lang)), err=True)
@@ -644,21 +707,30 @@ def _progressbar(length: int, label: str):
     return bar
 
 
-def _check_brief(brief: bool, per_segment: Path | None, fmt: str) -> None:
-    """--brief: only with --per-segment, and not as json (exit 2 otherwise)."""
-    if not brief:
-        return
-    if per_segment is None:
+def _check_brief(
+    brief: bool, per_segment: Path | None, fmt: str, segment_by: tuple[str, ...] = ()
+) -> None:
+    """--brief: only with --per-segment, and not as json; --per-segment: only with
+    --segment-by (exit 2 otherwise)."""
+    ctx = click.get_current_context()
+    if brief and per_segment is None:
         raise click.UsageError(
             "--brief needs --per-segment DIR: the briefs are written one per segment into DIR",
-            ctx=click.get_current_context(),
+            ctx=ctx,
         )
-    if fmt not in ("html", "pdf", "md", "pptx"):
+    if brief and fmt not in ("html", "pdf", "md", "pptx"):
         raise click.BadParameter(
             f"a brief is written as html, pdf, md or pptx, not {fmt} (add --format html, pdf,"
             " md or pptx)",
-            ctx=click.get_current_context(),
+            ctx=ctx,
             param_hint="'--brief'",
+        )
+    if per_segment is not None and not segment_by:
+        what = "a brief" if brief else "a report"
+        raise click.UsageError(
+            f"--per-segment DIR writes {what} per segment, but no segments are given (add"
+            " --segment-by COL, e.g. --segment-by department)",
+            ctx=ctx,
         )
 
 
@@ -950,6 +1022,8 @@ def explain_command(
     lang: str,
     mapping: Path | None,
     include_incomplete: bool,
+    sheet: str | None,
+    header_row: int | None,
 ) -> None:
     """Why an intervention was, or was not, advised for a segment of SCORES.
 
@@ -977,6 +1051,7 @@ def explain_command(
             lang=lang,
             mapping=mapping,
             include_incomplete=include_incomplete,
+            sheet=_sheet_choice(sheet, header_row),
         )
     except AdvisorError as error:
         _fail(error, lang)
@@ -1012,6 +1087,7 @@ def explain_command(
     is_flag=True,
     help="Count responses the survey tool marks as incomplete.",
 )
+@_sheet_options
 @_lang_option("Language of the table, the file's comments and messages.")
 def map_command(
     export: Path,
@@ -1023,6 +1099,8 @@ def map_command(
     output: str | None,
     force: bool,
     include_incomplete: bool,
+    sheet: str | None,
+    header_row: int | None,
     lang: str,
 ) -> None:
     """Propose which column of EXPORT feeds which item, and write it as a mapping file.
@@ -1050,7 +1128,13 @@ def map_command(
                     N_("exists already (edit it, or give --force to replace it)"),
                     path=str(target),
                 )
-        proposed = propose_mapping(export, book, segment_by, include_incomplete=include_incomplete)
+        proposed = propose_mapping(
+            export,
+            book,
+            segment_by,
+            include_incomplete=include_incomplete,
+            sheet=_sheet_choice(sheet, header_row),
+        )
         name = codebook.name if codebook is not None else "<packaged>/factors.yaml"
         text = proposed.yaml(
             str(codebook) if codebook is not None else name,
@@ -1100,7 +1184,7 @@ QUESTIONNAIRE_LANGS = ("nl", "en", "nl,en", "en,nl")
 
 def _questionnaire_langs(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     """--lang: one language, or two separated by a comma (both in one questionnaire)."""
-    langs = tuple(part.strip() for part in value.split(","))
+    langs = tuple(part.strip().lower() for part in value.split(","))
     if (
         not 1 <= len(langs) <= 2
         or len(set(langs)) != len(langs)

@@ -53,6 +53,7 @@ def explain_intervention(
     lang: str = "en",
     mapping: str | Path | None = None,
     include_incomplete: bool = False,
+    sheet: Any = None,
 ) -> Explanation:
     """Why ``intervention`` was or was not advised for the segment whose value is
     ``segment`` (None: all respondents)."""
@@ -67,12 +68,22 @@ def explain_intervention(
             hint=did_you_mean(intervention, knowledge.interventions),
         )
     survey = load_survey(
-        scores, book, segment_by, mapping=mapping, include_incomplete=include_incomplete, lang=lang
+        scores,
+        book,
+        segment_by,
+        mapping=mapping,
+        include_incomplete=include_incomplete,
+        lang=lang,
+        sheet=sheet,
     )
     published = publish(survey, compare_groups(survey, alpha=alpha), min_group_size)
     index = _segment_index(published, segment)
     facts = segment_facts(published, lang)[index]
-    name = Message(N_("all respondents")) if segment is None else segment
+    name = (
+        Message(N_("all respondents"))
+        if segment is None
+        else str(published.segments["value"].iloc[index])  # as written in the survey
+    )
     if facts is None:
         # Both reasons, as every output gives them: whether the segment's own group is too
         # small or it is hidden to protect another one is not published (disclosure.py,
@@ -118,6 +129,22 @@ def _segment_index(published: Published, value: str | None) -> int:
     if value is None:
         return 0
     found = [i for i, row in enumerate(rows) if row["column"] is not None and row["value"] == value]
+    if not found:  # technobouw for TechnoBouw, when no other segment differs only by case
+        found = [
+            i
+            for i, row in enumerate(rows)
+            if row["column"] is not None and str(row["value"]).casefold() == value.casefold()
+        ]
+        spellings = list(dict.fromkeys(str(rows[i]["value"]) for i in found))
+        if len(spellings) > 1:
+            raise AdvisorError(
+                N_(
+                    "--segment: '{value}' could be any of the segments {spellings}, which differ"
+                    " only in capitals (give one as it is written)"
+                ),
+                value=value,
+                spellings=", ".join(f"'{s}'" for s in spellings),
+            )
     if not found:
         shown = [str(row["value"]) for row in rows if row["column"] is not None]
         raise AdvisorError(

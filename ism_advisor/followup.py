@@ -110,11 +110,33 @@ def wave_names(paths: Sequence[Path], names: Sequence[str]) -> tuple[str, ...]:
 
 def split_waves(survey: Survey, column: str, order: Sequence[str]) -> list[tuple[str, Survey]]:
     """One file's respondents split by the wave column (read as a segment column):
-    the waves in ``order`` when given (every value of the column, in time order), else in
-    the column's sorted order. Respondents with a blank wave are left out, with a warning.
+    the waves in ``order`` when given (every value of the column, in time order; its
+    capitals need not match where no two values differ only in them), else in the
+    column's sorted order; an ``order`` that names none of the values names the values, in
+    their sorted order. Respondents with a blank wave are left out, with a warning.
     """
     values = survey.segments[column]
     found = [str(v) for v in values.cat.categories if (values == v).any()]
+    names = dict(zip(found, found, strict=True))  # each value's wave name
+    folded = {v.casefold(): v for v in found}
+    if len(folded) == len(found) and order and all(n.casefold() in folded for n in order):
+        order = [folded[n.casefold()] for n in order]  # spring is Spring: no other value is
+    named = order and not {n.casefold() for n in order} & set(folded)
+    if named and len(found) > 1:  # names for the values, in their sorted order
+        if len(order) != len(found):
+            raise AdvisorError(
+                N_(
+                    'column "{name}" holds {count} waves, and --wave-name names {names} (one'
+                    " name per wave, for its values in sorted order; or list the values"
+                    " themselves in time order)"
+                ),
+                path=survey.path,
+                name=column,
+                names=len(order),
+                count=len(found),
+            )
+        names = dict(zip(found, wave_names(found, order), strict=True))
+        order = ()
     if order:
         unknown = [v for v in found if v not in order]
         if unknown:
@@ -154,8 +176,9 @@ def split_waves(survey: Survey, column: str, order: Sequence[str]) -> list[tuple
     specs = tuple(spec for spec in survey.segment_by if spec != (column,))
     used = {name for spec in specs for name in spec}
     out = []
-    for name in found:
-        mask = (values == name).to_numpy(dtype=bool)
+    for value in found:
+        name = names[value]
+        mask = (values == value).to_numpy(dtype=bool)
         segments = survey.segments.loc[mask, [c for c in survey.segments.columns if c in used]]
         out.append(
             (
@@ -167,7 +190,7 @@ def split_waves(survey: Survey, column: str, order: Sequence[str]) -> list[tuple
                     segments=segments.reset_index(drop=True),
                     segment_by=specs,
                     items={k: v.loc[mask].reset_index(drop=True) for k, v in survey.items.items()},
-                    warnings=warnings if name == found[-1] else (),
+                    warnings=warnings if value == found[-1] else (),
                 ),
             )
         )

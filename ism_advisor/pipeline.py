@@ -23,6 +23,7 @@ from .survey import load_survey
 
 if TYPE_CHECKING:
     from .deck import DeckTemplate
+    from .reading.model import SheetChoice
 
 __all__ = [
     "Advice",
@@ -60,6 +61,7 @@ def advise(
     mapping: str | Path | None = None,
     include_incomplete: bool = False,
     explain_all: bool = False,
+    sheet: SheetChoice | None = None,
 ) -> Advice:
     """Validate the knowledge base, load the survey, compare, decide what may be shown,
     and advise on the published figures only.
@@ -67,7 +69,8 @@ def advise(
     The packaged codebook, rules and interventions are used where no path is given.
     ``progress`` is told each stage as it starts (the command shows them on a terminal).
     ``mapping`` (a file from ``ism-advise map``) says which column feeds which item;
-    ``include_incomplete`` keeps responses a survey tool marks as incomplete;
+    ``include_incomplete`` keeps responses a survey tool marks as incomplete; ``sheet``
+    chooses a workbook's sheet and header row (``--sheet``, ``--header-row``);
     ``explain_all`` adds to each shown segment of the document why each intervention that
     was not advised was not (``why_not``).
     """
@@ -86,6 +89,7 @@ def advise(
         mapping=mapping,
         include_incomplete=include_incomplete,
         lang=lang,
+        sheet=sheet,
     )
     stage(
         N_("comparing users and non-users ({respondents} respondents)"),
@@ -128,6 +132,7 @@ def advise_waves(
     mapping: str | Path | None = None,
     include_incomplete: bool = False,
     explain_all: bool = False,
+    sheet: SheetChoice | None = None,
 ) -> Advice:
     """Several survey waves in time order (``paths``, or one file split by ``wave_by``):
     the advice on the latest wave, which also says what changed since the previous one.
@@ -165,6 +170,7 @@ def advise_waves(
             include_incomplete=include_incomplete,
             lang=lang,
             absent_ok=True,
+            sheet=sheet,
         )
         read = split_waves(survey, wave_by, wave_names)
     else:
@@ -180,6 +186,7 @@ def advise_waves(
                 include_incomplete=include_incomplete,
                 lang=lang,
                 absent_ok=True,
+                sheet=sheet,
             )
             read.append((name, survey))
     waves = []

@@ -77,17 +77,17 @@ CASES = [
     case(
         "csv",
         "no_usage_column.csv",
-        'no_usage_column.csv:1: no usage column "user" (the column telling users from non-users; columns found: respondent, dept, uses, performance_expectancy, effort_expectancy, reputation, colleague_influence, manager_influence, collaboration_norms, privacy_concern)',
+        "no_usage_column.csv:1: no usage column \"user\" telling users from non-users; columns found: respondent, dept, uses, performance_expectancy, effort_expectancy, reputation, colleague_influence, manager_influence, collaboration_norms, privacy_concern ('ism-advise map no_usage_column.csv' proposes a mapping to check and pass with --map)",
     ),
     case(
         "csv",
         "missing_factor.csv",
-        "missing_factor.csv:1: no column for factor 'privacy_concern' (expected a score column \"privacy_concern\" or the item columns priv1, priv2, priv3, priv4)",
+        "missing_factor.csv:1: no column for factor 'privacy_concern' (expected a score column \"privacy_concern\" or the item columns priv1, priv2, priv3, priv4); columns found: respondent, dept, user, performance_expectancy, effort_expectancy, reputation, colleague_influence, manager_influence, collaboration_norms ('ism-advise map missing_factor.csv' proposes a mapping to check and pass with --map)",
     ),
     case(
         "csv",
         "partial_items.csv",
-        "partial_items.csv:1: factor 'performance_expectancy' has item columns but misses pe3, pe4 (give every item of the factor, or one score column \"performance_expectancy\")",
+        "partial_items.csv:1: factor 'performance_expectancy' has item columns but misses pe3, pe4 (give every item of the factor, or one score column \"performance_expectancy\"); columns found: respondent, user, pe1, pe2, ee1, ee2, ee3, ee4, reputation, colleague_influence, manager_influence, collaboration_norms, … ('ism-advise map partial_items.csv' proposes a mapping to check and pass with --map)",
     ),
     case(
         "csv",
@@ -236,12 +236,12 @@ CASES = [
     case(
         "generated",
         "empty_sheet.xlsx",
-        "empty_sheet.xlsx: the first sheet is empty (expected a header row and a row per respondent)",
+        "empty_sheet.xlsx: sheet 'Sheet1' is empty (expected a header row and a row per respondent)",
     ),
     case(
         "generated",
         "msforms_without_usage.xlsx",
-        'msforms_without_usage.xlsx:1: no usage question: no column is called "user" or asks "Do you use the internal social platform? / Gebruikt u het interne sociale platform?" (\'ism-advise map msforms_without_usage.xlsx\' proposes a mapping to check and pass with --map)',
+        "msforms_without_usage.xlsx: sheet 'Sheet1', header row 1: no usage question: no column is called \"user\" or asks \"Do you use the internal social platform? / Gebruikt u het interne sociale platform?\" ('ism-advise map msforms_without_usage.xlsx' proposes a mapping to check and pass with --map)",
     ),
     case(
         "generated",
@@ -285,6 +285,151 @@ CASES = [
         "--map",
         "nowhere.yaml",
         id="mapping/missing-file",
+    ),
+]
+
+# -- issue 26, part D: messages that lead to the fix -------------------------------------------
+CASES += [
+    case(
+        "options",
+        None,
+        "Error: --per-segment DIR writes a report per segment, but no segments are given (add"
+        " --segment-by COL, e.g. --segment-by department)",
+        "--per-segment",
+        "reports",
+        exit=2,
+        id="options/per-segment-without-segments",
+    ),
+    case(
+        "options",
+        None,
+        "Error: --per-segment DIR writes a brief per segment, but no segments are given (add"
+        " --segment-by COL, e.g. --segment-by department)",
+        "--per-segment",
+        "briefs",
+        "--brief",
+        exit=2,
+        id="options/brief-without-segments",
+    ),
+    # a workbook: errors name the sheet and the header row; a title row above the header is
+    # passed over; another sheet that holds the answers is named, with the option to read it
+    case(
+        "exports",
+        "data_on_sheet_2.xlsx",
+        "data_on_sheet_2.xlsx: sheet 'Info', header row 1: no column names a question of the"
+        " codebook; the data seems to be on sheet 'Responses': add --sheet Responses",
+    ),
+    case(
+        "exports",
+        "data_on_sheet_2.ods",
+        "data_on_sheet_2.ods: blad 'Info', koprij 1: geen kolom komt overeen met een vraag uit"
+        " het codeboek; de gegevens lijken op blad 'Antwoorden' te staan: geef --sheet"
+        " Antwoorden",
+        "--lang",
+        "nl",
+    ),
+    case(
+        "exports",
+        "empty_first_sheet.xlsx",
+        "empty_first_sheet.xlsx: sheet 'Sheet1' is empty (expected a header row and a row per"
+        " respondent); the data seems to be on sheet 'Data': add --sheet Data",
+    ),
+    case(
+        "exports",
+        "title_rows_no_usage.xlsx",
+        "title_rows_no_usage.xlsx: sheet 'Results', header row 4: no usage question: no column"
+        ' is called "user" or asks "Do you use the internal social platform? / Gebruikt u het'
+        " interne sociale platform?\" ('ism-advise map title_rows_no_usage.xlsx' proposes a"
+        " mapping to check and pass with --map)",
+    ),
+    case(
+        "exports",
+        "data_on_sheet_2.xlsx",
+        "data_on_sheet_2.xlsx: --sheet: no sheet 'Answers' in this workbook (its sheets:"
+        " 'Info', 'Responses')",
+        "--sheet",
+        "Answers",
+        id="exports/unknown-sheet",
+    ),
+    case(
+        "exports",
+        "title_rows_no_usage.xlsx",
+        "title_rows_no_usage.xlsx: --header-row 3: row 3 of sheet 'Results' is empty (expected"
+        " the row that names the columns)",
+        "--header-row",
+        "3",
+        id="exports/header-row-empty",
+    ),
+    case(
+        "exports",
+        "title_rows_no_usage.xlsx",
+        "title_rows_no_usage.xlsx: --header-row 3: rij 3 van blad 'Results' is leeg (verwacht:"
+        " de rij met de kolomnamen)",
+        "--header-row",
+        "3",
+        "--lang",
+        "nl",
+        id="exports/header-row-empty/nl",
+    ),
+    case(
+        "exports",
+        "data_on_sheet_2.xlsx",
+        "data_on_sheet_2.xlsx: --sheet: geen blad 'Answers' in deze werkmap (de bladen: 'Info',"
+        " 'Responses')",
+        "--sheet",
+        "Answers",
+        "--lang",
+        "nl",
+        id="exports/unknown-sheet/nl",
+    ),
+    case(  # a row of a sheet other than the first: the sheet is named with the row
+        "exports",
+        "out_of_scale_on_sheet_2.xlsx",
+        "out_of_scale_on_sheet_2.xlsx:7: sheet 'Responses': column \"reputation\": 7 is outside"
+        f" the answer scale (expected {SCALE})",
+        "--sheet",
+        "Responses",
+    ),
+    case(
+        "options",
+        None,
+        "scores.csv: --sheet is for a spreadsheet (Excel or OpenDocument), but this file is not"
+        " one (leave out --sheet)",
+        "--sheet",
+        "Responses",
+        id="options/sheet-for-a-csv-file",
+    ),
+    # a plain CSV whose names do not match: every role without a column at once, and the
+    # command that proposes a mapping
+    case(
+        "csv",
+        "renamed_columns.csv",
+        "renamed_columns.csv:1: 4 parts of the codebook have no column: no usage column"
+        " \"user\" telling users from non-users; no column for factor 'performance_expectancy'"
+        ' (expected a score column "performance_expectancy" or the item columns pe1, pe2, pe3,'
+        " pe4); no column for factor 'collaboration_norms' (expected a score column"
+        ' "collaboration_norms" or the item columns norm1, norm2, norm3); no column for factor'
+        " 'privacy_concern' (expected a score column \"privacy_concern\" or the item columns"
+        " priv1, priv2, priv3, priv4); columns found: respondent, dept, uses, effort_expectancy,"
+        " reputation, colleague_influence, manager_influence ('ism-advise map"
+        " renamed_columns.csv' proposes a mapping to check and pass with --map)",
+    ),
+    case(
+        "csv",
+        "renamed_columns.csv",
+        "renamed_columns.csv:1: 4 delen van het codeboek hebben geen kolom: geen gebruikskolom"
+        ' "user" die gebruikers van niet-gebruikers onderscheidt; geen kolom voor factor'
+        " 'performance_expectancy' (verwacht: een scorekolom \"performance_expectancy\" of de"
+        " vraagkolommen pe1, pe2, pe3, pe4); geen kolom voor factor 'collaboration_norms'"
+        ' (verwacht: een scorekolom "collaboration_norms" of de vraagkolommen norm1, norm2,'
+        " norm3); geen kolom voor factor 'privacy_concern' (verwacht: een scorekolom"
+        ' "privacy_concern" of de vraagkolommen priv1, priv2, priv3, priv4); gevonden kolommen:'
+        " respondent, dept, uses, effort_expectancy, reputation, colleague_influence,"
+        " manager_influence ('ism-advise map renamed_columns.csv' stelt een koppeling voor om"
+        " na te lopen en met --map mee te geven)",
+        "--lang",
+        "nl",
+        id="csv/renamed_columns.csv/nl",
     ),
 ]
 
@@ -390,7 +535,7 @@ CASES += [
     case(
         "options",
         None,
-        "Error: No such option '--segment'. (Did you mean one of: '--per-segment', '--segment-by'?)",
+        "Error: No such option '--segment'. (Did you mean one of: '--per-segment', '--segment-by', '--sheet'?)",
         "--segment",
         "dept",
         exit=2,

@@ -210,3 +210,53 @@ def test_packaged_sample_data_is_what_the_generator_makes(cli, tmp_path):
         assert (tmp_path / "fresh" / name).read_bytes() == (
             SAMPLE_SCORES.parent / name
         ).read_bytes()
+
+
+# -- issue 26, part D: messages that lead to the fix -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "command"),
+    [("questionaire", "questionnaire"), ("Sampel", "sample"), ("expalin", "explain")],
+)
+def test_a_mistyped_command_gets_did_you_mean(cli, word, command):
+    result = cli(word)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: no such command or file {word!r}: did you mean {command!r}?"
+        f" (ism-advise {command} --help)"
+    )
+    assert cli.files == []
+
+
+def test_a_file_named_like_a_command_is_a_survey(cli, scores):
+    """The word is a survey file when such a file exists, or when it looks like one."""
+    scores.rename(scores.with_name("questionaire"))
+    result = cli("questionaire", "--format", "json", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["input"]["respondents"] == 600
+    missing = cli("questionaire.csv")
+    assert (missing.exit_code, missing.stderr) == (
+        1,
+        "questionaire.csv: no such file (expected a survey CSV file)\n",
+    )
+    far = cli("scoresheet")  # close to no command: a missing survey file
+    assert (far.exit_code, far.stderr) == (
+        1,
+        "scoresheet: no such file (expected a survey CSV file)\n",
+    )
+
+
+@pytest.mark.parametrize("lang", ["NL", "Nl", "EN"])
+def test_lang_ignores_capitals(cli, scores, lang):
+    document = cli.json("scores.csv", "--lang", lang)
+    assert document["settings"]["lang"] == lang.lower()
+    result = cli(
+        "questionnaire",
+        "--lang",
+        f"{lang},{'en' if lang[0] == 'N' else 'nl'}",
+        "--format",
+        "md",
+        "--check",
+    )
+    assert result.exit_code != 2 and "Invalid value" not in result.stderr

@@ -381,6 +381,55 @@ def test_wave_by_names_must_be_the_columns_values(cli, second_wave, tmp_path, na
     )
 
 
+def test_wave_names_name_the_wave_columns_values(cli, second_wave, tmp_path):
+    """Issue 26, part D: names that are not the column's values name them, in their sorted
+    order; the report then calls the waves by these names, and the figures stay those of
+    the waves named by their values."""
+    first = pd.read_csv(SAMPLE_SCORES, dtype=str)
+    second = pd.read_csv(second_wave, dtype=str)
+    stacked = pd.concat([first.assign(wave="1"), second.assign(wave="2")])
+    stacked.to_csv(tmp_path / "stacked.csv", index=False)
+    names = ("--wave-name", "March 2026", "--wave-name", "October 2026")
+    named = cli.json("stacked.csv", "--wave-by", "wave", *names)
+    assert named["waves"]["names"] == ["March 2026", "October 2026"]
+    plain = cli.json("stacked.csv", "--wave-by", "wave")
+    assert plain["waves"]["names"] == ["1", "2"]
+    changes = [c for s in named["segments"] for c in s.get("changes", [])]
+    assert changes and {(c["from_wave"], c["to_wave"]) for c in changes} == {
+        ("March 2026", "October 2026")
+    }
+    plain_changes = [c for s in plain["segments"] for c in s.get("changes", [])]
+    assert [c["difference"] for c in changes] == [c["difference"] for c in plain_changes]
+    result = cli("stacked.csv", "--wave-by", "wave", "--wave-name", "March 2026", "-o", "x.json")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        'stacked.csv: column "wave" holds 2 waves, and --wave-name names 1 (one name per wave,'
+        " for its values in sorted order; or list the values themselves in time order)\n",
+    )
+    result = cli("stacked.csv", "--wave-by", "wave", *names, "--lang", "nl", "-o", "ok.json")
+    assert result.exit_code == 0, result.stderr
+    result = cli(
+        "stacked.csv", "--wave-by", "wave", "--wave-name", "Maart", "--lang", "nl", "-o", "x.json"
+    )
+    assert (result.exit_code, result.stderr) == (
+        1,
+        'stacked.csv: kolom "wave" bevat 2 metingen, en --wave-name noemt er 1 (één naam per'
+        " meting, in de gesorteerde volgorde van haar waarden; of noem de waarden zelf, in de"
+        " volgorde van de tijd)\n",
+    )
+    assert not (tmp_path / "x.json").exists()
+    # the values themselves, in other capitals, still order the waves (not name them)
+    stacked.assign(wave=stacked["wave"].map({"1": "Spring", "2": "Autumn"})).to_csv(
+        tmp_path / "seasons.csv", index=False
+    )
+    seasons = cli.json(
+        "seasons.csv", "--wave-by", "wave", "--wave-name", "spring", "--wave-name", "AUTUMN"
+    )
+    assert seasons["waves"]["names"] == ["Spring", "Autumn"]
+    seasons_changes = [c for s in seasons["segments"] for c in s.get("changes", [])]
+    assert [c["difference"] for c in seasons_changes] == [c["difference"] for c in plain_changes]
+
+
 def test_holm_runs_over_the_shown_factors_of_each_group(cli, second_wave):
     from statsmodels.stats.multitest import multipletests
 

@@ -29,10 +29,16 @@ def test_the_walkthrough(cli, tmp_path):
     result = cli("survey.csv", "--segment-by", "department")
     assert result.exit_code == 1
     assert result.stderr in readme  # the README shows what the commands print
-    assert result.stderr == (
-        'survey.csv:1: no usage question: no column is called "user" or asks "Do you use the'
-        " internal social platform? / Gebruikt u het interne sociale platform?\" ('ism-advise"
-        " map survey.csv' proposes a mapping to check and pass with --map)\n"
+    assert result.stderr == (  # every role without a column at once (issue 26, part D)
+        "survey.csv:1: 5 parts of the codebook have no column: no usage question: no column is"
+        ' called "user" or asks "Do you use the internal social platform? / Gebruikt u het'
+        " interne sociale platform?\"; factor 'performance_expectancy' has item columns but"
+        " misses pe2, pe3 (no column has their id or wording); factor 'effort_expectancy' has"
+        " item columns but misses ee4 (no column has their id or wording); factor 'reputation'"
+        " has item columns but misses rep2 (no column has their id or wording); factor"
+        " 'manager_influence' has item columns but misses man2 (no column has their id or"
+        " wording) ('ism-advise map survey.csv' proposes a mapping to check and pass with"
+        " --map)\n"
     )
     # 2. map proposes a use for every column
     result = cli("map", "survey.csv", "-o", "mapping.yaml", "--segment-by", "department")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -224,6 +225,35 @@ def test_explain_refuses_an_unknown_intervention_or_segment(cli, tmp_path):
         "--segment: no segment 'Nowhere' (segments: Gemeente Rivierstad, TechnoBouw,"
         " Zorggroep Oost; choose them with --segment-by)\n"
     )
+
+
+def test_explain_finds_a_segment_written_in_other_capitals(cli, tmp_path):
+    """Issue 26, part D: technobouw is TechnoBouw; two segments that differ only in capitals
+    are refused, naming both."""
+    shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
+    args = ("scores.csv", "--segment-by", "organisation", "--intervention", "visible_relaunch")
+    result = cli("explain", *args, "--segment", "technobouw")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "'visible_relaunch' is advised for TechnoBouw: action 5 of 5"
+    )
+    frame = pd.read_csv(SAMPLE_SCORES, dtype=str)
+    frame.loc[frame["organisation"] == "TechnoBouw", "organisation"] = [
+        "Technobouw" if i % 2 else "TechnoBouw"
+        for i in range(int((frame["organisation"] == "TechnoBouw").sum()))
+    ]
+    frame.to_csv(tmp_path / "scores.csv", index=False)
+    for lang, message in {
+        "en": "--segment: 'technobouw' could be any of the segments 'TechnoBouw', 'Technobouw',"
+        " which differ only in capitals (give one as it is written)\n",
+        "nl": "--segment: 'technobouw' past bij de segmenten 'TechnoBouw', 'Technobouw', die"
+        " alleen in hoofdletters verschillen (schrijf het segment zoals het in de gegevens"
+        " staat)\n",
+    }.items():
+        result = cli("explain", *args, "--segment", "technobouw", "--lang", lang)
+        assert (result.exit_code, result.stderr) == (1, message)
+    exact = cli("explain", *args, "--segment", "Technobouw")
+    assert exact.exit_code == 0, exact.stderr
 
 
 HIDDEN = {

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..codebook import Codebook
+from ..errors import N_, AdvisorError
 from .formats import recognise
-from .model import Column, Export
+from .model import Column, Export, SheetChoice
 from .roles import role_of
 from .textfile import TextFile, read_head
 
@@ -21,17 +23,32 @@ _ZIP = b"PK\x03\x04"  # XLSX and ODS
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # XLS
 
 
-def open_export(path: Path) -> Export:
-    """The export at ``path``, its columns known and its answers not yet read."""
+def open_export(
+    path: Path, codebook: Codebook | None = None, sheet: SheetChoice | None = None
+) -> Export:
+    """The export at ``path``, its columns known and its answers not yet read.
+
+    A workbook's sheet and header row are ``sheet``'s, else found with the ``codebook``'s
+    help (:func:`.sheets.open_sheet`); ``sheet`` is refused for any other file."""
     head = read_head(path)
+    if head.startswith((_ZIP, _OLE)):
+        from .sheets import open_sheet
+
+        return open_sheet(path, codebook, sheet)
+    if sheet is not None and (sheet.name is not None or sheet.header_row is not None):
+        option = "--sheet" if sheet.name is not None else "--header-row"
+        raise AdvisorError(
+            N_(
+                "{option} is for a spreadsheet (Excel or OpenDocument), but this file is not"
+                " one (leave out {option})"
+            ),
+            path=str(path),
+            option=option,
+        )
     if head[:4] in _SPSS:
         from .spss import open_sav
 
         return open_sav(path)
-    if head.startswith((_ZIP, _OLE)):
-        from .sheets import open_sheet
-
-        return open_sheet(path)
     file = TextFile(path, head)
     records = file.sniff()
     header = records[0]

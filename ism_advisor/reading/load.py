@@ -22,7 +22,7 @@ from .answers import Values, map_distinct, shorten
 from .content import closed_set, quotable
 from .detect import open_export
 from .mapping import load_mapping
-from .model import Export, Source, Survey
+from .model import Export, SheetChoice, Source, Survey
 from .plan import Plan, plan_columns
 from .scoring import coded_answers, score_of
 
@@ -38,6 +38,7 @@ def load_survey(
     include_incomplete: bool = False,
     lang: str = "en",
     absent_ok: bool = False,
+    sheet: SheetChoice | None = None,
 ) -> Survey:
     """Read and validate a survey export: a plain CSV file or a survey tool's export.
 
@@ -51,10 +52,12 @@ def load_survey(
     :class:`~ism_advisor.errors.AdvisorError` naming the file, the row's line and the
     column for the first bad value.
 
+    ``sheet`` chooses a workbook's sheet and header row (``--sheet``, ``--header-row``).
+
     With ``absent_ok`` (one wave of several), a factor without a column or without any
     score is read as all missing (NaN) instead of stopping the run.
     """
-    export = open_export(Path(path))
+    export = open_export(Path(path), codebook, sheet)
     rules = load_mapping(mapping) if mapping is not None else None
     plan = plan_columns(export, codebook, segment_by, rules, absent_ok=absent_ok)
     reader = _Reader(export, codebook, plan, lang)
@@ -79,6 +82,14 @@ class _Reader:
         self, template: str, *, row: int | None = None, column: str | None = None, **params: Any
     ) -> AdvisorError:
         line = self.export.table.line_of(int(self.rows[row])) if row is not None else None
+        if self.export.other_sheet:  # a row number alone would send the reader to the first
+            return AdvisorError(
+                N_("sheet '{sheet}': {problem}"),
+                path=self.name,
+                line=line,
+                sheet=self.export.sheet,
+                problem=AdvisorError(template, column=column, **params),
+            )
         return AdvisorError(template, path=self.name, line=line, column=column, **params)
 
     def read(self, include_incomplete: bool) -> Survey:

@@ -13,7 +13,7 @@ import pandas as pd
 from ..codebook import Codebook
 from ..errors import N_, Message
 
-__all__ = ["Column", "Export", "Role", "Source", "Survey", "Table"]
+__all__ = ["Column", "Export", "Role", "SheetChoice", "Source", "Survey", "Table"]
 
 #: What a column holds. Only ``question`` columns can feed an item, the usage question or
 #: a segment; the values of the others never appear anywhere (``personal``: names,
@@ -59,6 +59,16 @@ class Table(Protocol):
 
 
 @dataclass(frozen=True)
+class SheetChoice:
+    """Which sheet of a workbook holds the answers (``--sheet``: its name, default the
+    first), and which of its rows is the header (``--header-row``: 1-based, default the
+    row that names the codebook's roles best, :mod:`.header`)."""
+
+    name: str | None = None
+    header_row: int | None = None
+
+
+@dataclass(frozen=True)
 class Export:
     """An opened export, before its answers are read.
 
@@ -69,15 +79,26 @@ class Export:
 
     path: str
     format: str
-    label: str | None
+    label: str | Message | None
     columns: tuple[Column, ...]
     table: Table
     status_columns: tuple[int, ...] = ()
     status: Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray]] | None = None
+    #: a workbook's sheet read, and the row (1-based) its header was read from
+    sheet: str | None = None
+    sheet_index: int = 0
+    header_row: int = 1
+    #: a workbook's: where else the answers seem to be (a hint for an error), on demand
+    elsewhere: Callable[[], Message | None] | None = None
 
     @property
     def header(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def other_sheet(self) -> bool:
+        """A workbook's sheet other than the first: messages about its rows name it."""
+        return self.sheet is not None and self.sheet_index > 0
 
     @property
     def plain(self) -> bool:
@@ -90,7 +111,7 @@ class Source:
     """What was read and how: the one-line summary and the report's column appendix."""
 
     format: str
-    label: str | None
+    label: str | Message | None
     responses: int
     left_out: int
     items_matched: int
@@ -104,7 +125,9 @@ class Source:
         """``Qualtrics export (3 header rows): 212 responses, 9 previews/incomplete left
         out, 24 of 24 items matched, 14 columns ignored``."""
         params = {
-            "layout": Message(self.label or N_("CSV file")),
+            "layout": self.label
+            if isinstance(self.label, Message)
+            else Message(self.label or N_("CSV file")),
             "responses": self.responses,
             "left_out": self.left_out,
             "matched": self.items_matched,

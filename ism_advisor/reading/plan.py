@@ -113,13 +113,21 @@ class _Planner:
         }
 
     def fail(self, template: str, **params) -> AdvisorError:
-        """A problem with the export's header (line 1; an SPSS file has no lines)."""
-        line = None if self.export.format == "spss" else 1
-        return AdvisorError(template, path=self.export.path, line=line, **params)
+        """A problem with the export's header (line 1; an SPSS file has no lines; a
+        workbook's names the sheet and the row read as the header)."""
+        export = self.export
+        if export.sheet is not None:
+            return AdvisorError(
+                N_("sheet '{sheet}', header row {row}: {problem}"),
+                path=export.path,
+                sheet=export.sheet,
+                row=export.header_row,
+                problem=Message(template, params),
+            )
+        line = None if export.format == "spss" else 1
+        return AdvisorError(template, path=export.path, line=line, **params)
 
-    def hint(self) -> Message | str:
-        if self.export.plain:
-            return ""
+    def hint(self) -> Message:
         return Message(
             N_(" ('ism-advise map {file}' proposes a mapping to check and pass with --map)"),
             {"file": self.export.path},
@@ -163,25 +171,31 @@ class _Planner:
         return found[0] if found else None
 
     def plan(self, segment_by: Sequence[str]) -> Plan:
+        """The plan; every role without a column (the usage question, each factor, each
+        segment) is named in one error, with the command that proposes a mapping."""
         codebook = self.codebook
+        plain = self.export.plain
+        missing: list[Message] = []
         usage_info = codebook.usage
         usage = self.find(usage_info.column_names(), usage_info.text.values())
         if usage is None:
-            if self.export.plain:
-                raise self.fail(
-                    N_(
-                        'no usage column "{name}" (the column telling users from non-users;'
-                        " columns found: {found})"
-                    ),
-                    name=usage_info.column,
-                    found=_list_columns(self.header),
+            if plain:
+                missing.append(
+                    Message(
+                        N_('no usage column "{name}" telling users from non-users'),
+                        {"name": usage_info.column},
+                    )
                 )
-            raise self.fail(
-                N_('no usage question: no column is called "{name}" or asks "{question}"{hint}'),
-                name=usage_info.column,
-                question=" / ".join(usage_info.text.values()) or usage_info.column,
-                hint=self.hint(),
-            )
+            else:
+                missing.append(
+                    Message(
+                        N_('no usage question: no column is called "{name}" or asks "{question}"'),
+                        {
+                            "name": usage_info.column,
+                            "question": " / ".join(usage_info.text.values()) or usage_info.column,
+                        },
+                    )
+                )
         score_columns: dict[str, int] = {}
         item_columns: dict[str, dict[str, int]] = {}
         for factor in codebook.factors:
@@ -196,45 +210,39 @@ class _Planner:
                 score_columns[factor.id] = score
             elif any(p is not None for p in items):
                 absent = [i.id for i, p in zip(factor.items, items, strict=True) if p is None]
-                if self.export.plain:
-                    raise self.fail(
-                        N_(
-                            "factor '{factor}' has item columns but misses {items}"
-                            ' (give every item of the factor, or one score column "{factor}")'
-                        ),
-                        factor=factor.id,
-                        items=", ".join(absent),
-                    )
-                raise self.fail(
+                template = (
                     N_(
+                        "factor '{factor}' has item columns but misses {items}"
+                        ' (give every item of the factor, or one score column "{factor}")'
+                    )
+                    if plain
+                    else N_(
                         "factor '{factor}' has item columns but misses {items} (no column"
-                        " has their id or wording){hint}"
-                    ),
-                    factor=factor.id,
-                    items=", ".join(absent),
-                    hint=self.hint(),
+                        " has their id or wording)"
+                    )
                 )
-            elif self.absent_ok:
-                continue
-            elif self.export.plain:
-                raise self.fail(
+                missing.append(Message(template, {"factor": factor.id, "items": ", ".join(absent)}))
+            elif not self.absent_ok:
+                template = (
                     N_(
                         "no column for factor '{factor}' (expected a score column \"{factor}\""
                         " or the item columns {items})"
-                    ),
-                    factor=factor.id,
-                    items=", ".join(i.id for i in factor.items),
-                )
-            else:
-                raise self.fail(
-                    N_(
+                    )
+                    if plain
+                    else N_(
                         "no column for factor '{factor}' (no column has the id or wording of"
-                        " its items {items}){hint}"
-                    ),
-                    factor=factor.id,
-                    items=", ".join(i.id for i in factor.items),
-                    hint=self.hint(),
+                        " its items {items})"
+                    )
                 )
+                missing.append(
+                    Message(
+                        template,
+                        {"factor": factor.id, "items": ", ".join(i.id for i in factor.items)},
+                    )
+                )
+        if missing or usage is None:
+            nothing = usage is None and not score_columns and not item_columns
+            raise self.missing(missing, nothing=nothing and len(missing) > 1)
         taken = {usage, *score_columns.values()}
         for items in item_columns.values():
             taken.update(items.values())
@@ -247,6 +255,40 @@ class _Planner:
             specs,
             score_columns,
             item_columns,
+        )
+
+    def missing(self, problems: list[Message], *, nothing: bool = False) -> AdvisorError:
+        """One error naming every role without a column, then (a plain file's) the
+        columns found, and the command that proposes a mapping; or, when ``nothing``
+        matched and another sheet seems to hold the answers, that sheet."""
+        hint = (
+            Message(
+                N_(
+                    "; columns found: {found} ('ism-advise map {file}' proposes a mapping to"
+                    " check and pass with --map)"
+                ),
+                {"found": _list_columns(self.header), "file": self.export.path},
+            )
+            if self.export.plain
+            else self.hint()
+        )
+        elsewhere = self.export.elsewhere() if self.export.elsewhere is not None else None
+        if elsewhere is not None:  # the answers seem to be on another sheet
+            if nothing:
+                return self.fail(
+                    N_("no column names a question of the codebook{hint}"), hint=elsewhere
+                )
+            hint = elsewhere
+        if len(problems) == 1:
+            return self.fail(N_("{problem}{hint}"), problem=problems[0], hint=hint)
+        listed = problems[-1]
+        for problem in reversed(problems[:-1]):
+            listed = Message(N_("{first}; {rest}"), {"first": problem, "rest": listed})
+        return self.fail(
+            N_("{count} parts of the codebook have no column: {problems}{hint}"),
+            count=len(problems),
+            problems=listed,
+            hint=hint,
         )
 
     def segment_lookup(self, wanted: str) -> tuple[int, str] | None:

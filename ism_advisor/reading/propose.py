@@ -27,7 +27,7 @@ from ..textnorm import answer_key, normalize, text_key
 from .content import EMAIL, IBAN, NAMES, PHONE, WEB, Verdict, closed_set, quotable
 from .detect import open_export
 from .matching import name_keys, similarity, text_keys
-from .model import Column, Export, Source
+from .model import Column, Export, SheetChoice, Source
 
 __all__ = ["GUESS", "Proposal", "Proposed", "propose_mapping"]
 
@@ -199,9 +199,11 @@ def propose_mapping(
     segment_by: Sequence[str] = (),
     *,
     include_incomplete: bool = False,
+    sheet: SheetChoice | None = None,
 ) -> Proposed:
-    """Propose what every column of the export at ``path`` should feed."""
-    export = open_export(Path(path))
+    """Propose what every column of the export at ``path`` should feed (a workbook's
+    sheet and header row as ``sheet`` chooses)."""
+    export = open_export(Path(path), codebook, sheet)
     return _Proposer(export, codebook).propose(segment_by, include_incomplete)
 
 
