@@ -35,7 +35,7 @@ from markupsafe import Markup
 from . import __version__
 from .colours import PALETTE
 from .errors import N_, AdvisorError, Message
-from .formatting import format_figure, format_report_date
+from .formatting import format_figure, format_report_date, join_sources
 from .i18n import translations
 from .report_drivers import DriverRow, DriverSection, driver_section
 from .resources import packaged_path
@@ -971,6 +971,7 @@ def _environment(
     env.filters["count"] = lambda v: "–" if v is None else format_figure(v, "count", lang)
     env.filters["pval"] = lambda v: "–" if v is None else format_figure(v, "p", lang)
     env.filters["decimal"] = lambda v: "–" if v is None else format_figure(v, "decimal", lang)
+    env.filters["sources"] = join_sources
     return env
 
 
