@@ -86,7 +86,9 @@ def format_report_date(value: str | None, lang: str) -> str | None:
 def join_sources(sources: Sequence[str]) -> str:
     """The sources an action rests on, as one run of text: separated by semicolons and
     ended with one full stop. A reference ends in a full stop of its own ("… (ECIS 2013),
-    Utrecht."); that stop is dropped before a semicolon, so no ".;" appears.
+    Utrecht."); that stop is dropped before a semicolon, so no ".;" appears. (A reference
+    should therefore not end in an abbreviation: a publisher is "Yammer", as APA style
+    writes it, not "Yammer, Inc.")
 
     >>> join_sources(["Herzog (2016). Use cases.", "Leonardi (2017). Social tools."])
     'Herzog (2016). Use cases; Leonardi (2017). Social tools.'
