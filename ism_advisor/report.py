@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .colours import PALETTE
-from .errors import N_, AdvisorError, Message
+from .errors import N_, P_, AdvisorError, Message
 from .formatting import format_figure, format_report_date, join_sources
 from .i18n import translations
 from .report_drivers import DriverRow, DriverSection, driver_section
@@ -671,10 +671,15 @@ def _effects_data(shown: Sequence[FactorResult], t, lang: str) -> ChartData:
     if drawn:
         largest = max(drawn, key=lambda c: abs(c.hedges_g or 0.0))
         alt = t(
-            "Effect size (Hedges' g) per factor with its confidence interval (95%):"
-            " {significant} of {factors} differences are significant after Holm correction;"
-            " the largest is on {label}: g = {g} (95% CI {low} to {high}).",
-            significant=sum(1 for c in drawn if c.significant),
+            P_(
+                "Effect size (Hedges' g) per factor with its confidence interval (95%):"
+                " {n} of {factors} differences is significant after Holm correction;"
+                " the largest is on {label}: g = {g} (95% CI {low} to {high}).",
+                "Effect size (Hedges' g) per factor with its confidence interval (95%):"
+                " {n} of {factors} differences are significant after Holm correction;"
+                " the largest is on {label}: g = {g} (95% CI {low} to {high}).",
+            ),
+            n=sum(1 for c in drawn if c.significant),
             factors=len(drawn),
             label=largest.label,
             g=number(largest.hedges_g),

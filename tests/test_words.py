@@ -69,6 +69,26 @@ def test_a_count_picks_its_form(lang, n, expected):
     assert message.render(translations(lang)) == expected
 
 
+EFFECTS = P_(
+    "Effect size (Hedges' g) per factor with its confidence interval (95%): {n} of {factors}"
+    " differences is significant after Holm correction; the largest is on {label}: g = {g}"
+    " (95% CI {low} to {high}).",
+    "Effect size (Hedges' g) per factor with its confidence interval (95%): {n} of {factors}"
+    " differences are significant after Holm correction; the largest is on {label}: g = {g}"
+    " (95% CI {low} to {high}).",
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "verb"),
+    [("en", 1, " is "), ("en", 2, " are "), ("nl", 1, " is "), ("nl", 2, " zijn ")],
+)
+def test_the_effect_chart_sentence_agrees_with_its_count(lang, n, verb):
+    params = {"n": n, "factors": 7, "label": "X", "g": "0.5", "low": "0.1", "high": "0.9"}
+    text = Message(EFFECTS, params).render(translations(lang))
+    assert f"differences{verb}significant" in text or f"verschillen{verb}significant" in text
+
+
 def test_the_summary_of_an_export_says_one_as_one():
     one = Source("qualtrics", "Qualtrics export (3 header rows)", 1, 1, 1, 1, 1)
     many = Source("qualtrics", "Qualtrics export (3 header rows)", 64, 5, 24, 25, 21)
@@ -146,7 +166,6 @@ NEVER_ONE = {
     "--wave-name is given {names} times": "left to the part that reworks --wave-name",
     "A survey of {respondents} respondents": "a report needs at least 3 users and 3 non-users",
     "Anonymity: no figure of a group of fewer than %(k)s": "k is at least 3",
-    "Effect size (Hedges' g) per factor": "{factors}: 'of 7 factors'",
     "Made with ism-advisor {version} from {survey}": "k is at least 3",
     "Mean score of users and non-users per factor": "{factors}: 'of 7 factors'",
     "Mean score per factor, your team against": "{factors}: 'of 7 factors'",
