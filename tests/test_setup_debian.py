@@ -20,6 +20,14 @@ PROGRAMS = {
     "pdftotext": "poppler-utils",
     "npm": "npm",
     "soffice": "libreoffice-impress",
+    "cc": "build-essential",
+}
+#: What the script asks Python (ensurepip, Python.h, Pango), and the Debian package of each.
+PYTHON_PARTS = {
+    "ensurepip": "python3-venv",
+    "Python.h": "python3-dev",
+    "'pango-1.0'": "libpango-1.0-0",
+    "'pangoft2-1.0'": "libpangoft2-1.0-0",
 }
 
 
@@ -29,10 +37,13 @@ def stub(folder: Path, name: str, body: str) -> None:
     path.chmod(0o755)
 
 
-def run_setup(tmp_path: Path, *, present: set[str], uid: int, venv: bool = True, apt=True):
+def run_setup(
+    tmp_path: Path, *, present: set[str], uid: int, lacking: tuple[str, ...] = (), apt=True
+):
     """Run the script with a PATH of stubs only: the programs in ``present``, ``id``
-    answering ``uid``, a python3 whose ensurepip is there when ``venv``, and ``sudo`` and
-    ``apt-get`` that log their arguments. Returns the completed process and the log."""
+    answering ``uid``, a python3 that finds every part but those in ``lacking`` (keys of
+    PYTHON_PARTS), and ``sudo`` and ``apt-get`` that log their arguments. Returns the
+    completed process and the log."""
     bin_ = tmp_path / "bin"
     bin_.mkdir()
     log = tmp_path / "log"
@@ -40,7 +51,8 @@ def run_setup(tmp_path: Path, *, present: set[str], uid: int, venv: bool = True,
     for program in present:
         stub(bin_, program, "exit 0")
     stub(bin_, "id", f'[ "$1" = -u ] && echo {uid}')
-    stub(bin_, "python3", "exit 0" if venv else "exit 1")
+    checks = "".join(f'case "$2" in *"{part}"*) exit 1;; esac\n' for part in lacking)
+    stub(bin_, "python3", f"{checks}exit 0")
     stub(bin_, "sudo", f'echo "sudo $*" >> {log}; "$@"')
     if apt:
         stub(bin_, "apt-get", f'echo "apt-get $*" >> {log}')
@@ -61,21 +73,35 @@ def test_with_everything_there_it_does_nothing_and_needs_no_sudo(tmp_path):
 
 
 def test_it_installs_only_what_is_missing_with_one_sudo(tmp_path):
-    result, log = run_setup(tmp_path, present={"pdftotext", "soffice"}, uid=1000, venv=False)
+    lacking = ("ensurepip", "'pangoft2-1.0'")
+    result, log = run_setup(
+        tmp_path, present={"pdftotext", "soffice", "cc"}, uid=1000, lacking=lacking
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "tests/setup-debian.sh: installing chromium npm python3-venv\n"
+    wanted = "chromium npm python3-venv libpangoft2-1.0-0"
+    assert result.stdout == f"tests/setup-debian.sh: installing {wanted}\n"
     assert [line.split(" ", 1)[0] for line in log] == ["sudo", "apt-get", "apt-get"]
-    assert log[1:] == ["apt-get update -qq", "apt-get install -y -qq chromium npm python3-venv"]
+    assert log[1:] == ["apt-get update -qq", f"apt-get install -y -qq {wanted}"]
+
+
+def test_each_python_part_names_its_package(tmp_path):
+    """Python.h missing: python3-dev; and so on, one at a time."""
+    for number, (part, package) in enumerate(PYTHON_PARTS.items()):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        result, log = run_setup(folder, present=set(PROGRAMS), uid=0, lacking=(part,))
+        assert result.returncode == 0, result.stderr
+        assert log == ["apt-get update -qq", f"apt-get install -y -qq {package}"]
 
 
 def test_as_root_it_installs_without_sudo(tmp_path):
-    result, log = run_setup(tmp_path, present={"chromium", "npm", "soffice"}, uid=0)
+    result, log = run_setup(tmp_path, present={"chromium", "npm", "soffice", "cc"}, uid=0)
     assert result.returncode == 0, result.stderr
     assert log == ["apt-get update -qq", "apt-get install -y -qq poppler-utils"]
 
 
 def test_without_apt_get_it_names_what_to_install(tmp_path):
-    result, log = run_setup(tmp_path, present={"chromium", "pdftotext"}, uid=1000, apt=False)
+    result, log = run_setup(tmp_path, present={"chromium", "pdftotext", "cc"}, uid=1000, apt=False)
     assert result.returncode == 1
     assert result.stderr == (
         "tests/setup-debian.sh: no apt-get here; install these with your system's package"
