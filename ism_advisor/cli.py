@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import N_, AdvisorError, Message
+from .errors import N_, P_, AdvisorError, Message
 from .i18n import LANGUAGES, translations
 
 #: The formats the report is written in, and the file suffixes that name each (the one
@@ -775,14 +775,24 @@ def _write_per_segment(
         outputs.write_in("index.html", html)
         outputs.write_in("index.csv", table)
     hidden = sum(1 for s in document["segments"][1:] if s["suppressed"])
+    skipped = Message(
+        P_("{n} hidden segment skipped", "{n} hidden segments skipped"), {"n": hidden}
+    )
+    params = {"n": len(reports), "folder": str(folder), "skipped": skipped}
     if brief:
         return Message(
-            N_("{count} briefs written to {folder} ({hidden} hidden segments skipped)"),
-            {"count": len(reports), "folder": str(folder), "hidden": hidden},
+            P_(
+                "{n} brief written to {folder} ({skipped})",
+                "{n} briefs written to {folder} ({skipped})",
+            ),
+            params,
         )
     return Message(
-        N_("{count} segment reports written to {folder} ({hidden} hidden segments skipped)"),
-        {"count": len(reports), "folder": str(folder), "hidden": hidden},
+        P_(
+            "{n} segment report written to {folder} ({skipped})",
+            "{n} segment reports written to {folder} ({skipped})",
+        ),
+        params,
     )
 
 
@@ -865,6 +875,7 @@ def rules_check_command(
     from .codebook import load_codebook
     from .knowledge import load_knowledge
     from .knowledge.lint import lint
+    from .knowledge.load import contents
 
     try:
         codebook, rules, interventions, _ = _knowledge_paths(
@@ -883,17 +894,8 @@ def rules_check_command(
         _warn(warning, lang)
     click.echo(
         Message(
-            N_(
-                "ok: {factors} factors, {rules} rules, {conclusions} conclusions,"
-                " {interventions} interventions ({files})"
-            ),
-            {
-                "factors": len(book.factors),
-                "rules": len(checked.rules),
-                "conclusions": len(checked.conclusions),
-                "interventions": len(checked.interventions),
-                "files": ", ".join(checked.files),
-            },
+            N_("ok: {factors}, {rules}, {conclusions}, {interventions} ({files})"),
+            {**contents(book, checked), "files": ", ".join(checked.files)},
         ).render(translations(lang))
     )
 
@@ -971,8 +973,11 @@ def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
                 )
         click.echo(
             Message(
-                N_("coverage: {fired} of {rules} rules fired in a test case"),
-                {"fired": len(checked.rules) - len(missed), "rules": len(checked.rules)},
+                P_(
+                    "coverage: {fired} of {n} rule fired in a test case",
+                    "coverage: {fired} of {n} rules fired in a test case",
+                ),
+                {"fired": len(checked.rules) - len(missed), "n": len(checked.rules)},
             ).render(tr)
         )
     summary = (
@@ -1112,7 +1117,7 @@ def map_command(
     """
     from .codebook import load_codebook
     from .output import check_folder, check_not_input, write_atomic
-    from .reading.propose import propose_mapping
+    from .reading.propose import guesses, propose_mapping
 
     translated = translations(lang)
     try:
@@ -1150,16 +1155,18 @@ def map_command(
     click.echo(proposed.table(lang), err=out)
     counts = proposed.counts()
     summary = Message(
-        N_(
-            "{certain} certain, {guesses} guesses, {unmatched} unmatched; {matched} of"
-            " {items} items have a column"
-        ),
+        N_("{certain} certain, {guesses}, {unmatched} unmatched; {columns}"),
         {
             "certain": counts["certain"],
-            "guesses": counts["guess"],
+            "guesses": guesses(counts["guess"]),
             "unmatched": counts["unmatched"],
-            "matched": proposed.source.items_matched,
-            "items": proposed.source.items_total,
+            "columns": Message(
+                P_(
+                    "{matched} of {n} item has a column",
+                    "{matched} of {n} items have a column",
+                ),
+                {"matched": proposed.source.items_matched, "n": proposed.source.items_total},
+            ),
         },
     ).render(translated)
     click.echo(summary, err=out)
@@ -1409,11 +1416,14 @@ def _check_questionnaire(codebook: Path | None, langs, fmt: str, translated) -> 
         sys.exit(1)
     click.echo(
         Message(
-            N_("ok: {factors} factors, {items} statements, {warnings} warnings"),
+            N_("ok: {factors}, {statements}, {warnings}"),
             {
-                "factors": len(book.factors),
-                "items": sum(len(f.items) for f in book.factors),
-                "warnings": len(warnings),
+                "factors": Message(P_("{n} factor", "{n} factors"), {"n": len(book.factors)}),
+                "statements": Message(
+                    P_("{n} statement", "{n} statements"),
+                    {"n": sum(len(f.items) for f in book.factors)},
+                ),
+                "warnings": Message(P_("{n} warning", "{n} warnings"), {"n": len(warnings)}),
             },
         ).render(translated)
     )

@@ -63,8 +63,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import N_, AdvisorError, Message
-from .formatting import format_figure
+from .errors import N_, P_, AdvisorError, Message
+from .formatting import format_figure, join_sources
 from .i18n import translations
 from .inert import formula_like
 from .resources import packaged_path
@@ -1772,7 +1772,7 @@ def _action_notes(deck: Deck, action: Any) -> list[str]:
         )
     )
     if action.evidence:
-        lines.append(deck.t("Sources: {sources}", sources="; ".join(action.evidence)))
+        lines.append(deck.t("Sources: {sources}", sources=join_sources(action.evidence)))
     return lines
 
 
@@ -1783,10 +1783,15 @@ def method_slide(deck: Deck, facts: DeckFacts) -> None:
     paragraphs = [
         Para(
             deck.t(
-                "{respondents} respondents analysed; {excluded} rows left out for want of a"
-                " usage answer.",
+                P_(
+                    "{respondents} respondents analysed; {excluded} row left out for want of a"
+                    " usage answer.",
+                    "{respondents} respondents analysed; {excluded} rows left out for want of"
+                    " a usage answer.",
+                ),
                 respondents=deck.figure(method.respondents, "count"),
                 excluded=deck.figure(method.excluded, "count"),
+                n=method.excluded,
             )
         ),
         Para(

@@ -169,7 +169,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .codebook import Factor
 from .compare import COMPARISON_COLUMNS, Comparison, holm
-from .errors import N_, AdvisorError
+from .errors import N_, P_, AdvisorError, Message
 from .survey import Survey
 
 __all__ = [
@@ -268,12 +268,14 @@ def publish(survey: Survey, comparison: Comparison, min_group_size: int = 5) -> 
     if overall["users"] < k or overall["non_users"] < k:
         raise AdvisorError(
             N_(
-                "too few respondents to report anonymously: {users} users and {non_users}"
-                " non-users (each group needs at least {k})"
+                "too few respondents to report anonymously: {users} and {non_users} (each"
+                " group needs at least {k})"
             ),
             path=survey.path,
-            users=int(overall["users"]),
-            non_users=int(overall["non_users"]),
+            users=Message(P_("{n} user", "{n} users"), {"n": int(overall["users"])}),
+            non_users=Message(
+                P_("{n} non-user", "{n} non-users"), {"n": int(overall["non_users"])}
+            ),
             k=k,
         )
     factors = comparison.factors

@@ -236,6 +236,7 @@ def _packaged() -> list[Check]:
 def _knowledge(codebook: Path | None, rules: Path | None, interventions: Path | None) -> Check:
     from .codebook import load_codebook
     from .knowledge import check_knowledge
+    from .knowledge.load import contents
 
     book = load_codebook(codebook)
     checked, problems = check_knowledge(book, rules, interventions)
@@ -256,17 +257,10 @@ def _knowledge(codebook: Path | None, rules: Path | None, interventions: Path | 
         True,
         Message(
             N_(
-                "{factors} factors, {items} items, {rules} rules, {conclusions} conclusions,"
-                " {interventions} interventions; rules check passes ({files})"
+                "{factors}, {items}, {rules}, {conclusions}, {interventions}; rules check"
+                " passes ({files})"
             ),
-            {
-                "factors": len(book.factors),
-                "items": sum(len(f.items) for f in book.factors),
-                "rules": len(checked.rules),
-                "conclusions": len(checked.conclusions),
-                "interventions": len(checked.interventions),
-                "files": ", ".join(checked.files),
-            },
+            {**contents(book, checked), "files": ", ".join(checked.files)},
         ),
     )
 

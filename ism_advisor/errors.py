@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["C_", "N_", "AdvisorError", "Message"]
+__all__ = ["C_", "N_", "P_", "AdvisorError", "Message"]
 
 
 def N_(template: str) -> str:
@@ -34,6 +34,18 @@ def C_(context: str, template: str) -> str:
     return f"{context}\x04{template}"
 
 
+def P_(singular: str, plural: str) -> str:
+    """Mark a message whose wording depends on a count (gettext's ngettext).
+
+    ``P_("{n} column ignored", "{n} columns ignored")``: the count is the parameter ``n``
+    of the :class:`Message`, which picks the form with ``ngettext`` in the reader's
+    language (Dutch and English: one form for 1, the other for every other number). The
+    result is gettext's key of the pair (singular, NUL, plural); Babel extracts it with the
+    keyword ``P_:1,2``.
+    """
+    return f"{singular}\x00{plural}"
+
+
 @dataclass(frozen=True)
 class Message:
     """A user-facing text: an English ``str.format`` template and its parameters.
@@ -46,7 +58,11 @@ class Message:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def render(self, translations: gettext.NullTranslations | None = None) -> str:
-        if "\x04" in self.template:  # a message with a context (C_)
+        if "\x00" in self.template:  # a message with a count (P_)
+            singular, plural = self.template.split("\x00", 1)
+            catalogue = translations or gettext.NullTranslations()
+            template = catalogue.ngettext(singular, plural, self.params["n"])
+        elif "\x04" in self.template:  # a message with a context (C_)
             context, text = self.template.split("\x04", 1)
             template = translations.pgettext(context, text) if translations else text
         else:

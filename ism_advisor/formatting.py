@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from functools import cache
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
-__all__ = ["MINUS", "format_figure", "format_report_date"]
+__all__ = ["MINUS", "format_figure", "format_report_date", "join_sources"]
 
 #: The minus sign of every negative figure, in both languages. CLDR gives English and
 #: Dutch the hyphen-minus (-), which is shorter than a plus and breaks at line ends;
@@ -80,3 +81,18 @@ def format_report_date(value: str | None, lang: str) -> str | None:
     except ValueError:
         return value
     return format_date(day, format="long", locale=lang)
+
+
+def join_sources(sources: Sequence[str]) -> str:
+    """The sources an action rests on, as one run of text: separated by semicolons and
+    ended with one full stop. A reference ends in a full stop of its own ("… (ECIS 2013),
+    Utrecht."); that stop is dropped before a semicolon, so no ".;" appears. (A reference
+    should therefore not end in an abbreviation: a publisher is "Yammer", as APA style
+    writes it, not "Yammer, Inc.")
+
+    >>> join_sources(["Herzog (2016). Use cases.", "Leonardi (2017). Social tools."])
+    'Herzog (2016). Use cases; Leonardi (2017). Social tools.'
+    """
+    parts = [source.strip().removesuffix(".").rstrip() for source in sources]
+    parts = [part for part in parts if part]
+    return "; ".join(parts) + "." if parts else ""

@@ -14,7 +14,7 @@ from .compare import compare_groups
 from .disclosure import publish
 from .document import add_follow_up, advice_document, to_json
 from .engine import FactSet
-from .errors import N_, AdvisorError, Message
+from .errors import N_, P_, AdvisorError, Message
 from .facts import segment_facts
 from .importance import analyse_drivers
 from .knowledge import Knowledge, load_knowledge
@@ -34,6 +34,9 @@ __all__ = [
     "render_segments",
     "segment_reports",
 ]
+
+#: The progress line of the rules stage.
+APPLYING = P_("applying the rules to {n} segment", "applying the rules to {n} segments")
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def advise(
     published = publish(survey, comparison, min_group_size)
     stage(N_("estimating what drives use"))
     drivers = analyse_drivers(survey, comparison, published)
-    stage(N_("applying the rules to {segments} segments"), segments=len(published.segments))
+    stage(APPLYING, n=len(published.segments))
     advice = recommend(published, knowledge, lang, drivers=drivers)
     stage(N_("writing the advice"))
     document = advice_document(
@@ -204,7 +207,7 @@ def advise_waves(
     acted = frozenset(factor for i in carried_out for factor in knowledge.interventions[i].factors)
     follow = follow_up(waves, alpha=alpha, done=carried_out, done_factors=acted)
     follow = replace(follow, rules=follow_up_rules(knowledge.rules))
-    stage(N_("applying the rules to {segments} segments"), segments=len(latest.published.segments))
+    stage(APPLYING, n=len(latest.published.segments))
     facts = add_change_facts(segment_facts(latest.published, lang, drivers), follow)
     advice = advise_segments(knowledge, facts, lang)
     stage(N_("writing the advice"))

@@ -34,8 +34,8 @@ from markupsafe import Markup
 
 from . import __version__
 from .colours import PALETTE
-from .errors import N_, AdvisorError, Message
-from .formatting import format_figure, format_report_date
+from .errors import N_, P_, AdvisorError, Message
+from .formatting import format_figure, format_report_date, join_sources
 from .i18n import translations
 from .report_drivers import DriverRow, DriverSection, driver_section
 from .resources import packaged_path
@@ -710,10 +710,15 @@ def _effects_data(shown: Sequence[FactorResult], t, lang: str) -> ChartData:
     if drawn:
         largest = max(drawn, key=lambda c: abs(c.hedges_g or 0.0))
         alt = t(
-            "Effect size (Hedges' g) per factor with its confidence interval (95%):"
-            " {significant} of {factors} differences are significant after Holm correction;"
-            " the largest is on {label}: g = {g} (95% CI {low} to {high}).",
-            significant=sum(1 for c in drawn if c.significant),
+            P_(
+                "Effect size (Hedges' g) per factor with its confidence interval (95%):"
+                " {n} of {factors} differences is significant after Holm correction;"
+                " the largest is on {label}: g = {g} (95% CI {low} to {high}).",
+                "Effect size (Hedges' g) per factor with its confidence interval (95%):"
+                " {n} of {factors} differences are significant after Holm correction;"
+                " the largest is on {label}: g = {g} (95% CI {low} to {high}).",
+            ),
+            n=sum(1 for c in drawn if c.significant),
             factors=len(drawn),
             label=largest.label,
             g=number(largest.hedges_g),
@@ -1012,6 +1017,7 @@ def _environment(
     env.filters["count"] = lambda v: "–" if v is None else format_figure(v, "count", lang)
     env.filters["pval"] = lambda v: "–" if v is None else format_figure(v, "p", lang)
     env.filters["decimal"] = lambda v: "–" if v is None else format_figure(v, "decimal", lang)
+    env.filters["sources"] = join_sources
     return env
 
 

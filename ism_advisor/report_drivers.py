@@ -200,13 +200,13 @@ def _route(route: Mapping[str, Any], labels: Mapping[str, str], t, lang: str) ->
     r = format_figure(route["r"], "r", lang)
     if route["route"] == "indirect":
         template = N_(
-            "{factor} goes with use, but has no clear effect of its own in the model; it"
-            " correlates with {via} (r = {r}), which does. Its link with use may run through"
-            " {via}: an association, not proof of cause."
+            "The factor {factor} goes with use, but has no clear effect of its own in the model;"
+            " it correlates with {via} (r = {r}), which does. Its link with use may run"
+            " through {via}: an association, not proof of cause."
         )
     else:
         template = N_(
-            "{factor} goes with use directly and also correlates with {via} (r = {r}), which"
-            " drives use too: an association, not proof of cause."
+            "The factor {factor} goes with use directly and also correlates with {via}"
+            " (r = {r}), which drives use too: an association, not proof of cause."
         )
     return t(template, factor=factor, via=via, r=r)

@@ -10,7 +10,8 @@ pages come) uses the same two checks::
 
 axe-core is not vendored: its npm package, pinned to :data:`AXE_VERSION` and checked
 against the registry's integrity hash, is read from ``$ISM_ADVISOR_AXE`` or from
-``~/.cache/ism-advisor/`` (``.ci/run`` fetches it there with ``npm pack``). Its script and
+``~/.cache/ism-advisor/``; when it is not there and npm is, the first test that needs it
+fetches it there with ``npm pack`` (once; later sessions find it). Its script and
 a few lines that run it are put into a copy of the page; the results come back through the
 browser's console, which Chromium writes to stderr.
 """
@@ -24,6 +25,7 @@ import os
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,14 +36,13 @@ AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2
 #: The rules that are WCAG 2.0 and 2.1, levels A and AA (axe-core's tags).
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 FETCH = f"npm pack axe-core@{AXE_VERSION} --pack-destination ~/.cache/ism-advisor"
+#: How to get the programs the tests run (the README's test command runs it first).
+SETUP = "sh tests/setup-debian.sh"
 
 
 def need(program: str) -> str:
     path = shutil.which(program)
-    assert path, (
-        f"{program} is needed for this test: apt-get install chromium poppler-utils"
-        " (.ci/run installs them)"
-    )
+    assert path, f"{program} is needed for this test: `{SETUP}` installs it on Debian or Ubuntu"
     return path
 
 
@@ -54,14 +55,36 @@ def axe_package() -> Path:
     return cache_home / "ism-advisor" / f"axe-core-{AXE_VERSION}.tgz"
 
 
+def fetch_axe(package: Path) -> None:
+    """Fetch the pinned axe-core into ``package`` with ``npm pack`` when npm is there.
+
+    npm writes into a fresh folder beside ``package``, and the file is moved into place
+    whole: an interrupted fetch leaves no half-written package behind.
+    """
+    npm = shutil.which("npm")
+    if npm is None or package.exists():
+        return
+    package.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=package.parent, prefix=".npm-pack-") as folder:
+        subprocess.run(
+            [npm, "pack", "--silent", f"axe-core@{AXE_VERSION}", "--pack-destination", folder],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            timeout=300,
+        )
+        os.replace(Path(folder) / f"axe-core-{AXE_VERSION}.tgz", package)
+
+
 @cache
 def axe_script() -> str:
-    """axe.min.js from the pinned package, after checking the package's integrity."""
+    """axe.min.js from the pinned package (fetched first when missing and npm is there),
+    after checking the package's integrity."""
     package = axe_package()
+    fetch_axe(package)
     assert package.is_file(), (
         f"axe-core {AXE_VERSION} is needed for the accessibility tests and is not at"
-        f" {package}: fetch it with `{FETCH}` (.ci/run does), or point ISM_ADVISOR_AXE at"
-        " the .tgz"
+        f" {package}, and there is no npm to fetch it: `{SETUP}` installs npm on Debian or"
+        f" Ubuntu; or fetch it with `{FETCH}`, or point ISM_ADVISOR_AXE at the .tgz"
     )
     data = package.read_bytes()
     digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")

@@ -229,7 +229,8 @@ def expected_alts(document, lang):
             f" {len(lagging)} of {len(comparisons)} factors, most on {labels[most['factor']]}"
             f" (users {n(most['users_mean'])}, non-users {n(most['non_users_mean'])}).",
             f"Effect size (Hedges' g) per factor with its confidence interval (95%):"
-            f" {significant} of {len(comparisons)} differences are significant after Holm"
+            f" {significant} of {len(comparisons)} differences"
+            f" {'is' if significant == 1 else 'are'} significant after Holm"
             f" correction; the largest is on {labels[largest['factor']]}:"
             f" g = {n(largest['hedges_g'])} (95% CI {n(low)} to {n(high)}).",
         )
@@ -239,7 +240,8 @@ def expected_alts(document, lang):
         f" {labels[most['factor']]} (gebruikers {n(most['users_mean'])}, niet-gebruikers"
         f" {n(most['non_users_mean'])}).",
         f"Effectgrootte (Hedges' g) per factor met het betrouwbaarheidsinterval (95%):"
-        f" {significant} van de {len(comparisons)} verschillen zijn significant na"
+        f" {significant} van de {len(comparisons)} verschillen"
+        f" {'is' if significant == 1 else 'zijn'} significant na"
         f" Holm-correctie; het grootste is dat op {labels[largest['factor']]}:"
         f" g = {n(largest['hedges_g'])} (95%-BI {n(low)} tot {n(high)}).",
     )

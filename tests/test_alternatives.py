@@ -286,7 +286,7 @@ def test_a_combination_only_one_fact_can_meet_is_a_warning(cli, tmp_path, codebo
         " never fires: only one fact (manager_influence) can meet them, and a fact meets one"
         " pattern of a rule at most (give their conditions in one pattern)\n"
     )
-    assert result.stdout.startswith("ok: 7 factors, 1 rules, 0 conclusions")
+    assert result.stdout.startswith("ok: 7 factors, 1 rule, 0 conclusions")
     knowledge = load_knowledge(codebook, path, CATALOGUE)
     managers = comparison("manager_influence", significant=True, hedges_g=0.8)
     colleagues = comparison("colleague_influence", significant=True)

@@ -366,7 +366,10 @@ def test_the_speaker_notes_explain_every_action(run, deck):
                     assert f"non-users' mean {number(fact['non_users_mean'])}" in line
                     assert f"g {number(fact['hedges_g'])}" in line
                     assert f"rank {fact['rank']}" in line
-        assert notes[-1] == "Sources: " + "; ".join(action["evidence"])
+        # the sources joined by semicolons, each without its own closing stop, and one
+        # full stop at the end (never ".;")
+        sources = "; ".join(e.removesuffix(".") for e in action["evidence"])
+        assert notes[-1] == f"Sources: {sources}."
         assert len(action["evidence"]) >= 1
 
 

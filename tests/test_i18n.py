@@ -37,6 +37,7 @@ def source_messages() -> set[tuple[str | None, str]]:
             keywords={
                 "N_": None,
                 "C_": ((1, "c"), 2),
+                "P_": (1, 2),
                 "t": None,
                 "_": None,
                 "gettext": None,
@@ -48,13 +49,19 @@ def source_messages() -> set[tuple[str | None, str]]:
 
 
 def test_every_message_is_translated():
-    translated = {(m.context, m.id): m.string for m in catalogue() if m.id}
+    translated = {
+        (m.context, m.id if isinstance(m.id, str) else m.id[0]): all(d for _, d in forms(m))
+        for m in catalogue()
+        if m.id
+    }
     untranslated = sorted((c or "", m) for c, m in source_messages() if not translated.get((c, m)))
     assert untranslated == []
 
 
 def test_no_stale_translations():
-    catalogued = {(m.context, m.id) for m in catalogue() if m.id}
+    catalogued = {
+        (m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalogue() if m.id
+    }
     assert sorted((c or "", m) for c, m in catalogued - source_messages()) == []
 
 
@@ -64,9 +71,18 @@ def test_a_word_in_context_has_its_own_translation():
     assert dutch.gettext("medium") == "middel"  # a priority, an effort
 
 
-@pytest.mark.parametrize("message", [m for m in catalogue() if m.id], ids=lambda m: m.id[:40])
+def forms(message) -> list[tuple[str, str]]:
+    """(English, Dutch) of each form: one pair, or the singular and the plural of a
+    message with a count (both languages have those two forms)."""
+    if isinstance(message.id, tuple):
+        return list(zip(message.id, message.string, strict=True))
+    return [(message.id, message.string)]
+
+
+@pytest.mark.parametrize("message", [m for m in catalogue() if m.id], ids=lambda m: str(m.id)[:40])
 def test_translation_keeps_the_placeholders(message):
-    assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(message.id))
+    for english, dutch in forms(message):
+        assert sorted(PLACEHOLDER.findall(dutch)) == sorted(PLACEHOLDER.findall(english))
 
 
 def test_compiled_catalogue_matches_the_po_file(tmp_path):
@@ -174,7 +190,9 @@ def test_the_glossary_lists_forbidden_variants():
 
 def test_dutch_texts_use_the_glossary_words(dutch_report, dutch_deck, starter_readme):
     texts = {
-        "catalogue": [PLACEHOLDERS.sub("", m.string) for m in catalogue() if m.id],
+        "catalogue": [
+            PLACEHOLDERS.sub("", dutch) for m in catalogue() if m.id for _, dutch in forms(m)
+        ],
         "knowledge base": dutch_knowledge_texts(),
         "starter README": [starter_readme.split("Pas deze bestanden aan")[1]],
         "Dutch report": [dutch_report],

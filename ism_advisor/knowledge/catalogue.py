@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..codebook import Codebook
-from ..errors import N_
+from ..errors import N_, P_
 from ..i18n import LANGUAGES
 from ..shapes import Choice, Custom, Entries, Id, Ids, Shape, TextList, Texts
 from ..yamlfile import Pos, Problems, YList, YMap, describe
@@ -147,9 +147,12 @@ def _steps(p: Problems, entry: YMap) -> dict[str, tuple[str, ...]]:
         out[lang] = tuple(s.strip() for s in steps)
     if "nl" in out and "en" in out and len(out["nl"]) != len(out["en"]):
         p.add(
-            N_("'steps' has {nl} steps in nl but {en} in en"),
+            P_(
+                "'steps' has {n} step in nl but {en} in en",
+                "'steps' has {n} steps in nl but {en} in en",
+            ),
             entry.where("steps"),
-            nl=len(out["nl"]),
+            n=len(out["nl"]),
             en=len(out["en"]),
         )
     return out

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..codebook import Codebook
-from ..errors import N_, AdvisorError
+from ..errors import N_, P_, AdvisorError, Message
 from ..resources import packaged_path
 from ..yamlfile import Problems, load_yaml
 from .catalogue import read_catalogue
@@ -19,6 +19,7 @@ from .rules import read_rules
 
 __all__ = [
     "check_knowledge",
+    "contents",
     "default_interventions_path",
     "default_rules_path",
     "load_knowledge",
@@ -97,3 +98,23 @@ def _in_reading_order(problems: Iterable[AdvisorError]) -> list[AdvisorError]:
     return sorted(
         problems, key=lambda e: (e.line or 0, e.column if isinstance(e.column, int) else 0)
     )
+
+
+def contents(book: Codebook, knowledge: Knowledge) -> dict[str, Message]:
+    """What a knowledge base holds, counted in words ("7 factors", "1 conclusion"): the
+    parameters ``factors``, ``items``, ``rules``, ``conclusions`` and ``interventions`` of
+    ``rules check``'s and ``doctor``'s summaries."""
+    counts = {
+        "factors": (P_("{n} factor", "{n} factors"), len(book.factors)),
+        "items": (P_("{n} item", "{n} items"), sum(len(f.items) for f in book.factors)),
+        "rules": (P_("{n} rule", "{n} rules"), len(knowledge.rules)),
+        "conclusions": (
+            P_("{n} conclusion", "{n} conclusions"),
+            len(knowledge.conclusions),
+        ),
+        "interventions": (
+            P_("{n} intervention", "{n} interventions"),
+            len(knowledge.interventions),
+        ),
+    }
+    return {key: Message(template, {"n": n}) for key, (template, n) in counts.items()}

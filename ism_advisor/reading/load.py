@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook, usage_answer_key
-from ..errors import N_, AdvisorError, Message
+from ..errors import N_, P_, AdvisorError, Message
 from ..textnorm import answer_key, normalize
 from .answers import Values, map_distinct, shorten
 from .content import closed_set, quotable
@@ -106,11 +106,13 @@ class _Reader:
             left_out = int(drop.sum())
             if drop.all():
                 raise self.fail(
-                    N_(
-                        "no responses: all {count} rows are previews, tests or incomplete"
-                        " responses (--include-incomplete keeps incomplete ones)"
+                    P_(
+                        "no responses: the only row is a preview, a test or an incomplete"
+                        " response (--include-incomplete keeps incomplete ones)",
+                        "no responses: all {n} rows are previews, tests or incomplete"
+                        " responses (--include-incomplete keeps incomplete ones)",
                     ),
-                    count=left_out,
+                    n=left_out,
                 )
             if left_out:
                 frame = frame.loc[~drop].reset_index(drop=True)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook
-from ..errors import N_, Message
+from ..errors import N_, P_, Message
 
 __all__ = ["Column", "Export", "Role", "SheetChoice", "Source", "Survey", "Table"]
 
@@ -124,27 +124,31 @@ class Source:
     def summary(self) -> Message:
         """``Qualtrics export (3 header rows): 212 responses, 9 previews/incomplete left
         out, 24 of 24 items matched, 14 columns ignored``."""
+        if self.mapping:
+            items = P_(
+                "{matched} of {n} item mapped by {mapping}",
+                "{matched} of {n} items mapped by {mapping}",
+            )
+        else:
+            items = P_("{matched} of {n} item matched", "{matched} of {n} items matched")
         params = {
             "layout": self.label
             if isinstance(self.label, Message)
             else Message(self.label or N_("CSV file")),
-            "responses": self.responses,
-            "left_out": self.left_out,
-            "matched": self.items_matched,
-            "items": self.items_total,
-            "ignored": self.ignored,
-            "mapping": self.mapping or "",
+            "responses": Message(P_("{n} response", "{n} responses"), {"n": self.responses}),
+            "left_out": Message(
+                P_("{n} preview/incomplete left out", "{n} previews/incomplete left out"),
+                {"n": self.left_out},
+            ),
+            "items": Message(
+                items,
+                {"matched": self.items_matched, "n": self.items_total, "mapping": self.mapping},
+            ),
+            "ignored": Message(
+                P_("{n} column ignored", "{n} columns ignored"), {"n": self.ignored}
+            ),
         }
-        if self.mapping:
-            template = N_(
-                "{layout}: {responses} responses, {left_out} previews/incomplete left out,"
-                " {matched} of {items} items mapped by {mapping}, {ignored} columns ignored"
-            )
-        else:
-            template = N_(
-                "{layout}: {responses} responses, {left_out} previews/incomplete left out,"
-                " {matched} of {items} items matched, {ignored} columns ignored"
-            )
+        template = N_("{layout}: {responses}, {left_out}, {items}, {ignored}")
         return Message(template, params)
 
 

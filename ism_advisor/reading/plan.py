@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..codebook import Codebook
-from ..errors import N_, AdvisorError, Message
+from ..errors import N_, P_, AdvisorError, Message
 from ..textnorm import normalize, text_key
 from ..yamlfile import did_you_mean
 from .mapping import Mapping, parse_use
@@ -493,13 +493,15 @@ class _MappingPlanner:
             needed = (len(factor.items) + 1) // 2
             if len(given) < needed:
                 raise self.fail(
-                    N_(
-                        "factor '{factor}' gets {count} of its {total} items (a score needs at"
-                        " least {needed}: map more of {items})"
+                    P_(
+                        "factor '{factor}' gets {count} of its {n} item (a score needs at"
+                        " least {needed}: map more of {items})",
+                        "factor '{factor}' gets {count} of its {n} items (a score needs at"
+                        " least {needed}: map more of {items})",
                     ),
                     factor=factor.id,
                     count=len(given),
-                    total=len(factor.items),
+                    n=len(factor.items),
                     needed=needed,
                     items=", ".join(i.id for i in factor.items if i.id not in given),
                 )

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook, usage_answer_key
-from ..errors import N_, Message
+from ..errors import N_, P_, Message
 from ..i18n import translations
 from ..scales import AnswerScale
 from ..textnorm import answer_key, normalize, text_key
@@ -38,6 +38,11 @@ _FITS = 0.9
 _EXAMPLES = 3
 #: the lowest similarity named as the closest candidate of an unmatched column
 _CLOSEST = 0.45
+
+
+def guesses(count: int) -> Message:
+    """ "1 guess", "6 guesses": the number of columns matched by a guess."""
+    return Message(P_("{n} guess", "{n} guesses"), {"n": count})
 
 
 @dataclass(frozen=True)
@@ -84,10 +89,10 @@ class Proposed:
             "# "
             + Message(
                 N_(
-                    "Check every column marked guess or unmatched ({guesses} guesses,"
+                    "Check every column marked guess or unmatched ({guesses},"
                     " {unmatched} unmatched):"
                 ),
-                {"guesses": counts["guess"], "unmatched": counts["unmatched"]},
+                {"guesses": guesses(counts["guess"]), "unmatched": counts["unmatched"]},
             ).render(t),
             "# "
             + Message(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import N_, AdvisorError
+from ..errors import N_, P_, AdvisorError
 from ..yamlfile import file_error
 
 __all__ = ["TextFile", "TextTable", "read_head"]
@@ -194,13 +194,15 @@ class TextTable:
         if fields:
             expected, line, found = (int(g) for g in fields.groups())
             return AdvisorError(
-                N_(
-                    "this row has {found} fields where the header has {expected}"
-                    " (a stray delimiter or an unclosed quote?)"
+                P_(
+                    "this row has {n} field where the header has {expected}"
+                    " (a stray delimiter or an unclosed quote?)",
+                    "this row has {n} fields where the header has {expected}"
+                    " (a stray delimiter or an unclosed quote?)",
                 ),
                 path=name,
                 line=line,
-                found=found,
+                n=found,
                 expected=expected,
             )
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,343 @@
+"""Every shell command the README shows is run as a reader would type it, in a folder with
+the sample data under the names the README uses; where the README shows what a command
+prints (a ``$ command`` line followed by its output), the output is compared line by line.
+
+Not run, and why:
+
+- the install commands (``python3 -m venv``, ``. .venv/bin/activate``, ``pip install``,
+  ``sh tests/setup-debian.sh``): they set up the environment these tests already run in,
+  and would install packages and system programs from the network;
+- ``pytest``, the second half of the test command: it is this test suite;
+- ``python benchmarks/run.py …``: the benchmarks time surveys of up to a million
+  respondents (25 minutes for the full grid); their options are checked against the
+  benchmark's own parser instead.
+
+Everything else on a line with an install command runs (the quick start's ``ism-advise
+sample_data/scores.csv --segment-by organisation``).
+"""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import itertools
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import exports as X
+from conftest import ROOT, SAMPLE_SCORES
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+#: A fenced block; the indentation of the list item it sits in is not part of it.
+BLOCK = re.compile(r"^(?P<indent> *)```(?P<lang>\w*)\n(?P<body>.*?)^(?P=indent)```", re.S | re.M)
+#: Parts of a command line that are not run (see the module's docstring).
+INSTALL = ("python3 -m venv ", ". .venv/bin/activate", "pip install ", "sh tests/setup-debian.sh")
+NOT_RUN = (*INSTALL, "pytest")
+BENCHMARK = "python benchmarks/run.py "
+
+
+def blocks() -> list[tuple[str, str, int]]:
+    """(language, text without the list item's indentation, line number) of every block."""
+    found = []
+    for match in BLOCK.finditer(README):
+        indent = len(match["indent"])
+        body = "".join(line[indent:] for line in match["body"].splitlines(keepends=True))
+        found.append((match["lang"], body, README.count("\n", 0, match.start()) + 1))
+    return found
+
+
+BLOCKS = blocks()
+
+
+def commands(text: str) -> list[str]:
+    """The commands of an ``sh`` block: continuation lines joined, comments dropped."""
+    joined = re.sub(r"\\\n\s*", "", text)
+    found = []
+    for line in joined.splitlines():
+        line = re.sub(r"\s+# .*$", "", line).strip()
+        if line and not line.startswith("#"):
+            found.append(line)
+    return found
+
+
+SH = [(line, command) for lang, text, line in BLOCKS if lang == "sh" for command in commands(text)]
+#: Blocks showing a command (``$ …``) and what it prints.
+SHOWN = [
+    (line, text) for lang, text, line in BLOCKS if lang in ("", "text") and text.startswith("$ ")
+]
+
+
+def runnable(command: str) -> str:
+    """The parts of an ``&&`` chain that run here."""
+    return " && ".join(p for p in command.split(" && ") if not p.startswith(NOT_RUN))
+
+
+def snippet(use: str) -> str:
+    """The YAML block the README marks ``<!-- use -->``."""
+    (text,) = re.findall(rf"<!-- {re.escape(use)} -->\n *```yaml\n(.*?)```", README, re.S)
+    return text
+
+
+def shell(command: str, folder: Path) -> subprocess.CompletedProcess:
+    """``command`` in bash, in ``folder``, with this Python's ``ism-advise`` and
+    ``pybabel`` first on the PATH; stderr into stdout, unbuffered, as a terminal shows them."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    env["PYTHONUNBUFFERED"] = "1"
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def sample_folder(folder: Path) -> Path:
+    """The files the README's commands name: the sample (as ``sample_data/`` and as
+    ``scores.csv``), its two waves as ``spring.csv`` and ``autumn.csv`` and as one file
+    with a ``wave`` column, ``done.yaml``, a client's template ``huisstijl.pptx`` (the
+    packaged one), ``ours.yaml`` (the packaged codebook with the README's segment question
+    and questionnaire texts), and the repository's sources for the translation commands."""
+    shutil.copytree(ROOT / "sample_data", folder / "sample_data")
+    shutil.copyfile(SAMPLE_SCORES, folder / "scores.csv")
+    shutil.copyfile(SAMPLE_SCORES, folder / "spring.csv")
+    shutil.copyfile(ROOT / "sample_data" / "scores-wave2.csv", folder / "autumn.csv")
+    rows = []
+    for wave, name in (("1 spring", "scores.csv"), ("2 autumn", "scores-wave2.csv")):
+        with (ROOT / "sample_data" / name).open(encoding="utf-8", newline="") as handle:
+            rows += [{"wave": wave, **row} for row in csv.DictReader(handle)]
+    with (folder / "all-waves.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    (folder / "done.yaml").write_text(snippet("save as done.yaml"), encoding="utf-8")
+    shutil.copyfile(ROOT / "templates" / "deck.pptx", folder / "huisstijl.pptx")
+    codebook = yaml.safe_load((ROOT / "rules" / "factors.yaml").read_text(encoding="utf-8"))
+    codebook.update(yaml.safe_load(snippet("an excerpt of factors.yaml: the questionnaire")))
+    (folder / "ours.yaml").write_text(yaml.safe_dump(codebook, allow_unicode=True), "utf-8")
+    for name in ("ism_advisor", "templates", "rules"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def written(command: str) -> list[str]:
+    """The files a command names as its output (``-o``, ``--key``, ``>``)."""
+    words = shlex.split(command)
+    return [b for a, b in itertools.pairwise(words) if a in ("-o", "--output", "--key", ">")]
+
+
+def test_the_readme_shows_the_commands_this_test_knows():
+    """A new command in the README is run here: this list changes with it."""
+    assert [runnable(command) for _, command in SH] == [
+        "ism-advise sample_data/scores.csv --segment-by organisation",
+        "",
+        "ism-advise questionnaire --codebook ours.yaml --lang nl,en --format limesurvey -o survey.txt",
+        "ism-advise questionnaire --codebook ours.yaml --lang nl --format qualtrics -o survey-qualtrics.txt",
+        "ism-advise questionnaire --codebook ours.yaml --lang nl -o survey.pdf --key survey-key.md",
+        'ism-advise spring.csv autumn.csv --wave-name "March 2026" --wave-name "October 2026"'
+        " --done done.yaml --segment-by organisation -o followup.html",
+        "ism-advise all-waves.csv --wave-by wave",
+        "ism-advise sample_data/scores.csv sample_data/scores-wave2.csv"
+        ' --wave-name "March 2026" --wave-name "October 2026" --done done.yaml -o followup.html',
+        "ism-advise rules schema rules > ours/advice.schema.json",
+        "ism-advise init ours",
+        "ism-advise rules check --knowledge ours",
+        "ism-advise scores.csv --knowledge ours",
+        'ism-advise scores.csv --segment-by department --lang nl --client "Gemeente Rivierstad"'
+        " --date 2026-03-01 --pptx-template huisstijl.pptx -o advies.pptx",
+        *[command for _, command in SH if command.startswith(BENCHMARK)],
+        *[command for _, command in SH if command.startswith("pybabel ")],
+    ]
+    assert len([c for _, c in SH if c.startswith(BENCHMARK)]) == 5
+    assert [c.split()[1] for _, c in SH if c.startswith("pybabel ")] == [
+        "extract",
+        "update",
+        "compile",
+    ]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    return sample_folder(tmp_path_factory.mktemp("readme"))
+
+
+def test_every_sh_block_runs_as_shown(folder):
+    """Each ``sh`` block in order, in the one folder (a later block may use what an
+    earlier one made: ``ours/`` exists for the schema once ``init`` made it, so the init
+    block runs first). Every command succeeds with nothing on stderr but what it is
+    documented to print, and writes what it names."""
+    by_block: dict[int, list[str]] = {}
+    for line, command in SH:
+        if not command.startswith((BENCHMARK, "pybabel ")) and runnable(command):
+            by_block.setdefault(line, []).append(runnable(command))
+    order = sorted(by_block, key=lambda line: "ism-advise init ours" not in by_block[line])
+    for line in order:
+        for command in by_block[line]:
+            result = shell(command, folder)
+            assert result.returncode == 0, f"README.md:{line}: {command}\n{result.stdout}"
+            printed = result.stdout.splitlines()
+            for name in written(command):
+                assert (folder / name).stat().st_size > 0, f"README.md:{line}: {name}"
+            if command.startswith("ism-advise init "):
+                assert printed == [
+                    "ours/factors.yaml",
+                    "ours/advice.yaml",
+                    "ours/interventions.yaml",
+                    "ours/templates/report.html",
+                    "ours/tests/advice.yaml",
+                    "ours/README.md",
+                ]
+            elif command.startswith("ism-advise rules check"):
+                (summary,) = printed
+                assert re.fullmatch(
+                    r"ok: 7 factors, \d+ rules, \d+ conclusions, \d+ interventions"
+                    r" \(ours/factors\.yaml, ours/advice\.yaml, ours/interventions\.yaml\)",
+                    summary,
+                )
+            elif command.startswith("ism-advise questionnaire"):
+                assert printed == written(command)
+            elif "rules schema" in command:
+                assert printed == []
+            elif command.startswith("ism-advise "):  # a report: its path, and nothing else
+                (report,) = printed
+                assert (folder / report).parent.resolve() == folder.resolve(), command
+                assert (folder / report).stat().st_size > 0
+
+
+def test_the_translation_commands_change_nothing_in_a_clean_checkout(folder):
+    """The README's three pybabel commands, run on a copy of the sources, leave the
+    catalogue as it is: every message is extracted, translated and compiled."""
+    po = Path("ism_advisor/locale/nl/LC_MESSAGES/ism_advisor.po")
+    mo = po.with_suffix(".mo")
+    for _, command in SH:
+        if command.startswith("pybabel "):
+            result = shell(command, folder)
+            assert result.returncode == 0, f"{command}\n{result.stdout}"
+    # the extraction's time is the one line that changes
+    assert without_date(folder / po) == without_date(ROOT / po)
+    assert messages(folder / mo) == messages(ROOT / mo)
+
+
+def without_date(po: Path) -> list[str]:
+    lines = po.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if not line.startswith('"POT-Creation-Date: ')]
+
+
+def messages(mo: Path) -> dict:
+    """A compiled catalogue's messages, without its header."""
+    with mo.open("rb") as handle:
+        catalog = dict(gettext.GNUTranslations(handle)._catalog)
+    catalog.pop("")
+    return catalog
+
+
+def test_the_benchmark_options_shown_are_the_benchmarks():
+    """Not run (minutes to hours), but every option shown is one the benchmark takes."""
+    usage = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    options = {
+        word
+        for _, command in SH
+        if command.startswith(BENCHMARK)
+        for word in shlex.split(command)
+        if word.startswith("--")
+    }
+    assert options == {"--out", "--quick", "--only", "--segment-by", "--drivers", "--decks"}
+    assert [o for o in sorted(options) if not re.search(rf"^  {o}\b", usage, re.M)] == []
+
+
+# -- commands shown with what they print ------------------------------------------------
+
+
+def own_wording_survey(folder: Path) -> None:
+    X.qualtrics(folder / "survey.csv", X.people(), lang="nl", wording=X.OWN_WORDING)
+
+
+def mapped_survey(folder: Path) -> None:
+    """survey.csv and the mapping of step 2: map's proposal with Q4_4 set to ee4."""
+    own_wording_survey(folder)
+    step_1 = "ism-advise map survey.csv -o mapping.yaml --segment-by department"
+    assert shell(step_1, folder).returncode == 0
+    text = (folder / "mapping.yaml").read_text(encoding="utf-8")
+    old = "  - column: Q4_4\n"
+    start = text.index(old)
+    end = text.index("    use: ignore\n", start)
+    text = text[:end] + "    use: ee4\n" + text[end + len("    use: ignore\n") :]
+    (folder / "mapping.yaml").write_text(text, encoding="utf-8")
+
+
+def contradictory_rule(folder: Path) -> None:
+    assert shell("ism-advise init ours", folder).returncode == 0
+    with (folder / "ours" / "advice.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(snippet("refused by rules check: paste into advice.yaml"))
+
+
+def knowledge_and_scores(folder: Path) -> None:
+    assert shell("ism-advise init ours", folder).returncode == 0
+    shutil.copyfile(SAMPLE_SCORES, folder / "scores.csv")
+
+
+#: What each shown command needs in its folder, as the README's text before it says.
+SET_UP = {
+    "ism-advise survey.csv --segment-by department": own_wording_survey,
+    "ism-advise map survey.csv -o mapping.yaml --segment-by department": own_wording_survey,
+    "ism-advise survey.csv --map mapping.yaml --segment-by department": mapped_survey,
+    "ism-advise rules check --knowledge ours": contradictory_rule,
+    "ism-advise explain scores.csv --knowledge ours --intervention publish_visibility_rules": (
+        knowledge_and_scores
+    ),
+}
+
+
+def expected(shown: list[str]) -> re.Pattern:
+    """The output a block shows as a pattern: a line ``…`` stands for any lines, a line
+    starting ``…/`` for a path in the folder the command ran in."""
+    parts = []
+    for line in shown:
+        if line == "…":
+            parts.append(r"(?:[^\n]*\n)*?")
+        elif line.startswith("…/"):
+            parts.append(r"/[^\n]*/" + re.escape(line[2:]) + r"\n")
+        else:
+            parts.append(re.escape(line) + r"\n")
+    return re.compile("".join(parts))
+
+
+def test_every_command_shown_with_its_output_is_set_up_here():
+    assert [text.splitlines()[0].removeprefix("$ ") for _, text in SHOWN] == list(SET_UP)
+
+
+@pytest.mark.parametrize(("line", "text"), SHOWN, ids=[f"README.md:{line}" for line, _ in SHOWN])
+def test_a_shown_command_prints_what_the_readme_shows(tmp_path, line, text):
+    command, *shown = text.splitlines()
+    command = command.removeprefix("$ ")
+    SET_UP[command](tmp_path)
+    result = shell(command, tmp_path)
+    assert expected(shown).fullmatch(result.stdout), (
+        f"README.md:{line} shows:\n" + "\n".join(shown) + f"\n{command} prints:\n{result.stdout}"
+    )
+
+
+def test_the_pattern_of_a_shown_output_is_strict():
+    pattern = expected(["a", "…", "c", "…/x.html"])
+    assert pattern.fullmatch("a\nb\nb2\nc\n/tmp/t/x.html\n")
+    assert pattern.fullmatch("a\nc\n/tmp/x.html\n")
+    assert not pattern.fullmatch("a\nc\nx.html\n")  # a path, not a bare name
+    assert not pattern.fullmatch("a\nb\n/tmp/x.html\n")  # c is missing
+    assert not pattern.fullmatch("a\nc\n/tmp/x.html\nmore\n")  # nothing after the last
