@@ -98,7 +98,7 @@ def test_map_reads_the_sheet_and_header_row_given(cli, scores):
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[0] == (
         "Excel workbook, sheet 'Responses', header in row 5: 600 responses, 0 previews/incomplete"
-        " left out, 0 of 25 items matched, 1 columns ignored"
+        " left out, 0 of 25 items matched, 1 column ignored"
     )
     advised = cli("survey.xlsx", "--sheet", "Responses", "--map", "mapping.yaml", "-o", "a.json")
     assert advised.exit_code == 0, advised.stderr
