@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
+from .absent import REASON_NOT_ASKED, compared_note
 from .errors import Message
 from .formatting import format_figure, format_report_date
 from .i18n import translations
@@ -111,6 +112,9 @@ class BriefContext:
     chart: ChartData
     #: the chart's axis: (lowest, highest) tick
     axis: tuple[int, int]
+    #: "6 of 7 factors compared; Privacy concern: not asked in wave October 2026." when the
+    #: survey did not ask a factor (left out of the chart and its table), else None
+    not_compared: str | None = None
 
 
 def _team_mean(comparison: Mapping | None) -> float | None:
@@ -152,6 +156,7 @@ def brief_context(
     whole = document["segments"][0]
     team = {c["factor"]: c for c in target["comparisons"]}
     organisation = {c["factor"]: c for c in whole["comparisons"]}
+    absent = {f for f, c in team.items() if c["suppressed_reason"] == REASON_NOT_ASKED}
     factors = tuple(
         BriefFactor(
             label=f["label"],
@@ -163,6 +168,7 @@ def brief_context(
             non_users=_shown(team.get(f["id"]), "non_users_mean"),
         )
         for f in document["factors"]
+        if f["id"] not in absent  # not asked: said in not_compared, not drawn as hidden
     )
     goes_well = tuple(
         f
@@ -189,6 +195,7 @@ def brief_context(
         report_name=report_name,
         chart=_chart_data(factors, t, lang),
         axis=_axis(factors),
+        not_compared=compared_note(document, target["comparisons"], t),
     )
 
 
@@ -345,6 +352,7 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
     )
     paragraphs = [
         Para(figures, lead=deck.t("Your team") + ": "),
+        *([Para(context.not_compared)] if context.not_compared else []),
         Para("", lead=deck.t("What goes well")),
     ]
     paragraphs += [

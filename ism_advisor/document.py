@@ -29,7 +29,7 @@ from .resources import file_name, packaged_path
 from .survey import Survey
 from .vocabulary import COMPARISON, Field
 
-__all__ = ["SCHEMA_VERSION", "add_follow_up", "advice_document", "to_json"]
+__all__ = ["SCHEMA_VERSION", "add_follow_up", "add_not_asked", "advice_document", "to_json"]
 
 SCHEMA_VERSION = 1
 
@@ -141,6 +141,13 @@ def add_follow_up(document: dict, follow: Any, knowledge: Knowledge, lang: str) 
         segment["adoption"] = entry["adoption"]
         segment["adoption_change"] = entry["adoption_change"]
         segment["trend"] = entry["trend"]
+
+
+def add_not_asked(document: dict, waves: Sequence[tuple[str, Survey]]) -> None:
+    """``waves.not_asked`` of a run over several waves (in place): per wave, in time order,
+    the factors it did not ask (no respondent has a score), in the codebook's order. The
+    latest wave's comparisons of such a factor have ``suppressed_reason`` "not_asked"."""
+    document["waves"]["not_asked"] = {name: list(survey.not_asked) for name, survey in waves}
 
 
 def _columns_read(survey: Survey) -> dict[str, Any]:

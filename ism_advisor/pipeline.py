@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .codebook import load_codebook
 from .compare import compare_groups
 from .disclosure import publish
-from .document import add_follow_up, advice_document, to_json
+from .document import add_follow_up, add_not_asked, advice_document, to_json
 from .engine import FactSet
 from .errors import N_, AdvisorError, Message
 from .facts import segment_facts
@@ -210,6 +210,7 @@ def advise_waves(
         drivers=drivers,
     )
     add_follow_up(document, follow, knowledge, lang)
+    add_not_asked(document, [(wave.name, wave.survey) for wave in waves])
     if explain_all:
         _add_why_not(document, knowledge, facts, lang)
     warnings = [*knowledge.warnings]

@@ -161,5 +161,13 @@ class Survey:
         return len(self.is_user)
 
     @property
+    def not_asked(self) -> tuple[str, ...]:
+        """The factors no respondent has a score for, in the codebook's order: not asked
+        in this survey (the file has no column for them, or they are blank in every row).
+        Only a wave of several is read with such a factor (``absent_ok``); a run on one
+        file refuses it."""
+        return tuple(f.id for f in self.codebook.factors if self.scores[f.id].isna().all())
+
+    @property
     def users(self) -> int:
         return int(self.is_user.sum())
