@@ -1820,6 +1820,7 @@ def method_slide(deck: Deck, facts: DeckFacts) -> None:
                     alpha=deck.figure(item.alpha),
                     flag=deck.t(" (below 0.7)") if item.low else "",
                 )
+                + (f", {item.not_asked}" if item.not_asked else "")
             )
     deck.notes(slide, lines)
 

@@ -56,6 +56,7 @@ def advice_document(
     ``drivers``, ``driver_model``, ``factor_correlations`` and ``routes``.
     """
     factors = published.factors
+    not_asked = survey.items_not_asked
     correlations = {
         a.id: {b.id: _number(published.correlations.at[a.id, b.id]) for b in factors}
         for a in factors
@@ -111,6 +112,13 @@ def advice_document(
                 "short": f.short_label(lang),
                 "definition": f.definition.get(lang, ""),
                 "direction": f.direction,
+                # only where the survey left out items the codebook has (their ids, and how
+                # many items the factor has): the score and α rest on the others
+                **(
+                    {"items": len(f.items), "items_not_asked": list(not_asked[f.id])}
+                    if f.id in not_asked
+                    else {}
+                ),
             }
             for f in factors
         ],

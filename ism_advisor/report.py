@@ -285,6 +285,10 @@ class Reliability:
     label: str = _help("The factor's name.")
     cronbach_alpha: float | None = _help("Cronbach's α, or None for score input.")
     low: bool = _help("True when α is below 0.7.")
+    not_asked: str = _help(
+        "'3 of 4 items: pe4 not asked' when the survey did not ask some of the factor's items"
+        " (its score and α rest on the others); '' otherwise."
+    )
 
     @property
     def alpha(self) -> float | None:
@@ -925,6 +929,20 @@ def _correlations(document: Mapping, factors: Sequence[Mapping], t, lang: str):
     return tuple(notable), table
 
 
+def _items_not_asked(factor: Mapping, t) -> str:
+    """The note on a factor whose survey left items out ("3 of 4 items: pe4 not asked"),
+    else ''."""
+    missing = factor.get("items_not_asked") or []
+    if not missing:
+        return ""
+    return t(
+        "{count} of {total} items: {items} not asked",
+        count=factor["items"] - len(missing),
+        total=factor["items"],
+        items=", ".join(missing),
+    )
+
+
 def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
     settings = document["settings"]
     knowledge = document.get("knowledge", {})
@@ -953,8 +971,9 @@ def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
                 c.label,
                 c.cronbach_alpha,
                 c.cronbach_alpha is not None and c.cronbach_alpha < RELIABILITY_FLOOR,
+                _items_not_asked(f, t),
             )
-            for c in comparisons
+            for c, f in zip(comparisons, document["factors"], strict=True)
         ),
         files=tuple((t(roles[key]), source(key, value)) for key, value in knowledge.items()),
         input=document["input"]["path"],

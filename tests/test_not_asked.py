@@ -9,12 +9,13 @@ import subprocess
 
 import numpy as np
 import pandas as pd
+import pingouin
 import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from accessibility import need
-from conftest import FACTORS, SAMPLE_SCORES
+from conftest import FACTORS, SAMPLE_RESPONSES, SAMPLE_SCORES
 from decks import deck_text
 from ism_advisor.codebook import load_codebook
 from ism_advisor.sample import generate_followup
@@ -219,3 +220,85 @@ def test_a_factor_the_earlier_wave_did_not_ask(cli, waves, tmp_path):
     assert any(line.endswith(" / 7 factors differ significantly") for line in lines)
     assert not any("factors compared;" in line for line in lines)
     assert "Left out of the change figures: Privacy concern (not asked in wave March)." in lines
+
+
+# -- items the codebook has and the file lacks, where the run continues ---------------------
+
+ITEM_TEXTS = {
+    "en": {
+        "warning": (
+            "warning: factor 'performance_expectancy' is scored from 3 of its 4 items: pe4 not"
+            " asked (no column, or no answer in any row)\n"
+        ),
+        "row": "| Performance expectancy | {alpha} (below 0.7), 3 of 4 items: pe4 not asked |",
+    },
+    "nl": {
+        "warning": (
+            "waarschuwing: factor 'performance_expectancy' wordt gescoord op 3 van zijn 4"
+            " vragen: pe4 niet gevraagd (geen kolom, of in geen enkele rij een antwoord)\n"
+        ),
+        "row": "| Verwachte prestatieverbetering | {alpha} (onder 0,7), 3 van 4 vragen: pe4 niet"
+        " gevraagd |",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def item_files(tmp_path_factory):
+    """The sample's answers per item: pe4 blank in every row, and without the pe4 column
+    read through the mapping 'ism-advise map' proposes (three of four items mapped)."""
+    folder = tmp_path_factory.mktemp("items")
+    frame = pd.read_csv(SAMPLE_RESPONSES, dtype=str, keep_default_na=False)
+    frame.assign(pe4="").to_csv(folder / "blank.csv", index=False)
+    frame.drop(columns="pe4").to_csv(folder / "without.csv", index=False)
+    return folder
+
+
+def reference_alpha() -> float:
+    """Cronbach's α of pe1-pe3 by pingouin (listwise, as the report computes it)."""
+    frame = pd.read_csv(SAMPLE_RESPONSES)[["pe1", "pe2", "pe3"]]
+    frame = frame.where(frame != 9)  # the codebook's missing-value code ("don't know")
+    alpha, _ = pingouin.cronbach_alpha(frame, nan_policy="listwise")
+    return float(alpha)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_an_item_no_one_answered_is_said_and_left_out_of_alpha(cli, item_files, lang):
+    result = cli(item_files / "blank.csv", "--lang", lang, "--format", "md", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stderr == ITEM_TEXTS[lang]["warning"]
+    alpha = f"{reference_alpha():.2f}"
+    alpha = alpha if lang == "en" else alpha.replace(".", ",")
+    assert ITEM_TEXTS[lang]["row"].format(alpha=alpha) in result.stdout.splitlines()
+
+
+def test_a_mapping_without_an_item_says_so_in_the_json_and_the_deck(cli, item_files, tmp_path):
+    mapped = cli("map", item_files / "without.csv", "-o", "map.yaml")
+    assert mapped.exit_code == 0, mapped.stderr
+    result = cli(item_files / "without.csv", "--map", "map.yaml", "--format", "json", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stderr.endswith(ITEM_TEXTS["en"]["warning"])
+    import json
+
+    document = json.loads(result.stdout)
+    factor = document["factors"][0]
+    assert (factor["id"], factor["items"], factor["items_not_asked"]) == (
+        "performance_expectancy",
+        4,
+        ["pe4"],
+    )
+    assert all("items_not_asked" not in f for f in document["factors"][1:])
+    comparison = document["segments"][0]["comparisons"][0]
+    assert comparison["cronbach_alpha"] == pytest.approx(reference_alpha(), rel=1e-9)
+    deck = cli(item_files / "without.csv", "--map", "map.yaml", "-o", "x.pptx", "-q")
+    assert deck.exit_code == 0
+    alpha = f"{reference_alpha():.2f}"
+    assert (
+        f"Cronbach's α of Performance expectancy: {alpha} (below 0.7), 3 of 4 items: pe4 not"
+        " asked" in deck_text(tmp_path / "x.pptx")
+    )
+
+
+def test_a_complete_file_has_no_items_not_asked(cli):
+    document = cli.json(SAMPLE_RESPONSES)
+    assert all("items_not_asked" not in f for f in document["factors"])
