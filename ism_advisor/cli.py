@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .errors import N_, AdvisorError, Message
 from .i18n import LANGUAGES, translations
+from .resources import shown_path
 
 #: The formats the report is written in, and the file suffixes that name each (the one
 #: place that maps an output file name to a format: -o's suffix chooses the format
@@ -819,7 +820,7 @@ def rules_check_command(
                 "rules": len(checked.rules),
                 "conclusions": len(checked.conclusions),
                 "interventions": len(checked.interventions),
-                "files": ", ".join(checked.files),
+                "files": ", ".join(shown_path(f) for f in checked.files),
             },
         ).render(translations(lang))
     )
@@ -875,7 +876,7 @@ def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
         _warn(warning, lang)
     for path in dict.fromkeys(r.case.path for r in results):
         marks = "".join("." if r.passed else "F" for r in results if r.case.path == path)
-        click.echo(f"{path} {marks}")
+        click.echo(f"{shown_path(path)} {marks}")
     failed = [r for r in results if not r.passed]
     for result in failed:
         for expectation in result.failed:

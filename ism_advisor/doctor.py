@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .errors import N_, AdvisorError, Message
-from .resources import packaged_path
+from .resources import packaged_path, shown_path
 
 __all__ = ["SUPPORTED_PYTHONS", "Check", "run_checks"]
 
@@ -265,7 +265,7 @@ def _knowledge(codebook: Path | None, rules: Path | None, interventions: Path | 
                 "rules": len(checked.rules),
                 "conclusions": len(checked.conclusions),
                 "interventions": len(checked.interventions),
-                "files": ", ".join(checked.files),
+                "files": ", ".join(shown_path(f) for f in checked.files),
             },
         ),
     )
