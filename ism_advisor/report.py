@@ -287,7 +287,8 @@ class Reliability:
     low: bool = _help("True when α is below 0.7.")
     not_asked: str = _help(
         "'3 of 4 items: pe4 not asked' when the survey did not ask some of the factor's items"
-        " (its score and α rest on the others); '' otherwise."
+        " (its score and α rest on the others), 'not asked in wave October 2026' when it did"
+        " not ask the factor; '' otherwise."
     )
 
     @property
@@ -971,7 +972,9 @@ def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
                 c.label,
                 c.cronbach_alpha,
                 c.cronbach_alpha is not None and c.cronbach_alpha < RELIABILITY_FLOOR,
-                _items_not_asked(f, t),
+                not_asked_in(document, t)
+                if c.hidden_reason == REASON_NOT_ASKED
+                else _items_not_asked(f, t),
             )
             for c, f in zip(comparisons, document["factors"], strict=True)
         ),

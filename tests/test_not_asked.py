@@ -302,3 +302,24 @@ def test_a_mapping_without_an_item_says_so_in_the_json_and_the_deck(cli, item_fi
 def test_a_complete_file_has_no_items_not_asked(cli):
     document = cli.json(SAMPLE_RESPONSES)
     assert all("items_not_asked" not in f for f in document["factors"])
+
+
+def test_item_level_waves_say_the_factor_not_asked_in_the_reliability_table(cli, tmp_path):
+    """Answers per item: a wave without any of the factor's items does not ask it."""
+    second = generate_followup(load_codebook()).responses_csv
+    (tmp_path / "full.csv").write_text(second, encoding="utf-8")
+    frame = pd.read_csv(tmp_path / "full.csv", dtype=str, keep_default_na=False)
+    items = [i.id for i in load_codebook().factor(ABSENT).items]
+    frame.drop(columns=items).to_csv(tmp_path / "october.csv", index=False)
+    for lang, row in (
+        ("en", "| Privacy concern | not asked in wave October |"),
+        ("nl", "| Privacy | niet gevraagd in meting October |"),
+    ):
+        result = cli(
+            SAMPLE_RESPONSES, "october.csv", *WAVES, "--lang", lang, "--format", "md", "-o", "-"
+        )
+        assert result.exit_code == 0
+        assert result.stderr == TEXTS[lang]["warning"]
+        lines = result.stdout.splitlines()
+        assert row in lines
+        assert TEXTS[lang]["compared"] in lines and TEXTS[lang]["finding"] in lines
