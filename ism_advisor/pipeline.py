@@ -166,7 +166,7 @@ def advise_waves(
             lang=lang,
             absent_ok=True,
         )
-        read = split_waves(survey, wave_by, wave_names)
+        read = _items_not_asked_per_wave(survey, split_waves(survey, wave_by, wave_names))
     else:
         from .followup import wave_names as names_of
 
@@ -218,6 +218,39 @@ def advise_waves(
         warnings.extend(wave.survey.warnings)
     warnings.extend(follow.warnings)
     return Advice(document=document, warnings=tuple(warnings), source=None)
+
+
+def _items_not_asked_per_wave(whole: Any, read: list) -> list:
+    """The waves of one file (``--wave-by``), each with a warning for the items it did not
+    ask that the file as a whole did (those the file lacks are warned about once)."""
+    told = whole.items_not_asked
+    out = []
+    for name, survey in read:
+        notes = []
+        for factor in survey.codebook.factors:
+            missing = [
+                i
+                for i in survey.items_not_asked.get(factor.id, ())
+                if i not in told.get(factor.id, ())
+            ]
+            if missing:
+                notes.append(
+                    Message(
+                        N_(
+                            "factor '{factor}' is scored from {count} of its {total} items in"
+                            " wave '{wave}': {items} not asked (no answer in any of its rows)"
+                        ),
+                        {
+                            "factor": factor.id,
+                            "count": len(factor.items) - len(survey.items_not_asked[factor.id]),
+                            "total": len(factor.items),
+                            "wave": name,
+                            "items": ", ".join(missing),
+                        },
+                    )
+                )
+        out.append((name, replace(survey, warnings=(*survey.warnings, *notes))))
+    return out
 
 
 def _add_why_not(

@@ -323,3 +323,24 @@ def test_item_level_waves_say_the_factor_not_asked_in_the_reliability_table(cli,
         lines = result.stdout.splitlines()
         assert row in lines
         assert TEXTS[lang]["compared"] in lines and TEXTS[lang]["finding"] in lines
+
+
+def test_wave_by_an_item_one_wave_did_not_ask(cli, tmp_path):
+    """One file, a wave column: an item blank in every row of one wave is said per wave."""
+    first = pd.read_csv(SAMPLE_RESPONSES, dtype=str, keep_default_na=False).assign(wave="March")
+    second = generate_followup(load_codebook()).responses_csv
+    (tmp_path / "second.csv").write_text(second, encoding="utf-8")
+    second = pd.read_csv(tmp_path / "second.csv", dtype=str, keep_default_na=False)
+    second = second.assign(wave="October", pe4="")
+    pd.concat([first, second]).to_csv(tmp_path / "stacked.csv", index=False)
+    result = cli("stacked.csv", "--wave-by", "wave", "--format", "md", "-o", "-", "-q")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: factor 'performance_expectancy' is scored from 3 of its 4 items in wave"
+        " 'October': pe4 not asked (no answer in any of its rows)\n"
+    )
+    october = pd.read_csv(tmp_path / "second.csv")[["pe1", "pe2", "pe3"]]
+    alpha, _ = pingouin.cronbach_alpha(october.where(october != 9), nan_policy="listwise")
+    reliability = result.stdout.split("### Scale reliability")[1]
+    row = f"| Performance expectancy | {alpha:.2f}, 3 of 4 items: pe4 not asked |"
+    assert f"\n{row}\n" in reliability
