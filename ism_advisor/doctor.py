@@ -187,7 +187,7 @@ def _pptx(template: Path | None) -> Check:
             N_("python-pptx {version} makes a deck with a chart on {path} (layouts: {layouts})"),
             {
                 "version": metadata.version("python-pptx"),
-                "path": checked.path,
+                "path": shown_path(checked.path),
                 "layouts": ", ".join(f"'{name}'" for name in checked.layouts.values()),
             },
         ),
