@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
+from .absent import REASON_NOT_ASKED, compared_note
 from .errors import Message
 from .formatting import format_figure, format_report_date
 from .i18n import translations
@@ -117,6 +118,9 @@ class BriefContext:
     chart: ChartData
     #: the chart's axis: (lowest, highest) tick
     axis: tuple[int, int]
+    #: "6 of 7 factors compared; Privacy concern: not asked in wave October 2026." when the
+    #: survey did not ask a factor (left out of the chart and its table), else None
+    not_compared: str | None = None
 
 
 def _team_mean(comparison: Mapping | None) -> float | None:
@@ -159,6 +163,7 @@ def brief_context(
     whole = document["segments"][base]
     team = {c["factor"]: c for c in target["comparisons"]}
     organisation = {c["factor"]: c for c in whole["comparisons"]}
+    absent = {f for f, c in team.items() if c["suppressed_reason"] == REASON_NOT_ASKED}
     factors = tuple(
         BriefFactor(
             label=f["label"],
@@ -170,6 +175,7 @@ def brief_context(
             non_users=_shown(team.get(f["id"]), "non_users_mean"),
         )
         for f in document["factors"]
+        if f["id"] not in absent  # not asked: said in not_compared, not drawn as hidden
     )
     goes_well = tuple(
         f
@@ -200,6 +206,7 @@ def brief_context(
         report_name=report_name,
         chart=_chart_data(factors, t, lang, unit, compared),
         axis=_axis(factors),
+        not_compared=compared_note(document, target["comparisons"], t),
     )
 
 
@@ -368,6 +375,7 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
     )
     paragraphs = [
         Para(figures, lead=capital(context.unit) + ": "),
+        *([Para(context.not_compared)] if context.not_compared else []),
         Para("", lead=deck.t("What goes well")),
     ]
     paragraphs += [

@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .errors import N_, P_, AdvisorError, Message
 from .i18n import LANGUAGES, translations
+from .resources import shown_path
 
 #: The formats the report is written in, and the file suffixes that name each (the one
 #: place that maps an output file name to a format: -o's suffix chooses the format
@@ -895,7 +896,7 @@ def rules_check_command(
     click.echo(
         Message(
             N_("ok: {factors}, {rules}, {conclusions}, {interventions} ({files})"),
-            {**contents(book, checked), "files": ", ".join(checked.files)},
+            {**contents(book, checked), "files": ", ".join(shown_path(f) for f in checked.files)},
         ).render(translations(lang))
     )
 
@@ -950,7 +951,7 @@ def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
         _warn(warning, lang)
     for path in dict.fromkeys(r.case.path for r in results):
         marks = "".join("." if r.passed else "F" for r in results if r.case.path == path)
-        click.echo(f"{path} {marks}")
+        click.echo(f"{shown_path(path)} {marks}")
     failed = [r for r in results if not r.passed]
     for result in failed:
         for expectation in result.failed:

@@ -387,6 +387,8 @@ def _mann_whitney(
 def _cronbach(survey: Survey, factor: Factor, codes: np.ndarray, count: int) -> np.ndarray:
     """Cronbach's α of the factor's items per segment (listwise deletion); NaN if none."""
     answers = survey.items.get(factor.id)
+    if answers is not None:  # an item no one was asked is no item of this survey's scale
+        answers = answers.loc[:, answers.notna().any().to_numpy()]
     if answers is None or answers.shape[1] < 2:
         return np.full(count, np.nan)
     matrix = answers.to_numpy(dtype=float)

@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .absent import REASON_NOT_ASKED
 from .errors import N_, P_, AdvisorError, Message
 from .formatting import format_figure, join_sources
 from .i18n import translations
@@ -412,7 +413,8 @@ def deck_facts(
                 label = f"{entry['value']} ({entry.get('label') or entry['column']})"
                 hidden.append(Hidden(label))
     for comparison in target["comparisons"]:
-        if comparison["suppressed"]:
+        # a factor not asked is no anonymity matter: the summary says it was not asked
+        if comparison["suppressed"] and comparison["suppressed_reason"] != REASON_NOT_ASKED:
             name = labels.get(comparison["factor"], comparison["factor"])
             hidden.append(Hidden(name))
     scale = document["scale"]
@@ -929,7 +931,7 @@ def summary_slide(deck: Deck, facts: DeckFacts) -> None:
                     "users and non-users differ significantly on {count} of {factors}"
                     " factors; non-users lag furthest behind on:",
                     count=summary.significant,
-                    factors=len(report.comparisons),
+                    factors=summary.factors_compared,
                 ),
                 lead=deck.t("The biggest gaps: "),
             )
@@ -953,6 +955,8 @@ def summary_slide(deck: Deck, facts: DeckFacts) -> None:
                 lead=deck.t("The biggest gaps: "),
             )
         )
+    if summary.not_compared:
+        paragraphs.append(Para(summary.not_compared))
     if summary.top_actions:
         paragraphs.append(Para("", lead=deck.t("Start with:")))
         paragraphs += [
@@ -1649,6 +1653,8 @@ def segment_slides(deck: Deck, facts: DeckFacts) -> None:
         " smaller than {k} (or to protect such a group).",
         k=facts.report.method.min_group_size,
     )
+    if facts.report.summary.not_compared:
+        caption += " " + deck.t("n/a: not asked in this wave.")
     for page, indices in enumerate(pages):
         chunk = [segments[i] for i in indices]
         title = deck.t("Segments compared")
@@ -1830,6 +1836,7 @@ def method_slide(deck: Deck, facts: DeckFacts) -> None:
                     alpha=deck.figure(item.alpha),
                     flag=deck.t(" (below 0.7)") if item.low else "",
                 )
+                + (f", {item.not_asked}" if item.not_asked else "")
             )
     deck.notes(slide, lines)
 

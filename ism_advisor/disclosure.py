@@ -175,6 +175,7 @@ from .survey import Survey
 __all__ = [
     "MIN_GROUP_SIZE_FLOOR",
     "REASON_ANONYMITY",
+    "REASON_NOT_ASKED",
     "REASON_SEGMENT",
     "Published",
     "publish",
@@ -191,10 +192,14 @@ MIN_GROUP_SIZE_FLOOR = 3
 REASON_ANONYMITY = "anonymity"
 #: A comparison of a hidden segment.
 REASON_SEGMENT = "segment"
+#: A comparison of a factor the survey did not ask (no respondent has a score: one wave of
+#: several without it). Nothing to protect: every group of it is empty, in every segment.
+REASON_NOT_ASKED = "not_asked"
 
 # Internally the stage tells the two apart: a segment hidden for protection has both its
 # groups protected in every factor's table, one hidden because a group is too small only
 # that group (through the small-set checks).
+_ABSENT = REASON_NOT_ASKED  # published as it is
 _PRIMARY = "too_small"  # a group of the cell itself is below the minimum
 _SECONDARY = "overlap"  # shown with the other figures, it would disclose a smaller group
 
@@ -213,7 +218,8 @@ class Published:
         and rate.
     comparisons : as :attr:`Comparison.comparisons`, plus ``suppressed`` and
         ``suppressed_reason`` (``"anonymity"``, ``"segment"`` for a comparison of a hidden
-        segment, or None); every figure of a hidden comparison is NaN. ``p_holm`` and
+        segment, ``"not_asked"`` for a factor the survey did not ask, or None); every
+        figure of a hidden comparison is NaN. ``p_holm`` and
         ``significant`` are computed over the shown comparisons of each segment.
     correlations : Pearson correlations of the factor scores of all respondents.
     driver_cases : one row per segment, for the driver analysis: ``users`` and
@@ -284,8 +290,11 @@ def publish(survey: Survey, comparison: Comparison, min_group_size: int = 5) -> 
     comparisons = comparison.comparisons.copy()
     n_segments, n_factors = len(segments), len(factors)
     reasons = np.full((n_segments, n_factors), None, dtype=object)
+    not_asked = set(survey.not_asked)
     for f in range(n_factors):
         reasons[:, f] = _protect_factor(model, f, segment_reason, k)
+        if factors[f].id in not_asked:  # no answers: absent, which is no anonymity matter
+            reasons[:, f] = np.where(reasons[:, f] == REASON_SEGMENT, REASON_SEGMENT, _ABSENT)
     # One published reason: why exactly a cell is hidden is not told (module docstring).
     flat = _published_reason(reasons.reshape(-1))
     segments["suppressed"] = segment_reason != None  # noqa: E711 - elementwise
@@ -328,7 +337,8 @@ def _driver_cases(segments: pd.DataFrame, comparison_reasons: np.ndarray) -> pd.
     reason = _published_reason(
         np.where(segments["suppressed"].to_numpy(dtype=bool), REASON_SEGMENT, None)
     )
-    hidden = (comparison_reasons != None).any(axis=1)  # noqa: E711 - elementwise
+    # a factor not asked is left out of the model, not a hidden figure it rests on
+    hidden = ((comparison_reasons != None) & (comparison_reasons != _ABSENT)).any(axis=1)  # noqa: E711
     reason[(reason == None) & hidden] = "comparison"  # noqa: E711
     shown = reason == None  # noqa: E711
     return pd.DataFrame(
@@ -341,11 +351,13 @@ def _driver_cases(segments: pd.DataFrame, comparison_reasons: np.ndarray) -> pd.
 
 
 def _published_reason(reasons: np.ndarray) -> np.ndarray:
-    """The reason shown for each cell: None, ``"segment"`` or ``"anonymity"``."""
+    """The reason shown for each cell: None, ``"segment"``, ``"not_asked"`` or
+    ``"anonymity"``."""
     out = np.full(len(reasons), None, dtype=object)
     hidden = reasons != None  # noqa: E711 - elementwise
     out[hidden] = REASON_ANONYMITY
     out[reasons == REASON_SEGMENT] = REASON_SEGMENT
+    out[reasons == _ABSENT] = REASON_NOT_ASKED
     return out
 
 

@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .errors import N_, AdvisorError, Message
-from .resources import packaged_path
+from .resources import packaged_path, shown_path
 
 __all__ = ["SUPPORTED_PYTHONS", "Check", "run_checks"]
 
@@ -187,7 +187,7 @@ def _pptx(template: Path | None) -> Check:
             N_("python-pptx {version} makes a deck with a chart on {path} (layouts: {layouts})"),
             {
                 "version": metadata.version("python-pptx"),
-                "path": checked.path,
+                "path": shown_path(checked.path),
                 "layouts": ", ".join(f"'{name}'" for name in checked.layouts.values()),
             },
         ),
@@ -260,7 +260,7 @@ def _knowledge(codebook: Path | None, rules: Path | None, interventions: Path | 
                 "{factors}, {items}, {rules}, {conclusions}, {interventions}; rules check"
                 " passes ({files})"
             ),
-            {**contents(book, checked), "files": ", ".join(checked.files)},
+            {**contents(book, checked), "files": ", ".join(shown_path(f) for f in checked.files)},
         ),
     )
 

@@ -32,6 +32,7 @@ from .vocabulary import COMPARISON, Field
 __all__ = [
     "SCHEMA_VERSION",
     "add_follow_up",
+    "add_not_asked",
     "advice_document",
     "compared_with",
     "segment_label",
@@ -64,6 +65,7 @@ def advice_document(
     ``drivers``, ``driver_model``, ``factor_correlations`` and ``routes``.
     """
     factors = published.factors
+    not_asked = survey.items_not_asked
     correlations = {
         a.id: {b.id: _number(published.correlations.at[a.id, b.id]) for b in factors}
         for a in factors
@@ -130,6 +132,13 @@ def advice_document(
                 "short": f.short_label(lang),
                 "definition": f.definition.get(lang, ""),
                 "direction": f.direction,
+                # only where the survey left out items the codebook has (their ids, and how
+                # many items the factor has): the score and α rest on the others
+                **(
+                    {"items": len(f.items), "items_not_asked": list(not_asked[f.id])}
+                    if f.id in not_asked
+                    else {}
+                ),
             }
             for f in factors
         ],
@@ -201,6 +210,13 @@ def add_follow_up(document: dict, follow: Any, knowledge: Knowledge, lang: str) 
         segment["adoption"] = entry["adoption"]
         segment["adoption_change"] = entry["adoption_change"]
         segment["trend"] = entry["trend"]
+
+
+def add_not_asked(document: dict, waves: Sequence[tuple[str, Survey]]) -> None:
+    """``waves.not_asked`` of a run over several waves (in place): per wave, in time order,
+    the factors it did not ask (no respondent has a score), in the codebook's order. The
+    latest wave's comparisons of such a factor have ``suppressed_reason`` "not_asked"."""
+    document["waves"]["not_asked"] = {name: list(survey.not_asked) for name, survey in waves}
 
 
 def _columns_read(survey: Survey) -> dict[str, Any]:

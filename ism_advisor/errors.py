@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .resources import shown_path
+
 __all__ = ["C_", "N_", "P_", "AdvisorError", "Message"]
 
 
@@ -113,7 +115,9 @@ class AdvisorError(Exception):
         if isinstance(self.column, str):
             label = Message(N_('column "{name}"'), {"name": self.column}).render(translations)
             text = f"{label}: {text}"
-        parts = [_one_line(str(p)) for p in (self.path, self.line) if p is not None]
+        # a packaged file is named as such, never by its place inside site-packages
+        path = shown_path(self.path) if self.path is not None else None
+        parts = [_one_line(str(p)) for p in (path, self.line) if p is not None]
         if isinstance(self.column, int) and self.line is not None:
             parts.append(str(self.column))
         return ":".join([*parts, " " + text]) if parts else text

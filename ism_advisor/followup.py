@@ -241,10 +241,21 @@ def follow_up(
     )
     warnings = [
         Message(
-            N_("factor '{factor}' has no scores in wave '{wave}': left out of the change figures"),
-            {"factor": f, "wave": next(w.name for w in waves if w.survey.scores[f].isna().all())},
+            N_(
+                "factor '{factor}' was not asked in wave '{wave}' (no column, or no answer in"
+                " any row): left out of the change figures"
+            )
+            if w is not latest
+            else N_(
+                "factor '{factor}' was not asked in wave '{wave}' (no column, or no answer in"
+                " any row): left out of the change figures and of the latest wave's comparison"
+                " of users and non-users"
+            ),
+            {"factor": f, "wave": w.name},
         )
         for f in left_out
+        for w in waves
+        if f in w.survey.not_asked
     ]
     kept = [f.id for f in factors if f.id not in left_out]
     worse = [f.id for f in factors if f.direction == "higher_is_worse" and f.id in kept]

@@ -127,7 +127,8 @@ def analyse_drivers(
     resamples: int = RESAMPLES,
 ) -> PublishedDrivers:
     """The driver models of the segments that may have one, and the priority matrix."""
-    factors = [f.id for f in published.factors]
+    # a factor the survey did not ask (a wave without it) is left out of every model
+    factors = [f.id for f in published.factors if f.id not in survey.not_asked]
     count = len(published.segments)
     cases = published.driver_cases
     if cases is None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .codebook import load_codebook
 from .compare import compare_groups
 from .disclosure import publish
-from .document import add_follow_up, advice_document, to_json
+from .document import add_follow_up, add_not_asked, advice_document, to_json
 from .engine import FactSet
 from .errors import N_, P_, AdvisorError, Message
 from .facts import segment_facts
@@ -175,7 +175,7 @@ def advise_waves(
             absent_ok=True,
             sheet=sheet,
         )
-        read = split_waves(survey, wave_by, wave_names)
+        read = _items_not_asked_per_wave(survey, split_waves(survey, wave_by, wave_names))
     else:
         from .followup import wave_names as names_of
 
@@ -220,6 +220,7 @@ def advise_waves(
         drivers=drivers,
     )
     add_follow_up(document, follow, knowledge, lang)
+    add_not_asked(document, [(wave.name, wave.survey) for wave in waves])
     if explain_all:
         _add_why_not(document, knowledge, facts, lang)
     warnings = [*knowledge.warnings]
@@ -227,6 +228,39 @@ def advise_waves(
         warnings.extend(wave.survey.warnings)
     warnings.extend(follow.warnings)
     return Advice(document=document, warnings=tuple(warnings), source=None)
+
+
+def _items_not_asked_per_wave(whole: Any, read: list) -> list:
+    """The waves of one file (``--wave-by``), each with a warning for the items it did not
+    ask that the file as a whole did (those the file lacks are warned about once)."""
+    told = whole.items_not_asked
+    out = []
+    for name, survey in read:
+        notes = []
+        for factor in survey.codebook.factors:
+            missing = [
+                i
+                for i in survey.items_not_asked.get(factor.id, ())
+                if i not in told.get(factor.id, ())
+            ]
+            if missing:
+                notes.append(
+                    Message(
+                        N_(
+                            "factor '{factor}' is scored from {count} of its {total} items in"
+                            " wave '{wave}': {items} not asked (no answer in any of its rows)"
+                        ),
+                        {
+                            "factor": factor.id,
+                            "count": len(factor.items) - len(survey.items_not_asked[factor.id]),
+                            "total": len(factor.items),
+                            "wave": name,
+                            "items": ", ".join(missing),
+                        },
+                    )
+                )
+        out.append((name, replace(survey, warnings=(*survey.warnings, *notes))))
+    return out
 
 
 def _add_why_not(

@@ -33,6 +33,7 @@ from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from . import __version__
+from .absent import REASON_NOT_ASKED, compared_note, latest_wave, not_asked_in
 from .colours import PALETTE
 from .errors import N_, P_, AdvisorError, Message
 from .formatting import format_figure, format_report_date, join_sources
@@ -149,7 +150,7 @@ class FactorResult:
     hidden_reason: str | None = _help(
         "Why the figures are hidden: 'anonymity' (a group is below the minimum, or with other"
         " figures they would reveal one; which of the two is not said), 'segment' (the"
-        " segment is hidden); None if shown."
+        " segment is hidden), 'not_asked' (the survey did not ask the factor); None if shown."
     )
     users_n: int | None = _figure("users_n")
     non_users_n: int | None = _figure("non_users_n")
@@ -239,6 +240,13 @@ class Summary:
         " 'all respondents' at the top); None in the report on all respondents."
     )
     compared_rate: float | None = _help("The adoption of what it is compared with.")
+    factors_compared: int = _help(
+        "How many factors were compared: all but those the survey did not ask."
+    )
+    not_compared: str | None = _help(
+        "'6 of 7 factors compared; Privacy concern: not asked in wave October 2026.' when"
+        " the survey did not ask some factor; None when every factor was compared."
+    )
 
 
 @dataclass(frozen=True)
@@ -317,6 +325,11 @@ class Reliability:
     label: str = _help("The factor's name.")
     cronbach_alpha: float | None = _help("Cronbach's α, or None for score input.")
     low: bool = _help("True when α is below 0.7.")
+    not_asked: str = _help(
+        "'3 of 4 items: pe4 not asked' when the survey did not ask some of the factor's items"
+        " (its score and α rest on the others), 'not asked in wave October 2026' when it did"
+        " not ask the factor; '' otherwise."
+    )
 
     @property
     def alpha(self) -> float | None:
@@ -471,7 +484,7 @@ def report_context(
     factors = document["factors"]
     target = document["segments"][segment]
     conclusions = {c["conclusion"]: c["label"] for c in target.get("conclusions", [])}
-    comparisons = tuple(_comparison(f, target, t, lang) for f in factors)
+    comparisons = tuple(_comparison(f, target, t, lang, document) for f in factors)
     actions = tuple(
         _action(i, r, factors, t, lang, conclusions)
         for i, r in enumerate(target.get("recommendations", []), start=1)
@@ -492,6 +505,8 @@ def report_context(
         top_actions=tuple(a.title for a in actions[:3]),
         significant=sum(1 for c in comparisons if c.significant),
         **_compared(document, segment, t),
+        factors_compared=sum(1 for c in comparisons if c.hidden_reason != REASON_NOT_ASKED),
+        not_compared=compared_note(document, target["comparisons"], t),
     )
     scope = (
         t("all respondents")
@@ -534,11 +549,31 @@ def report_context(
         method=_method(document, comparisons, target, t),
         means_chart=means_chart,
         effects_chart=effects_chart,
-        drivers=driver_section(target, factors, t, lang, chart=charts),
+        drivers=driver_section(
+            target, factors, t, lang, chart=charts, not_asked=_not_in_model(document, target, t)
+        ),
         document=document,
         means_data=means_data,
         effects_data=effects_data,
         since=_since(document, target, t, lang, charts),
+    )
+
+
+def _not_in_model(document: Mapping, target: Mapping, t) -> str:
+    """The driver section's note on the factors the survey did not ask: "Privacy concern:
+    not asked in wave October 2026, so not in the model." ('' when every factor was asked)."""
+    labels = {f["id"]: f["label"] for f in document["factors"]}
+    absent = [
+        labels[c["factor"]]
+        for c in target["comparisons"]
+        if c["suppressed_reason"] == REASON_NOT_ASKED
+    ]
+    if not absent:
+        return ""
+    return t(
+        "{factors}: {not_asked}, so not in the model.",
+        factors=", ".join(absent),
+        not_asked=not_asked_in(document, t),
     )
 
 
@@ -549,7 +584,9 @@ def _since(document: Mapping, target: Mapping, t, lang: str, charts: bool) -> An
     return since_context(document, target, t, lang, charts)
 
 
-def _comparison(factor: Mapping, segment: Mapping, t, lang: str) -> FactorResult:
+def _comparison(
+    factor: Mapping, segment: Mapping, t, lang: str, document: Mapping | None = None
+) -> FactorResult:
     found = next((c for c in segment["comparisons"] if c["factor"] == factor["id"]), None)
     shown = found is not None and not found["suppressed"]
     if found is not None:
@@ -572,6 +609,14 @@ def _comparison(factor: Mapping, segment: Mapping, t, lang: str) -> FactorResult
         finding="",
         **figures,
     )
+    if result.hidden_reason == REASON_NOT_ASKED:
+        wave = latest_wave(document or {})
+        finding = (
+            t("Not compared: this factor was not asked in wave {wave}.", wave=wave)
+            if wave is not None
+            else t("Not compared: this factor was not asked in this survey.")
+        )
+        return dataclasses.replace(result, finding=finding)
     return dataclasses.replace(result, finding=_finding(result, t, lang))
 
 
@@ -794,6 +839,9 @@ def _segment_rows(document: Mapping, factors: Sequence[Mapping], t, lang: str):
             c = by_factor.get(f["id"])
             if segment["suppressed"] or c is None or c["suppressed"]:
                 reason = segment["suppressed_reason"] or (c or {}).get("suppressed_reason")
+                if reason == REASON_NOT_ASKED:  # no anonymity matter: said as it is
+                    cells.append(HeatCell(t("n/a"), "none", not_asked_in(document, t)))
+                    continue
                 cells.append(HeatCell("·", "hidden", _hidden_text(reason, t)))
                 continue
             g = c["hedges_g"]
@@ -862,7 +910,10 @@ def _hidden_counts(document: Mapping) -> dict[str, int]:
         if segment["suppressed"]:
             out["segments"] += 1
             continue
-        out["comparisons"] += sum(bool(c["suppressed"]) for c in segment["comparisons"])
+        out["comparisons"] += sum(
+            bool(c["suppressed"]) and c["suppressed_reason"] != REASON_NOT_ASKED
+            for c in segment["comparisons"]
+        )
     return out
 
 
@@ -926,6 +977,20 @@ def _correlations(document: Mapping, factors: Sequence[Mapping], t, lang: str):
     return tuple(notable), table
 
 
+def _items_not_asked(factor: Mapping, t) -> str:
+    """The note on a factor whose survey left items out ("3 of 4 items: pe4 not asked"),
+    else ''."""
+    missing = factor.get("items_not_asked") or []
+    if not missing:
+        return ""
+    return t(
+        "{count} of {total} items: {items} not asked",
+        count=factor["items"] - len(missing),
+        total=factor["items"],
+        items=", ".join(missing),
+    )
+
+
 def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
     settings = document["settings"]
     knowledge = document.get("knowledge", {})
@@ -954,8 +1019,11 @@ def _method(document: Mapping, comparisons, target: Mapping, t) -> Method:
                 c.label,
                 c.cronbach_alpha,
                 c.cronbach_alpha is not None and c.cronbach_alpha < RELIABILITY_FLOOR,
+                not_asked_in(document, t)
+                if c.hidden_reason == REASON_NOT_ASKED
+                else _items_not_asked(f, t),
             )
-            for c in comparisons
+            for c, f in zip(comparisons, document["factors"], strict=True)
         ),
         files=tuple((t(roles[key]), source(key, value)) for key, value in knowledge.items()),
         input=document["input"]["path"],

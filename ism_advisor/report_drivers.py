@@ -105,8 +105,10 @@ def driver_section(
     lang: str,
     *,
     chart: bool = True,
+    not_asked: str = "",
 ) -> DriverSection:
-    """The driver section of a report on ``segment`` (an entry of the document)."""
+    """The driver section of a report on ``segment`` (an entry of the document);
+    ``not_asked`` says which factors the survey did not ask (left out of the model)."""
     labels = {f["id"]: f["label"] for f in factors}
     shorts = {f["id"]: f.get("short", "") for f in factors}
     quadrant_labels = {key: t(label) for key, label in QUADRANT_LABELS.items()}
@@ -172,7 +174,7 @@ def driver_section(
         n=model["n"],
         r2_mcfadden=model["r2_mcfadden"],
         r2_nagelkerke=model["r2_nagelkerke"],
-        warnings=tuple(w for w in warnings if w),
+        warnings=(*(w for w in warnings if w), *([not_asked] if not_asked else [])),
         rows=tuple(rows),
         routes=routes,
         threshold=threshold,

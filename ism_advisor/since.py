@@ -8,7 +8,7 @@ follow-up rules' advice (the rules that test a change figure, ``waves.rules``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,7 +83,10 @@ class Since:
     changes: tuple[Change, ...] = _help("The significant changes (Holm), factor by factor.")
     advice: tuple[FollowUpAdvice, ...] = _help("The follow-up rules' advice and conclusions.")
     done: tuple[str, ...] = _help("The titles of the interventions carried out (--done).")
-    left_out: tuple[str, ...] = _help("Factors without scores in some wave, left out.")
+    left_out: tuple[str, ...] = _help(
+        "Factors some wave did not ask, left out: 'Privacy concern (not asked in wave"
+        " October 2026)'."
+    )
     trend_chart: Markup = field(
         metadata={"help": "Inline SVG: means per wave, users and non-users, with 95% CIs."}
     )
@@ -176,10 +179,25 @@ def since_context(
         changes=changes,
         advice=tuple(advice),
         done=tuple(d["title"] for d in waves["done"]),
-        left_out=tuple(labels[f] for f in waves["left_out"]),
+        left_out=tuple(_left_out(document, waves["left_out"], labels, t)),
         trend_chart=trend_chart,
         adoption_chart=adoption_chart,
     )
+
+
+def _left_out(
+    document: Mapping[str, Any], left_out: Sequence[str], labels: Mapping[str, str], t
+) -> list[str]:
+    """Each factor left out of the change figures, with the waves that did not ask it (a
+    document made before waves listed them: the factor's name alone)."""
+    from .absent import not_asked_waves
+
+    waves = not_asked_waves(document)
+    out = []
+    for factor in left_out:
+        said = ", ".join(t(N_("not asked in wave {wave}"), wave=w) for w in waves.get(factor, ()))
+        out.append(f"{labels[factor]} ({said})" if said else labels[factor])
+    return out
 
 
 def _better(change: Mapping[str, Any], worse: set[str]) -> bool:

@@ -47,6 +47,7 @@ def test_two_files_add_changes_adoption_and_the_change_between_the_last_two(cli,
         "left_out": [],
         "rules": ["gap_not_closed_after_action", "improved_after_action"],
         "done": [],
+        "not_asked": {"spring": [], "autumn": []},
     }
     overall = document["segments"][0]
     assert [list(c) for c in overall["changes"]] == [CHANGE_KEYS] * (len(FACTORS) * 4)
@@ -128,8 +129,9 @@ def test_a_factor_missing_in_one_wave_is_left_out_with_a_warning(cli, second_wav
     result = cli(SAMPLE_SCORES, path, "--format", "json", "-o", "out.json")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == (
-        "warning: factor 'privacy_concern' has no scores in wave 'autumn': left out of the"
-        " change figures\n"
+        "warning: factor 'privacy_concern' was not asked in wave 'autumn' (no column, or no"
+        " answer in any row): left out of the change figures and of the latest wave's"
+        " comparison of users and non-users\n"
     )
     document = pd.read_json(tmp_path / "out.json", typ="series")
     changes = document["segments"][0]["changes"]

@@ -199,11 +199,10 @@ def test_the_valid_test_rules_load(codebook):
 def test_rules_check_on_the_packaged_defaults(cli):
     result = cli("rules", "check")
     assert result.exit_code == 0
-    packaged = ROOT / "rules"
+    # named as packaged, never by their place in the installation (issue 26)
     assert result.stdout == (
         "ok: 7 factors, 18 rules, 2 conclusions, 19 interventions"
-        f" ({packaged / 'factors.yaml'}, {packaged / 'advice.yaml'},"
-        f" {packaged / 'interventions.yaml'})\n"
+        " (<packaged>/factors.yaml, <packaged>/advice.yaml, <packaged>/interventions.yaml)\n"
     )
     assert result.stderr == ""
 

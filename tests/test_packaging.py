@@ -160,10 +160,10 @@ def test_a_wheel_without_the_deck_template_says_so(tmp_path):
     work = tmp_path / "broken"
     result = install_and_run(build_wheel(source, tmp_path / "dist"), work, "--format", "pptx")
     assert result.returncode == 1
-    template = work / "site" / "ism_advisor" / "templates" / "deck.pptx"
+    # named as packaged, not by its place in the installation
     assert result.stderr == (
-        f"{template}: the packaged PowerPoint template is missing (reinstall ism-advisor: pip"
-        " install --force-reinstall ism-advisor)\n"
+        "<packaged>/templates/deck.pptx: the packaged PowerPoint template is missing (reinstall"
+        " ism-advisor: pip install --force-reinstall ism-advisor)\n"
     )
     assert not (work / "run" / "scores-advice.pptx").exists()
 
@@ -189,3 +189,19 @@ def test_installed_wheel_writes_a_questionnaire(wheel, tmp_path):
     assert result.stdout == "q.html\nk.md\n"
     assert "Do you use the internal social platform?" in (tmp_path / "run" / "q.html").read_text()
     assert "- Codebook: ours.yaml\n" in (tmp_path / "run" / "k.md").read_text()
+    # the packaged codebook: what to run, never a path into the installation
+    result = subprocess.run(
+        [sys.executable, "-m", "ism_advisor", "questionnaire", "--format", "qualtrics"],
+        cwd=tmp_path / "run",
+        env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "the packaged codebook cannot know the answers to its segment questions ('organisation',"
+        " 'department'), which the questionnaire asks as closed questions: run 'ism-advise init"
+        " my-survey', list each question's answers under options in my-survey/factors.yaml (its"
+        " comment shows how), then run 'ism-advise questionnaire --knowledge my-survey --format"
+        " qualtrics'\n"
+    )

@@ -115,3 +115,18 @@ def test_explain_names_the_rule_base_by_its_file_name(inputs: Path, tmp_path: Pa
     lines = result.stdout.splitlines()[1:]
     assert lines and all(line.startswith("  advice.yaml:") for line in lines), lines
     assert PERSON not in result.stdout and CLIENT not in result.stdout
+
+
+def test_a_message_names_a_packaged_file_as_packaged():
+    """Not by its place inside the installation (site-packages): 'ism-advise init' makes the
+    copy to edit (issue 26)."""
+    from ism_advisor.errors import AdvisorError
+    from ism_advisor.resources import packaged_path
+
+    rules = packaged_path("rules", "advice.yaml")
+    template = packaged_path("templates", "report.html")
+    assert AdvisorError("x", path=str(rules), line=2, column=3).render() == (
+        "<packaged>/advice.yaml:2:3: x"
+    )
+    assert AdvisorError("x", path=str(template)).render() == "<packaged>/templates/report.html: x"
+    assert AdvisorError("x", path="ours/advice.yaml").render() == "ours/advice.yaml: x"

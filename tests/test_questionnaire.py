@@ -26,7 +26,7 @@ import pytest
 
 import exports as X
 import instruments as I
-from conftest import DATA, ROOT
+from conftest import DATA
 from ism_advisor.codebook import load_codebook
 from ism_advisor.questionnaire import build_questionnaire, estimate_minutes, write_questionnaire
 from ism_advisor.questionnaire.limesurvey import COLUMNS
@@ -478,27 +478,64 @@ OPEN_SEGMENT = (
     "segment question '{s}' has no answer options: the questionnaire would ask it as free text,"
     " which cannot name a segment ({fix})"
 )
-PACKAGED_FIX = (
-    "the packaged codebook cannot know your organisation's answers: copy it with 'ism-advise"
-    " init DIR', list them under options and pass --knowledge DIR"
+#: the packaged codebook's one problem: every segment question without options, no place in
+#: the packaged file (inside site-packages once installed), the commands to run
+PACKAGED_FIX = {
+    "en": (
+        "the packaged codebook cannot know the answers to its segment questions"
+        " ('organisation', 'department'), which the questionnaire asks as closed questions:"
+        " run 'ism-advise init my-survey', list each question's answers under options in"
+        " my-survey/factors.yaml (its comment shows how), then run 'ism-advise questionnaire"
+        " --knowledge my-survey --format {fmt}{lang}'"
+    ),
+    "nl": (
+        "het meegeleverde codeboek kan de antwoorden op zijn segmentvragen ('organisation',"
+        " 'department') niet kennen, die de vragenlijst als gesloten vragen stelt: voer"
+        " 'ism-advise init my-survey' uit, zet de antwoorden van elke vraag onder options in"
+        " my-survey/factors.yaml (het commentaar daar laat zien hoe) en voer dan 'ism-advise"
+        " questionnaire --knowledge my-survey --format {fmt}{lang}' uit"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang"),
+    [("qualtrics", "en"), ("limesurvey", "nl,en"), ("html", "en"), ("pdf", "nl"), ("md", "en")],
 )
-
-
-@pytest.mark.parametrize("fmt", ["qualtrics", "limesurvey", "html", "pdf", "md"])
-def test_the_packaged_codebook_asks_no_segment_question_as_free_text(cli, fmt):
-    path = ROOT / "rules" / "factors.yaml"
-    lines = [
-        f"{path}:{line}:5: " + OPEN_SEGMENT.format(s=s, fix=PACKAGED_FIX)
-        for line, s in ((71, "organisation"), (77, "department"))
-    ]
-    result = cli("questionnaire", "--check", "--format", fmt)
-    assert result.exit_code == 1
-    assert result.stderr.splitlines() == lines
+def test_the_packaged_codebook_asks_no_segment_question_as_free_text(cli, fmt, lang):
+    suffix = "" if lang == "en" else f" --lang {lang}"
+    line = PACKAGED_FIX[lang[:2]].format(fmt=fmt, lang=suffix) + "\n"
+    result = cli("questionnaire", "--check", "--format", fmt, "--lang", lang)
+    assert (result.exit_code, result.stderr) == (1, line)
     name = "q.txt" if fmt in ("qualtrics", "limesurvey") else f"q.{fmt}"
-    result = cli("questionnaire", "--format", fmt, "-o", name)
-    assert result.exit_code == 1
-    assert result.stderr == lines[0] + " (+1 more; --check lists every problem)\n"
+    result = cli("questionnaire", "--format", fmt, "--lang", lang, "-o", name)
+    assert (result.exit_code, result.stderr) == (1, line)
     assert cli.files == []
+
+
+SEGMENTS = ("organisation", "department")
+
+
+def test_the_packaged_codebooks_fix_works_as_told(cli):
+    """Following the message: init, the options under each question, the command given."""
+    result = cli("questionnaire", "--format", "qualtrics")
+    command = result.stderr.rstrip("\n").rsplit("then run '", 1)[1].rstrip("'")
+    assert command == "ism-advise questionnaire --knowledge my-survey --format qualtrics"
+    assert cli("init", "my-survey").exit_code == 0
+    path = cli.folder / "my-survey" / "factors.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "#     options:\n#       - {id: sales, nl: Verkoop, en: Sales}\n" in text
+    for question, options in I.SEGMENT_OPTIONS.items():
+        text = text.replace(question, question + options)
+    path.write_text(text, encoding="utf-8")
+    result = cli(*command.split()[1:])
+    assert (result.exit_code, result.stderr) == (0, "")
+    data = (cli.folder / "questionnaire-qualtrics.txt").read_bytes()
+    questions = {q.id: q for q in I.parse_qualtrics(data)}
+    assert [(questions[s].type, len(questions[s].choices)) for s in SEGMENTS] == [
+        ("MC:SingleAnswer:Vertical", 3),
+        ("MC:SingleAnswer:Vertical", 3),
+    ]
 
 
 def test_an_organisations_segment_question_needs_its_options(cli, tmp_path):
@@ -511,7 +548,7 @@ def test_an_organisations_segment_question_needs_its_options(cli, tmp_path):
     )
     assert result.exit_code == 1
     assert (
-        result.stderr == "ours.yaml:71:5: " + OPEN_SEGMENT.format(s="organisation", fix=fix) + "\n"
+        result.stderr == "ours.yaml:76:5: " + OPEN_SEGMENT.format(s="organisation", fix=fix) + "\n"
     )
     assert cli.files == ["ours.yaml"]
     result = cli("questionnaire", "--codebook", OURS, "--check", "--format", "qualtrics")

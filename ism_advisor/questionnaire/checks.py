@@ -32,6 +32,8 @@ __all__ = ["MIN_ITEMS", "check_codebook"]
 MIN_ITEMS = 3
 
 _TOOLS = ("limesurvey", "qualtrics")
+#: the folder the packaged codebook's problems tell the user to make with 'ism-advise init'
+_FOLDER = "my-survey"
 _NUMBER = re.compile(r"^\s*\d{1,5}\s*$")
 
 
@@ -55,10 +57,13 @@ class _Checks:
         self.warnings: list[AdvisorError] = []
 
     def problem(self, into: list, template: str, pos: Pos | None, **params: Any) -> None:
+        # a problem of the packaged codebook without a place names no file: the user
+        # does not edit the packaged file (it may sit inside site-packages) but a copy
+        path = None if pos is None and _packaged(self.codebook) else self.codebook.path
         into.append(
             AdvisorError(
                 template,
-                path=self.codebook.path,
+                path=path,
                 line=pos.line if pos else None,
                 column=pos.column if pos else None,
                 **params,
@@ -141,6 +146,7 @@ class _Checks:
                 )
 
     def segments(self) -> None:
+        without_options = []
         for segment in self.codebook.segments:
             for lang in self.langs:
                 if lang not in segment.text:
@@ -157,19 +163,8 @@ class _Checks:
                 continue
             # a segment question without options would be asked as free text, whose
             # answers (anything typed: a name, an e-mail address) cannot name a segment
-            if _packaged(self.codebook):
-                self.error(
-                    N_(
-                        "segment question '{id}' has no answer options: the questionnaire"
-                        " would ask it as free text, which cannot name a segment (the packaged"
-                        " codebook cannot know your organisation's answers: copy it with"
-                        " 'ism-advise init DIR', list them under options and pass --knowledge"
-                        " DIR)"
-                    ),
-                    segment.pos,
-                    id=segment.id,
-                )
-            else:
+            without_options.append(segment)
+            if not _packaged(self.codebook):
                 self.error(
                     N_(
                         "segment question '{id}' has no answer options: the questionnaire"
@@ -179,6 +174,25 @@ class _Checks:
                     segment.pos,
                     id=segment.id,
                 )
+        if without_options and _packaged(self.codebook):
+            # Only the user knows the answers, and the packaged file is not theirs to edit
+            # (it may sit inside site-packages): one problem, with the commands that make
+            # and use an editable copy, and no place in the packaged file.
+            command = f"ism-advise questionnaire --knowledge {_FOLDER} --format {self.fmt}"
+            if tuple(self.langs) != ("en",):
+                command += f" --lang {','.join(self.langs)}"
+            self.error(
+                N_(
+                    "the packaged codebook cannot know the answers to its segment questions"
+                    " ({ids}), which the questionnaire asks as closed questions: run"
+                    " 'ism-advise init {folder}', list each question's answers under options"
+                    " in {folder}/factors.yaml (its comment shows how), then run '{command}'"
+                ),
+                None,
+                ids=", ".join(f"'{segment.id}'" for segment in without_options),
+                folder=_FOLDER,
+                command=command,
+            )
 
     def items(self) -> None:
         codebook = self.codebook

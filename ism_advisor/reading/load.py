@@ -9,6 +9,7 @@ non-users, answers turned into numbers (:mod:`.answers`) and items into factor s
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +176,7 @@ class _Reader:
             columns=plan.uses(export),
             mapping=plan.mapping,
         )
-        return Survey(
+        survey = Survey(
             path=self.name,
             codebook=self.codebook,
             scores=scores,
@@ -187,6 +188,25 @@ class _Reader:
             warnings=tuple(warnings),
             source=source,
         )
+        # a factor scored from fewer items than the codebook has: said, item by item
+        for factor in self.codebook.factors:
+            missing = survey.items_not_asked.get(factor.id)
+            if missing:
+                warnings.append(
+                    Message(
+                        N_(
+                            "factor '{factor}' is scored from {count} of its {total} items:"
+                            " {items} not asked (no column, or no answer in any row)"
+                        ),
+                        {
+                            "factor": factor.id,
+                            "count": len(factor.items) - len(missing),
+                            "total": len(factor.items),
+                            "items": ", ".join(missing),
+                        },
+                    )
+                )
+        return replace(survey, warnings=tuple(warnings))
 
     def as_text(self, raw: pd.Series, position: int) -> pd.Series:
         """A usage or segment column of a tool's export as texts: SPSS codes as their

@@ -188,5 +188,33 @@ class Survey:
         return len(self.is_user)
 
     @property
+    def not_asked(self) -> tuple[str, ...]:
+        """The factors no respondent has a score for, in the codebook's order: not asked
+        in this survey (the file has no column for them, or they are blank in every row).
+        Only a wave of several is read with such a factor (``absent_ok``); a run on one
+        file refuses it."""
+        return tuple(f.id for f in self.codebook.factors if self.scores[f.id].isna().all())
+
+    @property
+    def items_not_asked(self) -> dict[str, tuple[str, ...]]:
+        """Per factor read from items (and asked), the codebook's items this survey did not
+        ask — no column (a mapping may give a factor at least half of its items), or no
+        answer in any row — in the codebook's order; factors without such items left out.
+        The factor's score and Cronbach's α rest on the items asked."""
+        out = {}
+        for factor in self.codebook.factors:
+            answers = self.items.get(factor.id)
+            if answers is None or factor.id in self.not_asked:
+                continue
+            missing = tuple(
+                item.id
+                for item in factor.items
+                if item.id not in answers or answers[item.id].isna().all()
+            )
+            if missing:
+                out[factor.id] = missing
+        return out
+
+    @property
     def users(self) -> int:
         return int(self.is_user.sum())
