@@ -234,6 +234,10 @@ class Summary:
     levers: tuple[Lever, ...] = _help("Up to three factors with the largest significant gaps.")
     top_actions: tuple[str, ...] = _help("The titles of the first three actions.")
     significant: int = _help("How many factors differ significantly.")
+    follow_up: tuple[str, ...] = _help(
+        "A report over several waves: its first sentences, the change in adoption and the"
+        " significant changes since the previous survey; empty with one survey."
+    )
 
 
 @dataclass(frozen=True)
@@ -406,9 +410,27 @@ def context_help() -> dict[str, dict[str, str]]:
 
 
 def _since_classes() -> tuple[type, ...]:
-    from .since import AdoptionPoint, Change, FollowUpAdvice, Since, TrendPoint
+    from .since import (
+        AdoptionPoint,
+        Change,
+        DoneChange,
+        DoneEffect,
+        DoneFactor,
+        FollowUpAdvice,
+        Since,
+        TrendPoint,
+    )
 
-    return (Since, AdoptionPoint, TrendPoint, Change, FollowUpAdvice)
+    return (
+        Since,
+        AdoptionPoint,
+        TrendPoint,
+        Change,
+        FollowUpAdvice,
+        DoneEffect,
+        DoneFactor,
+        DoneChange,
+    )
 
 
 # -- building the context ------------------------------------------------------------------
@@ -442,6 +464,7 @@ def report_context(
         (c for c in comparisons if c.shown and c.significant and (c.hedges_g or 0) > 0),
         key=lambda c: -(c.hedges_g or 0),
     )[:3]
+    since = _since(document, target, t, lang, charts)
     summary = Summary(
         respondents=target["respondents"],
         users=target["users"],
@@ -453,6 +476,7 @@ def report_context(
         ),
         top_actions=tuple(a.title for a in actions[:3]),
         significant=sum(1 for c in comparisons if c.significant),
+        follow_up=since.lead if since is not None else (),
     )
     scope = (
         t("all respondents")
@@ -499,7 +523,7 @@ def report_context(
         document=document,
         means_data=means_data,
         effects_data=effects_data,
-        since=_since(document, target, t, lang, charts),
+        since=since,
     )
 
 
