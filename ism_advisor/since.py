@@ -319,7 +319,7 @@ def _lead(
         items = "; ".join(
             f"{c.label}, {c.group}: "
             f"{signed(c.difference) if c.difference is not None else '–'}"
-            f" ({t(N_('better') if c.better else N_('worse'))})"
+            f" {t(N_('(better)') if c.better else N_('(worse)'))}"
             for c in last
         )
         out.append(
