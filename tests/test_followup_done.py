@@ -659,3 +659,30 @@ def test_a_hidden_change_says_so_in_the_report():
         "The change in adoption since the previous survey is not shown (anonymity).",
         "No factor changed significantly since a.",
     )
+
+
+def test_the_waves_reversed_give_worse_and_replace(cli, walk):
+    """The sample's waves in the other order: what improved now got worse, adoption fell,
+    and the follow-up step is to stop and replace (the non-users' change decides)."""
+    names = ("--wave-name", "October 2026", "--wave-name", "April 2027")
+    result = cli(WAVE2, SAMPLE_SCORES, *names, "--done", "done.yaml", "--format", "md", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    summary = _section(text, "## Executive summary\n\n")
+    assert summary.split("\n\n")[0] == (
+        "Adoption fell from 50% to 40% (−9.50 percentage points, 95% CI −15.07 to −3.85): a"
+        " measurable fall."
+    )
+    done = _section(text, "### What was done and what it did\n\n", "### What next")
+    verdicts = [line.split(" | ")[-1].rstrip(" |") for line in done.splitlines() if "→" in line]
+    assert verdicts == ["worse", "worse", "no measurable change"]
+    document = cli.json(WAVE2, SAMPLE_SCORES, *names, "--done", "done.yaml")
+    plan = {r["intervention"]: r for r in document["segments"][0]["recommendations"]}
+    assert sorted(plan["replace_what_backfired"]["factors"]) == [
+        "colleague_influence",
+        "effort_expectancy",
+    ]
+    assert plan["replace_what_backfired"]["rules"] == ["replace_after_worsening"]
+    assert "adjust_what_did_not_land" in plan  # the managers: no change, the gap remains
+    assert not set(plan) & set(DONE_IDS)
+    assert not set(plan) & {"continue_what_works", "deepen_what_works"}
