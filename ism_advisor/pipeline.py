@@ -207,7 +207,7 @@ def wave_facts(
     follow = replace(follow, rules=follow_up_rules(knowledge.rules))
     stage(N_("applying the rules to {segments} segments"), segments=len(latest.published.segments))
     titles = {
-        factor: "; ".join(
+        factor: "”, “".join(
             knowledge.interventions[i].title[lang]
             for i in carried_out
             if factor in knowledge.interventions[i].factors

@@ -167,18 +167,18 @@ def test_the_walkthrough_in_english(cli, walk):
         f"5. {_title('executives_on_rollout_team', 'en')}",
     ]
     assert (
-        "- Since the action on Colleague influence (Build a network of champions across all"
-        " teams), non-users improved by 0.23 points and the gap with users changed by −0.11,"
+        "- Since the action “Build a network of champions across all teams” on Colleague"
+        " influence, non-users improved by 0.23 points and the gap with users changed by −0.11,"
         " but the gap remains (g = 0.66, p < 0.001)." in after
     )
     assert (
-        "- Since the action on Manager influence (Have managers and senior leaders post and"
-        " reply visibly every week), nothing changed measurably (the gap with users changed by"
+        "- Since the action “Have managers and senior leaders post and reply visibly every"
+        " week” on Manager influence, nothing changed measurably (the gap with users changed by"
         " −0.10, p = 0.835) and the gap remains (g = 0.65)." in after
     )
     assert (
-        "- Since the action on Effort expectancy (Bring the platform to where people already"
-        " work), non-users improved by 0.31 points and the gap with users changed by −0.26;"
+        "- Since the action “Bring the platform to where people already work” on Effort"
+        " expectancy, non-users improved by 0.31 points and the gap with users changed by −0.26;"
         " there is no measurable gap any more (p = 0.052)." in after
     )
     # nothing carried out comes back as new: not its title, not its first step
@@ -264,8 +264,8 @@ def test_the_walkthrough_in_dutch(cli, walk):
         f"5. {_title('executives_on_rollout_team', 'nl')}",
     ]
     assert (
-        "- Sinds de aanpak op Ervaren groepsdruk (managers) (Laat leidinggevenden wekelijks"
-        " zichtbaar actief zijn) veranderde er niets aantoonbaar (het verschil met gebruikers"
+        "- Sinds de aanpak “Laat leidinggevenden wekelijks zichtbaar actief zijn” op Ervaren"
+        " groepsdruk (managers) veranderde er niets aantoonbaar (het verschil met gebruikers"
         " veranderde met −0,10, p = 0,835) en het verschil is er nog (g = 0,65)." in after
     )
 

@@ -448,7 +448,7 @@ def _carried_out(knowledge: Knowledge, facts: FactSet, case: Case, lang: str) ->
             if "acted_on" not in given:
                 fact["acted_on"] = True
             if "done_actions" not in given:
-                fact["done_actions"] = "; ".join(titles)
+                fact["done_actions"] = "”, “".join(titles)
         comparisons.append(fact)
     return FactSet(segment=facts.segment, comparisons=comparisons)
 
