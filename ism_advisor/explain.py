@@ -20,6 +20,7 @@ from .engine import FactSet, run_rules
 from .errors import N_, AdvisorError, Message
 from .facts import segment_facts
 from .i18n import translations
+from .importance import analyse_drivers
 from .knowledge import Knowledge, load_knowledge
 from .knowledge.whynot import Verdict, why, why_not_all
 from .recommend import advise_segments
@@ -107,9 +108,12 @@ def explain_intervention(
             include_incomplete=include_incomplete,
             lang=lang,
         )
-        published = publish(survey, compare_groups(survey, alpha=alpha), min_group_size)
+        comparison = compare_groups(survey, alpha=alpha)
+        published = publish(survey, comparison, min_group_size)
         index = _segment_index(published, segment)
-        facts = segment_facts(published, lang)[index]
+        # with the driver analysis, as the advice: it orders the plan within a priority
+        drivers = analyse_drivers(survey, comparison, published)
+        facts = segment_facts(published, lang, drivers)[index]
     name = Message(N_("all respondents")) if segment is None else segment
     if facts is None:
         # Both reasons, as every output gives them: whether the segment's own group is too

@@ -686,3 +686,17 @@ def test_the_waves_reversed_give_worse_and_replace(cli, walk):
     assert "adjust_what_did_not_land" in plan  # the managers: no change, the gap remains
     assert not set(plan) & set(DONE_IDS)
     assert not set(plan) & {"continue_what_works", "deepen_what_works"}
+
+
+def test_explain_agrees_with_the_report_on_one_survey_too(cli):
+    """explain ranks the plan as the advice does, with the driver analysis: on the sample
+    the team groups come fifth, after the relaunch and the executives (they were third)."""
+    document = cli.json(SAMPLE_SCORES)
+    plan = [r["intervention"] for r in document["segments"][0]["recommendations"]]
+    assert plan.index("start_in_team_groups") == 4
+    for place, intervention in enumerate(plan, start=1):
+        result = cli("explain", SAMPLE_SCORES, "--intervention", intervention)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.splitlines()[0] == (
+            f"'{intervention}' is advised for all respondents: action {place} of {len(plan)}"
+        )
