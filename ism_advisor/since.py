@@ -325,6 +325,8 @@ def _lead(
         out.append(
             t(N_("Significant changes since {wave}: {changes}."), wave=waves[-2], changes=items)
         )
+    elif not any((c["from_wave"], c["to_wave"]) == waves[-2:] for c in segment.get("changes", [])):
+        out.append(t(N_("The changes since {wave} are not shown (anonymity)."), wave=waves[-2]))
     else:
         out.append(t(N_("No factor changed significantly since {wave}."), wave=waves[-2]))
     return tuple(out)
