@@ -700,3 +700,30 @@ def test_explain_agrees_with_the_report_on_one_survey_too(cli):
         assert result.stdout.splitlines()[0] == (
             f"'{intervention}' is advised for all respondents: action {place} of {len(plan)}"
         )
+
+
+def test_changes_hidden_for_anonymity_stay_hidden_and_say_so(cli, walk):
+    """Departments within organisations at a minimum group of 10: a department shown in the
+    latest wave whose changes are hidden gets no verdict, and its report says why."""
+    args = (*walk, "--segment-by", "organisation+department", "--min-group-size", "10")
+    document = cli.json(*args)
+    (segment,) = [s for s in document["segments"] if s["value"] == "Zorggroep Oost / Facilitair"]
+    assert not segment["suppressed"] and segment["changes"] == []
+    assert [[f["outcome"] for f in d["factors"]] for d in segment["done"]] == [["hidden"]] * 3
+    assert all(
+        f["non_users"] is None and f["gap"] is None for d in segment["done"] for f in d["factors"]
+    )
+    result = cli(*args, "--per-segment", "each", "--format", "md", "-o", "all.md", "-q")
+    assert result.exit_code == 0, result.stderr
+    report = cli.folder / "each" / "organisation-department-zorggroep-oost-facilitair.md"
+    text = report.read_text(encoding="utf-8")
+    summary = _section(text, "## Executive summary\n\n").split("\n\n")
+    assert summary[:2] == [
+        "The change in adoption since the previous survey is not shown (anonymity).",
+        "The changes since March 2026 are not shown (anonymity).",
+    ]
+    done = _section(text, "### What was done and what it did\n\n", "### What next")
+    assert done.count("| – | – | – | – | – | – | not shown (anonymity) |") == 3
+    assert done.rstrip().endswith(
+        "A change hidden to protect small groups (anonymity) stays hidden here: it gets no verdict."
+    )
