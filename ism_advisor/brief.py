@@ -196,7 +196,9 @@ def brief_context(
     )
 
 
-def _since_lines(document: Mapping[str, Any], target: Mapping[str, Any], t, lang: str):
+def _since_lines(
+    document: Mapping[str, Any], target: Mapping[str, Any], t: Any, lang: str
+) -> tuple[str, ...]:
     """The brief's "Since the last survey": the change in adoption (the report summary's
     first sentence) and what each intervention carried out did, one line per factor."""
     from .since import since_context
