@@ -121,6 +121,9 @@ class BriefContext:
     #: "6 of 7 factors compared; Privacy concern: not asked in wave October 2026." when the
     #: survey did not ask a factor (left out of the chart and its table), else None
     not_compared: str | None = None
+    #: a run over several waves: the change in the team's adoption, then per intervention
+    #: carried out and factor, what it did (the report's verdict); empty with one survey
+    since: tuple[str, ...] = ()
 
 
 def _team_mean(comparison: Mapping | None) -> float | None:
@@ -207,7 +210,27 @@ def brief_context(
         chart=_chart_data(factors, t, lang, unit, compared),
         axis=_axis(factors),
         not_compared=compared_note(document, target["comparisons"], t),
+        since=_since_lines(document, target, t, lang),
     )
+
+
+def _since_lines(
+    document: Mapping[str, Any], target: Mapping[str, Any], t: Any, lang: str
+) -> tuple[str, ...]:
+    """The brief's "Since the last survey": the change in adoption (the report summary's
+    first sentence) and what each intervention carried out did, one line per factor."""
+    from .since import since_context
+
+    since = since_context(document, target, t, lang, charts=False)
+    if since is None:
+        return ()
+    lines = [since.lead[0]]
+    lines += [
+        t("{action} – {factor}: {verdict}", action=d.title, factor=f.label, verdict=f.verdict)
+        for d in since.done_effects
+        for f in d.factors
+    ]
+    return tuple(lines)
 
 
 def _actions(recommendations: Sequence[Mapping]) -> tuple[BriefAction, ...]:
@@ -399,6 +422,9 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
             level=1,
         )
     ]
+    if context.since:
+        paragraphs.append(Para("", lead=deck.t("Since the last survey")))
+        paragraphs += [Para(line, level=1) for line in context.since]
     paragraphs.append(Para("", lead=deck.t("What you can do")))
     paragraphs += [
         Para(a.reason, level=1, lead=f"{a.rank}. {a.title}: ", bullet=False)

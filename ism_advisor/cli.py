@@ -992,7 +992,7 @@ def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
 
 
 @main.command("explain")
-@click.argument("scores", type=click.Path(path_type=Path, dir_okay=True))
+@click.argument("scores", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--intervention", required=True, metavar="ID", help="The intervention to explain.")
 @click.option(
     "--segment",
@@ -1014,8 +1014,9 @@ def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
 )
 @_lang_option("Language of the explanation.")
 @_survey_options
+@_wave_options
 def explain_command(
-    scores: Path,
+    scores: tuple[Path, ...],
     intervention: str,
     segment: str | None,
     segment_by: tuple[str, ...],
@@ -1030,16 +1031,22 @@ def explain_command(
     include_incomplete: bool,
     sheet: str | None,
     header_row: int | None,
+    wave_names: tuple[str, ...],
+    wave_by: str | None,
+    done: Path | None,
 ) -> None:
     """Why an intervention was, or was not, advised for a segment of SCORES.
 
     For one that was not: each rule that recommends it, with the first condition that
     failed and the figure that failed it. For one that was: the rules that fired and the
-    facts they matched, through the conclusions they used.
+    facts they matched, through the conclusions they used. Several SCORES are survey
+    waves, as for the advice: with --done, an intervention carried out is never advised
+    again as new.
     """
     from .explain import explain_intervention
 
     tr = translations(lang)
+    _check_waves(scores, wave_names, wave_by, done)
     try:
         codebook, rules, interventions, _ = _knowledge_paths(
             knowledge, codebook, rules, interventions
@@ -1058,6 +1065,9 @@ def explain_command(
             mapping=mapping,
             include_incomplete=include_incomplete,
             sheet=_sheet_choice(sheet, header_row),
+            wave_names=wave_names,
+            wave_by=wave_by,
+            done=done,
         )
     except AdvisorError as error:
         _fail(error, lang)

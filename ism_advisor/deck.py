@@ -900,7 +900,9 @@ def summary_slide(deck: Deck, facts: DeckFacts) -> None:
     report = facts.report
     summary = report.summary
     slide = deck.slide("content", deck.t("Summary"))
-    paragraphs = [
+    # a report over several waves leads with what changed since the previous survey
+    paragraphs = [Para(sentence) for sentence in summary.follow_up]
+    paragraphs += [
         Para(
             deck.t(
                 "{rate} of {respondents} respondents use the platform ({users} users,"
@@ -1712,7 +1714,12 @@ def action_slides(deck: Deck, facts: DeckFacts) -> None:
             ],
         )
         return
-    slide = deck.slide("title_only", deck.t("Action plan"))
+    since = facts.report.since
+    follow = since is not None and bool(since.done_effects)
+    if follow:
+        _done_slides(deck, since, facts.short_label)
+    title = deck.t("Action plan: what next") if follow else deck.t("Action plan")
+    slide = deck.slide("title_only", title)
     deck.table(
         slide,
         deck.area,
@@ -1755,6 +1762,80 @@ def action_slides(deck: Deck, facts: DeckFacts) -> None:
             ]
         deck.body(slide, paragraphs)
         deck.notes(slide, _action_notes(deck, action))
+
+
+#: Rows of the table of what was done per slide.
+DONE_ROWS = 8
+
+
+def _done_slides(deck: Deck, since: Any, short: Callable[[str], str]) -> None:
+    """The action plan's first part in a report over several waves: each intervention
+    carried out, per factor it addresses the non-users' change and the gap's change with
+    their 95% intervals, and the verdict (the report's "What was done and what it did")."""
+    title = deck.report_text(N_("What was done and what it did"))
+
+    def change(value: Any) -> str:
+        if value is None:
+            return "–"
+        interval = f"{deck.figure(value.ci_low, 'signed')} – {deck.figure(value.ci_high, 'signed')}"
+        return f"{deck.figure(value.difference, 'signed')} ({_unbroken(interval)})"
+
+    entries = [(d, f) for d in since.done_effects for f in d.factors]
+    header = [
+        deck.t("Action"),
+        deck.report_text(N_("Factor")),
+        deck.t("Non-users' change (95% CI)"),
+        deck.t("Change in the gap (95% CI)"),
+        deck.report_text(N_("Verdict")),
+    ]
+    rows = [
+        [d.title, short(f.label), change(f.non_users), change(f.gap), f.verdict] for d, f in entries
+    ]
+    widths = [3.0, 1.8, 2.0, 2.0, 1.6]
+    layout = table_layout(header, rows, widths, deck.area[2], 12)
+    pages = table_pages(layout, deck.area[3], DONE_ROWS)
+    method = [
+        deck.report_text(
+            N_(
+                "Each intervention carried out since the previous survey, with the change"
+                " between %(before)s and %(after)s on each factor it addresses: among non-users"
+                " and in the gap between users and non-users, with its 95%% confidence"
+                " interval. The verdict rests on the Holm-adjusted p-values (see Method)."
+            ),
+            before=since.waves[-2],
+            after=since.waves[-1],
+        )
+    ]
+    if since.done_hidden:
+        method.append(
+            deck.report_text(
+                N_(
+                    "A change hidden to protect small groups (anonymity) stays hidden here:"
+                    " it gets no verdict."
+                )
+            )
+        )
+    for page, indices in enumerate(pages):
+        heading = title
+        if len(pages) > 1:
+            heading = deck.t(
+                "{title} ({page} of {pages})", title=title, page=page + 1, pages=len(pages)
+            )
+        slide = deck.slide("title_only", heading)
+        deck.table(
+            slide,
+            deck.area,
+            header,
+            [rows[i] for i in indices],
+            widths=widths,
+            layout=layout.page(indices),
+        )
+        lines = [
+            f"{entries[i][0].title} – {entries[i][1].label}: {rows[i][2]}; {rows[i][3]};"
+            f" {entries[i][1].verdict}"
+            for i in indices
+        ]
+        deck.notes(slide, [*lines, *method])
 
 
 def _action_notes(deck: Deck, action: Any) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +210,63 @@ def add_follow_up(document: dict, follow: Any, knowledge: Knowledge, lang: str) 
         segment["adoption"] = entry["adoption"]
         segment["adoption_change"] = entry["adoption_change"]
         segment["trend"] = entry["trend"]
+        segment["done"] = _done(document, follow, entry, knowledge, lang)
+
+
+#: The fields of a change in a segment's ``done`` list (from its ``changes`` entry).
+DONE_CHANGE_FIELDS = ("from_mean", "to_mean", "difference", "ci_low", "ci_high", "p_holm")
+
+
+def _done(
+    document: Mapping[str, Any],
+    follow: Any,
+    entry: Mapping[str, Any],
+    knowledge: Knowledge,
+    lang: str,
+) -> list[dict[str, Any]]:
+    """What each intervention carried out (``--done``) did in one segment: per factor it
+    addresses (the catalogue's ``factors``), the non-users' change and the gap's change
+    between the last two waves, and the ``outcome`` the follow-up rules saw (improved,
+    no_change, worse), or ``hidden`` (the change is not shown: anonymity) or
+    ``not_measured`` (the factor has no scores in some wave, or is not in the codebook)."""
+    measured = {f["id"] for f in document["factors"]} - set(follow.left_out)
+    last = (follow.waves[-2], follow.waves[-1])
+    rows = {
+        (c["factor"], c["group"]): c
+        for c in entry["changes"]
+        if (c["from_wave"], c["to_wave"]) == last
+    }
+    out = []
+    for intervention in follow.done:
+        factors = []
+        for factor in knowledge.interventions[intervention].factors:
+            non_users, gap = rows.get((factor, "non_users")), rows.get((factor, "gap"))
+            if factor not in measured:
+                outcome = "not_measured"
+            elif non_users is None or gap is None:
+                outcome = "hidden"
+            else:
+                outcome = entry["outcomes"].get(factor, "not_measured")
+            factors.append(
+                {
+                    "factor": factor,
+                    "outcome": outcome,
+                    "non_users": _change(non_users),
+                    "gap": _change(gap),
+                }
+            )
+        out.append(
+            {
+                "intervention": intervention,
+                "title": knowledge.interventions[intervention].title[lang],
+                "factors": factors,
+            }
+        )
+    return out
+
+
+def _change(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return None if row is None else {name: row[name] for name in DONE_CHANGE_FIELDS}
 
 
 def add_not_asked(document: dict, waves: Sequence[tuple[str, Survey]]) -> None:

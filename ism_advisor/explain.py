@@ -20,6 +20,7 @@ from .engine import FactSet, run_rules
 from .errors import N_, AdvisorError, Message
 from .facts import segment_facts
 from .i18n import translations
+from .importance import analyse_drivers
 from .knowledge import Knowledge, load_knowledge
 from .knowledge.whynot import Verdict, why, why_not_all
 from .recommend import advise_segments
@@ -40,7 +41,7 @@ class Explanation:
 
 
 def explain_intervention(
-    scores: str | Path,
+    scores: str | Path | Sequence[str | Path],
     intervention: str,
     *,
     segment: str | None = None,
@@ -53,10 +54,20 @@ def explain_intervention(
     lang: str = "en",
     mapping: str | Path | None = None,
     include_incomplete: bool = False,
+    wave_names: Sequence[str] = (),
+    wave_by: str | None = None,
+    done: str | Path | None = None,
     sheet: Any = None,
 ) -> Explanation:
     """Why ``intervention`` was or was not advised for the segment whose value is
-    ``segment`` (None: all respondents)."""
+    ``segment`` (None: all respondents).
+
+    Several survey files (or one with ``wave_by``) are waves, read as the advice reads
+    them (:func:`~ism_advisor.pipeline.wave_facts`): the latest wave's facts with the
+    change figures, and ``done`` (the interventions carried out), which the advice never
+    advises again as new.
+    """
+    paths = [scores] if isinstance(scores, (str, Path)) else list(scores)
     book = load_codebook(codebook)
     knowledge = load_knowledge(book, rules, interventions)
     if intervention not in knowledge.interventions:
@@ -67,18 +78,45 @@ def explain_intervention(
             id=intervention,
             hint=did_you_mean(intervention, knowledge.interventions),
         )
-    survey = load_survey(
-        scores,
-        book,
-        segment_by,
-        mapping=mapping,
-        include_incomplete=include_incomplete,
-        lang=lang,
-        sheet=sheet,
-    )
-    published = publish(survey, compare_groups(survey, alpha=alpha), min_group_size)
-    index = _segment_index(published, segment)
-    facts = segment_facts(published, lang)[index]
+    carried_out: tuple[str, ...] = ()
+    if len(paths) > 1 or wave_by is not None:
+        from .pipeline import wave_facts
+
+        found = wave_facts(
+            paths,
+            wave_names=wave_names,
+            wave_by=wave_by,
+            done=done,
+            codebook=codebook,
+            rules=rules,
+            interventions=interventions,
+            segment_by=segment_by,
+            alpha=alpha,
+            min_group_size=min_group_size,
+            lang=lang,
+            mapping=mapping,
+            include_incomplete=include_incomplete,
+            sheet=sheet,
+        )
+        knowledge, published, carried_out = found.knowledge, found.waves[-1].published, found.done
+        index = _segment_index(published, segment)
+        facts = found.facts[index]
+    else:
+        survey = load_survey(
+            paths[0],
+            book,
+            segment_by,
+            mapping=mapping,
+            include_incomplete=include_incomplete,
+            lang=lang,
+            sheet=sheet,
+        )
+        comparison = compare_groups(survey, alpha=alpha)
+        published = publish(survey, comparison, min_group_size)
+        index = _segment_index(published, segment)
+        # with the driver analysis, as the advice: it orders the plan within a priority
+        drivers = analyse_drivers(survey, comparison, published)
+        facts = segment_facts(published, lang, drivers)[index]
     name = (
         Message(N_("all respondents"))
         if segment is None
@@ -99,10 +137,18 @@ def explain_intervention(
             k=published.min_group_size,
         )
     firings = run_rules(knowledge.rulebase, [facts])[0]
-    advice = advise_segments(knowledge, [facts], lang)[0]
+    advice = advise_segments(knowledge, [facts], lang, done=carried_out)[0]
     plan = [r.intervention for r in advice.recommendations]
-    verdicts = why(knowledge, facts, firings, intervention, plan)
-    if intervention in plan:
+    verdicts = why(knowledge, facts, firings, intervention, plan, carried_out)
+    if intervention in carried_out:
+        headline = Message(
+            N_(
+                "'{id}' was carried out since the previous survey (--done): it is not advised"
+                " again as new for {segment}; the report's action plan says what it did"
+            ),
+            {"id": intervention, "segment": name},
+        )
+    elif intervention in plan:
         headline = Message(
             N_("'{id}' is advised for {segment}: action {place} of {count}"),
             {
@@ -158,7 +204,10 @@ def _segment_index(published: Published, value: str | None) -> int:
 
 
 def why_not_entries(
-    knowledge: Knowledge, all_facts: Sequence[FactSet | None], lang: str
+    knowledge: Knowledge,
+    all_facts: Sequence[FactSet | None],
+    lang: str,
+    done: Sequence[str] = (),
 ) -> list[list[dict[str, Any]] | None]:
     """Per segment (None where hidden): for every intervention of the catalogue that is
     not advised and that some rule recommends, why not — for the JSON document.
@@ -167,14 +216,14 @@ def why_not_entries(
     tr = translations(lang)
     shown = [f for f in all_facts if f is not None]
     firings = iter(run_rules(knowledge.rulebase, shown))
-    advice = iter(advise_segments(knowledge, shown, lang))
+    advice = iter(advise_segments(knowledge, shown, lang, done=done))
     out: list[list[dict[str, Any]] | None] = []
     for facts in all_facts:
         if facts is None:
             out.append(None)
             continue
         plan = [r.intervention for r in next(advice).recommendations]
-        verdicts = why_not_all(knowledge, facts, next(firings), plan)
+        verdicts = why_not_all(knowledge, facts, next(firings), plan, done)
         out.append(
             [
                 {

@@ -48,6 +48,7 @@ __all__ = [
     "follow_up",
     "follow_up_rules",
     "load_done",
+    "outcome",
     "split_waves",
     "wave_names",
 ]
@@ -75,6 +76,8 @@ class FollowUp:
     None when not shown in both).
     ``facts`` has, per segment, the change figures the rules see: ``segment`` (figures of
     the segment fact) and ``factors`` (factor id → figures of its comparison fact).
+    Each entry of ``segments`` also has ``outcomes``: factor id → the verdict on its
+    change between the last two waves (:func:`outcome`), for the factors shown.
     """
 
     waves: tuple[str, ...]
@@ -289,6 +292,7 @@ def follow_up(
                 figures["change_significant"] = significant
             elif row["group"] == "non_users":
                 figures["non_users_change"] = _plain(row["improvement"])
+                figures["non_users_significant"] = significant
                 figures["non_users_improved"] = (
                     None if significant is None else significant and row["improvement"] > 0
                 )
@@ -315,9 +319,13 @@ def follow_up(
             if row["factor"] in kept:
                 entry = per_key.setdefault(key, _empty())
                 entry["trend"].append(_trend_point(wave.name, row))
-    if done:
-        for entry in per_key.values():
-            for factor, figures in entry["facts"]["factors"].items():
+    for entry in per_key.values():
+        for factor, figures in entry["facts"]["factors"].items():
+            verdict = outcome(figures)
+            figures.pop("non_users_significant", None)  # not a rule figure: in the outcome
+            if verdict is not None:
+                figures["outcome"] = entry["outcomes"][factor] = verdict
+            if done:
                 figures["acted_on"] = factor in done_factors
     segments, facts = [], []
     for row in latest.published.segments.to_dict("records"):
@@ -334,6 +342,28 @@ def follow_up(
         facts=tuple(facts),
         warnings=tuple(warnings),
     )
+
+
+def outcome(figures: Mapping[str, Any]) -> str | None:
+    """The verdict on a factor's change between the last two waves, from the change
+    figures of one segment (``non_users_change``, positive for the better, and whether it
+    is significant after Holm; ``gap_change``, negative when the gap narrowed, and
+    ``change_significant``): the non-users' own change decides when it is significant;
+    else a significant change in the gap; else ``no_change``. None when a figure is
+    missing (a change not shown, or a p-value that could not be computed)."""
+    non_users = figures.get("non_users_change")
+    non_users_significant = figures.get("non_users_significant")
+    gap = figures.get("gap_change")
+    gap_significant = figures.get("change_significant")
+    if non_users is None or gap is None or non_users_significant is None:
+        return None
+    if non_users_significant:
+        return "improved" if non_users > 0 else "worse"
+    if gap_significant is None:
+        return None
+    if gap_significant:
+        return "improved" if gap < 0 else "worse"
+    return "no_change"
 
 
 def _holm_over_shown(rows: list[dict[str, Any]], alpha: float) -> None:
@@ -360,14 +390,24 @@ def follow_up_rules(rules: Sequence[Any]) -> tuple[str, ...]:
     return tuple(r.id for r in rules if figures_tested([r]) & changes)
 
 
-def add_change_facts(facts: Sequence[FactSet | None], follow: FollowUp) -> list[FactSet | None]:
-    """The latest wave's facts with the change figures added (new fact sets)."""
+def add_change_facts(
+    facts: Sequence[FactSet | None],
+    follow: FollowUp,
+    done_actions: Mapping[str, str] | None = None,
+) -> list[FactSet | None]:
+    """The latest wave's facts with the change figures added (new fact sets);
+    ``done_actions``: factor id → the titles of the interventions carried out for it
+    (the figure ``done_actions`` of a factor that has change figures)."""
     out: list[FactSet | None] = []
     for fact_set, extra in zip(facts, follow.facts, strict=True):
         if fact_set is None:
             out.append(None)
             continue
-        figures = extra["factors"]
+        titles = done_actions or {}
+        figures = {
+            factor: {**values, "done_actions": titles[factor]} if factor in titles else values
+            for factor, values in extra["factors"].items()
+        }
         out.append(
             FactSet(
                 segment={**fact_set.segment, **extra["segment"]},
@@ -460,6 +500,7 @@ def _empty() -> dict[str, Any]:
         "adoption_change": None,
         "trend": [],
         "facts": {"segment": {}, "factors": {}},
+        "outcomes": {},
     }
 
 

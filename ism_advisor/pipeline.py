@@ -27,12 +27,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Advice",
+    "WaveFacts",
     "advise",
     "advise_waves",
     "available_cores",
     "render",
     "render_segments",
     "segment_reports",
+    "wave_facts",
 ]
 
 #: The progress line of the rules stage.
@@ -118,7 +120,21 @@ def advise(
     return Advice(document=document, warnings=warnings, source=summary)
 
 
-def advise_waves(
+@dataclass(frozen=True)
+class WaveFacts:
+    """A run over several waves up to the rules: what the advice and ``explain`` share."""
+
+    knowledge: Knowledge
+    waves: tuple[Any, ...]
+    follow: Any
+    drivers: Any
+    #: the latest wave's facts per segment, with the change figures (None: hidden)
+    facts: list[FactSet | None]
+    #: the interventions carried out since the previous survey (--done)
+    done: tuple[str, ...]
+
+
+def wave_facts(
     paths: Sequence[str | Path],
     *,
     wave_names: Sequence[str] = (),
@@ -134,17 +150,10 @@ def advise_waves(
     progress: Callable[[Message], None] | None = None,
     mapping: str | Path | None = None,
     include_incomplete: bool = False,
-    explain_all: bool = False,
     sheet: SheetChoice | None = None,
-) -> Advice:
-    """Several survey waves in time order (``paths``, or one file split by ``wave_by``):
-    the advice on the latest wave, which also says what changed since the previous one.
-
-    Every wave is read with the same codebook and mapping and published on its own;
-    change figures are shown only where both waves show the comparison (see
-    :mod:`ism_advisor.followup`). ``done`` is a YAML list of the interventions carried
-    out since the last survey; the rules see which factors they addressed.
-    """
+) -> WaveFacts:
+    """Read, compare and publish every wave, compare the waves, and make the facts the
+    rules see (:func:`advise_waves`; ``ism-advise explain`` over several waves)."""
     from .followup import (
         Wave,
         add_change_facts,
@@ -153,7 +162,6 @@ def advise_waves(
         load_done,
         split_waves,
     )
-    from .recommend import advise_segments
 
     def stage(template: str, **params: Any) -> None:
         if progress is not None:
@@ -208,25 +216,85 @@ def advise_waves(
     follow = follow_up(waves, alpha=alpha, done=carried_out, done_factors=acted)
     follow = replace(follow, rules=follow_up_rules(knowledge.rules))
     stage(APPLYING, n=len(latest.published.segments))
-    facts = add_change_facts(segment_facts(latest.published, lang, drivers), follow)
-    advice = advise_segments(knowledge, facts, lang)
-    stage(N_("writing the advice"))
+    titles = {
+        factor: "”, “".join(
+            knowledge.interventions[i].title[lang]
+            for i in carried_out
+            if factor in knowledge.interventions[i].factors
+        )
+        for factor in acted
+    }
+    facts = add_change_facts(segment_facts(latest.published, lang, drivers), follow, titles)
+    return WaveFacts(knowledge, tuple(waves), follow, drivers, facts, carried_out)
+
+
+def advise_waves(
+    paths: Sequence[str | Path],
+    *,
+    wave_names: Sequence[str] = (),
+    wave_by: str | None = None,
+    done: str | Path | None = None,
+    codebook: str | Path | None = None,
+    rules: str | Path | None = None,
+    interventions: str | Path | None = None,
+    segment_by: Sequence[str] = (),
+    alpha: float = 0.05,
+    min_group_size: int = 5,
+    lang: str = "en",
+    progress: Callable[[Message], None] | None = None,
+    mapping: str | Path | None = None,
+    include_incomplete: bool = False,
+    explain_all: bool = False,
+    sheet: SheetChoice | None = None,
+) -> Advice:
+    """Several survey waves in time order (``paths``, or one file split by ``wave_by``):
+    the advice on the latest wave, which also says what changed since the previous one.
+
+    Every wave is read with the same codebook and mapping and published on its own;
+    change figures are shown only where both waves show the comparison (see
+    :mod:`ism_advisor.followup`). ``done`` is a YAML list of the interventions carried
+    out since the last survey; the rules see which factors they addressed, and none of
+    them is advised again as new.
+    """
+    from .recommend import advise_segments
+
+    found = wave_facts(
+        paths,
+        wave_names=wave_names,
+        wave_by=wave_by,
+        done=done,
+        codebook=codebook,
+        rules=rules,
+        interventions=interventions,
+        segment_by=segment_by,
+        alpha=alpha,
+        min_group_size=min_group_size,
+        lang=lang,
+        progress=progress,
+        mapping=mapping,
+        include_incomplete=include_incomplete,
+        sheet=sheet,
+    )
+    knowledge, latest, facts = found.knowledge, found.waves[-1], found.facts
+    advice = advise_segments(knowledge, facts, lang, done=found.done)
+    if progress is not None:
+        progress(Message(N_("writing the advice"), {}))
     document = advice_document(
         latest.survey,
         latest.published,
         lang=lang,
         knowledge=knowledge,
         advice=advice,
-        drivers=drivers,
+        drivers=found.drivers,
     )
-    add_follow_up(document, follow, knowledge, lang)
-    add_not_asked(document, [(wave.name, wave.survey) for wave in waves])
+    add_follow_up(document, found.follow, knowledge, lang)
+    add_not_asked(document, [(wave.name, wave.survey) for wave in found.waves])
     if explain_all:
-        _add_why_not(document, knowledge, facts, lang)
+        _add_why_not(document, knowledge, facts, lang, done=found.done)
     warnings = [*knowledge.warnings]
-    for wave in waves:
+    for wave in found.waves:
         warnings.extend(wave.survey.warnings)
-    warnings.extend(follow.warnings)
+    warnings.extend(found.follow.warnings)
     return Advice(document=document, warnings=tuple(warnings), source=None)
 
 
@@ -264,12 +332,16 @@ def _items_not_asked_per_wave(whole: Any, read: list) -> list:
 
 
 def _add_why_not(
-    document: dict, knowledge: Knowledge, facts: Sequence[FactSet | None], lang: str
+    document: dict,
+    knowledge: Knowledge,
+    facts: Sequence[FactSet | None],
+    lang: str,
+    done: Sequence[str] = (),
 ) -> None:
     """``why_not`` in each shown segment of the document (``--explain-all``)."""
     from .explain import why_not_entries
 
-    entries = why_not_entries(knowledge, facts, lang)
+    entries = why_not_entries(knowledge, facts, lang, done=done)
     for segment, why_not in zip(document["segments"], entries, strict=True):
         if why_not is not None:
             segment["why_not"] = why_not

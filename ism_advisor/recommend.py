@@ -12,7 +12,7 @@ the largest effect size behind them, and cut at the rule base's ``max_actions``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,9 +102,17 @@ def recommend(
 
 
 def advise_segments(
-    knowledge: Knowledge, facts: Sequence[FactSet | None], lang: str
+    knowledge: Knowledge,
+    facts: Sequence[FactSet | None],
+    lang: str,
+    done: Collection[str] = (),
 ) -> list[SegmentAdvice]:
-    """Advice for segments given as facts (None: a suppressed segment, no advice)."""
+    """Advice for segments given as facts (None: a suppressed segment, no advice).
+
+    ``done``: the interventions carried out since the previous survey (``--done``); they
+    are never advised again as new, whichever rule recommends them (what they did is the
+    follow-up's part of the report, and the follow-up rules advise what comes next).
+    """
     shown = [f for f in facts if f is not None]
     firings = iter(run_rules(knowledge.rulebase, shown))
     advice = []
@@ -112,11 +120,13 @@ def advise_segments(
         if fact_set is None:
             advice.append(SegmentAdvice())
         else:
-            advice.append(_advise(knowledge, next(firings), lang))
+            advice.append(_advise(knowledge, next(firings), lang, frozenset(done)))
     return advice
 
 
-def _advise(knowledge: Knowledge, firings: Sequence[Firing], lang: str) -> SegmentAdvice:
+def _advise(
+    knowledge: Knowledge, firings: Sequence[Firing], lang: str, done: frozenset[str] = frozenset()
+) -> SegmentAdvice:
     rulebase = knowledge.rulebase
     factor_order = {f: i for i, f in enumerate(knowledge.codebook.factor_ids)}
     reasons: dict[int, Reason] = {}
@@ -179,6 +189,8 @@ def _advise(knowledge: Knowledge, firings: Sequence[Firing], lang: str) -> Segme
             if isinstance(value := fact.figures.get("importance"), float) and math.isfinite(value)
         ]
         for intervention in rule.recommend:
+            if intervention in done:
+                continue
             builder = builders.setdefault(
                 intervention,
                 {

@@ -247,6 +247,10 @@ class Summary:
         "'6 of 7 factors compared; Privacy concern: not asked in wave October 2026.' when"
         " the survey did not ask some factor; None when every factor was compared."
     )
+    follow_up: tuple[str, ...] = _help(
+        "A report over several waves: its first sentences, the change in adoption and the"
+        " significant changes since the previous survey; empty with one survey."
+    )
 
 
 @dataclass(frozen=True)
@@ -457,9 +461,27 @@ def context_help() -> dict[str, dict[str, str]]:
 
 
 def _since_classes() -> tuple[type, ...]:
-    from .since import AdoptionPoint, Change, FollowUpAdvice, Since, TrendPoint
+    from .since import (
+        AdoptionPoint,
+        Change,
+        DoneChange,
+        DoneEffect,
+        DoneFactor,
+        FollowUpAdvice,
+        Since,
+        TrendPoint,
+    )
 
-    return (Since, AdoptionPoint, TrendPoint, Change, FollowUpAdvice)
+    return (
+        Since,
+        AdoptionPoint,
+        TrendPoint,
+        Change,
+        FollowUpAdvice,
+        DoneEffect,
+        DoneFactor,
+        DoneChange,
+    )
 
 
 # -- building the context ------------------------------------------------------------------
@@ -493,6 +515,7 @@ def report_context(
         (c for c in comparisons if c.shown and c.significant and (c.hedges_g or 0) > 0),
         key=lambda c: -(c.hedges_g or 0),
     )[:3]
+    since = _since(document, target, t, lang, charts)
     summary = Summary(
         respondents=target["respondents"],
         users=target["users"],
@@ -507,6 +530,7 @@ def report_context(
         **_compared(document, segment, t),
         factors_compared=sum(1 for c in comparisons if c.hidden_reason != REASON_NOT_ASKED),
         not_compared=compared_note(document, target["comparisons"], t),
+        follow_up=since.lead if since is not None else (),
     )
     scope = (
         t("all respondents")
@@ -555,7 +579,7 @@ def report_context(
         document=document,
         means_data=means_data,
         effects_data=effects_data,
-        since=_since(document, target, t, lang, charts),
+        since=since,
     )
 
 

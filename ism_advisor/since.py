@@ -71,6 +71,40 @@ class FollowUpAdvice:
 
 
 @dataclass(frozen=True)
+class DoneChange:
+    """A change between the last two waves behind a verdict on what was done."""
+
+    from_mean: float | None = _help("The earlier mean (for the gap: the earlier gap).")
+    to_mean: float | None = _help("The later mean (for the gap: the later gap).")
+    difference: float | None = _help("Later minus earlier.")
+    ci_low: float | None = _help("The difference's 95% interval, lower end.")
+    ci_high: float | None = _help("The difference's 95% interval, upper end.")
+    p_holm: float | None = _help("Holm-adjusted p of the difference.")
+
+
+@dataclass(frozen=True)
+class DoneFactor:
+    """What one factor did after an intervention addressing it was carried out."""
+
+    label: str = _help("The factor's name.")
+    outcome: str = _help("improved, no_change, worse, hidden (anonymity) or not_measured.")
+    verdict: str = _help("The outcome in words, in the report's language.")
+    non_users: DoneChange | None = field(
+        metadata={"help": "The non-users' change; None when not shown."}
+    )
+    gap: DoneChange | None = field(metadata={"help": "The change in the gap; None when not shown."})
+
+
+@dataclass(frozen=True)
+class DoneEffect:
+    """An intervention carried out since the previous survey (--done) and what it did."""
+
+    intervention: str = _help("The intervention's id.")
+    title: str = _help("Its title.")
+    factors: tuple[DoneFactor, ...] = _help("Each factor it addresses, with the verdict.")
+
+
+@dataclass(frozen=True)
 class Since:
     """The section "Since the last survey"."""
 
@@ -87,11 +121,30 @@ class Since:
         "Factors some wave did not ask, left out: 'Privacy concern (not asked in wave"
         " October 2026)'."
     )
+    done_effects: tuple[DoneEffect, ...] = _help(
+        "What each intervention carried out did: the action plan's first part."
+    )
+    done_hidden: bool = _help(
+        "Whether a change behind what was done is hidden for anonymity (no verdict)."
+    )
+    lead: tuple[str, ...] = _help(
+        "The executive summary's first sentences: the change in adoption, then the"
+        " significant changes."
+    )
     trend_chart: Markup = field(
         metadata={"help": "Inline SVG: means per wave, users and non-users, with 95% CIs."}
     )
     adoption_chart: Markup = field(metadata={"help": "Inline SVG: adoption per wave."})
 
+
+#: The verdicts on what was done, in words (the JSON's ``outcome`` of a ``done`` factor).
+VERDICTS = {
+    "improved": N_("improved"),
+    "no_change": N_("no measurable change"),
+    "worse": N_("worse"),
+    "hidden": N_("not shown (anonymity)"),
+    "not_measured": N_("not measured in both waves"),
+}
 
 _GROUPS = {
     "users": N_("users"),
@@ -171,6 +224,23 @@ def since_context(
         )
         if adoption:
             adoption_chart = draw_adoption(adoption, t, lang)
+    done_effects = tuple(
+        DoneEffect(
+            intervention=d["intervention"],
+            title=d["title"],
+            factors=tuple(
+                DoneFactor(
+                    label=labels.get(f["factor"], f["factor"]),
+                    outcome=f["outcome"],
+                    verdict=t(VERDICTS[f["outcome"]]),
+                    non_users=DoneChange(**f["non_users"]) if f["non_users"] else None,
+                    gap=DoneChange(**f["gap"]) if f["gap"] else None,
+                )
+                for f in d["factors"]
+            ),
+        )
+        for d in segment.get("done", [])
+    )
     return Since(
         waves=tuple(waves["names"]),
         adoption=adoption,
@@ -180,6 +250,9 @@ def since_context(
         advice=tuple(advice),
         done=tuple(d["title"] for d in waves["done"]),
         left_out=tuple(_left_out(document, waves["left_out"], labels, t)),
+        done_effects=done_effects,
+        done_hidden=any(f.outcome == "hidden" for d in done_effects for f in d.factors),
+        lead=_lead(segment, changes, tuple(waves["names"]), alpha, t, lang),
         trend_chart=trend_chart,
         adoption_chart=adoption_chart,
     )
@@ -207,3 +280,71 @@ def _better(change: Mapping[str, Any], worse: set[str]) -> bool:
     if change["group"] == "gap":
         return difference < 0
     return difference < 0 if change["factor"] in worse else difference > 0
+
+
+def _lead(
+    segment: Mapping[str, Any],
+    changes: tuple[Change, ...],
+    waves: tuple[str, ...],
+    alpha: float,
+    t: Callable[..., str],
+    lang: str,
+) -> tuple[str, ...]:
+    """The executive summary's first sentences in a follow-up report: how adoption changed
+    between the last two waves, and whether measurably (the two-proportion z-test's p
+    against alpha), then the significant changes (Holm)."""
+    from .formatting import format_figure
+
+    def pct(value: float) -> str:
+        return format_figure(value, "percent", lang)
+
+    def signed(value: float) -> str:
+        return format_figure(value, "signed", lang)
+
+    out = []
+    change = segment.get("adoption_change")
+    if change is None or change.get("difference") is None:
+        out.append(t("The change in adoption since the previous survey is not shown (anonymity)."))
+    else:
+        shares = {a["wave"]: a["share"] for a in segment.get("adoption", [])}
+        before, after = shares.get(change["from_wave"]), shares.get(change["to_wave"])
+        params = {
+            "before": pct(before) if before is not None else "–",
+            "after": pct(after) if after is not None else "–",
+            "change": signed(change["difference"] * 100),
+            "low": signed(change["ci_low"] * 100),
+            "high": signed(change["ci_high"] * 100),
+        }
+        measurable = change["p"] is not None and change["p"] < alpha
+        if not measurable:
+            text = N_(
+                "Adoption went from {before} to {after} ({change} percentage points, 95% CI"
+                " {low} to {high}): no measurable change."
+            )
+        elif change["difference"] > 0:
+            text = N_(
+                "Adoption rose from {before} to {after} ({change} percentage points, 95% CI"
+                " {low} to {high}): a measurable rise."
+            )
+        else:
+            text = N_(
+                "Adoption fell from {before} to {after} ({change} percentage points, 95% CI"
+                " {low} to {high}): a measurable fall."
+            )
+        out.append(t(text, **params))
+    last = [c for c in changes if (c.from_wave, c.to_wave) == waves[-2:]]
+    if last:
+        items = "; ".join(
+            f"{c.label}, {c.group}: "
+            f"{signed(c.difference) if c.difference is not None else '–'}"
+            f" {t(N_('(better)') if c.better else N_('(worse)'))}"
+            for c in last
+        )
+        out.append(
+            t(N_("Significant changes since {wave}: {changes}."), wave=waves[-2], changes=items)
+        )
+    elif not any((c["from_wave"], c["to_wave"]) == waves[-2:] for c in segment.get("changes", [])):
+        out.append(t(N_("The changes since {wave} are not shown (anonymity)."), wave=waves[-2]))
+    else:
+        out.append(t(N_("No factor changed significantly since {wave}."), wave=waves[-2]))
+    return tuple(out)

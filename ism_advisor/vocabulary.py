@@ -42,6 +42,7 @@ __all__ = [
     "EFFECT_SIZE_LABELS",
     "FACT_KINDS",
     "KINDS_BY_NAME",
+    "OUTCOMES",
     "SEGMENT",
     "SEGMENT_FIELDS",
     "Band",
@@ -206,6 +207,9 @@ def _table(*fields: Field) -> dict[str, Field]:
     return {f.name: f for f in fields}
 
 
+#: The verdicts on a factor's change since the previous wave (``outcome``; followup.py).
+OUTCOMES = ("improved", "no_change", "worse")
+
 #: A factor's change since the previous wave (runs over several waves; see followup.py).
 _COMPARISON_CHANGES = (
     Field(
@@ -251,6 +255,24 @@ _COMPARISON_CHANGES = (
         "bool",
         "an intervention for this factor was carried out since the previous wave (--done)",
         "bool",
+        change=True,
+    ),
+    Field(
+        "outcome",
+        "text",
+        "what the factor did since the previous wave: improved (the non-users changed"
+        " significantly for the better, or, theirs not significant, the gap narrowed"
+        " significantly; Holm), worse (the same for the worse) or no_change",
+        "text",
+        values=OUTCOMES,
+        change=True,
+    ),
+    Field(
+        "done_actions",
+        "text",
+        "the titles of the interventions carried out for this factor since the previous"
+        " wave (--done), in the report's language; missing without one",
+        "text",
         change=True,
     ),
 )

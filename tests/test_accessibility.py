@@ -656,12 +656,25 @@ def test_a_report_over_two_waves_passes_axe_and_reflows(tmp_path, lang):
     second = tmp_path / "autumn.csv"
     second.write_text(generate_followup(load_codebook()).scores_csv, encoding="utf-8")
     target = tmp_path / f"waves-{lang}.html"
+    done = tmp_path / "done.yaml"  # with what was done: its tables in the action plan (issue 26)
+    done.write_text("- champions_network\n- leaders_work_out_loud\n", encoding="utf-8")
     result = CliRunner().invoke(
         command.main,
-        [str(SAMPLE_SCORES), str(second), "--lang", lang, "-o", str(target), "--quiet"],
+        [
+            str(SAMPLE_SCORES),
+            str(second),
+            "--lang",
+            lang,
+            "-o",
+            str(target),
+            "--quiet",
+            "--done",
+            str(done),
+        ],
     )
     assert result.exit_code == 0, result.output
     html = target.read_text(encoding="utf-8")
     assert 'id="since"' in html and 'id="drivers"' in html
+    assert html.count('<table class="done-effects">') == 2
     assert_accessible(html, tmp_path / "axe", f"two waves ({lang})")
     assert_reflows(html, tmp_path / "reflow", f"two waves ({lang})")

@@ -1268,6 +1268,20 @@ CASES += [
     ),
 ]
 
+# -- issue 26, part A (follow-up semantics): rule test cases with done: and outcome -------------
+CASES += [
+    case(
+        "ruletests",
+        "unknown_done.yaml",
+        "ours/tests/unknown_done.yaml:3:10: unknown intervention 'champions_netwerk' (did you mean 'champions_network'?)",
+    ),
+    case(
+        "ruletests",
+        "unknown_outcome.yaml",
+        "ours/tests/unknown_outcome.yaml:5:36: 'outcome' must be one of improved, no_change, worse, found 'better'",
+    ),
+]
+
 # -- issue 24, a failed run changes nothing: outputs refused before any work -------------------
 LONG_NAME = "a" * 300  # past NAME_MAX (255 bytes on Linux file systems)
 CASES += [

@@ -699,7 +699,11 @@ def test_the_waves_deck_adds_the_section_after_the_factors(waves):
         "Since the last survey: significant changes",
         "Since the last survey: follow-up advice",
     ]
-    assert titles[start + len(labels) + 4] == "Action plan"  # no segments here
+    # no segments here; with --done the action plan starts with what was done (issue 26)
+    assert titles[start + len(labels) + 4 : start + len(labels) + 6] == [
+        "What was done and what it did",
+        "Action plan: what next",
+    ]
 
 
 def test_adoption_per_wave_equals_the_json(waves):

@@ -280,11 +280,21 @@ def test_the_two_wave_walkthrough_says_what_the_sample_gives(cli):
     assert (
         "| Colleague influence | non-users | March 2026 → October 2026 | 3.03 | 3.26 |" in section
     )
-    assert "(change −0.10, p = 0.835)" in section
-    for quoted in ("3.05 → 2.74", "0.40 to 0.13", "3.03 → 3.26", "change −0.10, p =\n0.835"):
-        assert quoted in walkthrough
-    assert "**Find out why the action did not land, and change course**: " in section
-    assert "**Keep up what works and make it part of the routine**: " in section
+    for quoted in ("3.05 → 2.74", "0.40 to 0.13", "3.03 → 3.26", "changed −0.10, p = 0.835"):
+        assert " ".join(quoted.split()) in " ".join(walkthrough.split())
+    assert "(the gap with users changed by −0.10, p = 0.835)" in section
+    summary = result.stdout.split("## Executive summary\n\n")[1].split("\n\n")[0]
+    assert f'The report\'s executive summary now opens with "{summary}"' in " ".join(
+        walkthrough.split()
+    )
+    assert "**Deepen what worked and reach the rest**: " in section
+    assert "**Find out why the action did not land, and adjust it**: " in section
+    assert "**Continue what worked and make it part of the routine**: " in section
+    plan = result.stdout.split("## Action plan")[1].split("\n## ")[0]
+    verdicts = [line.rsplit(" | ", 2)[-1].rstrip(" |") for line in plan.splitlines() if "→" in line]
+    assert verdicts == ["improved", "improved", "no measurable change"]
+    for title in ("Build a network of champions", "Have managers and senior leaders post"):
+        assert f". {title}" not in plan
 
 
 def test_the_broken_rule_of_the_readme_fails_its_tests_as_shown(cli):
@@ -300,7 +310,7 @@ def test_the_broken_rule_of_the_readme_fails_its_tests_as_shown(cli):
     result = cli("rules", "test", "ours")
     assert result.exit_code == 1
     assert result.stdout.startswith(shown)
-    assert result.stdout.endswith("4 failed, 17 passed\n")
+    assert result.stdout.endswith("7 failed, 19 passed\n")
 
 
 def test_the_contradictory_rule_of_the_readme_is_refused_as_shown(cli):

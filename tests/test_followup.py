@@ -45,7 +45,12 @@ def test_two_files_add_changes_adoption_and_the_change_between_the_last_two(cli,
         "names": ["spring", "autumn"],
         "files": ["scores.csv", "autumn.csv"],  # by file name only (issue 25)
         "left_out": [],
-        "rules": ["gap_not_closed_after_action", "improved_after_action"],
+        "rules": [
+            "continue_after_improvement",
+            "deepen_after_improvement",
+            "adjust_after_no_change",
+            "replace_after_worsening",
+        ],
         "done": [],
         "not_asked": {"spring": [], "autumn": []},
     }
@@ -221,6 +226,14 @@ def test_no_change_figure_where_either_wave_hides_the_comparison(cli, tmp_path):
     assert [bool(s["changes"]) for s in document["segments"]] == [True, False, True, False]
 
 
+FOLLOW_UP_RULES = (
+    "continue_after_improvement",
+    "deepen_after_improvement",
+    "adjust_after_no_change",
+    "replace_after_worsening",
+)
+
+
 def _follow_up_firings(document: dict, segment: int = 0) -> dict[str, set[str]]:
     """rule → the factors the follow-up rules fired on in one segment."""
     found: dict[str, set[str]] = {}
@@ -228,7 +241,7 @@ def _follow_up_firings(document: dict, segment: int = 0) -> dict[str, set[str]]:
     reasons = [e for r in entry["recommendations"] for e in r["explanation"]]
     reasons += [{"rule": c["rule"], "matched": c["matched"]} for c in entry["conclusions"]]
     for reason in reasons:
-        if reason["rule"] in ("gap_not_closed_after_action", "improved_after_action"):
+        if reason["rule"] in FOLLOW_UP_RULES:
             factor = reason["matched"]["factor"]["factor"]
             found.setdefault(reason["rule"], set()).add(factor)
     return found
@@ -240,12 +253,14 @@ DONE = "- bring_platform_into_workflow\n- champions_network\n- leaders_work_out_
 def test_the_follow_up_rules_fire_where_the_planted_changes_say(cli, second_wave, tmp_path):
     """The second wave: effort improved among non-users (the platform in the workflow), so
     did colleague influence (champions), manager influence did not move (the manager
-    programme did not land)."""
+    programme did not land): continue the workflow (the effort gap is gone), deepen the
+    champions (the colleague gap remains), adjust the manager programme."""
     (tmp_path / "done.yaml").write_text(DONE, encoding="utf-8")
     document = cli.json(SAMPLE_SCORES, second_wave, "--done", "done.yaml")
     assert _follow_up_firings(document) == {
-        "improved_after_action": {"effort_expectancy", "colleague_influence"},
-        "gap_not_closed_after_action": {"manager_influence"},
+        "continue_after_improvement": {"effort_expectancy"},
+        "deepen_after_improvement": {"colleague_influence"},
+        "adjust_after_no_change": {"manager_influence"},
     }
     assert document["waves"]["done"] == [
         {"intervention": "bring_platform_into_workflow", "title": _title(document, 0)},
@@ -255,7 +270,7 @@ def test_the_follow_up_rules_fire_where_the_planted_changes_say(cli, second_wave
     # only what was done is followed up: without the manager programme, no escalation
     (tmp_path / "done.yaml").write_text("- bring_platform_into_workflow\n", encoding="utf-8")
     document = cli.json(SAMPLE_SCORES, second_wave, "--done", "done.yaml")
-    assert _follow_up_firings(document) == {"improved_after_action": {"effort_expectancy"}}
+    assert _follow_up_firings(document) == {"continue_after_improvement": {"effort_expectancy"}}
 
 
 def _title(document: dict, index: int) -> str:
@@ -306,12 +321,19 @@ def test_over_two_waves_the_engine_gets_every_change_figure(second_wave):
     for name, path in (("spring", SAMPLE_SCORES), ("autumn", second_wave)):
         survey = load_survey(path, book, absent_ok=True)
         waves.append(Wave(name, survey, publish(survey, compare_groups(survey))))
-    follow = follow_up(waves, alpha=0.05, done=("champions_network",), done_factors=frozenset())
-    facts = add_change_facts(segment_facts(waves[-1].published, "en"), follow)[0]
+    acted = frozenset({"colleague_influence"})
+    follow = follow_up(waves, alpha=0.05, done=("champions_network",), done_factors=acted)
+    titles = {"colleague_influence": "Build a network of champions across all teams"}
+    facts = add_change_facts(segment_facts(waves[-1].published, "en"), follow, titles)[0]
     assert facts is not None
     for fact in facts.comparisons:
-        assert set(fact) == set(COMPARISON.testable)
-        assert fact["acted_on"] is False
+        if fact["factor"] == "colleague_influence":
+            assert set(fact) == set(COMPARISON.testable)
+            assert fact["acted_on"] is True
+            assert fact["done_actions"] == "Build a network of champions across all teams"
+        else:  # the titles of what was done: only on a factor acted on
+            assert set(fact) == set(COMPARISON.testable) - {"done_actions"}
+            assert fact["acted_on"] is False
     assert set(facts.segment) == set(SEGMENT.testable)
 
 
@@ -335,7 +357,7 @@ def test_the_report_has_a_since_section_only_over_several_waves(cli, second_wave
     rows = section.split('<table class="changes">')[1].split("</table>")[0]
     assert rows.count('<tr class="better">') == 5
     assert '<tr class="worse">' not in rows
-    assert "<strong>Find out why the action did not land, and change course</strong>" in section
+    assert "<strong>Find out why the action did not land, and adjust it</strong>" in section
     one = cli(SAMPLE_SCORES, "-o", "one.html", "-q")
     assert one.exit_code == 0
     assert 'id="since"' not in (tmp_path / "one.html").read_text(encoding="utf-8")

@@ -63,7 +63,7 @@ EXPECTATIONS = {
     "concluded": N_("concluded"),
     "not_concluded": N_("not concluded"),
 }
-_KEYS = ("name", "segment", "factors", *EXPECTATIONS)
+_KEYS = ("name", "segment", "factors", "done", *EXPECTATIONS)
 _MEANS = ("users_mean", "non_users_mean", "mean")
 
 
@@ -86,6 +86,8 @@ class Case:
     segment: Mapping[str, Any]
     factors: Mapping[str, Mapping[str, Any]]
     expectations: tuple[Expectation, ...]
+    #: the interventions carried out since the previous survey (as ``--done``)
+    done: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,9 @@ def _case(
                     )
                     continue
                 factors[factor] = _figures(p, knowledge.codebook, COMPARISON, given, factor)
+    done: tuple[str, ...] = ()
+    if "done" in entry:
+        done = _ids(p, entry, "done", knowledge.interventions, N_("intervention")) or ()
     expectations = []
     for kind in EXPECTATIONS:
         if kind not in entry:
@@ -224,7 +229,7 @@ def _case(
         )
     if len(p.errors) > errors:
         return None
-    return Case(p.path, entry.pos, name, segment, factors, tuple(expectations))
+    return Case(p.path, entry.pos, name, segment, factors, tuple(expectations), done)
 
 
 def _ids(
@@ -399,9 +404,20 @@ def neutral_facts(
 
 def run_cases(knowledge: Knowledge, cases: Sequence[Case], lang: str = "en") -> list[CaseResult]:
     """Run every case through the engine and the ranking; one result per case, in order."""
-    facts = [neutral_facts(knowledge.codebook, c.segment, c.factors, lang) for c in cases]
+    facts = [
+        _carried_out(
+            knowledge, neutral_facts(knowledge.codebook, c.segment, c.factors, lang), c, lang
+        )
+        for c in cases
+    ]
     firings = run_rules(knowledge.rulebase, facts)
-    advice = advise_segments(knowledge, facts, lang)
+    if any(c.done for c in cases):  # --done holds for the whole run: one run per case
+        advice = [
+            advise_segments(knowledge, [f], lang, done=c.done)[0]
+            for c, f in zip(cases, facts, strict=True)
+        ]
+    else:
+        advice = advise_segments(knowledge, facts, lang)
     results = []
     for case, fired, advised, fact_set in zip(cases, firings, advice, facts, strict=True):
         recommended = tuple(r.intervention for r in advised.recommendations)
@@ -414,6 +430,27 @@ def run_cases(knowledge: Knowledge, cases: Sequence[Case], lang: str = "en") -> 
             else result
         )
     return results
+
+
+def _carried_out(knowledge: Knowledge, facts: FactSet, case: Case, lang: str) -> FactSet:
+    """A case's facts with ``done``: as ``--done`` gives them, ``acted_on`` and
+    ``done_actions`` on the factors the interventions address (unless the case gives
+    them)."""
+    if not case.done:
+        return facts
+    interventions = [knowledge.interventions[i] for i in case.done]
+    comparisons = []
+    for fact in facts.comparisons:
+        titles = [i.title[lang] for i in interventions if fact["factor"] in i.factors]
+        given = case.factors.get(fact["factor"], {})
+        if titles:
+            fact = {**fact}
+            if "acted_on" not in given:
+                fact["acted_on"] = True
+            if "done_actions" not in given:
+                fact["done_actions"] = "”, “".join(titles)
+        comparisons.append(fact)
+    return FactSet(segment=facts.segment, comparisons=comparisons)
 
 
 def _met(expectation: Expectation, result: CaseResult) -> bool:

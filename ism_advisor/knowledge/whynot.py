@@ -10,7 +10,7 @@ line and the JSON document render it in the reader's language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,11 +57,13 @@ def why(
     firings: Sequence[Firing],
     intervention: str,
     recommended: Sequence[str] = (),
+    done: Collection[str] = (),
 ) -> tuple[Verdict, ...]:
     """Every rule that recommends ``intervention``, in file order, with its verdict.
 
     ``recommended`` is the segment's action plan: a rule that fired for an intervention
-    that the plan left out (cut at ``max_actions``) says so.
+    that the plan left out (cut at ``max_actions``, or carried out already: ``done``)
+    says so.
     """
     context = _Context(knowledge, facts, firings)
     verdicts = []
@@ -71,7 +73,16 @@ def why(
         fired = [f for f in firings if f.rule == rule.id]
         if fired:
             reasons = [context.chain(firing) for firing in fired]
-            if intervention not in recommended:
+            if intervention in done:
+                reasons.append(
+                    Message(
+                        N_(
+                            "it was carried out since the previous survey (--done), so it is"
+                            " not advised again as new: the report says what it did"
+                        )
+                    )
+                )
+            elif intervention not in recommended:
                 reasons.append(
                     Message(
                         N_("the action plan is cut at {max} actions, and this one came later"),
@@ -85,7 +96,11 @@ def why(
 
 
 def why_not_all(
-    knowledge: Knowledge, facts: FactSet, firings: Sequence[Firing], recommended: Sequence[str]
+    knowledge: Knowledge,
+    facts: FactSet,
+    firings: Sequence[Firing],
+    recommended: Sequence[str],
+    done: Collection[str] = (),
 ) -> dict[str, tuple[Verdict, ...]]:
     """For every intervention of the catalogue not in the action plan that some rule
     recommends: its verdicts, in catalogue order."""
@@ -93,7 +108,7 @@ def why_not_all(
     for intervention in knowledge.interventions:
         if intervention in recommended:
             continue
-        verdicts = why(knowledge, facts, firings, intervention, recommended)
+        verdicts = why(knowledge, facts, firings, intervention, recommended, done)
         if verdicts:
             out[intervention] = verdicts
     return out
