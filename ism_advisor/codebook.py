@@ -61,6 +61,13 @@ class Item:
     answers: str | None = None
     #: where the item is in the codebook (for messages about it)
     pos: Pos | None = field(default=None, compare=False, repr=False)
+    #: earlier or other wordings under which an export may still hold the statement
+    aliases: tuple[str, ...] = ()
+
+    def wordings(self) -> tuple[str, ...]:
+        """Every wording an export's column header may hold it under: its texts, then its
+        aliases (a statement reworded since an earlier survey wave still matches)."""
+        return (*self.text.values(), *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -353,6 +360,7 @@ ITEM = Shape(
         message=N_("'reverse' must be true or false, found {found}"),
     ),
     answers=Custom("Its answer scale, when it differs from its factor's.", schema=_SCALE_NAME),
+    aliases=Words("Earlier or other wordings of the statement, under which an export may hold it."),
 )
 
 #: One factor of the model.
@@ -703,6 +711,7 @@ class _CodebookReader:
                     reverse,
                     answers=self.reference(entry),
                     pos=entry.where("id"),
+                    aliases=ITEM.read(p, entry, "aliases"),
                 )
             )
         return tuple(items)

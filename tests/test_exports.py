@@ -266,3 +266,18 @@ def test_a_seven_point_codebook_reads_seven_point_texts(tmp_path):
         6.0,
         7.0,
     ]
+
+
+def test_a_statement_reworded_since_an_earlier_wave_still_matches(built, codebook, tmp_path):
+    """pe1 was "… helpt mij mijn dagelijkse werk gedaan te krijgen."; an export of a
+    questionnaire that asked it so is read through the item's aliases, to the same survey."""
+    pe1 = codebook.factors[0].items[0]
+    old = "Het platform helpt mij mijn dagelijkse werk gedaan te krijgen."
+    assert (pe1.id, pe1.aliases) == ("pe1", (old,))
+    name = "googleforms_grid_nl.csv"
+    text = built[name].read_text(encoding="utf-8")
+    assert text.count(pe1.text["nl"]) == 1
+    earlier = tmp_path / name
+    earlier.write_text(text.replace(pe1.text["nl"], old), encoding="utf-8")
+    reference = load_survey(built[name].parent / f"{name}.reference.csv", codebook, SEGMENT)
+    assert_same_survey(load_survey(earlier, codebook, SEGMENT), reference)

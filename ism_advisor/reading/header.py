@@ -41,7 +41,7 @@ class RoleKeys:
             names.update(normalize(n) for n in factor.column_names())
             for item in factor.items:
                 names.add(normalize(item.id))
-                texts.update(text_key(t) for t in item.text.values())
+                texts.update(text_key(t) for t in item.wordings())
         for segment in codebook.segments:
             names.update(normalize(n) for n in segment.column_names())
             texts.update(text_key(t) for t in segment.text.values())

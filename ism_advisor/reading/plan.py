@@ -199,7 +199,7 @@ class _Planner:
         score_columns: dict[str, int] = {}
         item_columns: dict[str, dict[str, int]] = {}
         for factor in codebook.factors:
-            items = [self.find([item.id], item.text.values()) for item in factor.items]
+            items = [self.find([item.id], item.wordings()) for item in factor.items]
             if all(p is not None for p in items):
                 item_columns[factor.id] = {
                     item.id: p for item, p in zip(factor.items, items, strict=True) if p is not None

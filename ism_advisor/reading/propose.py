@@ -225,7 +225,7 @@ class _Proposer:
         for segment in book.segments:
             out[f"segment {segment.id}"] = tuple(segment.text.values())
         for item_id, (_, item) in self.items.items():
-            out[item_id] = tuple(item.text.values())
+            out[item_id] = item.wordings()
         return out
 
     def names(self) -> dict[str, tuple[str, ...]]:
