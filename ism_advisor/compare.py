@@ -313,7 +313,7 @@ def _factor_statistics(
         t = diff / gap_se
         p = 2.0 * stats.t.sf(np.abs(t), df)
         # the gap's 95% interval, as ttest_ind(equal_var=False).confidence_interval()
-        gap_margin = stats.t.ppf(0.975, df) * gap_se
+        gap_margin = special.stdtrit(df, 0.975) * gap_se
         # Hedges' g: pooled SD, small-sample correction
         g, ci_low, ci_high = _hedges_g(
             diff, (n_x, var_x, m3[1::2], m4[1::2]), (n_y, var_y, m3[0::2], m4[0::2])
@@ -389,7 +389,7 @@ def _hedges_g(
         - diff * cov / pooled_var**2
     )
     g = d * correction
-    critical = stats.t.ppf(0.975, np.minimum(n_x, n_y) - 1)
+    critical = special.stdtrit(np.minimum(n_x, n_y) - 1, 0.975)
     margin = critical * correction * np.sqrt(np.maximum(var_d, 0.0))
     return g, g - margin, g + margin
 
