@@ -91,8 +91,17 @@ def test_the_section_is_reproducible_byte_for_byte():
     assert first == intervals.run(False, 7)
     lines = first.splitlines()
     assert lines[0] == "## Effect-size intervals: Hedges' g and the gap"
-    assert "| n | users | answers | g, former | g | gap (Welch) | target |" in lines
+    assert (
+        "| n | users | answers | g, former | g, normal point | g | gap (Welch) | target |" in lines
+    )
     rows = [line for line in lines if line.startswith("| 60 ") or line.startswith("| 200 ")]
     assert len(rows) == 6
     assert rows[0].startswith("| 60 | 20% | normal, users pushed up (d = 0.5) | ")
     assert all(row.endswith(" | 95% |") for row in rows)
+
+
+def test_the_normal_point_undercovers_where_a_small_group_is_skewed(measured):
+    """Why Hsu's degrees of freedom: with the normal 97.5% point, the same interval misses
+    the target band where 12 users answer mostly 4 and 5 (91–93% in the full grid)."""
+    counts = measured[Cell(60, 0.2, "skewed", 0.5)]["normal_point"]
+    assert wilson(*counts)[1] < LOW, counts
