@@ -126,6 +126,8 @@ _RESULT_FIGURES = (
     "users_mean",
     "non_users_mean",
     "gap",
+    "gap_ci_low",
+    "gap_ci_high",
     "hedges_g",
     "hedges_g_ci_low",
     "hedges_g_ci_high",
@@ -157,6 +159,8 @@ class FactorResult:
     users_mean: float | None = _figure("users_mean")
     non_users_mean: float | None = _figure("non_users_mean")
     gap: float | None = _figure("gap")
+    gap_ci_low: float | None = _figure("gap_ci_low")
+    gap_ci_high: float | None = _figure("gap_ci_high")
     hedges_g: float | None = _figure("hedges_g")
     hedges_g_ci_low: float | None = _figure("hedges_g_ci_low")
     hedges_g_ci_high: float | None = _figure("hedges_g_ci_high")
@@ -664,29 +668,35 @@ def _finding(c: FactorResult, t, lang: str) -> str:
     # rounding error, and a rule's condition (gap >= 0.4) tests the unrounded gap, so the
     # text shows what the rule saw. The report says so once under the findings and in the
     # method ("can differ by 0.01 from the difference between the rounded means").
+    # the gap's 95% interval (Welch), in the sentence's orientation: how far non-users lag
+    # behind, or how far they are ahead
+    ends = (c.gap_ci_low, c.gap_ci_high) if c.gap > 0 else (c.gap_ci_high, c.gap_ci_low)
+    sign = 1 if c.gap > 0 else -1
     means = {
         "users": number(c.users_mean),
         "non_users": number(c.non_users_mean),
         "gap": number(abs(c.gap)),
+        "low": "–" if ends[0] is None else number(sign * ends[0]),
+        "high": "–" if ends[1] is None else number(sign * ends[1]),
     }
     if c.gap > 0:
         first = (
             t(
                 "Non-users score {non_users} against {users} for users: they lag behind by"
-                " {gap} points.",
+                " {gap} points (95% CI {low} to {high}).",
                 **means,
             )
             if c.higher_is_better
             else t(
                 "Non-users score {non_users} against {users} for users; higher is worse"
-                " here, so they lag behind by {gap} points.",
+                " here, so they lag behind by {gap} points (95% CI {low} to {high}).",
                 **means,
             )
         )
     elif c.gap < 0:
         first = t(
             "Non-users score {non_users} against {users} for users: here non-users are"
-            " ahead by {gap} points.",
+            " ahead by {gap} points (95% CI {low} to {high}).",
             **means,
         )
     else:

@@ -390,6 +390,22 @@ COMPARISON = FactKind(
             json="gap",
             neutral=0.0,
         ),
+        Field(
+            "gap_ci_low",
+            "number",
+            "lower end of the gap's 95% confidence interval (Welch)",
+            column=True,
+            json="gap_ci",
+            neutral=-0.397,
+        ),
+        Field(
+            "gap_ci_high",
+            "number",
+            "upper end of the gap's 95% confidence interval (Welch)",
+            column=True,
+            json="gap_ci",
+            neutral=0.397,
+        ),
         Field("t", "number", "Welch's t", column=True, json="t", neutral=0.0),
         Field(
             "df",
