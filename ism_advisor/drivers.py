@@ -171,6 +171,9 @@ DRIVER_COLUMNS = (
     "weight",
     "weight_ci_low",
     "weight_ci_high",
+    "noise_diff_ci_low",
+    "noise_diff_ci_high",
+    "beats_noise",
     "importance",
     "rank",
 )
@@ -230,6 +233,8 @@ _SQRT_STEPS = 30
 _SQRT_TOLERANCE = 1e-5
 # Newton–Raphson: at most this many halvings of a step that lowers the log-likelihood.
 _HALVINGS = 40
+# Mixed into a segment's seed to draw its added random variable (:func:`_noise_contrast`).
+_NOISE_STREAM = 0x6E6F6973
 
 
 @dataclass(frozen=True)
@@ -700,6 +705,11 @@ def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
             figures["weight_ci_low"][fitted] = low
             figures["weight_ci_high"][fitted] = high
             models.loc[fitted, "resamples"] = used
+            low, high = _noise_contrast(block, resamples, seed, confidence)
+            figures["noise_diff_ci_low"][fitted] = low
+            figures["noise_diff_ci_high"][fitted] = high
+            with np.errstate(invalid="ignore"):
+                figures["beats_noise"][fitted] = np.where(np.isnan(low), np.nan, low > 0)
         for i, s in enumerate(fitted):
             high_vif = vif[i] > VIF_LIMIT
             if high_vif.any():
@@ -724,6 +734,10 @@ def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
         drivers[column] = values.reshape(-1)
     rank = drivers["rank"].to_numpy()
     drivers["rank"] = pd.array(np.where(np.isnan(rank), None, rank), dtype="Int64")
+    beats = drivers["beats_noise"].to_numpy()
+    drivers["beats_noise"] = pd.array(
+        np.where(np.isnan(beats), None, beats == 1.0), dtype="boolean"
+    )
     correlations = _correlation_table(block, offset, names, confidence)
     routes = _route_table(block, figures, offset, names, confidence, alpha)
     return models, drivers, correlations, routes
@@ -963,17 +977,23 @@ def _sqrtm_near(matrices: np.ndarray, roots: np.ndarray) -> np.ndarray:
 # -- the bootstrap ---------------------------------------------------------------------------
 
 
-def _bootstrap(block, design, beta, hessian, prob, resamples, seed, confidence, roots):
+def _bootstrap(
+    block, design, beta, hessian, prob, resamples, seed, confidence, roots, *, contrast=False
+):
     """Percentile CIs of the relative weights of every segment of ``block``.
 
     Returns the lower and upper limits (segments × factors) and, per segment, the
-    resamples behind them (those in which every factor varies).
+    resamples behind them (those in which every factor varies). With ``contrast`` the
+    last column of ``block`` is the added random variable and the limits are those of
+    each other factor's weight minus its weight, resample by resample (segments ×
+    (factors − 1)).
     """
     count, k = len(block.local), block.z.shape[1]
     upper = np.triu_indices(k)
     inverse = np.linalg.inv(hessian)
-    low = np.full((count, k), np.nan)
-    high = np.full((count, k), np.nan)
+    width = k - 1 if contrast else k
+    low = np.full((count, width), np.nan)
+    high = np.full((count, width), np.nan)
     used = np.zeros(count, dtype=np.int64)
     quantiles = np.array([0.5 - confidence / 2, 0.5 + confidence / 2])
     for first in range(0, count, _SEGMENTS_PER_BATCH):
@@ -994,6 +1014,8 @@ def _bootstrap(block, design, beta, hessian, prob, resamples, seed, confidence, 
                 upper,
             )
         weights = _replicate_weights(moments, slopes, r2, roots[batch], upper)
+        if contrast:
+            weights = weights[..., :-1] - weights[..., -1:]
         ok = np.isfinite(weights).all(axis=2)
         used[batch] = ok.sum(axis=1)
         complete = used[batch] == resamples
@@ -1004,6 +1026,48 @@ def _bootstrap(block, design, beta, hessian, prob, resamples, seed, confidence, 
         for b in np.flatnonzero(~complete & (used[batch] > 0)):
             low[batch[b]], high[batch[b]] = np.quantile(weights[b][ok[b]], quantiles, axis=0)
     return low, high, used
+
+
+def _noise_contrast(block, resamples, seed, confidence):
+    """Each factor's weight against that of an added random variable, bootstrapped.
+
+    Tonidandel, LeBreton & Johnson (2009): a standard normal variable, unrelated to
+    use by construction, is added to every segment's model; the model with it is fitted
+    and bootstrapped as the model itself (the same one-step resamples), and the
+    percentile CI of, resample by resample, each factor's weight minus the random
+    variable's is returned (segments × factors; NaN where the augmented model does not
+    converge). The random variable is drawn from a seed of ``seed`` and the segment's
+    own data, so it, and everything that follows, is the same for the same data.
+    """
+    count = len(block.local)
+    noise = np.empty(len(block.y))
+    for i in range(count):
+        lo, hi = block.starts[i], block.starts[i + 1]
+        rng = np.random.default_rng([*_seed(seed, block.x[lo:hi], block.y[lo:hi]), _NOISE_STREAM])
+        noise[lo:hi] = rng.standard_normal(hi - lo)
+    raw = np.column_stack([block.x, noise])
+    _, _, design, corr = _standardise(raw, block.starts)
+    augmented = _Block(block.local, block.starts, raw, block.y, design, corr)
+    fit = _newton(design, block.y, block.starts)
+    k = block.x.shape[1]
+    low = np.full((count, k), np.nan)
+    high = np.full((count, k), np.nan)
+    ok = fit.converged
+    if ok.any():
+        kept = augmented.subset(ok)
+        low[ok], high[ok], _ = _bootstrap(
+            kept,
+            kept.design,
+            fit.beta[ok],
+            fit.hessian[ok],
+            fit.p[np.repeat(ok, block.sizes)],
+            resamples,
+            seed,
+            confidence,
+            _sqrtm_eigh(kept.corr),
+            contrast=True,
+        )
+    return low, high
 
 
 def _poisson_thresholds() -> np.ndarray:
