@@ -281,6 +281,13 @@ class DriverAnalysis:
         - ``vif``: the variance inflation factor.
         - ``weight``, ``weight_ci_low``, ``weight_ci_high``: the relative weight (the
           factor's part of ``r2_weights``) and its bootstrap percentile CI.
+        - ``noise_diff_ci_low``, ``noise_diff_ci_high``: the bootstrap percentile CI of
+          the weight minus that of a random variable added to the model (Tonidandel,
+          LeBreton & Johnson 2009; the model with the variable, resampled as the model
+          itself); ``beats_noise`` (nullable boolean): the factor contributes more than
+          noise, that CI lies above 0. A weight's own CI never contains 0 (a relative
+          weight is positive by construction), so it cannot say this. NA without a
+          bootstrap.
         - ``importance``: the weight as a percentage of ``r2_weights`` (sums to 100);
         - ``rank``: 1 for the largest weight in the segment (nullable integer).
 
@@ -395,6 +402,7 @@ def priority_matrix(
     *,
     gap_threshold: float = GAP_THRESHOLD,
     significant: Sequence[bool | None] | np.ndarray | pd.Series | None = None,
+    beats_noise: Sequence[bool | None] | np.ndarray | pd.Series | None = None,
 ) -> pd.DataFrame:
     """Importance (y) against the gap (x), and each factor's quadrant.
 
@@ -410,6 +418,10 @@ def priority_matrix(
         Holm-adjusted ``significant``); then a factor lags only when it is also
         significant, so that noise does not put a factor among the levers. None/NA
         counts as not significant.
+    beats_noise : optionally, per row whether the factor contributes more than noise
+        (:attr:`DriverAnalysis.drivers`' ``beats_noise``); then a factor is important
+        only when it also does, so that a weight no larger than a random variable's does
+        not put a factor among the levers. None/NA counts as not contributing.
 
     Returns
     -------
@@ -426,12 +438,16 @@ def priority_matrix(
     importance, the crosshair of an importance-performance grid (Martilla & James 1977).
     Importances are shares that add up to 100, so that mean is always 100/k for k factors:
     at least an even share of what the model explains — a line that reads the same in
-    every segment. *Lagging* means a gap above ``gap_threshold`` (and significant, when
-    given): the gap's sign already says whether non-users lag (a mean gap as the line
-    would call a real, significant lag "not lagging" whenever other gaps are larger), and
-    significance says whether the lag is more than noise. ``act_first``: important and
-    lagging — the lever to pull; ``keep``: important, not lagging — a strength to
-    maintain; ``watch``: lagging but less important for use; ``low_priority``: neither.
+    every segment — and, when ``beats_noise`` is given, a weight that beats a random
+    variable's (Tonidandel, LeBreton & Johnson 2009): a relative weight is positive by
+    construction, so even a factor that does nothing has one, and in a segment where the
+    model explains little an even share can be no more than noise. *Lagging* means a gap
+    above ``gap_threshold`` (and significant, when given): the gap's sign already says
+    whether non-users lag (a mean gap as the line would call a real, significant lag "not
+    lagging" whenever other gaps are larger), and significance says whether the lag is
+    more than noise. ``act_first``: important and lagging — the lever to pull; ``keep``:
+    important, not lagging — a strength to maintain; ``watch``: lagging but less
+    important for use; ``low_priority``: neither.
 
     Examples
     --------
@@ -451,6 +467,11 @@ def priority_matrix(
     k = np.bincount(codes, weights=has, minlength=len(uniques))[codes]
     with np.errstate(invalid="ignore", divide="ignore"):
         important = importance >= 100.0 / k
+    if beats_noise is not None:
+        flags = pd.array(pd.Series(beats_noise, dtype="boolean"), dtype="boolean")
+        if len(flags) != len(drivers):
+            raise ValueError(f"beats_noise has {len(flags)} values for {len(drivers)} driver rows")
+        important &= flags.fillna(False).to_numpy(dtype=bool)
     lagging = gap > gap_threshold
     if significant is not None:
         flags = pd.array(pd.Series(significant, dtype="boolean"), dtype="boolean")

@@ -551,6 +551,12 @@ def test_priority_matrix_quadrants_and_cut_points():
     significant = pd.array([False, True, True, None, True, True, True, True], dtype="boolean")
     only = priority_matrix(drivers_, gap, significant=significant)
     assert only["quadrant"].tolist()[:4] == ["keep", "keep", "watch", "low_priority"]
+    # important only when it also contributes more than noise (NA: it does not)
+    beats = pd.array([True, None, True, True, False, True, True, True], dtype="boolean")
+    noisy = priority_matrix(drivers_, gap, beats_noise=beats)
+    assert noisy["quadrant"].tolist()[:4] == ["act_first", "low_priority", "watch", "low_priority"]
+    with pytest.raises(ValueError, match=r"^beats_noise has 3 values for 8 driver rows$"):
+        priority_matrix(drivers_, gap, beats_noise=[True, True, True])
     hidden = priority_matrix(drivers_, [np.nan, 0.0, 0.3, -0.2, 0, 0, 0, 0])
     assert hidden["quadrant"].tolist()[:4] == [None, "keep", "watch", "low_priority"]
     assert hidden["lagging"].isna().tolist()[:4] == [True, False, False, False]
