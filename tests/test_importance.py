@@ -534,6 +534,30 @@ def test_rules_test_the_driver_facts_and_rules_check_knows_them(tmp_path, codebo
     )
     (error,) = rule_errors(tmp_path, codebook, "importance > 100")
     assert "this rule can never fire" in error
+    assert rule_errors(tmp_path, codebook, "importance_beats_noise, importance >= 20") == []
+    assert rule_errors(tmp_path, codebook, "not importance_beats_noise") == []
+
+
+def test_a_rule_on_beats_noise_fires_where_the_factor_beats_noise(tmp_path):
+    """The sample: colleague influence beats noise for all respondents and in Zorggroep
+    Oost, not in Gemeente Rivierstad or TechnoBouw (whatever its share)."""
+    path = tmp_path / "advice.yaml"
+    rule = RULE.format(condition="importance_beats_noise").replace(
+        "manager_influence", "colleague_influence"
+    )
+    path.write_text(rule, encoding="utf-8")
+    document = advise(SAMPLE, segment_by=["organisation"], rules=path).document
+    fired = {s["value"]: bool(s["recommendations"]) for s in document["segments"]}
+    beats = {
+        s["value"]: next(
+            d["beats_noise"] for d in s["drivers"] if d["factor"] == "colleague_influence"
+        )
+        for s in document["segments"]
+    }
+    assert fired == beats
+    assert {v for v, b in beats.items() if b} == {None, "Zorggroep Oost"}
+    matched = document["segments"][0]["recommendations"][0]["explanation"][0]["matched"]
+    assert matched["colleague_influence"]["importance_beats_noise"] is True  # tested, so shown
 
 
 def test_a_rule_on_the_quadrant_fires_on_the_sample(tmp_path):
