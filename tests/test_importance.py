@@ -344,8 +344,23 @@ def test_importance_orders_the_default_action_plan_where_effect_sizes_tie(codebo
     ]
     assert without == sorted(managers_matter)  # ties on priority and g: by id
 
+    def noisy(manager: float, effort: float, beats: tuple[bool, bool]) -> list[str]:
+        facts = [
+            comparison("manager_influence", manager, "watch", beats[0]),
+            comparison("effort_expectancy", effort, "watch", beats[1]),
+        ]
+        (advice,) = advise_segments(knowledge, [FactSet(segment(), facts)], "en")
+        return [r.intervention for r in advice.recommendations]
 
-def comparison(factor: str, importance: float | None, quadrant: str | None) -> dict:
+    # an importance no more than noise's orders nothing: the factor that beats noise leads,
+    # and where neither does the plan is as without a driver model
+    assert noisy(60.0, 25.0, (False, True)) == effort_matters
+    assert noisy(60.0, 25.0, (False, False)) == without
+
+
+def comparison(
+    factor: str, importance: float | None, quadrant: str | None, beats_noise: bool = True
+) -> dict:
     worse = factor == "effort_expectancy"
     return {
         "factor": factor,
@@ -371,6 +386,7 @@ def comparison(factor: str, importance: float | None, quadrant: str | None) -> d
         "rank": 1,
         "importance": importance,
         "importance_rank": None if importance is None else 1 if importance > 50 else 2,
+        "importance_beats_noise": None if importance is None else beats_noise,
         "quadrant": quadrant,
     }
 
