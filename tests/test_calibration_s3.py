@@ -64,6 +64,14 @@ def test_a_noise_factor_is_called_contributing_at_most_five_percent_of_the_time(
         assert counts.noise_beats / len(calibration.NOISE) <= limit, (cell, counts.noise_beats)
 
 
+def test_a_noise_factor_is_important_in_the_matrix_at_most_five_percent_of_the_time(measured):
+    for cell, counts in measured:
+        limit = stats.binom.ppf(0.999, counts.surveys, 0.05)
+        assert counts.noise_important <= counts.noise_beats
+        assert counts.noise_important <= counts.noise_even
+        assert counts.noise_important / len(calibration.NOISE) <= limit, cell
+
+
 def test_the_known_driver_is_found(measured):
     (small_cell, small), (large_cell, large) = measured
     # at 175 respondents more often than noise is; at 600 in most surveys
@@ -71,9 +79,11 @@ def test_the_known_driver_is_found(measured):
     assert large.beats["driver"] > stats.binom.ppf(0.999, large.surveys, 0.5), large_cell
 
 
-def test_the_section_is_markdown_with_a_table_per_measure():
+def test_the_section_is_markdown_with_a_table_per_measure(measured):
     text = calibration.run(False, SEED)
     assert text.startswith(f"## {calibration.TITLE}\n")
-    assert text.count("| n | users share | answer shape | surveys |") == 6
-    assert "| 175 | 50% | normal | 400 |" in text
-    assert text == calibration.run(False, SEED)  # seeded: the same text
+    assert text.count("| n | users share | answer shape | surveys |") == 8
+    # seeded: the section's figures are the counts measured separately with the same seed
+    (_, counts), _ = measured
+    rate = 100 * counts.covered["driver"] / counts.surveys
+    assert f"| 175 | 50% | normal | {counts.surveys} | {rate:.1f}% | [" in text

@@ -24,7 +24,9 @@ Measured per cell:
   relative weight is positive by construction — why an interval above 0 says nothing;
 * how often a noise factor is called **contributing more than noise** (``beats_noise``:
   the interval of its weight minus an added random variable's lies above 0; target ≤ 5%),
-  over the three noise factors of every survey;
+  over the three noise factors of every survey; and how often it would have been
+  *important* in the priority matrix before (at least an even share of importance) and
+  is now (that, and more than noise);
 * the **power**: how often the driver is called contributing more than noise, and how
   often the correlate is (its true relative weight is positive: relative weights credit a
   factor for its overlap with a driver).
@@ -77,6 +79,8 @@ class Counts:
     covered: dict  # factor -> surveys whose weight interval holds the true weight
     noise_zero: int  # noise factors whose weight interval contains 0 (of 3 × surveys)
     noise_beats: int  # noise factors called contributing more than noise (of 3 × surveys)
+    noise_even: int  # noise factors with at least an even share of importance (of 3 × surveys)
+    noise_important: int  # ... and contributing more than noise: the matrix's "important"
     beats: dict  # driver/correlate -> surveys where it is called contributing
 
 
@@ -139,6 +143,10 @@ def measure(cell: Cell, surveys: int, seed: int, truth: dict) -> Counts:
         },
         noise_zero=int((noise["weight_ci_low"] <= 0).sum()),
         noise_beats=int(noise["beats_noise"].fillna(False).sum()),
+        noise_even=int((noise["importance"] >= 100 / len(FACTORS)).sum()),
+        noise_important=int(
+            ((noise["importance"] >= 100 / len(FACTORS)) & noise["beats_noise"].fillna(False)).sum()
+        ),
         beats={f: int(by[f]["beats_noise"].fillna(False).sum()) for f in ("driver", "correlate")},
     )
 
@@ -225,6 +233,18 @@ def run(full: bool, seed: int) -> str:
         "rate",
         "≤ 5%",
         lambda c: (c.noise_beats, len(NOISE) * c.surveys),
+    )
+    table(
+        "A noise factor important before this change: at least an even share of importance",
+        "rate",
+        "–",
+        lambda c: (c.noise_even, len(NOISE) * c.surveys),
+    )
+    table(
+        "A noise factor important now: an even share and more than noise",
+        "rate",
+        "≤ 5%",
+        lambda c: (c.noise_important, len(NOISE) * c.surveys),
     )
     table(
         "Power: the driver called contributing more than noise",
