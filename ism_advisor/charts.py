@@ -319,7 +319,8 @@ def priority_chart(
     """The priority matrix: importance for use (y, 0–100) against the gap (x).
 
     The lines are the matrix's cut points: an even share of importance (``threshold``)
-    and no gap; each quadrant is named in its corner.
+    and no gap; each quadrant is named in its corner. A factor that does not contribute
+    more than noise is an open dot (its quadrant is never an important one).
     """
     width, height = WIDTH, 4.6 * POINTS
     box = {
@@ -478,6 +479,8 @@ def _priority_layout(
                 "x": _pt(at_x),
                 "y": _pt(at_y),
                 "colour": QUADRANT_COLOURS.get(r.quadrant or "", PALETTE["not-significant"]),
+                # open: no more than noise, so not important wherever its importance lies
+                "open": getattr(r, "beats_noise", None) is False,
                 # a label that would overprint another is left out: the table names all
                 "label_x": _pt(label[0]) if label else None,
                 "label_y": _pt(label[1]) if label else None,

@@ -1215,9 +1215,11 @@ def priority_slide(deck: Deck, facts: DeckFacts) -> None:
             ),
             *[
                 deck.t(
-                    "{factor}: importance {importance}, gap {gap}, {quadrant}.",
+                    "{factor}: importance {importance} (more than noise: {noise}), gap {gap},"
+                    " {quadrant}.",
                     factor=r.label,
                     importance=deck.figure(r.importance, "count"),
+                    noise=r.noise_label,
                     gap=deck.figure(r.gap, "signed"),
                     quadrant=r.quadrant_label,
                 )
@@ -1275,7 +1277,9 @@ def priority_slide(deck: Deck, facts: DeckFacts) -> None:
                 deck.t(
                     "Importance for use (its share of what the model explains, 0–100) against"
                     " the gap. The axes cross at an even share of importance ({threshold})"
-                    " and at no gap; right of the vertical axis non-users lag behind.",
+                    " and at no gap; right of the vertical axis non-users lag behind. A"
+                    " factor that does not contribute more than noise does not count as"
+                    " important, wherever its dot lies.",
                     threshold=deck.figure(threshold),
                 )
             ),
@@ -1301,9 +1305,11 @@ def _priority_notes(deck: Deck, drivers: Any, rows: Sequence[Any]) -> list[str]:
         ),
         *[
             deck.t(
-                "{factor}: importance {importance}, gap {gap}, {quadrant}.",
+                "{factor}: importance {importance} (more than noise: {noise}), gap {gap},"
+                " {quadrant}.",
                 factor=r.label,
                 importance=deck.figure(r.importance, "count"),
+                noise=r.noise_label,
                 gap=deck.figure(r.gap, "signed"),
                 quadrant=r.quadrant_label,
             )
@@ -1312,13 +1318,25 @@ def _priority_notes(deck: Deck, drivers: Any, rows: Sequence[Any]) -> list[str]:
         deck.report_text(
             N_(
                 "Model: %(n)s respondents, a missing score counted at its factor's mean;"
-                " McFadden's R² %(mcfadden)s, Nagelkerke's R² %(nagelkerke)s. Odds ratios"
-                " per standard deviation of the factor; importance from Johnson's relative"
-                " weights, with bootstrap intervals in the data file."
+                " McFadden's R² %(mcfadden)s, Nagelkerke's R² %(nagelkerke)s, R²_O %(r2o)s"
+                " (the squared correlation of use with the model's predictions: what the"
+                " importances share out). Odds ratios per standard deviation of the factor;"
+                " importance from Johnson's relative weights, with bootstrap intervals in the"
+                " data file."
             ),
             n=deck.figure(drivers.n, "count"),
             mcfadden=deck.figure(drivers.r2_mcfadden),
             nagelkerke=deck.figure(drivers.r2_nagelkerke),
+            r2o=deck.figure(drivers.r2_o),
+        ),
+        deck.report_text(
+            N_(
+                "Important means at least an even share of importance and more than noise:"
+                " the factor's weight beats that of a random variable added to the model (the"
+                " bootstrap 95%% interval of the difference lies above 0). A weight's own"
+                " interval always lies above 0, even for a factor that does nothing, so it"
+                " cannot say this."
+            )
         ),
         *drivers.warnings,
         *drivers.routes,

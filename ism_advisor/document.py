@@ -369,6 +369,7 @@ def _driver_entries(
             {
                 "factor": r["factor"],
                 **{key: number(r[key]) for key in _DRIVER_FIGURES},
+                "beats_noise": r["beats_noise"],
                 "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
                 "quadrant": r["quadrant"],
             }
@@ -378,6 +379,7 @@ def _driver_entries(
             "n": None if pd.isna(model["n"]) else int(model["n"]),
             "r2_mcfadden": number(model["r2_mcfadden"]),
             "r2_nagelkerke": number(model["r2_nagelkerke"]),
+            "r2_o": number(model["r2_o"]),
             "warnings": [_model_value(w) for w in model["warnings"]],
             "reason": model["reason"],
         },
@@ -406,6 +408,8 @@ _DRIVER_FIGURES = (
     "weight",
     "weight_ci_low",
     "weight_ci_high",
+    "noise_diff_ci_low",
+    "noise_diff_ci_high",
 )
 #: A route's figures in the JSON: the driver analysis's, without its segment.
 _ROUTE_FIGURES = ROUTE_COLUMNS[1:]

@@ -33,8 +33,9 @@ def segment_facts(
 ) -> list[FactSet | None]:
     """The facts of every segment, None for a suppressed one: published figures only.
 
-    ``drivers`` adds each factor's ``importance``, ``importance_rank`` and ``quadrant``
-    (None where the segment has no driver model, or without ``drivers``).
+    ``drivers`` adds each factor's ``importance``, ``importance_rank``,
+    ``importance_beats_noise`` and ``quadrant`` (None where the segment has no driver
+    model, or without ``drivers``).
     """
     driving = _driver_figures(drivers)
     table = published.comparisons
@@ -88,7 +89,12 @@ def segment_facts(
     return out
 
 
-_NO_DRIVERS = {"importance": None, "importance_rank": None, "quadrant": None}
+_NO_DRIVERS = {
+    "importance": None,
+    "importance_rank": None,
+    "importance_beats_noise": None,
+    "quadrant": None,
+}
 
 
 def _driver_figures(drivers: PublishedDrivers | None) -> dict[tuple[int, str], dict[str, Any]]:
@@ -101,6 +107,9 @@ def _driver_figures(drivers: PublishedDrivers | None) -> dict[tuple[int, str], d
         out[(int(row["segment"]), row["factor"])] = {
             "importance": float(importance) if _finite(importance) else None,
             "importance_rank": None if pd.isna(row["rank"]) else int(row["rank"]),
+            "importance_beats_noise": None
+            if pd.isna(row["beats_noise"])
+            else bool(row["beats_noise"]),
             "quadrant": row["quadrant"],
         }
     return out

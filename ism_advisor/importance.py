@@ -102,11 +102,16 @@ class PublishedDrivers:
         ``constant_factor``, ``singular``, ``separation``, ``no_convergence`` — or
         :data:`REASON_HIDDEN`; None for a hidden segment, which has no model at all),
         ``needed`` (respondents the smaller group needs), ``r2_mcfadden``,
-        ``r2_nagelkerke``, ``warnings`` (tuple of dicts with a ``code``).
+        ``r2_nagelkerke``, ``r2_o`` (R²_O, the squared correlation of use and the fitted
+        probabilities: what the relative weights add up to), ``warnings`` (tuple of dicts
+        with a ``code``).
     drivers : one row per fitted segment × factor, factors in codebook order:
         ``segment``, ``factor``, ``odds_ratio``, ``ci_low``, ``ci_high``, ``p``,
-        ``weight``, ``weight_ci_low``, ``weight_ci_high``, ``importance`` (0–100),
-        ``rank``, ``gap`` (the published gap) and ``quadrant``.
+        ``weight``, ``weight_ci_low``, ``weight_ci_high``, ``noise_diff_ci_low``,
+        ``noise_diff_ci_high``, ``beats_noise`` (True/False, None without a bootstrap:
+        the factor contributes more than noise), ``importance`` (0–100), ``rank``,
+        ``gap`` (the published gap) and ``quadrant`` (important only when it beats
+        noise).
     correlations : the factors' correlations of each fitted segment (Pearson with CI,
         Spearman as a check), as :attr:`~ism_advisor.drivers.DriverAnalysis.correlations`.
     routes : the indirect routes the models support, as
@@ -191,7 +196,9 @@ def analyse_drivers(
     keys = pd.MultiIndex.from_arrays([drivers["segment"], drivers["factor"]])
     gap = gaps["gap"].reindex(keys).to_numpy(dtype=float)
     significant = gaps["significant"].reindex(keys).to_numpy()
-    matrix = priority_matrix(drivers, gap, significant=significant)
+    matrix = priority_matrix(
+        drivers, gap, significant=significant, beats_noise=drivers["beats_noise"]
+    )
     table = pd.DataFrame(
         {
             "segment": drivers["segment"].to_numpy(dtype=np.int64),
@@ -206,9 +213,14 @@ def analyse_drivers(
                     "weight",
                     "weight_ci_low",
                     "weight_ci_high",
+                    "noise_diff_ci_low",
+                    "noise_diff_ci_high",
                     "importance",
                 )
             },
+            "beats_noise": pd.Series(
+                [None if pd.isna(v) else bool(v) for v in drivers["beats_noise"]], dtype=object
+            ),
             "rank": matrix["importance_rank"].to_numpy(),
             "gap": gap,
             "quadrant": matrix["quadrant"].to_numpy(dtype=object),
@@ -273,6 +285,7 @@ def _models(
             "needed": np.full(count, np.nan),
             "r2_mcfadden": np.full(count, np.nan),
             "r2_nagelkerke": np.full(count, np.nan),
+            "r2_o": np.full(count, np.nan),
             "warnings": pd.Series([()] * count, dtype=object),
         }
     )
@@ -287,5 +300,6 @@ def _models(
         if row["fitted"]:
             out.at[s, "r2_mcfadden"] = row["r2_mcfadden"]
             out.at[s, "r2_nagelkerke"] = row["r2_nagelkerke"]
+            out.at[s, "r2_o"] = row["r2_weights"]
         out.at[s, "warnings"] = tuple(row["warnings"])
     return out

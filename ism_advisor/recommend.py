@@ -4,8 +4,9 @@ Each shown segment becomes a set of facts (:mod:`ism_advisor.facts`); the rules 
 fires rules on them; every firing that recommends an intervention adds its rule, its
 rendered ``because`` text and the figures it matched to that intervention's
 recommendation. Recommendations are ranked by priority, then by the importance for use
-of the most important factor behind them (the driver analysis: where a segment has a
-driver model, the action plan follows its priority matrix within each priority), then by
+of the most important factor behind them that contributes more than noise (the driver
+analysis: where a segment has a driver model, the action plan follows its priority matrix
+within each priority), then by
 the largest effect size behind them, and cut at the rule base's ``max_actions``.
 """
 
@@ -53,6 +54,7 @@ class Recommendation:
     factors: tuple[str, ...]
     reasons: tuple[Reason, ...]
     #: the largest importance for use (driver analysis, 0-100) of the factors behind it
+    #: that contribute more than noise (None: none does)
     importance: float | None = None
 
     @property
@@ -183,10 +185,14 @@ def _advise(
         found = comparisons(firing)
         facts = [shown for shown, _ in found]
         effects = [f["hedges_g"] for f in facts if "hedges_g" in f]
+        # a factor matters only when it contributes more than noise (its weight's own
+        # interval lies above 0 whether it does or not)
         importances = [
             value
             for _, fact in found
-            if isinstance(value := fact.figures.get("importance"), float) and math.isfinite(value)
+            if isinstance(value := fact.figures.get("importance"), float)
+            and math.isfinite(value)
+            and fact.figures.get("importance_beats_noise") is True
         ]
         for intervention in rule.recommend:
             if intervention in done:

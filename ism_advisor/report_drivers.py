@@ -77,6 +77,11 @@ class DriverRow:
     weight: float | None = _help("The relative weight (its part of R²).")
     weight_ci_low: float | None = _help("Lower end of the weight's bootstrap 95% interval.")
     weight_ci_high: float | None = _help("Upper end of the weight's bootstrap 95% interval.")
+    beats_noise: bool | None = _help(
+        "Whether it contributes more than noise: its weight beats that of a random variable"
+        " added to the model (bootstrap 95% interval of the difference above 0)."
+    )
+    noise_label: str = _help("beats_noise in the report's language: yes, no ('' without one).")
     quadrant: str | None = _help("act_first, keep, watch or low_priority; None without a gap.")
     quadrant_label: str = _help("The quadrant in the report's language ('' without one).")
 
@@ -90,6 +95,10 @@ class DriverSection:
     n: int | None = _help("Respondents in the model (every respondent of the segment).")
     r2_mcfadden: float | None = _help("McFadden's R² of the model.")
     r2_nagelkerke: float | None = _help("Nagelkerke's R² of the model.")
+    r2_o: float | None = _help(
+        "R²_O: the squared correlation of use with the fitted probabilities, the R² the"
+        " relative weights add up to."
+    )
     warnings: tuple[str, ...] = _help("Notes on the model (collinearity), translated.")
     rows: tuple[DriverRow, ...] = _help("One row per factor, most important first.")
     routes: tuple[str, ...] = _help("Indirect routes the model supports, in plain words.")
@@ -119,6 +128,7 @@ def driver_section(
         n=None,
         r2_mcfadden=None,
         r2_nagelkerke=None,
+        r2_o=None,
         warnings=(),
         rows=(),
         routes=(),
@@ -154,6 +164,12 @@ def driver_section(
             weight=d["weight"],
             weight_ci_low=d["weight_ci_low"],
             weight_ci_high=d["weight_ci_high"],
+            beats_noise=d.get("beats_noise"),
+            noise_label=""
+            if d.get("beats_noise") is None
+            else t("yes")
+            if d["beats_noise"]
+            else t("no"),
             quadrant=d["quadrant"],
             quadrant_label=quadrant_labels.get(d["quadrant"], "") if d["quadrant"] else "",
         )
@@ -174,6 +190,7 @@ def driver_section(
         n=model["n"],
         r2_mcfadden=model["r2_mcfadden"],
         r2_nagelkerke=model["r2_nagelkerke"],
+        r2_o=model.get("r2_o"),
         warnings=(*(w for w in warnings if w), *([not_asked] if not_asked else [])),
         rows=tuple(rows),
         routes=routes,

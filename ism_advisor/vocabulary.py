@@ -297,10 +297,19 @@ _DRIVER_FIELDS = (
         low=1,
     ),
     Field(
+        "importance_beats_noise",
+        "bool",
+        "the factor contributes more than noise to use: its relative weight beats that of"
+        " a random variable added to the model (bootstrap 95% interval of the difference"
+        " above 0); a weight's own interval above 0 does not say this",
+        "bool",
+    ),
+    Field(
         "quadrant",
         "text",
         "the factor's place in the priority matrix: act_first (important, non-users lag),"
-        " keep (important, no lag), watch (less important, non-users lag), low_priority",
+        " keep (important, no lag), watch (less important, non-users lag), low_priority;"
+        " important means at least an even share of importance and more than noise",
         "text",
         values=("act_first", "keep", "watch", "low_priority"),
     ),

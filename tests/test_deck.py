@@ -233,10 +233,12 @@ def test_the_priority_matrix_is_a_scatter_of_importance_against_the_gap(run, dec
     gaps = {c["factor"]: c["gap"] for c in everyone["comparisons"]}
     total = math.fsum(d["weight"] for d in everyone["drivers"])  # as the report sums them
     expected = {}
+    noise = {}
     for d in everyone["drivers"]:
         expected.setdefault(d["quadrant"], []).append(
             (labels[d["factor"]], gaps[d["factor"]], 100 * d["weight"] / total)
         )
+        noise[labels[d["factor"]]] = "yes" if d["beats_noise"] else "no"
     view = matrix(deck)
     (chart,) = view.charts
     assert chart.kind == "XY_SCATTER"
@@ -257,9 +259,10 @@ def test_the_priority_matrix_is_a_scatter_of_importance_against_the_gap(run, dec
     assert "Colleagues: Colleague influence; " in view.texts[4]
     full = {f["short"]: f["label"] for f in document["factors"]}
     for label, gap, importance in (row for rows in expected.values() for row in rows):
-        assert f"{full[label]}: importance {round(importance)}, gap {number(gap, sign=True)}" in (
-            chart.description
-        )
+        assert (
+            f"{full[label]}: importance {round(importance)} (more than noise: {noise[label]}),"
+            f" gap {number(gap, sign=True)}"
+        ) in chart.description
     # the data sheet a client edits holds the same points
     sheet = [value for row in chart.sheet if row[0] is not None for value in row[:2]]
     assert [row[1] for row in chart.sheet if row[0] is None and row[1]] == [
@@ -277,8 +280,15 @@ def test_the_matrix_notes_say_what_it_does_not_prove_and_the_model(run, deck):
     assert (
         f"Model: {model['n']} respondents, a missing score counted at its factor's mean;"
         " McFadden's R²"
-        f" {number(model['r2_mcfadden'])}, Nagelkerke's R² {number(model['r2_nagelkerke'])}."
+        f" {number(model['r2_mcfadden'])}, Nagelkerke's R² {number(model['r2_nagelkerke'])},"
+        f" R²_O {number(model['r2_o'])} (the squared correlation of use with the model's"
+        " predictions: what the importances share out)."
     ) in notes[8]
+    assert notes[9].startswith(
+        "Important means at least an even share of importance and more than noise: the"
+        " factor's weight beats that of a random variable added to the model (the bootstrap"
+        " 95% interval of the difference lies above 0)."
+    )
     assert notes[-1] == (
         "These are associations in this survey, not proof of cause: a factor that matters"
         " here goes together with use, and may also follow from it."

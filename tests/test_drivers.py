@@ -236,13 +236,58 @@ def test_weight_cis_agree_with_a_refitting_bootstrap_within_its_error(n, seed):
     assert result.models.loc[0, "resamples"] == ours
 
 
+def test_r2_o_is_the_squared_correlation_of_use_and_statsmodels_fitted_values():
+    scores, use, codes = segmented([200, 900], seed=31)
+    result = driver_analysis(scores, use, codes, resamples=0)
+    for segment in range(2):
+        rows = codes == segment
+        fitted = statsmodels_fit(scores[rows].to_numpy(), use[rows]).predict()
+        direct = np.corrcoef(use[rows], fitted)[0, 1] ** 2
+        np.testing.assert_allclose(result.models.loc[segment, "r2_weights"], direct, rtol=1e-7)
+        weights = result.drivers.loc[result.drivers["segment"] == segment, "weight"]
+        np.testing.assert_allclose(weights.sum(), direct, rtol=1e-7)
+
+
+@pytest.mark.parametrize(("n", "seed"), [(200, 41), (600, 42)])
+def test_the_noise_contrast_agrees_with_a_refitting_bootstrap_within_its_error(n, seed):
+    """Tonidandel, LeBreton & Johnson (2009) done by hand: the same random variable added
+    to the data, every resample refitted (rwa_logit), each factor's weight minus the
+    random variable's; the percentile interval's ends agree within Monte Carlo error."""
+    scores, use = planted(n, seed, effect=0.9, r=0.6)
+    ours, theirs = 2000, 600
+    result = driver_analysis(scores, use, resamples=ours, seed=7)
+    x = scores.to_numpy()
+    rng = np.random.default_rng([*drivers._seed(7, x, use), drivers._NOISE_STREAM])
+    augmented = np.column_stack([x, rng.standard_normal(n)])
+    replicates = reference_bootstrap(augmented, use, theirs, seed)
+    difference = replicates[:, :-1] - replicates[:, -1:]
+    for q, column in ((0.025, "noise_diff_ci_low"), (0.975, "noise_diff_ci_high")):
+        error = np.hypot(quantile_error(difference, q, ours), quantile_error(difference, q, theirs))
+        gap = result.drivers[column].to_numpy() - np.quantile(difference, q, axis=0)
+        assert np.all(np.abs(gap) <= 4 * error), (column, gap / error)
+    beats = result.drivers["beats_noise"]
+    assert str(beats.dtype) == "boolean"
+    assert beats.tolist() == (result.drivers["noise_diff_ci_low"] > 0).tolist()
+    assert beats.tolist()[0] is True  # the planted driver
+    assert beats.tolist()[2] is False  # the noise factor
+
+
+def test_beats_noise_is_missing_without_a_model_or_a_bootstrap():
+    scores, use, codes = segmented([300, 50], seed=1)
+    result = driver_analysis(scores, use, codes, resamples=0)
+    assert result.drivers["beats_noise"].isna().all()
+    assert result.drivers["noise_diff_ci_low"].isna().all()
+    result = driver_analysis(scores, use, codes, resamples=50)
+    assert result.drivers["beats_noise"].notna().tolist() == [True] * 3 + [False] * 3
+
+
 def test_the_bootstrap_is_reproducible_byte_for_byte():
     scores, use, codes = segmented([300, 500], seed=9)
     first = driver_analysis(scores, use, codes)
     second = driver_analysis(scores.copy(), use.copy(), codes.copy())
     assert first.drivers.to_csv() == second.drivers.to_csv()
     assert first.models.to_csv() == second.models.to_csv()
-    for column in ("weight_ci_low", "weight_ci_high"):
+    for column in ("weight_ci_low", "weight_ci_high", "noise_diff_ci_low", "noise_diff_ci_high"):
         assert (
             first.drivers[column].to_numpy().tobytes()
             == second.drivers[column].to_numpy().tobytes()
@@ -506,6 +551,12 @@ def test_priority_matrix_quadrants_and_cut_points():
     significant = pd.array([False, True, True, None, True, True, True, True], dtype="boolean")
     only = priority_matrix(drivers_, gap, significant=significant)
     assert only["quadrant"].tolist()[:4] == ["keep", "keep", "watch", "low_priority"]
+    # important only when it also contributes more than noise (NA: it does not)
+    beats = pd.array([True, None, True, True, False, True, True, True], dtype="boolean")
+    noisy = priority_matrix(drivers_, gap, beats_noise=beats)
+    assert noisy["quadrant"].tolist()[:4] == ["act_first", "low_priority", "watch", "low_priority"]
+    with pytest.raises(ValueError, match=r"^beats_noise has 3 values for 8 driver rows$"):
+        priority_matrix(drivers_, gap, beats_noise=[True, True, True])
     hidden = priority_matrix(drivers_, [np.nan, 0.0, 0.3, -0.2, 0, 0, 0, 0])
     assert hidden["quadrant"].tolist()[:4] == [None, "keep", "watch", "low_priority"]
     assert hidden["lagging"].isna().tolist()[:4] == [True, False, False, False]

@@ -41,6 +41,9 @@ DRIVER_KEYS = [
     "weight",
     "weight_ci_low",
     "weight_ci_high",
+    "noise_diff_ci_low",
+    "noise_diff_ci_high",
+    "beats_noise",
     "rank",
     "quadrant",
 ]
@@ -78,15 +81,20 @@ def write_survey(path, segments: dict[str, tuple[int, int]], seed: int = 7, skip
 def test_every_shown_segment_has_the_issues_json(sample_document):
     for segment in sample_document["segments"]:
         model = segment["driver_model"]
-        assert list(model) == ["n", "r2_mcfadden", "r2_nagelkerke", "warnings", "reason"]
+        assert list(model) == ["n", "r2_mcfadden", "r2_nagelkerke", "r2_o", "warnings", "reason"]
         assert model["reason"] is None
         assert 0 < model["r2_mcfadden"] < model["r2_nagelkerke"] < 1
+        assert 0 < model["r2_o"] < 1
         assert [d["factor"] for d in segment["drivers"]] == FACTORS
         for driver in segment["drivers"]:
             assert list(driver) == DRIVER_KEYS
             assert driver["ci_low"] < driver["odds_ratio"] < driver["ci_high"]
             assert driver["weight_ci_low"] <= driver["weight"] <= driver["weight_ci_high"]
             assert driver["quadrant"] in QUADRANTS
+            assert driver["beats_noise"] is (driver["noise_diff_ci_low"] > 0)
+            assert driver["noise_diff_ci_low"] <= driver["noise_diff_ci_high"]
+            if driver["quadrant"] in ("act_first", "keep"):  # important: more than noise
+                assert driver["beats_noise"] is True
         assert sorted(d["rank"] for d in segment["drivers"]) == list(range(1, 8))
         assert len(segment["factor_correlations"]) == 21  # 7 factors, 21 pairs
 
@@ -112,6 +120,8 @@ def test_the_json_figures_are_the_statistics_of_the_segments_respondents(sample_
         z = (x - x.mean()) / x.std()
         fit = sm.Logit(use, sm.add_constant(z.to_numpy())).fit(disp=0)
         assert segment["driver_model"]["r2_mcfadden"] == pytest.approx(fit.prsquared, rel=digits)
+        r2_o = np.corrcoef(use, fit.predict())[0, 1] ** 2  # R²_O from statsmodels' fit
+        assert segment["driver_model"]["r2_o"] == pytest.approx(r2_o, rel=digits)
         for j, driver in enumerate(segment["drivers"]):
             assert driver["odds_ratio"] == pytest.approx(np.exp(fit.params[j + 1]), rel=digits)
             assert driver["p"] == pytest.approx(fit.pvalues[j + 1], rel=digits)
@@ -121,6 +131,9 @@ def test_the_json_figures_are_the_statistics_of_the_segments_respondents(sample_
             row = expected.loc[driver["factor"]]
             # the same seed and the segment's own data: the same bootstrap
             assert driver["weight_ci_low"] == pytest.approx(row["weight_ci_low"], rel=digits)
+            for column in ("noise_diff_ci_low", "noise_diff_ci_high"):
+                assert driver[column] == pytest.approx(row[column], rel=digits, abs=1e-12)
+            assert driver["beats_noise"] is bool(row["beats_noise"])
             assert driver["rank"] == row["rank"]
         pairs = {(c["factor_a"], c["factor_b"]): c for c in segment["factor_correlations"]}
         for (a, b), pair in pairs.items():
@@ -155,6 +168,7 @@ def test_a_shown_segment_too_small_for_a_driver_analysis_says_so(tmp_path):
         "n": 70,
         "r2_mcfadden": None,
         "r2_nagelkerke": None,
+        "r2_o": None,
         "warnings": [],
         "reason": "too_small",
     }
@@ -234,6 +248,7 @@ def test_more_than_five_percent_filled_in_means_no_model(tmp_path):
         "n": 350,
         "r2_mcfadden": None,
         "r2_nagelkerke": None,
+        "r2_o": None,
         "warnings": [],
         "reason": "missing_scores",
     }
@@ -329,8 +344,23 @@ def test_importance_orders_the_default_action_plan_where_effect_sizes_tie(codebo
     ]
     assert without == sorted(managers_matter)  # ties on priority and g: by id
 
+    def noisy(manager: float, effort: float, beats: tuple[bool, bool]) -> list[str]:
+        facts = [
+            comparison("manager_influence", manager, "watch", beats[0]),
+            comparison("effort_expectancy", effort, "watch", beats[1]),
+        ]
+        (advice,) = advise_segments(knowledge, [FactSet(segment(), facts)], "en")
+        return [r.intervention for r in advice.recommendations]
 
-def comparison(factor: str, importance: float | None, quadrant: str | None) -> dict:
+    # an importance no more than noise's orders nothing: the factor that beats noise leads,
+    # and where neither does the plan is as without a driver model
+    assert noisy(60.0, 25.0, (False, True)) == effort_matters
+    assert noisy(60.0, 25.0, (False, False)) == without
+
+
+def comparison(
+    factor: str, importance: float | None, quadrant: str | None, beats_noise: bool = True
+) -> dict:
     worse = factor == "effort_expectancy"
     return {
         "factor": factor,
@@ -356,6 +386,7 @@ def comparison(factor: str, importance: float | None, quadrant: str | None) -> d
         "rank": 1,
         "importance": importance,
         "importance_rank": None if importance is None else 1 if importance > 50 else 2,
+        "importance_beats_noise": None if importance is None else beats_noise,
         "quadrant": quadrant,
     }
 
@@ -429,11 +460,47 @@ def test_the_markdown_report_has_the_matrix_as_a_table_in_dutch():
     document = advise(SAMPLE, segment_by=["organisation"], lang="nl").document
     text = render(document, "md").decode("utf-8")
     part = text.split("## Wat het gebruik het meest bepaalt")[1].split("## Actieplan")[0]
-    assert "| Factor | Belang | Verschil | Oddsratio (95%-BI) | Kwadrant |" in part
-    assert part.count("| eerst aanpakken |") == sum(
-        d["quadrant"] == "act_first" for d in document["segments"][0]["drivers"]
+    assert "| Factor | Belang | Verschil | Oddsratio (95%-BI) | Meer dan ruis | Kwadrant |" in part
+    drivers = document["segments"][0]["drivers"]
+    assert part.count("| eerst aanpakken |") == sum(d["quadrant"] == "act_first" for d in drivers)
+    assert part.count(" | ja | ") == sum(d["beats_noise"] is True for d in drivers)
+    assert part.count(" | nee | ") == sum(d["beats_noise"] is False for d in drivers)
+    model = document["segments"][0]["driver_model"]
+    r2o = f"{model['r2_o']:.2f}".replace(".", ",")
+    assert (
+        f"volgens Nagelkerke {model['r2_nagelkerke']:.2f}, R²_O {r2o} (".replace("0.", "0,") in part
+    )
+    assert (
+        "Belangrijk betekent: minstens een gelijk aandeel in het belang én meer dan ruis." in part
     )
     assert "geen bewijs van oorzaak en gevolg" in part
+
+
+def test_a_factor_no_more_than_noise_is_never_important_in_the_report(sample_document):
+    """The sample's Gemeente Rivierstad: a factor with more than an even share of
+    importance that does not beat the added random variable is not among the levers; the
+    matrix draws it as an open dot and the table says 'no'."""
+    segment = next(s for s in sample_document["segments"] if s["value"] == "Gemeente Rivierstad")
+    index = sample_document["segments"].index(segment)
+    drivers = segment["drivers"]
+    share = {d["factor"]: d["weight"] / sum(x["weight"] for x in drivers) for d in drivers}
+    above = [d for d in drivers if share[d["factor"]] >= 1 / len(drivers)]
+    noisy = [d for d in above if d["beats_noise"] is False]
+    assert noisy, "the sample no longer has the case this test is about"
+    for d in noisy:
+        assert d["weight_ci_low"] > 0  # its weight's interval lies above 0 all the same
+        assert d["quadrant"] in ("watch", "low_priority")
+    for d in drivers:
+        assert (d["quadrant"] in ("act_first", "keep")) == (
+            share[d["factor"]] >= 1 / len(drivers) and d["beats_noise"] is True
+        )
+    html = render(sample_document, "html", segment=index).decode("utf-8")
+    section = html.split('<section id="drivers">')[1].split("</section>")[0]
+    assert section.count('fill="#ffffff" stroke=') == sum(
+        d["beats_noise"] is False for d in drivers
+    )
+    assert "<td>no</td><td>" in section and "<td>yes</td><td>" in section
+    assert "An open dot: the factor does not contribute more than noise" in section
 
 
 def test_a_segment_report_too_small_for_a_driver_analysis_says_so(tmp_path):
@@ -483,6 +550,30 @@ def test_rules_test_the_driver_facts_and_rules_check_knows_them(tmp_path, codebo
     )
     (error,) = rule_errors(tmp_path, codebook, "importance > 100")
     assert "this rule can never fire" in error
+    assert rule_errors(tmp_path, codebook, "importance_beats_noise, importance >= 20") == []
+    assert rule_errors(tmp_path, codebook, "not importance_beats_noise") == []
+
+
+def test_a_rule_on_beats_noise_fires_where_the_factor_beats_noise(tmp_path):
+    """The sample: colleague influence beats noise for all respondents and in Zorggroep
+    Oost, not in Gemeente Rivierstad or TechnoBouw (whatever its share)."""
+    path = tmp_path / "advice.yaml"
+    rule = RULE.format(condition="importance_beats_noise").replace(
+        "manager_influence", "colleague_influence"
+    )
+    path.write_text(rule, encoding="utf-8")
+    document = advise(SAMPLE, segment_by=["organisation"], rules=path).document
+    fired = {s["value"]: bool(s["recommendations"]) for s in document["segments"]}
+    beats = {
+        s["value"]: next(
+            d["beats_noise"] for d in s["drivers"] if d["factor"] == "colleague_influence"
+        )
+        for s in document["segments"]
+    }
+    assert fired == beats
+    assert {v for v, b in beats.items() if b} == {None, "Zorggroep Oost"}
+    matched = document["segments"][0]["recommendations"][0]["explanation"][0]["matched"]
+    assert matched["colleague_influence"]["importance_beats_noise"] is True  # tested, so shown
 
 
 def test_a_rule_on_the_quadrant_fires_on_the_sample(tmp_path):
