@@ -871,8 +871,8 @@ def test_the_dutch_waves_deck(waves):
         f"{number(point['users_mean'], ',')} [{number(low, ',')}; {number(high, ',')}]"
     )
     adoption = views[titles.index("Sinds de vorige meting: gebruik")]
-    assert adoption.charts[0].labels[0][0] == "40% (243 van 600)"
-    assert adoption.texts[0].startswith("Gebruik per meting: van 40% naar 50%, een verandering")
+    assert adoption.charts[0].labels[0][0] == "41% (243 van 600)"
+    assert adoption.texts[0].startswith("Gebruik per meting: van 41% naar 50%, een verandering")
     table = views[titles.index("Sinds de vorige meting: significante veranderingen")].tables[0]
     assert table[0] == [
         "Factor",
