@@ -298,6 +298,35 @@ def df_study(shape: str, surveys: int, seed: int) -> dict[str, Tally]:
     return tallies
 
 
+# -- adoption in small segments ------------------------------------------------------------
+
+#: (respondents per wave, users' share) of the adoption study: where the pooled z-test was
+#: too liberal, and the lattice points of equal waves with half of them users
+ADOPTION_CELLS = (((10, 20), 0.5), ((10, 20), 0.2), ((20, 40), 0.5), (50, 0.5), (100, 0.5))
+
+
+def adoption_study(n: int | tuple[int, int], share: float, surveys: int, seed: int) -> dict:
+    """False positives of the adoption change with no true change, in every survey: the
+    shipped "N − 1" test (``compare_waves``) against the pooled z-test it replaced
+    (Pearson's χ² without the (N − 1)/N factor, from the same counts)."""
+    rng = np.random.default_rng(seed)
+    cell = Cell(n, share, "normal", False)
+    data = _simulate(cell, surveys, rng)[["survey", "wave", "is_user", "f1"]]
+    result = compare_waves(data, ["f1"], segment_by=["survey"], waves=[0, 1])
+    rows = result.adoption_change[result.adoption_change["segment"] > 0]
+    u1, n1 = rows["to_users"].to_numpy(float), rows["to_respondents"].to_numpy(float)
+    u0, n0 = rows["from_users"].to_numpy(float), rows["from_respondents"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = (u0 + u1) / (n0 + n1)
+        z = (u1 / n1 - u0 / n0) / np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
+    before = 2 * stats.norm.sf(np.abs(z))
+    tested = ~np.isnan(rows["p"].to_numpy())  # every survey all users or none: no test
+    return {
+        "shipped": Tally(int(tested.sum()), int((rows["p"].to_numpy()[tested] < ALPHA).sum()), 0),
+        "pooled": Tally(int(tested.sum()), int((before[tested] < ALPHA).sum()), 0),
+    }
+
+
 # -- the report ------------------------------------------------------------------------------
 
 
@@ -412,6 +441,30 @@ def run(full: bool, seed: int) -> str:
                 f"| {shape} | {label} | {tally.tests:,} | {_rate(tally.rejected, tally.tests)}"
                 f" {rate_mark} | {_rate(tally.covered, tally.tests)} {mark} |"
             )
+    adoption_surveys = 40_000 if full else 2_000
+    lines += [
+        "",
+        "### Adoption in small segments",
+        "",
+        f"No true change, {adoption_surveys:,} surveys per cell, every survey counted. The"
+        ' shipped "N − 1" two-proportion z-test (Pearson\'s χ² times (N − 1)/N; Campbell'
+        " 2007) against the pooled z-test it replaced (issue 27), on the same counts.",
+        "",
+        "| n per wave | users | test | tests | p < 0.05 |",
+        "|---|---|---|---|---|",
+    ]
+    for k, (n, share) in enumerate(ADOPTION_CELLS):
+        tallies = adoption_study(n, share, adoption_surveys, seed + 7000 + k)
+        label = Cell(n, share, "normal", False).label
+        for name, test in (("shipped", '"N − 1" (shipped)'), ("pooled", "pooled z (before)")):
+            tally = tallies[name]
+            mark = "✓" if verdict_rate(tally.rejected, tally.tests) else "✗"
+            lines.append(
+                f"| {label} | {share:.0%} | {test} | {tally.tests:,}"
+                f" | {_rate(tally.rejected, tally.tests)} {mark} |"
+            )
+            if name == "shipped" and mark == "✗":
+                failed.append(f"{label}, {share:.0%}, adoption (lattice)")
     lines += [
         "",
         "Cells outside their target: " + ("; ".join(failed) if failed else "none") + ".",
