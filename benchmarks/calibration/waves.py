@@ -13,7 +13,10 @@ What is measured, per cell (respondents per wave, users' share, answer shape, tr
   gap's interval with the Welch–Satterthwaite degrees of freedom of the cells' own
   variances (what :mod:`ism_advisor.waves` computes) against that with Bell and
   McCaffrey's (2002) degrees of freedom for the same contrast and the same HC2 standard
-  error.
+  error;
+- the adoption change's false-positive rate in small segments and at the lattice points
+  of two equal waves with half of them users, with many more surveys: the shipped
+  "N − 1" z-test against the pooled z-test it replaced.
 
 A study is many independent surveys of one cell, stacked as the segments of ONE data set
 (column ``survey``): ``compare_waves`` analyses each segment on its own, vectorised, so
