@@ -79,6 +79,10 @@ def _number(value: float, decimal: str, minus: str) -> str:
     return minus + text if value < 0 and text.strip("0,.") else text
 
 
+#: per number of decimals, the factor that makes a half at that many decimals whole
+_TIE_SCALE = {2: 1000.0, 3: 10000.0}
+
+
 def _fixed(value: float, places: int) -> str:
     """``abs(value)`` with ``places`` decimals, rounded half away from zero from its
     shortest decimal (``repr``, what the JSON writes).
@@ -87,7 +91,15 @@ def _fixed(value: float, places: int) -> str:
     the shortest decimal only where that decimal is a half at ``places`` (one more
     decimal, a 5: 0.125, 2.675), so only those go through :mod:`decimal`.
     """
-    magnitude = abs(float(value))  # a numpy scalar's repr names its type
+    magnitude = abs(value)
+    scaled = magnitude * _TIE_SCALE[places]
+    try:  # a half at `places` is a whole number of units one decimal further
+        near = abs(scaled - round(scaled)) <= 1e-6 * (scaled + 1.0)
+    except (ValueError, OverflowError):  # NaN, infinity
+        near = False
+    if not near:  # the common case, without repr
+        return f"{magnitude:.{places}f}"
+    magnitude = float(magnitude)  # a numpy scalar's repr names its type
     shortest = repr(magnitude)
     point = shortest.find(".")
     if point < 0 or "e" in shortest or len(shortest) - point - 2 != places or shortest[-1] != "5":
