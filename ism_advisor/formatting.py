@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from babel.dates import format_date
@@ -37,10 +38,20 @@ def format_figure(value: float, format_: str, lang: str) -> str:
     "p" (a p-value with its relation: ``= 0.012`` or ``< 0.001``), "signed" (2 decimals
     with a sign), "r" (a correlation, 2 decimals with a sign), "decimal" (every decimal
     it has, for settings such as alpha = 0.05 or 0.005).
+
+    Every figure is rounded half away from zero, as statistics offices round, from the
+    figure as the JSON publishes it (its shortest decimal): 0.125 shows as 0.13, a share
+    of 0.405 as 41%, 2.675 as 2.68 (Python's own formatting rounds the binary value,
+    ties to even: 0.12, 40%, 2.67).
+
+    >>> [format_figure(v, "number", "en") for v in (0.125, -0.125, 2.675, 3.8494673)]
+    ['0.13', '−0.13', '2.68', '3.85']
+    >>> format_figure(0.405, "percent", "en"), format_figure(0.0125, "p", "en")
+    ('41%', '= 0.013')
     """
-    # Python's own rounding and digits with the locale's symbols: the same text as
-    # Babel's format_decimal for these patterns, at a fraction of the cost (reports
-    # format hundreds of thousands of figures).
+    # Python's own digits with the locale's symbols: the same text as Babel's
+    # format_decimal for these patterns but for the rounding of halves, at a fraction of
+    # the cost (reports format hundreds of thousands of figures).
     decimal, group, minus = _symbols(lang)
     if format_ == "number":  # the common case first
         return _number(value, decimal, minus)
@@ -49,23 +60,60 @@ def format_figure(value: float, format_: str, lang: str) -> str:
     if format_ == "count":
         return _localise(f"{round(value):,d}", decimal, group, minus)
     if format_ == "percent":
-        return _percent(round(value * 100), lang)
+        return _percent(_whole_percent(value), lang)
     if format_ == "p":
         if value < 0.001:
             return "< " + _localise("0.001", decimal, group, minus)
-        return "= " + _localise(f"{value:.3f}", decimal, group, minus)
+        return "= " + _localise(_fixed(value, 3), decimal, group, minus)
     if format_ in ("signed", "r"):
-        text = _localise(f"{abs(value):.2f}", decimal, group, minus)
+        text = _localise(_fixed(value, 2), decimal, group, minus)
         return (minus if value < 0 and text.strip("0,.") else "+") + text
     return _number(value, decimal, minus)
 
 
 def _number(value: float, decimal: str, minus: str) -> str:
     """Two decimals, no grouping; a sign only on a figure that does not round to zero."""
-    text = f"{abs(value):.2f}"
+    text = _fixed(value, 2)
     if decimal != ".":
         text = text.replace(".", decimal)
     return minus + text if value < 0 and text.strip("0,.") else text
+
+
+#: per number of decimals, the factor that makes a half at that many decimals whole
+_TIE_SCALE = {2: 1000.0, 3: 10000.0}
+
+
+def _fixed(value: float, places: int) -> str:
+    """``abs(value)`` with ``places`` decimals, rounded half away from zero from its
+    shortest decimal (``repr``, what the JSON writes).
+
+    Python's ``f"{x:.2f}"`` rounds the binary value exactly; that differs from rounding
+    the shortest decimal only where that decimal is a half at ``places`` (one more
+    decimal, a 5: 0.125, 2.675), so only those go through :mod:`decimal`.
+    """
+    magnitude = abs(value)
+    scaled = magnitude * _TIE_SCALE[places]
+    try:  # a half at `places` is a whole number of units one decimal further
+        near = abs(scaled - round(scaled)) <= 1e-6 * (scaled + 1.0)
+    except (ValueError, OverflowError):  # NaN, infinity
+        near = False
+    if not near:  # the common case, without repr
+        return f"{magnitude:.{places}f}"
+    magnitude = float(magnitude)  # a numpy scalar's repr names its type
+    shortest = repr(magnitude)
+    point = shortest.find(".")
+    if point < 0 or "e" in shortest or len(shortest) - point - 2 != places or shortest[-1] != "5":
+        return f"{magnitude:.{places}f}"
+    return str(Decimal(shortest).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def _whole_percent(value: float) -> int:
+    """``value`` (a share) as a whole percentage, rounded half away from zero from its
+    shortest decimal: 0.405 → 41 (``round(0.405 * 100)`` gives 40)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return round(value * 100)  # raises as before
+    whole = Decimal(repr(abs(float(value)))).scaleb(2).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return int(whole) if value >= 0 else -int(whole)
 
 
 def _localise(text: str, decimal: str, group: str, minus: str) -> str:

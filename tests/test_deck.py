@@ -5,6 +5,7 @@ embedded data sheet), the speaker notes of every action, templates, determinism.
 from __future__ import annotations
 
 import datetime
+import decimal
 import io
 import json
 import math
@@ -33,6 +34,13 @@ from ism_advisor.deck_template import make_default_template
 
 SEGMENTS = ("--segment-by", "organisation", "--segment-by", "department")
 MINUS = "\u2212"
+
+
+def whole_percent(share: float) -> int:
+    """A share as a whole percentage, halves rounded away from zero from its shortest
+    decimal, as the decks show it (0.405 → 41)."""
+    exact = decimal.Decimal(repr(float(share))).scaleb(2)
+    return int(exact.quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
 
 
 def number(value: float, decimal: str = ".", sign: bool = False) -> str:
@@ -114,7 +122,7 @@ def test_summary_gives_adoption_the_three_biggest_gaps_and_the_first_actions(run
     labels = {f["id"]: f["label"] for f in document["factors"]}
     actions = [r["title"] for r in everyone["recommendations"][:3]]
     (body,) = deck[1].texts
-    rate = round(100 * everyone["adoption_rate"])
+    rate = whole_percent(everyone["adoption_rate"])
     lines = body.split("\n")
     assert lines[0] == (
         f"Adoption: {rate}% of {everyone['respondents']} respondents use the platform"
@@ -726,15 +734,15 @@ def test_adoption_per_wave_equals_the_json(waves):
     assert chart.series == [("Adoption", [a["share"] for a in everyone["adoption"]])]
     assert chart.labels == [
         [
-            f"{round(100 * a['share'])}% ({a['users']} of {a['respondents']})"
+            f"{whole_percent(a['share'])}% ({a['users']} of {a['respondents']})"
             for a in everyone["adoption"]
         ]
     ]
     change = everyone["adoption_change"]
     (caption,) = view.texts
     assert caption == (
-        f"Adoption per survey wave: from {round(100 * everyone['adoption'][0]['share'])}% to"
-        f" {round(100 * everyone['adoption'][1]['share'])}%, a change of"
+        f"Adoption per survey wave: from {whole_percent(everyone['adoption'][0]['share'])}% to"
+        f" {whole_percent(everyone['adoption'][1]['share'])}%, a change of"
         f" {number(100 * change['difference'], sign=True)} percentage points (95% CI"
         f" {number(100 * change['ci_low'], sign=True)} to"
         f" {number(100 * change['ci_high'], sign=True)}, p < 0.001)."
@@ -881,8 +889,8 @@ def test_the_dutch_waves_deck(waves):
         f"{number(point['users_mean'], ',')} [{number(low, ',')}; {number(high, ',')}]"
     )
     adoption = views[titles.index("Sinds de vorige meting: gebruik")]
-    assert adoption.charts[0].labels[0][0] == "40% (243 van 600)"
-    assert adoption.texts[0].startswith("Gebruik per meting: van 40% naar 50%, een verandering")
+    assert adoption.charts[0].labels[0][0] == "41% (243 van 600)"
+    assert adoption.texts[0].startswith("Gebruik per meting: van 41% naar 50%, een verandering")
     table = views[titles.index("Sinds de vorige meting: significante veranderingen")].tables[0]
     assert table[0] == [
         "Factor",

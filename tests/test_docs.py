@@ -274,7 +274,7 @@ def test_the_two_wave_walkthrough_says_what_the_sample_gives(cli):
     assert result.exit_code == 0, result.stderr
     section = result.stdout.split("## Since the last survey")[1]
     walkthrough = README.split("A walk through the sample")[1].split("- `--wave-name NAME`")[0]
-    assert "| March 2026 | 243 | 600 | 40% |" in section
+    assert "| March 2026 | 243 | 600 | 41% |" in section
     assert "| October 2026 | 296 | 592 | 50% |" in section
     assert "| Effort expectancy | the gap | March 2026 → October 2026 | 0.40 | 0.13 |" in section
     assert (

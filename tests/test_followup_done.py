@@ -105,7 +105,7 @@ def test_the_walkthrough_in_english(cli, walk):
         " {high}): a measurable rise.".format(**_adoption("en"))
     )
     assert first == (
-        "Adoption rose from 40% to 50% (+9.50 percentage points, 95% CI +3.85 to +15.07):"
+        "Adoption rose from 41% to 50% (+9.50 percentage points, 95% CI +3.85 to +15.07):"
         " a measurable rise."
     )
     assert second == (
@@ -212,7 +212,7 @@ def test_the_walkthrough_in_dutch(cli, walk):
         " {high}): een aantoonbare stijging.".format(**_adoption("nl"))
     )
     assert first == (
-        "Het gebruik steeg van 40% naar 50% (+9,50 procentpunt, 95%-BI +3,85 tot +15,07):"
+        "Het gebruik steeg van 41% naar 50% (+9,50 procentpunt, 95%-BI +3,85 tot +15,07):"
         " een aantoonbare stijging."
     )
     assert second.startswith(
@@ -379,7 +379,7 @@ def test_since_comes_before_the_action_plan_in_every_format(cli, walk):
     done, next_ = _order(html, ">What was done and what it did</h3>", "<h3>What next</h3>")
     assert actions < done < next_ < html.index("<h4>1. Deepen what worked and reach the rest</h4>")
     summary = html.split('<section id="summary">')[1].split("</section>")[0]
-    assert summary.index('<p class="lead">Adoption rose from 40% to 50%') < summary.index(
+    assert summary.index('<p class="lead">Adoption rose from 41% to 50%') < summary.index(
         '<ul class="summary-figures">'
     )
 
@@ -408,7 +408,7 @@ def test_since_comes_before_the_action_plan_in_every_format(cli, walk):
     )
     summary = next(s for s in deck.slides if s.shapes.title.text == "Summary")
     body = [p.text for shape in summary.placeholders for p in shape.text_frame.paragraphs]
-    assert body[1].startswith("Adoption rose from 40% to 50% (+9.50 percentage points")
+    assert body[1].startswith("Adoption rose from 41% to 50% (+9.50 percentage points")
     assert body[2].startswith("Significant changes since March 2026: ")
 
     for fmt in ("md", "html"):
@@ -670,7 +670,7 @@ def test_the_waves_reversed_give_worse_and_replace(cli, walk):
     text = result.stdout
     summary = _section(text, "## Executive summary\n\n")
     assert summary.split("\n\n")[0] == (
-        "Adoption fell from 50% to 40% (−9.50 percentage points, 95% CI −15.07 to −3.85): a"
+        "Adoption fell from 50% to 41% (−9.50 percentage points, 95% CI −15.07 to −3.85): a"
         " measurable fall."
     )
     done = _section(text, "### What was done and what it did\n\n", "### What next")

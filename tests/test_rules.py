@@ -442,7 +442,7 @@ def test_because_placeholders_in_both_languages(tmp_path, codebook):
         """,
     )
     facts = FactSet(
-        segment(adoption_rate=0.405),
+        segment(adoption_rate=0.405),  # 40.5%: shown as 41% (halves away from zero)
         [
             comparison(
                 "manager_influence",
@@ -460,10 +460,10 @@ def test_because_placeholders_in_both_languages(tmp_path, codebook):
         for lang in ("en", "nl")
     }
     assert texts == {
-        "en": "Non-users score 3.00 against 3.48 (g = 0.81, p < 0.001; 1,234 users; 40% use it;"
+        "en": "Non-users score 3.00 against 3.48 (g = 0.81, p < 0.001; 1,234 users; 41% use it;"
         " Manager influence).",
         "nl": "Niet-gebruikers scoren 3,00 tegen 3,48 (g = 0,81, p < 0,001; 1.234 gebruikers;"
-        " 40% gebruikt het).",
+        " 41% gebruikt het).",
     }
 
 
