@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
+from math import comb
 
 import numpy as np
 import pandas as pd
@@ -28,6 +30,7 @@ __all__ = [
     "compare_groups",
     "filled_scores",
     "holm",
+    "permutation_welch",
     "segment_codes",
     "segment_parents",
 ]
@@ -35,6 +38,15 @@ __all__ = [
 #: The statistics of one segment × factor comparison, in output order (the ``column``
 #: figures of :data:`ism_advisor.vocabulary.COMPARISON`).
 COMPARISON_COLUMNS = COMPARISON.columns
+
+#: Welch's p comes from a permutation test where the smaller group has fewer respondents
+#: than this (see :func:`permutation_welch` and ``benchmarks/CALIBRATION.md``).
+PERMUTATION_BELOW = 50
+#: random relabellings per permuted comparison (all of them when there are fewer)
+PERMUTATIONS = 2_000
+#: comparisons whose relabellings are computed in one matrix product
+_BATCH = 1_024
+_SEED = 27  # mixed with the group sizes: see permutation_welch
 
 
 @dataclass(frozen=True)
@@ -306,6 +318,9 @@ def _factor_statistics(
         diff = mean_x - mean_y
         t = diff / np.sqrt(vn_x + vn_y)
         p = 2.0 * stats.t.sf(np.abs(t), df)
+        small = np.minimum(n_x, n_y) < PERMUTATION_BELOW
+        p = np.where(small, permutation_welch(seg, v, in_x, n_x, n_y, small), p)
+        test = np.where(np.isnan(p), None, np.where(small, "permutation_welch", "welch"))
         # Hedges' g: pooled SD, small-sample correction; CI as pingouin.compute_esci
         dof = n_x + n_y - 2
         pooled = np.sqrt(((n_x - 1) * var_x + (n_y - 1) * var_y) / dof)
@@ -328,6 +343,7 @@ def _factor_statistics(
         "t": t,
         "df": df,
         "p": p,
+        "test": test.astype(object),
         "hedges_g": g,
         "hedges_g_ci_low": ci_low,
         "hedges_g_ci_high": ci_high,
@@ -335,6 +351,105 @@ def _factor_statistics(
         "mwu_p": mwu_p,
         "rank_biserial": rank_biserial,
     }
+
+
+def permutation_welch(
+    seg: np.ndarray,
+    v: np.ndarray,
+    in_x: np.ndarray,
+    n_x: np.ndarray,
+    n_y: np.ndarray,
+    chosen: np.ndarray,
+) -> np.ndarray:
+    """Two-sided permutation p-values of Welch's t for the ``chosen`` segments (NaN for the
+    others), vectorised over segments.
+
+    The statistic is |t| of Welch's test; its null distribution comes from relabelling the
+    respondents of a segment: every split into groups of ``n_x`` and ``n_y`` when there are
+    at most :data:`PERMUTATIONS` of them (an exact p, the observed split counted), otherwise
+    :data:`PERMUTATIONS` random splits and p = (1 + at least as extreme) / (1 +
+    PERMUTATIONS), as ``scipy.stats.permutation_test`` computes it (one-sided on |t|, with
+    its relative tolerance for ties). The random splits are drawn from
+    ``numpy.random.default_rng([27, n_x, n_y])``: the same group sizes get the same splits,
+    whatever else is in the file, so that the same input gives the same p. Respondents keep
+    the file's order within their segment. Segments with the same sizes are computed
+    together, as matrix products of their (centred) scores with the splits' indicators.
+
+    Examples
+    --------
+    >>> seg = np.zeros(8, dtype=np.int64)
+    >>> v = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 9.0])
+    >>> in_x = np.array([0, 0, 0, 0, 1, 1, 1, 1], dtype=bool)
+    >>> permutation_welch(seg, v, in_x, np.array([4.0]), np.array([4.0]), np.array([True]))
+    array([0.02857143])
+    """
+    out = np.full(len(n_x), np.nan)
+    if not chosen.any():
+        return out
+    order = np.argsort(seg, kind="stable")
+    seg, v, in_x = seg[order], v[order], in_x[order]
+    start = np.searchsorted(seg, np.arange(len(n_x)))
+    pairs = np.stack([n_x, n_y], axis=1)
+    wanted = chosen & (n_x >= 2) & (n_y >= 2)
+    for size_x, size_y in np.unique(pairs[wanted], axis=0).astype(np.int64).tolist():
+        which = np.flatnonzero(wanted & (n_x == size_x) & (n_y == size_y))
+        n = size_x + size_y
+        splits, exact = _splits(size_x, size_y)
+        for batch in range(0, len(which), _BATCH):
+            rows = which[batch : batch + _BATCH]
+            index = start[rows][:, None] + np.arange(n)
+            values = v[index]
+            values = values - values.mean(axis=1, keepdims=True)
+            observed = _welch_abs_t(values, in_x[index].astype(float), size_x, size_y, each=True)
+            null = _welch_abs_t(values, splits, size_x, size_y)
+            # scipy's tolerance for ties; an infinite |t| (both groups without variance)
+            # is matched by the splits that give it too
+            gamma = np.abs(np.finfo(float).eps * 100 * observed)
+            with np.errstate(invalid="ignore"):
+                bound = np.where(np.isinf(observed), observed, observed - gamma)
+                extreme = (null >= bound[:, None]).sum(axis=1)
+            added = 0.0 if exact else 1.0  # a random set: the observed split counts too
+            p = (extreme + added) / (len(splits) + added)
+            out[rows] = np.where(np.isnan(observed), np.nan, p)
+    return out
+
+
+def _splits(size_x: int, size_y: int) -> tuple[np.ndarray, bool]:
+    """The x-indicators (splits × respondents) of the relabellings: all of them if there
+    are at most :data:`PERMUTATIONS`, otherwise that many seeded random ones."""
+    n = size_x + size_y
+    if comb(n, size_x) <= PERMUTATIONS:
+        splits = np.zeros((comb(n, size_x), n))
+        for row, members in enumerate(combinations(range(n), size_x)):
+            splits[row, list(members)] = 1.0
+        return splits, True
+    rng = np.random.default_rng([_SEED, size_x, size_y])
+    base = np.zeros((PERMUTATIONS, n))
+    base[:, :size_x] = 1.0
+    return rng.permuted(base, axis=1), False
+
+
+def _welch_abs_t(
+    values: np.ndarray, labels: np.ndarray, size_x: int, size_y: int, *, each: bool = False
+) -> np.ndarray:
+    """|Welch's t| of each row of ``values`` (centred scores) under each split of
+    ``labels`` (splits × respondents: rows × splits), or, with ``each``, under its own row
+    of ``labels`` (one figure per row)."""
+    total = values.sum(axis=1, keepdims=True)
+    squares = (values**2).sum(axis=1, keepdims=True)
+    if each:
+        sum_x = (values * labels).sum(axis=1, keepdims=True)
+        sq_x = (values**2 * labels).sum(axis=1, keepdims=True)
+    else:
+        sum_x = values @ labels.T
+        sq_x = (values**2) @ labels.T
+    mean_x = sum_x / size_x
+    mean_y = (total - sum_x) / size_y
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var_x = np.maximum(sq_x - size_x * mean_x**2, 0.0) / (size_x - 1)
+        var_y = np.maximum(squares - sq_x - size_y * mean_y**2, 0.0) / (size_y - 1)
+        t = np.abs(mean_x - mean_y) / np.sqrt(var_x / size_x + var_y / size_y)
+    return t[:, 0] if each else t
 
 
 def _mann_whitney(

@@ -403,13 +403,25 @@ COMPARISON = FactKind(
         Field(
             "p",
             "number",
-            "Welch's two-sided p-value",
+            "the gap's two-sided p-value: Welch's t-test, or a permutation test of Welch's t"
+            " where a group is small (see test)",
             "p",
             low=0,
             high=1,
             column=True,
             json="p",
             neutral=1.0,
+        ),
+        Field(
+            "test",
+            "text",
+            "which test gave p: welch (Welch's t-test) or permutation_welch (a permutation"
+            " test of Welch's t, where the smaller group has fewer than 50 respondents)",
+            "text",
+            values=("welch", "permutation_welch"),
+            column=True,
+            json="test",
+            neutral="welch",
         ),
         Field(
             "p_holm",
