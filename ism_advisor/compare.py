@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from math import comb
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ from .vocabulary import COMPARISON
 __all__ = [
     "COMPARISON_COLUMNS",
     "Comparison",
+    "Sample",
     "compare_groups",
     "filled_scores",
     "holm",
@@ -143,10 +145,15 @@ def compare_groups(
                     "non_users": int(respondents[i] - users[i]),
                 }
             )
+        samples: list[Sample] = []
         for factor in factors:
-            block = _factor_statistics(survey, factor, codes, count, is_user)
+            block = _factor_statistics(survey, factor, codes, count, is_user, samples)
             block["cronbach_alpha"] = _cronbach(survey, factor, codes, count)
             blocks.append(block)
+        # one pass of the permutation test for all factors: they share its relabellings
+        for block, p in zip(blocks[-len(factors) :], permutation_welch(samples), strict=True):
+            block["p"] = np.where(block["permuted"], p, block["p"])
+            del block["permuted"]
 
     parents = segment_parents(rows_of, len(seg_rows))
     segments = pd.DataFrame(seg_rows)
@@ -293,8 +300,15 @@ def segment_codes(survey: Survey, spec: tuple[str, ...]) -> tuple[np.ndarray, li
 
 
 def _factor_statistics(
-    survey: Survey, factor: Factor, codes: np.ndarray, count: int, is_user: np.ndarray
+    survey: Survey,
+    factor: Factor,
+    codes: np.ndarray,
+    count: int,
+    is_user: np.ndarray,
+    samples: list[Sample],
 ) -> dict[str, np.ndarray]:
+    """The factor's figures per segment; appends to ``samples`` what the permutation test
+    needs (its p replaces Welch's for the segments it marks)."""
     values = survey.scores[factor.id].to_numpy(dtype=float)
     ok = (codes >= 0) & ~np.isnan(values)
     seg, v = codes[ok], values[ok]
@@ -319,8 +333,9 @@ def _factor_statistics(
         t = diff / np.sqrt(vn_x + vn_y)
         p = 2.0 * stats.t.sf(np.abs(t), df)
         small = np.minimum(n_x, n_y) < PERMUTATION_BELOW
-        p = np.where(small, permutation_welch(seg, v, in_x, n_x, n_y, small), p)
+        # the permutation p replaces Welch's for these in compare_groups (NaN stays NaN)
         test = np.where(np.isnan(p), None, np.where(small, "permutation_welch", "welch"))
+        samples.append(Sample(seg, v, in_x, n_x, n_y, small & ~np.isnan(p)))
         # Hedges' g: pooled SD, small-sample correction; CI as pingouin.compute_esci
         dof = n_x + n_y - 2
         pooled = np.sqrt(((n_x - 1) * var_x + (n_y - 1) * var_y) / dof)
@@ -343,6 +358,7 @@ def _factor_statistics(
         "t": t,
         "df": df,
         "p": p,
+        "permuted": small & ~np.isnan(p),
         "test": test.astype(object),
         "hedges_g": g,
         "hedges_g_ci_low": ci_low,
@@ -353,16 +369,22 @@ def _factor_statistics(
     }
 
 
-def permutation_welch(
-    seg: np.ndarray,
-    v: np.ndarray,
-    in_x: np.ndarray,
-    n_x: np.ndarray,
-    n_y: np.ndarray,
-    chosen: np.ndarray,
-) -> np.ndarray:
-    """Two-sided permutation p-values of Welch's t for the ``chosen`` segments (NaN for the
-    others), vectorised over segments.
+class Sample(NamedTuple):
+    """One factor's scores for :func:`permutation_welch`: per respondent its segment
+    (``seg``), score (``v``) and group (``in_x``); per segment the group sizes and whether
+    to test it (``chosen``)."""
+
+    seg: np.ndarray
+    v: np.ndarray
+    in_x: np.ndarray
+    n_x: np.ndarray
+    n_y: np.ndarray
+    chosen: np.ndarray
+
+
+def permutation_welch(samples: Sequence[Sample]) -> list[np.ndarray]:
+    """Per sample, the two-sided permutation p-values of Welch's t for its ``chosen``
+    segments (NaN for the others), vectorised over segments and samples.
 
     The statistic is |t| of Welch's test; its null distribution comes from relabelling the
     respondents of a segment: every split into groups of ``n_x`` and ``n_y`` when there are
@@ -372,51 +394,80 @@ def permutation_welch(
     its relative tolerance for ties). The random splits are drawn from
     ``numpy.random.default_rng([27, n_x, n_y])``: the same group sizes get the same splits,
     whatever else is in the file, so that the same input gives the same p. Respondents keep
-    the file's order within their segment. Segments with the same sizes are computed
-    together, as matrix products of their (centred) scores with the splits' indicators.
+    the file's order within their segment. Segments with the same group sizes, of every
+    sample, are computed together, as matrix products of their (centred) scores with the
+    splits' indicators.
 
     Examples
     --------
     >>> seg = np.zeros(8, dtype=np.int64)
     >>> v = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 9.0])
     >>> in_x = np.array([0, 0, 0, 0, 1, 1, 1, 1], dtype=bool)
-    >>> permutation_welch(seg, v, in_x, np.array([4.0]), np.array([4.0]), np.array([True]))
-    array([0.02857143])
+    >>> four, yes = np.array([4.0]), np.array([True])
+    >>> permutation_welch([Sample(seg, v, in_x, four, four, yes)])
+    [array([0.02857143])]
     """
-    out = np.full(len(n_x), np.nan)
-    if not chosen.any():
-        return out
-    order = np.argsort(seg, kind="stable")
-    seg, v, in_x = seg[order], v[order], in_x[order]
-    start = np.searchsorted(seg, np.arange(len(n_x)))
-    pairs = np.stack([n_x, n_y], axis=1)
-    wanted = chosen & (n_x >= 2) & (n_y >= 2)
-    for size_x, size_y in np.unique(pairs[wanted], axis=0).astype(np.int64).tolist():
-        which = np.flatnonzero(wanted & (n_x == size_x) & (n_y == size_y))
+    outs = [np.full(len(sample.n_x), np.nan) for sample in samples]
+    work: dict[tuple[int, int], list[tuple[int, np.ndarray, np.ndarray]]] = {}
+    sorted_samples = []
+    for number, sample in enumerate(samples):
+        wanted = sample.chosen & (sample.n_x >= 2) & (sample.n_y >= 2)
+        if not wanted.any():
+            sorted_samples.append(None)
+            continue
+        order = np.argsort(sample.seg, kind="stable")
+        seg = sample.seg[order]
+        start = np.searchsorted(seg, np.arange(len(sample.n_x)))
+        sorted_samples.append((sample.v[order], sample.in_x[order]))
+        rows = np.flatnonzero(wanted)
+        sizes = np.stack([sample.n_x[rows], sample.n_y[rows]], axis=1).astype(np.int64)
+        keys, inverse = np.unique(sizes, axis=0, return_inverse=True)
+        for k, (size_x, size_y) in enumerate(keys.tolist()):
+            mine = rows[inverse.reshape(-1) == k]
+            work.setdefault((size_x, size_y), []).append((number, mine, start[mine]))
+    for (size_x, size_y), parts in sorted(work.items()):
         n = size_x + size_y
         splits, exact = _splits(size_x, size_y)
-        for batch in range(0, len(which), _BATCH):
-            rows = which[batch : batch + _BATCH]
-            index = start[rows][:, None] + np.arange(n)
-            values = v[index]
-            values = values - values.mean(axis=1, keepdims=True)
-            observed = _welch_abs_t(values, in_x[index].astype(float), size_x, size_y, each=True)
-            null = _welch_abs_t(values, splits, size_x, size_y)
-            # scipy's tolerance for ties; an infinite |t| (both groups without variance)
-            # is matched by the splits that give it too
+        added = 0.0 if exact else 1.0  # a random set: the observed split counts too
+        # every sample's segments of these sizes, as rows of one matrix
+        values = np.concatenate(
+            [
+                sorted_samples[number][0][starts[:, None] + np.arange(n)]
+                for number, _, starts in parts
+            ]
+        )
+        labels = np.concatenate(
+            [
+                sorted_samples[number][1][starts[:, None] + np.arange(n)]
+                for number, _, starts in parts
+            ]
+        ).astype(float)
+        values -= values.mean(axis=1, keepdims=True)
+        p = np.empty(len(values))
+        for batch in range(0, len(values), _BATCH):
+            part = slice(batch, batch + _BATCH)
+            observed = _welch_abs_t(values[part], labels[part], size_x, size_y, each=True)
+            null = _welch_abs_t(values[part], splits, size_x, size_y)
+            # scipy's tolerance for ties; an infinite |t| (both groups without variance) is
+            # matched by the splits that give it too
             gamma = np.abs(np.finfo(float).eps * 100 * observed)
             with np.errstate(invalid="ignore"):
                 bound = np.where(np.isinf(observed), observed, observed - gamma)
                 extreme = (null >= bound[:, None]).sum(axis=1)
-            added = 0.0 if exact else 1.0  # a random set: the observed split counts too
-            p = (extreme + added) / (len(splits) + added)
-            out[rows] = np.where(np.isnan(observed), np.nan, p)
-    return out
+            p[part] = np.where(
+                np.isnan(observed), np.nan, (extreme + added) / (len(splits) + added)
+            )
+        done = 0
+        for number, rows, _ in parts:
+            outs[number][rows] = p[done : done + len(rows)]
+            done += len(rows)
+    return outs
 
 
 def _splits(size_x: int, size_y: int) -> tuple[np.ndarray, bool]:
     """The x-indicators (splits × respondents) of the relabellings: all of them if there
-    are at most :data:`PERMUTATIONS`, otherwise that many seeded random ones."""
+    are at most :data:`PERMUTATIONS`, otherwise that many seeded random ones (x: the
+    ``size_x`` smallest of uniform random keys)."""
     n = size_x + size_y
     if comb(n, size_x) <= PERMUTATIONS:
         splits = np.zeros((comb(n, size_x), n))
@@ -424,9 +475,9 @@ def _splits(size_x: int, size_y: int) -> tuple[np.ndarray, bool]:
             splits[row, list(members)] = 1.0
         return splits, True
     rng = np.random.default_rng([_SEED, size_x, size_y])
-    base = np.zeros((PERMUTATIONS, n))
-    base[:, :size_x] = 1.0
-    return rng.permuted(base, axis=1), False
+    keys = rng.random((PERMUTATIONS, n))
+    kth = np.partition(keys, size_x - 1, axis=1)[:, size_x - 1 : size_x]
+    return (keys <= kth).astype(float), False
 
 
 def _welch_abs_t(
@@ -440,9 +491,8 @@ def _welch_abs_t(
     if each:
         sum_x = (values * labels).sum(axis=1, keepdims=True)
         sq_x = (values**2 * labels).sum(axis=1, keepdims=True)
-    else:
-        sum_x = values @ labels.T
-        sq_x = (values**2) @ labels.T
+    else:  # one pass over the splits for both sums
+        sum_x, sq_x = np.split(np.concatenate([values, values**2]) @ labels.T, 2)
     mean_x = sum_x / size_x
     mean_y = (total - sum_x) / size_y
     with np.errstate(invalid="ignore", divide="ignore"):
