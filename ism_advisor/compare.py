@@ -23,10 +23,12 @@ from scipy import special, stats
 from .codebook import Factor
 from .errors import N_, AdvisorError
 from .survey import Survey
-from .vocabulary import COMPARISON
+from .vocabulary import COMPARISON, PERMUTATION_BELOW, PERMUTATIONS
 
 __all__ = [
     "COMPARISON_COLUMNS",
+    "PERMUTATIONS",
+    "PERMUTATION_BELOW",
     "Comparison",
     "Sample",
     "compare_groups",
@@ -41,11 +43,6 @@ __all__ = [
 #: figures of :data:`ism_advisor.vocabulary.COMPARISON`).
 COMPARISON_COLUMNS = COMPARISON.columns
 
-#: Welch's p comes from a permutation test where the smaller group has fewer respondents
-#: than this (see :func:`permutation_welch` and ``benchmarks/CALIBRATION.md``).
-PERMUTATION_BELOW = 50
-#: random relabellings per permuted comparison (all of them when there are fewer)
-PERMUTATIONS = 2_000
 #: comparisons whose relabellings are computed in one matrix product
 _BATCH = 1_024
 _SEED = 27  # mixed with the group sizes: see permutation_welch

@@ -42,6 +42,8 @@ from .report_drivers import DriverRow, DriverSection, driver_section
 from .resources import packaged_path
 from .sandbox import BoundedImmutableSandbox, LimitExceeded, Limits
 from .vocabulary import (
+    PERMUTATION_BELOW,
+    PERMUTATIONS,
     COMPARISON,
     EFFECT_SIZE_BANDS,
     EFFECT_SIZE_LABELS,
@@ -1102,6 +1104,8 @@ def _environment(
     )
     env.install_gettext_translations(translations(lang), newstyle=True)
     env.globals["palette"] = dict(PALETTE)  # the stylesheet's CSS variables
+    # where the method section's p-values come from a permutation test (compare.py)
+    env.globals["permutation"] = {"below": PERMUTATION_BELOW, "splits": PERMUTATIONS}
     env.filters["num"] = lambda v: "–" if v is None else format_figure(v, "number", lang)
     env.filters["capital"] = lambda v: str(v)[:1].upper() + str(v)[1:]  # keeps "ICT"
     env.filters["signed"] = lambda v: "–" if v is None else format_figure(v, "signed", lang)

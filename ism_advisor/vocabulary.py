@@ -40,6 +40,8 @@ __all__ = [
     "EFFECT_SIZES",
     "EFFECT_SIZE_BANDS",
     "EFFECT_SIZE_LABELS",
+    "PERMUTATIONS",
+    "PERMUTATION_BELOW",
     "FACT_KINDS",
     "KINDS_BY_NAME",
     "OUTCOMES",
@@ -306,6 +308,13 @@ _DRIVER_FIELDS = (
     ),
 )
 
+#: The gap's p comes from a permutation test of Welch's t (:func:`ism_advisor.compare.
+#: permutation_welch`) where the smaller group has fewer respondents than this: there
+#: Welch's own p is too often too small (``benchmarks/CALIBRATION.md``).
+PERMUTATION_BELOW = 50
+#: random relabellings per permuted comparison (all of them when there are fewer)
+PERMUTATIONS = 2_000
+
 #: One factor in one segment: users against non-users.
 COMPARISON = FactKind(
     "comparison",
@@ -416,7 +425,8 @@ COMPARISON = FactKind(
             "test",
             "text",
             "which test gave p: welch (Welch's t-test) or permutation_welch (a permutation"
-            " test of Welch's t, where the smaller group has fewer than 50 respondents)",
+            f" test of Welch's t, where the smaller group has fewer than {PERMUTATION_BELOW}"
+            " respondents)",
             "text",
             values=("welch", "permutation_welch"),
             column=True,
