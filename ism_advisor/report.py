@@ -42,11 +42,11 @@ from .report_drivers import DriverRow, DriverSection, driver_section
 from .resources import packaged_path
 from .sandbox import BoundedImmutableSandbox, LimitExceeded, Limits
 from .vocabulary import (
-    PERMUTATION_BELOW,
-    PERMUTATIONS,
     COMPARISON,
     EFFECT_SIZE_BANDS,
     EFFECT_SIZE_LABELS,
+    PERMUTATION_BELOW,
+    PERMUTATIONS,
     SEGMENT,
     effect_level,
     effect_size,
