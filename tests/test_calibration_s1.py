@@ -132,3 +132,51 @@ def test_permutation_p_is_scipys(n_x, n_y):
         error = math.sqrt(reference * (1 - reference) * (1 / PERMUTATIONS + 1 / resamples))
         assert abs(ours - reference) <= 4 * error + 1 / PERMUTATIONS
     assert min(n_x, n_y) < PERMUTATION_BELOW
+
+
+def run_cli(*args: str) -> None:
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-m", "ism_advisor", *args], capture_output=True, text=True, cwd=root
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_json_says_which_test_gave_p_and_the_method_says_why(tmp_path):
+    import json
+
+    out = tmp_path / "advice.json"
+    args = ("sample_data/scores.csv", "--segment-by", "organisation", "--segment-by")
+    run_cli(*args, "department", "-o", str(out))
+    tests = {}
+    for segment in json.loads(out.read_text(encoding="utf-8"))["segments"]:
+        for row in segment.get("comparisons") or []:
+            if row["p"] is None:
+                assert row["test"] is None
+                continue
+            smaller = min(row["users_n"], row["non_users_n"])
+            expected = "permutation_welch" if smaller < PERMUTATION_BELOW else "welch"
+            assert row["test"] == expected, (segment["value"], row["factor"])
+            tests[expected] = tests.get(expected, 0) + 1
+    assert set(tests) == {"welch", "permutation_welch"}  # the sample's departments are small
+    for lang, sentence in (
+        (
+            "en",
+            "Where the smaller of the two groups has fewer than 50 people, the p-value comes "
+            "from a permutation test of Welch's t instead of Welch's own: 2,000 random "
+            "reshufflings of who is a user",
+        ),
+        (
+            "nl",
+            "Als de kleinste van de twee groepen minder dan 50 mensen telt, komt de p-waarde "
+            "niet uit de t-toets van Welch zelf maar uit een permutatietoets van de t van "
+            "Welch: 2.000 willekeurige herverdelingen",
+        ),
+    ):
+        for suffix in ("md", "html"):
+            report = tmp_path / f"advice-{lang}.{suffix}"
+            run_cli("sample_data/scores.csv", "--lang", lang, "-o", str(report))
+            text = " ".join(report.read_text(encoding="utf-8").split())
+            assert sentence in text.replace("&#39;", "'"), (lang, suffix)
