@@ -180,3 +180,23 @@ def test_the_json_says_which_test_gave_p_and_the_method_says_why(tmp_path):
             run_cli("sample_data/scores.csv", "--lang", lang, "-o", str(report))
             text = " ".join(report.read_text(encoding="utf-8").split())
             assert sentence in text.replace("&#39;", "'"), (lang, suffix)
+
+
+def test_the_permutation_work_grows_with_group_sizes_not_segments(monkeypatch):
+    """One set of relabellings and one matrix product per distinct pair of group sizes,
+    for all segments and factors that have it."""
+    calls = []
+    splits = compare._splits
+
+    def counted(size_x, size_y):
+        calls.append((size_x, size_y))
+        return splits(size_x, size_y)
+
+    monkeypatch.setattr(compare, "_splits", counted)
+    for surveys in (10, 1_000):
+        calls.clear()
+        result = compare.compare_groups(simulate(Cell(30, 0.2, "skewed"), surveys, SEED))
+        table = result.comparisons[result.comparisons["segment"] > 0]
+        assert (table["test"] == "permutation_welch").all()
+        # 6 users, 24 non-users; higher-is-worse factors put the non-users first
+        assert sorted(calls) == [(6, 24), (24, 6)]
