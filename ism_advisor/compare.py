@@ -389,7 +389,8 @@ def permutation_welch(samples: Sequence[Sample]) -> list[np.ndarray]:
     :data:`PERMUTATIONS` random splits and p = (1 + at least as extreme) / (1 +
     PERMUTATIONS), as ``scipy.stats.permutation_test`` computes it (one-sided on |t|, with
     its relative tolerance for ties). The random splits are drawn from
-    ``numpy.random.default_rng([27, n_x, n_y])``: the same group sizes get the same splits,
+    ``numpy.random.default_rng([27, smaller, larger])`` (group sizes; |t| is the same
+    whichever group is called x): the same group sizes get the same splits,
     whatever else is in the file, so that the same input gives the same p. Respondents keep
     the file's order within their segment. Segments with the same group sizes, of every
     sample, are computed together, as matrix products of their (centred) scores with the
@@ -405,7 +406,7 @@ def permutation_welch(samples: Sequence[Sample]) -> list[np.ndarray]:
     [array([0.02857143])]
     """
     outs = [np.full(len(sample.n_x), np.nan) for sample in samples]
-    work: dict[tuple[int, int], list[tuple[int, np.ndarray, np.ndarray]]] = {}
+    work: dict[tuple[int, int], list[tuple[int, np.ndarray, np.ndarray, bool]]] = {}
     sorted_samples = []
     for number, sample in enumerate(samples):
         wanted = sample.chosen & (sample.n_x >= 2) & (sample.n_y >= 2)
@@ -421,7 +422,11 @@ def permutation_welch(samples: Sequence[Sample]) -> list[np.ndarray]:
         keys, inverse = np.unique(sizes, axis=0, return_inverse=True)
         for k, (size_x, size_y) in enumerate(keys.tolist()):
             mine = rows[inverse.reshape(-1) == k]
-            work.setdefault((size_x, size_y), []).append((number, mine, start[mine]))
+            # |t| is the same whichever group is x: the smaller one is, so that both
+            # orientations (higher-is-better and higher-is-worse factors) share the splits
+            flip = size_x > size_y
+            pair = (size_y, size_x) if flip else (size_x, size_y)
+            work.setdefault(pair, []).append((number, mine, start[mine], flip))
     for (size_x, size_y), parts in sorted(work.items()):
         n = size_x + size_y
         splits, exact = _splits(size_x, size_y)
@@ -430,13 +435,13 @@ def permutation_welch(samples: Sequence[Sample]) -> list[np.ndarray]:
         values = np.concatenate(
             [
                 sorted_samples[number][0][starts[:, None] + np.arange(n)]
-                for number, _, starts in parts
+                for number, _, starts, _ in parts
             ]
         )
         labels = np.concatenate(
             [
-                sorted_samples[number][1][starts[:, None] + np.arange(n)]
-                for number, _, starts in parts
+                sorted_samples[number][1][starts[:, None] + np.arange(n)] != flip
+                for number, _, starts, flip in parts
             ]
         ).astype(float)
         values -= values.mean(axis=1, keepdims=True)
@@ -455,7 +460,7 @@ def permutation_welch(samples: Sequence[Sample]) -> list[np.ndarray]:
                 np.isnan(observed), np.nan, (extreme + added) / (len(splits) + added)
             )
         done = 0
-        for number, rows, _ in parts:
+        for number, rows, _, _ in parts:
             outs[number][rows] = p[done : done + len(rows)]
             done += len(rows)
     return outs
