@@ -457,6 +457,8 @@ def _converter(figure: Field) -> Callable[[Any], Any]:
     converts some 35,000 comparisons × 19 figures at 5,000 segments)."""
     if figure.kind == "bool":
         return lambda value: None if pd.isna(value) else bool(value)
+    if figure.kind == "text":
+        return lambda value: None if value is None or value != value else str(value)
     if figure.format == "count":
         return lambda value: None if (number := _number(value)) is None else int(number)
     return _number

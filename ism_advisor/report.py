@@ -45,6 +45,8 @@ from .vocabulary import (
     COMPARISON,
     EFFECT_SIZE_BANDS,
     EFFECT_SIZE_LABELS,
+    PERMUTATION_BELOW,
+    PERMUTATIONS,
     SEGMENT,
     effect_level,
     effect_size,
@@ -1112,6 +1114,8 @@ def _environment(
     )
     env.install_gettext_translations(translations(lang), newstyle=True)
     env.globals["palette"] = dict(PALETTE)  # the stylesheet's CSS variables
+    # where the method section's p-values come from a permutation test (compare.py)
+    env.globals["permutation"] = {"below": PERMUTATION_BELOW, "splits": PERMUTATIONS}
     env.filters["num"] = lambda v: "–" if v is None else format_figure(v, "number", lang)
     env.filters["capital"] = lambda v: str(v)[:1].upper() + str(v)[1:]  # keeps "ICT"
     env.filters["signed"] = lambda v: "–" if v is None else format_figure(v, "signed", lang)

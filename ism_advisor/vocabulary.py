@@ -43,6 +43,8 @@ __all__ = [
     "FACT_KINDS",
     "KINDS_BY_NAME",
     "OUTCOMES",
+    "PERMUTATIONS",
+    "PERMUTATION_BELOW",
     "SEGMENT",
     "SEGMENT_FIELDS",
     "Band",
@@ -315,6 +317,13 @@ _DRIVER_FIELDS = (
     ),
 )
 
+#: The gap's p comes from a permutation test of Welch's t (:func:`ism_advisor.compare.
+#: permutation_welch`) where the smaller group has fewer respondents than this: there
+#: Welch's own p is too often too small (``benchmarks/CALIBRATION.md``).
+PERMUTATION_BELOW = 50
+#: random relabellings per permuted comparison (all of them when there are fewer)
+PERMUTATIONS = 2_000
+
 #: One factor in one segment: users against non-users.
 COMPARISON = FactKind(
     "comparison",
@@ -428,13 +437,26 @@ COMPARISON = FactKind(
         Field(
             "p",
             "number",
-            "Welch's two-sided p-value",
+            "the gap's two-sided p-value: Welch's t-test, or a permutation test of Welch's t"
+            " where a group is small (see test)",
             "p",
             low=0,
             high=1,
             column=True,
             json="p",
             neutral=1.0,
+        ),
+        Field(
+            "test",
+            "text",
+            "which test gave p: welch (Welch's t-test) or permutation_welch (a permutation"
+            f" test of Welch's t, where the smaller group has fewer than {PERMUTATION_BELOW}"
+            " respondents)",
+            "text",
+            values=("welch", "permutation_welch"),
+            column=True,
+            json="test",
+            neutral="welch",
         ),
         Field(
             "p_holm",

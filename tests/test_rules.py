@@ -120,6 +120,9 @@ def one_rule(condition: str) -> str:
         ("cronbach_alpha < 0.7", {"cronbach_alpha": 0.6}, True),
         ("users_mean >= 3.5", {"users_mean": 3.6}, True),
         ("non_users_n > 50", {"non_users_n": 50}, False),
+        # issue 27, part S1: which test gave p
+        ("test == permutation_welch", {"test": "permutation_welch"}, True),
+        ("test == permutation_welch", {"test": "welch"}, False),
     ],
 )
 def test_each_operator(tmp_path, codebook, condition, fields, fires):

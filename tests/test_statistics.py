@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -11,12 +12,41 @@ import pytest
 from scipy import stats
 
 from conftest import FACTORS, write_csv
-from ism_advisor.compare import compare_groups, holm
+from ism_advisor.compare import PERMUTATION_BELOW, PERMUTATIONS, compare_groups, holm
 from ism_advisor.survey import load_survey
 
 
 def close(actual, expected):
     return actual == pytest.approx(expected, rel=1e-6, abs=1e-9)
+
+
+#: scipy's relabellings for a randomised reference p (its own Monte Carlo error is small)
+REFERENCE_PERMUTATIONS = 20_000
+
+
+def abs_welch_t(x, y, axis):
+    return np.abs(stats.ttest_ind(x, y, equal_var=False, axis=axis).statistic)
+
+
+def permutation_reference(x, y) -> tuple[float, float]:
+    """scipy's permutation p of |Welch's t| and how far ours may lie from it: nothing where
+    scipy enumerates every split (exact, as ours), otherwise four standard errors of the
+    difference of two Monte Carlo estimates (ours from PERMUTATIONS splits)."""
+    exact = math.comb(len(x) + len(y), len(x)) <= PERMUTATIONS
+    result = stats.permutation_test(
+        (x, y),
+        abs_welch_t,
+        alternative="greater",
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=PERMUTATIONS if exact else REFERENCE_PERMUTATIONS,
+        random_state=np.random.default_rng(0),
+    )
+    p = result.pvalue
+    if exact:
+        return p, 0.0
+    error = math.sqrt(p * (1 - p) * (1 / PERMUTATIONS + 1 / REFERENCE_PERMUTATIONS))
+    return p, 4 * error + 1 / PERMUTATIONS
 
 
 def scores_dataset(seed: int, n: int, user_rate: float, ties: bool, missing: float):
@@ -71,6 +101,11 @@ def reference(frame: pd.DataFrame, factor: str, higher_is_better: bool):
     users, non_users = values[ok & user], values[ok & ~user]
     x, y = (users, non_users) if higher_is_better else (non_users, users)
     welch = stats.ttest_ind(x, y, equal_var=False)
+    if min(len(x), len(y)) < PERMUTATION_BELOW:
+        p, tolerance = permutation_reference(x, y)
+        test = "permutation_welch"
+    else:
+        p, tolerance, test = welch.pvalue, 0.0, "welch"
     g = pg.compute_effsize(x, y, eftype="hedges")
     ci = hedges_g_interval(x, y)
     gap_ci = welch.confidence_interval(0.95)
@@ -87,7 +122,8 @@ def reference(frame: pd.DataFrame, factor: str, higher_is_better: bool):
         "gap_ci_high": gap_ci.high,
         "t": welch.statistic,
         "df": welch.df,
-        "p": welch.pvalue,
+        "p": (p, tolerance),
+        "test": test,
         "hedges_g": g,
         "hedges_g_ci_low": ci[0],
         "hedges_g_ci_high": ci[1],
@@ -107,9 +143,19 @@ def assert_matches(result, frame: pd.DataFrame, codebook) -> int:
             row = rows[rows["factor"] == factor.id].iloc[0]
             ref = reference(part, factor.id, factor.higher_is_better)
             for column, value in ref.items():
-                assert close(row[column], value), (segment["value"], factor.id, column)
+                if column == "p":
+                    value, tolerance = value
+                    where = (segment["value"], factor.id, ref["test"])
+                    if tolerance:
+                        assert abs(row["p"] - value) <= tolerance, where
+                    else:
+                        assert close(row["p"], value), where
+                elif column == "test":
+                    assert row["test"] == value, (segment["value"], factor.id)
+                else:
+                    assert close(row[column], value), (segment["value"], factor.id, column)
                 checked += 1
-            expected_p.append(ref["p"])
+            expected_p.append(row["p"])  # Holm against pingouin, on our p-values
         _, adjusted = pg.multicomp(np.array(expected_p), method="holm")
         assert close(rows["p_holm"].to_numpy(), adjusted)
         assert list(rows["significant"]) == list(adjusted < 0.05)
@@ -133,7 +179,7 @@ def test_score_statistics_match_scipy_and_pingouin(
     result = compare_groups(load_survey(path, codebook, ["dept"]))
     assert list(result.segments["value"].fillna("all")) == ["all", "Large unit", "Small unit"]
     checked = assert_matches(result, frame, codebook)
-    assert checked == 3 * 7 * 18
+    assert checked == 3 * 7 * 19
 
 
 def test_higher_is_worse_factors_are_oriented_towards_non_users(tmp_path, codebook):
@@ -164,8 +210,12 @@ def test_zero_variance_follows_scipy(tmp_path, codebook):
     row = result.comparisons.iloc[0]
     ref = stats.ttest_ind([4.0] * 5, [2.0] * 5, equal_var=False)
     assert row["t"] == ref.statistic == np.inf
-    assert row["p"] == ref.pvalue == 0.0
+    assert ref.pvalue == 0.0  # Welch's; groups of 5 get the permutation test instead
     assert row["df"] == ref.df
+    # of the 252 splits of ten people into two groups of five, two give an infinite |t|
+    # (every 4 on one side): the observed split and its mirror
+    assert row["test"] == "permutation_welch"
+    assert row["p"] == 2 / math.comb(10, 5)
 
 
 def items_dataset(codebook, seed: int, n: int, missing: float) -> pd.DataFrame:
@@ -212,7 +262,7 @@ def test_item_input_scores_and_cronbach_alpha(tmp_path, codebook):
                 & (result.comparisons["factor"] == factor.id)
             ].iloc[0]
             assert close(row["cronbach_alpha"], expected)
-    assert assert_matches(result, scores, codebook) == 3 * 7 * 18
+    assert assert_matches(result, scores, codebook) == 3 * 7 * 19
 
 
 def test_score_input_has_no_cronbach_alpha(tmp_path, codebook):
