@@ -20,7 +20,7 @@ import pkgutil
 import platform
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         "# Calibration",
         "",
         f"Written by `python benchmarks/calibrate.py{' --quick' if args.quick else ''}` "
-        f"(seed {args.seed}) on {datetime.now(UTC):%Y-%m-%d}, Python "
+        f"(seed {args.seed}) on {datetime.now(timezone.utc):%Y-%m-%d}, Python "
         f"{platform.python_version()}, {platform.machine()}. Each section simulates seeded "
         "surveys and runs them through the package's own functions; a rate's or a "
         "coverage's brackets are its Monte Carlo 95% interval (Wilson).",
