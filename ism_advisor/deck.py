@@ -69,6 +69,7 @@ from .formatting import format_figure, join_sources
 from .i18n import translations
 from .inert import formula_like
 from .resources import packaged_path
+from .vocabulary import PERMUTATION_BELOW, PERMUTATIONS
 from .zipfiles import TEMPLATE_LIMITS, check_zip, stream_member
 
 __all__ = [
@@ -1921,10 +1922,17 @@ def method_slide(deck: Deck, facts: DeckFacts) -> None:
     deck.body(slide, paragraphs, largest=18)
     lines = [
         deck.t(
+            "Where the smaller group has fewer than {below} people, p comes from a permutation"
+            " test of Welch's t ({splits} random reshufflings of who is a user, the same for"
+            " the same data): Welch's own p is too often too small there.",
+            below=PERMUTATION_BELOW,
+            splits=deck.figure(PERMUTATIONS, "count"),
+        ),
+        deck.t(
             "A Mann-Whitney U test and the rank-biserial correlation check each comparison"
             " without assuming normal scores. Gaps are computed from the unrounded means, so a"
             " gap can differ by 0.01 from the difference between the rounded means."
-        )
+        ),
     ]
     for item in method.reliability:
         if item.alpha is not None:

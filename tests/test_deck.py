@@ -1193,3 +1193,27 @@ def test_the_gaps_chart_names_the_factors_at_its_left_edge(run):
     g = [c["hedges_g"] for c in run[1]["segments"][0]["comparisons"]]
     axis = chart.value_axis
     assert axis.minimum_scale <= min(0.0, *g) and axis.maximum_scale > max(g)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "sentence"),
+    [
+        (
+            "advice.pptx",
+            "Appendix: method",
+            "Where the smaller group has fewer than 50 people, p comes from a permutation test"
+            " of Welch's t (2,000 random reshufflings of who is a user, the same for the same"
+            " data): Welch's own p is too often too small there.",
+        ),
+        (
+            "advies.pptx",
+            "Bijlage: methode",
+            "Als de kleinste groep minder dan 50 mensen telt, komt p uit een permutatietoets"
+            " van de t van Welch (2.000 willekeurige herverdelingen van wie gebruiker is, bij"
+            " dezelfde gegevens steeds dezelfde): de p van Welch zelf is daar te vaak te klein.",
+        ),
+    ],
+)
+def test_the_method_notes_say_where_a_permutation_test_gives_p(run, name, title, sentence):
+    (view,) = [view for view in read_deck(run[0] / name) if view.title == title]
+    assert view.notes.split("\n")[0] == sentence

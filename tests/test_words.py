@@ -205,6 +205,7 @@ NEVER_ONE = {
     "Adoption rose from {before}": "{change} is a decimal: '+9.50 percentage points'",
     "Adoption went from {before}": "{change} is a decimal: '+0.50 percentage points'",
     "Where the smaller of the two groups has fewer than": "%(splits)s is 2,000",
+    "Where the smaller group has fewer than {below}": "{splits} is 2,000",
     "How %(unit)s scores": "%(unit)s is a name ('your department'), not a count",
     "The rules found no gap in %(unit)s": "%(unit)s is a name, not a count",
     "{minutes} minutes": "the texts alone take a minute",
