@@ -200,7 +200,7 @@ def wave_facts(
                 sheet=sheet,
             )
             read.append((name, survey))
-    waves = []
+    waves, comparisons = [], []
     for name, survey in read:
         stage(
             N_("comparing users and non-users ({respondents} respondents)"),
@@ -209,9 +209,10 @@ def wave_facts(
         comparison = compare_groups(survey, alpha=alpha)
         published = publish(survey, comparison, min_group_size)
         waves.append(Wave(name, survey, published))
+        comparisons.append(comparison)
     latest = waves[-1]
     stage(N_("estimating what drives use"))
-    drivers = analyse_drivers(latest.survey, comparison, latest.published)  # the latest wave's
+    drivers = analyse_drivers(latest.survey, comparisons[-1], latest.published)
     acted = frozenset(factor for i in carried_out for factor in knowledge.interventions[i].factors)
     follow = follow_up(waves, alpha=alpha, done=carried_out, done_factors=acted)
     follow = replace(follow, rules=follow_up_rules(knowledge.rules))

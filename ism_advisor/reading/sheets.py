@@ -20,10 +20,11 @@ cells.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import shlex
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -184,17 +185,8 @@ def _is_ods(path: Path) -> bool:
 
 def _sheet_names(path: Path) -> list[str]:
     """The workbook's sheets, in order."""
-    try:
-        with pd.ExcelFile(path, engine="calamine") as workbook:
-            names = [str(n) for n in workbook.sheet_names]
-    except ImportError as exc:  # python-calamine is a dependency; say what to install
-        raise AdvisorError(
-            N_("cannot read spreadsheets: {reason} (pip install python-calamine)"),
-            path=str(path),
-            reason=str(exc).splitlines()[0],
-        ) from None
-    except Exception:  # calamine raises its own error types for a broken file
-        raise _damaged(path) from None
+    with _calamine(path), pd.ExcelFile(path, engine="calamine") as workbook:
+        names = [str(n) for n in workbook.sheet_names]
     if not names:
         raise _damaged(path)
     return names
@@ -207,9 +199,11 @@ def _damaged(path: Path) -> AdvisorError:
     )
 
 
-def _read_sheet(path: Path, sheet: str) -> pd.DataFrame:
+@contextlib.contextmanager
+def _calamine(path: Path) -> Iterator[None]:
+    """python-calamine's failures as one line each: a missing reader, a broken file."""
     try:
-        return pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="calamine")
+        yield
     except ImportError as exc:  # python-calamine is a dependency; say what to install
         raise AdvisorError(
             N_("cannot read spreadsheets: {reason} (pip install python-calamine)"),
@@ -218,6 +212,11 @@ def _read_sheet(path: Path, sheet: str) -> pd.DataFrame:
         ) from None
     except Exception:  # calamine raises its own error types for a broken file
         raise _damaged(path) from None
+
+
+def _read_sheet(path: Path, sheet: str) -> pd.DataFrame:
+    with _calamine(path):
+        return pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="calamine")
 
 
 def _chosen_sheet(names: list[str], wanted: str | None, path: str) -> str:
