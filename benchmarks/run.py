@@ -27,7 +27,7 @@ segments for comparison.
 and full reports per segment (HTML and PDF) on the same throughput file;
 ``benchmarks/cpu_per_report.py`` gives the CPU time per report of one process, the figure
 to compare on a shared machine.
-``--drivers`` times :func:`ism_advisor.drivers.driver_analysis` alone on the same
+``--drivers`` times :func:`ism_advisor.stats.drivers.driver_analysis` alone on the same
 generated data (all respondents plus every team, as the report will analyse them) at
 10k, 100k and 1M respondents × 10, 500 and 5,000 teams, without a bootstrap and with the
 default number of resamples; at 1M × 5,000 also with other numbers of resamples, which
@@ -67,8 +67,8 @@ DRIVER_RESAMPLES = (0, 100, 200, 400)  # all of them at 1M × 5,000: the choice 
 
 
 def task_generate(path: str, respondents: int, segments: int, items: bool) -> dict:
-    from ism_advisor.codebook import load_codebook
-    from ism_advisor.sample import generate_large
+    from ism_advisor.survey.codebook import load_codebook
+    from ism_advisor.survey.sample import generate_large
 
     frame = generate_large(load_codebook(), respondents, segments, items=items)
     frame.to_csv(path, index=False)
@@ -78,7 +78,7 @@ def task_generate(path: str, respondents: int, segments: int, items: bool) -> di
 def task_floor(path: str, items: bool) -> dict:
     import pandas as pd
 
-    from ism_advisor.codebook import load_codebook
+    from ism_advisor.survey.codebook import load_codebook
 
     codebook = load_codebook()
     columns = (
@@ -91,15 +91,15 @@ def task_floor(path: str, items: bool) -> dict:
 
 
 def task_inprocess(path: str, segment_by: list[str]) -> dict:
-    from ism_advisor.codebook import load_codebook
-    from ism_advisor.compare import compare_groups
-    from ism_advisor.disclosure import publish
-    from ism_advisor.document import advice_document, to_json
-    from ism_advisor.engine import run_rules
-    from ism_advisor.facts import segment_facts
-    from ism_advisor.knowledge import load_knowledge
-    from ism_advisor.recommend import advise_segments
+    from ism_advisor.advice.document import advice_document, to_json
+    from ism_advisor.advice.engine import run_rules
+    from ism_advisor.advice.facts import segment_facts
+    from ism_advisor.advice.knowledge import load_knowledge
+    from ism_advisor.advice.recommend import advise_segments
+    from ism_advisor.protect.disclosure import publish
+    from ism_advisor.stats.compare import compare_groups
     from ism_advisor.survey import load_survey
+    from ism_advisor.survey.codebook import load_codebook
 
     stages = {}
     start = time.perf_counter()
@@ -138,7 +138,7 @@ def task_inprocess(path: str, segment_by: list[str]) -> dict:
 
 
 def task_per_segment(path: str, fmt: str, limit: int, brief: bool = False) -> dict:
-    from ism_advisor.pipeline import advise, available_cores, render_segments, segment_reports
+    from ism_advisor.app.pipeline import advise, available_cores, render_segments, segment_reports
 
     document = advise(path, segment_by=["team"]).document
     segments = [index for _, index in segment_reports(document, fmt)][:limit]
@@ -154,9 +154,9 @@ def task_waves(respondents: int, segments: int, paired: bool) -> dict:
     """Two waves of ``respondents`` each; wave 2 shares 85% of wave 1's respondent keys."""
     import pandas as pd
 
-    from ism_advisor.codebook import load_codebook
-    from ism_advisor.sample import generate_large
-    from ism_advisor.waves import compare_waves
+    from ism_advisor.stats.waves import compare_waves
+    from ism_advisor.survey.codebook import load_codebook
+    from ism_advisor.survey.sample import generate_large
 
     codebook = load_codebook()
     first = generate_large(codebook, respondents, segments, seed=1)
@@ -192,9 +192,9 @@ def task_waves(respondents: int, segments: int, paired: bool) -> dict:
 def task_drivers(respondents: int, segments: int, resamples: int) -> dict:
     import numpy as np
 
-    from ism_advisor.codebook import load_codebook
-    from ism_advisor.drivers import driver_analysis
-    from ism_advisor.sample import generate_large
+    from ism_advisor.stats.drivers import driver_analysis
+    from ism_advisor.survey.codebook import load_codebook
+    from ism_advisor.survey.sample import generate_large
 
     codebook = load_codebook()
     frame = generate_large(codebook, respondents, segments)
@@ -276,7 +276,7 @@ def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     import pandas
 
-    from ism_advisor.pipeline import available_cores
+    from ism_advisor.app.pipeline import available_cores
 
     return (
         f"{cpu}; {available_cores()} cores; {memory:.0f} GiB RAM; {platform.system()} "
@@ -439,7 +439,7 @@ def main() -> None:
 
 def drivers_benchmark(quick: bool, machine_text: str) -> str:
     """Time the driver analysis over the grid; a Markdown table."""
-    from ism_advisor.drivers import RESAMPLES
+    from ism_advisor.stats.drivers import RESAMPLES
 
     rows = []
     for size in DRIVER_SIZES[:2] if quick else DRIVER_SIZES:

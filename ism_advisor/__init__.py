@@ -21,20 +21,20 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "AdvisorError": "errors",
-    "Advice": "pipeline",
-    "advise": "pipeline",
-    "Codebook": "codebook",
-    "load_codebook": "codebook",
+    "AdvisorError": "core.errors",
+    "Advice": "app.pipeline",
+    "advise": "app.pipeline",
+    "Codebook": "survey.codebook",
+    "load_codebook": "survey.codebook",
     "Survey": "survey",
     "load_survey": "survey",
-    "Comparison": "compare",
-    "compare_groups": "compare",
-    "Published": "disclosure",
-    "publish": "disclosure",
-    "WaveComparison": "waves",
-    "compare_waves": "waves",
-    "advice_document": "document",
+    "Comparison": "stats.compare",
+    "compare_groups": "stats.compare",
+    "Published": "protect.disclosure",
+    "publish": "protect.disclosure",
+    "WaveComparison": "stats.waves",
+    "compare_waves": "stats.waves",
+    "advice_document": "advice.document",
 }
 
 __all__ = ["__version__", *_EXPORTS]

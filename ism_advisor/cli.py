@@ -15,9 +15,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import N_, P_, AdvisorError, Message
-from .i18n import LANGUAGES, translations
-from .resources import shown_path
+from .core.errors import N_, P_, AdvisorError, Message
+from .core.i18n import LANGUAGES, translations
+from .core.resources import shown_path
 
 #: The formats the report is written in, and the file suffixes that name each (the one
 #: place that maps an output file name to a format: -o's suffix chooses the format
@@ -360,7 +360,7 @@ def _sheet_choice(sheet: str | None, header_row: int | None):
     """--sheet and --header-row as the reader takes them (None: neither given)."""
     if sheet is None and header_row is None:
         return None
-    from .reading.model import SheetChoice
+    from .survey.reading.model import SheetChoice
 
     return SheetChoice(sheet, header_row)
 
@@ -569,8 +569,8 @@ def advise_command(
     header_row: int | None,
 ) -> None:
     """Analyse SCORES and write the advice report."""
-    from .output import Outputs
-    from .pipeline import advise, advise_waves, render
+    from .app.pipeline import advise, advise_waves, render
+    from .core.files import Outputs
 
     fmt = _output_format(output, fmt, pptx_template)
     if pdf_variant is not None and fmt != "pdf":
@@ -586,7 +586,7 @@ def advise_command(
     try:
         deck_template = None
         if fmt == "pptx":  # checked before the analysis: a broken template fails at once
-            from .deck import load_deck_template
+            from .render.deck import load_deck_template
 
             deck_template = load_deck_template(pptx_template)
         codebook, rules, interventions, templates = _knowledge_paths(
@@ -668,7 +668,7 @@ def advise_command(
 def _report_hidden(document: dict, lang: str) -> None:
     """One line on a terminal saying how much anonymity hid, when it hid anything (the
     report and the JSON say it too; scripts get a clean stderr)."""
-    from .report import hidden_counts
+    from .render.report import hidden_counts
 
     hidden = hidden_counts(document)
     if not hidden["segments"] and not hidden["comparisons"]:
@@ -746,11 +746,11 @@ def _write_per_segment(
 ) -> Message:
     """Stage one report per shown segment for ``folder`` in ``outputs`` (moved into place
     with the run's other files); returns the line that says what was written."""
-    from .pipeline import available_cores, render_segments, segment_reports
+    from .app.pipeline import available_cores, render_segments, segment_reports
 
     brief = options.get("brief", False)
     if brief:
-        from .brief import brief_file_names, brief_index
+        from .render.brief import brief_file_names, brief_index
 
         reports = brief_file_names(document, fmt)
     else:
@@ -807,7 +807,7 @@ def _knowledge_paths(
     """Explicit files win over a --knowledge folder, which wins over the packaged files."""
     if folder is None:
         return codebook, rules, interventions, templates
-    from .starter import knowledge_files
+    from .app.init import knowledge_files
 
     found = knowledge_files(folder)
     return (
@@ -834,8 +834,8 @@ def _knowledge_paths(
 def sample_command(seed: int | None, folder: Path) -> None:
     """Write a synthetic survey (about 600 respondents) for trying the tool out, and its
     second wave six months later (some factors improved after interventions, some not)."""
-    from .codebook import load_codebook
-    from .sample import DEFAULT_SEED, generate_followup, generate_sample, write_sample
+    from .survey.codebook import load_codebook
+    from .survey.sample import DEFAULT_SEED, generate_followup, generate_sample, write_sample
 
     try:
         book = load_codebook()
@@ -873,10 +873,10 @@ def rules_check_command(
     to meet in some combination, a figure's former name) are shown as 'warning: ...' and
     do not fail the check, unless --strict.
     """
-    from .codebook import load_codebook
-    from .knowledge import load_knowledge
-    from .knowledge.lint import lint
-    from .knowledge.load import contents
+    from .advice.knowledge import load_knowledge
+    from .advice.knowledge.lint import lint
+    from .advice.knowledge.load import contents
+    from .survey.codebook import load_codebook
 
     try:
         codebook, rules, interventions, _ = _knowledge_paths(
@@ -912,7 +912,7 @@ def rules_schema_command(kind: str) -> None:
     """
     import json
 
-    from .knowledge.schema import json_schema
+    from .advice.knowledge.schema import json_schema
 
     click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
 
@@ -929,9 +929,10 @@ def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
     as file:line:column with what was expected, what came out and which rules fired;
     exits 1 if a case fails.
     """
-    from .codebook import load_codebook
-    from .knowledge import load_knowledge, testing
-    from .resources import packaged_path
+    from .advice import ruletests as testing
+    from .advice.knowledge import load_knowledge
+    from .core.resources import packaged_path
+    from .survey.codebook import load_codebook
 
     tr = translations(lang)
     try:
@@ -1043,7 +1044,7 @@ def explain_command(
     waves, as for the advice: with --done, an intervention carried out is never advised
     again as new.
     """
-    from .explain import explain_intervention
+    from .app.explain import explain_intervention
 
     tr = translations(lang)
     _check_waves(scores, wave_names, wave_by, done)
@@ -1126,9 +1127,9 @@ def map_command(
     text). A table shows each column's use and three of its answers as read. Check the
     guesses, set 'use' where needed, then run: ism-advise EXPORT --map MAPPING.
     """
-    from .codebook import load_codebook
-    from .output import check_folder, check_not_input, write_atomic
-    from .reading.propose import guesses, propose_mapping
+    from .core.files import check_folder, check_not_input, write_atomic
+    from .survey.codebook import load_codebook
+    from .survey.reading.propose import guesses, propose_mapping
 
     translated = translations(lang)
     try:
@@ -1335,9 +1336,9 @@ def questionnaire_command(
     (--min-group-size) and the time it takes. Every segment question needs its answer
     options in the codebook: none is asked as free text.
     """
-    from .codebook import load_codebook
-    from .output import Outputs
+    from .core.files import Outputs
     from .questionnaire import build_questionnaire, write_key, write_questionnaire
+    from .survey.codebook import load_codebook
 
     lang = langs[0]
     fmt = _questionnaire_format(output, fmt)
@@ -1408,8 +1409,8 @@ def _fail_questionnaire(error: AdvisorError, lang: str) -> None:
 
 def _check_questionnaire(codebook: Path | None, langs, fmt: str, translated) -> None:
     """--check: every problem and warning of the codebook as this questionnaire."""
-    from .codebook import load_codebook
     from .questionnaire.checks import check_codebook
+    from .survey.codebook import load_codebook
 
     try:
         book = load_codebook(codebook)
@@ -1450,7 +1451,7 @@ def init_command(folder: Path) -> None:
     by 'ism-advise rules test FOLDER') and a README.md saying how to use them
     (ism-advise SCORES --knowledge FOLDER); existing files are never overwritten.
     """
-    from .starter import write_starter
+    from .app.init import write_starter
 
     try:
         paths = write_starter(folder)
@@ -1494,7 +1495,7 @@ def doctor_command(
     'rules check'. One line per part, with the fix for each problem; exits 1 if any part
     is unusable, else 0.
     """
-    from .doctor import run_checks
+    from .app.doctor import run_checks
 
     translated = translations(lang)
     try:
@@ -1534,7 +1535,7 @@ def doctor_command(
 @main.command("templates")
 def templates_command() -> None:
     """List what a report template receives: the 'report' object and its fields."""
-    from .report import context_help
+    from .render.report import context_help
 
     for name, fields in context_help().items():
         click.echo(name)

@@ -1,6 +1,6 @@
 """An attacker who knows every respondent's segments and solves the published sums exactly.
 
-Written apart from ``ism_advisor.disclosure`` (respondent-level vectors, dense rational
+Written apart from ``ism_advisor.protect.disclosure`` (respondent-level vectors, dense rational
 elimination, brute force over subsets) to judge it. Given the survey as a DataFrame (the
 segment columns, ``user`` as bool, one column per factor with NaN for no answer) and the
 advice document, :func:`attack` lists every group it can isolate:

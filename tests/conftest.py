@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from hypothesis import settings
 
 from ism_advisor.cli import main
-from ism_advisor.codebook import load_codebook
+from ism_advisor.survey.codebook import load_codebook
 
 # Property-based tests: a quick, reproducible run by default; HYPOTHESIS_PROFILE=thorough
 # (CI) for 1,500 examples per test, HYPOTHESIS_PROFILE=explore for fresh random examples.

@@ -179,7 +179,7 @@ def placed_texts(source: Path | bytes) -> list[list[Placed]]:
     """Per slide, every text-bearing shape with its box, and each scatter's data labels
     and markers where the deck computes them (its labels are one line each, at their
     c:dLblPos side of the point)."""
-    from ism_advisor.deck import SCATTER_MARKER, scatter_label_box
+    from ism_advisor.render.deck import SCATTER_MARKER, scatter_label_box
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     slides = []
@@ -225,7 +225,7 @@ def _scatter_texts(shape, label_box, marker) -> list[Placed]:
 def overlaps(slide: list[Placed]) -> list[tuple[str, str]]:
     """The pairs of texts on a slide whose boxes overlap (two markers may; a marker under a
     text box is the renderer's to draw)."""
-    from ism_advisor.deck import boxes_overlap
+    from ism_advisor.render.deck import boxes_overlap
 
     pairs = []
     for i, a in enumerate(slide):
@@ -243,7 +243,7 @@ def broken_words(source: Path | bytes) -> list[str]:
     its run's type size (bold in the header): a word a renderer would have to break."""
     import re
 
-    from ism_advisor.deck import text_width
+    from ism_advisor.render.deck import text_width
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     found = []

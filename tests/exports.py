@@ -1,6 +1,6 @@
 """Survey tool exports built from one set of answers, as each tool lays them out.
 
-The layouts follow the tools' documentation (see ``ism_advisor/reading/formats``); the
+The layouts follow the tools' documentation (see ``ism_advisor/survey/reading/formats``); the
 people are made up. Every export carries, besides the codebook's questions: previews and
 incomplete responses where the tool marks them, "don't know" answers, blanks, an
 unrelated question block, a free-text question and the tool's personal-data columns —
@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ism_advisor.codebook import load_codebook
-from ism_advisor.scales import BUILTIN_SCALES
+from ism_advisor.survey.codebook import load_codebook
+from ism_advisor.survey.scales import BUILTIN_SCALES
 
 CODEBOOK = load_codebook()
 FACTORS = CODEBOOK.factors

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import exports as X
-from ism_advisor.codebook import Codebook, default_codebook_path, usage_answer_key
-from ism_advisor.textnorm import answer_key
+from ism_advisor.core.textnorm import answer_key
+from ism_advisor.survey.codebook import Codebook, default_codebook_path, usage_answer_key
 
 #: The columns of LimeSurvey's survey structure export (``tsvSurveyExport``: its
 #: ``$aBaseFields``), which its importer reads by name; written out here, not imported

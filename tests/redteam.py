@@ -224,12 +224,12 @@ def frame_of(case: Case) -> pd.DataFrame:
 def document_of(case: Case, publish_function=None) -> dict | None:
     """The JSON document of ``case``, or None when the survey is refused (too few users
     or non-users in total, a factor nobody answered)."""
-    from ism_advisor.codebook import load_codebook
-    from ism_advisor.compare import compare_groups
-    from ism_advisor.disclosure import publish
-    from ism_advisor.document import advice_document
-    from ism_advisor.errors import AdvisorError
+    from ism_advisor.advice.document import advice_document
+    from ism_advisor.core.errors import AdvisorError
+    from ism_advisor.protect.disclosure import publish
+    from ism_advisor.stats.compare import compare_groups
     from ism_advisor.survey import load_survey
+    from ism_advisor.survey.codebook import load_codebook
 
     if not case.rows:
         return None

@@ -21,7 +21,9 @@ from accessibility import (
 )
 from conftest import SAMPLE_RESPONSES, SAMPLE_SCORES
 from ism_advisor import cli as command
-from ism_advisor.colours import (
+from ism_advisor.app.pipeline import advise
+from ism_advisor.core.formatting import format_figure
+from ism_advisor.render.colours import (
     GRAPHIC_PAIRS,
     PALETTE,
     TEXT_PAIRS,
@@ -32,9 +34,7 @@ from ism_advisor.colours import (
     parse_colour,
     relative_luminance,
 )
-from ism_advisor.formatting import format_figure
-from ism_advisor.pipeline import advise
-from ism_advisor.report import PDF_VARIANTS, report_context
+from ism_advisor.render.report import PDF_VARIANTS, report_context
 
 LANGS = ("en", "nl")
 
@@ -406,7 +406,7 @@ def test_the_packaged_palette_passes_every_pair():
 
 
 def test_the_stylesheet_declares_the_palette_and_uses_only_its_variables(cli):
-    from ism_advisor.report import environment
+    from ism_advisor.render.report import environment
 
     css = environment("en", "html").get_template("report.css").render()
     declared = css_declarations(css)
@@ -547,7 +547,7 @@ def test_the_pdf_is_tagged_with_language_headings_tables_and_chart_alternatives(
 
 
 def test_a_segment_pdf_is_tagged_too(documents, tmp_path):
-    from ism_advisor.pipeline import render, segment_reports
+    from ism_advisor.app.pipeline import render, segment_reports
 
     document = documents["nl"].document
     name, index = segment_reports(document, "pdf")[0]
@@ -650,8 +650,8 @@ def test_a_report_over_two_waves_passes_axe_and_reflows(tmp_path, lang):
     pixels their tables scroll inside their own column."""
     from click.testing import CliRunner
 
-    from ism_advisor.codebook import load_codebook
-    from ism_advisor.sample import generate_followup
+    from ism_advisor.survey.codebook import load_codebook
+    from ism_advisor.survey.sample import generate_followup
 
     second = tmp_path / "autumn.csv"
     second.write_text(generate_followup(load_codebook()).scores_csv, encoding="utf-8")

@@ -15,13 +15,13 @@ import time
 import pytest
 
 from conftest import DATA, FACTORS, ROOT
-from ism_advisor.engine import FactSet
-from ism_advisor.errors import AdvisorError
-from ism_advisor.knowledge import MAX_ALTERNATIVES, check_knowledge, load_knowledge
-from ism_advisor.knowledge.analysis import alternatives, count_alternatives
-from ism_advisor.knowledge.conditions import Language
-from ism_advisor.recommend import advise_segments
-from ism_advisor.yamlfile import Problems, load_yaml
+from ism_advisor.advice.engine import FactSet
+from ism_advisor.advice.knowledge import MAX_ALTERNATIVES, check_knowledge, load_knowledge
+from ism_advisor.advice.knowledge.conditions import Language
+from ism_advisor.advice.knowledge.meaning import alternatives, count_alternatives
+from ism_advisor.advice.recommend import advise_segments
+from ism_advisor.core.errors import AdvisorError
+from ism_advisor.core.yamlfile import Problems, load_yaml
 from test_rules import comparison, segment
 
 CATALOGUE = DATA / "rules" / "interventions.yaml"
@@ -108,7 +108,7 @@ def test_large_rules_share_the_limit(cli, tmp_path, codebook):
 def test_without_the_limit_the_engine_refuses_clearly(tmp_path, codebook, monkeypatch):
     """The limit is the engine's: past it, creating the rule set fails (one line, no
     traceback, were the check ever wrong)."""
-    from ism_advisor.knowledge import analysis
+    from ism_advisor.advice.knowledge import meaning as analysis
 
     monkeypatch.setattr(analysis, "over_limit", lambda rules, layers: [])
     three = write_rules(tmp_path, *(blocks_rule(3, 5, f"big_{i}") for i in range(3)))
@@ -259,7 +259,7 @@ def test_two_patterns_only_one_fact_can_meet_is_an_error(cli, tmp_path, codebook
 def test_that_really_is_how_the_engine_behaves(tmp_path, codebook, monkeypatch):
     """Without the check the rule compiles, and a fact that meets both patterns does not
     make it fire: the check reports what the engine does."""
-    from ism_advisor.knowledge import rules as reader
+    from ism_advisor.advice.knowledge import rules as reader
 
     monkeypatch.setattr(reader._RuleReader, "check_fires", lambda *args, **kwargs: None)
     path = write_rules(tmp_path, SAME_FACTOR_TWICE)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import FACTORS, write_csv
-from ism_advisor.pipeline import advise
+from ism_advisor.app.pipeline import advise
 
 SEGMENT_BY = ["org", "dept", "org+dept"]
 

@@ -11,8 +11,8 @@ from test_accessibility import pdfinfo, structure
 
 from accessibility import assert_accessible, assert_reflows
 from conftest import SAMPLE_SCORES
-from ism_advisor.brief import BETTER_BY, GOES_WELL_SHOWN, brief_context, brief_file_names
-from ism_advisor.pipeline import advise, render
+from ism_advisor.app.pipeline import advise, render
+from ism_advisor.render.brief import BETTER_BY, GOES_WELL_SHOWN, brief_context, brief_file_names
 
 LONG = "Afdeling " + "Klantcontact en Dienstverlening Noord " * 4
 LONG = LONG[:120]
@@ -210,7 +210,7 @@ def test_markdown_brief(documents):
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_briefs_and_index_are_accessible(documents, lang, tmp_path):
-    from ism_advisor.brief import brief_index
+    from ism_advisor.render.brief import brief_index
 
     document = documents[lang].document
     briefs = brief_file_names(document, "html")
@@ -281,7 +281,7 @@ def test_two_actions_of_one_rule_give_different_reasons(documents):
 
 
 def test_no_brief_takes_an_index_name():
-    from ism_advisor.report import segment_file_names
+    from ism_advisor.render.report import segment_file_names
 
     labels = [("", "index"), ("", "Index"), ("team", "a")]
     assert segment_file_names(labels, "html", reserved=("index.html", "index.csv")) == [

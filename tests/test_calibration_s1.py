@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.calibration import size
 from benchmarks.calibration.surveys import Cell, simulate
-from ism_advisor import compare
-from ism_advisor.compare import PERMUTATION_BELOW, PERMUTATIONS, Sample
+from ism_advisor.stats import compare
+from ism_advisor.stats.compare import PERMUTATION_BELOW, PERMUTATIONS, Sample
 
 SURVEYS = 400
 SEED = 27

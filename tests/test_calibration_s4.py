@@ -14,8 +14,8 @@ import pytest
 from scipy import stats
 
 from benchmarks.calibration import waves as calibration
-from ism_advisor import waves as waves_module
-from ism_advisor.waves import compare_waves
+from ism_advisor.stats import waves as waves_module
+from ism_advisor.stats.waves import compare_waves
 
 SEED = 20261207
 SURVEYS = 300

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE_RESPONSES, SAMPLE_SCORES, Cli
-from ism_advisor.report import render_report, report_context
+from ism_advisor.render.report import render_report, report_context
 
 SVG = "{http://www.w3.org/2000/svg}"
 LANGS = ("nl", "en")
@@ -222,7 +222,7 @@ def test_no_text_overprints_in_the_reports_per_segment(written, lang):
 def test_a_label_that_cannot_be_placed_is_left_out():
     from types import SimpleNamespace
 
-    from ism_advisor.charts import priority_chart
+    from ism_advisor.render.charts import priority_chart
 
     # eight factors on the very same spot: one name fits there, and a few above and below
     rows = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA, FACTORS, SAMPLE_SCORES
-from ism_advisor.codebook import load_codebook
-from ism_advisor.errors import AdvisorError
+from ism_advisor.core.errors import AdvisorError
+from ism_advisor.survey.codebook import load_codebook
 
 BAD = DATA / "bad" / "codebook"
 
@@ -225,7 +225,7 @@ def test_an_organisation_adds_its_own_answer_scale(tmp_path):
 
 
 def test_own_scales_read_a_text_export(tmp_path):
-    from ism_advisor.reading import load_survey
+    from ism_advisor.survey.reading import load_survey
 
     (tmp_path / "own.yaml").write_text(OWN_SCALE, encoding="utf-8")
     rows = [

@@ -29,8 +29,8 @@ from decks import (
     slide_size,
     zip_entries,
 )
-from ism_advisor.deck import LAYOUTS, SLIDES, load_deck_template, render_deck
-from ism_advisor.deck_template import make_default_template
+from ism_advisor.render.deck import LAYOUTS, SLIDES, load_deck_template, render_deck
+from ism_advisor.render.deck_template import make_default_template
 
 SEGMENTS = ("--segment-by", "organisation", "--segment-by", "department")
 MINUS = "\u2212"
@@ -560,7 +560,7 @@ def test_text_from_the_csv_and_the_yaml_is_inserted_as_text(cli, tmp_path):
 def test_the_packaged_template_is_what_deck_template_makes():
     committed = (ROOT / "templates" / "deck.pptx").read_bytes()
     assert committed == make_default_template(), (
-        "run: python -m ism_advisor.deck_template templates/deck.pptx"
+        "run: python -m ism_advisor.render.deck_template templates/deck.pptx"
     )
     template = load_deck_template()
     assert dict(template.layouts) == {
@@ -655,7 +655,7 @@ def test_slide_builders_are_a_list_that_can_be_extended(run):
 @pytest.mark.parametrize("kind", ["category", "xy", "bubble"])
 def test_chart_data_of_every_kind_keeps_the_clock_out_of_its_workbook(kind):
     """What a new slide kind (a scatter for the priority matrix) builds its chart on."""
-    from ism_advisor.deck import chart_data
+    from ism_advisor.render.deck import chart_data
 
     data = chart_data(kind, datetime.datetime(2026, 3, 1))
     if kind == "category":
@@ -920,7 +920,7 @@ def test_a_one_survey_deck_has_no_section_and_a_matrix_only_with_a_model(run, de
     assert "waves" not in document
     # the deck without the matrix's builder is the deck of before the matrix: the section's
     # builder adds nothing with one survey
-    from ism_advisor.deck import priority_slide, since_slides
+    from ism_advisor.render.deck import priority_slide, since_slides
 
     data = render_deck(document, slides=tuple(s for s in SLIDES if s is not since_slides))
     assert data == render_deck(document)
@@ -1149,7 +1149,7 @@ def test_text_widths_are_dejavu_sans_as_pillow_measures_it():
     import matplotlib
     from PIL import ImageFont
 
-    from ism_advisor.deck import text_width
+    from ism_advisor.render.deck import text_width
 
     font = ImageFont.truetype(
         str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"),
@@ -1169,7 +1169,7 @@ def test_text_widths_are_dejavu_sans_as_pillow_measures_it():
 def test_the_gaps_chart_leaves_room_for_each_label_at_its_bars_end():
     """A negative g's label goes left of its bar, inside the plot; the factors' names sit
     at the plot's left edge, not at 0."""
-    from ism_advisor.deck import _label_range, text_width
+    from ism_advisor.render.deck import _label_range, text_width
 
     values = [0.6, -0.38, 1.1, 0.04]
     labels = [

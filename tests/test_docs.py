@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from conftest import ROOT, SAMPLE_SCORES
+from ism_advisor.advice.knowledge import OPERATORS
 from ism_advisor.cli import main
-from ism_advisor.codebook import load_codebook
-from ism_advisor.knowledge import OPERATORS
-from ism_advisor.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
+from ism_advisor.core.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
+from ism_advisor.survey.codebook import load_codebook
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 TEST_CASES = yaml.safe_load((ROOT / "rules" / "tests" / "advice.yaml").read_text())["cases"]

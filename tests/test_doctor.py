@@ -16,7 +16,8 @@ from importlib.abc import MetaPathFinder
 import pytest
 
 from conftest import ROOT, SAMPLE_SCORES
-from ism_advisor import doctor, engine
+from ism_advisor.advice import engine
+from ism_advisor.app import doctor
 
 PANGO_ERROR = (
     "cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file:"

@@ -22,8 +22,8 @@ from scipy import special, stats
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from ism_advisor import drivers
-from ism_advisor.drivers import (
+from ism_advisor.stats import drivers
+from ism_advisor.stats.drivers import (
     CORRELATION_COLUMNS,
     DRIVER_COLUMNS,
     MIN_PER_FACTOR,
@@ -183,7 +183,7 @@ def test_relative_weights_match_an_independent_rwa_logit():
 
 def test_relative_weights_with_the_seven_model_factors(codebook):
     """The packaged codebook's factors, from the sample generator's model."""
-    from ism_advisor.sample import generate_large
+    from ism_advisor.survey.sample import generate_large
 
     frame = generate_large(codebook, 3000, 2, seed=7)
     factors = list(codebook.factor_ids)
@@ -616,7 +616,7 @@ def test_poisson_weights_have_the_poisson_distribution():
 
 
 def test_the_product_does_not_import_statsmodels():
-    code = "import sys, ism_advisor.drivers; print('statsmodels' in sys.modules)"
+    code = "import sys, ism_advisor.stats.drivers; print('statsmodels' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from conftest import DATA, ROOT
-from ism_advisor import engine
-from ism_advisor.engine import FactSet, clean_value, run_rules
-from ism_advisor.errors import AdvisorError
-from ism_advisor.knowledge import load_knowledge
-from ism_advisor.recommend import advise_segments
+from ism_advisor.advice import engine
+from ism_advisor.advice.engine import FactSet, clean_value, run_rules
+from ism_advisor.advice.knowledge import load_knowledge
+from ism_advisor.advice.recommend import advise_segments
+from ism_advisor.core.errors import AdvisorError
 from test_rules import comparison, segment
 
 CATALOGUE = DATA / "rules" / "interventions.yaml"
@@ -166,10 +166,10 @@ def test_no_background_threads_are_left(knowledge):
     script = textwrap.dedent(
         """
         import threading
-        from ism_advisor.codebook import load_codebook
-        from ism_advisor.knowledge import load_knowledge
-        from ism_advisor.recommend import advise_segments
-        from ism_advisor.engine import FactSet
+        from ism_advisor.survey.codebook import load_codebook
+        from ism_advisor.advice.knowledge import load_knowledge
+        from ism_advisor.advice.recommend import advise_segments
+        from ism_advisor.advice.engine import FactSet
         from test_rules import comparison, segment
         k = load_knowledge(load_codebook(), None, None)
         advise_segments(k, [FactSet(segment(), [comparison("manager_influence")])], "en")

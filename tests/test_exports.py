@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import exports as X
-from ism_advisor.codebook import load_codebook
-from ism_advisor.reading import load_survey
+from ism_advisor.survey.codebook import load_codebook
+from ism_advisor.survey.reading import load_survey
 
 GROUP = X.people()
 QUALTRICS_LINE = (

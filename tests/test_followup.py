@@ -9,8 +9,8 @@ import pytest
 from scipy import stats
 
 from conftest import FACTORS, SAMPLE_SCORES, write_csv
-from ism_advisor.codebook import load_codebook
-from ism_advisor.sample import generate_followup
+from ism_advisor.survey.codebook import load_codebook
+from ism_advisor.survey.sample import generate_followup
 
 CHANGE_KEYS = [
     "factor",
@@ -274,7 +274,7 @@ def test_the_follow_up_rules_fire_where_the_planted_changes_say(cli, second_wave
 
 
 def _title(document: dict, index: int) -> str:
-    from ism_advisor.knowledge import load_knowledge
+    from ism_advisor.advice.knowledge import load_knowledge
 
     knowledge = load_knowledge(load_codebook())
     return knowledge.interventions[document["waves"]["done"][index]["intervention"]].title["en"]
@@ -309,12 +309,12 @@ def test_a_bad_done_file_is_one_line(cli, second_wave, tmp_path, text, message):
 
 
 def test_over_two_waves_the_engine_gets_every_change_figure(second_wave):
-    from ism_advisor.compare import compare_groups
-    from ism_advisor.disclosure import publish
-    from ism_advisor.facts import segment_facts
-    from ism_advisor.followup import Wave, add_change_facts, follow_up
+    from ism_advisor.advice.facts import segment_facts
+    from ism_advisor.core.vocabulary import COMPARISON, SEGMENT
+    from ism_advisor.protect.disclosure import publish
+    from ism_advisor.protect.followup import Wave, add_change_facts, follow_up
+    from ism_advisor.stats.compare import compare_groups
     from ism_advisor.survey import load_survey
-    from ism_advisor.vocabulary import COMPARISON, SEGMENT
 
     book = load_codebook()
     waves = []

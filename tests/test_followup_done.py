@@ -19,7 +19,7 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from conftest import SAMPLE_SCORES
-from ism_advisor.formatting import format_figure
+from ism_advisor.core.formatting import format_figure
 
 WAVE2 = SAMPLE_SCORES.with_name("scores-wave2.csv")
 DONE_IDS = ("bring_platform_into_workflow", "champions_network", "leaders_work_out_loud")
@@ -43,8 +43,8 @@ def walk(cli, tmp_path):
 def _title(intervention: str, lang: str) -> str:
     """An intervention's title in the packaged catalogue (the new advice after the
     follow-up steps; their wording is not this test's)."""
-    from ism_advisor.codebook import load_codebook
-    from ism_advisor.knowledge import load_knowledge
+    from ism_advisor.advice.knowledge import load_knowledge
+    from ism_advisor.survey.codebook import load_codebook
 
     return load_knowledge(load_codebook()).interventions[intervention].title[lang]
 
@@ -574,7 +574,7 @@ def test_explain_agrees_with_the_report(cli, walk):
     ],
 )
 def test_the_verdict(figures, outcome):
-    from ism_advisor.followup import outcome as verdict
+    from ism_advisor.protect.followup import outcome as verdict
 
     assert verdict(figures) == outcome
 
@@ -584,9 +584,9 @@ def test_a_factor_hidden_or_not_measured_gets_no_verdict():
     whose other factor has no scores in a wave."""
     from types import SimpleNamespace
 
-    from ism_advisor.codebook import load_codebook
-    from ism_advisor.document import _done
-    from ism_advisor.knowledge import load_knowledge
+    from ism_advisor.advice.document import _done
+    from ism_advisor.advice.knowledge import load_knowledge
+    from ism_advisor.survey.codebook import load_codebook
 
     knowledge = load_knowledge(load_codebook())
     document = {"factors": [{"id": f} for f in knowledge.codebook.factor_ids]}
@@ -648,7 +648,7 @@ def test_a_hidden_change_says_so_in_the_report():
         ],
         "adoption_change": None,
     }
-    from ism_advisor.since import since_context
+    from ism_advisor.render.since import since_context
 
     since = since_context(
         document, segment, lambda m, **p: m.format(**p) if p else m, "en", charts=False

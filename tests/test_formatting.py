@@ -9,7 +9,7 @@ import random
 import pytest
 from babel.numbers import format_decimal, format_percent
 
-from ism_advisor.formatting import format_figure, format_report_date
+from ism_advisor.core.formatting import format_figure, format_report_date
 
 
 def babel_decimal(value: float, pattern: str, lang: str) -> str:

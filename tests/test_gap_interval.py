@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from conftest import SAMPLE_SCORES
-from ism_advisor.report import FactorResult, _finding
+from ism_advisor.render.report import FactorResult, _finding
 
 
 def welch_interval(frame: pd.DataFrame, factor: str, higher_is_better: bool):

@@ -13,9 +13,9 @@ import pytest
 
 from conftest import FACTORS, SAMPLE_SCORES, write_csv
 from decks import read_deck
-from ism_advisor.brief import brief_file_names
-from ism_advisor.compare import segment_parents
-from ism_advisor.pipeline import advise, render
+from ism_advisor.app.pipeline import advise, render
+from ism_advisor.render.brief import brief_file_names
+from ism_advisor.stats.compare import segment_parents
 
 
 def pct(share: float) -> str:
@@ -368,7 +368,7 @@ def recover_children(document: dict, frame: pd.DataFrame, k: int) -> list[str]:
 
 
 def test_a_child_hidden_within_its_parent_cannot_be_recovered(tmp_path, monkeypatch):
-    import ism_advisor.disclosure as disclosure
+    import ism_advisor.protect.disclosure as disclosure
 
     path, frame = nested_survey(tmp_path)
     k = 5
@@ -400,7 +400,7 @@ def test_a_declared_path_child_cannot_be_recovered(tmp_path):
 
 
 def test_the_brief_index_names_the_label_and_its_csv_the_column(nested):
-    from ism_advisor.brief import brief_index
+    from ism_advisor.render.brief import brief_index
 
     document = nested["nl"]
     briefs = brief_file_names(document, "html")

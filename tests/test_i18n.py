@@ -13,8 +13,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from conftest import ROOT, SAMPLE_SCORES, Cli
-from ism_advisor.i18n import translations
-from ism_advisor.starter import write_starter
+from ism_advisor.app.init import write_starter
+from ism_advisor.core.i18n import translations
 
 LOCALE = ROOT / "ism_advisor" / "locale"
 PO = LOCALE / "nl" / "LC_MESSAGES" / "ism_advisor.po"

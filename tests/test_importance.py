@@ -11,16 +11,17 @@ import pytest
 from attacker import attack
 from scipy import special
 
-from ism_advisor import compare_groups, importance, load_codebook, load_survey
-from ism_advisor.disclosure import publish
-from ism_advisor.document import to_json
-from ism_advisor.drivers import QUADRANTS, driver_analysis
-from ism_advisor.engine import FactSet
-from ism_advisor.errors import AdvisorError
-from ism_advisor.importance import SEED, analyse_drivers
-from ism_advisor.knowledge import load_knowledge
-from ism_advisor.pipeline import advise, render
-from ism_advisor.recommend import advise_segments
+from ism_advisor import compare_groups, load_codebook, load_survey
+from ism_advisor.advice.document import to_json
+from ism_advisor.advice.engine import FactSet
+from ism_advisor.advice.knowledge import load_knowledge
+from ism_advisor.advice.recommend import advise_segments
+from ism_advisor.app.pipeline import advise, render
+from ism_advisor.core.errors import AdvisorError
+from ism_advisor.protect import published_drivers as importance
+from ism_advisor.protect.disclosure import publish
+from ism_advisor.protect.published_drivers import SEED, analyse_drivers
+from ism_advisor.stats.drivers import QUADRANTS, driver_analysis
 
 SAMPLE = "sample_data/scores.csv"
 FACTORS = [

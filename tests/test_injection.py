@@ -21,12 +21,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, SAMPLE_SCORES
-from ism_advisor.inert import (
-    formula_like,
-    limesurvey_text,
-    qualtrics_text,
-    spreadsheet_cell,
-)
+from ism_advisor.core.inert import formula_like, limesurvey_text, qualtrics_text, spreadsheet_cell
 
 #: What a spreadsheet (Excel, LibreOffice, Google Sheets) takes as the start of a formula,
 #: written out here and not imported, so the tests compare with OWASP's list.
@@ -174,7 +169,7 @@ def test_the_decks_workbooks_hold_the_codebooks_labels_as_text(cli, tmp_path):
 
 
 def test_a_chart_workbook_writes_texts_as_strings_never_formulas_or_links():
-    from ism_advisor.deck import chart_data
+    from ism_advisor.render.deck import chart_data
 
     data = chart_data("category")
     data.categories = ["=1+1", "http://evil.example", "-5", "Sales", "@x"]

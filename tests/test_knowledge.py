@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA, ROOT, SAMPLE_SCORES
-from ism_advisor.knowledge import check_knowledge, load_knowledge
-from ism_advisor.pipeline import advise
+from ism_advisor.advice.knowledge import check_knowledge, load_knowledge
+from ism_advisor.app.pipeline import advise
 
 RULES = DATA / "rules"
 VALID_RULES = RULES / "valid.yaml"

@@ -21,10 +21,10 @@ from layout import (
 )
 
 from conftest import SAMPLE_SCORES, Cli
-from ism_advisor.codebook import load_codebook
-from ism_advisor.i18n import translations
-from ism_advisor.report import environment, html_to_pdf
-from ism_advisor.sample import generate_large
+from ism_advisor.core.i18n import translations
+from ism_advisor.render.report import environment, html_to_pdf
+from ism_advisor.survey.codebook import load_codebook
+from ism_advisor.survey.sample import generate_large
 
 LANGS = ("nl", "en")
 SURVEYS = ("sample", "forty")

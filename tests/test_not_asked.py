@@ -17,8 +17,8 @@ from statsmodels.stats.multitest import multipletests
 from accessibility import need
 from conftest import FACTORS, SAMPLE_RESPONSES, SAMPLE_SCORES
 from decks import deck_text
-from ism_advisor.codebook import load_codebook
-from ism_advisor.sample import generate_followup
+from ism_advisor.survey.codebook import load_codebook
+from ism_advisor.survey.sample import generate_followup
 
 ABSENT = "privacy_concern"
 WAVES = ("--wave-name", "March", "--wave-name", "October")

@@ -13,9 +13,10 @@ import time
 import pytest
 
 from conftest import FACTORS, ROOT, SAMPLE_SCORES, write_csv
-from ism_advisor import output, pipeline
-from ism_advisor.errors import AdvisorError
-from ism_advisor.output import Outputs, remove_stale_stages, write_atomic
+from ism_advisor.app import pipeline
+from ism_advisor.core import files as output
+from ism_advisor.core.errors import AdvisorError
+from ism_advisor.core.files import Outputs, remove_stale_stages, write_atomic
 
 
 def listing(folder) -> list[str]:

@@ -21,14 +21,14 @@ from attacker import attack, intervals
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ism_advisor.disclosure as disclosure
+import ism_advisor.protect.disclosure as disclosure
 from conftest import FACTORS, SAMPLE_SCORES, write_csv
-from ism_advisor.codebook import load_codebook
-from ism_advisor.compare import compare_groups
-from ism_advisor.disclosure import publish
-from ism_advisor.document import advice_document
-from ism_advisor.pipeline import advise
+from ism_advisor.advice.document import advice_document
+from ism_advisor.app.pipeline import advise
+from ism_advisor.protect.disclosure import publish
+from ism_advisor.stats.compare import compare_groups
 from ism_advisor.survey import load_survey
+from ism_advisor.survey.codebook import load_codebook
 
 
 def people(count: int, users: int, **where) -> list[dict]:
@@ -449,7 +449,7 @@ def test_no_template_reaches_a_hidden_figure(tmp_path):
     rows += people(1, 0, department="Sales", location="Utrecht")
     rows += people(60, 25, department="IT", location="Utrecht")
     document, frame = run(tmp_path, rows, ["department", "location"])
-    from ism_advisor.pipeline import render
+    from ism_advisor.app.pipeline import render
 
     folder = tmp_path / "templates"
     folder.mkdir()
@@ -605,7 +605,7 @@ def test_a_search_over_budget_protects_more_not_less(tmp_path, monkeypatch):
 
 
 def test_publish_refuses_a_minimum_below_three_and_too_few_respondents(tmp_path):
-    from ism_advisor.errors import AdvisorError
+    from ism_advisor.core.errors import AdvisorError
 
     rows = people(8, 4, department="A") + people(8, 4, department="B")
     run(tmp_path, rows, ["department"])

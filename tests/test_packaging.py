@@ -24,7 +24,7 @@ NEEDED = (
     "ism_advisor/templates/questionnaire.css",
     "ism_advisor/templates/questionnaire.md",
     "ism_advisor/templates/questionnaire-key.md",
-    "ism_advisor/starter_files/report.html",
+    "ism_advisor/app/starter_files/report.html",
     "ism_advisor/locale/nl/LC_MESSAGES/ism_advisor.mo",
 )
 
@@ -68,7 +68,7 @@ def test_installed_wheel_finds_its_data_from_another_folder(wheel, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     script = (
-        "import ism_advisor, ism_advisor.resources as r, ism_advisor.codebook as c;"
+        "import ism_advisor, ism_advisor.core.resources as r, ism_advisor.survey.codebook as c;"
         "print(ism_advisor.__file__);print(r.packaged_path('rules'));"
         "print(len(c.load_codebook().factors))"
     )

@@ -5,7 +5,7 @@ Every export built by ``tests/exports.py`` holds recognisable names, e-mail and 
 addresses, locations, recipient fields, custom data and free-text answers in every column
 its tool uses for them (:data:`exports.PLANTED`). Every output of every command is searched
 for them. Columns named otherwise are recognised by what they hold
-(:mod:`ism_advisor.reading.content`): a sheet's own "Work e-mail" or "Phone number" column
+(:mod:`ism_advisor.survey.reading.content`): a sheet's own "Work e-mail" or "Phone number" column
 and each tool's open department question typed full of e-mail addresses, phone numbers,
 IBANs, names or sentences (:data:`exports.TYPED`) are refused as segments, and their
 answers appear in no output either.
@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import exports as X
 from conftest import DATA
-from ism_advisor.reading.content import (
+from ism_advisor.survey.reading.content import (
     EMAIL,
     LONG,
     MAX_CHARS,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, ROOT, Cli
-from ism_advisor.resources import file_name
+from ism_advisor.core.resources import file_name
 
 #: Folder names that would give away who made the report and for whom.
 PERSON, CLIENT = "Jan de Vries", "klant X"
@@ -120,8 +120,8 @@ def test_explain_names_the_rule_base_by_its_file_name(inputs: Path, tmp_path: Pa
 def test_a_message_names_a_packaged_file_as_packaged():
     """Not by its place inside the installation (site-packages): 'ism-advise init' makes the
     copy to edit (issue 26)."""
-    from ism_advisor.errors import AdvisorError
-    from ism_advisor.resources import packaged_path
+    from ism_advisor.core.errors import AdvisorError
+    from ism_advisor.core.resources import packaged_path
 
     rules = packaged_path("rules", "advice.yaml")
     template = packaged_path("templates", "report.html")

@@ -1,7 +1,7 @@
 """Property-based tests: generated surveys and rule files never produce a traceback.
 
 Either the run succeeds (and shows no group below the minimum size) or it stops with an
-:class:`~ism_advisor.errors.AdvisorError`: a clean, one-line message.
+:class:`~ism_advisor.core.errors.AdvisorError`: a clean, one-line message.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from ism_advisor.codebook import load_codebook
-from ism_advisor.engine import FactSet
-from ism_advisor.errors import AdvisorError
-from ism_advisor.knowledge import check_knowledge
-from ism_advisor.pipeline import advise, render
-from ism_advisor.recommend import advise_segments
-from ism_advisor.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
+from ism_advisor.advice.engine import FactSet
+from ism_advisor.advice.knowledge import check_knowledge
+from ism_advisor.advice.recommend import advise_segments
+from ism_advisor.app.pipeline import advise, render
+from ism_advisor.core.errors import AdvisorError
+from ism_advisor.core.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
+from ism_advisor.survey.codebook import load_codebook
 from test_anonymity import assert_nothing_small_is_shown
 from test_rules import comparison, segment
 

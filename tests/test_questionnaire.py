@@ -27,10 +27,10 @@ import pytest
 import exports as X
 import instruments as I
 from conftest import DATA
-from ism_advisor.codebook import load_codebook
 from ism_advisor.questionnaire import build_questionnaire, estimate_minutes, write_questionnaire
 from ism_advisor.questionnaire.limesurvey import COLUMNS
-from ism_advisor.reading import load_survey
+from ism_advisor.survey.codebook import load_codebook
+from ism_advisor.survey.reading import load_survey
 from test_exports import assert_same_survey, comparable
 
 ZORG = DATA / "codebooks" / "zorggroep.yaml"

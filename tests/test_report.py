@@ -19,8 +19,8 @@ from scipy import stats
 from accessibility import chromium, need
 from conftest import ROOT, SAMPLE_RESPONSES, SAMPLE_SCORES
 from ism_advisor import load_codebook, load_survey
-from ism_advisor.pipeline import advise
-from ism_advisor.report import context_help, segment_file_names
+from ism_advisor.app.pipeline import advise
+from ism_advisor.render.report import context_help, segment_file_names
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SECTIONS = [
@@ -468,7 +468,7 @@ def test_markup_in_data_and_rules_shows_as_text(cli, hostile):
             '{% extends "default:report.html" %}{% block intro %}{{ report.nothing }}'
             "{% endblock %}",
             "ours/report.html:1: template uses something the report does not have:"
-            " 'ism_advisor.report.ReportContext object' has no attribute 'nothing'",
+            " 'ism_advisor.render.report.ReportContext object' has no attribute 'nothing'",
         ),
         (
             '{% extends "default:report.html" %}{% block intro %}{% if %}{% endblock %}',
@@ -666,7 +666,7 @@ def test_report_opens_in_chromium_offline_without_errors(reports, tmp_path):
 
 
 def test_segment_reports_in_parallel_are_the_same_as_one_by_one():
-    from ism_advisor.pipeline import render_segments, segment_reports
+    from ism_advisor.app.pipeline import render_segments, segment_reports
 
     document = advise(SAMPLE_SCORES, segment_by=["organisation+department"]).document
     segments = [index for _, index in segment_reports(document, "md")]
@@ -695,7 +695,7 @@ def test_quiet_leaves_out_the_summary_line(cli, tmp_path):
 
 def test_progress_shows_stages_on_one_line(capsys):
     from ism_advisor.cli import _Progress
-    from ism_advisor.errors import Message
+    from ism_advisor.core.errors import Message
 
     progress = _Progress("nl")
     progress(Message("reading {path}", {"path": "scores.csv"}))
@@ -711,7 +711,7 @@ def test_chart_texts_are_escaped_and_a_missing_figure_draws_no_bar():
     value label."""
     from types import SimpleNamespace
 
-    from ism_advisor.charts import means_chart
+    from ism_advisor.render.charts import means_chart
 
     factor = SimpleNamespace(
         label="Long name",

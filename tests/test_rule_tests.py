@@ -13,12 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ROOT, SAMPLE_SCORES
-from ism_advisor.codebook import load_codebook
-from ism_advisor.engine import run_rules
-from ism_advisor.knowledge import load_knowledge
-from ism_advisor.knowledge.testing import neutral_facts
-from ism_advisor.knowledge.whynot import _Context
-from ism_advisor.vocabulary import COMPARISON, SEGMENT
+from ism_advisor.advice.engine import run_rules
+from ism_advisor.advice.knowledge import load_knowledge
+from ism_advisor.advice.ruletests import neutral_facts
+from ism_advisor.advice.whynot import _Context
+from ism_advisor.core.vocabulary import COMPARISON, SEGMENT
+from ism_advisor.survey.codebook import load_codebook
 
 CASES = ROOT / "rules" / "tests" / "advice.yaml"
 
@@ -273,7 +273,8 @@ def test_explain_gives_a_hidden_segment_the_reason_every_output_gives(cli, tmp_p
     Facilitair; naming the reason of each would tell that Facilitair has at least 5 of each
     and so narrow Directie down (disclosure.py, "Why one reason"): both get the reason
     every output gives, which is true of each."""
-    from ism_advisor import compare_groups, disclosure, load_survey
+    from ism_advisor import compare_groups, load_survey
+    from ism_advisor.protect import disclosure
 
     shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
     survey = load_survey(tmp_path / "scores.csv", load_codebook(), ["department"])

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA
-from ism_advisor.engine import FactSet
-from ism_advisor.errors import AdvisorError
-from ism_advisor.knowledge import check_knowledge, load_knowledge
-from ism_advisor.recommend import advise_segments
+from ism_advisor.advice.engine import FactSet
+from ism_advisor.advice.knowledge import check_knowledge, load_knowledge
+from ism_advisor.advice.recommend import advise_segments
+from ism_advisor.core.errors import AdvisorError
 
 CATALOGUE = DATA / "rules" / "interventions.yaml"
 
@@ -569,7 +569,7 @@ def condition_trees(draw, depth: int = 0):
 def test_the_engine_fires_exactly_when_the_condition_holds(tmp_path_factory, codebook, tree, data):
     """Compiled into durable-rules and run, a rule fires exactly when
     analysis.holds says its condition holds — missing figures and negation included."""
-    from ism_advisor.knowledge.analysis import holds
+    from ism_advisor.advice.knowledge.meaning import holds
 
     rules = {
         "rules": [

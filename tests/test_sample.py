@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SAMPLE_RESPONSES, SAMPLE_SCORES
-from ism_advisor.pipeline import advise
+from ism_advisor.app.pipeline import advise
 
 ACTIVATION = (
     "performance_expectancy",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from jinja2.exceptions import SecurityError
 
-from ism_advisor.sandbox import BoundedImmutableSandbox, BoundedSandbox, LimitExceeded, Limits
+from ism_advisor.core.sandbox import BoundedImmutableSandbox, BoundedSandbox, LimitExceeded, Limits
 
 LIMITS = Limits(size=1000, steps=500, digits=50, output=2000)
 TOO_LONG = "a text or list longer than 1000 characters or items"

@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from conftest import DATA, ROOT
-from ism_advisor.errors import N_
-from ism_advisor.knowledge.schema import KINDS, json_schema
-from ism_advisor.shapes import Choice, Entries, Flag, Id, Nested, Number, Shape, Texts
-from ism_advisor.yamlfile import Problems, load_yaml
+from ism_advisor.advice.knowledge.schema import KINDS, json_schema
+from ism_advisor.core.errors import N_
+from ism_advisor.core.shapes import Choice, Entries, Flag, Id, Nested, Number, Shape, Texts
+from ism_advisor.core.yamlfile import Problems, load_yaml
 
 INNER = Shape(N_("a mapping with max_actions"), size=Number("A number.", default=1.0))
 SHAPE = Shape(

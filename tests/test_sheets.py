@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLE_SCORES
-from ism_advisor.codebook import load_codebook
-from ism_advisor.reading.header import SEARCHED_ROWS, RoleKeys, best_header
+from ism_advisor.survey.codebook import load_codebook
+from ism_advisor.survey.reading.header import SEARCHED_ROWS, RoleKeys, best_header
 
 TITLE = [["Survey on the platform, March 2026"], [None], ["Exported 2026-03-31"]]
 

@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from conftest import FACTORS, write_csv
-from ism_advisor.compare import PERMUTATION_BELOW, PERMUTATIONS, compare_groups, holm
+from ism_advisor.stats.compare import PERMUTATION_BELOW, PERMUTATIONS, compare_groups, holm
 from ism_advisor.survey import load_survey
 
 
@@ -323,7 +323,7 @@ def test_hedges_g_interval_agrees_with_scipys_bootstrap(codebook, seed, users, n
     resamples is about 1/sqrt(2 × 4,000) = 1.1% (3 of them: 3.4%), the rest is the
     delta method's O(1/n). The former interval (pingouin's compute_esci, equal variances)
     misses it by more than 7% (twice the bootstrap's error) in each of these cases."""
-    from ism_advisor.reading.model import Survey
+    from ism_advisor.survey.reading.model import Survey
 
     rng = np.random.default_rng(seed)
     if shape == "normal":

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, SAMPLE_RESPONSES, SAMPLE_SCORES
-from ism_advisor.codebook import load_codebook
-from ism_advisor.errors import AdvisorError
+from ism_advisor.core.errors import AdvisorError
 from ism_advisor.survey import load_survey
+from ism_advisor.survey.codebook import load_codebook
 
 MESSY = DATA / "messy"
 

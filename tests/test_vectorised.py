@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from scipy import special, stats
 
-from ism_advisor import compare
-from ism_advisor.codebook import load_codebook
-from ism_advisor.sample import generate_large
+from ism_advisor.stats import compare
 from ism_advisor.survey import load_survey
+from ism_advisor.survey.codebook import load_codebook
+from ism_advisor.survey.sample import generate_large
 
 
 class Counter:

@@ -9,11 +9,10 @@ import pytest
 
 from conftest import ROOT, SAMPLE_SCORES
 from ism_advisor import compare_groups, load_codebook, load_survey, publish
-from ism_advisor.facts import segment_facts
-from ism_advisor.knowledge import EFFORTS, HORIZONS, OWNERS, PRIORITIES
-from ism_advisor.pipeline import advise
-from ism_advisor.report import LABELS, FactorResult
-from ism_advisor.vocabulary import (
+from ism_advisor.advice.facts import segment_facts
+from ism_advisor.advice.knowledge import EFFORTS, HORIZONS, OWNERS, PRIORITIES
+from ism_advisor.app.pipeline import advise
+from ism_advisor.core.vocabulary import (
     COMPARISON,
     COMPARISON_COLUMNS,
     EFFECT_SIZE_BANDS,
@@ -23,6 +22,7 @@ from ism_advisor.vocabulary import (
     effect_level,
     effect_size,
 )
+from ism_advisor.render.report import LABELS, FactorResult
 
 
 def header_figures(title: str) -> list[str]:

@@ -30,10 +30,9 @@ from statsmodels.stats.proportion import (
 )
 
 from conftest import FACTORS, SAMPLE_RESPONSES, SAMPLE_SCORES
-from ism_advisor import compare, waves
-from ism_advisor.errors import AdvisorError
-from ism_advisor.sample import FOLLOWUP_CHANGES, generate_followup, generate_sample
-from ism_advisor.waves import (
+from ism_advisor.core.errors import AdvisorError
+from ism_advisor.stats import compare, waves
+from ism_advisor.stats.waves import (
     ADOPTION_CHANGE_COLUMNS,
     ADOPTION_COLUMNS,
     CHANGE_COLUMNS,
@@ -45,6 +44,7 @@ from ism_advisor.waves import (
     PAIRED_ADOPTION_CHANGE_COLUMNS,
     compare_waves,
 )
+from ism_advisor.survey.sample import FOLLOWUP_CHANGES, generate_followup, generate_sample
 
 WORSE = ("effort_expectancy", "privacy_concern")
 #: Planted change per wave, in scale points: (users, non-users).
@@ -785,7 +785,7 @@ def test_alpha_sets_significant():
 
 
 def test_statsmodels_is_for_the_tests_only():
-    code = "import sys, ism_advisor.waves; print('statsmodels' in sys.modules)"
+    code = "import sys, ism_advisor.stats.waves; print('statsmodels' in sys.modules)"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout == "False\n"
 

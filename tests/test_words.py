@@ -11,10 +11,10 @@ import yaml
 from babel.messages.pofile import read_po
 
 from conftest import DATA, ROOT, SAMPLE_SCORES
-from ism_advisor.errors import P_, Message
-from ism_advisor.formatting import join_sources
-from ism_advisor.i18n import translations
-from ism_advisor.reading.model import Source
+from ism_advisor.core.errors import P_, Message
+from ism_advisor.core.formatting import join_sources
+from ism_advisor.core.i18n import translations
+from ism_advisor.survey.reading.model import Source
 
 PO = ROOT / "ism_advisor" / "locale" / "nl" / "LC_MESSAGES" / "ism_advisor.po"
 

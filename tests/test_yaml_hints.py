@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from ism_advisor.errors import AdvisorError
-from ism_advisor.yamlfile import load_yaml
+from ism_advisor.core.errors import AdvisorError
+from ism_advisor.core.yamlfile import load_yaml
 
 CASES = {
     "list item pasted at column 1": (

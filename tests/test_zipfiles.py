@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from ism_advisor.errors import N_, AdvisorError
-from ism_advisor.zipfiles import ZipLimits, check_zip
+from ism_advisor.core.errors import N_, AdvisorError
+from ism_advisor.core.zipfiles import ZipLimits, check_zip
 
 LIMITS = ZipLimits(total=3000, member=2000, xml_member=1000, ratio=10, grace=100)
 WHAT = N_("a PowerPoint presentation")

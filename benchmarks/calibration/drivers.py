@@ -10,8 +10,8 @@ by 3%, 5%, 12%, 40% and 40%). The users' share is set by the model's intercept, 
 varies from survey to survey around the cell's share.
 
 Many surveys of a cell are analysed in one call of
-:func:`ism_advisor.drivers.driver_analysis` (one segment per survey, each analysed on its
-own) with the product's own seed (:data:`ism_advisor.importance.SEED`) and number of
+:func:`ism_advisor.stats.drivers.driver_analysis` (one segment per survey, each analysed on its
+own) with the product's own seed (:data:`ism_advisor.protect.published_drivers.SEED`) and number of
 resamples, so what is measured is what ships. A survey whose smaller group is too small
 for a model is not counted (the tables give the surveys with a model).
 
@@ -41,8 +41,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from ism_advisor.drivers import RESAMPLES, driver_analysis
-from ism_advisor.importance import SEED
+from ism_advisor.protect.published_drivers import SEED
+from ism_advisor.stats.drivers import RESAMPLES, driver_analysis
 
 __all__ = ["CORRELATION", "EFFECT", "TITLE", "TRUTH_N", "Cell", "Counts", "measure", "run"]
 

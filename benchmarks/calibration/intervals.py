@@ -2,7 +2,7 @@
 
 Issue 27, part S2. Seeded surveys of one *cell* (n respondents, a users share, an answer
 shape, an effect) are stacked as the segments of one survey and compared by
-:func:`ism_advisor.compare.compare_groups`, so what is measured is what ships. Every
+:func:`ism_advisor.stats.compare.compare_groups`, so what is measured is what ships. Every
 factor of the packaged codebook is drawn independently, so each survey gives seven
 intervals. An interval *covers* when it contains the true value of what it estimates,
 computed exactly from the distributions drawn from:
@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ism_advisor.codebook import load_codebook
-from ism_advisor.compare import compare_groups
-from ism_advisor.reading.model import Survey
+from ism_advisor.stats.compare import compare_groups
+from ism_advisor.survey.codebook import load_codebook
+from ism_advisor.survey.reading.model import Survey
 
 __all__ = ["TITLE", "Cell", "grid", "measure", "run", "simulate", "true_values"]
 

@@ -5,9 +5,9 @@ and how often does *any* of the seven factors come out significant after Holm (t
 family-wise rate: the report promises at most 5%)? And with a real difference (d = 0.5 on
 one factor of seven), how often is it found? Each cell simulates independent surveys
 (:mod:`benchmarks.calibration.surveys`) and runs them through
-:func:`ism_advisor.compare.compare_groups`, the shipped comparison: ``p`` is Welch's, or
+:func:`ism_advisor.stats.compare.compare_groups`, the shipped comparison: ``p`` is Welch's, or
 the permutation test of Welch's t where the smaller group is small
-(:data:`ism_advisor.compare.PERMUTATION_BELOW`). *Welch alone* is the same run with the
+(:data:`ism_advisor.stats.compare.PERMUTATION_BELOW`). *Welch alone* is the same run with the
 permutation switched off (the code before issue 27). The full grid also compares the
 candidates on the same data: Brunner–Munzel (``scipy.stats.brunnermunzel``) and
 Mann–Whitney (the comparison's ``mwu_p``).
@@ -20,9 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ism_advisor import compare
-
-from .surveys import Cell, simulate, wilson
+from ism_advisor.stats import compare
+from ism_advisor.surveys import Cell, simulate, wilson
 
 __all__ = ["TITLE", "Rates", "measure", "run"]
 

@@ -2,7 +2,7 @@
 
 A simulated study is many independent surveys of one *cell* (n respondents, a users
 share, an answer shape, an effect), stacked as the segments of ONE survey (column
-``survey``): :func:`ism_advisor.compare.compare_groups` analyses each segment on its own,
+``survey``): :func:`ism_advisor.stats.compare.compare_groups` analyses each segment on its own,
 vectorised, so that 2,000 surveys cost one call. Every factor of the packaged codebook is
 simulated independently; with ``effect`` = 0 users and non-users answer alike (no true
 difference anywhere).
@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ism_advisor.codebook import load_codebook
-from ism_advisor.reading.model import Survey
+from ism_advisor.survey.codebook import load_codebook
+from ism_advisor.survey.reading.model import Survey
 
 __all__ = ["SHAPES", "SKEWED_SHARES", "Cell", "simulate"]
 

@@ -1,4 +1,5 @@
-"""Calibration of the comparison of two survey waves (:func:`ism_advisor.waves.compare_waves`).
+"""Calibration of the comparison of two survey waves
+(:func:`ism_advisor.stats.waves.compare_waves`).
 
 What is measured, per cell (respondents per wave, users' share, answer shape, true change):
 
@@ -11,7 +12,7 @@ What is measured, per cell (respondents per wave, users' share, answer shape, tr
   (``p < 0.05``) beside it;
 - the gap's degrees of freedom where its cells hold 5–6 respondents: the coverage of the
   gap's interval with the Welch–Satterthwaite degrees of freedom of the cells' own
-  variances (what :mod:`ism_advisor.waves` computes) against that with Bell and
+  variances (what :mod:`ism_advisor.stats.waves` computes) against that with Bell and
   McCaffrey's (2002) degrees of freedom for the same contrast and the same HC2 standard
   error;
 - the adoption change's false-positive rate in small segments and at the lattice points
@@ -46,7 +47,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from ism_advisor.waves import compare_waves
+from ism_advisor.stats.waves import compare_waves
 
 __all__ = [
     "CELLS_FULL",
@@ -359,7 +360,7 @@ def run(full: bool, seed: int) -> str:
     lines = [
         f"## {TITLE}",
         "",
-        f"`ism_advisor.waves.compare_waves`, two waves, {len(FACTORS)} independent factors"
+        f"`ism_advisor.stats.waves.compare_waves`, two waves, {len(FACTORS)} independent factors"
         f" per survey, {surveys:,} surveys per cell (seed {seed}); see"
         " `benchmarks/calibration/waves.py` for the design. Rates and coverages with their"
         " Monte Carlo 95% interval (Wilson). Target: false positives ≤ 5%, coverage"

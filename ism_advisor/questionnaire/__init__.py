@@ -13,7 +13,7 @@ turns that into the bytes of a format (:mod:`.limesurvey`, :mod:`.qualtrics`,
 
 from __future__ import annotations
 
-from ..codebook import Codebook
+from ..survey.codebook import Codebook
 from .model import FORMATS, Questionnaire, build_questionnaire, estimate_minutes
 
 __all__ = [

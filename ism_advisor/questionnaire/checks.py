@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..codebook import Codebook, default_codebook_path, usage_answer_key
-from ..errors import N_, AdvisorError, Message
-from ..i18n import translations
-from ..yamlfile import Pos
+from ..core.errors import N_, AdvisorError, Message
+from ..core.i18n import translations
+from ..core.yamlfile import Pos
+from ..survey.codebook import Codebook, default_codebook_path, usage_answer_key
 
 __all__ = ["MIN_ITEMS", "check_codebook"]
 

@@ -18,7 +18,7 @@ its options (codes ``1``, ``2``, …), or is a short free text without options.
 
 Every text cell holds HTML, as LimeSurvey's do: escaped, on one line, with no
 ExpressionScript braces and no first character a spreadsheet reads as a formula
-(:func:`ism_advisor.inert.limesurvey_text`: ``=`` becomes ``&#61;``, which LimeSurvey
+(:func:`ism_advisor.core.inert.limesurvey_text`: ``=`` becomes ``&#61;``, which LimeSurvey
 shows as ``=``; a quote in front would show, because its importer keeps cells as
 written). The other cells are our own settings and codes LimeSurvey's rules keep to
 letters and digits.
@@ -29,9 +29,9 @@ from __future__ import annotations
 import csv
 import io
 
-from ..errors import N_, Message
-from ..i18n import translations
-from ..inert import limesurvey_text
+from ..core.errors import N_, Message
+from ..core.i18n import translations
+from ..core.inert import limesurvey_text
 from .model import ChoiceQuestion, Grid, Questionnaire, translated
 
 __all__ = ["COLUMNS", "SETTINGS", "write_limesurvey"]

@@ -24,11 +24,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..codebook import Codebook, Factor, Item, Segment, default_codebook_path
-from ..errors import N_, AdvisorError, Message
-from ..i18n import translations
-from ..resources import file_name
-from ..scales import AnswerScale
+from ..core.errors import N_, AdvisorError, Message
+from ..core.i18n import translations
+from ..core.resources import file_name
+from ..survey.codebook import Codebook, Factor, Item, Segment, default_codebook_path
+from ..survey.scales import AnswerScale
 from .checks import check_codebook
 
 __all__ = [
@@ -160,7 +160,7 @@ def build_questionnaire(
 ) -> Questionnaire:
     """The questionnaire of ``codebook`` in ``langs`` for format ``fmt``.
 
-    Raises :class:`~ism_advisor.errors.AdvisorError` carrying every problem that would
+    Raises :class:`~ism_advisor.core.errors.AdvisorError` carrying every problem that would
     keep a tool's export of the questionnaire from reading back (each with its place in
     the codebook), a segment question without answer options among them; the warnings (a
     factor with fewer than three items) travel in ``warnings``. ``source`` names the codebook in

@@ -21,7 +21,7 @@ Texts are HTML, which Qualtrics renders: each is escaped and kept on one line, t
 ``[`` of a ``[[`` is written ``&#91;`` (a text never starts a tag of the file, and
 Qualtrics shows the brackets), ``${`` as ``$&#123;`` (no piped text), and a first
 character a spreadsheet reads as a formula as its character reference, because Qualtrics
-writes question texts into its CSV exports (:func:`ism_advisor.inert.qualtrics_text`).
+writes question texts into its CSV exports (:func:`ism_advisor.core.inert.qualtrics_text`).
 An ``[[ID:…]]`` is a column name; its brackets and line breaks are left out.
 """
 
@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import re
 
-from ..errors import N_, AdvisorError
-from ..inert import qualtrics_text
+from ..core.errors import N_, AdvisorError
+from ..core.inert import qualtrics_text
 from .model import ChoiceQuestion, Grid, Questionnaire
 
 __all__ = ["write_qualtrics"]

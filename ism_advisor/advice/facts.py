@@ -1,0 +1,160 @@
+"""The facts the rules see, and what an explanation publishes of the facts a rule matched.
+
+:func:`segment_facts` turns the published comparison (hidden figures are NaN) into one
+:class:`~ism_advisor.advice.engine.FactSet` per shown segment: the segment fact and one
+comparison fact per shown factor, with the figures of :mod:`ism_advisor.core.vocabulary` —
+the statistics' columns as they are, plus those derived for rules (the factor's label
+and direction, everyone's mean, the effect size's band, the rank of g).
+
+:func:`explained` is the one place that decides which figures of a matched fact an
+explanation (the JSON document, the reports) shows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core.vocabulary import COMPARISON, KINDS_BY_NAME, effect_size
+from ..protect.disclosure import Published
+from ..protect.published_drivers import PublishedDrivers
+from .engine import Fact, FactSet
+
+__all__ = ["explained", "segment_facts"]
+
+
+def segment_facts(
+    published: Published, lang: str, drivers: PublishedDrivers | None = None
+) -> list[FactSet | None]:
+    """The facts of every segment, None for a suppressed one: published figures only.
+
+    ``drivers`` adds each factor's ``importance``, ``importance_rank``,
+    ``importance_beats_noise`` and ``quadrant`` (None where the segment has no driver
+    model, or without ``drivers``).
+    """
+    driving = _driver_figures(drivers)
+    table = published.comparisons
+    labels = {f.id: f.label[lang] for f in published.factors}
+    directions = {f.id: f.direction for f in published.factors}
+    records = table.to_dict("records")
+    columns = ("factor", *COMPARISON.columns)
+    per_segment = len(published.factors)
+    out: list[FactSet | None] = []
+    for index, segment in enumerate(published.segments.to_dict("records")):
+        if segment["suppressed"]:
+            out.append(None)
+            continue
+        rows = [
+            r
+            for r in records[index * per_segment : (index + 1) * per_segment]
+            if not r["suppressed"]
+        ]
+        ranks = _ranks([r["hedges_g"] for r in rows])
+        facts = []
+        for row, rank in zip(rows, ranks, strict=True):
+            fact = {key: row[key] for key in columns}
+            fact["users_n"], fact["non_users_n"] = int(row["users_n"]), int(row["non_users_n"])
+            fact["label"] = labels[row["factor"]]
+            fact["direction"] = directions[row["factor"]]
+            n = row["users_n"] + row["non_users_n"]
+            fact["mean"] = (
+                row["users_n"] * row["users_mean"] + row["non_users_n"] * row["non_users_mean"]
+            ) / n
+            g = row["hedges_g"]
+            fact["effect_size"] = effect_size(g) if _finite(g) else None
+            fact["rank"] = rank
+            fact["significant"] = None if pd.isna(row["significant"]) else bool(row["significant"])
+            fact.update(driving.get((index, row["factor"]), _NO_DRIVERS))
+            facts.append(fact)
+        column = segment["column"]
+        out.append(
+            FactSet(
+                segment={
+                    "overall": column is None,
+                    "column": column or "",
+                    "value": segment["value"] or "",
+                    "respondents": int(segment["respondents"]),
+                    "users": int(segment["users"]),
+                    "non_users": int(segment["non_users"]),
+                    "adoption_rate": segment["adoption_rate"],
+                },
+                comparisons=facts,
+            )
+        )
+    return out
+
+
+_NO_DRIVERS = {
+    "importance": None,
+    "importance_rank": None,
+    "importance_beats_noise": None,
+    "quadrant": None,
+}
+
+
+def _driver_figures(drivers: PublishedDrivers | None) -> dict[tuple[int, str], dict[str, Any]]:
+    """(segment row, factor) → the factor's driver figures, for the fitted segments."""
+    if drivers is None:
+        return {}
+    out = {}
+    for row in drivers.drivers.to_dict("records"):
+        importance = row["importance"]
+        out[(int(row["segment"]), row["factor"])] = {
+            "importance": float(importance) if _finite(importance) else None,
+            "importance_rank": None if pd.isna(row["rank"]) else int(row["rank"]),
+            "importance_beats_noise": None
+            if pd.isna(row["beats_noise"])
+            else bool(row["beats_noise"]),
+            "quadrant": row["quadrant"],
+        }
+    return out
+
+
+def explained(fact: Fact, tested: frozenset[str]) -> dict[str, Any]:
+    """The figures of a matched fact that an explanation shows: those every explanation
+    shows (:attr:`~ism_advisor.core.vocabulary.Field.explain`, in that order), then those the
+    rule base tests (by name); missing figures left out, numbers as plain Python."""
+    out = {}
+    for name in _shown(fact.kind, tested) or tuple(fact.figures):
+        value = fact.figures.get(name)
+        if value is None or type(value) in (str, bool, int):
+            if value is not None:
+                out[name] = value
+            continue
+        if type(value) is not float and hasattr(value, "item"):
+            value = value.item()  # numpy scalar → Python
+        if isinstance(value, float) and not math.isfinite(value):
+            continue
+        out[name] = value
+    return out
+
+
+@lru_cache(maxsize=64)
+def _shown(kind_name: str, tested: frozenset[str]) -> tuple[str, ...]:
+    """The figures an explanation shows of a fact of this kind, in order (empty: a kind
+    the vocabulary does not know, whose figures are shown as they are)."""
+    kind = KINDS_BY_NAME.get(kind_name)
+    if kind is None:
+        return ()
+    return (*kind.explained, *sorted(tested.intersection(kind).difference(kind.explained)))
+
+
+def _ranks(values: Sequence[float]) -> list[int | None]:
+    """1 for the largest value, 2 for the next, …; ties by position; None if missing."""
+    present = [(i, v) for i, v in enumerate(values) if _finite(v)]
+    order = sorted(present, key=lambda item: (-item[1], item[0]))
+    ranks: list[int | None] = [None] * len(values)
+    for rank, (index, _) in enumerate(order, start=1):
+        ranks[index] = rank
+    return ranks
+
+
+def _finite(value: Any) -> bool:
+    return (
+        value is not None and isinstance(value, (int, float, np.floating)) and math.isfinite(value)
+    )

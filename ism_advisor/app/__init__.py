@@ -1,0 +1,1 @@
+"""The application: one run of the pipeline, explain, doctor and init."""

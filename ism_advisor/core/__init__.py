@@ -1,0 +1,1 @@
+"""The core: errors, translation, formatting, files, YAML reading, shapes and the vocabulary."""

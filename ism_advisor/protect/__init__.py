@@ -1,0 +1,1 @@
+"""Disclosure control: what each statistic may publish without giving a person away."""

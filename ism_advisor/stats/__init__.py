@@ -1,0 +1,1 @@
+"""The statistics: group comparison, the tests, waves and the driver analysis."""
