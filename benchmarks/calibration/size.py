@@ -21,7 +21,8 @@ import numpy as np
 from scipy import stats
 
 from ism_advisor.stats import compare
-from ism_advisor.surveys import Cell, simulate, wilson
+
+from .surveys import Cell, simulate, wilson
 
 __all__ = ["TITLE", "Rates", "measure", "run"]
 
