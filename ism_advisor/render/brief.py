@@ -29,6 +29,8 @@ from ..core.formatting import format_figure, format_report_date
 from ..core.i18n import translations
 from ..core.inert import spreadsheet_cell
 from .absent import REASON_NOT_ASKED, compared_note
+from .deck import render_deck
+from .deck.kit import Para, fill
 from .report import (
     DEFAULT_PDF_VARIANT,
     PDF_VARIANTS,
@@ -342,8 +344,6 @@ def render_brief_deck(
     (:class:`ism_advisor.render.deck.Deck`): a native bar chart of the team against the
     organisation, what goes well and the first actions beside it, every figure in the
     notes."""
-    from .deck import render_deck
-
     context = brief_context(
         document, segment, title=title, client=client, date=date, report_name=report_name
     )
@@ -359,8 +359,6 @@ def render_brief_deck(
 
 
 def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -> None:
-    from .deck import Para, _fill
-
     slide = deck.slide("title_only", context.team)
     left, top, width, height = deck.area
     drawn = [f for f in context.factors if f.team is not None and f.organisation is not None]
@@ -383,7 +381,7 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
         (organisation,) = [
             series for series in chart.plots[0].series if series.name == capital(context.whole)
         ]
-        _fill(organisation.format.fill, "muted")
+        fill(organisation.format.fill, "muted")
     rate = deck.figure(context.adoption_rate, "percent")
     # what it is compared with is always shown (its parent, or all respondents)
     figures = deck.t(
