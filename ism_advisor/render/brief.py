@@ -10,7 +10,8 @@ its users' and non-users' published means and counts only (nothing the document 
 
 The chart is inline SVG drawn by a Jinja2 macro (``templates/brief-chart.html``), not a
 matplotlib figure: thousands of briefs at a hundred a second leave no room for a figure
-each. It keeps the report's accessibility contract (:class:`~ism_advisor.render.report.ChartData`).
+each. It keeps the report's accessibility contract
+(:class:`~ism_advisor.render.context.model.ChartData`).
 """
 
 from __future__ import annotations
@@ -29,18 +30,14 @@ from ..core.formatting import format_figure, format_report_date
 from ..core.i18n import translations
 from ..core.inert import spreadsheet_cell
 from .absent import REASON_NOT_ASKED, compared_note
+from .context.model import ChartData, comparison_words
+from .context.since import since_context
 from .deck import render_deck
 from .deck.kit import Para, fill
-from .report import (
-    DEFAULT_PDF_VARIANT,
-    PDF_VARIANTS,
-    ChartData,
-    comparison_words,
-    pdf_pages,
-    render_template,
-    render_text,
-    segment_file_names,
-)
+from .names import segment_file_names
+from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS, pdf_pages
+from .report import render_template
+from .templates import render_text
 
 __all__ = [
     "BETTER_BY",
@@ -221,8 +218,6 @@ def _since_lines(
 ) -> tuple[str, ...]:
     """The brief's "Since the last survey": the change in adoption (the report summary's
     first sentence) and what each intervention carried out did, one line per factor."""
-    from .since import since_context
-
     since = since_context(document, target, t, lang, charts=False)
     if since is None:
         return ()

@@ -37,7 +37,8 @@ its deck no such slides.
 Templates
 ---------
 The packaged template (``templates/deck.pptx``, 16:9, made by
-:mod:`ism_advisor.render.deck_template`) or an organisation's ``--pptx-template FILE.pptx``. Its
+:mod:`ism_advisor.render.deck.build_template`) or an organisation's
+``--pptx-template FILE.pptx``. Its
 slide layouts are found by name (:data:`LAYOUTS`: "Title Slide", "Title and Content",
 "Title Only"), or else by PowerPoint's built-in layout kind, which a template in another
 language keeps when its layouts are named in that language. Slides already in the template

@@ -24,7 +24,7 @@ class Hidden:
 class DeckFacts:
     """Everything the slide builders read, made from the advice document.
 
-    ``report`` is the report's context (:class:`ism_advisor.render.report.ReportContext`: the
+    ``report`` is the report's context (:class:`ism_advisor.render.context.model.ReportContext`: the
     published figures, formatted sentences and the action plan); the other fields are
     what the deck shows beyond the report.
     """
@@ -62,7 +62,7 @@ def deck_facts(
     The one place that reads the document for the deck: the published figures only, as
     the report context has them.
     """
-    from ..report import report_context
+    from ..context.build import report_context
 
     report = report_context(
         document, title=title, client=client, date=date, segment=segment, charts=False

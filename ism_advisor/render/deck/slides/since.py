@@ -17,8 +17,8 @@ CHANGE_ROWS = 8
 def since_slides(deck: Deck, facts: DeckFacts) -> None:
     """Since the last survey (a run over two or more waves): adoption per wave, each
     factor's means per wave, the significant changes and the follow-up advice — the
-    report's section, from the same context (:func:`ism_advisor.render.since.since_context`).
-    Nothing with one survey."""
+    report's section, from the same context
+    (:func:`ism_advisor.render.context.since.since_context`). Nothing with one survey."""
     since = facts.report.since
     if since is None:
         return
