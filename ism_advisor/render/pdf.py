@@ -23,8 +23,6 @@ PDF_VARIANTS: dict[str, dict[str, Any]] = {
     "pdf/a-3b": {"pdf_variant": "pdf/a-3b", "pdf_tags": True},
     "plain": {},
 }
-
-
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
 
 

@@ -81,15 +81,11 @@ PLOT_AREA = (0.09, 0.1, 0.88, 0.76)
 
 #: A scatter's markers (their width, points) and its labels' type size (points).
 SCATTER_MARKER = 9
-
-
 SCATTER_LABEL = 11
 
 
 #: The room between a marker and its label, and around a label's text (points).
 _LABEL_GAP = 3.0
-
-
 _LABEL_PAD = 2.0
 
 Box = tuple[int, int, int, int]

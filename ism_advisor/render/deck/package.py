@@ -1,5 +1,6 @@
-"""The deck's package: the same input gives the same bytes (fixed dates, fixed order of the
-zip entries, no slides of the template), and text XML can carry."""
+"""The deck's package: the same input gives the same bytes (fixed dates, the zip entries in
+a fixed order, no slides of the template), with only text its XML can carry
+(:func:`xml_text`)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ __all__ = ["deterministic_package"]
 #: The timestamp of every zip entry (the zip format's earliest date), and of the embedded
 #: workbooks and the deck when no --date is given.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
 EPOCH = datetime.datetime(1980, 1, 1)
 
 

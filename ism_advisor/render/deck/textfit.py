@@ -99,8 +99,6 @@ def unbroken(figure: str) -> str:
 
 #: A table cell's margins (points), set on every cell: left and right, top and bottom.
 CELL_SIDE = 7.2
-
-
 CELL_END = 3.6
 
 
