@@ -668,7 +668,7 @@ def advise_command(
 def _report_hidden(document: dict, lang: str) -> None:
     """One line on a terminal saying how much anonymity hid, when it hid anything (the
     report and the JSON say it too; scripts get a clean stderr)."""
-    from .render.report import hidden_counts
+    from .render.context.sections import hidden_counts
 
     hidden = hidden_counts(document)
     if not hidden["segments"] and not hidden["comparisons"]:
@@ -1535,7 +1535,7 @@ def doctor_command(
 @main.command("templates")
 def templates_command() -> None:
     """List what a report template receives: the 'report' object and its fields."""
-    from .render.report import context_help
+    from .render.context.model import context_help
 
     for name, fields in context_help().items():
         click.echo(name)

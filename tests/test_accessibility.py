@@ -34,7 +34,8 @@ from ism_advisor.render.colours import (
     parse_colour,
     relative_luminance,
 )
-from ism_advisor.render.report import PDF_VARIANTS, report_context
+from ism_advisor.render.context.build import report_context
+from ism_advisor.render.pdf import PDF_VARIANTS
 
 LANGS = ("en", "nl")
 
@@ -406,7 +407,7 @@ def test_the_packaged_palette_passes_every_pair():
 
 
 def test_the_stylesheet_declares_the_palette_and_uses_only_its_variables(cli):
-    from ism_advisor.render.report import environment
+    from ism_advisor.render.templates import environment
 
     css = environment("en", "html").get_template("report.css").render()
     declared = css_declarations(css)

@@ -456,7 +456,7 @@ CASES += [
 
 TEMPLATES = {
     "syntax_error": "ours/report.html:1: template error: Expected an expression, got 'end of statement block'",
-    "undefined_variable": "ours/report.html:1: template uses something the report does not have: 'ism_advisor.render.report.ReportContext object' has no attribute 'customer_name'",
+    "undefined_variable": "ours/report.html:1: template uses something the report does not have: 'ism_advisor.render.context.model.ReportContext object' has no attribute 'customer_name'",
     "python_internals": "ours/report.html:1: template refused by the sandbox: access to attribute '__class__' of 'ReportContext' object is unsafe.",
     "globals_escape": "ours/report.html:1: template refused by the sandbox: access to attribute '__init__' of 'type' object is unsafe.",
     "mutate_data": "ours/report.html:1: template refused by the sandbox: access to attribute 'clear' of 'dict' object is unsafe.",

@@ -281,7 +281,7 @@ def test_two_actions_of_one_rule_give_different_reasons(documents):
 
 
 def test_no_brief_takes_an_index_name():
-    from ism_advisor.render.report import segment_file_names
+    from ism_advisor.render.names import segment_file_names
 
     labels = [("", "index"), ("", "Index"), ("team", "a")]
     assert segment_file_names(labels, "html", reserved=("index.html", "index.csv")) == [

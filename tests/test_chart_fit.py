@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE_RESPONSES, SAMPLE_SCORES, Cli
-from ism_advisor.render.report import render_report, report_context
+from ism_advisor.render.context.build import report_context
+from ism_advisor.render.report import render_report
 
 SVG = "{http://www.w3.org/2000/svg}"
 LANGS = ("nl", "en")

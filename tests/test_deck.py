@@ -11,6 +11,8 @@ import json
 import math
 import re
 import shutil
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -30,7 +32,7 @@ from decks import (
     zip_entries,
 )
 from ism_advisor.render.deck import LAYOUTS, SLIDES, load_deck_template, render_deck
-from ism_advisor.render.deck_template import make_default_template
+from ism_advisor.render.deck.build_template import make_default_template
 
 SEGMENTS = ("--segment-by", "organisation", "--segment-by", "department")
 MINUS = "\u2212"
@@ -557,11 +559,21 @@ def test_text_from_the_csv_and_the_yaml_is_inserted_as_text(cli, tmp_path):
 # -- templates -----------------------------------------------------------------------------------
 
 
-def test_the_packaged_template_is_what_deck_template_makes():
+def test_the_packaged_template_is_what_build_template_makes(tmp_path):
     committed = (ROOT / "templates" / "deck.pptx").read_bytes()
     assert committed == make_default_template(), (
-        "run: python -m ism_advisor.render.deck_template templates/deck.pptx"
+        "run: python -m ism_advisor.render.deck.build_template templates/deck.pptx"
     )
+    # the command the message names writes the same bytes
+    made = tmp_path / "deck.pptx"
+    result = subprocess.run(
+        [sys.executable, "-m", "ism_advisor.render.deck.build_template", str(made)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"{made}\n", "")
+    assert made.read_bytes() == committed
     template = load_deck_template()
     assert dict(template.layouts) == {
         "title": "Title Slide",
@@ -1169,7 +1181,8 @@ def test_text_widths_are_dejavu_sans_as_pillow_measures_it():
 def test_the_gaps_chart_leaves_room_for_each_label_at_its_bars_end():
     """A negative g's label goes left of its bar, inside the plot; the factors' names sit
     at the plot's left edge, not at 0."""
-    from ism_advisor.render.deck import _label_range, text_width
+    from ism_advisor.render.deck.charts import label_range
+    from ism_advisor.render.deck.textfit import text_width
 
     values = [0.6, -0.38, 1.1, 0.04]
     labels = [
@@ -1178,12 +1191,12 @@ def test_the_gaps_chart_leaves_room_for_each_label_at_its_bars_end():
         "1,10 [−0,12; 2,32]",
         "0,04 [−0,12; 0,20]",
     ]
-    low, high = _label_range(values, labels, 600.0, 12)
+    low, high = label_range(values, labels, 600.0, 12)
     assert (low, high) == (-1.5, 2.0)  # rounded out to the ticks (0.5 apart)
     for value, label in zip(values, labels, strict=True):
         room = (value - low if value < 0 else high - value) / (high - low) * 600.0
         assert room >= text_width(label, 12) + 8
-    assert _label_range([0.2, 0.5], ["0,20", "0,50"], 600.0, 12)[0] == 0.0
+    assert label_range([0.2, 0.5], ["0,20", "0,50"], 600.0, 12)[0] == 0.0
 
 
 def test_the_gaps_chart_names_the_factors_at_its_left_edge(run):

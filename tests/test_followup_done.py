@@ -648,7 +648,7 @@ def test_a_hidden_change_says_so_in_the_report():
         ],
         "adoption_change": None,
     }
-    from ism_advisor.render.since import since_context
+    from ism_advisor.render.context.since import since_context
 
     since = since_context(
         document, segment, lambda m, **p: m.format(**p) if p else m, "en", charts=False

@@ -9,7 +9,8 @@ import pytest
 from scipy import stats
 
 from conftest import SAMPLE_SCORES
-from ism_advisor.render.report import FactorResult, _finding
+from ism_advisor.render.context.build import factor_finding
+from ism_advisor.render.context.model import FactorResult
 
 
 def welch_interval(frame: pd.DataFrame, factor: str, higher_is_better: bool):
@@ -112,15 +113,15 @@ def test_the_finding_gives_the_gaps_interval_in_its_own_orientation():
     """A lag of 0.3 (0.1 to 0.5) is said as it is; non-users ahead by 0.3 (the gap −0.3,
     −0.5 to −0.1) is said as ahead by 0.3, 95% CI 0.1 to 0.5."""
     t = lambda text, **values: text.format(**values)  # noqa: E731 - English as written
-    lag = _finding(result(0.3, 0.1, 0.5), t, "en")
+    lag = factor_finding(result(0.3, 0.1, 0.5), t, "en")
     assert lag.startswith(
         "Non-users score 3.20 against 3.50 for users: they lag behind by 0.30 points"
         " (95% CI 0.10 to 0.50)."
     )
-    ahead = _finding(result(-0.3, -0.5, -0.1), t, "en")
+    ahead = factor_finding(result(-0.3, -0.5, -0.1), t, "en")
     assert ahead.startswith(
         "Non-users score 3.80 against 3.50 for users: here non-users are ahead by 0.30"
         " points (95% CI 0.10 to 0.50)."
     )
-    worse = _finding(result(0.3, -0.05, 0.65, higher_is_better=False), t, "en")
+    worse = factor_finding(result(0.3, -0.05, 0.65, higher_is_better=False), t, "en")
     assert "so they lag behind by 0.30 points (95% CI −0.05 to 0.65)." in worse

@@ -22,7 +22,8 @@ from layout import (
 
 from conftest import SAMPLE_SCORES, Cli
 from ism_advisor.core.i18n import translations
-from ism_advisor.render.report import environment, html_to_pdf
+from ism_advisor.render.pdf import html_to_pdf
+from ism_advisor.render.templates import environment
 from ism_advisor.survey.codebook import load_codebook
 from ism_advisor.survey.sample import generate_large
 

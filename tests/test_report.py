@@ -20,7 +20,8 @@ from accessibility import chromium, need
 from conftest import ROOT, SAMPLE_RESPONSES, SAMPLE_SCORES
 from ism_advisor import load_codebook, load_survey
 from ism_advisor.app.pipeline import advise
-from ism_advisor.render.report import context_help, segment_file_names
+from ism_advisor.render.context.model import context_help
+from ism_advisor.render.names import segment_file_names
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SECTIONS = [
@@ -468,7 +469,7 @@ def test_markup_in_data_and_rules_shows_as_text(cli, hostile):
             '{% extends "default:report.html" %}{% block intro %}{{ report.nothing }}'
             "{% endblock %}",
             "ours/report.html:1: template uses something the report does not have:"
-            " 'ism_advisor.render.report.ReportContext object' has no attribute 'nothing'",
+            " 'ism_advisor.render.context.model.ReportContext object' has no attribute 'nothing'",
         ),
         (
             '{% extends "default:report.html" %}{% block intro %}{% if %}{% endblock %}',

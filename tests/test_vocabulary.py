@@ -22,7 +22,7 @@ from ism_advisor.core.vocabulary import (
     effect_level,
     effect_size,
 )
-from ism_advisor.render.report import LABELS, FactorResult
+from ism_advisor.render.context.model import LABELS, FactorResult
 
 
 def header_figures(title: str) -> list[str]:

@@ -152,7 +152,7 @@ def _engine() -> Check:
 
 
 def _pdf(templates: Path | None) -> Check:
-    from ..render.report import pdf_fonts
+    from ..render.pdf import pdf_fonts
 
     data, families = pdf_fonts(templates)
     ok = data.startswith(b"%PDF")

@@ -397,7 +397,9 @@ def render(
         return render_deck(
             document, title=title, client=client, date=date, segment=segment, template=pptx_template
         )
-    from ..render.report import DEFAULT_PDF_VARIANT, render_report, report_context
+    from ..render.context.build import report_context
+    from ..render.pdf import DEFAULT_PDF_VARIANT
+    from ..render.report import render_report
 
     context = report_context(
         document, title=title, client=client, date=date, segment=segment, charts=fmt != "md"
@@ -407,7 +409,7 @@ def render(
 
 def segment_reports(document: dict, fmt: str) -> list[tuple[str, int]]:
     """(file name, segment number) for every shown segment's own report."""
-    from ..render.report import segment_file_names
+    from ..render.names import segment_file_names
 
     shown = [i for i, s in enumerate(document["segments"]) if i and not s["suppressed"]]
     labels = [(document["segments"][i]["column"], document["segments"][i]["value"]) for i in shown]

@@ -133,7 +133,7 @@ def _context(questionnaire: Questionnaire, factor_labels: Mapping[str, str]) -> 
 
 
 def _render(name: str, fmt: str, context: PaperContext) -> str:
-    from ..render.report import environment
+    from ..render.templates import environment
 
     env = environment(context.langs[0], fmt)
     try:
@@ -146,7 +146,7 @@ def render_paper(questionnaire: Questionnaire, fmt: str, factor_labels: Mapping[
     """The respondent's copy as HTML, or as an A4 PDF."""
     html = _render("questionnaire.html", "html", _context(questionnaire, factor_labels))
     if fmt == "pdf":
-        from ..render.report import html_to_pdf
+        from ..render.pdf import html_to_pdf
 
         return html_to_pdf(html)
     return html.encode("utf-8")

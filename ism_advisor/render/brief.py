@@ -10,7 +10,8 @@ its users' and non-users' published means and counts only (nothing the document 
 
 The chart is inline SVG drawn by a Jinja2 macro (``templates/brief-chart.html``), not a
 matplotlib figure: thousands of briefs at a hundred a second leave no room for a figure
-each. It keeps the report's accessibility contract (:class:`~ism_advisor.render.report.ChartData`).
+each. It keeps the report's accessibility contract
+(:class:`~ism_advisor.render.context.model.ChartData`).
 """
 
 from __future__ import annotations
@@ -29,16 +30,14 @@ from ..core.formatting import format_figure, format_report_date
 from ..core.i18n import translations
 from ..core.inert import spreadsheet_cell
 from .absent import REASON_NOT_ASKED, compared_note
-from .report import (
-    DEFAULT_PDF_VARIANT,
-    PDF_VARIANTS,
-    ChartData,
-    comparison_words,
-    pdf_pages,
-    render_template,
-    render_text,
-    segment_file_names,
-)
+from .context.model import ChartData, comparison_words
+from .context.since import since_context
+from .deck import render_deck
+from .deck.kit import Para, fill
+from .names import segment_file_names
+from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS, pdf_pages
+from .report import render_template
+from .templates import render_text
 
 __all__ = [
     "BETTER_BY",
@@ -219,8 +218,6 @@ def _since_lines(
 ) -> tuple[str, ...]:
     """The brief's "Since the last survey": the change in adoption (the report summary's
     first sentence) and what each intervention carried out did, one line per factor."""
-    from .since import since_context
-
     since = since_context(document, target, t, lang, charts=False)
     if since is None:
         return ()
@@ -342,8 +339,6 @@ def render_brief_deck(
     (:class:`ism_advisor.render.deck.Deck`): a native bar chart of the team against the
     organisation, what goes well and the first actions beside it, every figure in the
     notes."""
-    from .deck import render_deck
-
     context = brief_context(
         document, segment, title=title, client=client, date=date, report_name=report_name
     )
@@ -359,8 +354,6 @@ def render_brief_deck(
 
 
 def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -> None:
-    from .deck import Para, _fill
-
     slide = deck.slide("title_only", context.team)
     left, top, width, height = deck.area
     drawn = [f for f in context.factors if f.team is not None and f.organisation is not None]
@@ -383,7 +376,7 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
         (organisation,) = [
             series for series in chart.plots[0].series if series.name == capital(context.whole)
         ]
-        _fill(organisation.format.fill, "muted")
+        fill(organisation.format.fill, "muted")
     rate = deck.figure(context.adoption_rate, "percent")
     # what it is compared with is always shown (its parent, or all respondents)
     figures = deck.t(

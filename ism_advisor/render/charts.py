@@ -11,13 +11,13 @@ still matplotlib figures, drawn without pyplot (no global state) with text kept 
 and with a fixed hash salt and no date, so the same data gives byte-identical SVG.
 
 What makes them readable for everyone lives outside this module, so that another way of
-drawing keeps it (see :class:`ism_advisor.render.report.ChartData` for the whole contract): the
-colours come from :data:`ism_advisor.render.colours.PALETTE` by role; the text alternative, one
-sentence generated from the figures in the report's language, is passed in as ``alt`` and
-becomes the SVG's ``<title>`` (its accessible name, and the PDF's ``/Alt``); the figures
-behind each chart are a table in the report. Here: users and non-users differ by more
-than colour (lightness, hatching on the non-users' bars, a value label on every bar), and
-significant effects by a filled dot and a solid interval line.
+drawing keeps it (see :class:`ism_advisor.render.context.model.ChartData` for the whole
+contract): the colours come from :data:`ism_advisor.render.colours.PALETTE` by role; the
+text alternative, one sentence generated from the figures in the report's language, is
+passed in as ``alt`` and becomes the SVG's ``<title>`` (its accessible name, and the PDF's
+``/Alt``); the figures behind each chart are a table in the report. Here: users and
+non-users differ by more than colour (lightness, hatching on the non-users' bars, a value
+label on every bar), and significant effects by a filled dot and a solid interval line.
 """
 
 from __future__ import annotations
@@ -51,20 +51,6 @@ _STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-
-
-def _ticks(axes: Any, lang: str, digits: str = "0.0") -> None:
-    """Tick labels with the report language's decimal sign and the report's minus sign."""
-    from babel.numbers import format_decimal
-    from matplotlib.ticker import FuncFormatter
-
-    axes.xaxis.set_major_formatter(
-        FuncFormatter(
-            lambda value, _pos: format_decimal(value, format=digits, locale=lang).replace(
-                "-", MINUS
-            )
-        )
-    )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..core.errors import N_
+from ...core.errors import N_
+from ...core.formatting import format_figure
+from ..absent import not_asked_waves
 
 __all__ = ["AdoptionPoint", "Change", "FollowUpAdvice", "Since", "TrendPoint", "since_context"]
 
@@ -215,8 +217,8 @@ def since_context(
     adoption = tuple(AdoptionPoint(**a) for a in segment.get("adoption", []))
     trend_chart = adoption_chart = Markup("")
     if charts and trend:
-        from .charts import adoption_chart as draw_adoption
-        from .charts import trend_chart as draw_trend
+        from ..charts import adoption_chart as draw_adoption
+        from ..charts import trend_chart as draw_trend
 
         scale = document.get("scale")  # an older document has none: the usual 1 to 5
         trend_chart = draw_trend(
@@ -263,8 +265,6 @@ def _left_out(
 ) -> list[str]:
     """Each factor left out of the change figures, with the waves that did not ask it (a
     document made before waves listed them: the factor's name alone)."""
-    from .absent import not_asked_waves
-
     waves = not_asked_waves(document)
     out = []
     for factor in left_out:
@@ -293,7 +293,6 @@ def _lead(
     """The executive summary's first sentences in a follow-up report: how adoption changed
     between the last two waves, and whether measurably (the two-proportion z-test's p
     against alpha), then the significant changes (Holm)."""
-    from ..core.formatting import format_figure
 
     def pct(value: float) -> str:
         return format_figure(value, "percent", lang)

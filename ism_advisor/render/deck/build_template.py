@@ -1,12 +1,13 @@
 """The packaged PowerPoint template (``templates/deck.pptx``), made reproducibly.
 
-``python -m ism_advisor.render.deck_template templates/deck.pptx`` writes it; a test checks that
-the committed file is what this module makes, so the template is reviewed as code, not as
-a binary. It starts from python-pptx's own default presentation (the Office theme, 4:3)
-and makes it 16:9 with the layouts the deck needs (:data:`ism_advisor.render.deck.LAYOUTS`,
-among PowerPoint's usual eleven): placeholders widened, left-aligned titles in the theme's
-dark teal beside an accent bar, a dark title slide, and a theme whose first two accents
-are the report's colours for users (teal) and non-users (orange).
+``python -m ism_advisor.render.deck.build_template templates/deck.pptx`` writes it; a test
+checks that the committed file is what this module makes, so the template is reviewed as
+code, not as a binary. It starts from python-pptx's own default presentation (the Office
+theme, 4:3) and makes it 16:9 with the layouts the deck needs
+(:data:`ism_advisor.render.deck.LAYOUTS`, among PowerPoint's usual eleven): placeholders
+widened, left-aligned titles in the theme's dark teal beside an accent bar, a dark title
+slide, and a theme whose first two accents are the report's colours for users (teal) and
+non-users (orange).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import io
 import sys
 from pathlib import Path
 from typing import Any
+
+from .package import deterministic_package
 
 __all__ = ["make_default_template"]
 
@@ -60,8 +63,6 @@ def make_default_template() -> bytes:
     """The packaged template's bytes (the same bytes on every run)."""
     from pptx import Presentation
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    from .deck import deterministic_package
 
     presentation = Presentation()
     scale = WIDTH / presentation.slide_width
@@ -219,7 +220,9 @@ def _theme(master: Any) -> None:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m ism_advisor.render.deck_template OUTPUT.pptx", file=sys.stderr)
+        print(
+            "usage: python -m ism_advisor.render.deck.build_template OUTPUT.pptx", file=sys.stderr
+        )
         return 2
     Path(argv[0]).write_bytes(make_default_template())
     print(argv[0])
