@@ -123,6 +123,7 @@ def test_the_site_builds_strict_with_every_page(tmp_path):
             html = page.removeprefix("docs/").removesuffix(".md") + "/index.html"
             assert (tmp_path / "site" / html.removeprefix("index/")).is_file(), page
     assert not (tmp_path / "site" / "_cog.py").exists()
+    assert not (tmp_path / "site" / "_hooks.py").exists()
 
 
 def test_a_broken_link_fails_the_build(tmp_path):
