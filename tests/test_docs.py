@@ -1,13 +1,18 @@
-"""The README documents every command, option, operator and figure, and its examples work."""
+"""The documentation — the README and the MkDocs site in ``docs/`` — documents every
+command, option, operator and figure; its generated parts are current, the site builds
+with no broken link, and its examples work."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 
 import click
 import pytest
 import yaml
+from cogapp import Cog
 
 from conftest import ROOT, SAMPLE_SCORES
 from ism_advisor.advice.knowledge import OPERATORS
@@ -16,6 +21,15 @@ from ism_advisor.core.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
 from ism_advisor.survey.codebook import load_codebook
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+#: Every page: the README, then the site's pages in the order of their paths.
+PAGES = {
+    path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+}
+COMMANDS_PAGE = PAGES["docs/reference/commands.md"]
+RULES_PAGE = PAGES["docs/reference/rules.md"]
+#: What ``.ci/run`` gives cog: every page.
+COG_FILES = ["README.md", *sorted(p for p in PAGES if p.startswith("docs/"))]
 TEST_CASES = yaml.safe_load((ROOT / "rules" / "tests" / "advice.yaml").read_text())["cases"]
 
 
@@ -27,43 +41,130 @@ def commands(group: click.Group, prefix: str = ""):
 
 
 def test_every_command_and_option_is_documented():
+    """Each command and group has its section with its ``--help`` in the command
+    reference (the hidden default command's options are the main help's)."""
     missing = []
     for name, command in commands(main):
-        if not command.hidden and name not in README:
+        if not command.hidden and f"\n### ism-advise {name}\n" not in COMMANDS_PAGE:
             missing.append(name)
         for parameter in command.params:
             for option in getattr(parameter, "opts", []):
-                if option.startswith("-") and option not in ("--help",) and option not in README:
+                if option.startswith("-") and option != "--help" and option not in COMMANDS_PAGE:
                     missing.append(f"{name} {option}")
+    assert "\n### ism-advise\n" in COMMANDS_PAGE
     assert missing == []
 
 
 def test_every_operator_and_figure_is_documented():
-    section = README.split("### Writing rules")[1].split("### Checking")[0]
+    section = RULES_PAGE.split("## Writing rules")[1].split("## Checking")[0]
     missing = [op for op in OPERATORS if f"`{op}`" not in section]
     missing += [f for f in (*COMPARISON_FIELDS, *SEGMENT_FIELDS) if f"`{f}`" not in section]
     assert missing == []
 
 
-# A fenced block of the README and the HTML comment before it that says what a reader
-# does with it; the indentation of a list item the block sits in is not part of it.
+def test_the_readme_is_what_a_newcomer_needs():
+    """Under 300 lines, linking to every page of the site, and the site's home page
+    repeats its opening as it stands."""
+    assert README.count("\n") < 300
+    linked = set(re.findall(r"\]\((docs/[^)#]+\.md)\)", README))
+    assert linked == {p for p in PAGES if p.startswith("docs/") and p != "docs/index.md"}
+    opening = README.split("\n## Quick start")[0].split("\n", 2)[2]
+    assert opening in PAGES["docs/index.md"]
+
+
+def cog(*args: str) -> int:
+    """cog's exit status for ``args``, run in-process from the repository's root (as
+    ``.ci/run`` runs it)."""
+    return Cog().main(["cog", *args])
+
+
+def test_the_generated_parts_are_current(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the blocks put docs/ on it
+    assert cog("--check", *COG_FILES) == 0, capsys.readouterr()
+    assert [p for p in COG_FILES if "[[[cog" in PAGES[p]] == [
+        "docs/index.md",
+        "docs/reference/commands.md",
+        "docs/reference/json.md",
+        "docs/reference/rules.md",
+        "docs/reference/templates.md",
+    ]
+
+
+def test_a_stale_generated_part_fails_the_check(monkeypatch, capsys, tmp_path):
+    """A figure's table edited by hand, or left behind by a change of the vocabulary, is
+    found: the check is not vacuous."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    stale = tmp_path / "rules.md"
+    stale.write_text(RULES_PAGE.replace("| `users_mean` | number |", "| `users_mean` | text |"))
+    assert stale.read_text() != RULES_PAGE
+    assert cog("--check", str(stale)) != 0
+    printed = capsys.readouterr()
+    assert (printed.out, printed.err) == (f"Checking {stale}  (changed)\n", "Check failed\n")
+
+
+def build(config, site) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def test_the_site_builds_strict_with_every_page(tmp_path):
+    result = build(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    for page in PAGES:
+        if page.startswith("docs/"):
+            html = page.removeprefix("docs/").removesuffix(".md") + "/index.html"
+            assert (tmp_path / "site" / html.removeprefix("index/")).is_file(), page
+    assert not (tmp_path / "site" / "_cog.py").exists()
+    assert not (tmp_path / "site" / "_hooks.py").exists()
+
+
+def test_a_broken_link_fails_the_build(tmp_path):
+    shutil.copytree(ROOT / "docs", tmp_path / "docs", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    page = tmp_path / "docs" / "translations.md"
+    page.write_text(page.read_text() + "\nSee [the anonymity](statistics/anonymity.md#nowhere).\n")
+    result = build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 1
+    assert (
+        "Doc file 'translations.md' contains a link 'statistics/anonymity.md#nowhere', but the"
+        " doc 'statistics/anonymity.md' does not contain an anchor '#nowhere'."
+    ) in result.stderr
+
+
+# A fenced block of a page and the HTML comment before it that says what a reader does
+# with it; the indentation of a list item the block sits in is not part of it.
 SNIPPET = re.compile(
-    r"^(?P<indent> *)<!-- (?P<use>[^>]*?) -->\n(?P=indent)```(?P<lang>\w+)\n(?P<body>.*?)^(?P=indent)```",
+    r"^(?P<indent> *)<!-- (?P<use>[^>\n]*?) -->\n(?P=indent)```(?P<lang>\w+)\n(?P<body>.*?)^(?P=indent)```",
     re.S | re.M,
 )
 
 
 def snippets() -> list[dict]:
-    """Every marked snippet, as a reader copies it from the rendered README."""
+    """Every marked snippet, as a reader copies it from the rendered page."""
     found = []
-    for match in SNIPPET.finditer(README):
-        indent = match["indent"]
-        lines = match["body"].splitlines(keepends=True)
-        assert all(line.startswith(indent) or not line.strip() for line in lines)
-        body = "".join(line[len(indent) :] for line in lines)
-        found.append(
-            {"use": match["use"], "lang": match["lang"], "text": body, "at": match.start()}
-        )
+    for page, text in PAGES.items():
+        for match in SNIPPET.finditer(text):
+            indent = match["indent"]
+            lines = match["body"].splitlines(keepends=True)
+            assert all(line.startswith(indent) or not line.strip() for line in lines)
+            body = "".join(line[len(indent) :] for line in lines)
+            found.append(
+                {
+                    "use": match["use"],
+                    "lang": match["lang"],
+                    "text": body,
+                    "page": page,
+                    "at": match.start(),
+                }
+            )
     return found
 
 
@@ -73,8 +174,9 @@ INTERVENTIONS = [s["text"] for s in PASTED if s["use"] == "paste into interventi
 
 
 def test_every_yaml_and_template_snippet_says_what_to_do_with_it():
-    assert README.count("```yaml") == sum(s["lang"] == "yaml" for s in SNIPPETS)
-    assert README.count("```jinja") == sum(s["lang"] == "jinja" for s in SNIPPETS)
+    for lang in ("yaml", "jinja"):
+        shown = sum(text.count(f"```{lang}") for text in PAGES.values())
+        assert shown == sum(s["lang"] == lang for s in SNIPPETS)
     assert {s["use"] for s in SNIPPETS} == {
         "paste into advice.yaml",
         "paste into interventions.yaml",
@@ -173,7 +275,7 @@ def test_the_questionnaire_excerpt_works_in_the_packaged_codebook(cli, tmp_path)
     ],
 )
 def test_each_snippet_works_when_pasted_into_an_init_folder(cli, snippet):
-    """Paste the snippet literally (with the README's interventions, which rules may use),
+    """Paste the snippet literally (with the pages' interventions, which rules may use),
     then check the knowledge base and make a report."""
     use, text = SNIPPETS[snippet]["use"], SNIPPETS[snippet]["text"]
     cli("init", "ours")
@@ -214,7 +316,7 @@ def test_each_snippet_works_when_pasted_into_an_init_folder(cli, snippet):
 
 
 def test_every_pasted_snippet_together(cli):
-    """The README's rules have distinct ids: all of them pasted into one folder work."""
+    """The pages' rules have distinct ids: all of them pasted into one folder work."""
     cli("init", "ours")
     folder = cli.folder / "ours"
     rules, conclusions, interventions = checked(cli)
@@ -230,8 +332,7 @@ def test_the_walk_through_rule_fires_on_the_sample(cli):
     it fires where the effort gap is significant (TechnoBouw) and nowhere else."""
     cli("init", "ours")
     folder = cli.folder / "ours"
-    walk_through = README.index("### Customising for an organisation")
-    steps = [s for s in PASTED if s["at"] > walk_through]
+    steps = [s for s in PASTED if s["page"] == "docs/walkthroughs/customising.md"]
     assert [s["use"] for s in steps] == [
         "paste into interventions.yaml",
         "paste into advice.yaml",
@@ -263,7 +364,7 @@ def test_the_walk_through_rule_fires_on_the_sample(cli):
 
 
 def test_the_two_wave_walkthrough_says_what_the_sample_gives(cli):
-    """The README's walk through the sample's two waves: its done.yaml, its command, and
+    """The walk through the sample's two waves (docs/walkthroughs/waves.md): its done.yaml, its command, and
     the figures and advice it quotes, in the report it makes."""
     (done,) = [s["text"] for s in SNIPPETS if s["use"] == "save as done.yaml"]
     (cli.folder / "done.yaml").write_text(done, encoding="utf-8")
@@ -273,7 +374,8 @@ def test_the_two_wave_walkthrough_says_what_the_sample_gives(cli):
     result = cli("scores.csv", "scores-wave2.csv", *waves, "--format", "md", "-o", "-")
     assert result.exit_code == 0, result.stderr
     section = result.stdout.split("## Since the last survey")[1]
-    walkthrough = README.split("A walk through the sample")[1].split("- `--wave-name NAME`")[0]
+    page = PAGES["docs/walkthroughs/waves.md"]
+    walkthrough = page.split("A walk through the sample")[1].split("- `--wave-name NAME`")[0]
     assert "| March 2026 | 243 | 600 | 41% |" in section
     assert "| October 2026 | 296 | 592 | 50% |" in section
     assert "| Effort expectancy | the gap | March 2026 → October 2026 | 0.40 | 0.13 |" in section
@@ -297,9 +399,9 @@ def test_the_two_wave_walkthrough_says_what_the_sample_gives(cli):
         assert f". {title}" not in plan
 
 
-def test_the_broken_rule_of_the_readme_fails_its_tests_as_shown(cli):
-    """The README's wrong comparison, made in an init folder, gives the output it shows."""
-    section = README.split("**A broken rule caught.**")[1]
+def test_the_broken_rule_of_the_docs_fails_its_tests_as_shown(cli):
+    """The rules page's wrong comparison, made in an init folder, gives the output it shows."""
+    section = RULES_PAGE.split("**A broken rule caught.**")[1]
     shown = section.split("```text\n")[1].split("```")[0]
     cli("init", "ours")
     rules = cli.folder / "ours" / "advice.yaml"
@@ -313,9 +415,10 @@ def test_the_broken_rule_of_the_readme_fails_its_tests_as_shown(cli):
     assert result.stdout.endswith("7 failed, 19 passed\n")
 
 
-def test_the_contradictory_rule_of_the_readme_is_refused_as_shown(cli):
+def test_the_contradictory_rule_of_the_docs_is_refused_as_shown(cli):
     (snippet,) = [s for s in SNIPPETS if s["use"].startswith("refused by rules check")]
-    shown = README[snippet["at"] :].split("```text\n")[1].split("```")[0].splitlines()
+    after = PAGES[snippet["page"]][snippet["at"] :]
+    shown = after.split("```text\n")[1].split("```")[0].splitlines()
     assert shown[0] == "$ ism-advise rules check --knowledge ours"
     cli("init", "ours")
     paste(cli.folder / "ours" / "advice.yaml", snippet["text"])
@@ -324,8 +427,8 @@ def test_the_contradictory_rule_of_the_readme_is_refused_as_shown(cli):
     assert result.stderr.splitlines() == shown[1:]
 
 
-def test_the_explain_example_of_the_readme_is_what_explain_prints(cli):
-    section = README.split("### Why (not)?")[1]
+def test_the_explain_example_of_the_docs_is_what_explain_prints(cli):
+    section = RULES_PAGE.split("## Why (not)?")[1]
     shown = section.split("```text\n")[1].split("```")[0].splitlines()
     command = shown[0].removeprefix("$ ism-advise ").split()
     cli("init", "ours")

@@ -25,7 +25,7 @@ def own_wording(folder):
 def test_the_walkthrough(cli, tmp_path):
     own_wording(tmp_path)
     # 1. without a mapping: one line saying what is missing and what to do
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "walkthroughs" / "exports.md").read_text(encoding="utf-8")
     result = cli("survey.csv", "--segment-by", "department")
     assert result.exit_code == 1
     assert result.stderr in readme  # the README shows what the commands print

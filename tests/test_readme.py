@@ -1,6 +1,7 @@
-"""Every shell command the README shows is run as a reader would type it, in a folder with
-the sample data under the names the README uses; where the README shows what a command
-prints (a ``$ command`` line followed by its output), the output is compared line by line.
+"""Every shell command the documentation shows — the README and the pages of the site in
+``docs/`` — is run as a reader would type it, in a folder with the sample data under the
+names the pages use; where a page shows what a command prints (a ``$ command`` line
+followed by its output), the output is compared line by line.
 
 Not run, and why:
 
@@ -14,6 +15,10 @@ Not run, and why:
 
 Everything else on a line with an install command runs (the quick start's ``ism-advise
 sample_data/scores.csv --segment-by organisation``).
+
+What cog generates into a page (between its ``[[[cog`` and ``[[[end]]]`` markers) is not
+run there: the site's home page repeats the README's opening, whose commands run in the
+README, and the command reference shows ``--help``, which ``tests/test_docs.py`` checks.
 """
 
 from __future__ import annotations
@@ -35,7 +40,20 @@ import yaml
 import exports as X
 from conftest import ROOT, SAMPLE_SCORES
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+#: A part of a page that cog generated: its lines are blanked out (see the module's docstring).
+GENERATED = re.compile(r"(\[\[\[cog.*?\]\]\][^\n]*\n)(.*?)(^[^\n]*\[\[\[end\]\]\])", re.S | re.M)
+
+
+def without_generated(text: str) -> str:
+    """``text`` with every generated part blanked, each line kept (as an empty line)."""
+    return GENERATED.sub(lambda m: m[1] + re.sub(r"[^\n]", "", m[2]) + m[3], text)
+
+
+#: The pages, README first, then the site's in the order of their paths.
+PAGES = {
+    path.relative_to(ROOT).as_posix(): without_generated(path.read_text(encoding="utf-8"))
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+}
 #: A fenced block; the indentation of the list item it sits in is not part of it.
 BLOCK = re.compile(r"^(?P<indent> *)```(?P<lang>\w*)\n(?P<body>.*?)^(?P=indent)```", re.S | re.M)
 #: Parts of a command line that are not run (see the module's docstring).
@@ -44,13 +62,16 @@ NOT_RUN = (*INSTALL, "pytest")
 BENCHMARK = "python benchmarks/run.py "
 
 
-def blocks() -> list[tuple[str, str, int]]:
-    """(language, text without the list item's indentation, line number) of every block."""
+def blocks() -> list[tuple[str, str, str]]:
+    """(language, text without the list item's indentation, ``page:line``) of every block
+    of every page."""
     found = []
-    for match in BLOCK.finditer(README):
-        indent = len(match["indent"])
-        body = "".join(line[indent:] for line in match["body"].splitlines(keepends=True))
-        found.append((match["lang"], body, README.count("\n", 0, match.start()) + 1))
+    for page, text in PAGES.items():
+        for match in BLOCK.finditer(text):
+            indent = len(match["indent"])
+            body = "".join(line[indent:] for line in match["body"].splitlines(keepends=True))
+            line = text.count("\n", 0, match.start()) + 1
+            found.append((match["lang"], body, f"{page}:{line}"))
     return found
 
 
@@ -81,8 +102,9 @@ def runnable(command: str) -> str:
 
 
 def snippet(use: str) -> str:
-    """The YAML block the README marks ``<!-- use -->``."""
-    (text,) = re.findall(rf"<!-- {re.escape(use)} -->\n *```yaml\n(.*?)```", README, re.S)
+    """The YAML block a page marks ``<!-- use -->``."""
+    pattern = rf"<!-- {re.escape(use)} -->\n *```yaml\n(.*?)```"
+    (text,) = [found for text in PAGES.values() for found in re.findall(pattern, text, re.S)]
     return text
 
 
@@ -105,10 +127,10 @@ def shell(command: str, folder: Path) -> subprocess.CompletedProcess:
 
 
 def sample_folder(folder: Path) -> Path:
-    """The files the README's commands name: the sample (as ``sample_data/`` and as
+    """The files the pages' commands name: the sample (as ``sample_data/`` and as
     ``scores.csv``), its two waves as ``spring.csv`` and ``autumn.csv`` and as one file
     with a ``wave`` column, ``done.yaml``, a client's template ``huisstijl.pptx`` (the
-    packaged one), ``ours.yaml`` (the packaged codebook with the README's segment question
+    packaged one), ``ours.yaml`` (the packaged codebook with the pages' segment question
     and questionnaire texts), and the repository's sources for the translation commands."""
     shutil.copytree(ROOT / "sample_data", folder / "sample_data")
     shutil.copyfile(SAMPLE_SCORES, folder / "scores.csv")
@@ -138,11 +160,27 @@ def written(command: str) -> list[str]:
     return [b for a, b in itertools.pairwise(words) if a in ("-o", "--output", "--key", ">")]
 
 
-def test_the_readme_shows_the_commands_this_test_knows():
-    """A new command in the README is run here: this list changes with it."""
+def test_the_pages_show_the_commands_this_test_knows():
+    """A new command on a page is run here: this list changes with it."""
     assert [runnable(command) for _, command in SH] == [
+        # README.md
         "ism-advise sample_data/scores.csv --segment-by organisation",
         "",
+        "ism-advise sample -o data",
+        "ism-advise data/scores.csv --segment-by organisation -o advice.html",
+        # docs/benchmarks.md
+        *[command for _, command in SH if command.startswith(BENCHMARK)],
+        # docs/reference/rules.md
+        "ism-advise rules schema rules > ours/advice.schema.json",
+        # docs/translations.md
+        *[command for _, command in SH if command.startswith("pybabel ")],
+        # docs/walkthroughs/customising.md
+        "ism-advise init ours",
+        "ism-advise rules check --knowledge ours",
+        "ism-advise scores.csv --knowledge ours",
+        'ism-advise scores.csv --segment-by department --lang nl --client "Gemeente Rivierstad"'
+        " --date 2026-03-01 --pptx-template huisstijl.pptx -o advies.pptx",
+        # docs/walkthroughs/questionnaire.md
         "ism-advise questionnaire --codebook ours.yaml --lang nl,en --format limesurvey -o survey.txt",
         "ism-advise questionnaire --codebook ours.yaml --lang nl --format qualtrics -o survey-qualtrics.txt",
         "ism-advise questionnaire --codebook ours.yaml --lang nl -o survey.pdf --key survey-key.md",
@@ -151,14 +189,6 @@ def test_the_readme_shows_the_commands_this_test_knows():
         "ism-advise all-waves.csv --wave-by wave",
         "ism-advise sample_data/scores.csv sample_data/scores-wave2.csv"
         ' --wave-name "March 2026" --wave-name "October 2026" --done done.yaml -o followup.html',
-        "ism-advise rules schema rules > ours/advice.schema.json",
-        "ism-advise init ours",
-        "ism-advise rules check --knowledge ours",
-        "ism-advise scores.csv --knowledge ours",
-        'ism-advise scores.csv --segment-by department --lang nl --client "Gemeente Rivierstad"'
-        " --date 2026-03-01 --pptx-template huisstijl.pptx -o advies.pptx",
-        *[command for _, command in SH if command.startswith(BENCHMARK)],
-        *[command for _, command in SH if command.startswith("pybabel ")],
     ]
     assert len([c for _, c in SH if c.startswith(BENCHMARK)]) == 5
     assert [c.split()[1] for _, c in SH if c.startswith("pybabel ")] == [
@@ -174,11 +204,11 @@ def folder(tmp_path_factory) -> Path:
 
 
 def test_every_sh_block_runs_as_shown(folder):
-    """Each ``sh`` block in order, in the one folder (a later block may use what an
+    """Each ``sh`` block of every page in order, in the one folder (a later block may use what an
     earlier one made: ``ours/`` exists for the schema once ``init`` made it, so the init
     block runs first). Every command succeeds with nothing on stderr but what it is
     documented to print, and writes what it names."""
-    by_block: dict[int, list[str]] = {}
+    by_block: dict[str, list[str]] = {}
     for line, command in SH:
         if not command.startswith((BENCHMARK, "pybabel ")) and runnable(command):
             by_block.setdefault(line, []).append(runnable(command))
@@ -186,11 +216,19 @@ def test_every_sh_block_runs_as_shown(folder):
     for line in order:
         for command in by_block[line]:
             result = shell(command, folder)
-            assert result.returncode == 0, f"README.md:{line}: {command}\n{result.stdout}"
+            assert result.returncode == 0, f"{line}: {command}\n{result.stdout}"
             printed = result.stdout.splitlines()
             for name in written(command):
-                assert (folder / name).stat().st_size > 0, f"README.md:{line}: {name}"
-            if command.startswith("ism-advise init "):
+                assert (folder / name).stat().st_size > 0, f"{line}: {name}"
+            if command.startswith("ism-advise sample "):
+                assert printed == [
+                    "data/scores.csv",
+                    "data/responses.csv",
+                    "data/scores-wave2.csv",
+                    "data/responses-wave2.csv",
+                ]
+                assert all((folder / name).stat().st_size > 0 for name in printed)
+            elif command.startswith("ism-advise init "):
                 assert printed == [
                     "ours/factors.yaml",
                     "ours/advice.yaml",
@@ -217,7 +255,7 @@ def test_every_sh_block_runs_as_shown(folder):
 
 
 def test_the_translation_commands_change_nothing_in_a_clean_checkout(folder):
-    """The README's three pybabel commands, run on a copy of the sources, leave the
+    """The three pybabel commands of the translations page, run on a copy of the sources, leave the
     catalogue as it is: every message is extracted, translated and compiled."""
     po = Path("ism_advisor/locale/nl/LC_MESSAGES/ism_advisor.po")
     mo = po.with_suffix(".mo")
@@ -293,15 +331,24 @@ def knowledge_and_scores(folder: Path) -> None:
     shutil.copyfile(SAMPLE_SCORES, folder / "scores.csv")
 
 
-#: What each shown command needs in its folder, as the README's text before it says.
+def sample(folder: Path) -> None:
+    assert shell("ism-advise sample -o data", folder).returncode == 0
+
+
+#: What each shown command needs in its folder, as the page's text before it says.
 SET_UP = {
-    "ism-advise survey.csv --segment-by department": own_wording_survey,
-    "ism-advise map survey.csv -o mapping.yaml --segment-by department": own_wording_survey,
-    "ism-advise survey.csv --map mapping.yaml --segment-by department": mapped_survey,
+    # README.md
+    "ism-advise explain data/scores.csv --segment-by organisation --segment TechnoBouw"
+    " --intervention champions_network": sample,
+    # docs/reference/rules.md
     "ism-advise rules check --knowledge ours": contradictory_rule,
     "ism-advise explain scores.csv --knowledge ours --intervention publish_visibility_rules": (
         knowledge_and_scores
     ),
+    # docs/walkthroughs/exports.md
+    "ism-advise survey.csv --segment-by department": own_wording_survey,
+    "ism-advise map survey.csv -o mapping.yaml --segment-by department": own_wording_survey,
+    "ism-advise survey.csv --map mapping.yaml --segment-by department": mapped_survey,
 }
 
 
@@ -323,14 +370,14 @@ def test_every_command_shown_with_its_output_is_set_up_here():
     assert [text.splitlines()[0].removeprefix("$ ") for _, text in SHOWN] == list(SET_UP)
 
 
-@pytest.mark.parametrize(("line", "text"), SHOWN, ids=[f"README.md:{line}" for line, _ in SHOWN])
-def test_a_shown_command_prints_what_the_readme_shows(tmp_path, line, text):
+@pytest.mark.parametrize(("line", "text"), SHOWN, ids=[line for line, _ in SHOWN])
+def test_a_shown_command_prints_what_the_page_shows(tmp_path, line, text):
     command, *shown = text.splitlines()
     command = command.removeprefix("$ ")
     SET_UP[command](tmp_path)
     result = shell(command, tmp_path)
     assert expected(shown).fullmatch(result.stdout), (
-        f"README.md:{line} shows:\n" + "\n".join(shown) + f"\n{command} prints:\n{result.stdout}"
+        f"{line} shows:\n" + "\n".join(shown) + f"\n{command} prints:\n{result.stdout}"
     )
 
 
