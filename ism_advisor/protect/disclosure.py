@@ -35,7 +35,7 @@ Parents and children
 --------------------
 A segmentation that nests in another (a department within its organisation, found from
 the data or declared as ``organisation/department``; see
-:func:`ism_advisor.stats.compare.segment_parents`) is a pair of linked tables: an
+:func:`ism_advisor.stats.segments.segment_parents`) is a pair of linked tables: an
 organisation's figures minus those of its shown departments are those of its hidden
 ones. Nothing here needs to know the nesting: every segmentation of a run is checked
 together, atom by atom, so that difference is a derivation like any other, and a
@@ -168,7 +168,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from ..core.errors import N_, P_, AdvisorError, Message
-from ..stats.compare import COMPARISON_COLUMNS, Comparison, holm
+from ..stats.compare import COMPARISON_COLUMNS, Comparison
+from ..stats.tests import holm
 from ..survey import Survey
 from ..survey.codebook import Factor
 

@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from ..core.errors import N_, Message
-from ..stats.compare import holm
+from ..stats.tests import holm
 from ..stats.waves import (
     JSON_ADOPTION_CHANGE_FIELDS,
     JSON_ADOPTION_FIELDS,
