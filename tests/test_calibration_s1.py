@@ -20,8 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.calibration import size
 from benchmarks.calibration.surveys import Cell, simulate
-from ism_advisor.stats import compare
-from ism_advisor.stats.compare import PERMUTATION_BELOW, PERMUTATIONS, Sample
+from ism_advisor.core.vocabulary import PERMUTATION_BELOW, PERMUTATIONS
+from ism_advisor.stats import compare, permutation
+from ism_advisor.stats.permutation import Sample
 
 SURVEYS = 400
 SEED = 27
@@ -115,7 +116,7 @@ def test_permutation_p_is_scipys(n_x, n_y):
         np.array([float(n_y)]),
         np.array([True]),
     )
-    ours = compare.permutation_welch([sample])[0][0]
+    ours = permutation.permutation_welch([sample])[0][0]
     exact = math.comb(n_x + n_y, n_x) <= PERMUTATIONS
     resamples = PERMUTATIONS if exact else 50_000
     reference = stats.permutation_test(
@@ -186,13 +187,13 @@ def test_the_permutation_work_grows_with_group_sizes_not_segments(monkeypatch):
     """One set of relabellings and one matrix product per distinct pair of group sizes,
     for all segments and factors that have it."""
     calls = []
-    splits = compare._splits
+    splits = permutation.relabellings
 
     def counted(size_x, size_y):
         calls.append((size_x, size_y))
         return splits(size_x, size_y)
 
-    monkeypatch.setattr(compare, "_splits", counted)
+    monkeypatch.setattr(permutation, "relabellings", counted)
     for surveys in (10, 1_000):
         calls.clear()
         result = compare.compare_groups(simulate(Cell(30, 0.2, "skewed"), surveys, SEED))

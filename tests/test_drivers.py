@@ -22,7 +22,6 @@ from scipy import special, stats
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from ism_advisor.stats import drivers
 from ism_advisor.stats.drivers import (
     CORRELATION_COLUMNS,
     DRIVER_COLUMNS,
@@ -33,6 +32,8 @@ from ism_advisor.stats.drivers import (
     driver_analysis,
     priority_matrix,
 )
+from ism_advisor.stats.drivers import bootstrap as driver_bootstrap
+from ism_advisor.stats.drivers import weights as driver_weights
 
 FACTORS = ["driver", "correlate", "noise"]
 
@@ -257,7 +258,9 @@ def test_the_noise_contrast_agrees_with_a_refitting_bootstrap_within_its_error(n
     ours, theirs = 2000, 600
     result = driver_analysis(scores, use, resamples=ours, seed=7)
     x = scores.to_numpy()
-    rng = np.random.default_rng([*drivers._seed(7, x, use), drivers._NOISE_STREAM])
+    rng = np.random.default_rng(
+        [*driver_bootstrap.segment_seed(7, x, use), driver_bootstrap.NOISE_STREAM]
+    )
     augmented = np.column_stack([x, rng.standard_normal(n)])
     replicates = reference_bootstrap(augmented, use, theirs, seed)
     difference = replicates[:, :-1] - replicates[:, -1:]
@@ -599,15 +602,17 @@ def test_square_roots_near_and_far_match_an_eigendecomposition():
     near = np.stack([np.corrcoef(rng.normal(size=(200, 4)).T) for _ in range(6)])
     far = np.eye(4) * 0.02 + 0.98  # nearly collinear: the chord steps do not converge
     matrices = np.concatenate([near, far[None], np.full((1, 4, 4), np.nan)])[None]
-    roots = drivers._sqrtm_near(matrices, drivers._sqrtm_eigh(base)[None])[0]
-    expected = drivers._sqrtm_eigh(matrices[0, :7])
+    roots = driver_weights.sqrtm_near(matrices, driver_weights.sqrtm_eigh(base)[None])[0]
+    expected = driver_weights.sqrtm_eigh(matrices[0, :7])
     np.testing.assert_allclose(roots[:7], expected, atol=1e-5)
     np.testing.assert_allclose(roots[6] @ roots[6], far, atol=1e-12)  # the eigh fallback
     assert np.isnan(roots[7]).all()
 
 
 def test_poisson_weights_have_the_poisson_distribution():
-    weights = np.concatenate([w for _, w in drivers._resample_weights([1, 2], 50_000, 40)], axis=1)
+    weights = np.concatenate(
+        [w for _, w in driver_bootstrap.resample_weights([1, 2], 50_000, 40)], axis=1
+    )
     values, counts = np.unique(weights, return_counts=True)
     expected = stats.poisson.pmf(values, 1.0) * weights.size
     assert values.tolist() == list(range(len(values)))

@@ -309,10 +309,11 @@ def test_a_bad_done_file_is_one_line(cli, second_wave, tmp_path, text, message):
 
 
 def test_over_two_waves_the_engine_gets_every_change_figure(second_wave):
+    from ism_advisor.advice.changes import add_change_facts
     from ism_advisor.advice.facts import segment_facts
     from ism_advisor.core.vocabulary import COMPARISON, SEGMENT
     from ism_advisor.protect.disclosure import publish
-    from ism_advisor.protect.followup import Wave, add_change_facts, follow_up
+    from ism_advisor.protect.followup import Wave, follow_up
     from ism_advisor.stats.compare import compare_groups
     from ism_advisor.survey import load_survey
 

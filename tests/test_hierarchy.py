@@ -15,7 +15,7 @@ from conftest import FACTORS, SAMPLE_SCORES, write_csv
 from decks import read_deck
 from ism_advisor.app.pipeline import advise, render
 from ism_advisor.render.brief import brief_file_names
-from ism_advisor.stats.compare import segment_parents
+from ism_advisor.stats.segments import segment_parents
 
 
 def pct(share: float) -> str:

@@ -22,6 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ism_advisor.protect.disclosure as disclosure
+import ism_advisor.protect.patterns as patterns
+import ism_advisor.protect.solver as solver
 from conftest import FACTORS, SAMPLE_SCORES, write_csv
 from ism_advisor.advice.document import advice_document
 from ism_advisor.app.pipeline import advise
@@ -197,7 +199,7 @@ def test_two_small_teams_that_follow_only_together(tmp_path, small_teams_first):
     Green stay apart and the exact search has to add two rows of its echelon form (two
     pivots). The order of the rows decides which patterns become pivots: with the small
     teams first they do, and a search restricted to single pivots (``range(1, 2)`` in
-    ``disclosure._search``) shows Red and both roles: this test fails on it.
+    ``solver._search``) shows Red and both roles: this test fails on it.
     """
     small = people(2, 1, team="Blue", role="manager") + people(2, 1, team="Green", role="staff")
     large = people(2, 1, team="Red", role="staff") + people(6, 3, team="Red", role="manager")
@@ -284,7 +286,7 @@ def test_a_crossing_pinned_by_its_margins(tmp_path, monkeypatch):
     than people) do: the four are all non-users, Red's managers all users.
 
     Found by the random search (``tests/redteam.py --intervals``) in 1 of 2,250 surveys;
-    the stage now also finds figures pinned at their bounds (``disclosure._pinned``).
+    the stage now also finds figures pinned at their bounds (``solver.find_pinned``).
     """
     rows = people(4, 0, team="Blue", role="manager") + people(8, 4, team="Blue", role="staff")
     rows += people(8, 4, team="Red", role="manager") + people(4, 4, team="Red", role="staff")
@@ -292,7 +294,7 @@ def test_a_crossing_pinned_by_its_margins(tmp_path, monkeypatch):
     assert attack(frame, document, FACTORS, 4) == []
     assert intervals(frame, document, 4) == []
     assert sum(r is not None for r in shown(document).values()) == 2
-    monkeypatch.setattr(disclosure, "_pinned", lambda m, b, s, k: ([], b.atoms[:0], set()))
+    monkeypatch.setattr(disclosure, "find_pinned", lambda m, b, s, k: ([], b.atoms[:0], set()))
     unchecked, _ = run(tmp_path, rows, ["team", "role"], k=4)
     assert not any(shown(unchecked).values())
     assert intervals(frame, unchecked, 4) == [
@@ -306,7 +308,7 @@ def test_answers_pinned_at_the_ends_of_the_scale(tmp_path, monkeypatch):
     and non-users), but Blue's two managers who use the platform answered 1 and Red's two
     staff users 5, on every factor. Their sums lie between 2 × 1 and 2 × 5; at those
     ends, the shown users' sums leave no room: the two managers answered 1, exactly.
-    Without the check of bounds (``disclosure._pinned`` returning nothing) the attacker
+    Without the check of bounds (``solver.find_pinned`` returning nothing) the attacker
     reads those answers."""
 
     def answered(count: int, users: int, user_score: float, **where) -> list[dict]:
@@ -323,7 +325,7 @@ def test_answers_pinned_at_the_ends_of_the_scale(tmp_path, monkeypatch):
     assert attack(frame, document, FACTORS, 3) == []
     assert intervals(frame, document, 3, FACTORS[:1]) == []
     assert not any(shown(document).values())  # counts are safe: only comparisons go
-    monkeypatch.setattr(disclosure, "_pinned", lambda m, b, s, k: ([], b.atoms[:0], set()))
+    monkeypatch.setattr(disclosure, "find_pinned", lambda m, b, s, k: ([], b.atoms[:0], set()))
     unchecked, _ = run(tmp_path, rows, ["team", "role"], k=3)
     assert intervals(frame, unchecked, 3, FACTORS[:1]) == [
         "performance_expectancy: answers of users [0, 1] pinned at 2",
@@ -354,8 +356,8 @@ def test_a_uniform_group_gives_away_what_it_pins(tmp_path, monkeypatch):
     assert intervals(frame, document, 5, FACTORS[:2]) == []
     assert not any(shown(document).values())  # counts are safe: only comparisons go
     assert any(c["suppressed"] for s in document["segments"] for c in s["comparisons"])
-    bounds = disclosure._answer_bounds
-    monkeypatch.setattr(disclosure, "_answer_bounds", lambda *a: bounds(*a[:3], check=-1))
+    bounds = patterns.scale_end_bounds
+    monkeypatch.setattr(disclosure, "scale_end_bounds", lambda *a: bounds(*a[:3], check=-1))
     unchecked, _ = run(tmp_path, rows, ["department", "location"], k=5)
     assert attack(frame, unchecked, FACTORS, 5) == []  # sums alone: nothing
     assert "performance_expectancy: answers of users [17, 18] pinned at 4" in intervals(
@@ -597,7 +599,7 @@ def test_a_search_over_budget_protects_more_not_less(tmp_path, monkeypatch):
     rows += people(1, 1, department="B", location="Y")
     rows += people(30, 13, department="C", location="Y")
     exact, _ = run(tmp_path, rows, ["department", "location"])
-    monkeypatch.setattr(disclosure, "_SEARCH_BUDGET", 0)
+    monkeypatch.setattr(solver, "SEARCH_BUDGET", 0)
     worst, frame = run(tmp_path, rows, ["department", "location"])
     assert attack(frame, worst, FACTORS, 5) == []
     hidden = {v for v, r in shown(worst).items() if r}

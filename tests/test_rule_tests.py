@@ -274,14 +274,14 @@ def test_explain_gives_a_hidden_segment_the_reason_every_output_gives(cli, tmp_p
     and so narrow Directie down (disclosure.py, "Why one reason"): both get the reason
     every output gives, which is true of each."""
     from ism_advisor import compare_groups, load_survey
-    from ism_advisor.protect import disclosure
+    from ism_advisor.protect import disclosure, patterns
 
     shutil.copyfile(SAMPLE_SCORES, tmp_path / "scores.csv")
     survey = load_survey(tmp_path / "scores.csv", load_codebook(), ["department"])
     comparison = compare_groups(survey)
-    model = disclosure._Model.build(survey, comparison)
+    model = patterns.Model.build(survey, comparison)
     reasons = dict(
-        zip(comparison.segments["value"], disclosure._protect_segments(model, 5), strict=True)
+        zip(comparison.segments["value"], disclosure.protect_segments(model, 5), strict=True)
     )
     assert {v: r for v, r in reasons.items() if r} == {
         "Directie": "too_small",

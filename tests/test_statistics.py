@@ -12,7 +12,9 @@ import pytest
 from scipy import stats
 
 from conftest import FACTORS, write_csv
-from ism_advisor.stats.compare import PERMUTATION_BELOW, PERMUTATIONS, compare_groups, holm
+from ism_advisor.core.vocabulary import PERMUTATION_BELOW, PERMUTATIONS
+from ism_advisor.stats.compare import compare_groups
+from ism_advisor.stats.tests import holm
 from ism_advisor.survey import load_survey
 
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from ism_advisor.core.vocabulary import PERMUTATIONS
 from ism_advisor.stats import compare
+from ism_advisor.stats import tests as stat_tests
 
 from .surveys import Cell, simulate, wilson
 
@@ -138,7 +140,7 @@ def candidates(cell: Cell, surveys: int, seed: int) -> dict[str, tuple[int, int,
                 bm.append(stats.brunnermunzel(x, y, axis=1).pvalue)
         columns["Brunner–Munzel"] = np.stack(bm, axis=1).reshape(-1)
         for name, p in columns.items():
-            holm = compare.holm(p.reshape(surveys, -1))
+            holm = stat_tests.holm(p.reshape(surveys, -1))
             row = out.setdefault(name, [0, len(p), 0, 0])
             if which == "null":
                 row[0] = int((p < ALPHA).sum())
@@ -168,7 +170,7 @@ def run(full: bool, seed: int) -> str:
         "difference (rates) or d = 0.5 on one factor (power); users share applied exactly, "
         "at least 5 in each group. `p` is Welch's where the smaller group has at least "
         f"{compare.PERMUTATION_BELOW} respondents, otherwise a permutation test of Welch's t "
-        f"({compare.PERMUTATIONS:,} seeded relabellings, all of them where there are fewer). "
+        f"({PERMUTATIONS:,} seeded relabellings, all of them where there are fewer). "
         "Target: p < 0.05 per factor and any factor significant after Holm ≤ 5% (the "
         "Monte Carlo 95% interval, Wilson, reaches 5%). Power: the shifted factor "
         "significant after Holm.",

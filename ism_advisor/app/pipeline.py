@@ -154,14 +154,9 @@ def wave_facts(
 ) -> WaveFacts:
     """Read, compare and publish every wave, compare the waves, and make the facts the
     rules see (:func:`advise_waves`; ``ism-advise explain`` over several waves)."""
-    from ..protect.followup import (
-        Wave,
-        add_change_facts,
-        follow_up,
-        follow_up_rules,
-        load_done,
-        split_waves,
-    )
+    from ..advice.changes import add_change_facts, follow_up_rules, load_done
+    from ..protect.followup import Wave, follow_up
+    from ..survey.waves import split_waves
 
     def stage(template: str, **params: Any) -> None:
         if progress is not None:
@@ -185,7 +180,7 @@ def wave_facts(
         )
         read = _items_not_asked_per_wave(survey, split_waves(survey, wave_by, wave_names))
     else:
-        from ..protect.followup import wave_names as names_of
+        from ..survey.waves import wave_names as names_of
 
         for name, path in zip(names_of([Path(p) for p in paths], wave_names), paths, strict=True):
             stage(N_("reading {path}"), path=str(path))

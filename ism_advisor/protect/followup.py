@@ -15,22 +15,23 @@ difference the two waves' published counts and means to learn about that person.
 are independent samples here (anonymous surveys); the paired analysis of
 :func:`~ism_advisor.stats.waves.compare_waves` is not offered on the command line, because the
 cells of the people who answered both waves are not protected by the disclosure stage.
+
+Reading the waves (:mod:`ism_advisor.survey.waves`) and the advice's part (the interventions
+carried out, the change facts: :mod:`ism_advisor.advice.changes`) live elsewhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..advice.engine import FactSet
-from ..core.errors import N_, AdvisorError, Message
-from ..stats.compare import holm
+from ..core.errors import N_, Message
+from ..stats.tests import holm
 from ..stats.waves import (
     JSON_ADOPTION_CHANGE_FIELDS,
     JSON_ADOPTION_FIELDS,
@@ -44,13 +45,8 @@ from .disclosure import Published
 __all__ = [
     "FollowUp",
     "Wave",
-    "add_change_facts",
     "follow_up",
-    "follow_up_rules",
-    "load_done",
     "outcome",
-    "split_waves",
-    "wave_names",
 ]
 
 _WAVE = "__wave__"
@@ -89,144 +85,6 @@ class FollowUp:
     warnings: tuple[Message, ...] = field(default=())
     #: the rules that test a change figure (the follow-up advice), in the rule base's order
     rules: tuple[str, ...] = ()
-
-
-def wave_names(paths: Sequence[Path], names: Sequence[str]) -> tuple[str, ...]:
-    """The waves' names: ``names`` (one per file, all different), else the file stems."""
-    if names and len(names) != len(paths):
-        raise AdvisorError(
-            N_("--wave-name is given {names} times for {files} survey files (one per file)"),
-            names=len(names),
-            files=len(paths),
-        )
-    out = tuple(str(n).strip() for n in names) if names else tuple(p.stem for p in paths)
-    for name in out:
-        if not name:
-            raise AdvisorError(N_("a wave name is blank"))
-        if out.count(name) > 1:
-            raise AdvisorError(
-                N_("two waves are called '{name}' (name each wave with --wave-name)"),
-                name=name,
-            )
-    return out
-
-
-def split_waves(survey: Survey, column: str, order: Sequence[str]) -> list[tuple[str, Survey]]:
-    """One file's respondents split by the wave column (read as a segment column):
-    the waves in ``order`` when given (every value of the column, in time order; its
-    capitals need not match where no two values differ only in them), else in the
-    column's sorted order; an ``order`` that names none of the values names the values, in
-    their sorted order. Respondents with a blank wave are left out, with a warning.
-    """
-    values = survey.segments[column]
-    found = [str(v) for v in values.cat.categories if (values == v).any()]
-    names = dict(zip(found, found, strict=True))  # each value's wave name
-    folded = {v.casefold(): v for v in found}
-    if len(folded) == len(found) and order and all(n.casefold() in folded for n in order):
-        order = [folded[n.casefold()] for n in order]  # spring is Spring: no other value is
-    named = order and not {n.casefold() for n in order} & set(folded)
-    if named and len(found) > 1:  # names for the values, in their sorted order
-        if len(order) != len(found):
-            raise AdvisorError(
-                N_(
-                    'column "{name}" holds {count} waves, and --wave-name names {names} (one'
-                    " name per wave, for its values in sorted order; or list the values"
-                    " themselves in time order)"
-                ),
-                path=survey.path,
-                name=column,
-                names=len(order),
-                count=len(found),
-            )
-        names = dict(zip(found, wave_names(found, order), strict=True))
-        order = ()
-    if order:
-        unknown = [v for v in found if v not in order]
-        if unknown:
-            raise AdvisorError(
-                N_("wave '{value}' in column \"{name}\" is not among --wave-name {names}"),
-                path=survey.path,
-                name=column,
-                value=unknown[0],
-                names=", ".join(order),
-            )
-        missing = [v for v in order if v not in found]
-        if missing:
-            raise AdvisorError(
-                N_("no respondent of wave '{value}' in column \"{name}\""),
-                path=survey.path,
-                name=column,
-                value=missing[0],
-            )
-        found = list(order)
-    if len(found) < 2:
-        raise AdvisorError(
-            N_('column "{name}" names {count} wave; comparing waves needs at least two'),
-            path=survey.path,
-            name=column,
-            count=len(found),
-        )
-    blank = int(values.isna().sum())
-    warnings = survey.warnings
-    if blank:
-        warnings = (
-            *warnings,
-            Message(
-                N_('rows left out for want of a wave in column "{column}": {count}'),
-                {"column": column, "count": blank},
-            ),
-        )
-    specs = tuple(spec for spec in survey.segment_by if spec != (column,))
-    used = {name for spec in specs for name in spec}
-    out = []
-    for value in found:
-        name = names[value]
-        mask = (values == value).to_numpy(dtype=bool)
-        segments = survey.segments.loc[mask, [c for c in survey.segments.columns if c in used]]
-        out.append(
-            (
-                name,
-                replace(
-                    survey,
-                    scores=survey.scores.loc[mask].reset_index(drop=True),
-                    is_user=survey.is_user[mask],
-                    segments=segments.reset_index(drop=True),
-                    segment_by=specs,
-                    items={k: v.loc[mask].reset_index(drop=True) for k, v in survey.items.items()},
-                    warnings=warnings if value == found[-1] else (),
-                ),
-            )
-        )
-    return out
-
-
-def load_done(path: Path, interventions: Mapping[str, Any]) -> tuple[str, ...]:
-    """The interventions carried out since the last survey: a YAML list of their ids."""
-    from ..core.yamlfile import Pos, YList, describe, did_you_mean, load_yaml
-
-    data = load_yaml(path, N_("a list of the interventions carried out"))
-    name = str(path)
-    if not isinstance(data, YList):
-        pos = getattr(data, "pos", Pos(1, 1))
-        raise AdvisorError(
-            N_("expected a list of intervention ids (- id on each line), found {found}"),
-            path=name,
-            line=pos.line,
-            column=pos.column,
-            found=describe(data),
-        )
-    for index, value in enumerate(data):
-        pos = data.where(index)
-        if not isinstance(value, str) or value not in interventions:
-            raise AdvisorError(
-                N_("unknown intervention {found}{hint}"),
-                path=name,
-                line=pos.line,
-                column=pos.column,
-                found=describe(value),
-                hint=did_you_mean(str(value), interventions),
-            )
-    return tuple(dict.fromkeys(data))
 
 
 def follow_up(
@@ -379,42 +237,6 @@ def _holm_over_shown(rows: list[dict[str, Any]], alpha: float) -> None:
         for row, p in zip(members, adjusted, strict=True):
             row["p_holm"] = p
             row["significant"] = pd.NA if np.isnan(p) else bool(p < alpha)
-
-
-def follow_up_rules(rules: Sequence[Any]) -> tuple[str, ...]:
-    """The ids of the rules that test a change figure: the report's follow-up advice."""
-    from ..advice.knowledge.meaning import figures_tested
-    from ..core.vocabulary import COMPARISON, SEGMENT
-
-    changes = {*COMPARISON.changes, *SEGMENT.changes}
-    return tuple(r.id for r in rules if figures_tested([r]) & changes)
-
-
-def add_change_facts(
-    facts: Sequence[FactSet | None],
-    follow: FollowUp,
-    done_actions: Mapping[str, str] | None = None,
-) -> list[FactSet | None]:
-    """The latest wave's facts with the change figures added (new fact sets);
-    ``done_actions``: factor id → the titles of the interventions carried out for it
-    (the figure ``done_actions`` of a factor that has change figures)."""
-    out: list[FactSet | None] = []
-    for fact_set, extra in zip(facts, follow.facts, strict=True):
-        if fact_set is None:
-            out.append(None)
-            continue
-        titles = done_actions or {}
-        figures = {
-            factor: {**values, "done_actions": titles[factor]} if factor in titles else values
-            for factor, values in extra["factors"].items()
-        }
-        out.append(
-            FactSet(
-                segment={**fact_set.segment, **extra["segment"]},
-                comparisons=[{**c, **figures.get(c["factor"], {})} for c in fact_set.comparisons],
-            )
-        )
-    return out
 
 
 def _compare(
