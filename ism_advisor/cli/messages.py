@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 
@@ -76,8 +77,6 @@ def report_hidden(document: dict, lang: str) -> None:
 def progressbar(length: int, label: str):
     """click's progress bar on stderr with the position, the rate and the time left (only
     on a terminal: the caller checks)."""
-    import time
-
     start = time.monotonic()
     bars: list = []
 

@@ -165,12 +165,7 @@ def questionnaire_command(
 
     lang = langs[0]
     fmt = _questionnaire_format(output, fmt)
-    if fmt == "qualtrics" and len(langs) > 1:
-        raise click.BadParameter(
-            "Qualtrics' TXT import holds one language: write one file per language (--lang nl,"
-            " --lang en) and add the other as a translation in Qualtrics",
-            param_hint="'--lang'",
-        )
+    _check_langs(fmt, langs)
     translated = translations(lang)
     try:
         codebook, _, _, _ = knowledge_paths(knowledge, codebook, None, None)
@@ -184,6 +179,16 @@ def questionnaire_command(
         click.echo(str(target), err=output == "-")
     if key is not None:
         click.echo(str(key), err=target is None)
+
+
+def _check_langs(fmt: str, langs: tuple[str, ...]) -> None:
+    """Qualtrics' import file holds one language."""
+    if fmt == "qualtrics" and len(langs) > 1:
+        raise click.BadParameter(
+            "Qualtrics' TXT import holds one language: write one file per language (--lang nl,"
+            " --lang en) and add the other as a translation in Qualtrics",
+            param_hint="'--lang'",
+        )
 
 
 def _write(

@@ -41,18 +41,11 @@ def rules_check_command(
     to meet in some combination, a figure's former name) are shown as 'warning: ...' and
     do not fail the check, unless --strict.
     """
-    from ..advice.knowledge import load_knowledge
     from ..advice.knowledge.lint import lint
     from ..advice.knowledge.load import contents
-    from ..app.settings import knowledge_paths
-    from ..survey.codebook import load_codebook
 
     try:
-        codebook, rules, interventions, _ = knowledge_paths(
-            knowledge, codebook, rules, interventions
-        )
-        book = load_codebook(codebook)
-        checked = load_knowledge(book, rules, interventions)
+        book, checked = _read_knowledge(knowledge, codebook, rules, interventions)
     except AdvisorError as error:
         fail(error, lang, every=True)
     warnings = [*checked.warnings, *lint(checked)]
@@ -97,24 +90,9 @@ def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
     as file:line:column with what was expected, what came out and which rules fired;
     exits 1 if a case fails.
     """
-    from ..advice import ruletests as testing
-    from ..advice.knowledge import load_knowledge
-    from ..app.settings import knowledge_paths
-    from ..core.resources import packaged_path
-    from ..survey.codebook import load_codebook
-
     tr = translations(lang)
     try:
-        base = folder if folder is not None else packaged_path("rules")
-        codebook, rules, interventions, _ = knowledge_paths(base, None, None, None)
-        checked = load_knowledge(load_codebook(codebook), rules, interventions)
-        files = testing.test_files(base)
-        if not files:
-            raise AdvisorError(
-                N_("no test cases (expected tests/*.yaml in this folder)"), path=str(base)
-            )
-        cases = testing.load_cases(files, checked)
-        results = testing.run_cases(checked, cases, lang)
+        checked, results = _run_tests(folder, lang)
     except AdvisorError as error:
         fail(error, lang, every=True)
     for warning in checked.warnings:
@@ -127,9 +105,43 @@ def rules_test_command(folder: Path | None, coverage: bool, lang: str) -> None:
         if failed
         else Message(N_("{passed} passed"))
     )
-    params = {**summary.params, "passed": len(results) - len(failed)}
-    click.echo(Message(summary.template, params).render(tr))
+    _echo_summary(summary, len(results) - len(failed), tr)
     sys.exit(1 if failed else 0)
+
+
+def _read_knowledge(knowledge, codebook, rules, interventions) -> tuple:
+    """The codebook and the checked knowledge base (a --knowledge folder's files where no
+    file is given)."""
+    from ..advice.knowledge import load_knowledge
+    from ..app.settings import knowledge_paths
+    from ..survey.codebook import load_codebook
+
+    codebook, rules, interventions, _ = knowledge_paths(knowledge, codebook, rules, interventions)
+    book = load_codebook(codebook)
+    return book, load_knowledge(book, rules, interventions)
+
+
+def _echo_summary(summary: Message, passed: int, tr) -> None:
+    """``N failed, M passed`` (or ``M passed``)."""
+    params = {**summary.params, "passed": passed}
+    click.echo(Message(summary.template, params).render(tr))
+
+
+def _run_tests(folder: Path | None, lang: str) -> tuple:
+    """The checked knowledge base of ``folder`` (None: the packaged one) and its test
+    cases' results."""
+    from ..advice import ruletests as testing
+    from ..core.resources import packaged_path
+
+    base = folder if folder is not None else packaged_path("rules")
+    _, checked = _read_knowledge(base, None, None, None)
+    files = testing.test_files(base)
+    if not files:
+        raise AdvisorError(
+            N_("no test cases (expected tests/*.yaml in this folder)"), path=str(base)
+        )
+    cases = testing.load_cases(files, checked)
+    return checked, testing.run_cases(checked, cases, lang)
 
 
 def _show_results(checked, results, tr) -> list:

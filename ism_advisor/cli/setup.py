@@ -88,6 +88,11 @@ def doctor_command(
         pptx_template=pptx_template,
         lang=lang,
     )
+    sys.exit(_report(checks, translated))
+
+
+def _report(checks, translated) -> int:
+    """One line per part, then the summary; the exit code (1: a part is unusable)."""
     for check in checks:
         click.echo(_line(check, translated))
     problems = sum(not check.ok for check in checks)
@@ -99,7 +104,7 @@ def doctor_command(
         else Message(N_("everything ism-advise needs works"))
     )
     click.echo(summary.render(translated))
-    sys.exit(1 if problems else 0)
+    return 1 if problems else 0
 
 
 def _line(check, translated) -> str:

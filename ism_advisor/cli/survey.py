@@ -99,15 +99,9 @@ def map_command(
 
     try:
         codebook, _, _, _ = knowledge_paths(knowledge, codebook, rules, interventions)
+        choice = sheet_choice(sheet, header_row)
         proposed, text, target = _propose(
-            export,
-            codebook,
-            segment_by,
-            output,
-            force=force,
-            include_incomplete=include_incomplete,
-            sheet=sheet_choice(sheet, header_row),
-            lang=lang,
+            export, codebook, segment_by, output, force, include_incomplete, choice, lang
         )
     except AdvisorError as error:
         fail(error, lang)
@@ -124,7 +118,6 @@ def _propose(
     codebook: Path | None,
     segment_by: tuple[str, ...],
     output: str | None,
-    *,
     force: bool,
     include_incomplete: bool,
     sheet: Any,
