@@ -294,7 +294,7 @@ def test_no_brief_takes_an_index_name():
 def test_the_progress_bar_shows_position_and_rate(monkeypatch):
     import sys
 
-    from ism_advisor import cli
+    from ism_advisor.cli import messages as cli
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -302,7 +302,7 @@ def test_the_progress_bar_shows_position_and_rate(monkeypatch):
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with cli._progressbar(4, "briefs") as bar:
+    with cli.progressbar(4, "briefs") as bar:
         bar.update(2)
         bar.render_progress()
     text = re.sub(r"\x1b\[\?25[lh]", "", terminal.getvalue())

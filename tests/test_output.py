@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import FACTORS, ROOT, SAMPLE_SCORES, write_csv
-from ism_advisor.app import pipeline
+from ism_advisor.app import write as pipeline
 from ism_advisor.core import files as output
 from ism_advisor.core.errors import AdvisorError
 from ism_advisor.core.files import Outputs, remove_stale_stages, write_atomic

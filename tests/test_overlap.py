@@ -668,9 +668,9 @@ def test_the_command_counts_hidden_cells_on_a_terminal(tmp_path, monkeypatch, la
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    import ism_advisor.cli as cli
+    import ism_advisor.cli.advise as cli
 
-    monkeypatch.setattr(cli, "_Progress", lambda lang: lambda message: None)
+    monkeypatch.setattr(cli, "Progress", lambda lang: lambda message: None)
     with pytest.raises(SystemExit) as done:
         main.main(args, standalone_mode=True)
     assert done.value.code == 0

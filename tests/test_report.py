@@ -695,7 +695,7 @@ def test_quiet_leaves_out_the_summary_line(cli, tmp_path):
 
 
 def test_progress_shows_stages_on_one_line(capsys):
-    from ism_advisor.cli import _Progress
+    from ism_advisor.cli.messages import Progress as _Progress
     from ism_advisor.core.errors import Message
 
     progress = _Progress("nl")

@@ -17,10 +17,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..protect.disclosure import Published
-from ..protect.published_drivers import PublishedDrivers
 from .engine import Fact, FactSet, Firing, run_rules
-from .facts import explained, segment_facts
+from .facts import explained
 from .knowledge import Knowledge
 from .knowledge.because import render
 
@@ -31,7 +29,7 @@ __all__ = [
     "SegmentAdvice",
     "advise_segments",
     "priority_label",
-    "recommend",
+    "segment_advice",
 ]
 
 
@@ -88,21 +86,6 @@ def priority_label(priority: float) -> str:
     return "high" if priority <= 1 else "medium" if priority <= 2 else "low"
 
 
-def recommend(
-    published: Published,
-    knowledge: Knowledge,
-    lang: str,
-    drivers: PublishedDrivers | None = None,
-) -> list[SegmentAdvice]:
-    """Run the rule base on every shown segment; advice per segment, in segment order.
-
-    With ``drivers``, the facts carry each factor's importance and quadrant, and the
-    action plan puts, within a priority, the action for the factor that matters most
-    for use first.
-    """
-    return advise_segments(knowledge, segment_facts(published, lang, drivers), lang)
-
-
 def advise_segments(
     knowledge: Knowledge,
     facts: Sequence[FactSet | None],
@@ -122,13 +105,15 @@ def advise_segments(
         if fact_set is None:
             advice.append(SegmentAdvice())
         else:
-            advice.append(_advise(knowledge, next(firings), lang, frozenset(done)))
+            advice.append(segment_advice(knowledge, next(firings), lang, frozenset(done)))
     return advice
 
 
-def _advise(
+def segment_advice(
     knowledge: Knowledge, firings: Sequence[Firing], lang: str, done: frozenset[str] = frozenset()
 ) -> SegmentAdvice:
+    """One segment's advice from the rules that fired on its facts (:func:`advise_segments`;
+    :func:`~ism_advisor.advice.decide.decide` also keeps the firings)."""
     rulebase = knowledge.rulebase
     factor_order = {f: i for i, f in enumerate(knowledge.codebook.factor_ids)}
     reasons: dict[int, Reason] = {}

@@ -35,9 +35,10 @@ from ..core.errors import N_, AdvisorError, Message
 from ..core.vocabulary import COMPARISON, SEGMENT, FactKind, effect_size
 from ..core.yamlfile import Pos, Problems, YList, YMap, describe, did_you_mean, load_yaml
 from ..survey.codebook import Codebook
-from .engine import FactSet, Firing, run_rules
+from .decide import decide
+from .engine import FactSet, Firing
 from .knowledge.model import Knowledge
-from .recommend import advise_segments
+from .whynot import join, why
 
 __all__ = [
     "ALPHA",
@@ -410,16 +411,16 @@ def run_cases(knowledge: Knowledge, cases: Sequence[Case], lang: str = "en") -> 
         )
         for c in cases
     ]
-    firings = run_rules(knowledge.rulebase, facts)
     if any(c.done for c in cases):  # --done holds for the whole run: one run per case
-        advice = [
-            advise_segments(knowledge, [f], lang, done=c.done)[0]
-            for c, f in zip(cases, facts, strict=True)
+        decisions = [
+            decide(knowledge, [f], lang, done=c.done)[0] for c, f in zip(cases, facts, strict=True)
         ]
     else:
-        advice = advise_segments(knowledge, facts, lang)
+        decisions = decide(knowledge, facts, lang)
     results = []
-    for case, fired, advised, fact_set in zip(cases, firings, advice, facts, strict=True):
+    for case, decision in zip(cases, decisions, strict=True):
+        assert decision is not None  # a case always has facts
+        fired, advised, fact_set = decision.firings, decision.advice, decision.facts
         recommended = tuple(r.intervention for r in advised.recommendations)
         concluded = tuple(dict.fromkeys(c.conclusion for c in advised.conclusions))
         result = CaseResult(case, recommended, concluded, tuple(fired), facts=fact_set)
@@ -502,8 +503,6 @@ def fired_summary(result: CaseResult) -> Message:
 
 def why_missing(knowledge: Knowledge, result: CaseResult) -> list[Message]:
     """For each intervention a failed expectation wanted and did not get: why not."""
-    from .whynot import join, why
-
     assert result.facts is not None
     wanted = [
         i

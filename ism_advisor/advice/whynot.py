@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import N_, Message
+from ..core.i18n import translations
+from .decide import Decision
 from .engine import FactSet, Firing
 from .facts import explained
 from .knowledge.meaning import holds, normal
 from .knowledge.model import Alternative, Condition, Knowledge, Pattern, Rule, Term
 
-__all__ = ["Verdict", "join", "why", "why_not_all"]
+__all__ = ["Verdict", "join", "why", "why_not_all", "why_not_entries"]
 
 #: How each operator reads in a "needs" sentence.
 _RELATIONS = {
@@ -111,6 +113,42 @@ def why_not_all(
         verdicts = why(knowledge, facts, firings, intervention, recommended, done)
         if verdicts:
             out[intervention] = verdicts
+    return out
+
+
+def why_not_entries(
+    knowledge: Knowledge,
+    decisions: Sequence[Decision | None],
+    lang: str,
+    done: Sequence[str] = (),
+) -> list[list[dict[str, Any]] | None]:
+    """Per segment (None where hidden): for every intervention of the catalogue that is
+    not advised and that some rule recommends, why not — for the JSON document.
+    ``decisions`` are the segments' decisions (:func:`~ism_advisor.advice.decide.decide`, on
+    the facts with the change figures of a run over several waves)."""
+    tr = translations(lang)
+    out: list[list[dict[str, Any]] | None] = []
+    for decision in decisions:
+        if decision is None:
+            out.append(None)
+            continue
+        verdicts = why_not_all(knowledge, decision.facts, decision.firings, decision.plan, done)
+        out.append(
+            [
+                {
+                    "intervention": intervention,
+                    "rules": [
+                        {
+                            "rule": v.rule.id,
+                            "fired": v.fired,
+                            "reasons": [m.render(tr) for m in v.reasons],
+                        }
+                        for v in rule_verdicts
+                    ],
+                }
+                for intervention, rule_verdicts in verdicts.items()
+            ]
+        )
     return out
 
 
