@@ -34,7 +34,15 @@ from .conditions import Language
 from .fragments import CONDITION, PATTERN
 from .model import Alternative, Conclusion, Condition, Intervention, Rule, RuleBase, Term
 
-__all__ = ["CONCLUSION", "PRIORITIES", "RULE", "RULE_FILE", "SETTINGS", "read_rules"]
+__all__ = [
+    "CONCLUSION",
+    "PRIORITIES",
+    "RULE",
+    "RULE_FILE",
+    "SETTINGS",
+    "RuleReader",
+    "read_rules",
+]
 
 PRIORITIES = {"high": 1.0, "medium": 2.0, "low": 3.0}
 DEFAULT_MAX_ACTIONS = 5
@@ -114,10 +122,12 @@ def read_rules(
 
     ``catalogue`` (None when it could not be read) is what ``recommend`` may name.
     """
-    return _RuleReader(problems, codebook, catalogue).read(data)
+    return RuleReader(problems, codebook, catalogue).read(data)
 
 
-class _RuleReader:
+class RuleReader:
+    """Reads a rule file's rules and checks them as a whole, each problem into ``problems``."""
+
     def __init__(
         self, problems: Problems, codebook: Codebook, catalogue: Mapping[str, Intervention] | None
     ) -> None:
