@@ -1,24 +1,24 @@
 """The import contract: layers that import only downward, no cycle, no other module's
 private name, function-local imports only where listed, rooms of a readable size.
 
-The layers themselves are import-linter's contracts in pyproject.toml (``lint-imports``
-in .ci/run); :func:`test_the_import_contracts_hold` runs them here too. The rest import-linter
-cannot say, so this module reads every module of the package with :mod:`ast`: which modules
-each imports (relative names resolved, ``from .pkg import mod`` as the submodule), whether
-inside a function (*local*) or under ``if TYPE_CHECKING``, and which names.
+The layers are import-linter's contracts in pyproject.toml (``lint-imports`` in .ci/run,
+on Python 3.11 and later); this module checks the same contracts, read from the same
+table, on every Python the project supports, and what import-linter cannot say. It reads
+every module of the package with :mod:`ast`: which modules each imports (relative names
+resolved, ``from .pkg import mod`` as the submodule), whether inside a function (*local*)
+or under ``if TYPE_CHECKING``, and which names.
 
 Importing ``a.b.c`` runs the ``__init__`` of ``a`` and ``a.b`` first, so an import also
 counts as an import of each package above its target — except the importer's own packages,
 which are already being imported: a package's ``__init__`` that re-exports its submodules
-is not in a cycle with them.
+is not in a cycle with them. A submodule that imports a name from its package's
+``__init__`` (``from . import Layout``) is.
 """
 
 from __future__ import annotations
 
 import ast
-import io
-from collections.abc import Iterator
-from contextlib import redirect_stdout
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: pytest's own dependency reads TOML there
+    import tomli as tomllib
 
 PACKAGE = ROOT / "ism_advisor"
 
@@ -259,15 +264,15 @@ def imports() -> tuple[Import, ...]:
 
 def edges(which: Iterator[Import]) -> dict[str, set[str]]:
     """The import graph of our modules: each import, and the packages above its target
-    that are not the importer's own."""
+    that are not the importer's own (an import of a name from its own package counts)."""
     graph: dict[str, set[str]] = {name: set() for name in modules()}
     for edge in which:
         if edge.imported not in modules():
             continue
+        if edge.imported != edge.importer:
+            graph[edge.importer].add(edge.imported)
         own = set(ancestors(edge.importer))
-        for target in [edge.imported, *ancestors(edge.imported)]:
-            if target not in own and target != edge.importer:
-                graph[edge.importer].add(target)
+        graph[edge.importer].update(set(ancestors(edge.imported)) - own)
     return graph
 
 
@@ -342,15 +347,127 @@ def listed(edge: Import) -> tuple[str, str] | None:
 # -- the tests --------------------------------------------------------------------------------
 
 
-def test_the_import_contracts_hold():
-    """import-linter's contracts (pyproject.toml): the layers, the order inside advice,
-    click only in the command line, durable-rules only in the engine adapter."""
-    from importlinter.cli import lint_imports
+@cache
+def contracts() -> tuple[dict, ...]:
+    """import-linter's contracts, from pyproject.toml."""
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        return tuple(tomllib.load(handle)["tool"]["importlinter"]["contracts"])
 
-    output = io.StringIO()
-    with redirect_stdout(output):
-        code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
-    assert code == 0, output.getvalue()
+
+def _tails(layer: str) -> list[str]:
+    """A layer's modules: ``a | b`` (independent), ``a : b`` (may import each other), and
+    ``(c)``, optional."""
+    return [t.strip().strip("()") for t in layer.replace(":", "|").split("|")]
+
+
+def _layer(module: str, layers: list[str], container: str) -> tuple[int, str] | None:
+    for index, layer in enumerate(layers):
+        for tail in _tails(layer):
+            name = f"{container}.{tail}" if container else tail
+            if _inside(module, name):
+                return index, name
+    return None
+
+
+def layer_violations(contract: dict, found: Iterable[Import]) -> list[str]:
+    """The imports that go up a layers contract, or sideways between independent modules
+    of one layer (layers are listed from the top down)."""
+    layers = contract["layers"]
+    out = []
+    for container in contract.get("containers", [""]):
+        for edge in found:
+            importer = _layer(edge.importer, layers, container)
+            imported = _layer(edge.imported, layers, container)
+            if importer is None or imported is None:
+                continue
+            (high, source), (low, target) = importer, imported
+            sideways = high == low and source != target and "|" in layers[high]
+            if low < high or sideways:
+                out.append(f"{edge}: {source} may not import {target}")
+    return out
+
+
+def _matches(module: str, expression: str) -> bool:
+    if expression.endswith(".**"):
+        return module.startswith(expression[:-2])
+    if expression.endswith(".*"):
+        return module.rpartition(".")[0] == expression[:-2]
+    return _inside(module, expression)
+
+
+def _ignored(edge: Import, contract: dict) -> bool:
+    for expression in contract.get("ignore_imports", ()):
+        importer, _, imported = (part.strip() for part in expression.partition("->"))
+        if _matches(edge.importer, importer) and _inside(edge.imported, imported):
+            return True
+    return False
+
+
+def forbidden_violations(contract: dict, found: Iterable[Import]) -> list[str]:
+    """The imports of a forbidden module by a source module: directly, or (unless the
+    contract allows indirect imports) through other modules of ours."""
+    found = [edge for edge in found if not _ignored(edge, contract)]
+    sources = [
+        name for name in modules() if any(_matches(name, s) for s in contract["source_modules"])
+    ]
+    banned = contract["forbidden_modules"]
+    direct = [edge for edge in found if any(_inside(edge.imported, b) for b in banned)]
+    if contract.get("allow_indirect_imports", False):
+        return [str(edge) for edge in direct if edge.importer in sources]
+    explicit: dict[str, set[str]] = {}
+    for edge in found:
+        explicit.setdefault(edge.importer, set()).add(edge.imported)
+    return [
+        f"{source} -> … -> {edge}"
+        for source in sources
+        for edge in direct
+        if edge.importer in reached(explicit, {source})
+    ]
+
+
+def test_every_import_keeps_the_layer_contracts():
+    """The layers (``cli`` down to ``core``) and the order inside ``advice``: every import
+    goes down, local and type-checking ones included."""
+    layered = [c for c in contracts() if c["type"] == "layers"]
+    assert len(layered) == 2
+    assert [v for c in layered for v in layer_violations(c, imports())] == []
+
+
+def test_no_module_imports_what_a_contract_forbids():
+    """Only the command line imports click; only the engine adapter, durable-rules."""
+    forbidding = [c for c in contracts() if c["type"] == "forbidden"]
+    assert sorted(m for c in forbidding for m in c["forbidden_modules"]) == [
+        "click",
+        "durable_rules_engine",
+    ]
+    assert [v for c in forbidding for v in forbidden_violations(c, imports())] == []
+
+
+def test_the_contract_checks_find_what_breaks_them():
+    """The checks above are not vacuous: an import up, one sideways between independent
+    layers, and click or durable-rules outside their module are each found."""
+    layers, inside_advice, click, durable = contracts()
+    assert layer_violations(layers, [Import("ism_advisor.core.errors", "ism_advisor.cli", 1)])
+    assert layer_violations(
+        layers, [Import("ism_advisor.app.doctor", "ism_advisor.questionnaire", 2)]
+    )
+    assert not layer_violations(layers, [Import("ism_advisor.cli", "ism_advisor.core.errors", 3)])
+    upward = Import("ism_advisor.advice.engine", "ism_advisor.advice.document", 4)
+    assert layer_violations(inside_advice, [upward])
+    assert forbidden_violations(click, [Import("ism_advisor.render.report", "click.testing", 5)])
+    indirect = [
+        Import("ism_advisor.core.errors", "ism_advisor.cli", 6),
+        Import("ism_advisor.cli", "click", 7),
+    ]
+    assert forbidden_violations(click, indirect)
+    assert not forbidden_violations(click, indirect[1:])
+    assert forbidden_violations(
+        durable, [Import("ism_advisor.advice.facts", "durable_rules_engine", 8)]
+    )
+    assert not forbidden_violations(
+        durable, [Import("ism_advisor.advice.engine", "durable_rules_engine", 9)]
+    )
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
 def test_no_import_cycle():
