@@ -35,6 +35,14 @@ _EXPORTS = {
     "WaveComparison": "stats.waves",
     "compare_waves": "stats.waves",
     "advice_document": "advice.document",
+    "driver_analysis": "stats.drivers",
+    "priority_matrix": "stats.drivers",
+    "SLIDES": "render.deck",
+    "load_deck_template": "render.deck",
+    "render_deck": "render.deck",
+    "build_questionnaire": "questionnaire",
+    "write_key": "questionnaire",
+    "write_questionnaire": "questionnaire",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -22,6 +22,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -259,3 +260,35 @@ def assert_reflows(html: str, work: Path, label: str, width: int = 320) -> None:
     assert measured["width"] <= width, measured  # the window really is that narrow
     assert measured["offenders"] == [], f"{label} at {width} px: {measured}"
     assert measured["scroll_width"] <= measured["width"], f"{label} at {width} px: {measured}"
+
+
+# -- tagged PDF -------------------------------------------------------------------------------
+
+
+def structure(path):
+    """The PDF's catalogue and its structure elements as (tag, element), in order."""
+    from pypdf import PdfReader
+
+    catalogue = PdfReader(path).trailer["/Root"]
+    elements = []
+
+    def walk(node):
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if "/S" in node:
+            elements.append((str(node["/S"]), node))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if kid is not None and hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(catalogue["/StructTreeRoot"])
+    return catalogue, elements
+
+
+def pdfinfo(path) -> dict[str, str]:
+    text = subprocess.run(
+        [need("pdfinfo"), str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    return dict(re.findall(r"^([^:]+):\s+(.*)$", text, re.M))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import re
 import shutil
-import subprocess
 from html import unescape
 
 import pytest
@@ -17,7 +16,8 @@ from accessibility import (
     assert_reflows,
     axe,
     console,
-    need,
+    pdfinfo,
+    structure,
 )
 from conftest import SAMPLE_RESPONSES, SAMPLE_SCORES
 from ism_advisor import cli as command
@@ -484,35 +484,6 @@ def test_doctor_checks_an_organisations_colours(cli):
 
 
 # -- tagged PDF -------------------------------------------------------------------------------
-
-
-def structure(path):
-    """The PDF's catalogue and its structure elements as (tag, element), in order."""
-    from pypdf import PdfReader
-
-    catalogue = PdfReader(path).trailer["/Root"]
-    elements = []
-
-    def walk(node):
-        node = node.get_object()
-        if not isinstance(node, dict):
-            return
-        if "/S" in node:
-            elements.append((str(node["/S"]), node))
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids]:
-            if kid is not None and hasattr(kid, "get_object"):
-                walk(kid)
-
-    walk(catalogue["/StructTreeRoot"])
-    return catalogue, elements
-
-
-def pdfinfo(path) -> dict[str, str]:
-    text = subprocess.run(
-        [need("pdfinfo"), str(path)], capture_output=True, text=True, check=True
-    ).stdout
-    return dict(re.findall(r"^([^:]+):\s+(.*)$", text, re.M))
 
 
 @pytest.mark.parametrize("lang", LANGS)

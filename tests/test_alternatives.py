@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from builders import comparison, segment
 from conftest import DATA, FACTORS, ROOT
 from ism_advisor.advice.engine import FactSet
 from ism_advisor.advice.knowledge import MAX_ALTERNATIVES, check_knowledge, load_knowledge
@@ -22,7 +23,6 @@ from ism_advisor.advice.knowledge.meaning import alternatives, count_alternative
 from ism_advisor.advice.recommend import advise_segments
 from ism_advisor.core.errors import AdvisorError
 from ism_advisor.core.yamlfile import Problems, load_yaml
-from test_rules import comparison, segment
 
 CATALOGUE = DATA / "rules" / "interventions.yaml"
 
@@ -261,7 +261,7 @@ def test_that_really_is_how_the_engine_behaves(tmp_path, codebook, monkeypatch):
     make it fire: the check reports what the engine does."""
     from ism_advisor.advice.knowledge import rules as reader
 
-    monkeypatch.setattr(reader._RuleReader, "check_fires", lambda *args, **kwargs: None)
+    monkeypatch.setattr(reader.RuleReader, "check_fires", lambda *args, **kwargs: None)
     path = write_rules(tmp_path, SAME_FACTOR_TWICE)
     knowledge = load_knowledge(codebook, path, CATALOGUE)
     managers = comparison("manager_influence", significant=True, hedges_g=0.8)

@@ -16,9 +16,9 @@ import subprocess
 import pandas as pd
 import pytest
 
+from builders import attack
 from conftest import SAMPLE_SCORES, Cli
 from decks import deck_text, read_deck
-from test_anonymity import attack
 
 SEGMENT_BY = ["organisation", "department", "organisation+department"]
 ARGS = [arg for column in SEGMENT_BY for arg in ("--segment-by", column)]

@@ -20,9 +20,8 @@ import pandas as pd
 import pytest
 
 import exports as X
+from bad_cases import CATALOGUE_CASES, CODEBOOK_CASES, RULE_CASES
 from conftest import DATA, ROOT, SAMPLE_SCORES
-from test_codebook import CASES as CODEBOOK_CASES
-from test_knowledge import CATALOGUE_CASES, RULE_CASES
 
 BAD = DATA / "bad"
 SCALE = "a score from 1 to 5, blank or a missing-value code (0, 9, 99)"

@@ -7,9 +7,8 @@ import io
 import re
 
 import pytest
-from test_accessibility import pdfinfo, structure
 
-from accessibility import assert_accessible, assert_reflows
+from accessibility import assert_accessible, assert_reflows, pdfinfo, structure
 from conftest import SAMPLE_SCORES
 from ism_advisor.app.pipeline import advise, render
 from ism_advisor.render.brief import BETTER_BY, GOES_WELL_SHOWN, brief_context, brief_file_names

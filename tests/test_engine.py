@@ -10,13 +10,13 @@ import textwrap
 import numpy as np
 import pytest
 
+from builders import comparison, segment
 from conftest import DATA, ROOT
 from ism_advisor.advice import engine
 from ism_advisor.advice.engine import FactSet, clean_value, run_rules
 from ism_advisor.advice.knowledge import load_knowledge
 from ism_advisor.advice.recommend import advise_segments
 from ism_advisor.core.errors import AdvisorError
-from test_rules import comparison, segment
 
 CATALOGUE = DATA / "rules" / "interventions.yaml"
 

@@ -10,116 +10,14 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import exports as X
+from builders import FIXTURES, GROUP, assert_same_survey, comparable
 from ism_advisor.survey.codebook import load_codebook
 from ism_advisor.survey.reading import load_survey
 
-GROUP = X.people()
-QUALTRICS_LINE = (
-    "Qualtrics export (3 header rows): 64 responses, 5 previews/incomplete left out,"
-    " 25 of 25 items matched, 20 columns ignored"
-)
-
-#: name → (builder, departments as the export names them, its one-line summary)
-FIXTURES = {
-    "qualtrics_numeric_nl.csv": (
-        lambda p: X.qualtrics(p, GROUP, lang="nl", numeric=True),
-        ("1", "2", "3"),
-        QUALTRICS_LINE,
-    ),
-    "qualtrics_text_en.csv": (
-        lambda p: X.qualtrics(p, GROUP, lang="en"),
-        X.DEPARTMENTS["en"],
-        QUALTRICS_LINE,
-    ),
-    "qualtrics_text_nl.tsv": (
-        lambda p: X.qualtrics(p, GROUP, lang="nl", tsv=True),
-        X.DEPARTMENTS["nl"],
-        QUALTRICS_LINE,
-    ),
-    "qualtrics_legacy_numeric_en.csv": (
-        lambda p: X.qualtrics(p, GROUP, lang="en", numeric=True, legacy=True),
-        ("1", "2", "3"),
-        "Qualtrics export (2 header rows): 64 responses, 5 previews/incomplete left out,"
-        " 25 of 25 items matched, 13 columns ignored",
-    ),
-    "limesurvey_codes.csv": (
-        lambda p: X.limesurvey(p, GROUP, full=False),
-        ("D1", "D2", "D3"),
-        "LimeSurvey export: 64 responses, 3 previews/incomplete left out, 25 of 25 items"
-        " matched, 16 columns ignored",
-    ),
-    "limesurvey_full_nl.csv": (
-        lambda p: X.limesurvey(p, GROUP, lang="nl"),
-        X.DEPARTMENTS["nl"],
-        "LimeSurvey export: 64 responses, 3 previews/incomplete left out, 25 of 25 items"
-        " matched, 16 columns ignored",
-    ),
-    "limesurvey_full_en.csv": (
-        lambda p: X.limesurvey(p, GROUP, lang="en"),
-        X.DEPARTMENTS["en"],
-        "LimeSurvey export: 64 responses, 3 previews/incomplete left out, 25 of 25 items"
-        " matched, 16 columns ignored",
-    ),
-    "surveymonkey_nl.csv": (
-        lambda p: X.surveymonkey(p, GROUP, lang="nl"),
-        X.DEPARTMENTS["nl"],
-        "SurveyMonkey export (2 header rows): 64 responses, 0 previews/incomplete left out,"
-        " 25 of 25 items matched, 12 columns ignored",
-    ),
-    "surveymonkey_en.xlsx": (
-        lambda p: X.surveymonkey(p, GROUP, lang="en", xlsx=True),
-        X.DEPARTMENTS["en"],
-        "SurveyMonkey export (2 header rows): 64 responses, 0 previews/incomplete left out,"
-        " 25 of 25 items matched, 12 columns ignored",
-    ),
-    "msforms_nl.xlsx": (
-        lambda p: X.msforms(p, GROUP, lang="nl"),
-        X.DEPARTMENTS["nl"],
-        "Microsoft Forms export: 64 responses, 0 previews/incomplete left out, 25 of 25"
-        " items matched, 8 columns ignored",
-    ),
-    "msforms_en.xlsx": (
-        lambda p: X.msforms(p, GROUP, lang="en"),
-        X.DEPARTMENTS["en"],
-        "Microsoft Forms export: 64 responses, 0 previews/incomplete left out, 25 of 25"
-        " items matched, 8 columns ignored",
-    ),
-    "googleforms_grid_nl.csv": (
-        lambda p: X.googleforms(p, GROUP, lang="nl"),
-        X.DEPARTMENTS["nl"],
-        "Google Forms export: 64 responses, 0 previews/incomplete left out, 25 of 25 items"
-        " matched, 4 columns ignored",
-    ),
-    "googleforms_scales_en.csv": (
-        lambda p: X.googleforms(p, GROUP, lang="en", grid=False),
-        X.DEPARTMENTS["en"],
-        "Google Forms export: 64 responses, 0 previews/incomplete left out, 25 of 25 items"
-        " matched, 4 columns ignored",
-    ),
-    "sheet.xlsx": (
-        lambda p: X.sheet(p, GROUP),
-        X.DEPARTMENTS["nl"],
-        "Excel workbook: 64 responses, 0 previews/incomplete left out, 25 of 25 items"
-        " matched, 2 columns ignored",
-    ),
-    "sheet.ods": (
-        lambda p: X.sheet(p, GROUP, ods=True),
-        X.DEPARTMENTS["nl"],
-        "OpenDocument spreadsheet: 64 responses, 0 previews/incomplete left out, 25 of 25"
-        " items matched, 2 columns ignored",
-    ),
-    "qualtrics.sav": (
-        lambda p: X.spss(p, GROUP),
-        X.DEPARTMENTS["nl"],
-        "SPSS file: 64 responses, 5 previews/incomplete left out, 25 of 25 items matched,"
-        " 7 columns ignored",
-    ),
-}
 #: the segment asked for: the codebook's department question, found by its wording
 SEGMENT = ["department"]
 
@@ -134,19 +32,6 @@ def built(tmp_path_factory):
     return out
 
 
-def assert_same_survey(survey, reference, segment="department"):
-    pd.testing.assert_frame_equal(survey.scores, reference.scores)
-    np.testing.assert_array_equal(survey.is_user, reference.is_user)
-    assert survey.excluded == reference.excluded == 2
-    assert survey.segment_by == reference.segment_by == ((segment,),)
-    assert survey.segments[segment].astype(str).tolist() == (
-        reference.segments[segment].astype(str).tolist()
-    )
-    assert sorted(survey.items) == sorted(reference.items)
-    for factor, answers in reference.items.items():
-        pd.testing.assert_frame_equal(survey.items[factor], answers)
-
-
 @pytest.mark.parametrize("name", sorted(FIXTURES))
 def test_an_export_gives_the_same_survey_as_the_plain_csv(built, codebook, name):
     path = built[name]
@@ -154,14 +39,6 @@ def test_an_export_gives_the_same_survey_as_the_plain_csv(built, codebook, name)
     reference = load_survey(path.parent / f"{name}.reference.csv", codebook, SEGMENT)
     assert_same_survey(survey, reference)
     assert str(survey.source.summary()) == FIXTURES[name][2]
-
-
-def comparable(document: dict) -> dict:
-    """The document without what names the file read."""
-    document = json.loads(json.dumps(document))
-    for key in ("path", "format", "mapping", "columns"):
-        document["input"].pop(key, None)
-    return document
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))

@@ -416,7 +416,7 @@ def test_no_small_group_is_recoverable_in_a_hierarchy_found_from_the_data(tmp_pa
     exact solver of tests/attacker.py and by subtracting a parent's shown children."""
     from attacker import attack as solve
 
-    from test_anonymity import assert_nothing_small_is_shown, survey_frame, write
+    from builders import assert_nothing_small_is_shown, survey_frame, write
 
     frame = survey_frame(seed)
     named = frame["dept"] != ""

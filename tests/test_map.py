@@ -8,11 +8,11 @@ import json
 import yaml
 
 import exports as X
+from builders import comparable
 from conftest import DATA, ROOT
 from ism_advisor.survey.codebook import load_codebook
 from ism_advisor.survey.reading import load_survey
 from ism_advisor.survey.reading.propose import propose_mapping
-from test_exports import comparable
 
 GROUP = X.people()
 

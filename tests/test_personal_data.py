@@ -24,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import exports as X
+from builders import FIXTURES
 from conftest import DATA
 from ism_advisor.survey.reading.content import (
     EMAIL,
@@ -38,7 +39,6 @@ from ism_advisor.survey.reading.content import (
     personal_kind,
     quotable,
 )
-from test_exports import FIXTURES
 
 BAD = DATA / "bad"
 

@@ -16,6 +16,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from builders import assert_nothing_small_is_shown, comparison, segment
 from ism_advisor.advice.engine import FactSet
 from ism_advisor.advice.knowledge import check_knowledge
 from ism_advisor.advice.recommend import advise_segments
@@ -23,8 +24,6 @@ from ism_advisor.app.pipeline import advise, render
 from ism_advisor.core.errors import AdvisorError
 from ism_advisor.core.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
 from ism_advisor.survey.codebook import load_codebook
-from test_anonymity import assert_nothing_small_is_shown
-from test_rules import comparison, segment
 
 CODEBOOK = load_codebook()
 FACTORS = CODEBOOK.factor_ids

@@ -26,12 +26,12 @@ import pytest
 
 import exports as X
 import instruments as I
+from builders import OWN_SCALE, assert_same_survey, comparable
 from conftest import DATA
 from ism_advisor.questionnaire import build_questionnaire, estimate_minutes, write_questionnaire
 from ism_advisor.questionnaire.limesurvey import COLUMNS
 from ism_advisor.survey.codebook import load_codebook
 from ism_advisor.survey.reading import load_survey
-from test_exports import assert_same_survey, comparable
 
 ZORG = DATA / "codebooks" / "zorggroep.yaml"
 BOOK = load_codebook(ZORG)
@@ -632,8 +632,6 @@ def test_a_segment_without_options_reads_its_values_as_before(tmp_path, codebook
 
 
 def test_a_frequency_usage_question_and_a_factor_on_two_scales(cli, tmp_path):
-    from test_codebook import OWN_SCALE
-
     (tmp_path / "own.yaml").write_text(OWN_SCALE, encoding="utf-8")
     result = cli("questionnaire", "--codebook", "own.yaml", "--format", "limesurvey", "-o", "-")
     assert result.exit_code == 1

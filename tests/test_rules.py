@@ -9,6 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builders import comparison, segment
 from conftest import DATA
 from ism_advisor.advice.engine import FactSet
 from ism_advisor.advice.knowledge import check_knowledge, load_knowledge
@@ -22,55 +23,6 @@ def knowledge_from(tmp_path, codebook, text: str, name: str = "advice.yaml"):
     path = tmp_path / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return load_knowledge(codebook, path, CATALOGUE)
-
-
-def comparison(factor: str, **fields) -> dict:
-    """A comparison fact with plausible figures; ``fields`` override them."""
-    fact = {
-        "factor": factor,
-        "label": factor.replace("_", " "),
-        "direction": "higher_is_worse"
-        if factor in ("effort_expectancy", "privacy_concern")
-        else "higher_is_better",
-        "users_n": 40,
-        "users_mean": 3.6,
-        "users_sd": 0.7,
-        "non_users_n": 60,
-        "non_users_mean": 3.2,
-        "non_users_sd": 0.8,
-        "mean": 3.36,
-        "gap": 0.4,
-        "t": 2.6,
-        "df": 90.0,
-        "p": 0.01,
-        "p_holm": 0.03,
-        "significant": True,
-        "hedges_g": 0.5,
-        "hedges_g_ci_low": 0.1,
-        "hedges_g_ci_high": 0.9,
-        "effect_size": "medium",
-        "rank": 1,
-        "mwu_u": 1500.0,
-        "mwu_p": 0.02,
-        "rank_biserial": 0.25,
-        "cronbach_alpha": 0.8,
-    }
-    fact.update(fields)
-    return fact
-
-
-def segment(**fields) -> dict:
-    fact = {
-        "overall": True,
-        "column": "",
-        "value": "",
-        "respondents": 100,
-        "users": 40,
-        "non_users": 60,
-        "adoption_rate": 0.4,
-    }
-    fact.update(fields)
-    return fact
 
 
 def fired(knowledge, *comparisons, lang="en", **segment_fields) -> list[str]:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.jsonvalue import json_number, json_value
 from ..core.resources import file_name, packaged_path
 from ..core.vocabulary import COMPARISON, Field
 from ..protect.disclosure import Published
@@ -61,7 +61,7 @@ def advice_document(
     factors = published.factors
     not_asked = survey.items_not_asked
     correlations = {
-        a.id: {b.id: _number(published.correlations.at[a.id, b.id]) for b in factors}
+        a.id: {b.id: json_number(published.correlations.at[a.id, b.id]) for b in factors}
         for a in factors
     }
     records = published.comparisons.to_dict("records")  # rows: segment by segment
@@ -90,7 +90,7 @@ def advice_document(
         }
         for key in _SEGMENT_COUNTS:
             entry[key] = None if suppressed else int(row[key])
-        entry["adoption_rate"] = None if suppressed else _number(row["adoption_rate"])
+        entry["adoption_rate"] = None if suppressed else json_number(row["adoption_rate"])
         rows = [] if suppressed else records[index * per_segment : (index + 1) * per_segment]
         entry["comparisons"] = [_comparison(c) for c in rows]
         if drivers is not None:
@@ -298,7 +298,8 @@ def _reason(reason: Reason) -> dict[str, Any]:
         "rule": reason.rule,
         "because": reason.because,
         "matched": {
-            name: {k: _plain(v) for k, v in fact.items()} for name, fact in reason.matched.items()
+            name: {k: json_value(v) for k, v in fact.items()}
+            for name, fact in reason.matched.items()
         },
     }
 
@@ -310,7 +311,7 @@ def _recommendation(recommendation: Recommendation, knowledge: Knowledge, lang: 
         "title": intervention.title[lang],
         "priority": priority_label(recommendation.priority),
         "priority_value": recommendation.priority,
-        "effect": _number(recommendation.effect),
+        "effect": json_number(recommendation.effect),
         "rules": list(recommendation.rules),
         "because": list(recommendation.because),
         "factors": list(recommendation.factors),
@@ -409,10 +410,6 @@ _DRIVER_FIGURES = (
 _ROUTE_FIGURES = ROUTE_COLUMNS[1:]
 
 
-def _plain(value: Any) -> Any:
-    return value if isinstance(value, (str, bool)) or value is None else _number(value)
-
-
 def _comparison(record: dict) -> dict:
     """One comparison as the document has it: each figure of the statistics under its JSON
     name; the two ends of an interval as one pair (null when the interval is missing)."""
@@ -447,22 +444,24 @@ _JSON_FIGURES = _json_figures()
 
 def _converter(figure: Field) -> Callable[[Any], Any]:
     """How one figure is written: a flag as true/false/null, a count as a whole number,
-    anything else as :func:`_number`. Chosen once per figure, not per value (the document
-    converts some 35,000 comparisons × 19 figures at 5,000 segments)."""
+    anything else as :func:`~ism_advisor.core.jsonvalue.json_number`. Chosen once per
+    figure, not per value (the document converts some 35,000 comparisons × 19 figures at
+    5,000 segments)."""
     if figure.kind == "bool":
         return lambda value: None if pd.isna(value) else bool(value)
     if figure.kind == "text":
         return lambda value: None if value is None or value != value else str(value)
     if figure.format == "count":
-        return lambda value: None if (number := _number(value)) is None else int(number)
-    return _number
+        return lambda value: None if (number := json_number(value)) is None else int(number)
+    return json_number
 
 
 def _model_number(value: Any) -> float | int | None:
-    """A driver-analysis figure for the JSON: :func:`_number`, at
+    """A driver-analysis figure for the JSON:
+    :func:`~ism_advisor.core.jsonvalue.json_number`, at
     :data:`~ism_advisor.protect.published_drivers.MODEL_DIGITS` significant digits (the driver stage
     rounds its figures already; rounding again changes nothing)."""
-    number = _number(value)
+    number = json_number(value)
     if isinstance(number, float):
         return significant(number)
     return number
@@ -476,20 +475,8 @@ def _model_value(value: Any) -> Any:
         return {k: _model_value(v) for k, v in value.items()}
     if isinstance(value, (tuple, list, np.ndarray)):
         return [_model_value(v) for v in value]
-    plain = _plain(value)
+    plain = json_value(value)
     return _model_number(plain) if isinstance(plain, float) else plain
-
-
-def _number(value: Any) -> float | int | None:
-    """A JSON-safe number: NaN and infinities become null, numpy types plain Python."""
-    if type(value) is float:  # the common case first
-        return value if math.isfinite(value) else None
-    if value is None:
-        return None
-    if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
-        return int(value)
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 #: (JSON name, ((figure, converter), ...)) per comparison key, in the document's order

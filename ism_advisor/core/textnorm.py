@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 
-__all__ = ["answer_key", "normalize", "text_key"]
+__all__ = ["answer_key", "folded", "normalize", "text_key"]
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _TAGS = re.compile(r"<[^<>]{0,200}>")
@@ -16,7 +16,12 @@ _TAGS = re.compile(r"<[^<>]{0,200}>")
 _REFERENCES = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|lt|gt|quot|apos|nbsp);")
 
 
-def _plain(text: str) -> str:
+def folded(text: str) -> str:
+    """A text without its accents, case folded.
+
+    >>> folded("Inspánning")
+    'inspanning'
+    """
     decomposed = unicodedata.normalize("NFKD", str(text))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -28,7 +33,7 @@ def normalize(text: str) -> str:
     become one underscore, so that an export's ``Department Name`` matches
     ``department_name``.
     """
-    return _SEPARATORS.sub("_", _plain(text)).strip("_")
+    return _SEPARATORS.sub("_", folded(text)).strip("_")
 
 
 def text_key(text: str) -> str:
@@ -46,7 +51,7 @@ def text_key(text: str) -> str:
     True
     """
     text = _REFERENCES.sub(lambda m: html.unescape(m.group()), str(text))
-    return "".join(ch for ch in _plain(_TAGS.sub(" ", text)) if ch.isalnum())
+    return "".join(ch for ch in folded(_TAGS.sub(" ", text)) if ch.isalnum())
 
 
 #: Answer texts are compared exactly like question texts.

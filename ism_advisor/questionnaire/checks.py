@@ -24,6 +24,7 @@ from ..core.errors import N_, AdvisorError, Message
 from ..core.i18n import translations
 from ..core.yamlfile import Pos
 from ..survey.codebook import Codebook, default_codebook_path, usage_answer_key
+from .codes import NO, YES, usage_code, valid_question_code, valid_subquestion_code
 
 __all__ = ["MIN_ITEMS", "check_codebook"]
 
@@ -108,8 +109,6 @@ class _Checks:
             elif self.fmt in _TOOLS:
                 self.whole_points(scale.points, scale.id, usage.pos)
             return
-        from .model import NO, YES, usage_code
-
         for template, answers, keys, key in (
             (YES, usage.users, usage.user_keys, "users"),
             (NO, usage.non_users, usage.non_user_keys, "non_users"),
@@ -262,8 +261,6 @@ class _Checks:
                     name.casefold(),
                     Message(N_("segment question '{id}'"), {"id": segment.id}),
                 )
-        from .model import valid_question_code, valid_subquestion_code
-
         limesurvey = self.fmt == "limesurvey"
         if limesurvey and not any(valid_question_code(n) for n in usage.column_names()):
             self.error(

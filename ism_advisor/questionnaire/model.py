@@ -30,6 +30,7 @@ from ..core.resources import file_name
 from ..survey.codebook import Codebook, Factor, Item, Segment, default_codebook_path
 from ..survey.scales import AnswerScale
 from .checks import check_codebook
+from .codes import NO, YES, question_code, usage_code
 
 __all__ = [
     "FORMATS",
@@ -146,10 +147,6 @@ class Questionnaire:
         return (self.usage, *self.segments)
 
 
-#: LimeSurvey's answer codes: letters and digits, at most five (its answers table).
-ANSWER_CODE = re.compile(r"^[A-Za-z0-9]{1,5}$")
-
-
 def build_questionnaire(
     codebook: Codebook,
     langs: Sequence[str] = ("nl",),
@@ -250,48 +247,6 @@ def translated(template: str, langs: Sequence[str]) -> dict[str, str]:
 
 
 # -- the questions ---------------------------------------------------------------------------
-
-#: The usage question's answers as a questionnaire words them (the checks make sure the
-#: codebook's users and non_users read them back).
-YES = N_("Yes")
-NO = N_("No")
-
-
-def usage_code(answers: Sequence[str]) -> str:
-    """The code a tool exports for a yes/no usage answer: a whole number the codebook
-    lists (Qualtrics exports numbers), else the first answer LimeSurvey takes as a code."""
-    for answer in answers:
-        if re.fullmatch(r"\d{1,5}", answer.strip()):
-            return answer.strip()
-    return next((a.strip() for a in answers if ANSWER_CODE.match(a.strip())), "")
-
-
-def question_code(names: Sequence[str]) -> str:
-    """A question's code in a survey tool: the first of its names that LimeSurvey takes as
-    a question code (a letter, then letters and digits, at most 20, not a reserved word),
-    else its first name."""
-    for name in names:
-        if valid_question_code(name):
-            return name
-    return names[0]
-
-
-#: LimeSurvey's question codes: a letter, then letters and digits (its Question model),
-#: at most 20 (its questions table).
-QUESTION_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,19}$")
-#: Words LimeSurvey's Question model refuses as question codes (ExpressionScript's own).
-RESERVED_CODES = frozenset({"LANG", "SID", "SAVEDID", "TOKEN", "QID", "GID", "SGQ"})
-RESERVED_CODES |= {"self", "that", "this"}
-#: LimeSurvey's subquestion codes: letters and digits, at most 20, not "time".
-SUBQUESTION_CODE = re.compile(r"^[A-Za-z0-9]{1,20}$")
-
-
-def valid_question_code(name: str) -> bool:
-    return bool(QUESTION_CODE.match(name)) and name not in RESERVED_CODES
-
-
-def valid_subquestion_code(name: str) -> bool:
-    return bool(SUBQUESTION_CODE.match(name)) and name != "time"
 
 
 def _usage_question(codebook: Codebook, langs: Sequence[str]) -> ChoiceQuestion:

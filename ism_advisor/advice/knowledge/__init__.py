@@ -6,11 +6,13 @@ One job per module:
 - :mod:`.catalogue` — reads ``interventions.yaml``;
 - :mod:`.rules` — reads ``advice.yaml`` and checks the rule base as a whole;
 - :mod:`.conditions` — the rule language: patterns and conditions;
-- :mod:`.analysis` — what rules mean: negation, alternatives (one expansion per rule),
+- :mod:`.meaning` — what rules mean: negation, alternatives (one expansion per rule),
   satisfiability, one fact per pattern, layers for negation;
 - :mod:`.because` — ``because`` texts, checked and rendered in one sandbox;
 - :mod:`.load` — the whole knowledge base, every problem in reading order;
-- :mod:`.schema` — JSON Schemas of the files, for editors.
+- :mod:`.schema` — JSON Schemas of the files, for editors;
+- :mod:`.fragments` — the condition and pattern references the rule file's shapes and
+  the schema share.
 
 The figures rules test are named in :mod:`ism_advisor.core.vocabulary`;
 :mod:`ism_advisor.advice.engine` runs the result.

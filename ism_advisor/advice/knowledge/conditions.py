@@ -17,7 +17,7 @@ combine them. The figures are those of the fact's kind in
 
 This module reads both into :class:`~.model.Pattern` and :class:`~.model.Condition`,
 reporting every problem with its position; what they mean when negated or combined is
-worked out in :mod:`.analysis`.
+worked out in :mod:`.meaning`.
 """
 
 from __future__ import annotations

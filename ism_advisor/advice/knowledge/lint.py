@@ -12,7 +12,7 @@ the things a valid rule base can still get wrong without any run noticing:
 - a conclusion that rules draw but no rule reads.
 
 Every check works on the one expansion of each rule into alternatives and decides with
-:func:`.analysis.satisfiable`, over the figures' possible ranges.
+:func:`.meaning.satisfiable`, over the figures' possible ranges.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ interventions, and the validated whole.
 Everything here is a frozen dataclass that the readers build (:mod:`.catalogue`,
 :mod:`.rules`, :mod:`.conditions`) and the rest of the program only reads. A rule arrives
 already expanded into its alternatives (:attr:`Rule.alternatives`, made once by
-:mod:`.analysis` when the file is read): the checks, the engine and the explanations all
+:mod:`.meaning` when the file is read): the checks, the engine and the explanations all
 work on that one expansion.
 """
 
@@ -37,7 +37,7 @@ class Condition:
     """A test on the figures of one fact, or all/any/not of such tests.
 
     ``kind`` "test": ``field op value``, with ``op`` one of ``<  <=  >  >=  ==  !=  in``
-    (and ``not in`` once negation is pushed down, see :func:`.analysis.normal`).
+    (and ``not in`` once negation is pushed down, see :func:`.meaning.normal`).
     """
 
     kind: Literal["test", "all", "any", "not"]
@@ -92,7 +92,7 @@ class Rule:
     priority: float
     because: Mapping[str, str]
     description: Mapping[str, str] = field(default_factory=dict)
-    #: ``when`` as a disjunction of conjunctions of terms (see :mod:`.analysis`); empty
+    #: ``when`` as a disjunction of conjunctions of terms (see :mod:`.meaning`); empty
     #: only in a rule that was refused for having too many
     alternatives: tuple[Alternative, ...] = ()
 

@@ -13,7 +13,7 @@ Rules are written by communications advisers, not programmers::
         nl: "Niet-gebruikers zien managers minder actief ({{ non_users_mean }})."
 
 This module reads the file's structure, has :mod:`.conditions` read what each rule looks
-for, expands every rule once into its alternatives (:mod:`.analysis`), and reports every
+for, expands every rule once into its alternatives (:mod:`.meaning`), and reports every
 problem with its position: the file's own, and those of the rule base as a whole — a
 rule that can never fire, a name two patterns share, a because text that uses what the
 rule does not match (:mod:`.because`), conclusions nobody derives, cycles.
@@ -29,12 +29,20 @@ from ...core.shapes import Custom, Entries, Id, Ids, Nested, Shape, Texts, Whole
 from ...core.vocabulary import SEGMENT
 from ...core.yamlfile import Pos, Problems, YMap, describe, did_you_mean
 from ...survey.codebook import Codebook
-from . import because, schema
-from . import meaning as analysis
+from . import because, meaning
 from .conditions import Language
+from .fragments import CONDITION, PATTERN
 from .model import Alternative, Conclusion, Condition, Intervention, Rule, RuleBase, Term
 
-__all__ = ["CONCLUSION", "PRIORITIES", "RULE", "RULE_FILE", "SETTINGS", "read_rules"]
+__all__ = [
+    "CONCLUSION",
+    "PRIORITIES",
+    "RULE",
+    "RULE_FILE",
+    "SETTINGS",
+    "RuleReader",
+    "read_rules",
+]
 
 PRIORITIES = {"high": 1.0, "medium": 2.0, "low": 3.0}
 DEFAULT_MAX_ACTIONS = 5
@@ -65,14 +73,12 @@ RULE = Shape(
     description=Texts("What the rule is about."),
     segments=Custom(
         "Conditions on the segment: the rule looks only at segments that meet them.",
-        schema=schema.CONDITION,
+        schema=CONDITION,
     ),
     when=Custom(
         "The patterns that must all match in the segment.",
         required=True,
-        schema={
-            "oneOf": [schema.PATTERN, {"type": "array", "items": schema.PATTERN, "minItems": 1}]
-        },
+        schema={"oneOf": [PATTERN, {"type": "array", "items": PATTERN, "minItems": 1}]},
     ),
     recommend=Ids("The interventions it recommends."),
     conclude=Ids("The conclusions it derives."),
@@ -116,10 +122,12 @@ def read_rules(
 
     ``catalogue`` (None when it could not be read) is what ``recommend`` may name.
     """
-    return _RuleReader(problems, codebook, catalogue).read(data)
+    return RuleReader(problems, codebook, catalogue).read(data)
 
 
-class _RuleReader:
+class RuleReader:
+    """Reads a rule file's rules and checks them as a whole, each problem into ``problems``."""
+
     def __init__(
         self, problems: Problems, codebook: Codebook, catalogue: Mapping[str, Intervention] | None
     ) -> None:
@@ -127,7 +135,7 @@ class _RuleReader:
         self.codebook = codebook
         self.catalogue = catalogue
         self.language = Language(problems, codebook)
-        self.limits = analysis.ranges(codebook)
+        self.limits = meaning.ranges(codebook)
 
     def read(self, data: Any) -> RuleBase | None:
         p = self.problems
@@ -150,15 +158,15 @@ class _RuleReader:
                 rules.append(rule)
         self.check_conclusions(rules, conclusions)
         try:
-            strata = analysis.strata(rules)
-        except analysis.Cycle as cycle:
+            strata = meaning.strata(rules)
+        except meaning.Cycle as cycle:
             p.add(
                 N_("rule '{id}' depends on its own conclusion through other rules (a cycle)"),
                 cycle.rule.pos,
                 id=cycle.rule.id,
             )
             strata = {}
-        for rule, count in analysis.over_limit(rules, strata):
+        for rule, count in meaning.over_limit(rules, strata):
             p.add(
                 N_(
                     "with this rule, the rules that run together have {count} alternatives"
@@ -167,7 +175,7 @@ class _RuleReader:
                 ),
                 rule.when.pos,
                 count=count,
-                limit=analysis.MAX_ALTERNATIVES,
+                limit=meaning.MAX_ALTERNATIVES,
             )
         return RuleBase(
             path=p.path,
@@ -175,7 +183,7 @@ class _RuleReader:
             conclusions=conclusions,
             max_actions=max_actions,
             strata=strata,
-            tested=analysis.figures_tested(rules),
+            tested=meaning.figures_tested(rules),
         )
 
     def settings(self, top: YMap) -> int:
@@ -235,9 +243,9 @@ class _RuleReader:
         description = RULE.read(p, entry, "description")
         if when is None:
             return None
-        count = analysis.count_alternatives(when)
+        count = meaning.count_alternatives(when)
         alternatives: tuple[Alternative, ...] = ()
-        if count > analysis.MAX_ALTERNATIVES:
+        if count > meaning.MAX_ALTERNATIVES:
             p.add(
                 N_(
                     "this rule has {count} alternatives (the ways its any: and not: blocks can"
@@ -246,10 +254,10 @@ class _RuleReader:
                 ),
                 entry.where("when"),
                 count=count,
-                limit=analysis.MAX_ALTERNATIVES,
+                limit=meaning.MAX_ALTERNATIVES,
             )
         else:
-            alternatives = analysis.alternatives(when)
+            alternatives = meaning.alternatives(when)
             named = self.check_names(alternatives)
             self.check_fires(segments, alternatives, shared=named)
             names = because.available(alternatives)
@@ -319,7 +327,7 @@ class _RuleReader:
         figures' range, or (with ``shared``) its patterns can only be met by one fact
         between them; warn about the combinations of patterns that can never be met for
         that reason. Patterns that share a name are reported as such, not here."""
-        impossible = analysis.never_fires(segments, alternatives, self.limits)
+        impossible = meaning.never_fires(segments, alternatives, self.limits)
         if impossible is not None:
             self.problems.add(
                 N_(
@@ -331,8 +339,8 @@ class _RuleReader:
             return
         if not shared:
             return
-        possible = [a for a in alternatives if not analysis.blocked_terms(a, self.limits)]
-        shared = [analysis.shared_fact(a, self.codebook.factor_ids) for a in possible]
+        possible = [a for a in alternatives if not meaning.blocked_terms(a, self.limits)]
+        shared = [meaning.shared_fact(a, self.codebook.factor_ids) for a in possible]
         if not any(terms for terms, _ in shared):
             return
         if all(terms for terms, _ in shared):

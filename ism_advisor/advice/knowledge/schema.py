@@ -15,13 +15,12 @@ from typing import Any
 
 from ...core.vocabulary import COMPARISON, SEGMENT
 from ...core.yamlfile import ID_PATTERN
+from ...survey.codebook import CODEBOOK
+from .catalogue import CATALOGUE
+from .fragments import CONDITION, PATTERN
+from .rules import RULE_FILE
 
-__all__ = ["CONDITION", "KINDS", "PATTERN", "json_schema"]
-
-#: A condition, for a shape's option (defined once under ``$defs``).
-CONDITION = {"$ref": "#/$defs/condition"}
-#: A pattern, for a shape's option.
-PATTERN = {"$ref": "#/$defs/pattern"}
+__all__ = ["KINDS", "json_schema"]
 
 
 def _one_key(key: str, value: dict[str, Any], help: str) -> dict[str, Any]:
@@ -85,10 +84,6 @@ def _definitions() -> dict[str, Any]:
 
 
 def _shapes() -> dict[str, Any]:
-    from ...survey.codebook import CODEBOOK
-    from .catalogue import CATALOGUE
-    from .rules import RULE_FILE
-
     return {"codebook": CODEBOOK, "rules": RULE_FILE, "interventions": CATALOGUE}
 
 

@@ -11,37 +11,11 @@ records are not its tool's. Adding a tool is adding a module here and listing it
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
-
-from ..model import Column
+from . import googleforms, limesurvey, msforms, qualtrics, surveymonkey
+from .layout import Layout, unique_names
 
 __all__ = ["LAYOUTS", "Layout", "recognise", "unique_names"]
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What a tool's header rows say about its columns."""
-
-    id: str
-    label: str  # message id: "Qualtrics export (3 header rows)"
-    header_rows: int
-    columns: tuple[Column, ...]
-    status_columns: tuple[int, ...] = ()
-    status: Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray]] | None = None
-
-
-def unique_names(names: list[str]) -> list[str]:
-    """Names made unique by numbering repeats: ``Q``, ``Q (2)``, ``Q (3)``."""
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        count = seen.get(name, 0) + 1
-        seen[name] = count
-        out.append(name if count == 1 else f"{name} ({count})")
-    return out
 
 
 def recognise(records: list[list[str]]) -> Layout | None:
@@ -52,8 +26,6 @@ def recognise(records: list[list[str]]) -> Layout | None:
             return layout
     return None
 
-
-from . import googleforms, limesurvey, msforms, qualtrics, surveymonkey  # noqa: E402
 
 #: Checked in this order; each looks for its tool's own metadata columns.
 LAYOUTS: list[Callable[[list[list[str]]], Layout | None]] = [

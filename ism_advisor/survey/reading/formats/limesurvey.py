@@ -14,7 +14,7 @@ from ....core.errors import N_
 from ....core.textnorm import text_key
 from ..model import Column
 from ..roles import free_text_name, limesurvey_status, role_of
-from . import Layout
+from .layout import Layout
 
 __all__ = ["recognise"]
 

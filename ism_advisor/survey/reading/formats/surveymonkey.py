@@ -14,7 +14,7 @@ from ....core.errors import N_
 from ....core.textnorm import text_key
 from ..model import Column
 from ..roles import role_of
-from . import Layout, unique_names
+from .layout import Layout, unique_names
 
 __all__ = ["recognise"]
 

@@ -1,310 +1,47 @@
-"""The codebook: factors, their survey items, the answer scale and the usage question.
-
-The packaged default is ``rules/factors.yaml``; an organisation passes its own with
-``--codebook FILE``. :func:`load_codebook` validates the whole file and reports every
-problem with its line and column.
-
-Besides what the analysis needs, the codebook says how a survey asks its questions: the
-wording of every item, the texts of the answer scale (:mod:`ism_advisor.survey.scales`), the
-question text of the usage question and of the segment questions with their answer
-options, and the questionnaire's own texts (title, introduction, anonymity statement,
-closing, the "don't know" answer). The loader matches an export's columns by these texts,
-and ``ism-advise questionnaire`` writes the survey from them
-(:mod:`ism_advisor.questionnaire`).
-"""
+"""Reading a codebook file: :func:`load_codebook` validates the whole file against its
+shapes (:mod:`.shape`) and reports every problem with its line and column."""
 
 from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from ..core.errors import N_
-from ..core.resources import packaged_path
-from ..core.shapes import (
-    Choice,
-    Custom,
-    Entries,
-    Flag,
-    Id,
-    Nested,
-    Number,
-    Shape,
-    Text,
-    Texts,
-    Words,
+from ...core.errors import N_
+from ...core.shapes import Words
+from ...core.textnorm import answer_key, normalize
+from ...core.yamlfile import Pos, Problems, YList, YMap, describe, did_you_mean, load_yaml
+from ..scales import AnswerPoint, AnswerScale, builtin_scale
+from .model import (
+    PLACEHOLDERS,
+    Codebook,
+    DontKnow,
+    Factor,
+    Item,
+    QuestionnaireTexts,
+    Segment,
+    SegmentOption,
+    Usage,
+    default_codebook_path,
+    default_dont_know,
+    usage_answer_key,
 )
-from ..core.textnorm import answer_key, normalize
-from ..core.yamlfile import Pos, Problems, YList, YMap, describe, did_you_mean, load_yaml
-from .scales import AnswerPoint, AnswerScale, builtin_scale
+from .shape import (
+    ANSWER_SCALE,
+    CODEBOOK,
+    DONT_KNOW,
+    FACTOR,
+    ITEM,
+    OPTION,
+    POINT,
+    QUESTIONNAIRE,
+    SCALE,
+    SEGMENT,
+    USAGE,
+)
 
-__all__ = [
-    "CODEBOOK",
-    "DIRECTIONS",
-    "PLACEHOLDERS",
-    "Codebook",
-    "DontKnow",
-    "Factor",
-    "Item",
-    "QuestionnaireTexts",
-    "Segment",
-    "SegmentOption",
-    "Usage",
-    "default_codebook_path",
-    "load_codebook",
-    "usage_answer_key",
-]
-
-DIRECTIONS = ("higher_is_better", "higher_is_worse")
-
-Direction = Literal["higher_is_better", "higher_is_worse"]
-
-
-@dataclass(frozen=True)
-class Item:
-    """One survey statement; ``reverse`` items are mirrored on the scale before averaging."""
-
-    id: str
-    text: Mapping[str, str]
-    reverse: bool = False
-    #: the id of its answer scale, when it differs from its factor's
-    answers: str | None = None
-    #: where the item is in the codebook (for messages about it)
-    pos: Pos | None = field(default=None, compare=False, repr=False)
-    #: earlier or other wordings under which an export may still hold the statement
-    aliases: tuple[str, ...] = ()
-
-    def wordings(self) -> tuple[str, ...]:
-        """Every wording an export's column header may hold it under: its texts, then its
-        aliases (a statement reworded since an earlier survey wave still matches)."""
-        return (*self.text.values(), *self.aliases)
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One adoption factor of the model, measured by its items."""
-
-    id: str
-    label: Mapping[str, str]
-    definition: Mapping[str, str]
-    direction: Direction
-    items: tuple[Item, ...]
-    aliases: tuple[str, ...] = ()
-    #: the id of its items' answer scale, when it differs from the codebook's
-    answers: str | None = None
-    #: its short name per language, for dense tables and chart axes ({} when not given)
-    short: Mapping[str, str] = field(default_factory=dict)
-    #: where the factor is in the codebook (for messages about it)
-    pos: Pos | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def higher_is_better(self) -> bool:
-        return self.direction == "higher_is_better"
-
-    def short_label(self, lang: str) -> str:
-        """Its name in a dense table or on a chart axis: the codebook's ``short`` text
-        in ``lang``, else its full name."""
-        return self.short.get(lang) or self.label.get(lang) or self.id
-
-    def column_names(self) -> tuple[str, ...]:
-        """Names under which an export may hold this factor's score."""
-        return (self.id, *self.label.values(), *self.aliases)
-
-
-@dataclass(frozen=True)
-class Usage:
-    """How to tell users from non-users.
-
-    ``type`` "yes_no": the column holds one of ``users`` / ``non_users`` (compared
-    without case, spaces or hyphens). ``type`` "numeric": a usage score; respondents at
-    or above ``threshold`` are users.
-    """
-
-    column: str
-    aliases: tuple[str, ...]
-    type: Literal["yes_no", "numeric"]
-    users: tuple[str, ...]
-    non_users: tuple[str, ...]
-    threshold: float | None = None
-    #: the usage question's wording per language (matched against an export's questions)
-    text: Mapping[str, str] = field(default_factory=dict)
-    #: type numeric: the answer scale whose texts a text export holds (e.g. a frequency)
-    answers: str | None = None
-    #: where the usage question is in the codebook (for messages about it)
-    pos: Pos | None = field(default=None, compare=False, repr=False)
-
-    def column_names(self) -> tuple[str, ...]:
-        return (self.column, *self.aliases)
-
-    @property
-    def user_keys(self) -> frozenset[str]:
-        return frozenset(usage_answer_key(answer) for answer in self.users)
-
-    @property
-    def non_user_keys(self) -> frozenset[str]:
-        return frozenset(usage_answer_key(answer) for answer in self.non_users)
-
-
-@dataclass(frozen=True)
-class SegmentOption:
-    """One answer to a segment question: "Verkoop" / "Sales".
-
-    A column's value means this option when it is the option's id, one of its texts in
-    either language, one of its ``codes``, or its position (``1`` for the first option:
-    how a survey tool numbers the answers of a questionnaire written from the codebook).
-    """
-
-    id: str
-    texts: Mapping[str, str]
-    codes: tuple[str, ...] = ()
-
-    def label(self, lang: str) -> str:
-        """The option as a report in ``lang`` shows it."""
-        return self.texts.get(lang) or next(iter(self.texts.values()), self.id)
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A question that splits respondents into segments (department, organisation, …).
-
-    ``--segment-by ID`` finds its column by the id, an alias or the question's wording.
-    With ``options``, the questionnaire offers them as its answers, and a column's values
-    are read as those options (whatever language or code the export holds them in).
-    """
-
-    id: str
-    text: Mapping[str, str] = field(default_factory=dict)
-    aliases: tuple[str, ...] = ()
-    options: tuple[SegmentOption, ...] = ()
-    #: where the segment question is in the codebook (for messages about it)
-    pos: Pos | None = field(default=None, compare=False, repr=False)
-    #: its name per language ("Afdeling" / "Department"): titles and labels in reports
-    label: Mapping[str, str] = field(default_factory=dict)
-
-    def column_names(self) -> tuple[str, ...]:
-        return (self.id, *self.aliases)
-
-    def name(self, lang: str) -> str:
-        """The segment question's name in ``lang`` (its label; its id without one)."""
-        return self.label.get(lang) or self.id
-
-    def option_lookup(self) -> dict[str, SegmentOption]:
-        """Every way an export may hold an option, compared as :func:`answer_key`
-        compares: ids, texts and codes first, then the positions ``1``, ``2``, …"""
-        out: dict[str, SegmentOption] = {}
-        for option in self.options:
-            for text in (option.id, *option.texts.values(), *option.codes):
-                out.setdefault(answer_key(text), option)
-        for number, option in enumerate(self.options, start=1):
-            out.setdefault(str(number), option)
-        return out
-
-
-#: The placeholders a questionnaire text may hold, filled in when it is written.
-PLACEHOLDERS = ("minutes", "min_group_size")
-
-
-@dataclass(frozen=True)
-class DontKnow:
-    """The "don't know" answer a questionnaire offers beside the scale: its text per
-    language and the missing-value code a tool exports for it."""
-
-    texts: Mapping[str, str]
-    code: float
-
-
-#: Offered when the codebook says nothing, if its missing values read it back.
-DEFAULT_DONT_KNOW = DontKnow({"nl": "Weet niet", "en": "Don't know"}, 9.0)
-
-
-@dataclass(frozen=True)
-class QuestionnaireTexts:
-    """The organisation's own texts for ``ism-advise questionnaire`` (``questionnaire:``
-    in the codebook); an absent text is the packaged default. ``dont_know`` is None when
-    the questionnaire offers no "don't know" answer."""
-
-    title: Mapping[str, str] = field(default_factory=dict)
-    intro: Mapping[str, str] = field(default_factory=dict)
-    anonymity: Mapping[str, str] = field(default_factory=dict)
-    closing: Mapping[str, str] = field(default_factory=dict)
-    dont_know: DontKnow | None = None
-    #: where each given text is in the codebook: "intro" → its position
-    pos: Mapping[str, Pos] = field(default_factory=dict, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class Codebook:
-    """A validated codebook."""
-
-    path: str
-    factors: tuple[Factor, ...]
-    scale_min: float
-    scale_max: float
-    missing_numbers: frozenset[float]
-    missing_texts: frozenset[str]
-    usage: Usage
-    #: the organisation's own answer scales by id (the built-in ``agreement`` is not here)
-    answer_scales: Mapping[str, AnswerScale] = field(default_factory=dict)
-    #: the id of the items' answer scale (None: the built-in agreement scale)
-    scale_answers: str | None = None
-    segments: tuple[Segment, ...] = ()
-    questionnaire: QuestionnaireTexts = field(default_factory=QuestionnaireTexts)
-
-    def factor(self, factor_id: str) -> Factor:
-        for factor in self.factors:
-            if factor.id == factor_id:
-                return factor
-        raise KeyError(factor_id)
-
-    @property
-    def factor_ids(self) -> tuple[str, ...]:
-        return tuple(f.id for f in self.factors)
-
-    @property
-    def missing_keys(self) -> frozenset[str]:
-        """The missing-value texts as :func:`~ism_advisor.core.textnorm.answer_key` compares."""
-        return frozenset(answer_key(text) for text in self.missing_texts)
-
-    def answer_scale(self, scale_id: str | None) -> AnswerScale | None:
-        """The scale called ``scale_id`` (None: the codebook's default for items)."""
-        scale_id = scale_id or self.scale_answers
-        if scale_id is not None and scale_id in self.answer_scales:
-            return self.answer_scales[scale_id]
-        if scale_id in (None, "agreement"):
-            return builtin_scale(self.scale_min, self.scale_max)
-        return None
-
-    def item_scale(self, factor: Factor, item: Item) -> AnswerScale | None:
-        """The answer texts of ``item``: its own scale, else its factor's, else the default."""
-        return self.answer_scale(item.answers or factor.answers)
-
-    def segment(self, name: str) -> Segment | None:
-        """The codebook's segment question called ``name`` (by id or alias)."""
-        key = normalize(name)
-        for segment in self.segments:
-            if key in {normalize(n) for n in segment.column_names()}:
-                return segment
-        return None
-
-
-def _default_dont_know(numbers: frozenset[float], missing: frozenset[str]) -> DontKnow | None:
-    """The packaged "don't know" answer, when the codebook's missing values read it back."""
-    known = DEFAULT_DONT_KNOW.code in numbers and all(
-        normalize(text) in missing for text in DEFAULT_DONT_KNOW.texts.values()
-    )
-    return DEFAULT_DONT_KNOW if known else None
-
-
-def usage_answer_key(text: str) -> str:
-    """How a yes/no usage answer is compared: ``"Niet - Gebruiker"`` → ``"nietgebruiker"``."""
-    return normalize(text).replace("_", "")
-
-
-def default_codebook_path() -> Path:
-    return packaged_path("rules", "factors.yaml")
-
+__all__ = ["MAX_FACTORS", "MAX_ITEMS", "load_codebook"]
 
 #: The most items (statements) and factors a codebook may have. The questionnaire's
 #: PDF takes about 5 seconds per 100 items (1,000 took 54 s and 420 MB, 10,000 took 268 s
@@ -327,188 +64,6 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         raise problems.error()
     assert codebook is not None  # no problems means every part was read
     return codebook
-
-
-#: A point of an answer scale: its texts per language, and codes a tool exports instead.
-POINT = Shape(
-    N_("a point of the scale (nl: …, en: …)"),
-    nl=Custom(
-        "The Dutch text; a list gives the questionnaire's text first, then variants read too.",
-        required=True,
-        schema={"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-    ),
-    en=Custom(
-        "The English text, or a list of texts (the questionnaire's first).",
-        required=True,
-        schema={"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-    ),
-    codes=Words("Answer codes a survey tool exports instead of the text."),
-)
-
-#: An organisation's own answer scale.
-ANSWER_SCALE = Shape(
-    N_("an answer scale (a mapping with an id)"),
-    id=Id(N_("answer scale"), "The scale's id, named by 'answers:'.", required=True),
-    first=Number("The value of its first point (default: the scale's min)."),
-    points=Entries(
-        POINT,
-        "Its points, lowest first.",
-        required=True,
-        message=N_(
-            "'points' must be a non-empty list of answer texts, lowest first, found {found}"
-        ),
-    ),
-)
-
-_SCALE_NAME = {"type": "string", "description": "agreement, or the id of one of answer_scales."}
-
-#: One survey item.
-ITEM = Shape(
-    N_("an item (a mapping with an id)"),
-    id=Id(N_("item"), "The item's id (a column of item-level input).", required=True),
-    text=Texts("The statement as the questionnaire asks it.", required=True),
-    reverse=Flag(
-        "true: the item is mirrored on the scale before averaging.",
-        message=N_("'reverse' must be true or false, found {found}"),
-    ),
-    answers=Custom("Its answer scale, when it differs from its factor's.", schema=_SCALE_NAME),
-    aliases=Words("Earlier or other wordings of the statement, under which an export may hold it."),
-)
-
-#: One factor of the model.
-FACTOR = Shape(
-    N_("a factor (a mapping with an id)"),
-    id=Id(N_("factor"), "The factor's id, named by rules and interventions.", required=True),
-    label=Texts("Its name.", required=True),
-    short=Texts(
-        "Its short name (one or two words) for dense tables and chart axes; default: its name."
-    ),
-    definition=Texts("What it means."),
-    direction=Choice(
-        DIRECTIONS,
-        "Whether a higher score is better or worse.",
-        required=True,
-        default="higher_is_better",
-        message=N_("direction must be higher_is_better or higher_is_worse, found {found}"),
-    ),
-    items=Entries(
-        ITEM,
-        "Its survey items.",
-        required=True,
-        message=N_("'items' must be a non-empty list of survey items, found {found}"),
-    ),
-    aliases=Words("Other column names of its score."),
-    answers=Custom(
-        "Its items' answer scale, when it differs from the codebook's.", schema=_SCALE_NAME
-    ),
-)
-
-#: The usage question: how to tell users from non-users.
-USAGE = Shape(
-    N_("a mapping describing the usage column"),
-    column=Text(
-        "The usage column's name.",
-        required=True,
-        default="user",
-        message=N_("'column' must be the usage column's name, found {found}"),
-    ),
-    aliases=Words("Other names of the column."),
-    type=Choice(
-        ("yes_no", "numeric"),
-        "yes_no: the column holds yes/no answers; numeric: a score with a threshold.",
-        required=True,
-        default="yes_no",
-        invalid=None,
-        message=N_("unknown usage type {found} (expected yes_no or numeric)"),
-    ),
-    users=Words("type yes_no: the answers of users."),
-    non_users=Words("type yes_no: the answers of non-users."),
-    threshold=Number("type numeric: users score at least this.", default=0.0),
-    text=Texts("The usage question's wording."),
-    answers=Custom(
-        "type numeric: the answer scale whose texts an export holds.", schema=_SCALE_NAME
-    ),
-)
-
-#: The numeric answer scale.
-SCALE = Shape(
-    N_("a mapping with min and max"),
-    min=Number("The lowest answer.", required=True, default=1.0),
-    max=Number("The highest answer.", required=True, default=5.0),
-    answers=Custom("The items' answer scale (default: agreement).", schema=_SCALE_NAME),
-)
-
-#: One answer option of a segment question.
-OPTION = Shape(
-    N_("an answer option (id: …, nl: …, en: …)"),
-    id=Id(N_("answer option"), "The option's id (the segment's name in reports).", required=True),
-    nl=Text("The Dutch answer text.", required=True),
-    en=Text("The English answer text.", required=True),
-    codes=Words("Answer codes a survey tool exports instead of the text."),
-)
-
-#: A question that splits respondents into segments.
-SEGMENT = Shape(
-    N_("a segment question (a mapping with an id)"),
-    id=Id(N_("segment"), "The segment's id, for --segment-by.", required=True),
-    label=Texts("Its name in reports' titles and labels (default: its id)."),
-    text=Texts("The question's wording."),
-    aliases=Words("Other names of its column."),
-    options=Entries(
-        OPTION,
-        "Its answer options (the questionnaire asks them; an export's values are read as them).",
-        message=N_("'options' must be a non-empty list of answers (id, nl, en), found {found}"),
-    ),
-)
-
-#: The questionnaire's "don't know" answer.
-DONT_KNOW = Shape(
-    N_("the don't-know answer (nl: …, en: …, code: …) or false"),
-    nl=Text("Its Dutch text (one of the missing values).", required=True),
-    en=Text("Its English text (one of the missing values).", required=True),
-    code=Number("Its code (one of the missing values).", required=True),
-)
-
-#: The questionnaire's own texts.
-QUESTIONNAIRE = Shape(
-    N_("a mapping of the questionnaire's texts"),
-    title=Texts("The questionnaire's title."),
-    intro=Texts("The introduction ({minutes} and {min_group_size} are filled in)."),
-    anonymity=Texts("The anonymity statement."),
-    closing=Texts("The closing text."),
-    dont_know=Custom(
-        "The don't-know answer, or false for none.",
-        schema={"oneOf": [DONT_KNOW.schema(), {"const": False}]},
-    ),
-)
-
-#: The codebook file.
-CODEBOOK = Shape(
-    N_("a codebook mapping"),
-    scale=Nested(SCALE, "The numeric answer scale (default 1 to 5).", blank=True),
-    missing=Custom(
-        "Missing-value codes: numbers outside the scale, or texts.",
-        schema={"type": "array", "items": {"type": ["number", "string"]}},
-    ),
-    factors=Entries(
-        FACTOR,
-        "The factors of the model.",
-        required=True,
-        message=N_("'factors' must be a non-empty list of factors, found {found}"),
-    ),
-    usage=Nested(USAGE, "The usage question.", required=True),
-    answer_scales=Entries(
-        ANSWER_SCALE,
-        "The organisation's own answer scales.",
-        message=N_("'answer_scales' must be a non-empty list of answer scales, found {found}"),
-    ),
-    segments=Entries(
-        SEGMENT,
-        "The segment questions.",
-        message=N_("'segments' must be a non-empty list of segment questions, found {found}"),
-    ),
-    questionnaire=Nested(QUESTIONNAIRE, "The questionnaire's own texts."),
-)
 
 
 class _CodebookReader:
@@ -923,7 +478,7 @@ class _CodebookReader:
         """``questionnaire:``: texts per language (placeholders checked) and the "don't
         know" answer, which must be one of the codebook's missing values so that a tool's
         export of it reads as no answer."""
-        default = _default_dont_know(numbers, missing)
+        default = default_dont_know(numbers, missing)
         if "questionnaire" not in top:
             return QuestionnaireTexts(dont_know=default)
         p = self.problems
