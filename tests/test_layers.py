@@ -79,6 +79,13 @@ LOCAL_IMPORTS: dict[str, str] = {
         "doctor loads each part inside its own check: a part that does not load is a"
         " finding, not a crash"
     ),
+    "ism_advisor.app.settings -> ism_advisor.survey": (
+        "a sheet choice is checked without loading the survey reader (pandas): the command"
+        " line's settings are made before anything is read"
+    ),
+    "ism_advisor.render.context.model -> ism_advisor.advice.document": (
+        "`ism-advise templates` lists the report's context without loading pandas"
+    ),
     # heavy third-party modules, for the paths that need them
     "ism_advisor.advice.engine -> durable_rules_engine": (
         "durable-rules' C extension loads with lazy symbol binding (Python 3.13), and a"
@@ -87,8 +94,9 @@ LOCAL_IMPORTS: dict[str, str] = {
     "ism_advisor.advice.engine -> importlib.metadata": (
         "importlib.metadata (email, zipfile, csv) only for doctor's version line"
     ),
-    "ism_advisor.protect.disclosure -> scipy.optimize": (
-        "the linear programme (linprog) only when a hierarchy of segments has sets to solve"
+    "ism_advisor.protect.solver -> scipy": (
+        "the linear programme (linprog, sparse matrices) only when a hierarchy of segments"
+        " has sets to solve"
     ),
     "ism_advisor.survey.reading.detect -> ism_advisor.survey.reading.sheets": (
         "a spreadsheet's reader (python-calamine, lxml) only for .xlsx and .ods files"

@@ -9,9 +9,11 @@ once all of them were made.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -231,8 +233,6 @@ def render_segments(
         for index in segments:
             yield render(document, fmt, segment=index, **options)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
     stop = context.Event()
@@ -266,8 +266,6 @@ def available_cores() -> int:
 
 
 def _can_fork() -> bool:
-    import multiprocessing
-
     return "fork" in multiprocessing.get_all_start_methods()
 
 

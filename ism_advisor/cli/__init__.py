@@ -9,6 +9,7 @@ scipy) are imported inside the commands so that ``ism-advise --help`` answers at
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import click
@@ -53,8 +54,6 @@ def _check_command_name(ctx: click.Context, group: click.Group, word: str) -> No
     (``ism-advise questionaire``): a usage error that names the command, not a missing
     survey file. A word that names a file, or looks like one (a folder or a suffix), is
     a survey."""
-    import difflib
-
     if word.startswith("-") or "/" in word or "\\" in word or Path(word).suffix:
         return
     if Path(word).exists():

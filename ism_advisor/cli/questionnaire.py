@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import N_, P_, AdvisorError, Message
+from ..core.files import Outputs
 from ..core.i18n import LANGUAGES, translations
 from .options import PathValue, analysis_options
 
@@ -202,7 +203,6 @@ def _write(
 ) -> Path | None:
     """Write the questionnaire (and its key): both or neither; returns its file (None:
     written to standard output)."""
-    from ..core.files import Outputs
     from ..questionnaire import build_questionnaire, write_key, write_questionnaire
     from ..survey.codebook import load_codebook
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 
 from ..core.errors import N_, P_, AdvisorError, Message
 from ..core.i18n import translations
-from ..core.resources import shown_path
+from ..core.resources import packaged_path, shown_path
 from .messages import fail, warn
 from .options import PathValue, knowledge_options, lang_option
 
@@ -71,8 +72,6 @@ def rules_schema_command(kind: str) -> None:
     files and point your editor's YAML support at it for completion and checking as you
     type ('rules check' stays the judge: it also knows the factors, figures and ids).
     """
-    import json
-
     from ..advice.knowledge.schema import json_schema
 
     click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
@@ -131,7 +130,6 @@ def _run_tests(folder: Path | None, lang: str) -> tuple:
     """The checked knowledge base of ``folder`` (None: the packaged one) and its test
     cases' results."""
     from ..advice import ruletests as testing
-    from ..core.resources import packaged_path
 
     base = folder if folder is not None else packaged_path("rules")
     _, checked = _read_knowledge(base, None, None, None)

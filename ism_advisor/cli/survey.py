@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..core.errors import N_, P_, AdvisorError, Message
+from ..core.files import check_folder, check_not_input, write_atomic
 from ..core.i18n import translations
 from .messages import fail
 from .options import PathValue, knowledge_options, lang_option, sheet_options
@@ -125,7 +126,6 @@ def _propose(
 ) -> tuple[Any, str, Path | None]:
     """The proposed mapping, its YAML text, and the file it was written to (None:
     standard output); the file is checked before the export is read."""
-    from ..core.files import check_folder, check_not_input, write_atomic
     from ..survey.codebook import load_codebook
     from ..survey.reading.propose import propose_mapping
 

@@ -14,7 +14,9 @@ turns that into the bytes of a format (:mod:`.limesurvey`, :mod:`.qualtrics`,
 from __future__ import annotations
 
 from ..survey.codebook import Codebook
+from .limesurvey import write_limesurvey
 from .model import FORMATS, Questionnaire, build_questionnaire, estimate_minutes
+from .qualtrics import write_qualtrics
 
 __all__ = [
     "FORMATS",
@@ -33,12 +35,8 @@ def _labels(codebook: Codebook, lang: str) -> dict[str, str]:
 def write_questionnaire(questionnaire: Questionnaire, fmt: str, codebook: Codebook) -> bytes:
     """The questionnaire in ``fmt`` (one of :data:`FORMATS`) as bytes."""
     if fmt == "limesurvey":
-        from .limesurvey import write_limesurvey
-
         return write_limesurvey(questionnaire)
     if fmt == "qualtrics":
-        from .qualtrics import write_qualtrics
-
         return write_qualtrics(questionnaire)
     from .paper import render_markdown, render_paper
 

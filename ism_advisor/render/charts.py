@@ -30,9 +30,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from babel.numbers import format_decimal, format_percent
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..core.formatting import MINUS, format_figure
+from ..core.resources import packaged_path
 from ..core.vocabulary import EFFECT_SIZE_BANDS
 from .colours import PALETTE
 
@@ -179,7 +182,6 @@ def trend_chart(
     intervals (a wave where the factor is hidden has no point), on an axis that covers
     the answer ``scale`` (and every interval); the legend in the order of the series."""
     import matplotlib
-    from babel.numbers import format_decimal
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
@@ -251,7 +253,6 @@ def trend_chart(
 def adoption_chart(points: Sequence[Any], t: Callable[..., str], lang: str) -> Markup:
     """Adoption (users / respondents) per wave, as a line."""
     import matplotlib
-    from babel.numbers import format_percent
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
@@ -594,10 +595,6 @@ def _chart_templates() -> Any:
     our own templates drawing our own numbers (the sandbox's checks of every attribute
     were a third of a chart's time); autoescaped all the same, so a factor named
     ``<script>`` is text."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    from ..core.resources import packaged_path
-
     return Environment(
         loader=FileSystemLoader(str(packaged_path("templates"))),
         autoescape=True,
@@ -610,8 +607,6 @@ def _chart_templates() -> Any:
 @lru_cache(maxsize=1024)
 def _tick_text(value: float, digits: str, lang: str) -> str:
     """A tick's number in the report's language (ticks are round numbers: few distinct)."""
-    from babel.numbers import format_decimal
-
     return format_decimal(0.0 if value == 0 else value, format=digits, locale=lang).replace(
         "-", MINUS
     )

@@ -29,6 +29,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
+
 from ..core.errors import N_, AdvisorError, Message
 
 __all__ = [
@@ -256,8 +258,6 @@ def contrast_problems(overrides: Mapping[str, Declaration], lang: str = "en") ->
 
 
 def _one_decimal(value: float, lang: str) -> str:
-    from babel.numbers import format_decimal
-
     return format_decimal(value, format="0.0", locale=lang)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ..core.files import Outputs
 from ..core.inert import spreadsheet_cell
@@ -335,8 +336,6 @@ def generate_large(
     Column ``location`` (12 offices, drawn independently of the team, from a stream of
     its own) cuts across the teams, for benchmarks of overlapping segmentations.
     """
-    import pandas as pd
-
     if tuple(f.id for f in codebook.factors) != _ORDER:
         raise ValueError("the sample generator needs the packaged codebook's seven factors")
     rng = np.random.default_rng(seed)

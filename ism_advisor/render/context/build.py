@@ -15,6 +15,8 @@ from ...core.formatting import format_figure, format_report_date
 from ...core.i18n import translations
 from ...core.vocabulary import COMPARISON, EFFECT_SIZE_BANDS, effect_size
 from ..absent import REASON_NOT_ASKED, compared_note, latest_wave, not_asked_in
+from ..charts import effects_chart as draw_effects
+from ..charts import means_chart as draw_means
 from .drivers import driver_section
 from .model import (
     LABELS,
@@ -106,9 +108,6 @@ def report_context(
     means_data, effects_data = _means_data(shown, t, lang), _effects_data(shown, t, lang)
     means_chart = effects_chart = Markup("")
     if charts:
-        from ..charts import effects_chart as draw_effects
-        from ..charts import means_chart as draw_means
-
         scale = document.get("scale")  # an older document has none: the usual 1 to 5
         means_chart = draw_means(
             shown, t, lang, means_data.alt, (scale["min"], scale["max"]) if scale else (1, 5)

@@ -20,6 +20,7 @@ from ...core.errors import C_, N_
 from ...core.formatting import format_figure
 from ...protect.published_drivers import MAX_MISSING
 from ...stats.drivers import MIN_PER_FACTOR
+from ..charts import priority_chart
 
 __all__ = ["QUADRANT_LABELS", "DriverRow", "DriverSection", "driver_section"]
 
@@ -182,8 +183,6 @@ def driver_section(
     routes = tuple(_route(r, labels, t, lang) for r in segment.get("routes", []))
     drawn = Markup("")
     if chart:
-        from ..charts import priority_chart
-
         drawn = priority_chart(rows, threshold, quadrant_labels, t, lang)
     return DriverSection(
         shown=True,

@@ -17,6 +17,8 @@ from markupsafe import Markup
 from ...core.errors import N_
 from ...core.formatting import format_figure
 from ..absent import not_asked_waves
+from ..charts import adoption_chart as draw_adoption
+from ..charts import trend_chart as draw_trend
 
 __all__ = ["AdoptionPoint", "Change", "FollowUpAdvice", "Since", "TrendPoint", "since_context"]
 
@@ -217,9 +219,6 @@ def since_context(
     adoption = tuple(AdoptionPoint(**a) for a in segment.get("adoption", []))
     trend_chart = adoption_chart = Markup("")
     if charts and trend:
-        from ..charts import adoption_chart as draw_adoption
-        from ..charts import trend_chart as draw_trend
-
         scale = document.get("scale")  # an older document has none: the usual 1 to 5
         trend_chart = draw_trend(
             trend, waves["names"], t, lang, (scale["min"], scale["max"]) if scale else (1, 5)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..absent import REASON_NOT_ASKED
+from ..context.build import report_context
 
 __all__ = ["DeckFacts", "deck_facts"]
 
@@ -62,8 +63,6 @@ def deck_facts(
     The one place that reads the document for the deck: the published figures only, as
     the report context has them.
     """
-    from ..context.build import report_context
-
     report = report_context(
         document, title=title, client=client, date=date, segment=segment, charts=False
     )
