@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from ..core.errors import N_, Message
+from ..core.jsonvalue import json_value
 from ..stats.tests import holm
 from ..stats.waves import (
     JSON_ADOPTION_CHANGE_FIELDS,
@@ -140,16 +141,16 @@ def follow_up(
     for row in shown_rows:
         key = keys[row["segment"]]
         entry = per_key.setdefault(key, _empty())
-        entry["changes"].append({name: _plain(row[name]) for name in JSON_CHANGE_FIELDS})
+        entry["changes"].append({name: json_value(row[name]) for name in JSON_CHANGE_FIELDS})
         if (row["from_wave"], row["to_wave"]) == last_pair:
             figures = entry["facts"]["factors"].setdefault(row["factor"], {})
             significant = None if pd.isna(row["significant"]) else bool(row["significant"])
             if row["group"] == "gap":
-                figures["gap_change"] = _plain(row["difference"])
-                figures["gap_change_p"] = _plain(row["p_holm"])
+                figures["gap_change"] = json_value(row["difference"])
+                figures["gap_change_p"] = json_value(row["p_holm"])
                 figures["change_significant"] = significant
             elif row["group"] == "non_users":
-                figures["non_users_change"] = _plain(row["improvement"])
+                figures["non_users_change"] = json_value(row["improvement"])
                 figures["non_users_significant"] = significant
                 figures["non_users_improved"] = (
                     None if significant is None else significant and row["improvement"] > 0
@@ -158,7 +159,7 @@ def follow_up(
         key = keys[row["segment"]]
         if key in shown_segment[index_of[row["wave"]]]:
             entry = per_key.setdefault(key, _empty())
-            entry["adoption"].append({name: _plain(row[name]) for name in JSON_ADOPTION_FIELDS})
+            entry["adoption"].append({name: json_value(row[name]) for name in JSON_ADOPTION_FIELDS})
     for row in comparison.adoption_change.to_dict("records"):
         key = keys[row["segment"]]
         if (row["from_wave"], row["to_wave"]) != last_pair:
@@ -166,11 +167,11 @@ def follow_up(
         if key in shown_segment[-2] and key in shown_segment[-1]:
             entry = per_key.setdefault(key, _empty())
             entry["adoption_change"] = {
-                name: _plain(row[name]) for name in JSON_ADOPTION_CHANGE_FIELDS
+                name: json_value(row[name]) for name in JSON_ADOPTION_CHANGE_FIELDS
             }
             entry["facts"]["segment"] = {
-                "adoption_change": _plain(row["difference"]),
-                "adoption_change_p": _plain(row["p"]),
+                "adoption_change": json_value(row["difference"]),
+                "adoption_change_p": json_value(row["p"]),
             }
     for wave in waves:
         for key, row in _shown_rows(wave.published):
@@ -290,11 +291,11 @@ def _trend_point(wave: str, row: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"wave": wave, "factor": row["factor"]}
     for group in ("users", "non_users"):
         n, mean, sd = row[f"{group}_n"], row[f"{group}_mean"], row[f"{group}_sd"]
-        out[f"{group}_mean"] = _plain(mean)
+        out[f"{group}_mean"] = json_value(mean)
         interval = None
         if n > 1 and np.isfinite(sd):
             half = float(stats.t.ppf(0.975, n - 1)) * sd / np.sqrt(n)
-            interval = [_plain(mean - half), _plain(mean + half)]
+            interval = [json_value(mean - half), json_value(mean + half)]
         out[f"{group}_ci"] = interval
     return out
 
@@ -324,13 +325,3 @@ def _empty() -> dict[str, Any]:
         "facts": {"segment": {}, "factors": {}},
         "outcomes": {},
     }
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-safe value: NaN becomes None, numpy scalars plain Python."""
-    if value is None or isinstance(value, (str, bool)):
-        return value
-    if isinstance(value, (np.integer, int)):
-        return int(value)
-    value = float(value)
-    return value if np.isfinite(value) else None
