@@ -53,7 +53,7 @@ def advice_document(
     It is made from the published figures only (hidden ones are null), so every output
     made from it (reports, per-segment reports, templates) shows no more than they do.
 
-    With ``knowledge`` and ``advice`` (from :func:`~ism_advisor.advice.recommend.recommend`),
+    With ``knowledge`` and ``advice`` (from :func:`~ism_advisor.advice.decide.advice_of`),
     each segment also carries its ranked ``recommendations`` and derived ``conclusions``;
     with ``drivers`` (from :func:`~ism_advisor.protect.published_drivers.analyse_drivers`), its
     ``drivers``, ``driver_model``, ``factor_correlations`` and ``routes``.
