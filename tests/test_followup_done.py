@@ -584,7 +584,7 @@ def test_a_factor_hidden_or_not_measured_gets_no_verdict():
     whose other factor has no scores in a wave."""
     from types import SimpleNamespace
 
-    from ism_advisor.advice.document import _done
+    from ism_advisor.advice.document import done_effects
     from ism_advisor.advice.knowledge import load_knowledge
     from ism_advisor.survey.codebook import load_codebook
 
@@ -612,7 +612,7 @@ def test_a_factor_hidden_or_not_measured_gets_no_verdict():
         ],
         "outcomes": {"colleague_influence": "improved"},
     }
-    done = _done(document, follow, entry, knowledge, "en")
+    done = done_effects(document, follow, entry, knowledge, "en")
     assert [
         (d["intervention"], [(f["factor"], f["outcome"]) for f in d["factors"]]) for d in done
     ] == [

@@ -204,14 +204,14 @@ def add_follow_up(document: dict, follow: Any, knowledge: Knowledge, lang: str) 
         segment["adoption"] = entry["adoption"]
         segment["adoption_change"] = entry["adoption_change"]
         segment["trend"] = entry["trend"]
-        segment["done"] = _done(document, follow, entry, knowledge, lang)
+        segment["done"] = done_effects(document, follow, entry, knowledge, lang)
 
 
 #: The fields of a change in a segment's ``done`` list (from its ``changes`` entry).
 DONE_CHANGE_FIELDS = ("from_mean", "to_mean", "difference", "ci_low", "ci_high", "p_holm")
 
 
-def _done(
+def done_effects(
     document: Mapping[str, Any],
     follow: Any,
     entry: Mapping[str, Any],
