@@ -46,7 +46,9 @@ class Option:
     ``message`` (where an option has one) is the problem reported for a value of the
     wrong type; it may use ``{key}`` and ``{found}``. A wrong value reads as ``default``,
     or as ``invalid`` where that is given. With ``blank``, a key given without a value
-    (``settings:``) counts as absent.
+    (``settings:``) counts as absent. With ``field``, the value fills the field of the same
+    name of the dataclass the mapping is read into: :meth:`Shape.fields` reads it there,
+    so that the declaration is the field's type, default and help at once.
     """
 
     message = ""
@@ -60,8 +62,11 @@ class Option:
         message: str = "",
         blank: bool = False,
         invalid: Any = ...,
+        field: bool = False,
     ) -> None:
         self.help = help
+        #: whether the value fills the dataclass field of the key's name (:meth:`Shape.fields`)
+        self.field = field
         self.required = required
         self.default = default
         self.blank = blank
@@ -395,6 +400,28 @@ class Shape:
     def read(self, problems: Problems, mapping: YMap, key: str, **context: Any) -> Any:
         """The value under ``key``, read by its option."""
         return self.options[key].read(problems, mapping, key, **context)
+
+    @property
+    def field_keys(self) -> tuple[str, ...]:
+        """The keys that fill a dataclass field of their name, in the order they are listed."""
+        return tuple(key for key, option in self.options.items() if option.field)
+
+    def fields(
+        self, problems: Problems, mapping: YMap, *keys: str, **context: Any
+    ) -> dict[str, Any]:
+        """The dataclass's keyword arguments read from ``mapping``: each of ``keys`` (every
+        field key when none is given) read by its option, in that order (so that problems
+        are reported in it), absent ones as their option's default."""
+        out: dict[str, Any] = {}
+        for key in keys or self.field_keys:
+            if not self.options[key].field:
+                raise ValueError(f"'{key}' fills no field, it is read by its reader")
+            out[key] = self.read(problems, mapping, key, **context)
+        return out
+
+    def defaults(self) -> dict[str, Any]:
+        """What each field key reads as when the mapping does not give it."""
+        return {key: self.options[key].default for key in self.field_keys}
 
     def schema(self) -> dict[str, Any]:
         """The mapping as JSON Schema (unknown keys refused, required ones listed)."""
