@@ -195,14 +195,13 @@ class _CodebookReader:
             p.add(N_("'answers' only applies to type numeric"), usage.key_pos["answers"])
         return Usage(
             column=column.strip(),
-            aliases=USAGE.read(p, usage, "aliases"),
             type=kind,
             users=users,
             non_users=non_users,
             threshold=threshold,
-            text=USAGE.read(p, usage, "text"),
             answers=answers,
             pos=usage.pos,
+            **USAGE.fields(p, usage, "aliases", "text"),
         )
 
     def factors(self, top: YMap) -> tuple[Factor, ...]:
@@ -228,18 +227,13 @@ class _CodebookReader:
             entry = FACTOR.mapping(p, value, entries.where(index))
             if entry is None:
                 continue
-            factor_id = FACTOR.read(p, entry, "id", seen=seen)
-            direction = FACTOR.read(p, entry, "direction")
+            first = FACTOR.fields(p, entry, "id", "direction", seen=seen)
             items = self.items(entry, seen_items)
             factors.append(
                 Factor(
-                    id=factor_id,
-                    label=FACTOR.read(p, entry, "label"),
-                    short=FACTOR.read(p, entry, "short"),
-                    definition=FACTOR.read(p, entry, "definition"),
-                    direction=direction,
+                    **first,
                     items=items,
-                    aliases=FACTOR.read(p, entry, "aliases"),
+                    **FACTOR.fields(p, entry, "label", "short", "definition", "aliases"),
                     answers=self.reference(entry),
                     pos=entry.pos,
                 )
@@ -269,16 +263,13 @@ class _CodebookReader:
             entry = ITEM.mapping(p, value, entries.where(index))
             if entry is None:
                 continue
-            item_id = ITEM.read(p, entry, "id", seen=seen)
-            reverse = ITEM.read(p, entry, "reverse")
+            first = ITEM.fields(p, entry, "id", "reverse", "text", seen=seen)
             items.append(
                 Item(
-                    item_id,
-                    ITEM.read(p, entry, "text"),
-                    reverse,
+                    **first,
                     answers=self.reference(entry),
                     pos=entry.where("id"),
-                    aliases=ITEM.read(p, entry, "aliases"),
+                    **ITEM.fields(p, entry, "aliases"),
                 )
             )
         return tuple(items)
@@ -359,11 +350,11 @@ class _CodebookReader:
             entry = ANSWER_SCALE.mapping(p, value, entries.where(index))
             if entry is None:
                 continue
-            scale_id = ANSWER_SCALE.read(p, entry, "id", seen=seen)
+            read = ANSWER_SCALE.fields(p, entry, "id", seen=seen)
             first = ANSWER_SCALE.read(p, entry, "first")
             points = self.points(entry, low if first is None else first)
-            if scale_id and points:
-                scales[scale_id] = AnswerScale(scale_id, points)
+            if read["id"] and points:
+                scales[read["id"]] = AnswerScale(**read, points=points)
         return scales
 
     def points(self, scale: YMap, first: float) -> tuple[AnswerPoint, ...]:
@@ -422,15 +413,13 @@ class _CodebookReader:
             entry = SEGMENT.mapping(p, value, entries.where(index))
             if entry is None:
                 continue
-            segment_id = SEGMENT.read(p, entry, "id", seen=seen)
+            first = SEGMENT.fields(p, entry, "id", "text", "aliases", seen=seen)
             segments.append(
                 Segment(
-                    segment_id,
-                    SEGMENT.read(p, entry, "text"),
-                    SEGMENT.read(p, entry, "aliases"),
-                    self.options(entry),
+                    **first,
+                    options=self.options(entry),
                     pos=entry.pos,
-                    label=SEGMENT.read(p, entry, "label") or {},
+                    **SEGMENT.fields(p, entry, "label"),
                 )
             )
         return tuple(segments)
@@ -449,13 +438,13 @@ class _CodebookReader:
             entry = OPTION.mapping(p, value, entries.where(index))
             if entry is None:
                 continue
-            option_id = OPTION.read(p, entry, "id", seen=seen_ids)
+            first = OPTION.fields(p, entry, "id", seen=seen_ids)
             texts = {}
             for lang in ("nl", "en"):
                 text = OPTION.read(p, entry, lang)
                 if text is not None:
                     texts[lang] = text.strip()
-            codes = OPTION.read(p, entry, "codes")
+            codes = OPTION.fields(p, entry, "codes")["codes"]
             for text in dict.fromkeys((*texts.values(), *codes)):
                 key = answer_key(text)
                 if key in seen and seen[key] != index:
@@ -467,7 +456,7 @@ class _CodebookReader:
                         second=index + 1,
                     )
                 seen.setdefault(key, index)
-            options.append(SegmentOption(option_id, texts, codes))
+            options.append(SegmentOption(**first, texts=texts, codes=codes))
         return tuple(options)
 
     # -- the questionnaire's own texts ----------------------------------------------------
@@ -487,9 +476,8 @@ class _CodebookReader:
             return QuestionnaireTexts(dont_know=default)
         found: dict[str, Mapping[str, str]] = {}
         where: dict[str, Pos] = {}
-        for key in ("title", "intro", "anonymity", "closing"):
-            texts = QUESTIONNAIRE.read(p, section, key)
-            found[key] = texts
+        for key in QUESTIONNAIRE.field_keys:  # each text's placeholders after its reading
+            found.update(QUESTIONNAIRE.fields(p, section, key))
             if key in section:
                 where[key] = section.where(key)
                 self.placeholders(section[key], key)

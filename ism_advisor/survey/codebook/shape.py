@@ -1,5 +1,10 @@
 """The codebook file's declared shapes: every key, its type and its help, once.
 
+A key declared with ``field=True`` fills the field of its name of the dataclass of
+:mod:`.model` the mapping is read into: the reader reads it with
+:meth:`~ism_advisor.core.shapes.Shape.fields`, and a codebook without it gets the
+option's default.
+
 The reader (:mod:`.reader`) reads a codebook through them, and ``ism-advise rules schema
 codebook`` prints the JSON Schema they make (:mod:`ism_advisor.advice.knowledge.schema`).
 """
@@ -56,7 +61,7 @@ POINT = Shape(
 #: An organisation's own answer scale.
 ANSWER_SCALE = Shape(
     N_("an answer scale (a mapping with an id)"),
-    id=Id(N_("answer scale"), "The scale's id, named by 'answers:'.", required=True),
+    id=Id(N_("answer scale"), "The scale's id, named by 'answers:'.", required=True, field=True),
     first=Number("The value of its first point (default: the scale's min)."),
     points=Entries(
         POINT,
@@ -73,31 +78,42 @@ _SCALE_NAME = {"type": "string", "description": "agreement, or the id of one of 
 #: One survey item.
 ITEM = Shape(
     N_("an item (a mapping with an id)"),
-    id=Id(N_("item"), "The item's id (a column of item-level input).", required=True),
-    text=Texts("The statement as the questionnaire asks it.", required=True),
+    id=Id(N_("item"), "The item's id (a column of item-level input).", required=True, field=True),
+    text=Texts("The statement as the questionnaire asks it.", required=True, field=True),
     reverse=Flag(
         "true: the item is mirrored on the scale before averaging.",
         message=N_("'reverse' must be true or false, found {found}"),
+        field=True,
     ),
     answers=Custom("Its answer scale, when it differs from its factor's.", schema=_SCALE_NAME),
-    aliases=Words("Earlier or other wordings of the statement, under which an export may hold it."),
+    aliases=Words(
+        "Earlier or other wordings of the statement, under which an export may hold it.",
+        field=True,
+    ),
 )
 
 #: One factor of the model.
 FACTOR = Shape(
     N_("a factor (a mapping with an id)"),
-    id=Id(N_("factor"), "The factor's id, named by rules and interventions.", required=True),
-    label=Texts("Its name.", required=True),
-    short=Texts(
-        "Its short name (one or two words) for dense tables and chart axes; default: its name."
+    id=Id(
+        N_("factor"),
+        "The factor's id, named by rules and interventions.",
+        required=True,
+        field=True,
     ),
-    definition=Texts("What it means."),
+    label=Texts("Its name.", required=True, field=True),
+    short=Texts(
+        "Its short name (one or two words) for dense tables and chart axes; default: its name.",
+        field=True,
+    ),
+    definition=Texts("What it means.", field=True),
     direction=Choice(
         DIRECTIONS,
         "Whether a higher score is better or worse.",
         required=True,
         default="higher_is_better",
         message=N_("direction must be higher_is_better or higher_is_worse, found {found}"),
+        field=True,
     ),
     items=Entries(
         ITEM,
@@ -105,7 +121,7 @@ FACTOR = Shape(
         required=True,
         message=N_("'items' must be a non-empty list of survey items, found {found}"),
     ),
-    aliases=Words("Other column names of its score."),
+    aliases=Words("Other column names of its score.", field=True),
     answers=Custom(
         "Its items' answer scale, when it differs from the codebook's.", schema=_SCALE_NAME
     ),
@@ -120,7 +136,7 @@ USAGE = Shape(
         default="user",
         message=N_("'column' must be the usage column's name, found {found}"),
     ),
-    aliases=Words("Other names of the column."),
+    aliases=Words("Other names of the column.", field=True),
     type=Choice(
         ("yes_no", "numeric"),
         "yes_no: the column holds yes/no answers; numeric: a score with a threshold.",
@@ -132,7 +148,7 @@ USAGE = Shape(
     users=Words("type yes_no: the answers of users."),
     non_users=Words("type yes_no: the answers of non-users."),
     threshold=Number("type numeric: users score at least this.", default=0.0),
-    text=Texts("The usage question's wording."),
+    text=Texts("The usage question's wording.", field=True),
     answers=Custom(
         "type numeric: the answer scale whose texts an export holds.", schema=_SCALE_NAME
     ),
@@ -149,19 +165,24 @@ SCALE = Shape(
 #: One answer option of a segment question.
 OPTION = Shape(
     N_("an answer option (id: …, nl: …, en: …)"),
-    id=Id(N_("answer option"), "The option's id (the segment's name in reports).", required=True),
+    id=Id(
+        N_("answer option"),
+        "The option's id (the segment's name in reports).",
+        required=True,
+        field=True,
+    ),
     nl=Text("The Dutch answer text.", required=True),
     en=Text("The English answer text.", required=True),
-    codes=Words("Answer codes a survey tool exports instead of the text."),
+    codes=Words("Answer codes a survey tool exports instead of the text.", field=True),
 )
 
 #: A question that splits respondents into segments.
 SEGMENT = Shape(
     N_("a segment question (a mapping with an id)"),
-    id=Id(N_("segment"), "The segment's id, for --segment-by.", required=True),
-    label=Texts("Its name in reports' titles and labels (default: its id)."),
-    text=Texts("The question's wording."),
-    aliases=Words("Other names of its column."),
+    id=Id(N_("segment"), "The segment's id, for --segment-by.", required=True, field=True),
+    label=Texts("Its name in reports' titles and labels (default: its id).", field=True),
+    text=Texts("The question's wording.", field=True),
+    aliases=Words("Other names of its column.", field=True),
     options=Entries(
         OPTION,
         "Its answer options (the questionnaire asks them; an export's values are read as them).",
@@ -180,10 +201,10 @@ DONT_KNOW = Shape(
 #: The questionnaire's own texts.
 QUESTIONNAIRE = Shape(
     N_("a mapping of the questionnaire's texts"),
-    title=Texts("The questionnaire's title."),
-    intro=Texts("The introduction ({minutes} and {min_group_size} are filled in)."),
-    anonymity=Texts("The anonymity statement."),
-    closing=Texts("The closing text."),
+    title=Texts("The questionnaire's title.", field=True),
+    intro=Texts("The introduction ({minutes} and {min_group_size} are filled in).", field=True),
+    anonymity=Texts("The anonymity statement.", field=True),
+    closing=Texts("The closing text.", field=True),
     dont_know=Custom(
         "The don't-know answer, or false for none.",
         schema={"oneOf": [DONT_KNOW.schema(), {"const": False}]},
