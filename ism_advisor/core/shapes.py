@@ -14,6 +14,7 @@ schema`` prints for editors' completion and checking.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -420,8 +421,9 @@ class Shape:
         return out
 
     def defaults(self) -> dict[str, Any]:
-        """What each field key reads as when the mapping does not give it."""
-        return {key: self.options[key].default for key in self.field_keys}
+        """What each field key reads as when the mapping does not give it (a copy of each
+        mutable default, so that no two dataclasses share one)."""
+        return {key: copy.copy(self.options[key].default) for key in self.field_keys}
 
     def schema(self) -> dict[str, Any]:
         """The mapping as JSON Schema (unknown keys refused, required ones listed)."""

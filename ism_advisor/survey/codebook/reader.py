@@ -70,7 +70,7 @@ class _CodebookReader:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         self.scales: Mapping[str, AnswerScale] = {}
-        self.low, self.high = 1.0, 5.0
+        self.low, self.high = SCALE["min"].default, SCALE["max"].default
 
     def read(self, data: Any, path: str) -> Codebook | None:
         p = self.problems
@@ -105,7 +105,7 @@ class _CodebookReader:
     def scale(self, top: YMap) -> tuple[float, float]:
         scale = CODEBOOK.read(self.problems, top, "scale")
         if scale is None:
-            return 1.0, 5.0
+            return SCALE["min"].default, SCALE["max"].default
         low, high = SCALE.read(self.problems, scale, "min"), SCALE.read(self.problems, scale, "max")
         if low >= high:
             self.problems.add(
@@ -157,21 +157,19 @@ class _CodebookReader:
         return _WORDS.read(self.problems, mapping, key)
 
     def usage(self, top: YMap) -> Usage:
-        fallback = Usage("user", (), "yes_no", (), ())
+        fallback = Usage(**USAGE.defaults())
         if "usage" not in top:
             return fallback
         usage = CODEBOOK.read(self.problems, top, "usage")
         if usage is None:
             return fallback
         p = self.problems
-        column = USAGE.read(p, usage, "column")
-        kind = USAGE.read(p, usage, "type")
+        column, kind = USAGE.fields(p, usage, "column", "type").values()
         threshold = None
         users: tuple[str, ...] = ()
         non_users: tuple[str, ...] = ()
         if kind == "yes_no":
-            users = USAGE.read(p, usage, "users")
-            non_users = USAGE.read(p, usage, "non_users")
+            users, non_users = USAGE.fields(p, usage, "users", "non_users").values()
             for key, answers in (("users", users), ("non_users", non_users)):
                 if not answers and key not in usage:
                     p.add(N_("missing key '{key}'"), usage.pos, key=key)
@@ -372,7 +370,7 @@ class _CodebookReader:
             for lang in ("nl", "en"):
                 if lang in entry:
                     texts[lang] = self.text_or_texts(entry, lang)
-            codes = POINT.read(p, entry, "codes")
+            codes = POINT.fields(p, entry, "codes")["codes"]
             for text in (*(t for ts in texts.values() for t in ts), *codes):
                 key = answer_key(text)
                 if key in seen and seen[key] != index:

@@ -55,7 +55,7 @@ POINT = Shape(
         required=True,
         schema={"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
     ),
-    codes=Words("Answer codes a survey tool exports instead of the text."),
+    codes=Words("Answer codes a survey tool exports instead of the text.", field=True),
 )
 
 #: An organisation's own answer scale.
@@ -135,6 +135,7 @@ USAGE = Shape(
         required=True,
         default="user",
         message=N_("'column' must be the usage column's name, found {found}"),
+        field=True,
     ),
     aliases=Words("Other names of the column.", field=True),
     type=Choice(
@@ -144,9 +145,10 @@ USAGE = Shape(
         default="yes_no",
         invalid=None,
         message=N_("unknown usage type {found} (expected yes_no or numeric)"),
+        field=True,
     ),
-    users=Words("type yes_no: the answers of users."),
-    non_users=Words("type yes_no: the answers of non-users."),
+    users=Words("type yes_no: the answers of users.", field=True),
+    non_users=Words("type yes_no: the answers of non-users.", field=True),
     threshold=Number("type numeric: users score at least this.", default=0.0),
     text=Texts("The usage question's wording.", field=True),
     answers=Custom(
