@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..core.errors import AdvisorError, Message
 from .run import document, run
 from .settings import Settings
 from .write import available_cores, render, render_segments, segment_reports
-
-if TYPE_CHECKING:
-    from ..survey.reading.model import SheetChoice
 
 __all__ = [
     "Advice",
@@ -61,93 +58,38 @@ def run_advice(settings: Settings, progress: Callable[[Message], None] | None = 
 
 
 def advise(
-    scores: str | Path,
-    *,
-    codebook: str | Path | None = None,
-    rules: str | Path | None = None,
-    interventions: str | Path | None = None,
-    segment_by: Sequence[str] = (),
-    alpha: float = 0.05,
-    min_group_size: int = 5,
-    lang: str = "en",
-    progress: Callable[[Message], None] | None = None,
-    mapping: str | Path | None = None,
-    include_incomplete: bool = False,
-    explain_all: bool = False,
-    sheet: SheetChoice | None = None,
+    scores: str | Path, *, progress: Callable[[Message], None] | None = None, **options: Any
 ) -> Advice:
     """Validate the knowledge base, load the survey, compare, decide what may be shown,
     and advise on the published figures only.
 
-    The packaged codebook, rules and interventions are used where no path is given.
-    ``progress`` is told each stage as it starts (the command shows them on a terminal).
-    ``mapping`` (a file from ``ism-advise map``) says which column feeds which item;
-    ``include_incomplete`` keeps responses a survey tool marks as incomplete; ``sheet``
-    chooses a workbook's sheet and header row (``--sheet``, ``--header-row``);
-    ``explain_all`` adds to each shown segment of the document why each intervention that
-    was not advised was not (``why_not``).
+    ``options`` are the run's settings, named as :class:`~ism_advisor.app.settings.Settings`
+    names them: ``codebook``, ``rules``, ``interventions`` (the packaged ones where no path
+    is given), ``segment_by``, ``alpha``, ``min_group_size``, ``lang``; ``mapping`` (a file
+    from ``ism-advise map``) says which column feeds which item; ``include_incomplete``
+    keeps responses a survey tool marks as incomplete; ``sheet`` chooses a workbook's sheet
+    and header row (``--sheet``, ``--header-row``); ``explain_all`` adds to each shown
+    segment of the document why each intervention that was not advised was not
+    (``why_not``). ``progress`` is told each stage as it starts (the command shows them on
+    a terminal).
     """
-    settings = Settings(
-        scores=(scores,),  # type: ignore[arg-type]  # as given: messages show it so
-        codebook=codebook,  # type: ignore[arg-type]
-        rules=rules,  # type: ignore[arg-type]
-        interventions=interventions,  # type: ignore[arg-type]
-        segment_by=tuple(segment_by),
-        alpha=alpha,
-        min_group_size=min_group_size,
-        lang=lang,
-        mapping=mapping,  # type: ignore[arg-type]
-        include_incomplete=include_incomplete,
-        explain_all=explain_all,
-        sheet=sheet,
-    )
-    return run_advice(settings, progress)
+    return run_advice(Settings.of((scores,), **options), progress)
 
 
 def advise_waves(
     paths: Sequence[str | Path],
     *,
-    wave_names: Sequence[str] = (),
-    wave_by: str | None = None,
-    done: str | Path | None = None,
-    codebook: str | Path | None = None,
-    rules: str | Path | None = None,
-    interventions: str | Path | None = None,
-    segment_by: Sequence[str] = (),
-    alpha: float = 0.05,
-    min_group_size: int = 5,
-    lang: str = "en",
     progress: Callable[[Message], None] | None = None,
-    mapping: str | Path | None = None,
-    include_incomplete: bool = False,
-    explain_all: bool = False,
-    sheet: SheetChoice | None = None,
+    **options: Any,
 ) -> Advice:
     """Several survey waves in time order (``paths``, or one file split by ``wave_by``):
     the advice on the latest wave, which also says what changed since the previous one.
 
     Every wave is read with the same codebook and mapping and published on its own;
     change figures are shown only where both waves show the comparison (see
-    :mod:`ism_advisor.protect.followup`). ``done`` is a YAML list of the interventions carried
+    :mod:`ism_advisor.protect.followup`). ``options`` are :func:`advise`'s and
+    ``wave_names``, ``wave_by`` and ``done``, a YAML list of the interventions carried
     out since the last survey; the rules see which factors they addressed, and none of
     them is advised again as new.
     """
-    settings = Settings(
-        scores=tuple(paths),  # type: ignore[arg-type]
-        wave_names=tuple(wave_names),
-        wave_by=wave_by,
-        done=done,  # type: ignore[arg-type]
-        codebook=codebook,  # type: ignore[arg-type]
-        rules=rules,  # type: ignore[arg-type]
-        interventions=interventions,  # type: ignore[arg-type]
-        segment_by=tuple(segment_by),
-        alpha=alpha,
-        min_group_size=min_group_size,
-        lang=lang,
-        mapping=mapping,  # type: ignore[arg-type]
-        include_incomplete=include_incomplete,
-        explain_all=explain_all,
-        sheet=sheet,
-        as_waves=True,
-    )
-    return run_advice(settings, progress)
+    return run_advice(Settings.of(paths, as_waves=True, **options), progress)

@@ -100,6 +100,15 @@ class Settings:
         return self.as_waves or len(self.scores) > 1 or self.wave_by is not None
 
     @classmethod
+    def of(cls, scores: Sequence[str | Path], **options: Any) -> Settings:
+        """Settings from the library's keyword arguments (:func:`~ism_advisor.advise`): the
+        files and every path as given (messages name them so), sequences as tuples."""
+        for key in ("segment_by", "wave_names"):
+            if key in options:
+                options[key] = tuple(options[key])
+        return cls(scores=tuple(scores), **options)  # type: ignore[arg-type]
+
+    @classmethod
     def create(
         cls,
         scores: Sequence[str | Path],
