@@ -91,11 +91,11 @@ def task_floor(path: str, items: bool) -> dict:
 
 
 def task_inprocess(path: str, segment_by: list[str]) -> dict:
+    from ism_advisor.advice.decide import advise_segments
     from ism_advisor.advice.document import advice_document, to_json
     from ism_advisor.advice.engine import run_rules
     from ism_advisor.advice.facts import segment_facts
     from ism_advisor.advice.knowledge import load_knowledge
-    from ism_advisor.advice.recommend import advise_segments
     from ism_advisor.protect.disclosure import publish
     from ism_advisor.stats.compare import compare_groups
     from ism_advisor.survey import load_survey

@@ -16,11 +16,11 @@ import pytest
 
 from builders import comparison, segment
 from conftest import DATA, FACTORS, ROOT
+from ism_advisor.advice.decide import advise_segments
 from ism_advisor.advice.engine import FactSet
 from ism_advisor.advice.knowledge import MAX_ALTERNATIVES, check_knowledge, load_knowledge
 from ism_advisor.advice.knowledge.conditions import Language
 from ism_advisor.advice.knowledge.meaning import alternatives, count_alternatives
-from ism_advisor.advice.recommend import advise_segments
 from ism_advisor.core.errors import AdvisorError
 from ism_advisor.core.yamlfile import Problems, load_yaml
 

@@ -13,9 +13,9 @@ import pytest
 from builders import comparison, segment
 from conftest import DATA, ROOT
 from ism_advisor.advice import engine
+from ism_advisor.advice.decide import advise_segments
 from ism_advisor.advice.engine import FactSet, clean_value, run_rules
 from ism_advisor.advice.knowledge import load_knowledge
-from ism_advisor.advice.recommend import advise_segments
 from ism_advisor.core.errors import AdvisorError
 
 CATALOGUE = DATA / "rules" / "interventions.yaml"
@@ -168,7 +168,7 @@ def test_no_background_threads_are_left(knowledge):
         import threading
         from ism_advisor.survey.codebook import load_codebook
         from ism_advisor.advice.knowledge import load_knowledge
-        from ism_advisor.advice.recommend import advise_segments
+        from ism_advisor.advice.decide import advise_segments
         from ism_advisor.advice.engine import FactSet
         from test_rules import comparison, segment
         k = load_knowledge(load_codebook(), None, None)

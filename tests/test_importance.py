@@ -12,10 +12,10 @@ from attacker import attack
 from scipy import special
 
 from ism_advisor import compare_groups, load_codebook, load_survey
+from ism_advisor.advice.decide import advise_segments
 from ism_advisor.advice.document import to_json
 from ism_advisor.advice.engine import FactSet
 from ism_advisor.advice.knowledge import load_knowledge
-from ism_advisor.advice.recommend import advise_segments
 from ism_advisor.app.pipeline import advise, render
 from ism_advisor.core.errors import AdvisorError
 from ism_advisor.protect import published_drivers as importance

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from builders import assert_nothing_small_is_shown, comparison, segment
+from ism_advisor.advice.decide import advise_segments
 from ism_advisor.advice.engine import FactSet
 from ism_advisor.advice.knowledge import check_knowledge
-from ism_advisor.advice.recommend import advise_segments
 from ism_advisor.app.pipeline import advise, render
 from ism_advisor.core.errors import AdvisorError
 from ism_advisor.core.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS

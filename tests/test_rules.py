@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from builders import comparison, segment
 from conftest import DATA
+from ism_advisor.advice.decide import advise_segments
 from ism_advisor.advice.engine import FactSet
 from ism_advisor.advice.knowledge import check_knowledge, load_knowledge
-from ism_advisor.advice.recommend import advise_segments
 from ism_advisor.core.errors import AdvisorError
 
 CATALOGUE = DATA / "rules" / "interventions.yaml"

@@ -14,7 +14,7 @@ from .engine import FactSet, Firing, run_rules
 from .knowledge import Knowledge
 from .recommend import SegmentAdvice, segment_advice
 
-__all__ = ["Decision", "advice_of", "decide"]
+__all__ = ["Decision", "advice_of", "advise_segments", "decide"]
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,9 @@ def decide(
     """Run the rule base once on every shown segment's facts (None: a hidden segment, no
     decision) and rank what fired into its advice; one entry per segment, in order.
 
-    ``done``: the interventions carried out since the previous survey (``--done``), never
-    advised again as new (:func:`~ism_advisor.advice.recommend.advise_segments`).
+    ``done``: the interventions carried out since the previous survey (``--done``); they
+    are never advised again as new, whichever rule recommends them (what they did is the
+    follow-up's part of the report, and the follow-up rules advise what comes next).
     """
     shown = [f for f in facts if f is not None]
     firings = iter(run_rules(knowledge.rulebase, shown))
@@ -60,3 +61,14 @@ def decide(
 def advice_of(decisions: Sequence[Decision | None]) -> list[SegmentAdvice]:
     """The advice per segment, as the document takes it (empty where hidden)."""
     return [SegmentAdvice() if d is None else d.advice for d in decisions]
+
+
+def advise_segments(
+    knowledge: Knowledge,
+    facts: Sequence[FactSet | None],
+    lang: str,
+    done: Collection[str] = (),
+) -> list[SegmentAdvice]:
+    """The advice for segments given as facts (None: a hidden segment, no advice): what
+    :func:`decide` advises, without the firings."""
+    return advice_of(decide(knowledge, facts, lang, done))

@@ -13,11 +13,11 @@ the largest effect size behind them, and cut at the rule base's ``max_actions``.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .engine import Fact, FactSet, Firing, run_rules
+from .engine import Fact, Firing
 from .facts import explained
 from .knowledge import Knowledge
 from .knowledge.because import render
@@ -27,7 +27,6 @@ __all__ = [
     "Reason",
     "Recommendation",
     "SegmentAdvice",
-    "advise_segments",
     "priority_label",
     "segment_advice",
 ]
@@ -86,34 +85,11 @@ def priority_label(priority: float) -> str:
     return "high" if priority <= 1 else "medium" if priority <= 2 else "low"
 
 
-def advise_segments(
-    knowledge: Knowledge,
-    facts: Sequence[FactSet | None],
-    lang: str,
-    done: Collection[str] = (),
-) -> list[SegmentAdvice]:
-    """Advice for segments given as facts (None: a suppressed segment, no advice).
-
-    ``done``: the interventions carried out since the previous survey (``--done``); they
-    are never advised again as new, whichever rule recommends them (what they did is the
-    follow-up's part of the report, and the follow-up rules advise what comes next).
-    """
-    shown = [f for f in facts if f is not None]
-    firings = iter(run_rules(knowledge.rulebase, shown))
-    advice = []
-    for fact_set in facts:
-        if fact_set is None:
-            advice.append(SegmentAdvice())
-        else:
-            advice.append(segment_advice(knowledge, next(firings), lang, frozenset(done)))
-    return advice
-
-
 def segment_advice(
     knowledge: Knowledge, firings: Sequence[Firing], lang: str, done: frozenset[str] = frozenset()
 ) -> SegmentAdvice:
-    """One segment's advice from the rules that fired on its facts (:func:`advise_segments`;
-    :func:`~ism_advisor.advice.decide.decide` also keeps the firings)."""
+    """One segment's advice from the rules that fired on its facts
+    (:func:`~ism_advisor.advice.decide.decide` keeps both)."""
     rulebase = knowledge.rulebase
     factor_order = {f: i for i, f in enumerate(knowledge.codebook.factor_ids)}
     reasons: dict[int, Reason] = {}
