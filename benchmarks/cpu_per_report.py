@@ -36,7 +36,8 @@ def main() -> None:
     parser.add_argument("--profile", choices=tuple(KINDS), help="cProfile one kind instead")
     options = parser.parse_args()
 
-    from ism_advisor.app.pipeline import advise, render, segment_reports
+    from ism_advisor.app.pipeline import advise
+    from ism_advisor.app.write import render, segment_reports
 
     document = advise(options.survey, segment_by=["team"]).document
     segments = [index for _, index in segment_reports(document, "html")][: options.segments]

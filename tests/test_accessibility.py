@@ -519,7 +519,7 @@ def test_the_pdf_is_tagged_with_language_headings_tables_and_chart_alternatives(
 
 
 def test_a_segment_pdf_is_tagged_too(documents, tmp_path):
-    from ism_advisor.app.pipeline import render, segment_reports
+    from ism_advisor.app.write import render, segment_reports
 
     document = documents["nl"].document
     name, index = segment_reports(document, "pdf")[0]

@@ -10,7 +10,8 @@ import pytest
 
 from accessibility import assert_accessible, assert_reflows, pdfinfo, structure
 from conftest import SAMPLE_SCORES
-from ism_advisor.app.pipeline import advise, render
+from ism_advisor.app.pipeline import advise
+from ism_advisor.app.write import render
 from ism_advisor.render.brief import BETTER_BY, GOES_WELL_SHOWN, brief_context, brief_file_names
 
 LONG = "Afdeling " + "Klantcontact en Dienstverlening Noord " * 4

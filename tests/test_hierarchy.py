@@ -13,7 +13,8 @@ import pytest
 
 from conftest import FACTORS, SAMPLE_SCORES, write_csv
 from decks import read_deck
-from ism_advisor.app.pipeline import advise, render
+from ism_advisor.app.pipeline import advise
+from ism_advisor.app.write import render
 from ism_advisor.render.brief import brief_file_names
 from ism_advisor.stats.segments import segment_parents
 

@@ -16,7 +16,8 @@ from ism_advisor.advice.decide import advise_segments
 from ism_advisor.advice.document import to_json
 from ism_advisor.advice.engine import FactSet
 from ism_advisor.advice.knowledge import load_knowledge
-from ism_advisor.app.pipeline import advise, render
+from ism_advisor.app.pipeline import advise
+from ism_advisor.app.write import render
 from ism_advisor.core.errors import AdvisorError
 from ism_advisor.protect import published_drivers as importance
 from ism_advisor.protect.disclosure import publish

@@ -451,7 +451,7 @@ def test_no_template_reaches_a_hidden_figure(tmp_path):
     rows += people(1, 0, department="Sales", location="Utrecht")
     rows += people(60, 25, department="IT", location="Utrecht")
     document, frame = run(tmp_path, rows, ["department", "location"])
-    from ism_advisor.app.pipeline import render
+    from ism_advisor.app.write import render
 
     folder = tmp_path / "templates"
     folder.mkdir()

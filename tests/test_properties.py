@@ -20,7 +20,8 @@ from builders import assert_nothing_small_is_shown, comparison, segment
 from ism_advisor.advice.decide import advise_segments
 from ism_advisor.advice.engine import FactSet
 from ism_advisor.advice.knowledge import check_knowledge
-from ism_advisor.app.pipeline import advise, render
+from ism_advisor.app.pipeline import advise
+from ism_advisor.app.write import render
 from ism_advisor.core.errors import AdvisorError
 from ism_advisor.core.vocabulary import COMPARISON_FIELDS, SEGMENT_FIELDS
 from ism_advisor.survey.codebook import load_codebook

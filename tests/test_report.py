@@ -667,7 +667,7 @@ def test_report_opens_in_chromium_offline_without_errors(reports, tmp_path):
 
 
 def test_segment_reports_in_parallel_are_the_same_as_one_by_one():
-    from ism_advisor.app.pipeline import render_segments, segment_reports
+    from ism_advisor.app.write import render_segments, segment_reports
 
     document = advise(SAMPLE_SCORES, segment_by=["organisation+department"]).document
     segments = [index for _, index in segment_reports(document, "md")]

@@ -12,7 +12,8 @@ import pytest
 
 from accessibility import _reported, console, need
 from conftest import SAMPLE_SCORES
-from ism_advisor.app.pipeline import advise, render
+from ism_advisor.app.pipeline import advise
+from ism_advisor.app.write import render
 
 #: Every figure (sign, digits, decimal mark, %, an interval in brackets) and every word in
 #: a table cell whose line boxes lie on more than one line, as the browser laid them out.

@@ -3,9 +3,7 @@
 :func:`advise` and :func:`advise_waves` are the library's entry points; both make a
 :class:`~ism_advisor.app.settings.Settings` and go through the one stage sequence of
 :func:`ism_advisor.app.run.run`, as ``ism-advise SCORES`` does (:func:`run_advice`).
-Rendering and writing the outputs is :mod:`ism_advisor.app.write` (its :func:`render`,
-:func:`render_segments`, :func:`segment_reports` and :func:`available_cores` are
-importable from here too).
+Rendering and writing the outputs is :mod:`ism_advisor.app.write`.
 """
 
 from __future__ import annotations
@@ -18,18 +16,8 @@ from typing import Any
 from ..core.errors import AdvisorError, Message
 from .run import document, run
 from .settings import Settings
-from .write import available_cores, render, render_segments, segment_reports
 
-__all__ = [
-    "Advice",
-    "advise",
-    "advise_waves",
-    "available_cores",
-    "render",
-    "render_segments",
-    "run_advice",
-    "segment_reports",
-]
+__all__ = ["Advice", "advise", "advise_waves", "run_advice"]
 
 
 @dataclass(frozen=True)
