@@ -21,6 +21,7 @@ from ..advice.document import to_json
 from ..core.errors import N_, P_, AdvisorError, Message
 from ..core.files import Outputs
 from ..core.i18n import translations
+from ..core.parallel import available_cores, can_fork, worker_count
 from .settings import OutputSettings
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def write_per_segment(
     else:
         reports = segment_reports(document, fmt)
     rendered = render_segments(
-        document, fmt, [index for _, index in reports], workers=available_cores(), **options
+        document, fmt, [index for _, index in reports], workers=worker_count(), **options
     )
     names = [name for name, _ in reports]
     with contextlib.closing(rendered):  # on any error, the workers stop before we return
@@ -229,7 +230,7 @@ def render_segments(
     this process: on any error or interrupt here they skip what is left, end after the
     report each is making, and are waited for (none outlives this process).
     """
-    if workers <= 1 or len(segments) < 2 * workers or not _can_fork():
+    if workers <= 1 or len(segments) < 2 * workers or not can_fork():
         for index in segments:
             yield render(document, fmt, segment=index, **options)
         return
@@ -255,18 +256,6 @@ def render_segments(
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-
-
-def available_cores() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 _WORKER: dict[str, Any] = {}
