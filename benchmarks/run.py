@@ -1,7 +1,9 @@
 """ism-advisor benchmark: the time and memory of every stage against a pandas floor.
 
-    python benchmarks/run.py                  # the full grid (about 20 minutes)
+    python benchmarks/run.py                  # the full grid (about 25 minutes)
     python benchmarks/run.py --quick          # 10k and 100k respondents only
+    python benchmarks/run.py --model          # the cost model: the 16 score cells only
+    python benchmarks/run.py --model --sizes 10000 100000   # a smaller grid
     python benchmarks/run.py --out benchmarks/RESULTS.md
     python benchmarks/run.py --only 1000000 5000 --segment-by team --segment-by location
     python benchmarks/run.py --waves          # comparing two survey waves only
@@ -12,8 +14,32 @@
 Inputs are generated (seeded) by the sample generator, score-level and item-level, at
 10k, 100k, 1M and 2M respondents with 10, 100, 1,000 and 5,000 segments (column
 ``team``). Every measurement runs in a child process of its own, so that its peak memory
-(RSS) is its own. The floor is what pandas alone needs: ``read_csv`` of the same file and
-one ``groupby(team, user)[factors].agg([mean, std, count])``.
+is its own. The floor is what pandas alone needs: a process that imports pandas, does
+``read_csv`` of the same file and one ``groupby(team, user)[factors].agg([mean, std,
+count])``; its *process* wall time (start-up included) is the denominator of the ratios
+the targets use, its in-process seconds (read and groupby only) are kept too. Per cell the
+floor and the JSON command run interleaved, twice each, and the faster run of each
+counts; the in-process run (:func:`task_inprocess`: the product's own
+``app.run.run`` + ``document`` + ``to_json``, stage times from its progress messages) and
+the HTML command run once.
+
+**The cost model.** Over the score cells, least squares fit
+``T = fixed + a·respondents + b·segments`` to the JSON command, the in-process run, the
+floor process and the floor in-process (:func:`fit_cost_model`); the report prints the
+three terms, a ÷ the floor process's a, the largest relative residual, and a table of the
+targets (issue 29) met or missed.
+
+**Memory.** A command's peak is the larger of (1) its largest single process's maximum
+RSS (``/usr/bin/time -v``'s, i.e. ``ru_maxrss``: it does not add up forked workers) and
+(2) the largest sum, sampled from ``/proc`` every 50 ms, of the command's RSS and each
+descendant process's private memory (forked workers share the parent's pages
+copy-on-write; what they add is what they own). CPU seconds are the command's user +
+system time, its children's included.
+
+**Bytecode.** Children run with cached bytecode, as an installed package does: without
+``PYTHONDONTWRITEBYTECODE``, with ``PYTHONPYCACHEPREFIX`` in the run's temporary folder,
+after one warm-up (``compileall`` of the package, the libraries imported once, the
+sample run once).
 
 ``--waves`` measures the comparison of two survey waves alone (``waves.compare_waves``,
 in-process, the data generated in memory, best of two runs): two waves of 10k, 100k and
@@ -37,6 +63,8 @@ is how the default was chosen. Generating the data is not timed.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import platform
@@ -45,7 +73,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +92,23 @@ PER_SEGMENT_BRIEF_PDF = 60
 DRIVER_SIZES = (10_000, 100_000, 1_000_000)
 DRIVER_SEGMENTS = (10, 500, 5_000)
 DRIVER_RESAMPLES = (0, 100, 200, 400)  # all of them at 1M × 5,000: the choice of RESAMPLES
+REPEATS = 2  # floor and JSON command, interleaved, per cell: the faster run counts
+SAMPLE_EVERY = 0.05  # seconds between two samples of a command's process tree's memory
+#: What a JSON run needs to import (the start-up line; issue 29).
+JSON_IMPORTS = (
+    "import pandas, scipy.special, scipy.sparse.csgraph, jinja2, yaml, babel.numbers, click,"
+    " durable_rules_engine"
+)
+#: Libraries a JSON run should not import (checked after the sample's JSON run).
+NOT_FOR_JSON = ("scipy.stats", "matplotlib", "weasyprint", "pptx")
+#: Every library the benchmark's commands import, for the warm-up of the bytecode cache.
+WARM_UP_IMPORTS = (
+    "import pandas, scipy.stats, scipy.optimize, scipy.sparse.csgraph, matplotlib.figure,"
+    " matplotlib.backends.backend_svg, weasyprint, pptx, jinja2, yaml, babel.numbers, click,"
+    " durable_rules_engine, threadpoolctl"
+)
+#: The children's environment (cached bytecode); set by :func:`main`, None: this one's.
+ENV: dict[str, str] | None = None
 
 
 # -- child tasks (each prints one JSON object) --------------------------------------------
@@ -75,66 +123,92 @@ def task_generate(path: str, respondents: int, segments: int, items: bool) -> di
     return {"columns": len(frame.columns)}
 
 
-def task_floor(path: str, items: bool) -> dict:
+def task_floor(path: str, columns: list[str]) -> dict:
+    """The floor: pandas alone (the process imports nothing else of ours)."""
     import pandas as pd
 
-    from ism_advisor.survey.codebook import load_codebook
-
-    codebook = load_codebook()
-    columns = (
-        [i.id for f in codebook.factors for i in f.items] if items else list(codebook.factor_ids)
-    )
     start = time.perf_counter()
     frame = pd.read_csv(path)
     frame.groupby(["team", "user"], observed=True)[columns].agg(["mean", "std", "count"])
     return {"seconds": time.perf_counter() - start}
 
 
-def task_inprocess(path: str, segment_by: list[str]) -> dict:
-    from ism_advisor.advice.decide import advise_segments
-    from ism_advisor.advice.document import advice_document, to_json
-    from ism_advisor.advice.engine import run_rules
-    from ism_advisor.advice.facts import segment_facts
-    from ism_advisor.advice.knowledge import load_knowledge
-    from ism_advisor.protect.disclosure import publish
-    from ism_advisor.stats.compare import compare_groups
-    from ism_advisor.survey import load_survey
-    from ism_advisor.survey.codebook import load_codebook
+#: The progress messages of ``app.run.run`` and ``document``, in order, by how their
+#: template starts, each with the stage it starts (``knowledge`` starts the run).
+STAGE_MESSAGES = (
+    ("reading", "read"),
+    ("comparing", "compare+publish"),
+    ("estimating", "drivers"),
+    ("applying", "facts+rules+because"),
+    ("writing", "document"),
+)
+STAGES = ("knowledge", *(stage for _, stage in STAGE_MESSAGES), "json")
 
-    stages = {}
+
+def stage_seconds(marks: Sequence[tuple[str, float]], start: float, end: float) -> dict:
+    """Each stage's seconds from the progress messages' times ``marks`` ((template, time)
+    in order), the run's ``start`` and the time ``end`` the JSON text was done; the JSON
+    stage starts at the mark ``"json"``. A stage whose message did not come is 0."""
+    starts = {"knowledge": start}
+    for template, when in marks:
+        for prefix, stage in (*STAGE_MESSAGES, ("json", "json")):
+            if template.startswith(prefix) and stage not in starts:
+                starts[stage] = when
+    times = [(starts[stage], stage) for stage in STAGES if stage in starts]
+    ends = [when for when, _ in times[1:]] + [end]
+    seconds = {stage: 0.0 for stage in STAGES}
+    for (when, stage), until in zip(times, ends, strict=True):
+        seconds[stage] = until - when
+    return seconds
+
+
+def task_inprocess(path: str, segment_by: list[str]) -> dict:
+    """The JSON run in a running Python: ``app.run.run``, ``document`` and ``to_json`` as
+    the command calls them (the imports are not timed), per stage."""
+    from ism_advisor.advice.document import to_json
+    from ism_advisor.advice.engine import run_rules
+    from ism_advisor.app.run import document, run
+    from ism_advisor.app.settings import Settings
+
+    marks: list[tuple[str, float]] = []
+
+    def stamp(message) -> None:
+        marks.append((message.template, time.perf_counter()))
+
     start = time.perf_counter()
-    codebook = load_codebook()
-    knowledge = load_knowledge(codebook)
-    survey = load_survey(path, codebook, segment_by)
-    stages["load"] = time.perf_counter() - start
-    mark = time.perf_counter()
-    comparison = compare_groups(survey)
-    stages["compare"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    comparison = publish(survey, comparison)
-    stages["disclosure"] = time.perf_counter() - mark
-    facts = segment_facts(comparison, "en")
-    shown = [f for f in facts if f is not None]
+    found = run(Settings.of([path], segment_by=segment_by), progress=stamp)
+    out = document(found, progress=stamp)
+    marks.append(("json", time.perf_counter()))
+    text = to_json(out)
+    end = time.perf_counter()
+    shown = [f for f in found.facts if f is not None]
     rules_start = time.perf_counter()
-    run_rules(knowledge.rulebase, shown)  # the rules stage alone, for facts/s (not in the total)
+    run_rules(found.knowledge.rulebase, shown)  # the rules stage alone, for facts/s (untimed)
     rules_seconds = time.perf_counter() - rules_start
-    mark = time.perf_counter()
-    advice = advise_segments(knowledge, facts, "en")
-    stages["rules+advice"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    document = advice_document(survey, comparison, knowledge=knowledge, advice=advice)
-    text = to_json(document)
-    stages["document+json"] = time.perf_counter() - mark
-    total = time.perf_counter() - start - rules_seconds  # the rules ran twice above
     return {
-        "seconds": total,
-        "stages": stages,
+        "seconds": end - start,
+        "stages": stage_seconds(marks, start, end),
         "rules_seconds": rules_seconds,
         "comparison_facts": sum(len(f.comparisons) for f in shown),
-        "segments": len(comparison.segments) - 1,
+        "segments": len(found.latest.published.segments) - 1,
         "shown": len(shown),
         "json_mb": len(text.encode()) / 1e6,
     }
+
+
+def task_loaded(arguments: list[str]) -> dict:
+    """Run ``ism-advise ARGUMENTS`` in this process; which of :data:`NOT_FOR_JSON` it
+    imported."""
+    from ism_advisor.cli import main
+
+    sys.argv = ["ism-advise", *arguments]
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            main()
+        except SystemExit as stop:
+            if stop.code not in (0, None):
+                raise
+    return {"loaded": [name for name in NOT_FOR_JSON if name in sys.modules]}
 
 
 def task_per_segment(path: str, fmt: str, limit: int, brief: bool = False) -> dict:
@@ -219,6 +293,7 @@ TASKS = {
     "waves": task_waves,
     "floor": task_floor,
     "inprocess": task_inprocess,
+    "loaded": task_loaded,
     "per_segment": task_per_segment,
     "drivers": task_drivers,
 }
@@ -227,42 +302,176 @@ TASKS = {
 # -- the driver ------------------------------------------------------------------------------
 
 
-def timed(command: list[str], cwd: Path | None = None, parse: bool = False) -> dict:
-    """Run ``command`` under /usr/bin/time -v for an exact peak RSS of that process."""
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (from ``/proc``; none when it is gone)."""
+    found = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return []
+    for task in tasks:
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes below ``pid``."""
+    found, todo = [], [pid]
+    while todo:
+        below = children(todo.pop())
+        found += below
+        todo += below
+    return found
+
+
+def _kb(path: str, fields: tuple[str, ...]) -> int:
+    """The sum of ``fields`` (kB lines) of a /proc file; 0 when the process is gone."""
+    try:
+        text = Path(path).read_text()
+    except OSError:
+        return 0
+    return sum(int(line.split()[1]) for line in text.splitlines() if line.split(":")[0] in fields)
+
+
+def tree_kb(pid: int) -> int:
+    """The memory of ``pid`` and its descendants now, in kB: ``pid``'s RSS plus each
+    descendant's private memory (what a forked worker adds to the pages it shares)."""
+    private = ("Private_Clean", "Private_Dirty")
+    return _kb(f"/proc/{pid}/status", ("VmRSS",)) + sum(
+        _kb(f"/proc/{child}/smaps_rollup", private) for child in descendants(pid)
+    )
+
+
+class TreeMemory(threading.Thread):
+    """Samples :func:`tree_kb` of the processes a launcher started (``/usr/bin/time``'s
+    command) every :data:`SAMPLE_EVERY` seconds; ``peak_kb`` is the largest sum."""
+
+    def __init__(self, launcher: int) -> None:
+        super().__init__(daemon=True)
+        self.launcher, self.peak_kb = launcher, 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            now = sum(tree_kb(pid) for pid in children(self.launcher))
+            self.peak_kb = max(self.peak_kb, now)
+            if self._done.wait(SAMPLE_EVERY):
+                return
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def measure(command: list[str], cwd: Path | None = None, parse: bool = False) -> dict:
+    """Run ``command`` under ``/usr/bin/time -v``: its wall and CPU seconds and its peak
+    memory (``rss_mb``: the larger of its largest single process's maximum RSS,
+    ``single_mb``, and its process tree's sampled peak, ``tree_mb``; see the module's
+    docstring). ``parse``: the command prints a JSON object, merged into the result.
+
+    ``time`` starts the command: a process started from this one directly would report
+    (``ru_maxrss``) this process's own peak if it were larger, since Linux keeps the
+    peak across ``exec``."""
     time_binary = shutil.which("time") or "/usr/bin/time"
-    with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+    with (
+        tempfile.NamedTemporaryFile("r", suffix=".txt") as report,
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+    ):
         start = time.perf_counter()
-        process = subprocess.run(
+        process = subprocess.Popen(
             [time_binary, "-v", "-o", report.name, *command],
-            capture_output=True,
+            stdout=out,
+            stderr=err,
             cwd=cwd,
+            env=ENV,
         )
+        sampler = TreeMemory(process.pid)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
+        sampler.stop()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
         if process.returncode != 0:
-            raise RuntimeError(f"{command} failed: {process.stderr.decode()[-2000:]}")
+            raise RuntimeError(f"{command} failed: {err.read().decode()[-2000:]}")
+        result = json.loads(out.read()) if parse else {}
         text = Path(report.name).read_text()
-    rss = next(
+    single = next(
         int(line.split(":")[1]) / 1024
         for line in text.splitlines()
         if "Maximum resident set size" in line
     )
-    result = json.loads(process.stdout) if parse else {}
+    tree = sampler.peak_kb / 1024
     result.setdefault("seconds", wall)
-    result.update(wall=wall, rss_mb=rss)
+    result.update(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        rss_mb=max(single, tree),
+        single_mb=single,
+        tree_mb=tree,
+    )
     return result
 
 
 def run_task(task: str, *args, cwd: Path | None = None) -> dict:
-    return timed([sys.executable, __file__, "--child", task, json.dumps(args)], cwd=cwd, parse=True)
+    return measure(
+        [sys.executable, __file__, "--child", task, json.dumps(args)], cwd=cwd, parse=True
+    )
 
 
 def best_of(command: list[str], times: int = 5, cwd: Path | None = None) -> float:
     best = float("inf")
     for _ in range(times):
         start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=True, cwd=cwd)
+        subprocess.run(command, capture_output=True, check=True, cwd=cwd, env=ENV)
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def fastest(runs: Sequence[dict]) -> dict:
+    """The run with the least wall time, with the largest peak memory of all ``runs``."""
+    best = dict(min(runs, key=lambda run: run["wall"]))
+    best["rss_mb"] = max(run["rss_mb"] for run in runs)
+    return best
+
+
+def cached_bytecode(folder: Path) -> dict[str, str]:
+    """The children's environment: bytecode written to and read from ``folder``."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+    return env
+
+
+def warm_up(ism: str, work: Path) -> None:
+    """Fill the bytecode cache: compile the package, import the libraries, run the sample."""
+    package = ROOT / "ism_advisor"
+    for command in (
+        [sys.executable, "-m", "compileall", "-q", str(package)],
+        [sys.executable, "-c", WARM_UP_IMPORTS],
+        [ism, str(SAMPLE), *SAMPLE_JSON, "-o", str(work / "warm.json"), "--quiet"],
+        [ism, str(SAMPLE), "--segment-by", "organisation", "-o", str(work / "warm.html")],
+    ):
+        subprocess.run(command, capture_output=True, check=True, cwd=work, env=ENV)
+
+
+SAMPLE = ROOT / "sample_data" / "scores.csv"
+SAMPLE_JSON = ("--segment-by", "organisation", "--format", "json")
+
+
+def startup(ism: str, work: Path) -> dict:
+    """The fixed cost: ``--help``, the sample's JSON command, what it imports."""
+    sample = [ism, str(SAMPLE), *SAMPLE_JSON, "-o", str(work / "sample.json"), "--quiet"]
+    return {
+        "help": best_of([ism, "--help"]),
+        "sample": best_of(sample),
+        "imports": best_of([sys.executable, "-c", JSON_IMPORTS]),
+        "loaded": run_task("loaded", sample[1:])["loaded"],
+    }
 
 
 def machine() -> str:
@@ -288,6 +497,18 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10k and 100k respondents only")
+    parser.add_argument(
+        "--model",
+        action="store_true",
+        help="the cost model: the score cells only, JSON command, in-process and floor",
+    )
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        type=int,
+        metavar="RESPONDENTS",
+        help="these numbers of respondents instead of the grid's",
+    )
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown table here")
     parser.add_argument(
         "--only",
@@ -375,7 +596,23 @@ def main() -> None:
             options.out.write_text(report, encoding="utf-8")
         print(report)
         return
-    sizes = SIZES[:2] if options.quick else SIZES
+    with tempfile.TemporaryDirectory() as folder:
+        report = grid_benchmark(options, Path(folder))
+    if report is None:
+        return
+    if options.out:
+        options.out.write_text(report, encoding="utf-8")
+    print(report)
+
+
+def grid_benchmark(options: argparse.Namespace, work: Path) -> str | None:
+    """The grid (or ``--quick``, ``--model``, ``--only``): its Markdown block (None:
+    ``--only``, whose rows are printed)."""
+    global ENV
+    from ism_advisor.survey.codebook import load_codebook
+
+    codebook = load_codebook()
+    sizes = tuple(options.sizes or (SIZES[:2] if options.quick else SIZES))
     segment_by = options.segment_by or ["team"]
     by = [arg for column in segment_by for arg in ("--segment-by", column)]
     grid = [
@@ -384,58 +621,199 @@ def main() -> None:
         for size in sizes
         for segments in SEGMENTS
         if not (items and (segments != 5_000 or size < 1_000_000) and size != sizes[0])
+        and not (items and options.model)
     ]
     if options.only:
         grid = [(False, options.only[0], options.only[1])]
     ism = shutil.which("ism-advise") or str(Path(sys.executable).parent / "ism-advise")
+    ENV = cached_bytecode(work)
+    warm_up(ism, work)
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
-        for items, size, segments in grid:
-            path = work / f"{'items' if items else 'scores'}-{size}-{segments}.csv"
-            run_task("generate", str(path), size, segments, items)
-            floor = run_task("floor", str(path), items)
-            inprocess = run_task("inprocess", str(path), segment_by)
-            command = timed(
-                [ism, str(path), *by, "--format", "json", "-o", str(work / "out.json"), "--quiet"]
-            )
-            html = timed([ism, str(path), *by, "-o", str(work / "out.html"), "--quiet"])
-            kind = "items" if items else "scores"
-            row = {
-                "input": kind if segment_by == ["team"] else f"{kind}; {', '.join(segment_by)}",
-                "respondents": size,
-                "segments": segments,
-                "floor": floor,
-                "inprocess": inprocess,
-                "command": command,
-                "html": html,
-            }
-            rows.append(row)
-            print(summary_line(row), flush=True)
-            path.unlink()
-        if options.only:
-            for line in render_rows(rows):
-                print(line)
-            return
+    for items, size, segments in grid:
+        path = work / f"{'items' if items else 'scores'}-{size}-{segments}.csv"
+        run_task("generate", str(path), size, segments, items)
+        columns = (
+            [i.id for f in codebook.factors for i in f.items]
+            if items
+            else list(codebook.factor_ids)
+        )
+        json_command = [ism, str(path), *by, "--format", "json", "-o", str(work / "out.json")]
+        floors, commands = [], []
+        for _ in range(REPEATS):  # interleaved: the machine's load hits both alike
+            floors.append(run_task("floor", str(path), columns))
+            commands.append(measure([*json_command, "--quiet"]))
+        kind = "items" if items else "scores"
+        row = {
+            "input": kind if segment_by == ["team"] else f"{kind}; {', '.join(segment_by)}",
+            "respondents": size,
+            "segments": segments,
+            "floor": fastest(floors),
+            "command": fastest(commands),
+            "inprocess": run_task("inprocess", str(path), segment_by),
+            "html": None,
+        }
+        if not options.model:
+            row["html"] = measure([ism, str(path), *by, "-o", str(work / "out.html"), "--quiet"])
+        rows.append(row)
+        print(summary_line(row), flush=True)
+        path.unlink()
+    if options.only:
+        print("\n".join([*render_grid(rows), "", *render_stages(rows)]))
+        return None
+    per_segment = None
+    if not options.model:
         throughput_path = work / "throughput.csv"
         run_task("generate", str(throughput_path), 200_000, 1_000, False)
-        per_html = run_task("per_segment", str(throughput_path), "html", PER_SEGMENT_HTML)
-        per_pdf = run_task("per_segment", str(throughput_path), "pdf", PER_SEGMENT_PDF)
-        help_seconds = best_of([ism, "--help"])
-        sample_seconds = best_of(
-            [ism, str(ROOT / "sample_data" / "scores.csv"), "-o", str(work / "sample.html")]
+        per_segment = (
+            run_task("per_segment", str(throughput_path), "html", PER_SEGMENT_HTML),
+            run_task("per_segment", str(throughput_path), "pdf", PER_SEGMENT_PDF),
         )
-        imports = (
-            "import pandas, scipy.stats, matplotlib.figure, matplotlib.backends.backend_svg,"
-            " jinja2, yaml, babel.numbers, click, durable_rules_engine"
-        )
-        import_seconds = best_of([sys.executable, "-c", imports])
-    report = render_markdown(
-        rows, per_html, per_pdf, help_seconds, sample_seconds, import_seconds, machine()
+    note = "; --quick" if options.quick else ""
+    if options.sizes:
+        note += f"; sizes {', '.join(f'{size:,}' for size in sizes)} only"
+    return render_markdown(
+        rows,
+        note=note,
+        per_segment=per_segment,
+        start=startup(ism, work),
+        machine_text=machine(),
     )
-    if options.out:
-        options.out.write_text(report, encoding="utf-8")
-    print(report)
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """``T = fixed + per_respondent·respondents + per_segment·segments``, fitted."""
+
+    fixed: float  # seconds
+    per_respondent: float  # seconds per respondent
+    per_segment: float  # seconds per segment
+    #: the largest |measured − fitted| / measured over the points, and its point
+    largest_error: float
+    worst: tuple[int, int]
+
+
+def fit_cost_model(points: Sequence[tuple[int, int, float]]) -> CostModel | None:
+    """Least squares (``numpy.linalg.lstsq``) of seconds on respondents and segments over
+    ``points`` (respondents, segments, seconds); None when the three terms cannot all be
+    told apart (fewer than two sizes or two numbers of segments)."""
+    import numpy as np
+
+    data = np.asarray(points, dtype=float).reshape(-1, 3)
+    design = np.column_stack([np.ones(len(data)), data[:, 0], data[:, 1]])
+    if len(data) < 3 or np.linalg.matrix_rank(design) < 3:
+        return None
+    # columns scaled to one, so that the rank and the solve do not depend on their units
+    scale = np.abs(design).max(axis=0)
+    terms = np.linalg.lstsq(design / scale, data[:, 2], rcond=None)[0] / scale
+    relative = np.abs(data[:, 2] - design @ terms) / data[:, 2]
+    worst = int(np.argmax(relative))
+    return CostModel(
+        fixed=float(terms[0]),
+        per_respondent=float(terms[1]),
+        per_segment=float(terms[2]),
+        largest_error=float(relative[worst]),
+        worst=(int(data[worst, 0]), int(data[worst, 1])),
+    )
+
+
+#: The fitted runs: (name, how a row gives its seconds).
+MODELS = (
+    ("JSON command", lambda row: row["command"]["wall"]),
+    ("JSON in-process", lambda row: row["inprocess"]["seconds"]),
+    ("floor process", lambda row: row["floor"]["wall"]),
+    ("floor in-process", lambda row: row["floor"]["seconds"]),
+)
+
+
+def cost_models(rows: Sequence[dict]) -> dict[str, CostModel | None]:
+    """Each of :data:`MODELS` fitted over the score rows (item rows are not fitted)."""
+    scores = [row for row in rows if row["input"] == "scores"]
+    return {
+        name: fit_cost_model([(r["respondents"], r["segments"], seconds(r)) for r in scores])
+        for name, seconds in MODELS
+    }
+
+
+def render_cost_model(models: dict[str, CostModel | None], note: str = "") -> list[str]:
+    """The table of the fitted terms."""
+    lines = [
+        f"Cost model T = fixed + a·respondents + b·segments (least squares over the score"
+        f" cells{note}):",
+        "",
+        "| run | fixed s | a µs/respondent | b ms/segment | a ÷ floor process a |"
+        " largest residual |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    floor = models["floor process"]
+    for name, model in models.items():
+        if model is None:
+            lines.append(f"| {name} | – | – | – | – | not identifiable from these cells |")
+            continue
+        ratio = (
+            f"{model.per_respondent / floor.per_respondent:.1f}"
+            if floor is not None and floor.per_respondent > 0
+            else "–"
+        )
+        lines.append(
+            f"| {name} | {model.fixed:.2f} | {model.per_respondent * 1e6:.2f} |"
+            f" {model.per_segment * 1e3:.2f} | {ratio} | {model.largest_error:.0%}"
+            f" ({model.worst[0]:,} × {model.worst[1]:,}) |"
+        )
+    return lines
+
+
+def _verdict(value: float | None, limit: float) -> str:
+    if value is None:
+        return "not measured"
+    return "met" if value <= limit else "**missed**"
+
+
+def targets(models: dict[str, CostModel | None], rows: Sequence[dict]) -> list[tuple[str, ...]]:
+    """Issue 29's targets: (target, measured, met / missed / not measured)."""
+    command, floor = models["JSON command"], models["floor process"]
+    out = []
+    fixed = command.fixed if command else None
+    out.append(("fixed ≤ 0.5 s", f"{fixed:.2f} s" if fixed is not None else "–"))
+    ratio = None
+    if command and floor and floor.per_respondent > 0:
+        ratio = command.per_respondent / floor.per_respondent
+        measured = (
+            f"{command.per_respondent * 1e6:.2f} µs against {floor.per_respondent * 1e6:.2f} µs:"
+            f" {ratio:.1f}×"
+        )
+    else:
+        measured = "–"
+    out.append(("a ≤ 2× the floor process's a", measured))
+    segment = command.per_segment if command else None
+    shown = f"{segment * 1e3:.2f} ms" if segment is not None else "–"
+    out.append(("b ≤ 1.0 ms per segment", shown))
+    verdicts = [_verdict(fixed, 0.5), _verdict(ratio, 2.0), _verdict(segment, 1.0e-3)]
+    by_cell = {(r["respondents"], r["segments"]): r for r in rows if r["input"] == "scores"}
+    for size, segments, limit in ((1_000_000, 10, 3.0), (1_000_000, 5_000, 8.0)):
+        row = by_cell.get((size, segments))
+        ratio = row["command"]["wall"] / row["floor"]["wall"] if row else None
+        measured = (
+            f"{row['command']['wall']:.2f} s against {row['floor']['wall']:.2f} s: {ratio:.1f}×"
+            if row
+            else "–"
+        )
+        out.append((f"{size:,} × {segments:,} ≤ {limit:.0f}× the floor process", measured))
+        verdicts.append(_verdict(ratio, limit))
+    peaks = [(r["command"]["rss_mb"] / r["floor"]["rss_mb"], r) for r in rows]
+    if peaks:
+        worst, row = max(peaks, key=lambda pair: pair[0])
+        measured = (
+            f"largest {worst:.1f}× ({row['input']} {row['respondents']:,} × {row['segments']:,}:"
+            f" {row['command']['rss_mb']:.0f} MB against {row['floor']['rss_mb']:.0f} MB)"
+        )
+        out.append(("every cell's peak ≤ 2.5× its floor's", measured))
+        verdicts.append(_verdict(worst, 2.5))
+    return [(*line, verdict) for line, verdict in zip(out, verdicts, strict=True)]
+
+
+def render_targets(lines: Sequence[tuple[str, ...]]) -> list[str]:
+    table = ["| target | measured | met? |", "|---|---|---|"]
+    return table + [f"| {target} | {measured} | {verdict} |" for target, measured, verdict in lines]
 
 
 def drivers_benchmark(quick: bool, machine_text: str) -> str:
@@ -476,42 +854,44 @@ def drivers_benchmark(quick: bool, machine_text: str) -> str:
 
 
 def summary_line(row: dict) -> str:
+    html = f", html {row['html']['wall']:.2f}s" if row.get("html") else ""
     return (
         f"{row['input']} {row['respondents']:>9,} x {row['segments']:>5,}: "
-        f"floor {row['floor']['seconds']:.2f}s/{row['floor']['rss_mb']:.0f}MB, "
+        f"floor {row['floor']['seconds']:.2f}s in-process, {row['floor']['wall']:.2f}s/"
+        f"{row['floor']['rss_mb']:.0f}MB process; "
         f"json {row['inprocess']['seconds']:.2f}s in-process, "
-        f"{row['command']['wall']:.2f}s/{row['command']['rss_mb']:.0f}MB command, "
-        f"html {row['html']['wall']:.2f}s"
+        f"{row['command']['wall']:.2f}s ({row['command']['cpu']:.2f}s CPU)/"
+        f"{row['command']['rss_mb']:.0f}MB command{html}"
     )
 
 
-def render_rows(rows) -> list[str]:
-    """The rows of the results table and of the stages table, for --only."""
-    return render_markdown(rows, None, None, 0, 0, 1, "").split("\n")
-
-
-def render_markdown(
-    rows, per_html, per_pdf, help_seconds, sample_seconds, import_seconds, machine_text
-) -> str:
+def render_grid(rows: Sequence[dict]) -> list[str]:
+    """The results table: every cell against its floor."""
     lines = [
-        "| input | respondents | segments | floor s | floor MB | JSON in-process s | × floor"
-        " | JSON command s | × floor | command MB | × floor MB | rules facts/s | HTML s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| input | respondents | segments | floor in-process s | floor process s | floor MB |"
+        " JSON in-process s | × floor in-process | JSON command s | command CPU s |"
+        " × floor process | command MB | × floor MB | rules facts/s | HTML s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         floor, inproc, command = row["floor"], row["inprocess"], row["command"]
         facts = (
             inproc["comparison_facts"] / inproc["rules_seconds"] if inproc["rules_seconds"] else 0
         )
+        html = f"{row['html']['wall']:.2f}" if row.get("html") else "–"
         lines.append(
             f"| {row['input']} | {row['respondents']:,} | {row['segments']:,} |"
-            f" {floor['seconds']:.2f} | {floor['rss_mb']:.0f} | {inproc['seconds']:.2f} |"
-            f" {inproc['seconds'] / floor['seconds']:.1f} | {command['wall']:.2f} |"
-            f" {command['wall'] / floor['seconds']:.1f} | {command['rss_mb']:.0f} |"
-            f" {command['rss_mb'] / floor['rss_mb']:.1f} | {facts:,.0f} |"
-            f" {row['html']['wall']:.2f} |"
+            f" {floor['seconds']:.2f} | {floor['wall']:.2f} | {floor['rss_mb']:.0f} |"
+            f" {inproc['seconds']:.2f} | {inproc['seconds'] / floor['seconds']:.1f} |"
+            f" {command['wall']:.2f} | {command['cpu']:.2f} |"
+            f" {command['wall'] / floor['wall']:.1f} | {command['rss_mb']:.0f} |"
+            f" {command['rss_mb'] / floor['rss_mb']:.1f} | {facts:,.0f} | {html} |"
         )
-    growth = ["", "Growth per 10× respondents (JSON command time; 1.0 = none, 10 = linear):", ""]
+    return lines
+
+
+def render_growth(rows: Sequence[dict]) -> list[str]:
+    growth = ["Growth per 10× respondents (JSON command time; 1.0 = none, 10 = linear):", ""]
     growth += ["| input | segments | 10k→100k | 100k→1M |", "|---|---:|---:|---:|"]
     by_key = {(r["input"], r["respondents"], r["segments"]): r for r in rows}
     for kind, size, segments in by_key:
@@ -522,40 +902,65 @@ def render_markdown(
             a, b = by_key.get((kind, low, segments)), by_key.get((kind, high, segments))
             ratios.append(f"{b['command']['wall'] / a['command']['wall']:.1f}" if a and b else "–")
         growth.append(f"| {kind} | {segments:,} | {ratios[0]} | {ratios[1]} |")
-    stages = [
+    return growth
+
+
+def render_stages(rows: Sequence[dict]) -> list[str]:
+    """The in-process run's stages, from the product's progress messages."""
+    lines = [
+        "Stages of the in-process run (seconds; `app.run.run`, `document`, `to_json`):",
         "",
-        "Stages of the in-process run (seconds):",
-        "",
-        "| input | respondents | segments | load | compare | disclosure | rules+advice |"
-        " document+json | JSON MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| input | respondents | segments | " + " | ".join(STAGES) + " | total | JSON MB |",
+        "|---|---:|---:|" + "---:|" * (len(STAGES) + 2),
     ]
     for row in rows:
-        s = row["inprocess"]["stages"]
-        stages.append(
-            f"| {row['input']} | {row['respondents']:,} | {row['segments']:,} | {s['load']:.2f} |"
-            f" {s['compare']:.2f} | {s['disclosure']:.2f} | {s['rules+advice']:.2f} |"
-            f" {s['document+json']:.2f} |"
-            f" {row['inprocess']['json_mb']:.0f} |"
+        stages = row["inprocess"]["stages"]
+        lines.append(
+            f"| {row['input']} | {row['respondents']:,} | {row['segments']:,} | "
+            + " | ".join(f"{stages[stage]:.2f}" for stage in STAGES)
+            + f" | {row['inprocess']['seconds']:.2f} | {row['inprocess']['json_mb']:.0f} |"
         )
-    if per_html is None:
-        return "\n".join([*lines, *stages])
-    other = [
-        "",
-        f"- `--per-segment` HTML: {per_html['per_second']:.1f} reports/s "
-        f"({per_html['reports']} reports, {per_html['cores']} worker processes, "
-        f"peak {per_html['rss_mb']:.0f} MB)",
-        f"- `--per-segment` PDF: {per_pdf['per_second']:.1f} reports/s "
-        f"({per_pdf['reports']} reports, {per_pdf['cores']} worker processes, "
-        f"peak {per_pdf['rss_mb']:.0f} MB)",
-        f"- `ism-advise --help`: {help_seconds:.3f} s (best of 5)",
-        f"- `ism-advise sample_data/scores.csv` (HTML): {sample_seconds:.2f} s against"
-        f" {import_seconds:.2f} s to import its libraries: ×{sample_seconds / import_seconds:.2f}"
-        " (best of 5)",
-        "",
-        f"Machine: {machine_text}.",
+    return lines
+
+
+def render_startup(start: dict) -> list[str]:
+    loaded = ", ".join(start["loaded"]) or "none"
+    return [
+        f"- `ism-advise --help`: {start['help']:.3f} s (best of 5; target ≤ 0.3 s)",
+        f"- `ism-advise sample_data/scores.csv {' '.join(SAMPLE_JSON)}`: {start['sample']:.2f} s"
+        f" (best of 5) against {start['imports']:.2f} s to import what a JSON run needs"
+        f" (`{JSON_IMPORTS}`)",
+        f"- after the sample's JSON run, imported of {', '.join(NOT_FOR_JSON)}: {loaded}"
+        " (target: none)",
     ]
-    return "\n".join([*lines, *growth, *stages, *other]) + "\n"
+
+
+def render_markdown(
+    rows: Sequence[dict],
+    *,
+    note: str = "",
+    per_segment: tuple[dict, dict] | None = None,
+    start: dict | None = None,
+    machine_text: str = "",
+) -> str:
+    """Everything in one block, ready to paste: the cost model, the targets, the grid,
+    growth, the stages, per-segment throughput and start-up."""
+    models = cost_models(rows)
+    lines = [*render_cost_model(models, note), "", *render_targets(targets(models, rows)), ""]
+    lines += [*render_grid(rows), "", *render_growth(rows), "", *render_stages(rows)]
+    if per_segment is not None:
+        lines.append("")
+        for fmt, result in zip(("HTML", "PDF"), per_segment, strict=True):
+            lines.append(
+                f"- `--per-segment` {fmt}: {result['per_second']:.1f} reports/s"
+                f" ({result['reports']} reports, {result['cores']} worker processes,"
+                f" peak {result['rss_mb']:.0f} MB)"
+            )
+    if start is not None:
+        lines += ["", *render_startup(start)]
+    if machine_text:
+        lines += ["", f"Machine: {machine_text}."]
+    return "\n".join(lines) + "\n"
 
 
 def render_waves(rows: list[dict], machine_text: str) -> str:
