@@ -722,6 +722,9 @@ MODELS = (
     ("JSON in-process", lambda row: row["inprocess"]["seconds"]),
     ("floor process", lambda row: row["floor"]["wall"]),
     ("floor in-process", lambda row: row["floor"]["seconds"]),
+    # CPU seconds (the command's children included): less moved by a shared machine's load
+    ("JSON command, CPU", lambda row: row["command"]["cpu"]),
+    ("floor process, CPU", lambda row: row["floor"]["cpu"]),
 )
 
 
@@ -744,8 +747,8 @@ def render_cost_model(models: dict[str, CostModel | None], note: str = "") -> li
         " largest residual |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    floor = models["floor process"]
     for name, model in models.items():
+        floor = models["floor process, CPU" if name.endswith("CPU") else "floor process"]
         if model is None:
             lines.append(f"| {name} | – | – | – | – | not identifiable from these cells |")
             continue
@@ -759,6 +762,12 @@ def render_cost_model(models: dict[str, CostModel | None], note: str = "") -> li
             f" {model.per_segment * 1e3:.2f} | {ratio} | {model.largest_error:.0%}"
             f" ({model.worst[0]:,} × {model.worst[1]:,}) |"
         )
+    lines += [
+        "",
+        "a: µs of wall time (CPU rows: of CPU time, the command's workers included) per"
+        " respondent; the CPU rows' a ÷ the floor process's CPU a. Largest residual:"
+        " |measured − fitted| ÷ measured, at its cell (respondents × segments).",
+    ]
     return lines
 
 

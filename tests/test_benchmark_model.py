@@ -115,6 +115,22 @@ def test_targets_without_the_cells_are_not_measured():
     ]
 
 
+def test_the_cost_model_table():
+    """Each run's terms in µs and ms; CPU rows compared with the floor's CPU slope."""
+    found = {
+        "JSON command": bench.CostModel(0.61, 3.0e-6, 1.25e-3, 0.123, (10_000, 5_000)),
+        "JSON in-process": None,
+        "floor process": bench.CostModel(0.3, 1.5e-6, 0.0, 0.05, (10_000, 10)),
+        "floor in-process": None,
+        "JSON command, CPU": bench.CostModel(0.5, 4.0e-6, 2.0e-3, 0.1, (100_000, 10)),
+        "floor process, CPU": bench.CostModel(0.2, 0.5e-6, 0.0, 0.05, (10_000, 10)),
+    }
+    lines = bench.render_cost_model(found)
+    assert lines[4] == "| JSON command | 0.61 | 3.00 | 1.25 | 2.0 | 12% (10,000 × 5,000) |"
+    assert lines[5] == "| JSON in-process | – | – | – | – | not identifiable from these cells |"
+    assert lines[8] == "| JSON command, CPU | 0.50 | 4.00 | 2.00 | 8.0 | 10% (100,000 × 10) |"
+
+
 def test_the_stages_follow_the_progress_messages():
     marks = [
         ("reading {path}", 0.1),
