@@ -123,14 +123,21 @@ def task_generate(path: str, respondents: int, segments: int, items: bool) -> di
     return {"columns": len(frame.columns)}
 
 
-def task_floor(path: str, columns: list[str]) -> dict:
-    """The floor: pandas alone (the process imports nothing else of ours)."""
-    import pandas as pd
+#: The floor: a process that imports pandas, reads the file and does one groupby
+#: (``python -c FLOOR PATH COLUMNS``, nothing else imported); prints its in-process seconds.
+FLOOR = """
+import json, sys, time
+import pandas as pd
+path, columns = sys.argv[1], json.loads(sys.argv[2])
+start = time.perf_counter()
+frame = pd.read_csv(path)
+frame.groupby(["team", "user"], observed=True)[columns].agg(["mean", "std", "count"])
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
 
-    start = time.perf_counter()
-    frame = pd.read_csv(path)
-    frame.groupby(["team", "user"], observed=True)[columns].agg(["mean", "std", "count"])
-    return {"seconds": time.perf_counter() - start}
+
+def run_floor(path: Path, columns: list[str]) -> dict:
+    return measure([sys.executable, "-c", FLOOR, str(path), json.dumps(columns)], parse=True)
 
 
 #: The progress messages of ``app.run.run`` and ``document``, in order, by how their
@@ -291,7 +298,6 @@ def task_drivers(respondents: int, segments: int, resamples: int) -> dict:
 TASKS = {
     "generate": task_generate,
     "waves": task_waves,
-    "floor": task_floor,
     "inprocess": task_inprocess,
     "loaded": task_loaded,
     "per_segment": task_per_segment,
@@ -640,7 +646,7 @@ def grid_benchmark(options: argparse.Namespace, work: Path) -> str | None:
         json_command = [ism, str(path), *by, "--format", "json", "-o", str(work / "out.json")]
         floors, commands = [], []
         for _ in range(REPEATS):  # interleaved: the machine's load hits both alike
-            floors.append(run_task("floor", str(path), columns))
+            floors.append(run_floor(path, columns))
             commands.append(measure([*json_command, "--quiet"]))
         kind = "items" if items else "scores"
         row = {
