@@ -29,12 +29,12 @@ floor process and the floor in-process (:func:`fit_cost_model`); the report prin
 three terms, a ÷ the floor process's a, the largest relative residual, and a table of the
 targets (issue 29) met or missed.
 
-**Memory.** A command's peak is the larger of (1) its largest single process's maximum
-RSS (``/usr/bin/time -v``'s, i.e. ``ru_maxrss``: it does not add up forked workers) and
-(2) the largest sum, sampled from ``/proc`` every 50 ms, of the command's RSS and each
-descendant process's private memory (forked workers share the parent's pages
-copy-on-write; what they add is what they own). CPU seconds are the command's user +
-system time, its children's included.
+**Memory.** A command's peak is the larger of (1) its largest single process's maximum RSS
+(``/usr/bin/time -v``'s, i.e. ``ru_maxrss``: it does not add up forked workers) and (2)
+the largest sum, sampled from ``/proc`` every 50 ms (less often while reading a worker's
+memory map takes long), of the command's RSS and each descendant process's private memory
+(forked workers share the parent's pages copy-on-write; what they add is what they own).
+CPU seconds are the command's user + system time, its children's included.
 
 **Bytecode.** Children run with cached bytecode, as an installed package does: without
 ``PYTHONDONTWRITEBYTECODE``, with ``PYTHONPYCACHEPREFIX`` in the run's temporary folder,
@@ -353,7 +353,8 @@ def tree_kb(pid: int) -> int:
 
 class TreeMemory(threading.Thread):
     """Samples :func:`tree_kb` of the processes a launcher started (``/usr/bin/time``'s
-    command) every :data:`SAMPLE_EVERY` seconds; ``peak_kb`` is the largest sum."""
+    command) every :data:`SAMPLE_EVERY` seconds, or ten times as long as a sample takes;
+    ``peak_kb`` is the largest sum."""
 
     def __init__(self, launcher: int) -> None:
         super().__init__(daemon=True)
@@ -362,9 +363,12 @@ class TreeMemory(threading.Thread):
 
     def run(self) -> None:
         while True:
+            start = time.perf_counter()
             now = sum(tree_kb(pid) for pid in children(self.launcher))
             self.peak_kb = max(self.peak_kb, now)
-            if self._done.wait(SAMPLE_EVERY):
+            # reading a worker's smaps_rollup walks its page tables (about 10 ms for a
+            # worker forked from a 1 GB process): sampling takes at most a tenth of a core
+            if self._done.wait(max(SAMPLE_EVERY, 10 * (time.perf_counter() - start))):
                 return
 
     def stop(self) -> None:
