@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 from threadpoolctl import threadpool_limits
 
 from .blocks import Block, segment_starts, standardise
@@ -421,7 +421,7 @@ def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
         models.loc[fitted, "loglik"] = loglik
         models.loc[fitted, "loglik_null"] = loglik_null
         models.loc[fitted, "llr"] = llr
-        models.loc[fitted, "llr_p"] = stats.chi2.sf(llr, k)
+        models.loc[fitted, "llr_p"] = special.chdtrc(k, llr)  # = stats.chi2.sf(llr, k)
         models.loc[fitted, "r2_mcfadden"] = 1.0 - loglik / loglik_null
         cox_snell = -np.expm1(-llr / sizes)
         models.loc[fitted, "r2_nagelkerke"] = cox_snell / -np.expm1(2.0 * loglik_null / sizes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from .blocks import Block, standardise
 from .logistic import newton, sigmoid
@@ -127,7 +127,7 @@ def noise_contrast(block, resamples, seed, confidence):
 def _poisson_thresholds() -> np.ndarray:
     """16-bit thresholds: a uniform u ∈ [0, 2¹⁶) exceeds k of them with probability
     P(X = k), X ~ Poisson(1), to within 2⁻¹⁶ (counts above 8, p ≈ 10⁻⁶, are cut at 8)."""
-    cdf = stats.poisson.cdf(np.arange(8), 1.0)
+    cdf = special.pdtr(np.arange(8), 1.0)  # = stats.poisson.cdf(k, 1)
     return np.round(cdf * 65536).astype(np.uint16)
 
 

@@ -7,7 +7,6 @@ import contextlib
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from .blocks import segment_starts
 from .columns import MAX_ITERATIONS, TOLERANCE
@@ -132,6 +131,9 @@ def separation(design: np.ndarray, y: np.ndarray) -> str | None:
     s_i·x̃_i'b ≥ 0 for every respondent (the likelihood then keeps rising along b), and
     completely separated when some b makes every s_i·x̃_i'b > 0.
     """
+    # Imported here: only segments that do not converge need it (0.1 s of start-up).
+    from scipy import optimize
+
     signed = design * (2.0 * y - 1.0)[:, None]
     n, width = signed.shape
     bounds = [(-1.0, 1.0)] * width
