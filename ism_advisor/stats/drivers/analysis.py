@@ -444,7 +444,7 @@ def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
             figures["weight_ci_low"][fitted] = low
             figures["weight_ci_high"][fitted] = high
             models.loc[fitted, "resamples"] = used
-            low, high = noise_contrast(block, resamples, seed, confidence)
+            low, high = noise_contrast(block, resamples, seed, confidence, beta)
             figures["noise_diff_ci_low"][fitted] = low
             figures["noise_diff_ci_high"][fitted] = high
             with np.errstate(invalid="ignore"):

@@ -35,11 +35,15 @@ def sigmoid(eta: np.ndarray) -> np.ndarray:
     return np.reciprocal(out, out=out)
 
 
-def newton(design: np.ndarray, y: np.ndarray, starts: np.ndarray) -> _Fit:
+def newton(
+    design: np.ndarray, y: np.ndarray, starts: np.ndarray, start: np.ndarray | None = None
+) -> _Fit:
     """Logistic regression of ``y`` on ``design`` in every segment at once.
 
-    Newton–Raphson from zero. A step that would lower the log-likelihood is halved (the
-    log-likelihood is concave, so a short enough step always raises it); a segment
+    Newton–Raphson from zero, or from ``start``'s rows where ``start`` (segments ×
+    width) is given and its row is not all zero (a segment started from zero is
+    computed exactly as without ``start``). A step that would lower the log-likelihood
+    is halved (the log-likelihood is concave, so a short enough step always raises it); a segment
     stops when no coefficient would move by more than :data:`TOLERANCE` × (1 + the
     largest), or after :data:`MAX_ITERATIONS` steps. Elementwise work is done for the
     rows of all active segments at once; each segment's Hessian, score and linear
@@ -51,6 +55,12 @@ def newton(design: np.ndarray, y: np.ndarray, starts: np.ndarray) -> _Fit:
     beta = np.zeros((count, width))
     eta = np.zeros(len(y))
     loglik = -sizes * np.log(2.0)
+    if start is not None:
+        for s in np.flatnonzero(np.any(start != 0.0, axis=1)):
+            lo, hi = starts[s], starts[s + 1]
+            beta[s] = start[s]
+            eta[lo:hi] = design[lo:hi] @ beta[s]
+            loglik[s] = np.sum(y[lo:hi] * eta[lo:hi] - np.logaddexp(0.0, eta[lo:hi]))
     converged = np.zeros(count, dtype=bool)
     iterations = np.zeros(count, dtype=np.int64)
     hessian = np.zeros((count, width, width))
