@@ -11,11 +11,13 @@ import pandas as pd
 from scipy import special
 from threadpoolctl import threadpool_limits
 
+from ...core.parallel import fork_map
 from .blocks import Block, segment_starts, standardise
 from .bootstrap import bootstrap, noise_contrast
 from .columns import (
     ALPHA,
     CONFIDENCE,
+    N_STAR,
     CORRELATION_COLUMNS,
     DRIVER_COLUMNS,
     GAP_THRESHOLD,
@@ -30,6 +32,11 @@ from .columns import (
 from .logistic import newton, separation
 from .routes import correlation_table, route_table
 from .weights import r2_observed, relative_weights, sqrtm_eigh
+
+
+#: With several workers, surveys of fewer complete cases than this (summed over the
+#: segmentations, each counted by its cost in :func:`_pieces`) are analysed in one process.
+PARALLEL_MIN_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,7 @@ def driver_analysis(
     seed: int = 0,
     confidence: float = CONFIDENCE,
     alpha: float = ALPHA,
+    workers: int = 1,
 ) -> DriverAnalysis:
     """Fit the driver model, relative weights, correlations and routes of every segment.
 
@@ -135,6 +143,11 @@ def driver_analysis(
     seed : mixed with a hash of each segment's data to seed its resamples.
     confidence : level of the odds ratios', weights' and correlations' intervals.
     alpha : significance level for the indirect routes.
+    workers : with 2 or more, the segments are cut into that many contiguous pieces of
+        about equal work, analysed in forked processes (:func:`ism_advisor.core.parallel.fork_map`);
+        the tables are the same, bit for bit, whatever the number. Surveys of fewer than
+        :data:`PARALLEL_MIN_ROWS` complete cases (summed over the segmentations) are
+        analysed here: forking costs more than it saves there.
 
     Returns
     -------
@@ -177,11 +190,14 @@ def driver_analysis(
         raise ValueError("is_user must hold 0/1 (or True/False), or NaN when unknown")
     # Thousands of small matrix products: handing each to BLAS threads costs more than
     # it saves (three times the CPU time on a busy two-core machine: benchmarks/RESULTS.md).
-    with threadpool_limits(limits=1, user_api="blas"):
-        parts = [
-            _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha)
-            for codes, offset in _segmentations(segments, len(x))
-        ]
+    settings = (factors, resamples, seed, confidence, alpha)
+    pieces = _pieces(x, y, list(_segmentations(segments, len(x))), workers)
+
+    def analyse(piece):
+        with threadpool_limits(limits=1, user_api="blas"):
+            return [_analyse(x, y, *part, *settings) for part in piece]
+
+    parts = [part for done in fork_map(analyse, pieces, len(pieces)) for part in done]
     return DriverAnalysis(
         factors=factors,
         models=_concat([p[0] for p in parts], MODEL_COLUMNS),
@@ -317,11 +333,56 @@ def _segmentations(segments, n: int):
         offset += int(codes.max()) + 1 if codes.size and codes.max() >= 0 else 0
 
 
-def _analyse(x, y, codes, offset, factors, resamples, seed, confidence, alpha):
-    """All tables of one segmentation."""
+def _pieces(x, y, segmentations, workers: int):
+    """The work cut into up to ``workers`` contiguous pieces of about equal cost.
+
+    A piece is a list of (codes, offset, count): segments ``offset`` … ``offset + count
+    − 1`` of one segmentation, renumbered from 0 in ``codes`` (−1 for the others). A
+    segment's cost is taken as its complete cases below :data:`N_STAR` (the row
+    bootstrap) plus a quarter of them (the fits, the noise draws) and a constant; the
+    cuts fall between segments, so every segment is analysed whole. One piece (the
+    segmentations as they are) with one worker, or for fewer than
+    :data:`PARALLEL_MIN_ROWS` complete cases.
+    """
+    whole = [[(codes, offset, _count(codes)) for codes, offset in segmentations]]
+    if workers <= 1:
+        return whole
+    complete = ~np.isnan(y) & ~np.isnan(x).any(axis=1)
+    units = []  # (segmentation, segment, cost)
+    for index, (codes, _offset) in enumerate(segmentations):
+        sizes = np.bincount(codes[complete & (codes >= 0)], minlength=_count(codes))
+        cost = np.minimum(sizes, N_STAR) + sizes / 4 + 100.0
+        units += [(index, segment, c) for segment, c in enumerate(cost.tolist())]
+    if len(units) < 2 or sum(c for *_, c in units) < PARALLEL_MIN_ROWS:
+        return whole
+    total, pieces, running = sum(c for *_, c in units), [], 0.0
+    groups: list[list[tuple[int, int]]] = [[] for _ in range(workers)]
+    for index, segment, c in units:
+        group = min(workers - 1, int(workers * (running + c / 2) / total))
+        groups[group].append((index, segment))
+        running += c
+    for group in groups:
+        piece = []
+        for index in sorted({i for i, _ in group}):
+            segs = [s for i, s in group if i == index]
+            first, stop = segs[0], segs[-1] + 1
+            codes, offset = segmentations[index]
+            inside = (codes >= first) & (codes < stop)
+            piece.append((np.where(inside, codes - first, -1), offset + first, stop - first))
+        if piece:
+            pieces.append(piece)
+    return pieces
+
+
+def _count(codes: np.ndarray) -> int:
+    """The number of segments of a segmentation (codes 0 … max)."""
+    return int(codes.max()) + 1 if codes.size and codes.max() >= 0 else 0
+
+
+def _analyse(x, y, codes, offset, count, factors, resamples, seed, confidence, alpha):
+    """All tables of ``count`` segments of a segmentation (``codes`` 0 … count − 1)."""
     k = len(factors)
     names = np.array(factors, dtype=object)
-    count = int(codes.max()) + 1 if codes.size and codes.max() >= 0 else 0
     complete = (codes >= 0) & ~np.isnan(y) & ~np.isnan(x).any(axis=1)
     c = codes[complete]
     n = np.bincount(c, minlength=count)
