@@ -17,12 +17,12 @@ from .bootstrap import bootstrap, noise_contrast
 from .columns import (
     ALPHA,
     CONFIDENCE,
-    N_STAR,
     CORRELATION_COLUMNS,
     DRIVER_COLUMNS,
     GAP_THRESHOLD,
     MIN_PER_FACTOR,
     MODEL_COLUMNS,
+    N_STAR,
     PRIORITY_COLUMNS,
     QUADRANTS,
     RESAMPLES,
@@ -32,7 +32,6 @@ from .columns import (
 from .logistic import newton, separation
 from .routes import correlation_table, route_table
 from .weights import r2_observed, relative_weights, sqrtm_eigh
-
 
 #: With several workers, surveys of fewer complete cases than this (summed over the
 #: segmentations, each counted by its cost in :func:`_pieces`) are analysed in one process.
