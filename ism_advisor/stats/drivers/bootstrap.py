@@ -109,6 +109,7 @@ def noise_contrast(block, resamples, seed, confidence, beta=None):
         )
         noise[lo:hi] = rng.standard_normal(hi - lo)
     raw = np.column_stack([block.x, noise])
+    del noise
     _, _, design, corr = standardise(raw, block.starts)
     augmented = Block(block.local, block.starts, raw, block.y, design, corr)
     start = None
