@@ -419,7 +419,7 @@ def _analyse(x, y, codes, offset, count, factors, resamples, seed, confidence, a
     raw = x[rows]
     mean, sd, design, corr = standardise(raw, starts)
     block = Block(local, starts, raw, y[rows], design, corr)
-    del raw, design
+    del raw, design, rows, c, complete  # memory: the block holds what is needed
 
     # A factor without variance cannot be standardised; exactly collinear factors
     # cannot be separated.
