@@ -18,6 +18,9 @@ from ism_advisor.stats.drivers import logistic as driver_logistic
 
 OURS, THEIRS = 2000, 600
 
+# Segments for the workers' tests: two above N*, and 25,000 rows below it in all.
+SIZES = [300, 25_000, 500, 1_000, 40, 700, 30_000, 900, *[3_000] * 7]
+
 
 def _largest_z(label, result_columns, replicates, ours, theirs):
     """|z| of each CI limit against the reference's quantile; asserts |z| ≤ 4."""
@@ -233,7 +236,7 @@ def test_two_workers_give_the_same_tables_bit_for_bit(monkeypatch):
     processes: the tables equal one process's exactly (a segment above N* included)."""
     from ism_advisor.stats.drivers import analysis as driver_module
 
-    scores, use, codes = segmented([300, 25_000, 500, 1_000, 40, 700, 30_000, 900], seed=3)
+    scores, use, codes = segmented(SIZES, seed=3)
     teams = codes.copy()
     teams[::97] = -1  # respondents in no team
     segmentations = [np.zeros(len(use), dtype=np.int64), teams, codes % 3]
@@ -250,15 +253,19 @@ def test_two_workers_give_the_same_tables_bit_for_bit(monkeypatch):
     assert forked == [(2, 2)]
     for name in ("models", "drivers", "correlations", "routes"):
         pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name), check_exact=True)
-    assert len(one.models) == 1 + 8 + 3
+    assert len(one.models) == 1 + len(SIZES) + 3
 
 
 def test_the_pieces_are_contiguous_and_cover_every_segment_once():
     from ism_advisor.stats.drivers.analysis import _pieces
 
-    scores, use, codes = segmented([300, 25_000, 500, 1_000, 40, 700, 30_000, 900], seed=3)
+    scores, use, codes = segmented(SIZES, seed=3)
     x = scores.to_numpy()
-    segmentations = [(np.zeros(len(use), dtype=np.int64), 0), (codes, 1), (codes % 3, 9)]
+    segmentations = [
+        (np.zeros(len(use), dtype=np.int64), 0),
+        (codes, 1),
+        (codes % 3, 1 + len(SIZES)),
+    ]
     pieces = _pieces(x, use, segmentations, 2)
     assert len(pieces) == 2
     numbers = []
@@ -266,6 +273,11 @@ def test_the_pieces_are_contiguous_and_cover_every_segment_once():
         for part_codes, offset, count in piece:
             numbers += list(range(offset, offset + count))
             assert part_codes.max() < count
-    assert numbers == list(range(12))
+    assert numbers == list(range(1 + len(SIZES) + 3))
     small = _pieces(x[:1000], use[:1000], [(np.zeros(1000, dtype=np.int64), 0)], 2)
     assert len(small) == 1  # under PARALLEL_MIN_ROWS: one process
+    # large segments only (two of 30,000 and the survey of 60,000): one process
+    large = np.repeat([0, 1], 30_000)
+    x2, use2 = np.tile(x[:30_000], (2, 1)), np.tile(use[:30_000], 2)
+    whole = np.zeros(60_000, dtype=np.int64)
+    assert len(_pieces(x2, use2, [(whole, 0), (large, 1)], 2)) == 1
