@@ -98,6 +98,10 @@ LOCAL_IMPORTS: dict[str, str] = {
         "the linear programme (linprog, sparse matrices) only when a hierarchy of segments"
         " has sets to solve"
     ),
+    "ism_advisor.stats.drivers.logistic -> scipy.optimize": (
+        "the separation check's linear programmes (linprog) only for a segment whose model"
+        " does not converge: a JSON run does not load scipy.optimize"
+    ),
     "ism_advisor.survey.reading.detect -> ism_advisor.survey.reading.sheets": (
         "a spreadsheet's reader (python-calamine, lxml) only for .xlsx and .ods files"
     ),

@@ -66,10 +66,14 @@ def standardise(values: np.ndarray, starts: np.ndarray, *, design: bool = True):
         ).reshape(count, k)
         / sizes[:, None]
     )
-    dev = values - mean[seg]
+    # Segment by segment, so that no rows × factors array of means or SDs is built
+    # (the same elementwise operations, so the same bits, with less memory).
+    dev = np.empty_like(values, dtype=float)
     cross = np.empty((count, k, k))
     for i in range(count):
-        part = dev[starts[i] : starts[i + 1]]
+        lo, hi = starts[i], starts[i + 1]
+        np.subtract(values[lo:hi], mean[i], out=dev[lo:hi])
+        part = dev[lo:hi]
         cross[i] = part.T @ part
     square = np.diagonal(cross, axis1=1, axis2=2)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -77,7 +81,10 @@ def standardise(values: np.ndarray, starts: np.ndarray, *, design: bool = True):
         if design:
             matrix = np.empty((len(values), k + 1))
             matrix[:, 0] = 1.0
-            np.divide(dev, sd[seg], out=matrix[:, 1:])
+            for i in range(count):
+                lo, hi = starts[i], starts[i + 1]
+                np.divide(dev[lo:hi], sd[i], out=matrix[lo:hi, 1:])
+        del dev
         root = np.sqrt(square)
         corr = cross / (root[:, :, None] * root[:, None, :])
     diagonal = np.arange(k)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from .blocks import Block, standardise
+from .columns import N_STAR
 from .logistic import newton, sigmoid
 from .weights import r2_from_sums, relative_weights, sqrtm_eigh, sqrtm_near
 
@@ -24,6 +25,10 @@ _SEGMENTS_PER_BATCH = 32
 
 # Mixed into a segment's seed to draw its added random variable (:func:`noise_contrast`).
 NOISE_STREAM = 0x6E6F6973
+
+
+# Mixed into a segment's seed to draw its normal sums (:func:`_normal_sums`).
+NORMAL_STREAM = 0x6E6F726D
 
 
 # -- the bootstrap ---------------------------------------------------------------------------
@@ -55,7 +60,8 @@ def bootstrap(
         r2 = np.empty((len(batch), resamples))
         for b, s in enumerate(batch):
             lo, hi = block.starts[s], block.starts[s + 1]
-            moments[b], slopes[b], r2[b] = _resample(
+            draw = _resample if hi - lo < N_STAR else _normal_sums
+            moments[b], slopes[b], r2[b] = draw(
                 segment_seed(seed, block.x[lo:hi], block.y[lo:hi]),
                 resamples,
                 design[lo:hi],
@@ -80,7 +86,7 @@ def bootstrap(
     return low, high, used
 
 
-def noise_contrast(block, resamples, seed, confidence):
+def noise_contrast(block, resamples, seed, confidence, beta=None):
     """Each factor's weight against that of an added random variable, bootstrapped.
 
     Tonidandel, LeBreton & Johnson (2009): a standard normal variable, unrelated to
@@ -89,7 +95,10 @@ def noise_contrast(block, resamples, seed, confidence):
     percentile CI of, resample by resample, each factor's weight minus the random
     variable's is returned (segments × factors; NaN where the augmented model does not
     converge). The random variable is drawn from a seed of ``seed`` and the segment's
-    own data, so it, and everything that follows, is the same for the same data.
+    own data, so it, and everything that follows, is the same for the same data. With
+    ``beta`` (the model's coefficients, segments × (1 + factors)), the augmented model of
+    a segment of :data:`N_STAR` or more complete cases starts from (β̂, 0) instead of zero:
+    the random variable is unrelated to use, so one or two steps converge.
     """
     count = len(block.local)
     noise = np.empty(len(block.y))
@@ -100,9 +109,15 @@ def noise_contrast(block, resamples, seed, confidence):
         )
         noise[lo:hi] = rng.standard_normal(hi - lo)
     raw = np.column_stack([block.x, noise])
+    del noise
     _, _, design, corr = standardise(raw, block.starts)
     augmented = Block(block.local, block.starts, raw, block.y, design, corr)
-    fit = newton(design, block.y, block.starts)
+    start = None
+    if beta is not None:
+        start = np.zeros((count, beta.shape[1] + 1))
+        large = block.sizes >= N_STAR
+        start[large, :-1] = beta[large]
+    fit = newton(design, block.y, block.starts, start)
     k = block.x.shape[1]
     low = np.full((count, k), np.nan)
     high = np.full((count, k), np.nan)
@@ -127,7 +142,7 @@ def noise_contrast(block, resamples, seed, confidence):
 def _poisson_thresholds() -> np.ndarray:
     """16-bit thresholds: a uniform u ∈ [0, 2¹⁶) exceeds k of them with probability
     P(X = k), X ~ Poisson(1), to within 2⁻¹⁶ (counts above 8, p ≈ 10⁻⁶, are cut at 8)."""
-    cdf = stats.poisson.cdf(np.arange(8), 1.0)
+    cdf = special.pdtr(np.arange(8), 1.0)  # = stats.poisson.cdf(k, 1)
     return np.round(cdf * 65536).astype(np.uint16)
 
 
@@ -200,6 +215,96 @@ def _resample(seed, resamples, design, y, p, beta, inverse, upper):
         spread += weighted @ both[rows]
         square += np.einsum("ij,ij->i", weighted, fitted)
     r2 = r2_from_sums(total, sums[:, -1], spread[:, 0], square, spread[:, 1])
+    return sums[:, : width + pairs], step[:, 1:], r2
+
+
+def _features(design, y, p, inverse, upper):
+    """Per row: pass 1's columns (1 and z, the products z_j·z_k, the score part
+    H⁻¹(y − p̂)x̃, y), then p̂, p̂² and p̂·y (pass 2's sums at β̂)."""
+    z = design[:, 1:]
+    return np.hstack(
+        [
+            design,
+            z[:, upper[0]] * z[:, upper[1]],
+            ((y - p)[:, None] * design) @ inverse,
+            y[:, None],
+            p[:, None],
+            (p * p)[:, None],
+            (p * y)[:, None],
+        ]
+    )
+
+
+def covariance_rows(rng, y, limit: int = N_STAR):
+    """The rows that estimate the sums' covariance, and each one's weight (n_h/m_h).
+
+    Every row when there are at most ``limit``; else ``limit`` rows without replacement,
+    stratified by use (each group in proportion, or the smaller group whole when it has
+    fewer than ``limit``/4 rows, so that a rare response is not left to chance).
+    """
+    n = len(y)
+    if n <= limit:
+        return np.arange(n), np.ones(n)
+    groups = sorted((np.flatnonzero(y == 1.0), np.flatnonzero(y != 1.0)), key=len)
+    small = len(groups[0])
+    take = small if small < limit / 4 else round(limit * small / n)
+    picked, scale = [], []
+    for group, count in zip(groups, (take, limit - take), strict=True):
+        if count:
+            picked.append(np.sort(group[rng.choice(len(group), count, replace=False)]))
+            scale.append(np.full(count, len(group) / count))
+    return np.concatenate(picked), np.concatenate(scale)
+
+
+def _normal_root(cov: np.ndarray) -> np.ndarray:
+    """A square root L of a covariance matrix (L·Lᵀ = cov): Cholesky with a jitter of
+    10⁻¹² of the mean variance, else from the eigenvalues clipped at 0."""
+    jitter = 1e-12 * np.trace(cov) / len(cov)
+    try:
+        return np.linalg.cholesky(cov + jitter * np.eye(len(cov)))
+    except np.linalg.LinAlgError:
+        values, vectors = np.linalg.eigh(cov)
+        return vectors * np.sqrt(np.clip(values, 0.0, None))
+
+
+def _normal_sums(seed, resamples, design, y, p, beta, inverse, upper):
+    """:func:`_resample` for a large segment: the resamples' sums drawn, no row weighted.
+
+    A Poisson(1) weight has mean 1 and variance 1, so a resample's sums Σ wᵢfᵢ of pass 1's
+    features have mean S = Σ fᵢ and covariance C = Σ fᵢfᵢᵀ; for n ≥ :data:`N_STAR` they
+    are drawn from N(S, C), with C estimated on :func:`covariance_rows`. Pass 2 is
+    linearised around β̂: with δ = β* − β̂, Σw p* ≈ Σw p̂ + (Σ p̂(1 − p̂)x̃)'δ,
+    Σw p*² ≈ Σw p̂² + 2(Σ p̂²(1 − p̂)x̃)'δ and Σw p*y ≈ Σw p̂y + (Σ p̂(1 − p̂)yx̃)'δ, the
+    three Σw p̂… drawn with pass 1's sums. Returns what :func:`_resample` returns. Cost:
+    one pass over the rows, then O(N* · m²) and O(resamples · m²) for m features.
+    """
+    n, width = design.shape
+    pairs = len(upper[0])
+    rng = np.random.default_rng([*seed, NORMAL_STREAM])
+    total_sums = 0.0
+    slopes = np.zeros((3, width))  # Σ p̂(1 − p̂)x̃, Σ p̂²(1 − p̂)x̃, Σ p̂(1 − p̂)yx̃
+    for lo in range(0, n, _CHUNK_ROWS):
+        rows = slice(lo, lo + _CHUNK_ROWS)
+        part, fitted, use = design[rows], p[rows], y[rows]
+        total_sums = total_sums + _features(part, use, fitted, inverse, upper).sum(axis=0)
+        spread = fitted * (1.0 - fitted)
+        slopes += np.stack([spread, spread * fitted, spread * use]) @ part
+    picked, scale = covariance_rows(rng, y)
+    features = _features(design[picked], y[picked], p[picked], inverse, upper)
+    cov = (features * scale[:, None]).T @ features
+    del features
+    root = _normal_root(cov)
+    sums = total_sums + rng.standard_normal((resamples, len(cov))) @ root.T
+    total = sums[:, 0]
+    score = slice(width + pairs, 2 * width + pairs)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        step = beta + sums[:, score] * (n / total)[:, None]
+    step[total == 0] = beta
+    delta = step - beta
+    sp = sums[:, -3] + delta @ slopes[0]
+    spp = sums[:, -2] + 2.0 * (delta @ slopes[1])
+    spy = sums[:, -1] + delta @ slopes[2]
+    r2 = r2_from_sums(total, sums[:, 2 * width + pairs], sp, spp, spy)
     return sums[:, : width + pairs], step[:, 1:], r2
 
 

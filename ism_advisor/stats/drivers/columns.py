@@ -17,6 +17,15 @@ VIF_LIMIT = 5.0
 RESAMPLES = 200
 
 
+#: A segment with at least this many complete cases draws its bootstrap's sums from their
+#: normal approximation instead of weighting every row (see :mod:`ism_advisor.stats.drivers`,
+#: *The bootstrap*): its cost stops growing with its size. Below it, every resample weights
+#: every row. Chosen by measurement (docs/statistics/computed.md): at this size both
+#: methods agree with a refitting bootstrap within its Monte Carlo error; do not lower it
+#: without rerunning ``test_the_two_methods_agree_at_the_threshold``.
+N_STAR = 20_000
+
+
 #: Confidence level of every interval.
 CONFIDENCE = 0.95
 

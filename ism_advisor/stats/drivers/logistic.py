@@ -7,13 +7,16 @@ import contextlib
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from .blocks import segment_starts
 from .columns import MAX_ITERATIONS, TOLERANCE
 
 # Newton–Raphson: at most this many halvings of a step that lowers the log-likelihood.
 _HALVINGS = 40
+
+
+# Rows per block of a warm-started (large) segment's Hessian sums.
+_BLOCK_ROWS = 65_536
 
 
 # -- logistic regression ---------------------------------------------------------------------
@@ -36,11 +39,17 @@ def sigmoid(eta: np.ndarray) -> np.ndarray:
     return np.reciprocal(out, out=out)
 
 
-def newton(design: np.ndarray, y: np.ndarray, starts: np.ndarray) -> _Fit:
+def newton(
+    design: np.ndarray, y: np.ndarray, starts: np.ndarray, start: np.ndarray | None = None
+) -> _Fit:
     """Logistic regression of ``y`` on ``design`` in every segment at once.
 
-    Newton–Raphson from zero. A step that would lower the log-likelihood is halved (the
-    log-likelihood is concave, so a short enough step always raises it); a segment
+    Newton–Raphson from zero, or from ``start``'s rows where ``start`` (segments ×
+    width) is given and its row is not all zero; such a segment (a large one) also sums
+    its Hessian and score over blocks of :data:`_BLOCK_ROWS` rows, so that no rows ×
+    width array is built for it (a segment started from zero is computed exactly as
+    without ``start``). A step that would lower the log-likelihood
+    is halved (the log-likelihood is concave, so a short enough step always raises it); a segment
     stops when no coefficient would move by more than :data:`TOLERANCE` × (1 + the
     largest), or after :data:`MAX_ITERATIONS` steps. Elementwise work is done for the
     rows of all active segments at once; each segment's Hessian, score and linear
@@ -52,22 +61,34 @@ def newton(design: np.ndarray, y: np.ndarray, starts: np.ndarray) -> _Fit:
     beta = np.zeros((count, width))
     eta = np.zeros(len(y))
     loglik = -sizes * np.log(2.0)
+    started = np.zeros(count, dtype=bool)
+    if start is not None:
+        started = np.any(start != 0.0, axis=1)
+        for s in np.flatnonzero(started):
+            lo, hi = starts[s], starts[s + 1]
+            beta[s] = start[s]
+            eta[lo:hi] = design[lo:hi] @ beta[s]
+            loglik[s] = np.sum(y[lo:hi] * eta[lo:hi] - np.logaddexp(0.0, eta[lo:hi]))
     converged = np.zeros(count, dtype=bool)
     iterations = np.zeros(count, dtype=np.int64)
     hessian = np.zeros((count, width, width))
     active = np.arange(count)
     while active.size:
-        rows = _rows_of(active, starts)
-        part = design[rows]
-        p = sigmoid(eta[rows])
-        weighted = np.empty((len(p), width + 1))
-        np.multiply(part, (p * (1.0 - p))[:, None], out=weighted[:, :width])
-        np.subtract(y[rows], p, out=weighted[:, width])
-        local = segment_starts(sizes[active])
-        products = np.empty((len(active), width, width + 1))
-        for a in range(len(active)):
-            lo, hi = local[a], local[a + 1]
-            products[a] = part[lo:hi].T @ weighted[lo:hi]
+        if started[active].any():
+            products = _blocked_products(design, y, eta, starts, active, started)
+        else:
+            rows = _rows_of(active, starts)
+            part = design[rows]
+            p = sigmoid(eta[rows])
+            weighted = np.empty((len(p), width + 1))
+            np.multiply(part, (p * (1.0 - p))[:, None], out=weighted[:, :width])
+            np.subtract(y[rows], p, out=weighted[:, width])
+            local = segment_starts(sizes[active])
+            products = np.empty((len(active), width, width + 1))
+            for a in range(len(active)):
+                lo, hi = local[a], local[a + 1]
+                products[a] = part[lo:hi].T @ weighted[lo:hi]
+            del part, p, weighted
         hessian[active] = products[:, :, :width]
         with np.errstate(invalid="ignore", divide="ignore"):
             step = _solve_stack(products[:, :, :width], products[:, :, width])
@@ -80,6 +101,31 @@ def newton(design: np.ndarray, y: np.ndarray, starts: np.ndarray) -> _Fit:
         iterations[active] += 1
         _line_search(design, y, starts, active, step, beta, eta, loglik)
     return _Fit(beta, hessian, loglik, converged, iterations, sigmoid(eta))
+
+
+def _weighted(part, p, y):
+    """[x̃·p(1 − p), y − p] of some rows: their Hessian and score are part' @ this."""
+    weighted = np.empty((len(p), part.shape[1] + 1))
+    np.multiply(part, (p * (1.0 - p))[:, None], out=weighted[:, :-1])
+    np.subtract(y, p, out=weighted[:, -1])
+    return weighted
+
+
+def _blocked_products(design, y, eta, starts, active, started):
+    """:func:`newton`'s x̃'[x̃·p(1 − p), y − p] of each active segment, one segment at a
+    time: a started segment summed over blocks of :data:`_BLOCK_ROWS` rows, the others
+    over all their rows at once (the same bits as :func:`newton`'s own loop)."""
+    width = design.shape[1]
+    products = np.empty((len(active), width, width + 1))
+    for a, s in enumerate(active):
+        lo, hi = starts[s], starts[s + 1]
+        step = _BLOCK_ROWS if started[s] else hi - lo
+        products[a] = 0.0
+        for first in range(lo, hi, max(step, 1)):
+            last = min(hi, first + step)
+            part = design[first:last]
+            products[a] += part.T @ _weighted(part, sigmoid(eta[first:last]), y[first:last])
+    return products
 
 
 def _line_search(design, y, starts, active, step, beta, eta, loglik) -> None:
@@ -132,6 +178,9 @@ def separation(design: np.ndarray, y: np.ndarray) -> str | None:
     s_i·x̃_i'b ≥ 0 for every respondent (the likelihood then keeps rising along b), and
     completely separated when some b makes every s_i·x̃_i'b > 0.
     """
+    # Imported here: only segments that do not converge need it (0.1 s of start-up).
+    from scipy import optimize
+
     signed = design * (2.0 * y - 1.0)[:, None]
     n, width = signed.shape
     bounds = [(-1.0, 1.0)] * width
