@@ -98,6 +98,10 @@ LOCAL_IMPORTS: dict[str, str] = {
         "the linear programme (linprog, sparse matrices) only when a hierarchy of segments"
         " has sets to solve"
     ),
+    "ism_advisor.stats.tests -> scipy.stats": (
+        "scipy.stats (about 0.6 s to import) only for the exact McNemar test of two waves:"
+        " its binomial CDF has no bit-identical scipy.special kernel"
+    ),
     "ism_advisor.survey.reading.detect -> ism_advisor.survey.reading.sheets": (
         "a spreadsheet's reader (python-calamine, lxml) only for .xlsx and .ods files"
     ),
