@@ -102,6 +102,10 @@ LOCAL_IMPORTS: dict[str, str] = {
         "the separation check's linear programmes (linprog) only for a segment whose model"
         " does not converge: a JSON run does not load scipy.optimize"
     ),
+    "ism_advisor.stats.tests -> scipy.stats": (
+        "scipy.stats (about 0.6 s to import) only for the exact McNemar test of two waves:"
+        " its binomial CDF has no bit-identical scipy.special kernel"
+    ),
     "ism_advisor.survey.reading.detect -> ism_advisor.survey.reading.sheets": (
         "a spreadsheet's reader (python-calamine, lxml) only for .xlsx and .ods files"
     ),

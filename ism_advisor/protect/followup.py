@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ..core.errors import N_, Message
 from ..core.jsonvalue import json_value
@@ -294,7 +294,7 @@ def _trend_point(wave: str, row: Mapping[str, Any]) -> dict[str, Any]:
         out[f"{group}_mean"] = json_value(mean)
         interval = None
         if n > 1 and np.isfinite(sd):
-            half = float(stats.t.ppf(0.975, n - 1)) * sd / np.sqrt(n)
+            half = float(special.stdtrit(n - 1, 0.975)) * sd / np.sqrt(n)
             interval = [json_value(mean - half), json_value(mean + half)]
         out[f"{group}_ci"] = interval
     return out

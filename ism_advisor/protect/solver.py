@@ -92,7 +92,6 @@ def find_pinned(
     one end); either way the pinned atoms' sums are known, and the caller checks the small
     sets again with them known.
     """
-    from scipy.optimize import linprog
     from scipy.sparse import csr_matrix, hstack
 
     if not bounds.side.any():
@@ -151,6 +150,8 @@ def find_pinned(
     upper = hstack([signs @ weights[at_bound], t]).tocsr()
     equal = hstack([weights[between], csr_matrix((len(between), n_t))]).tocsr()
     n_lambda = len(classes) + 1
+    from scipy.optimize import linprog  # only here: importing it costs ~0.1 s of start-up
+
     result = linprog(
         np.concatenate([np.zeros(n_lambda), -np.ones(n_t)]),
         A_ub=upper,

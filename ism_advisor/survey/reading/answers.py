@@ -102,7 +102,14 @@ class Values:
             distinct = np.append(read.astype("float64").to_numpy(), np.nan)
             values = pd.Series(distinct[codes], index=raw.index, dtype="float64")
         if codebook.missing_numbers:
-            values = values.mask(values.isin(list(codebook.missing_numbers)))
+            # a few codes: comparing is cheaper than Series.isin's hash table (as isin,
+            # -0.0 equals 0.0; a NaN code changes nothing: a NaN cell is missing anyway)
+            array = values.to_numpy()
+            missing = np.zeros(len(array), dtype=bool)
+            for code in codebook.missing_numbers:
+                missing |= array == code
+            if missing.any():
+                values = values.mask(missing)
         if on_scale:
             outside = (values < codebook.scale_min) | (values > codebook.scale_max)
             if outside.any():
