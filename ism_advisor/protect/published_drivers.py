@@ -292,15 +292,38 @@ def _models(
     )
     shown = ~published.segments["suppressed"].to_numpy(dtype=bool)
     out.loc[shown & (reason != None), "reason"] = REASON_HIDDEN  # noqa: E711
-    for row in fitted.to_dict("records"):
-        s = int(row["segment"])
-        out.at[s, "n"] = row["n"]
-        out.at[s, "fitted"] = bool(row["fitted"])
-        out.at[s, "reason"] = row["reason"]
-        out.at[s, "needed"] = row["needed"]
-        if row["fitted"]:
-            out.at[s, "r2_mcfadden"] = row["r2_mcfadden"]
-            out.at[s, "r2_nagelkerke"] = row["r2_nagelkerke"]
-            out.at[s, "r2_o"] = row["r2_weights"]
-        out.at[s, "warnings"] = tuple(row["warnings"])
+    if len(fitted) == 0:
+        return out
+    # each fitted segment's row, column by column (as cell by cell, in row order)
+    rows = fitted["segment"].to_numpy(dtype=np.int64)
+    done = fitted["fitted"].to_numpy(dtype=bool)
+    columns = {
+        "n": fitted["n"],
+        "needed": fitted["needed"],
+        "r2_mcfadden": fitted["r2_mcfadden"],
+        "r2_nagelkerke": fitted["r2_nagelkerke"],
+        "r2_o": fitted["r2_weights"],
+    }
+    for name, values in columns.items():
+        column = out[name].to_numpy(dtype=float, copy=True)
+        chosen = rows if name in ("n", "needed") else rows[done]
+        picked = (
+            values.to_numpy(dtype=float)
+            if name in ("n", "needed")
+            else (values.to_numpy(dtype=float)[done])
+        )
+        column[chosen] = picked
+        out[name] = column
+    flags = out["fitted"].to_numpy(dtype=bool, copy=True)
+    flags[rows] = done
+    out["fitted"] = flags
+    reasons = out["reason"].to_numpy(dtype=object, copy=True)
+    warnings = out["warnings"].to_numpy(dtype=object, copy=True)
+    for row, why, found in zip(
+        rows.tolist(), fitted["reason"].tolist(), fitted["warnings"].tolist(), strict=True
+    ):
+        reasons[row] = why
+        warnings[row] = tuple(found)
+    out["reason"] = pd.Series(reasons, dtype=object)
+    out["warnings"] = pd.Series(warnings, dtype=object)
     return out
