@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.core.dtypes.cast import maybe_box_native
 
-from ..core.jsonvalue import json_number, json_value
+from ..core.jsonvalue import json_number, json_value, plain_column
 from ..core.resources import file_name, packaged_path
 from ..core.vocabulary import COMPARISON, Field
 from ..protect.disclosure import Published
@@ -395,28 +394,12 @@ def _conclusion(
     }
 
 
-def _column(table: pd.DataFrame, name: str) -> list[Any]:
-    """One column's values as ``DataFrame.to_dict("records")`` gives them: plain Python
-    numbers from a numeric column, numpy scalars in an object column boxed."""
-    column = table[name]
-    if column.dtype.kind in "fiub":
-        return column.tolist()
-    box = column.dtype == object or isinstance(column.dtype, pd.api.extensions.ExtensionDtype)
-    if not box:
-        return list(column)
-    return [v if type(v) in _PLAIN else maybe_box_native(v) for v in column]
-
-
-#: Types :func:`pandas.core.dtypes.cast.maybe_box_native` returns as they are.
-_PLAIN = frozenset({str, float, int, bool, type(None)})
-
-
 def _numbers(table: pd.DataFrame, name: str) -> list[float | int | None]:
     """:func:`_model_number` of every value of a column; a float column's distinct values
     (by their bits: 0.0 and -0.0 apart) rounded once each."""
     column = table[name]
     if column.dtype != np.float64 or len(column) == 0:
-        return [_model_number(v) for v in _column(table, name)]
+        return [_model_number(v) for v in plain_column(table, name)]
     values = np.ascontiguousarray(column.to_numpy(dtype=np.float64))
     bits, inverse = np.unique(values.view(np.int64), return_inverse=True)
     rounded = np.array(
@@ -430,7 +413,7 @@ def _values(table: pd.DataFrame, name: str) -> list[Any]:
     """:func:`_model_value` of every value of a column (a float column as :func:`_numbers`)."""
     if table[name].dtype == np.float64:
         return _numbers(table, name)
-    return [_model_value(v) for v in _column(table, name)]
+    return [_model_value(v) for v in plain_column(table, name)]
 
 
 def _whole(values: list[Any]) -> list[int | None]:
@@ -441,7 +424,7 @@ def _whole(values: list[Any]) -> list[int | None]:
 def _by_segment(table: pd.DataFrame, entries: Iterable[Any]) -> dict[int, list[Any]]:
     """``entries`` (one per row of ``table``) grouped by the rows' segment, in row order."""
     grouped: dict[int, list[Any]] = {}
-    for segment, entry in zip(_column(table, "segment"), entries, strict=True):
+    for segment, entry in zip(plain_column(table, "segment"), entries, strict=True):
         grouped.setdefault(int(segment), []).append(entry)
     return grouped
 
@@ -460,11 +443,11 @@ def _driver_rows(drivers: PublishedDrivers) -> dict[str, dict[int, list[Any]]]:
             "quadrant": quadrant,
         }
         for factor, numbers, beats, rank, quadrant in zip(
-            _column(table, "factor"),
+            plain_column(table, "factor"),
             figures,
-            _column(table, "beats_noise"),
-            _whole(_column(table, "rank")),
-            _column(table, "quadrant"),
+            plain_column(table, "beats_noise"),
+            _whole(plain_column(table, "rank")),
+            plain_column(table, "quadrant"),
             strict=True,
         )
     ]
@@ -481,9 +464,9 @@ def _driver_rows(drivers: PublishedDrivers) -> dict[str, dict[int, list[Any]]]:
             "spearman_p": rho_p,
         }
         for a, b, n, r, low, high, p, rho, rho_p in zip(
-            _column(pairs, "factor_a"),
-            _column(pairs, "factor_b"),
-            _column(pairs, "n"),
+            plain_column(pairs, "factor_a"),
+            plain_column(pairs, "factor_b"),
+            plain_column(pairs, "n"),
             *(
                 _numbers(pairs, key)
                 for key in ("r", "r_ci_low", "r_ci_high", "p", "spearman_rho", "spearman_p")
@@ -511,12 +494,12 @@ def _driver_rows(drivers: PublishedDrivers) -> dict[str, dict[int, list[Any]]]:
             "reason": reason,
         }
         for n, mcfadden, nagelkerke, r2_o, warnings, reason in zip(
-            _whole(_column(models, "n")),
+            _whole(plain_column(models, "n")),
             _numbers(models, "r2_mcfadden"),
             _numbers(models, "r2_nagelkerke"),
             _numbers(models, "r2_o"),
-            _column(models, "warnings"),
-            _column(models, "reason"),
+            plain_column(models, "warnings"),
+            plain_column(models, "reason"),
             strict=True,
         )
     ]
@@ -567,9 +550,9 @@ def _comparisons(table: pd.DataFrame) -> list[dict[str, Any]]:
     interval is missing)."""
     keys = ["factor", "suppressed", "suppressed_reason"]
     columns: list[list[Any]] = [
-        _column(table, "factor"),
-        [bool(v) for v in _column(table, "suppressed")],
-        _column(table, "suppressed_reason"),
+        plain_column(table, "factor"),
+        [bool(v) for v in plain_column(table, "suppressed")],
+        plain_column(table, "suppressed_reason"),
     ]
     for key, figures in _COMPARISON_PLAN:
         keys.append(key)
@@ -586,7 +569,7 @@ def _comparisons(table: pd.DataFrame) -> list[dict[str, Any]]:
 def _converted(table: pd.DataFrame, name: str, convert: Callable[[Any], Any]) -> list[Any]:
     """``convert`` of every value of a column; a float column's finite values (the most)
     are their own :func:`~ism_advisor.core.jsonvalue.json_number`."""
-    values = _column(table, name)
+    values = plain_column(table, name)
     if convert is json_number and table[name].dtype == np.float64:
         finite = np.isfinite(table[name].to_numpy(dtype=np.float64))
         if finite.all():
