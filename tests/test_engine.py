@@ -185,3 +185,16 @@ def test_no_background_threads_are_left(knowledge):
         check=True,
     )
     assert result.stdout.strip() == "1"
+
+
+def test_a_batch_is_the_json_of_its_facts_list():
+    """The engine gets each layer's batch as the JSON of the list of facts, joined from
+    each fact's own JSON (made once per segment)."""
+    facts = [
+        {"sid": "0", "id": "segment", "kind": "segment", "value": "Zorg “Oost” é", "n": 3},
+        {"sid": "0", "id": "comparison:x", "kind": "comparison", "gap": -0.125, "ok": True},
+        {"sid": "0", "id": "c", "kind": "comparison", "nested": [1, {"a": None}], "p": 1e-300},
+    ]
+    for batch in (facts, facts[:1], []):
+        texts = [engine._json(fact) for fact in batch]
+        assert engine._json_list(texts) == engine._json(batch)

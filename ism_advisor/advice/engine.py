@@ -125,15 +125,20 @@ def run_rules(rulebase: RuleBase, segments: Sequence[FactSet]) -> list[list[Firi
         run.sources.update(
             (f"comparison:{c['factor']}", ("comparison", c)) for c in facts.comparisons
         )
+        # each fact's JSON once, whatever the number of layers it goes into
+        texts = [_json(c) for c in comparisons]
+        last = _json(segment)
         try:
             for level, layer in enumerate(layers):
                 # The segment fact last: every rule needs it, so no rule can fire before
                 # all comparisons are in, and a negated pattern sees them all.
                 batch = [
-                    c for c in comparisons if layer.factors is None or c["factor"] in layer.factors
+                    text
+                    for c, text in zip(comparisons, texts, strict=True)
+                    if layer.factors is None or c["factor"] in layer.factors
                 ]
-                batch.append(segment)
-                run.dispatch(engine, level, engine.assert_facts, _json(batch))
+                batch.append(last)
+                run.dispatch(engine, level, engine.assert_facts, _json_list(batch))
         finally:
             for layer in layers:
                 engine.delete_state(layer.handle, sid)
@@ -283,6 +288,11 @@ def _state(engine: Any, result: Sequence[Any]) -> int:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _json_list(texts: Sequence[str]) -> str:
+    """The JSON of a list whose items' JSON is ``texts``: as :func:`_json` writes the list."""
+    return "[" + ", ".join(texts) + "]"
 
 
 # -- compiling -----------------------------------------------------------------------------
