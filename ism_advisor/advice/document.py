@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gc
 import json
-import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,7 @@ from ..core.jsonvalue import json_number, json_value, plain_column
 from ..core.resources import file_name, packaged_path
 from ..core.vocabulary import COMPARISON, Field
 from ..protect.disclosure import Published
-from ..protect.published_drivers import PublishedDrivers, significant
+from ..protect.published_drivers import PublishedDrivers, significant, significant_array
 from ..stats.drivers import ROUTE_COLUMNS
 from ..survey import Survey
 from .knowledge import Knowledge
@@ -395,18 +394,17 @@ def _conclusion(
 
 
 def _numbers(table: pd.DataFrame, name: str) -> list[float | int | None]:
-    """:func:`_model_number` of every value of a column; a float column's distinct values
-    (by their bits: 0.0 and -0.0 apart) rounded once each."""
+    """:func:`_model_number` of every value of a column; a float column rounded as a whole
+    (:func:`~ism_advisor.protect.published_drivers.significant_array`)."""
     column = table[name]
-    if column.dtype != np.float64 or len(column) == 0:
+    if column.dtype != np.float64:
         return [_model_number(v) for v in plain_column(table, name)]
-    values = np.ascontiguousarray(column.to_numpy(dtype=np.float64))
-    bits, inverse = np.unique(values.view(np.int64), return_inverse=True)
-    rounded = np.array(
-        [significant(v) if math.isfinite(v) else None for v in bits.view(np.float64).tolist()],
-        dtype=object,
-    )
-    return rounded[inverse.reshape(-1)].tolist()
+    values = column.to_numpy(dtype=np.float64)
+    finite = np.isfinite(values)
+    rounded = significant_array(values).tolist()
+    if finite.all():
+        return rounded
+    return [v if ok else None for v, ok in zip(rounded, finite.tolist(), strict=True)]
 
 
 def _values(table: pd.DataFrame, name: str) -> list[Any]:
