@@ -162,8 +162,11 @@ def clean_value(value: Any) -> Any:
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
-        if abs(value) < _TINY:
+        size = abs(value)
+        if size < _TINY:
             return 0.0
+        if 1e-4 <= size < 1e16:  # repr writes these without an exponent: the most
+            return value
         while "e" in (text := repr(value)) and "." not in text:
             value = math.nextafter(value, math.inf if value > 0 else -math.inf)
         return value
@@ -227,8 +230,11 @@ class _Run:
     def fire(self, engine: Any, level: int, rule: Rule, matched: Mapping[str, Any]) -> None:
         names = self.layers[level].names[rule.id]
         try:
+            originals, original = self.originals, self.original
             facts = {
-                names[key]: self.original(fact) for key, fact in matched.items() if key in names
+                names[key]: originals.get(fact.get("id")) or original(fact)
+                for key, fact in matched.items()
+                if key in names
             }
             conclusion_ids = []
             for conclusion in rule.conclude:
