@@ -9,6 +9,7 @@ import dataclasses
 import random
 
 import pytest
+from jinja2 import Undefined
 
 from conftest import SAMPLE_SCORES
 from ism_advisor.advice.engine import Fact
@@ -57,8 +58,8 @@ def test_the_sample_reads_the_same_both_ways(lang, monkeypatch):
     calls = []
     renderer = BoundedSandbox.plain_renderer
 
-    def counted(self, tree):
-        function = renderer(self, tree)
+    def counted(self, tree, *args):
+        function = renderer(self, tree, *args)
         if function is None:
             return None
         return lambda context: calls.append(function(context)) or calls[-1]
@@ -219,3 +220,19 @@ def test_a_text_too_long_fails_as_before(knowledge, monkeypatch):
         "advice.yaml: rule 'rule': its 'because' text in 'en' went past a limit:"
         " an output longer than 10000 characters",
     )
+
+
+def test_a_facts_figure_is_looked_up_as_the_sandbox_does():
+    from ism_advisor.core.vocabulary import COMPARISON
+
+    view = because._FactView({"hedges_g": 0.5, "label": "Privacy", "gap": None}, COMPARISON, "en")
+    env = because.environment()
+    for name in ("hedges_g", "label", "gap", "keys", "get", "_figures", "__class__", "nothing"):
+        ours, sandbox = because._attribute(view, name), env.getattr(view, name)
+        assert type(ours) is type(sandbox)
+        if isinstance(sandbox, Undefined):
+            assert ours._undefined_name == sandbox._undefined_name
+        elif name in ("keys", "get"):  # the Mapping's methods, bound
+            assert ours == sandbox
+        else:
+            assert ours == sandbox and str(ours) == str(sandbox)

@@ -251,7 +251,9 @@ class BoundedSandbox(SandboxedEnvironment):
         return nodes.Filter(node, _BOUNDED, [], [], None, None, lineno=node.lineno)
 
     def plain_renderer(
-        self, tree: nodes.Template
+        self,
+        tree: nodes.Template,
+        attribute: Callable[[Any, str], Any] | None = None,
     ) -> Callable[[Mapping[str, Any]], str | None] | None:
         """A plain Python function that renders ``tree`` (parsed in this environment) as
         :meth:`render_bounded` does, for a template that only prints text, names and their
@@ -263,8 +265,9 @@ class BoundedSandbox(SandboxedEnvironment):
         fails, an output past :attr:`Limits.output` — so that the caller renders the
         template with :meth:`render_bounded`, which gives the text or the error it always
         gave. A name is looked up in the context as Jinja2 does, an attribute through
-        this environment's :meth:`getattr` (the sandbox's checks), and each value printed
-        with ``str`` (no autoescape, no finalize: checked here)."""
+        this environment's :meth:`getattr` (the sandbox's checks) or ``attribute``, a
+        caller's shortcut that must return what :meth:`getattr` returns, and each value
+        printed with ``str`` (no autoescape, no finalize: checked here)."""
         if self.autoescape is not False or self.finalize is not None:
             return None
         parts: list[tuple[int, str, str]] = []
@@ -284,7 +287,7 @@ class BoundedSandbox(SandboxedEnvironment):
                     parts.append((_ATTRIBUTE, node.node.name, node.attr))
                 else:
                     return None
-        getattr_ = self.getattr
+        getattr_ = self.getattr if attribute is None else attribute
         longest = self.limits.output
 
         def render(context: Mapping[str, Any]) -> str | None:

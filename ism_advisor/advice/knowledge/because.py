@@ -64,7 +64,7 @@ def parse(text: str) -> Parsed:
         tree,
         env.from_string(tree),
         frozenset(meta.find_undeclared_variables(tree)),
-        env.plain_renderer(tree),
+        env.plain_renderer(tree, _attribute),
     )
 
 
@@ -275,6 +275,25 @@ class _FactView(Mapping):
         return sum(1 for _ in self)
 
 
+#: What a _FactView has as a Python attribute (a Mapping's methods, ...): not figures
+_VIEW_ATTRIBUTES = frozenset(dir(_FactView))
+
+
+def _attribute(value: Any, name: str) -> Any:
+    """``environment().getattr(value, name)``, the sandbox's attribute lookup, taking
+    the short way for a figure of a fact (which the sandbox would return as it is: a
+    _FactView is no mutable container, and a figure no method)."""
+    if type(value) is _FactView and name not in _VIEW_ATTRIBUTES and name[:1] != "_":
+        try:
+            return value[name]
+        except KeyError:
+            pass
+    return environment().getattr(value, name)
+
+
+_ABSENT = object()
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and not math.isfinite(value))
 
@@ -306,8 +325,10 @@ def render(
         if len(comparisons) == 1:
             single = comparisons[0]
             for name in parsed.names:
-                if name not in context and name in single:  # missing: StrictUndefined
-                    context[name] = single[name]
+                if name not in context:  # not a figure, or missing: StrictUndefined
+                    figure = single.get(name, _ABSENT)
+                    if figure is not _ABSENT:
+                        context[name] = figure
         if parsed.plain is not None:
             filled = parsed.plain(context)
             if filled is not None:
