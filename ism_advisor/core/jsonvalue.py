@@ -52,11 +52,16 @@ def plain_column(table: pd.DataFrame, name: str) -> list[Any]:
     ['x', 3]
     """
     column = table[name]
-    if column.dtype.kind in "fiub":
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
         return column.tolist()
-    if column.dtype != object and not isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
+    if dtype is np.dtype(object):
+        values = column.to_numpy().tolist()  # the objects themselves
+    elif isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        values = column.to_numpy(dtype=object).tolist()  # as iterating gives them
+    else:
         return list(column)
-    return [v if type(v) in _PLAIN else maybe_box_native(v) for v in column]
+    return [v if type(v) in _PLAIN else maybe_box_native(v) for v in values]
 
 
 #: Types pandas' ``maybe_box_native`` returns as they are.
