@@ -165,7 +165,7 @@ def clean_value(value: Any) -> Any:
         size = abs(value)
         if size < _TINY:
             return 0.0
-        if 1e-4 <= size < 1e16:  # repr writes these without an exponent: the most
+        if 1e-4 <= size < 1e16 and type(value) is float:  # repr writes no exponent
             return value
         while "e" in (text := repr(value)) and "." not in text:
             value = math.nextafter(value, math.inf if value > 0 else -math.inf)
