@@ -185,3 +185,32 @@ def test_no_background_threads_are_left(knowledge):
         check=True,
     )
     assert result.stdout.strip() == "1"
+
+
+def test_a_batch_is_the_json_of_its_facts_list():
+    """The engine gets each layer's batch as the JSON of the list of facts, joined from
+    each fact's own JSON (made once per segment)."""
+    facts = [
+        {"sid": "0", "id": "segment", "kind": "segment", "value": "Zorg “Oost” é", "n": 3},
+        {"sid": "0", "id": "comparison:x", "kind": "comparison", "gap": -0.125, "ok": True},
+        {"sid": "0", "id": "c", "kind": "comparison", "nested": [1, {"a": None}], "p": 1e-300},
+    ]
+    for batch in (facts, facts[:1], []):
+        texts = [engine._json(fact) for fact in batch]
+        assert engine._json_list(texts) == engine._json(batch)
+
+
+def test_clean_value_leaves_a_float_alone_unless_its_text_is_exponent_only():
+    rng = np.random.default_rng(29)
+    values = rng.uniform(-10, 10, 20_000) * 10.0 ** rng.integers(-310, 300, 20_000)
+    edges = [1e-4, 9.999999999999999e-05, 1e16, 9999999999999998.0, -1e-4, 1e-300, 1e-301]
+    for value in [*values.tolist(), *edges]:
+        cleaned = clean_value(value)
+        text = repr(value)
+        if abs(value) < 1e-300:
+            assert cleaned == 0.0
+        elif "e" in text and "." not in text:
+            assert cleaned != value and abs(cleaned - value) <= abs(value) * 1e-15
+            assert "." in repr(cleaned)
+        else:
+            assert cleaned is value

@@ -5,19 +5,21 @@
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..core.jsonvalue import json_number, json_value
+from ..core.jsonvalue import json_number, json_value, plain_column
 from ..core.resources import file_name, packaged_path
 from ..core.vocabulary import COMPARISON, Field
 from ..protect.disclosure import Published
-from ..protect.published_drivers import PublishedDrivers, significant
+from ..protect.published_drivers import PublishedDrivers, significant, significant_array
 from ..stats.drivers import ROUTE_COLUMNS
 from ..survey import Survey
 from .knowledge import Knowledge
@@ -58,15 +60,53 @@ def advice_document(
     with ``drivers`` (from :func:`~ism_advisor.protect.published_drivers.analyse_drivers`), its
     ``drivers``, ``driver_model``, ``factor_correlations`` and ``routes``.
     """
+    with _collector_paused():
+        return _document(
+            survey,
+            published,
+            lang=lang,
+            knowledge=knowledge,
+            advice=advice,
+            drivers=drivers,
+        )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused (when it runs) while a block builds many
+    small objects that form no cycle: a document of thousands of segments holds millions
+    of dicts and lists, and the collector would walk them again and again (half the time
+    of the document at 1,000 segments, measured). Reference counting frees them as ever."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _document(
+    survey: Survey,
+    published: Published,
+    *,
+    lang: str,
+    knowledge: Knowledge | None,
+    advice: Sequence[SegmentAdvice] | None,
+    drivers: PublishedDrivers | None,
+) -> dict:
+    """:func:`advice_document`'s work."""
     factors = published.factors
     not_asked = survey.items_not_asked
     correlations = {
         a.id: {b.id: json_number(published.correlations.at[a.id, b.id]) for b in factors}
         for a in factors
     }
-    records = published.comparisons.to_dict("records")  # rows: segment by segment
+    compared = _comparisons(published.comparisons)  # rows: segment by segment
     per_segment = len(factors)
     by_segment = _driver_rows(drivers) if drivers is not None else {}
+    reason = _reasons()
     segments = []
     table = published.segments.to_dict("records")
     labels: dict[tuple[str, ...], str] = {}
@@ -91,16 +131,17 @@ def advice_document(
         for key in _SEGMENT_COUNTS:
             entry[key] = None if suppressed else int(row[key])
         entry["adoption_rate"] = None if suppressed else json_number(row["adoption_rate"])
-        rows = [] if suppressed else records[index * per_segment : (index + 1) * per_segment]
-        entry["comparisons"] = [_comparison(c) for c in rows]
+        entry["comparisons"] = (
+            [] if suppressed else compared[index * per_segment : (index + 1) * per_segment]
+        )
         if drivers is not None:
             entry.update(_driver_entries(by_segment, index, suppressed))
         if knowledge is not None and advice is not None:
             entry["recommendations"] = [
-                _recommendation(r, knowledge, lang) for r in advice[index].recommendations
+                _recommendation(r, knowledge, lang, reason) for r in advice[index].recommendations
             ]
             entry["conclusions"] = [
-                _conclusion(c, knowledge, lang) for c in advice[index].conclusions
+                _conclusion(c, knowledge, lang, reason) for c in advice[index].conclusions
             ]
         segments.append(entry)
     return {
@@ -293,18 +334,32 @@ def _sources(knowledge: Knowledge) -> dict[str, str]:
     return out
 
 
-def _reason(reason: Reason) -> dict[str, Any]:
-    return {
-        "rule": reason.rule,
-        "because": reason.because,
-        "matched": {
-            name: {k: json_value(v) for k, v in fact.items()}
-            for name, fact in reason.matched.items()
-        },
-    }
+def _reasons() -> Callable[[Reason], dict[str, Any]]:
+    """A reason as the document has it: rule, text and the figures of the facts it
+    matched. Each matched fact is converted once (every firing that matched it shares its
+    figures: a segment's fact is matched by several rules); each reason gets its own
+    dicts, so a reader may change one without changing another."""
+    converted: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+    def reason(found: Reason) -> dict[str, Any]:
+        matched = {}
+        for name, fact in found.matched.items():
+            hit = converted.get(id(fact))
+            if hit is None or hit[0] is not fact:
+                hit = (fact, {k: json_value(v) for k, v in fact.items()})
+                converted[id(fact)] = hit
+            matched[name] = dict(hit[1])
+        return {"rule": found.rule, "because": found.because, "matched": matched}
+
+    return reason
 
 
-def _recommendation(recommendation: Recommendation, knowledge: Knowledge, lang: str) -> dict:
+def _recommendation(
+    recommendation: Recommendation,
+    knowledge: Knowledge,
+    lang: str,
+    reason: Callable[[Reason], dict[str, Any]],
+) -> dict:
     intervention = knowledge.interventions[recommendation.intervention]
     return {
         "intervention": intervention.id,
@@ -321,32 +376,141 @@ def _recommendation(recommendation: Recommendation, knowledge: Knowledge, lang: 
         "owner": intervention.owner,
         "effort": intervention.effort,
         "horizon": intervention.horizon,
-        "explanation": [_reason(r) for r in recommendation.reasons],
+        "explanation": [reason(r) for r in recommendation.reasons],
     }
 
 
-def _conclusion(conclusion: DerivedConclusion, knowledge: Knowledge, lang: str) -> dict:
+def _conclusion(
+    conclusion: DerivedConclusion,
+    knowledge: Knowledge,
+    lang: str,
+    reason: Callable[[Reason], dict[str, Any]],
+) -> dict:
     return {
         "conclusion": conclusion.conclusion,
         "label": knowledge.conclusions[conclusion.conclusion].label[lang],
-        **_reason(conclusion.reason),
+        **reason(conclusion.reason),
     }
 
 
-def _driver_rows(drivers: PublishedDrivers) -> dict[str, dict[int, list[dict]]]:
-    """The driver tables' rows by segment, in one pass each (thousands of segments)."""
-    out: dict[str, dict[int, list[dict]]] = {}
-    for name in ("drivers", "correlations", "routes"):
-        grouped: dict[int, list[dict]] = {}
-        for record in getattr(drivers, name).to_dict("records"):
-            grouped.setdefault(int(record["segment"]), []).append(record)
-        out[name] = grouped
-    out["models"] = {i: [record] for i, record in enumerate(drivers.models.to_dict("records"))}
-    return out
+def _numbers(table: pd.DataFrame, name: str) -> list[float | int | None]:
+    """:func:`_model_number` of every value of a column; a float column rounded as a whole
+    (:func:`~ism_advisor.protect.published_drivers.significant_array`)."""
+    column = table[name]
+    if column.dtype != np.float64:
+        return [_model_number(v) for v in plain_column(table, name)]
+    values = column.to_numpy(dtype=np.float64)
+    finite = np.isfinite(values)
+    rounded = significant_array(values).tolist()
+    if finite.all():
+        return rounded
+    return [v if ok else None for v, ok in zip(rounded, finite.tolist(), strict=True)]
+
+
+def _values(table: pd.DataFrame, name: str) -> list[Any]:
+    """:func:`_model_value` of every value of a column (a float column as :func:`_numbers`)."""
+    if table[name].dtype == np.float64:
+        return _numbers(table, name)
+    return [_model_value(v) for v in plain_column(table, name)]
+
+
+def _whole(values: list[Any]) -> list[int | None]:
+    """Whole numbers as the JSON has them (None where missing)."""
+    return [None if pd.isna(v) else int(v) for v in values]
+
+
+def _by_segment(table: pd.DataFrame, entries: Iterable[Any]) -> dict[int, list[Any]]:
+    """``entries`` (one per row of ``table``) grouped by the rows' segment, in row order."""
+    grouped: dict[int, list[Any]] = {}
+    for segment, entry in zip(plain_column(table, "segment"), entries, strict=True):
+        grouped.setdefault(int(segment), []).append(entry)
+    return grouped
+
+
+def _driver_rows(drivers: PublishedDrivers) -> dict[str, dict[int, list[Any]]]:
+    """The driver tables' JSON entries by segment, made column by column (thousands of
+    segments): each table's figures are converted once, in one pass per column."""
+    table = drivers.drivers
+    figures = zip(*(_numbers(table, key) for key in _DRIVER_FIGURES), strict=True)
+    rows = [
+        {
+            "factor": factor,
+            **dict(zip(_DRIVER_FIGURES, numbers, strict=True)),
+            "beats_noise": beats,
+            "rank": rank,
+            "quadrant": quadrant,
+        }
+        for factor, numbers, beats, rank, quadrant in zip(
+            plain_column(table, "factor"),
+            figures,
+            plain_column(table, "beats_noise"),
+            _whole(plain_column(table, "rank")),
+            plain_column(table, "quadrant"),
+            strict=True,
+        )
+    ]
+    pairs = drivers.correlations
+    correlations = [
+        {
+            "factor_a": a,
+            "factor_b": b,
+            "n": int(n),
+            "r": r,
+            "r_ci": [low, high],
+            "p": p,
+            "spearman_rho": rho,
+            "spearman_p": rho_p,
+        }
+        for a, b, n, r, low, high, p, rho, rho_p in zip(
+            plain_column(pairs, "factor_a"),
+            plain_column(pairs, "factor_b"),
+            plain_column(pairs, "n"),
+            *(
+                _numbers(pairs, key)
+                for key in ("r", "r_ci_low", "r_ci_high", "p", "spearman_rho", "spearman_p")
+            ),
+            strict=True,
+        )
+    ]
+    routes = drivers.routes
+    route_entries = (
+        [
+            dict(zip(_ROUTE_FIGURES, values, strict=True))
+            for values in zip(*(_values(routes, key) for key in _ROUTE_FIGURES), strict=True)
+        ]
+        if len(routes)
+        else []
+    )
+    models = drivers.models
+    model_entries = [
+        {
+            "n": n,
+            "r2_mcfadden": mcfadden,
+            "r2_nagelkerke": nagelkerke,
+            "r2_o": r2_o,
+            "warnings": [_model_value(w) for w in warnings],
+            "reason": reason,
+        }
+        for n, mcfadden, nagelkerke, r2_o, warnings, reason in zip(
+            _whole(plain_column(models, "n")),
+            _numbers(models, "r2_mcfadden"),
+            _numbers(models, "r2_nagelkerke"),
+            _numbers(models, "r2_o"),
+            plain_column(models, "warnings"),
+            plain_column(models, "reason"),
+            strict=True,
+        )
+    ]
+    return {
+        "drivers": _by_segment(table, rows),
+        "correlations": _by_segment(pairs, correlations),
+        "routes": _by_segment(routes, route_entries),
+        "models": {i: [entry] for i, entry in enumerate(model_entries)},
+    }
 
 
 def _driver_entries(
-    by_segment: dict[str, dict[int, list[dict]]],
+    by_segment: dict[str, dict[int, list[Any]]],
     index: int,
     suppressed: bool,
 ) -> dict[str, Any]:
@@ -355,43 +519,11 @@ def _driver_entries(
     if suppressed:
         return {"drivers": [], "driver_model": None, "factor_correlations": [], "routes": []}
     (model,) = by_segment["models"][index]
-    rows = by_segment["drivers"].get(index, [])
-    pairs = by_segment["correlations"].get(index, [])
-    routes = by_segment["routes"].get(index, [])
-    number = _model_number
     return {
-        "drivers": [
-            {
-                "factor": r["factor"],
-                **{key: number(r[key]) for key in _DRIVER_FIGURES},
-                "beats_noise": r["beats_noise"],
-                "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
-                "quadrant": r["quadrant"],
-            }
-            for r in rows
-        ],
-        "driver_model": {
-            "n": None if pd.isna(model["n"]) else int(model["n"]),
-            "r2_mcfadden": number(model["r2_mcfadden"]),
-            "r2_nagelkerke": number(model["r2_nagelkerke"]),
-            "r2_o": number(model["r2_o"]),
-            "warnings": [_model_value(w) for w in model["warnings"]],
-            "reason": model["reason"],
-        },
-        "factor_correlations": [
-            {
-                "factor_a": r["factor_a"],
-                "factor_b": r["factor_b"],
-                "n": int(r["n"]),
-                "r": number(r["r"]),
-                "r_ci": [number(r["r_ci_low"]), number(r["r_ci_high"])],
-                "p": number(r["p"]),
-                "spearman_rho": number(r["spearman_rho"]),
-                "spearman_p": number(r["spearman_p"]),
-            }
-            for r in pairs
-        ],
-        "routes": [{key: _model_value(r[key]) for key in _ROUTE_FIGURES} for r in routes],
+        "drivers": by_segment["drivers"].get(index, []),
+        "driver_model": model,
+        "factor_correlations": by_segment["correlations"].get(index, []),
+        "routes": by_segment["routes"].get(index, []),
     }
 
 
@@ -410,22 +542,38 @@ _DRIVER_FIGURES = (
 _ROUTE_FIGURES = ROUTE_COLUMNS[1:]
 
 
-def _comparison(record: dict) -> dict:
-    """One comparison as the document has it: each figure of the statistics under its JSON
-    name; the two ends of an interval as one pair (null when the interval is missing)."""
-    out: dict[str, Any] = {
-        "factor": record["factor"],
-        "suppressed": bool(record["suppressed"]),
-        "suppressed_reason": record["suppressed_reason"],
-    }
+def _comparisons(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """Every comparison as the document has it, made column by column: each figure of the
+    statistics under its JSON name; the two ends of an interval as one pair (null when the
+    interval is missing)."""
+    keys = ["factor", "suppressed", "suppressed_reason"]
+    columns: list[list[Any]] = [
+        plain_column(table, "factor"),
+        [bool(v) for v in plain_column(table, "suppressed")],
+        plain_column(table, "suppressed_reason"),
+    ]
     for key, figures in _COMPARISON_PLAN:
-        if len(figures) == 1:
-            name, convert = figures[0]
-            out[key] = convert(record[name])
+        keys.append(key)
+        converted = [_converted(table, name, convert) for name, convert in figures]
+        if len(converted) == 1:
+            columns.append(converted[0])
         else:
-            values = [convert(record[name]) for name, convert in figures]
-            out[key] = None if values[0] is None else values
-    return out
+            columns.append(
+                [None if ends[0] is None else list(ends) for ends in zip(*converted, strict=True)]
+            )
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _converted(table: pd.DataFrame, name: str, convert: Callable[[Any], Any]) -> list[Any]:
+    """``convert`` of every value of a column; a float column's finite values (the most)
+    are their own :func:`~ism_advisor.core.jsonvalue.json_number`."""
+    values = plain_column(table, name)
+    if convert is json_number and table[name].dtype == np.float64:
+        finite = np.isfinite(table[name].to_numpy(dtype=np.float64))
+        if finite.all():
+            return values
+        return [v if ok else None for v, ok in zip(values, finite.tolist(), strict=True)]
+    return [convert(v) for v in values]
 
 
 def _json_figures() -> dict[str, tuple[str, ...]]:

@@ -125,15 +125,20 @@ def run_rules(rulebase: RuleBase, segments: Sequence[FactSet]) -> list[list[Firi
         run.sources.update(
             (f"comparison:{c['factor']}", ("comparison", c)) for c in facts.comparisons
         )
+        # each fact's JSON once, whatever the number of layers it goes into
+        texts = [_json(c) for c in comparisons]
+        last = _json(segment)
         try:
             for level, layer in enumerate(layers):
                 # The segment fact last: every rule needs it, so no rule can fire before
                 # all comparisons are in, and a negated pattern sees them all.
                 batch = [
-                    c for c in comparisons if layer.factors is None or c["factor"] in layer.factors
+                    text
+                    for c, text in zip(comparisons, texts, strict=True)
+                    if layer.factors is None or c["factor"] in layer.factors
                 ]
-                batch.append(segment)
-                run.dispatch(engine, level, engine.assert_facts, _json(batch))
+                batch.append(last)
+                run.dispatch(engine, level, engine.assert_facts, _json_list(batch))
         finally:
             for layer in layers:
                 engine.delete_state(layer.handle, sid)
@@ -157,8 +162,11 @@ def clean_value(value: Any) -> Any:
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
-        if abs(value) < _TINY:
+        size = abs(value)
+        if size < _TINY:
             return 0.0
+        if 1e-4 <= size < 1e16 and type(value) is float:  # repr writes no exponent
+            return value
         while "e" in (text := repr(value)) and "." not in text:
             value = math.nextafter(value, math.inf if value > 0 else -math.inf)
         return value
@@ -222,8 +230,11 @@ class _Run:
     def fire(self, engine: Any, level: int, rule: Rule, matched: Mapping[str, Any]) -> None:
         names = self.layers[level].names[rule.id]
         try:
+            originals, original = self.originals, self.original
             facts = {
-                names[key]: self.original(fact) for key, fact in matched.items() if key in names
+                names[key]: originals.get(fact.get("id")) or original(fact)
+                for key, fact in matched.items()
+                if key in names
             }
             conclusion_ids = []
             for conclusion in rule.conclude:
@@ -283,6 +294,11 @@ def _state(engine: Any, result: Sequence[Any]) -> int:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _json_list(texts: Sequence[str]) -> str:
+    """The JSON of a list whose items' JSON is ``texts``: as :func:`_json` writes the list."""
+    return "[" + ", ".join(texts) + "]"
 
 
 # -- compiling -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.jsonvalue import plain_records
 from ..core.vocabulary import COMPARISON, KINDS_BY_NAME, effect_size
 from ..protect.disclosure import Published
 from ..protect.published_drivers import PublishedDrivers
@@ -41,8 +42,8 @@ def segment_facts(
     table = published.comparisons
     labels = {f.id: f.label[lang] for f in published.factors}
     directions = {f.id: f.direction for f in published.factors}
-    records = table.to_dict("records")
     columns = ("factor", *COMPARISON.columns)
+    records = plain_records(table, (*columns, "suppressed"))
     per_segment = len(published.factors)
     out: list[FactSet | None] = []
     for index, segment in enumerate(published.segments.to_dict("records")):
@@ -102,7 +103,8 @@ def _driver_figures(drivers: PublishedDrivers | None) -> dict[tuple[int, str], d
     if drivers is None:
         return {}
     out = {}
-    for row in drivers.drivers.to_dict("records"):
+    names = ("segment", "factor", "importance", "rank", "beats_noise", "quadrant")
+    for row in plain_records(drivers.drivers, names):
         importance = row["importance"]
         out[(int(row["segment"]), row["factor"])] = {
             "importance": float(importance) if _finite(importance) else None,

@@ -7,11 +7,14 @@ every figure goes through :func:`json_number` or :func:`json_value` on its way i
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
+from pandas.core.dtypes.cast import maybe_box_native
 
-__all__ = ["json_number", "json_value"]
+__all__ = ["json_number", "json_value", "plain_column", "plain_records"]
 
 
 def json_number(value: Any) -> float | int | None:
@@ -38,3 +41,35 @@ def json_value(value: Any) -> Any:
     ('high', True, None, 2.0)
     """
     return value if isinstance(value, (str, bool)) or value is None else json_number(value)
+
+
+def plain_column(table: pd.DataFrame, name: str) -> list[Any]:
+    """One column's values as ``table.to_dict("records")`` gives them, in one pass: plain
+    Python numbers from a numeric column, an object or extension column's numpy scalars
+    and ``pd.NA`` boxed (pandas' ``maybe_box_native``).
+
+    >>> plain_column(pd.DataFrame({"a": [1, 2], "b": ["x", np.int64(3)]}), "b")
+    ['x', 3]
+    """
+    column = table[name]
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
+        return column.tolist()
+    if dtype is np.dtype(object):
+        values = column.to_numpy().tolist()  # the objects themselves
+    elif isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        values = column.to_numpy(dtype=object).tolist()  # as iterating gives them
+    else:
+        return list(column)
+    return [v if type(v) in _PLAIN else maybe_box_native(v) for v in values]
+
+
+#: Types pandas' ``maybe_box_native`` returns as they are.
+_PLAIN = frozenset({str, float, int, bool, type(None)})
+
+
+def plain_records(table: pd.DataFrame, names: Sequence[str]) -> list[dict[str, Any]]:
+    """``table.to_dict("records")`` with only the columns ``names``, in that order, made
+    column by column (:func:`plain_column`)."""
+    columns = [plain_column(table, name) for name in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import Undefined, nodes
 from jinja2.exceptions import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
@@ -250,6 +250,68 @@ class BoundedSandbox(SandboxedEnvironment):
     def _wrap(node: nodes.Expr) -> nodes.Expr:
         return nodes.Filter(node, _BOUNDED, [], [], None, None, lineno=node.lineno)
 
+    def plain_renderer(
+        self,
+        tree: nodes.Template,
+        attribute: Callable[[Any, str], Any] | None = None,
+    ) -> Callable[[Mapping[str, Any]], str | None] | None:
+        """A plain Python function that renders ``tree`` (parsed in this environment) as
+        :meth:`render_bounded` does, for a template that only prints text, names and their
+        attributes (``In {{ segment.value }}, g = {{ hedges_g }}``): None for any other.
+
+        The function returns the rendered text, or None where it cannot be sure of
+        Jinja2's result — a name not in the context (Jinja2 looks in its globals, or has
+        an undefined value), an attribute the sandbox does not give, a value whose text
+        fails, an output past :attr:`Limits.output` — so that the caller renders the
+        template with :meth:`render_bounded`, which gives the text or the error it always
+        gave. A name is looked up in the context as Jinja2 does, an attribute through
+        this environment's :meth:`getattr` (the sandbox's checks) or ``attribute``, a
+        caller's shortcut that must return what :meth:`getattr` returns, and each value
+        printed with ``str`` (no autoescape, no finalize: checked here)."""
+        if self.autoescape is not False or self.finalize is not None:
+            return None
+        parts: list[tuple[int, str, str]] = []
+        for statement in tree.body:
+            if type(statement) is not nodes.Output:
+                return None
+            for node in statement.nodes:
+                if type(node) is nodes.TemplateData:
+                    parts.append((_TEXT, node.data, ""))
+                elif type(node) is nodes.Name and _plain_name(node):
+                    parts.append((_NAME, node.name, ""))
+                elif (
+                    type(node) is nodes.Getattr
+                    and type(node.node) is nodes.Name
+                    and _plain_name(node.node)
+                ):
+                    parts.append((_ATTRIBUTE, node.node.name, node.attr))
+                else:
+                    return None
+        getattr_ = self.getattr if attribute is None else attribute
+        longest = self.limits.output
+
+        def render(context: Mapping[str, Any]) -> str | None:
+            out = []
+            try:
+                for kind, name, attribute in parts:
+                    if kind == _TEXT:
+                        out.append(name)
+                        continue
+                    if name not in context:
+                        return None
+                    value = context[name]
+                    if kind == _ATTRIBUTE:
+                        value = getattr_(value, attribute)
+                        if isinstance(value, Undefined):
+                            return None
+                    out.append(str(value))
+            except Exception:  # Jinja2 says what went wrong, its own way
+                return None
+            text = "".join(out)
+            return text if len(text) <= longest else None
+
+        return render
+
     def render_bounded(self, template: Any, context: Mapping[str, Any]) -> str:
         """``template`` rendered with ``context`` within the limits."""
         token = _BUDGET.set(_Budget(self.limits))
@@ -270,6 +332,16 @@ class BoundedSandbox(SandboxedEnvironment):
             ).with_traceback(error.__traceback__) from None
         finally:
             _BUDGET.reset(token)
+
+
+#: :meth:`BoundedSandbox.plain_renderer`'s parts: text, a name's value, an attribute's
+_TEXT, _NAME, _ATTRIBUTE = 0, 1, 2
+#: Names a template does not look up in its context (Jinja2 gives them meanings)
+_SPECIAL_NAMES = frozenset({"self", "loop", "caller", "varargs", "kwargs", "super"})
+
+
+def _plain_name(node: nodes.Name) -> bool:
+    return node.ctx == "load" and node.name not in _SPECIAL_NAMES
 
 
 _DIGITS = re.compile(r"\d+")

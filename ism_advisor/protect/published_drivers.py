@@ -67,6 +67,7 @@ __all__ = [
     "PublishedDrivers",
     "analyse_drivers",
     "significant",
+    "significant_array",
 ]
 
 #: The bootstrap's seed (mixed with a hash of each segment's data).
@@ -247,6 +248,42 @@ def significant(value: float) -> float:
     return float(f"{value:.{MODEL_DIGITS}g}")
 
 
+def significant_array(values: np.ndarray) -> np.ndarray:
+    """:func:`significant` of every value of a float array, bit for bit, in whole-array
+    operations: ``m / 10**k`` (or ``m * 10**-k``) for the integer ``m`` of
+    :data:`MODEL_DIGITS` digits, one correctly rounded operation on two exact numbers,
+    which is the float the decimal text ``significant`` parses stands for. Where the
+    whole-array rounding could pick another ``m`` than decimal rounding — a value within
+    1e-9 of a half (ties, and what the scaling's own rounding could move across one), a
+    power of ten the logarithm misjudges, a magnitude whose power of ten is not exact in
+    binary (outside 1e-20 … 1e20), zero, NaN, infinities — the value goes through
+    :func:`significant` itself."""
+    values = np.asarray(values, dtype=np.float64)
+    magnitude = np.abs(values)
+    digits = MODEL_DIGITS - 1
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        exponent = np.floor(np.log10(magnitude))
+        shift = digits - exponent  # scaled = magnitude * 10**shift has MODEL_DIGITS digits
+        usable = np.isfinite(shift) & (np.abs(shift) <= 20)
+        shift = np.where(usable, shift, 0.0)
+        powers = _POWERS[np.abs(shift).astype(np.int64)]
+        up = shift >= 0
+        scaled = np.where(up, magnitude * powers, magnitude / powers)
+        whole = np.rint(scaled)  # half to even, as decimal rounding of an exact half
+        near_half = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) <= 1e-9
+        low, high = 10.0**digits, 10.0 ** (digits + 1)
+        usable &= (scaled >= low) & (scaled < high) & ~near_half
+        rounded = np.where(up, whole / powers, whole * powers)
+    out = np.where(values < 0, -rounded, rounded)
+    rest = np.flatnonzero(~usable)
+    if len(rest):
+        out[rest] = [significant(v) for v in values[rest].tolist()]
+    return out
+
+
+#: 10**0 … 10**20 as floats, each exact (10**20 = 5**20 * 2**20, and 5**20 < 2**53)
+_POWERS = np.array([float(10**i) for i in range(21)])
+
 # counts, and the comparison's own figure (the gap: published as the comparison has it)
 _NOT_ROUNDED = frozenset({"segment", "n", "needed", "rank", "gap"})
 
@@ -255,11 +292,9 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with every float figure, and every VIF in its warnings, at
     :data:`MODEL_DIGITS` significant digits: the figures as published."""
     out = table.copy()
-    spec = f".{MODEL_DIGITS}g"
     for column in out.columns:
         if column not in _NOT_ROUNDED and out[column].dtype == float:
-            values = out[column].to_numpy().tolist()
-            out[column] = np.array([format(v, spec) for v in values], dtype=float)
+            out[column] = significant_array(out[column].to_numpy())
     if "warnings" in out.columns:
         out["warnings"] = pd.Series(
             [tuple(_rounded_warning(w) for w in ws) for ws in out["warnings"]], dtype=object
@@ -292,15 +327,38 @@ def _models(
     )
     shown = ~published.segments["suppressed"].to_numpy(dtype=bool)
     out.loc[shown & (reason != None), "reason"] = REASON_HIDDEN  # noqa: E711
-    for row in fitted.to_dict("records"):
-        s = int(row["segment"])
-        out.at[s, "n"] = row["n"]
-        out.at[s, "fitted"] = bool(row["fitted"])
-        out.at[s, "reason"] = row["reason"]
-        out.at[s, "needed"] = row["needed"]
-        if row["fitted"]:
-            out.at[s, "r2_mcfadden"] = row["r2_mcfadden"]
-            out.at[s, "r2_nagelkerke"] = row["r2_nagelkerke"]
-            out.at[s, "r2_o"] = row["r2_weights"]
-        out.at[s, "warnings"] = tuple(row["warnings"])
+    if len(fitted) == 0:
+        return out
+    # each fitted segment's row, column by column (as cell by cell, in row order)
+    rows = fitted["segment"].to_numpy(dtype=np.int64)
+    done = fitted["fitted"].to_numpy(dtype=bool)
+    columns = {
+        "n": fitted["n"],
+        "needed": fitted["needed"],
+        "r2_mcfadden": fitted["r2_mcfadden"],
+        "r2_nagelkerke": fitted["r2_nagelkerke"],
+        "r2_o": fitted["r2_weights"],
+    }
+    for name, values in columns.items():
+        column = out[name].to_numpy(dtype=float, copy=True)
+        chosen = rows if name in ("n", "needed") else rows[done]
+        picked = (
+            values.to_numpy(dtype=float)
+            if name in ("n", "needed")
+            else (values.to_numpy(dtype=float)[done])
+        )
+        column[chosen] = picked
+        out[name] = column
+    flags = out["fitted"].to_numpy(dtype=bool, copy=True)
+    flags[rows] = done
+    out["fitted"] = flags
+    reasons = out["reason"].to_numpy(dtype=object, copy=True)
+    warnings = out["warnings"].to_numpy(dtype=object, copy=True)
+    for row, why, found in zip(
+        rows.tolist(), fitted["reason"].tolist(), fitted["warnings"].tolist(), strict=True
+    ):
+        reasons[row] = why
+        warnings[row] = tuple(found)
+    out["reason"] = pd.Series(reasons, dtype=object)
+    out["warnings"] = pd.Series(warnings, dtype=object)
     return out

@@ -10,7 +10,7 @@ many segments the rule fires in.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Protocol
@@ -43,12 +43,16 @@ def environment() -> BoundedImmutableSandbox:
 
 @dataclass(frozen=True)
 class Parsed:
-    """A because text parsed once: its syntax tree, the compiled template, and the names
-    it reads from its context (only those are put in it)."""
+    """A because text parsed once: its syntax tree, the compiled template, the names it
+    reads from its context (only those are put in it), and for a text that only prints
+    names and their figures (most do) a plain function that fills it in without Jinja2's
+    machinery (:meth:`~ism_advisor.core.sandbox.BoundedSandbox.plain_renderer`: None where
+    it cannot be sure of Jinja2's text, and then the template renders it)."""
 
     tree: nodes.Template
     template: Template
     names: frozenset[str]
+    plain: Callable[[Mapping[str, Any]], str | None] | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -56,7 +60,12 @@ def parse(text: str) -> Parsed:
     """Parse a because text (raises jinja2's TemplateSyntaxError)."""
     env = environment()
     tree = env.parse(text)
-    return Parsed(tree, env.from_string(tree), frozenset(meta.find_undeclared_variables(tree)))
+    return Parsed(
+        tree,
+        env.from_string(tree),
+        frozenset(meta.find_undeclared_variables(tree)),
+        env.plain_renderer(tree, _attribute),
+    )
 
 
 # -- checking ------------------------------------------------------------------------------
@@ -266,6 +275,25 @@ class _FactView(Mapping):
         return sum(1 for _ in self)
 
 
+#: What a _FactView has as a Python attribute (a Mapping's methods, ...): not figures
+_VIEW_ATTRIBUTES = frozenset(dir(_FactView))
+
+
+def _attribute(value: Any, name: str) -> Any:
+    """``environment().getattr(value, name)``, the sandbox's attribute lookup, taking
+    the short way for a figure of a fact (which the sandbox would return as it is: a
+    _FactView is no mutable container, and a figure no method)."""
+    if type(value) is _FactView and name not in _VIEW_ATTRIBUTES and name[:1] != "_":
+        try:
+            return value[name]
+        except KeyError:
+            pass
+    return environment().getattr(value, name)
+
+
+_ABSENT = object()
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and not math.isfinite(value))
 
@@ -297,8 +325,14 @@ def render(
         if len(comparisons) == 1:
             single = comparisons[0]
             for name in parsed.names:
-                if name not in context and name in single:  # missing: StrictUndefined
-                    context[name] = single[name]
+                if name not in context:  # not a figure, or missing: StrictUndefined
+                    figure = single.get(name, _ABSENT)
+                    if figure is not _ABSENT:
+                        context[name] = figure
+        if parsed.plain is not None:
+            filled = parsed.plain(context)
+            if filled is not None:
+                return filled.strip()
         return environment().render_bounded(parsed.template, context).strip()
     except LimitExceeded as error:
         raise AdvisorError(
