@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.jsonvalue import json_number, json_value, plain_column
+from ..core.parallel import fork_map
 from ..core.resources import file_name, packaged_path
 from ..core.vocabulary import COMPARISON, Field
 from ..protect.disclosure import Published
@@ -634,10 +635,33 @@ _COMPARISON_PLAN = tuple(
 )
 
 
-def to_json(document: dict) -> str:
+# From this many segments on, their JSON text is made by several processes (forking and
+# handing back the text cost about 0.05 s; encoding costs about 0.35 ms per segment).
+PARALLEL_JSON_SEGMENTS = 400
+
+
+def to_json(document: dict, *, workers: int = 1) -> str:
     """The document as compact JSON text (UTF-8, one trailing newline).
 
     Compact, because json's C encoder does not indent: a survey with thousands of
     segments encodes ten times faster. ``python -m json.tool`` shows it indented.
+    With ``workers`` > 1 and at least :data:`PARALLEL_JSON_SEGMENTS` segments, the
+    segments are encoded in contiguous pieces on forked processes and joined: the same
+    text, byte for byte, as one ``json.dumps`` (the compact encoder writes a list as
+    ``[`` + its items joined by ``,`` + ``]``, and a dict likewise).
     """
-    return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
+    segments = document.get("segments")
+    if workers <= 1 or not isinstance(segments, list) or len(segments) < PARALLEL_JSON_SEGMENTS:
+        return _dumps(document) + "\n"
+    size = -(-len(segments) // workers)
+    pieces = [segments[start : start + size] for start in range(0, len(segments), size)]
+    encoded = fork_map(lambda piece: _dumps(piece)[1:-1], pieces, workers)
+    parts = [
+        f"{_dumps(key)}:{'[' + ','.join(encoded) + ']' if key == 'segments' else _dumps(value)}"
+        for key, value in document.items()
+    ]
+    return "{" + ",".join(parts) + "}\n"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))

@@ -27,6 +27,7 @@ from ..advice.facts import segment_facts
 from ..advice.knowledge import Knowledge, load_knowledge
 from ..advice.whynot import why_not_entries
 from ..core.errors import N_, P_, Message
+from ..core.parallel import worker_count
 from ..protect.disclosure import publish
 from ..protect.followup import FollowUp, Wave, follow_up
 from ..protect.published_drivers import PublishedDrivers, analyse_drivers
@@ -113,7 +114,9 @@ def run(
         comparisons.append(comparison)
     latest = waves[-1]
     stage(N_("estimating what drives use"))
-    drivers = analyse_drivers(latest.survey, comparisons[-1], latest.published)
+    drivers = analyse_drivers(
+        latest.survey, comparisons[-1], latest.published, workers=worker_count()
+    )
     follow = None
     acted = frozenset(factor for i in done for factor in knowledge.interventions[i].factors)
     if settings.waves:

@@ -195,7 +195,7 @@ def render(
         )
         return render_brief(context, fmt, templates, pdf_variant)
     if fmt == "json":
-        return to_json(document).encode("utf-8")
+        return to_json(document, workers=worker_count()).encode("utf-8")
     if fmt == "pptx":
         from ..render.deck import render_deck
 

@@ -132,8 +132,13 @@ def analyse_drivers(
     published: Published,
     *,
     resamples: int = RESAMPLES,
+    workers: int = 1,
 ) -> PublishedDrivers:
-    """The driver models of the segments that may have one, and the priority matrix."""
+    """The driver models of the segments that may have one, and the priority matrix.
+
+    ``workers``: processes for the driver models (see ``driver_analysis``); the tables
+    are the same whatever the number.
+    """
     # a factor the survey did not ask (a wave without it) is left out of every model
     factors = [f.id for f in published.factors if f.id not in survey.not_asked]
     count = len(published.segments)
@@ -177,6 +182,7 @@ def analyse_drivers(
         segmentations,
         resamples=resamples,
         seed=SEED,
+        workers=workers,
     )
 
     # back to the published segment rows
