@@ -176,6 +176,7 @@ def task_inprocess(path: str, segment_by: list[str]) -> dict:
     from ism_advisor.advice.engine import run_rules
     from ism_advisor.app.run import document, run
     from ism_advisor.app.settings import Settings
+    from ism_advisor.core.parallel import worker_count
 
     marks: list[tuple[str, float]] = []
 
@@ -186,7 +187,7 @@ def task_inprocess(path: str, segment_by: list[str]) -> dict:
     found = run(Settings.of([path], segment_by=segment_by), progress=stamp)
     out = document(found, progress=stamp)
     marks.append(("json", time.perf_counter()))
-    text = to_json(out)
+    text = to_json(out, workers=worker_count())  # as app.write calls it
     end = time.perf_counter()
     shown = [f for f in found.facts if f is not None]
     rules_start = time.perf_counter()
