@@ -206,6 +206,31 @@ def test_the_covariance_sample_is_stratified_by_use():
     np.testing.assert_array_equal(picked, np.arange(N_STAR))
 
 
+@pytest.mark.parametrize("n", [1, 70_000, 140_001])
+def test_the_feature_sums_equal_the_sum_of_the_features(n):
+    # S and pass 2's slopes from matrix products (no rows × features array) against
+    # adding up _features row by row, on data that spans several blocks (and a single row).
+    rng = np.random.default_rng(n)
+    k = 4
+    design = np.column_stack([np.ones(n), rng.standard_normal((n, k)) * [1.0, 2.0, 0.5, 3.0]])
+    use = (rng.random(n) < 0.3).astype(float)
+    fitted = rng.uniform(0.05, 0.95, n)
+    hessian = design.T @ (design * (fitted * (1 - fitted))[:, None]) + np.eye(k + 1)
+    inverse = np.linalg.inv(hessian)
+    upper = np.triu_indices(k)
+    totals, slopes = driver_bootstrap._feature_sums(design, use, fitted, inverse, upper)
+    features = driver_bootstrap._features(design, use, fitted, inverse, upper)
+    spread = fitted * (1 - fitted)
+    expected = np.stack([spread, spread * fitted, spread * use]) @ design
+    # rounding bound of a sum of n terms: relative to the sum of their absolute values
+    assert totals.shape == (features.shape[1],)
+    assert np.all(np.abs(totals - features.sum(axis=0)) <= 1e-9 * np.abs(features).sum(axis=0))
+    assert np.all(np.abs(slopes - expected) <= 1e-9 * (np.abs(spread) @ np.abs(design)))
+    # and the one row exactly: the sums of one row are the row
+    if n == 1:
+        np.testing.assert_allclose(totals, features[0], rtol=1e-15, atol=0)
+
+
 def test_the_normal_root_handles_a_singular_covariance():
     rng = np.random.default_rng(4)
     f = rng.normal(size=(500, 4))
