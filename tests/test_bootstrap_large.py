@@ -7,6 +7,8 @@ segment weights no row."""
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -229,6 +231,22 @@ def test_the_feature_sums_equal_the_sum_of_the_features(n):
     # and the one row exactly: the sums of one row are the row
     if n == 1:
         np.testing.assert_allclose(totals, features[0], rtol=1e-15, atol=0)
+
+
+def _full_hash_seed(seed, x, y):
+    """segment_seed as it was for every segment: a blake2b of every row."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(np.ascontiguousarray(x, dtype=float).tobytes())
+    digest.update(np.ascontiguousarray(y, dtype=float).tobytes())
+    return [seed, *(int(w) for w in np.frombuffer(digest.digest(), dtype="<u4"))]
+
+
+def test_a_segment_below_the_threshold_keeps_its_seed_bit_for_bit():
+    rng = np.random.default_rng(12)
+    for n in (1, 600, N_STAR - 1):
+        x = rng.integers(1, 6, (n, 7)).astype(float)
+        y = (rng.random(n) < 0.4).astype(float)
+        assert driver_bootstrap.segment_seed(7, x, y) == _full_hash_seed(7, x, y)
 
 
 def test_the_normal_root_handles_a_singular_covariance():
