@@ -7,6 +7,8 @@ segment weights no row."""
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -204,6 +206,47 @@ def test_the_covariance_sample_is_stratified_by_use():
     np.testing.assert_allclose(scale[rare[picked] == 1], 1.0)
     picked, scale = driver_bootstrap.covariance_rows(rng, rare[:N_STAR])
     np.testing.assert_array_equal(picked, np.arange(N_STAR))
+
+
+@pytest.mark.parametrize("n", [1, 70_000, 140_001])
+def test_the_feature_sums_equal_the_sum_of_the_features(n):
+    # S and pass 2's slopes from matrix products (no rows × features array) against
+    # adding up _features row by row, on data that spans several blocks (and a single row).
+    rng = np.random.default_rng(n)
+    k = 4
+    design = np.column_stack([np.ones(n), rng.standard_normal((n, k)) * [1.0, 2.0, 0.5, 3.0]])
+    use = (rng.random(n) < 0.3).astype(float)
+    fitted = rng.uniform(0.05, 0.95, n)
+    hessian = design.T @ (design * (fitted * (1 - fitted))[:, None]) + np.eye(k + 1)
+    inverse = np.linalg.inv(hessian)
+    upper = np.triu_indices(k)
+    totals, slopes = driver_bootstrap._feature_sums(design, use, fitted, inverse, upper)
+    features = driver_bootstrap._features(design, use, fitted, inverse, upper)
+    spread = fitted * (1 - fitted)
+    expected = np.stack([spread, spread * fitted, spread * use]) @ design
+    # rounding bound of a sum of n terms: relative to the sum of their absolute values
+    assert totals.shape == (features.shape[1],)
+    assert np.all(np.abs(totals - features.sum(axis=0)) <= 1e-9 * np.abs(features).sum(axis=0))
+    assert np.all(np.abs(slopes - expected) <= 1e-9 * (np.abs(spread) @ np.abs(design)))
+    # and the one row exactly: the sums of one row are the row
+    if n == 1:
+        np.testing.assert_allclose(totals, features[0], rtol=1e-15, atol=0)
+
+
+def _full_hash_seed(seed, x, y):
+    """segment_seed as it was for every segment: a blake2b of every row."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(np.ascontiguousarray(x, dtype=float).tobytes())
+    digest.update(np.ascontiguousarray(y, dtype=float).tobytes())
+    return [seed, *(int(w) for w in np.frombuffer(digest.digest(), dtype="<u4"))]
+
+
+def test_a_segment_below_the_threshold_keeps_its_seed_bit_for_bit():
+    rng = np.random.default_rng(12)
+    for n in (1, 600, N_STAR - 1):
+        x = rng.integers(1, 6, (n, 7)).astype(float)
+        y = (rng.random(n) < 0.4).astype(float)
+        assert driver_bootstrap.segment_seed(7, x, y) == _full_hash_seed(7, x, y)
 
 
 def test_the_normal_root_handles_a_singular_covariance():

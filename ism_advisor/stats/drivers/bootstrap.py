@@ -18,6 +18,10 @@ from .weights import r2_from_sums, relative_weights, sqrtm_eigh, sqrtm_near
 _CHUNK_ROWS = 8192
 
 
+# Rows per block when summing a large segment's features (:func:`_feature_sums`).
+_SUM_ROWS = 65_536
+
+
 # Segments whose resamples' correlation matrices and weights are computed together: small
 # enough for the arrays (this × RESAMPLES × factors² floats) to stay in the CPU's cache.
 _SEGMENTS_PER_BATCH = 32
@@ -235,6 +239,41 @@ def _features(design, y, p, inverse, upper):
     )
 
 
+def _feature_sums(design, y, p, inverse, upper):
+    """S = Σ :func:`_features` over all rows, and pass 2's slopes (3 × width: Σ p̂(1 − p̂)x̃,
+    Σ p̂²(1 − p̂)x̃, Σ p̂(1 − p̂)yx̃), without building the rows × features array.
+
+    Every column of the features is a product of the design's rows with a per-row
+    factor, so its sum is a row of x̃'x̃ or of x̃'·(per-row factors): the design's sums and
+    Σ z_j·z_k come from x̃'x̃ (x̃'s first column is 1), the score part from
+    (x̃'(y − p̂))'H⁻¹, the rest from x̃'[y − p̂, p̂(1 − p̂), p̂²(1 − p̂), p̂(1 − p̂)y, y, p̂, p̂²,
+    p̂y] — two matrix products per block of :data:`_SUM_ROWS` rows. The same sums as
+    adding up the features, to float rounding (other order of the additions).
+    """
+    n, width = design.shape
+    cross = np.zeros((width, width))
+    other = np.zeros((width, 8))
+    factors = np.empty((min(n, _SUM_ROWS), 8))
+    for lo in range(0, n, _SUM_ROWS):
+        rows = slice(lo, lo + _SUM_ROWS)
+        part, fitted, use = design[rows], p[rows], y[rows]
+        f = factors[: len(part)]
+        np.subtract(use, fitted, out=f[:, 0])
+        np.subtract(1.0, fitted, out=f[:, 1])
+        f[:, 1] *= fitted
+        np.multiply(f[:, 1], fitted, out=f[:, 2])
+        np.multiply(f[:, 1], use, out=f[:, 3])
+        f[:, 4] = use
+        f[:, 5] = fitted
+        np.multiply(fitted, fitted, out=f[:, 6])
+        np.multiply(fitted, use, out=f[:, 7])
+        cross += part.T @ part
+        other += part.T @ f
+    z = cross[1:, 1:]
+    totals = np.concatenate([cross[0], z[upper], other[:, 0] @ inverse, other[0, 4:]])
+    return totals, other[:, 1:4].T.copy()
+
+
 def covariance_rows(rng, y, limit: int = N_STAR):
     """The rows that estimate the sums' covariance, and each one's weight (n_h/m_h).
 
@@ -281,14 +320,7 @@ def _normal_sums(seed, resamples, design, y, p, beta, inverse, upper):
     n, width = design.shape
     pairs = len(upper[0])
     rng = np.random.default_rng([*seed, NORMAL_STREAM])
-    total_sums = 0.0
-    slopes = np.zeros((3, width))  # Σ p̂(1 − p̂)x̃, Σ p̂²(1 − p̂)x̃, Σ p̂(1 − p̂)yx̃
-    for lo in range(0, n, _CHUNK_ROWS):
-        rows = slice(lo, lo + _CHUNK_ROWS)
-        part, fitted, use = design[rows], p[rows], y[rows]
-        total_sums = total_sums + _features(part, use, fitted, inverse, upper).sum(axis=0)
-        spread = fitted * (1.0 - fitted)
-        slopes += np.stack([spread, spread * fitted, spread * use]) @ part
+    total_sums, slopes = _feature_sums(design, y, p, inverse, upper)
     picked, scale = covariance_rows(rng, y)
     features = _features(design[picked], y[picked], p[picked], inverse, upper)
     cov = (features * scale[:, None]).T @ features
