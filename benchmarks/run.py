@@ -221,7 +221,8 @@ def task_loaded(arguments: list[str]) -> dict:
 
 def task_per_segment(path: str, fmt: str, limit: int, brief: bool = False) -> dict:
     from ism_advisor.app.pipeline import advise
-    from ism_advisor.app.write import available_cores, render_segments, segment_reports
+    from ism_advisor.app.write import render_segments, segment_reports
+    from ism_advisor.core.parallel import available_cores
 
     document = advise(path, segment_by=["team"]).document
     segments = [index for _, index in segment_reports(document, fmt)][:limit]
@@ -497,7 +498,7 @@ def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     import pandas
 
-    from ism_advisor.app.write import available_cores
+    from ism_advisor.core.parallel import available_cores
 
     return (
         f"{cpu}; {available_cores()} cores; {memory:.0f} GiB RAM; {platform.system()} "

@@ -21,14 +21,13 @@ from ..advice.document import to_json
 from ..core.errors import N_, P_, AdvisorError, Message
 from ..core.files import Outputs
 from ..core.i18n import translations
-from ..core.parallel import available_cores, can_fork, worker_count
+from ..core.parallel import can_fork, worker_count
 from .settings import OutputSettings
 
 if TYPE_CHECKING:
     from ..render.deck import DeckTemplate
 
 __all__ = [
-    "available_cores",
     "open_outputs",
     "render",
     "render_options",
