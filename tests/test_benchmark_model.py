@@ -88,9 +88,9 @@ def test_the_targets_say_met_and_missed():
         row(1_000_000, 5_000, 9.0, 1.0, command_mb=520.0),  # 9×: missed; 2.6× the floor's MB
         row(10_000, 10, 1.0, 0.4, kind="items", command_mb=100.0),
     ]
-    lines = bench.targets(models(0.4, 2.5e-6, 0.9e-3, 1.0e-6), rows)
+    lines = bench.targets(models(-0.2, 2.5e-6, 0.9e-3, 1.0e-6), rows, {"sample": 0.45})
     assert lines == [
-        ("fixed ≤ 0.5 s", "0.40 s", "met"),
+        ("fixed ≤ 0.5 s", "0.45 s (the sample's JSON command); the fit's intercept -0.20 s", "met"),
         ("a ≤ 2× the floor process's a", "2.50 µs against 1.00 µs: 2.5×", "**missed**"),
         ("b ≤ 1.0 ms per segment", "0.90 ms", "met"),
         ("1,000,000 × 10 ≤ 3× the floor process", "2.90 s against 1.00 s: 2.9×", "met"),
@@ -104,9 +104,9 @@ def test_the_targets_say_met_and_missed():
 
 
 def test_targets_without_the_cells_are_not_measured():
-    lines = bench.targets(models(0.7, 1e-6, 1.2e-3, 1e-6), [row(10_000, 10, 1.0, 0.4)])
+    lines = bench.targets(models(0.3, 1e-6, 1.2e-3, 1e-6), [row(10_000, 10, 1.0, 0.4)])
     assert [verdict for *_, verdict in lines] == [
-        "**missed**",
+        "not measured",
         "met",
         "**missed**",
         "not measured",
@@ -179,3 +179,28 @@ def test_the_peak_adds_up_forked_workers():
     assert two["tree_mb"] >= one["single_mb"] + 100
     assert two["rss_mb"] == two["tree_mb"]
     assert two["cpu"] > 0
+
+
+def test_cells_whose_segments_are_mostly_hidden_are_left_out_of_the_fit():
+    """10,000 × 1,000 (10 per team) does almost no per-segment work: not fitted."""
+    cells = [(10_000, 10), (10_000, 100), (100_000, 10), (100_000, 1_000), (1_000_000, 5_000)]
+    rows = [
+        {**row(r, s, 0.5 + 2e-6 * r + 1e-3 * s, 0.3), "inprocess": {"seconds": 1.0}}
+        for r, s in cells
+    ]
+    rows[0]["floor"]["seconds"] = 0.1
+    hidden = {**row(10_000, 1_000, 0.6, 0.3), "inprocess": {"seconds": 1.0}}
+    for r in [*rows, hidden]:
+        r["command"]["cpu"] = r["floor"]["cpu"] = r["floor"].get("seconds", 0.1)
+        r["floor"].setdefault("seconds", 0.1)
+    found = bench.cost_models([*rows, hidden])["JSON command"]
+    assert found is not None
+    assert (
+        round(found.fixed, 9),
+        round(found.per_respondent, 12),
+        round(found.per_segment, 9),
+    ) == (
+        0.5,
+        2e-6,
+        1e-3,
+    )
