@@ -7,13 +7,11 @@ segments over forked workers, on two processes); every file written must be the 
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -51,19 +49,18 @@ CASES = {
 }  # fmt: skip
 
 
-@functools.cache
-def large_survey() -> Path:
+@pytest.fixture(scope="module")
+def large_survey(tmp_path_factory) -> Path:
     """A generated survey large enough for every stage that forks (made once)."""
-    folder = Path(tempfile.mkdtemp(prefix="ism-workers-"))
-    path = folder / "large.csv"
+    path = tmp_path_factory.mktemp("workers") / "large.csv"
     generate_large(load_codebook(), 24_000, 450).to_csv(path, index=False)
     return path
 
 
-def outputs_with(workers: int, folder: Path, args: list[str]) -> dict[str, bytes]:
+def outputs_with(workers: int, folder: Path, args: list[str], large: Path) -> dict[str, bytes]:
     """Every file ``ism-advise ARGS`` writes under ``folder/out`` with ``workers``."""
     shutil.copytree(ROOT / "sample_data", folder / "data")
-    shutil.copy(large_survey(), folder / "data" / "large.csv")
+    shutil.copy(large, folder / "data" / "large.csv")
     (folder / "out").mkdir()
     env = {**os.environ, parallel.WORKERS_VARIABLE: str(workers)}
     found = subprocess.run(
@@ -83,9 +80,9 @@ def outputs_with(workers: int, folder: Path, args: list[str]) -> dict[str, bytes
 
 @needs_fork
 @pytest.mark.parametrize("case", list(CASES))
-def test_one_and_two_workers_write_the_same_bytes(tmp_path, case):
-    one = outputs_with(1, tmp_path / "one", CASES[case])
-    two = outputs_with(2, tmp_path / "two", CASES[case])
+def test_one_and_two_workers_write_the_same_bytes(tmp_path, case, large_survey):
+    one = outputs_with(1, tmp_path / "one", CASES[case], large_survey)
+    two = outputs_with(2, tmp_path / "two", CASES[case], large_survey)
     assert len(one) > 1  # the run wrote its files
     if case == "large":  # the stages that fork had enough work to do so
         document = json.loads(one["out/advice.json"])
