@@ -93,6 +93,21 @@ class Settings:
     #: read the files as waves even when there is one without ``wave_by`` (the library's
     #: ``advise_waves``: comparing the waves then says that it needs two)
     as_waves: bool = False
+    #: the consultancy's store (``--store``: a path or a ``postgresql://`` URL; None: no
+    #: store, unless ``norms`` asks for one: then ``ISM_ADVISOR_STORE`` or the default)
+    store: str | None = None
+    #: the client's label in the store (``--client``): publication memory and norms leave
+    #: the client's own entries out
+    client: str | None = None
+    #: compare the client with the other organisations in the store (``--norms``)
+    norms: bool = False
+    #: how far back, in months, the norms reach (``--norms-window``)
+    norms_window: int = 36
+    #: check this run's cells against the client's earlier runs and record them
+    #: (False: ``--no-memory``, a one-off run)
+    memory: bool = True
+    #: the report date (``--date``, ISO): the norms' window ends there
+    date: str | None = None
 
     @property
     def waves(self) -> bool:
@@ -207,7 +222,7 @@ class OutputSettings:
             from ..render.deck import load_deck_template
 
             deck = load_deck_template(pptx_template)
-        settings = Settings.create(scores, **options)
+        settings = Settings.create(scores, client=client, date=report_date, **options)
         templates = knowledge_paths(options.get("knowledge"), None, None, None, templates)[3]
         inputs = (
             *settings.scores,

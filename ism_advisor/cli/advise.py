@@ -18,6 +18,7 @@ from .options import (
     knowledge_options,
     lang_option,
     report_date,
+    store_options,
     survey_options,
     wave_options,
 )
@@ -143,6 +144,7 @@ class AdviseCommand(click.Command):
 )
 @survey_options
 @wave_options
+@store_options
 def advise_command(scores: tuple[Path, ...], **options: Any) -> None:
     """Analyse SCORES and write the advice report."""
     from ..app.pipeline import run_advice

@@ -17,6 +17,7 @@ __all__ = [
     "lang_option",
     "report_date",
     "sheet_options",
+    "store_options",
     "survey_options",
     "wave_options",
 ]
@@ -233,6 +234,47 @@ def wave_options(command):
             metavar="FILE",
             help="A YAML list of the interventions carried out since the last survey; the "
             "follow-up rules and the report say what changed where they were done.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def store_options(command):
+    """--store, --norms, --norms-window and --no-memory: the consultancy's store (README:
+    "The consultancy's store")."""
+    options = [
+        click.option(
+            "--store",
+            default=None,
+            metavar="PATH|URL",
+            help="The consultancy's store: a SQLite file, or postgresql://HOST/DATABASE for a "
+            "shared one (password from PGPASSWORD or ~/.pgpass, never here). Default: "
+            "ISM_ADVISOR_STORE, else none (with --norms: a store in your data folder).",
+        ),
+        click.option(
+            "--norms",
+            is_flag=True,
+            help="Compare the client with the other organisations in the store that used "
+            "the same questionnaire: percentile rank, median and P25-P75 per factor.",
+        ),
+        click.option(
+            "--norms-window",
+            "norms_window",
+            type=click.IntRange(1, 240),
+            default=36,
+            show_default=True,
+            metavar="MONTHS",
+            help="How many months before the report date (--date) the norms reach.",
+        ),
+        click.option(
+            "--no-memory",
+            "memory",
+            flag_value=False,
+            default=True,
+            help="A one-off run: with a store and --client, do not check this run's figures "
+            "against the client's earlier runs, and do not record them.",
         ),
     ]
     for option in reversed(options):

@@ -6,6 +6,8 @@ Read and validated by :mod:`.reader` against the declared shapes of :mod:`.shape
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,6 +229,34 @@ class Codebook:
     scale_answers: str | None = None
     segments: tuple[Segment, ...] = ()
     questionnaire: QuestionnaireTexts = field(default_factory=QuestionnaireTexts)
+
+    @property
+    def version(self) -> str:
+        """The codebook's version for the store: 16 hex digits of a SHA-256 over what makes
+        two surveys' scores comparable — the scale's ends, and per factor its id, direction
+        and items (id, reverse coding, wording in each language). Labels, definitions,
+        aliases, answer texts and the questionnaire's own texts do not count.
+
+        >>> from ism_advisor.survey.codebook import load_codebook
+        >>> len(load_codebook().version)
+        16
+        """
+        content = {
+            "scale": [self.scale_min, self.scale_max],
+            "factors": [
+                {
+                    "id": f.id,
+                    "direction": f.direction,
+                    "items": [
+                        {"id": i.id, "reverse": i.reverse, "text": dict(sorted(i.text.items()))}
+                        for i in f.items
+                    ],
+                }
+                for f in sorted(self.factors, key=lambda f: f.id)
+            ],
+        }
+        text = json.dumps(content, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def factor(self, factor_id: str) -> Factor:
         for factor in self.factors:
