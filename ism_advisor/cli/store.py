@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from ..core.errors import N_, P_, AdvisorError, Message
+from ..core.files import write_atomic
 from ..core.i18n import translations
 from .messages import fail
 from .options import PathValue, lang_option, report_date
@@ -222,7 +223,6 @@ def store_remove_command(client: str, wave: str | None, store: str | None, lang:
 def store_export_command(file: str, hash_labels: bool, store: str | None, lang: str) -> None:
     """Write every entry to FILE ('-': standard output) as JSON lines (docs/store.md), to
     share with another consultant ('ism-advise store import')."""
-    from ..core.files import write_atomic
     from ..store.exchange import export_lines
 
     try:

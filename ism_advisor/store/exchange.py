@@ -63,55 +63,55 @@ def read_import(path: Path) -> list[Entry]:
         raise AdvisorError(
             N_("the file is larger than {most} MB"), path=name, most=MAX_BYTES // 1024 // 1024
         )
+    data = path.read_bytes()
+    lines = data.splitlines()
+    if not lines:
+        raise AdvisorError(N_("the file is empty: expected an export of a store"), path=name)
+    if len(lines) > MAX_LINES + 1:
+        raise AdvisorError(
+            N_("more than {most} entries in one file"),
+            path=name,
+            line=MAX_LINES + 2,
+            most=MAX_LINES,
+        )
     found: list[Entry] = []
     seen: dict[tuple[str, str], int] = {}
-    with path.open("rb") as handle:
-        number = 0
-        for number, raw in enumerate(handle, start=1):
-            if number > MAX_LINES + 1:
+    for number, raw in enumerate(lines, start=1):
+        if len(raw) > MAX_LINE:
+            raise AdvisorError(
+                N_("the line is longer than {most} KB"),
+                path=name,
+                line=number,
+                most=MAX_LINE // 1024,
+            )
+        value = _parse(raw, name, number)
+        if number == 1:
+            if value != FORMAT:
                 raise AdvisorError(
-                    N_("more than {most} entries in one file"),
+                    N_("expected an export of a store (its first line names the format)"),
                     path=name,
-                    line=number,
-                    most=MAX_LINES,
+                    line=1,
                 )
-            if len(raw) > MAX_LINE:
-                raise AdvisorError(
-                    N_("the line is longer than {most} KB"),
-                    path=name,
-                    line=number,
-                    most=MAX_LINE // 1024,
-                )
-            value = _parse(raw, name, number)
-            if number == 1:
-                if value != FORMAT:
-                    raise AdvisorError(
-                        N_("expected an export of a store (its first line names the format)"),
-                        path=name,
-                        line=1,
-                    )
-                continue
-            try:
-                entry = _entry(value)
-                check_entry(entry)
-            except AdvisorError as error:
-                raise AdvisorError(
-                    error.message.template, path=name, line=number, **error.message.params
-                ) from None
-            key = (entry.client, entry.wave)
-            if key in seen:
-                raise AdvisorError(
-                    N_("client {client}, wave {wave} is on line {first} too"),
-                    path=name,
-                    line=number,
-                    client=entry.client,
-                    wave=entry.wave,
-                    first=seen[key],
-                )
-            seen[key] = number
-            found.append(entry)
-        if number == 0:
-            raise AdvisorError(N_("the file is empty: expected an export of a store"), path=name)
+            continue
+        try:
+            entry = _entry(value)
+            check_entry(entry)
+        except AdvisorError as error:
+            raise AdvisorError(
+                error.message.template, path=name, line=number, **error.message.params
+            ) from None
+        key = (entry.client, entry.wave)
+        if key in seen:
+            raise AdvisorError(
+                N_("client {client}, wave {wave} is on line {first} too"),
+                path=name,
+                line=number,
+                client=entry.client,
+                wave=entry.wave,
+                first=seen[key],
+            )
+        seen[key] = number
+        found.append(entry)
     return found
 
 
