@@ -143,10 +143,20 @@ def store_location(request, tmp_path: Path):
     if request.param == "sqlite":
         yield str(tmp_path / "store.sqlite")
         return
+    yield from _database(request.getfixturevalue("postgresql_server"))
+
+
+@pytest.fixture
+def postgresql_location(postgresql_server):
+    """A fresh database on the PostgreSQL server, for a test of PostgreSQL's own ways."""
+    yield from _database(postgresql_server)
+
+
+def _database(server: str):
     import psycopg
     from sqlalchemy.engine import make_url
 
-    base = make_url(request.getfixturevalue("postgresql_server"))
+    base = make_url(server)
     name = f"ism_test_{os.getpid()}_{next(_DATABASES)}"
     admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:

@@ -100,3 +100,27 @@ def test_an_interrupted_add_leaves_the_store_as_it_was(store_location, how):
         assert store.entries() == [make_entry("Kept")]
         assert store.add(make_entry("After")) == "added"  # no lock left behind
         assert [e.client for e in store.entries()] == ["After", "Kept"]
+
+
+def test_a_postgresql_writer_that_loses_the_race_finds_the_entry_there(
+    postgresql_location, monkeypatch
+):
+    """Another writer commits the same entry between this add's look and its insert: the
+    unique key refuses the insert, and the add looks again and says "unchanged" (on SQLite
+    BEGIN IMMEDIATE lets no second writer in between)."""
+    written = store_module._write_entry
+    raced = []
+
+    def racing(connection, entry, digest):
+        if raced:  # the other writer's own insert, or this add's second look
+            return written(connection, entry, digest)
+        raced.append("racing")
+        with open_store(postgresql_location) as other:
+            raced.append(other.add(entry))
+        written(connection, entry, digest)
+
+    with open_store(postgresql_location) as store:
+        monkeypatch.setattr(store_module, "_write_entry", racing)
+        assert store.add(make_entry()) == "unchanged"
+        assert raced == ["racing", "added"]
+        assert store.entries() == [make_entry()]
