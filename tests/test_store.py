@@ -241,6 +241,12 @@ def test_a_store_in_a_missing_folder_is_an_error(tmp_path):
     assert str(raised.value) == f"--store: the folder {tmp_path / 'nowhere'} does not exist"
 
 
+def test_a_folder_is_no_store(tmp_path):
+    with pytest.raises(AdvisorError) as raised:
+        open_store(str(tmp_path))
+    assert str(raised.value) == f"--store: {tmp_path} is a folder, not a store file"
+
+
 def test_a_password_in_the_url_is_refused_and_never_shown():
     with pytest.raises(AdvisorError) as raised:
         open_store("postgresql://ann:s3cret@db.example/advice")

@@ -80,7 +80,7 @@ def _sqlite(location: str) -> tuple[Engine, str]:
             N_("--store: the folder {folder} does not exist"), folder=str(path.parent)
         )
     if path.is_dir():
-        raise AdvisorError(N_("--store: {path} is a folder, not a store file"), path=str(path))
+        raise AdvisorError(N_("--store: {store} is a folder, not a store file"), store=str(path))
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT})
     _begin_ourselves(engine)
     return engine, str(path)
