@@ -252,7 +252,7 @@ def store_import_command(file: Path, replace: bool, store: str | None, lang: str
     try:
         found = read_import(file)
         with _open(store) as opened:
-            done = opened.add_all(found, replace=replace)
+            done = opened.import_(found, replace=replace)
     except AdvisorError as error:
         fail(error, lang)
     _say(lang, N_("imported: {added} added, {unchanged} already in the store, {replaced} replaced"),

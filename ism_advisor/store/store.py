@@ -110,9 +110,9 @@ class Store:
         """Add ``entry``: "added", "unchanged" (the same entry is there) or "replaced"
         (``replace``: another entry for its client and wave was there). Another entry for
         the same client and wave is refused without ``replace``."""
-        return self.add_all([entry], replace=replace)[0]
+        return self.import_([entry], replace=replace)[0]
 
-    def add_all(self, batch: Iterable[Entry], *, replace: bool = False) -> list[str]:
+    def import_(self, batch: Iterable[Entry], *, replace: bool = False) -> list[str]:
         """Add every entry of ``batch`` in one transaction (all or none); what happened
         to each, as :meth:`add` says it."""
         batch = list(batch)
