@@ -285,3 +285,12 @@ def test_an_import_clashing_with_the_store_writes_nothing(cli, tmp_path, store_l
         assert store.entries() == before
     result = cli("store", "import", "in.jsonl", "--store", store_location, "--replace")
     assert result.stdout == "imported: 1 added, 0 already in the store, 1 replaced\n"
+
+
+def test_the_commands_offer_the_stores_size_bands_and_platforms():
+    """The command line repeats them (so that --help does not import SQLAlchemy): the
+    same tuples."""
+    from ism_advisor import store
+    from ism_advisor.cli import store as commands
+
+    assert (commands.SIZE_BANDS, commands.PLATFORMS) == (store.SIZE_BANDS, store.PLATFORMS)
