@@ -202,7 +202,7 @@ class Store:
             texts = connection.execute(
                 select(publications.c.record)
                 .where(publications.c.client == client)
-                .order_by(publications.c.position)
+                .order_by(publications.c.position, publications.c.id)
             ).scalars()
             return [json.loads(text) for text in texts]
 
