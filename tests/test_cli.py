@@ -46,6 +46,7 @@ def test_json_output_input_and_settings(cli, scores):
         "min_group_size": 5,
         "segment_by": [],
         "lang": "en",
+        "date": None,
     }
     assert document["scale"] == {"min": 1.0, "max": 5.0}
 

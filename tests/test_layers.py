@@ -62,6 +62,9 @@ LOCAL_IMPORTS: dict[str, str] = {
     "ism_advisor.cli -> ism_advisor.questionnaire": (
         "the questionnaire's writers load for that command only"
     ),
+    "ism_advisor.cli -> ism_advisor.store": (
+        "the store's commands load SQLAlchemy (and Alembic) when they run"
+    ),
     "ism_advisor.cli -> ism_advisor.render": (
         "the report context, the deck template and the brief's file names load when a"
         " command writes or lists them"

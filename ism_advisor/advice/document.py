@@ -50,8 +50,12 @@ def advice_document(
     knowledge: Knowledge | None = None,
     advice: Sequence[SegmentAdvice] | None = None,
     drivers: PublishedDrivers | None = None,
+    date: str | None = None,
 ) -> dict:
     """The document for one run: input, settings, factors, correlations, segments.
+
+    ``settings.date`` is the report's ``date`` (``--date``; None without it), and
+    ``knowledge.codebook_version`` the codebook's version (the store compares runs by it).
 
     It is made from the published figures only (hidden ones are null), so every output
     made from it (reports, per-segment reports, templates) shows no more than they do.
@@ -69,6 +73,7 @@ def advice_document(
             knowledge=knowledge,
             advice=advice,
             drivers=drivers,
+            date=date,
         )
 
 
@@ -96,6 +101,7 @@ def _document(
     knowledge: Knowledge | None,
     advice: Sequence[SegmentAdvice] | None,
     drivers: PublishedDrivers | None,
+    date: str | None = None,
 ) -> dict:
     """:func:`advice_document`'s work."""
     factors = published.factors
@@ -160,6 +166,7 @@ def _document(
             "min_group_size": published.min_group_size,
             "segment_by": ["+".join(spec) for spec in published.segment_by],
             "lang": lang,
+            "date": date,
         },
         "factors": [
             {
@@ -180,7 +187,11 @@ def _document(
         ],
         "scale": {"min": survey.codebook.scale_min, "max": survey.codebook.scale_max},
         "correlations": correlations,
-        **({"knowledge": _sources(knowledge)} if knowledge is not None else {}),
+        **(
+            {"knowledge": {**_sources(knowledge), "codebook_version": survey.codebook.version}}
+            if knowledge is not None
+            else {}
+        ),
         "segments": segments,
     }
 

@@ -155,6 +155,7 @@ def document(found: Run, progress: Progress | None = None) -> dict:
         knowledge=knowledge,
         advice=advice_of(found.decisions),
         drivers=found.drivers,
+        date=settings.date,
     )
     if found.follow is not None:
         add_follow_up(out, found.follow, knowledge, settings.lang)

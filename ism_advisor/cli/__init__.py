@@ -1,7 +1,8 @@
 """The ``ism-advise`` command: parses options, calls the library, reports errors.
 
 Only this package imports click. Each command group is a module of its own (:mod:`.advise`,
-:mod:`.explain`, :mod:`.rules`, :mod:`.survey`, :mod:`.questionnaire`, :mod:`.setup`)
+:mod:`.explain`, :mod:`.rules`, :mod:`.survey`, :mod:`.questionnaire`, :mod:`.setup`,
+:mod:`.store`)
 whose commands are registered on :func:`main` here; the options they share are
 :mod:`.options`, what they say on the terminal :mod:`.messages`. Heavy libraries (pandas,
 scipy) are imported inside the commands so that ``ism-advise --help`` answers at once.
@@ -21,6 +22,7 @@ from .explain import explain_command
 from .questionnaire import questionnaire_command
 from .rules import rules_group
 from .setup import doctor_command, init_command, templates_command
+from .store import store_group
 from .survey import map_command, sample_command
 
 __all__ = ["DEFAULT_COMMAND", "PDF_VARIANTS", "main"]
@@ -98,5 +100,6 @@ for _command in (
     init_command,
     doctor_command,
     templates_command,
+    store_group,
 ):
     main.add_command(_command)

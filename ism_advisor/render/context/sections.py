@@ -272,7 +272,10 @@ def method_appendix(document: Mapping, comparisons, target: Mapping, t) -> Metho
             )
             for c, f in zip(comparisons, document["factors"], strict=True)
         ),
-        files=tuple((t(roles[key]), source(key, value)) for key, value in knowledge.items()),
+        # the knowledge base's files only (not its codebook_version, which is for the store)
+        files=tuple(
+            (t(roles[key]), source(key, knowledge[key])) for key in roles if key in knowledge
+        ),
         input=document["input"]["path"],
         columns=tuple((c["column"], c["use"]) for c in document["input"].get("columns", ())),
     )
