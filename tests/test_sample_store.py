@@ -239,3 +239,15 @@ def test_bad_options_are_usage_errors(cli, args, message):
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == f"Error: {message}"
     assert cli.files == []
+
+
+def test_without_store_or_o_the_sample_goes_to_sample_data_as_before(cli):
+    result = cli("sample")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "sample_data/scores.csv",
+        "sample_data/responses.csv",
+        "sample_data/scores-wave2.csv",
+        "sample_data/responses-wave2.csv",
+    ]
+    assert cli.files == ["sample_data"]
