@@ -251,3 +251,19 @@ def test_without_store_or_o_the_sample_goes_to_sample_data_as_before(cli):
         "sample_data/responses-wave2.csv",
     ]
     assert cli.files == ["sample_data"]
+
+
+@pytest.mark.parametrize(
+    ("store", "message"),
+    [
+        ("missing/demo.db", "--store: the folder missing does not exist"),
+        (
+            "postgresql://consultant:s3cret@db.example.nl/ism",
+            "--store: put the password in PGPASSWORD or ~/.pgpass, not in --store",
+        ),
+    ],
+)
+def test_a_store_it_cannot_use_is_refused_at_once_without_the_password(cli, store, message):
+    result = cli("sample", "--store", store)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", message + "\n")
+    assert cli.files == []

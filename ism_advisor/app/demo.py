@@ -174,9 +174,10 @@ def demonstration_store(
     seed: int = DEFAULT_SEED,
 ) -> Message:
     """``ism-advise sample --store LOCATION``: the store at ``location`` (made if new)
-    filled with :func:`demonstration_entries`; what was done, as one line."""
-    entries = demonstration_entries(count, end, seed)
+    filled with :func:`demonstration_entries`; what was done, as one line. The store is
+    opened first, so that a location it cannot use is refused before any work."""
     with open_store(location) as store:
+        entries = demonstration_entries(count, end, seed)
         counts = fill_store(store, entries)
         label = store.label
     return Message(
