@@ -9,6 +9,10 @@
 #   python3-venv         python3 -m venv (Debian ships ensurepip apart from Python)
 #   build-essential, python3-dev   pip compiles the rules engine, durable-rules
 #   libpango-1.0-0, libpangoft2-1.0-0   WeasyPrint draws the PDFs' text with Pango
+#   postgresql           initdb, pg_ctl and postgres under /usr/lib/postgresql/*/bin: the
+#                        store's tests start a throw-away cluster of their own (the service
+#                        the package starts is not used; POSTGRESQL_ROOT, the folder to look
+#                        in, is for tests/test_setup_debian.py)
 set -eu
 
 missing=""
@@ -24,6 +28,12 @@ for library in pango-1.0 pangoft2-1.0; do
   python3 -c "import ctypes.util, sys; sys.exit(ctypes.util.find_library('$library') is None)" \
     > /dev/null 2>&1 || missing="$missing lib$library-0"
 done
+
+postgresql=""
+for initdb in "${POSTGRESQL_ROOT:-/usr/lib/postgresql}"/*/bin/initdb; do
+  [ -x "$initdb" ] && postgresql=yes
+done
+[ -n "$postgresql" ] || missing="$missing postgresql"
 
 [ -z "$missing" ] && exit 0
 

@@ -39,6 +39,7 @@ import yaml
 
 import exports as X
 from conftest import ROOT, SAMPLE_SCORES
+from ism_advisor.survey.codebook import load_codebook
 
 #: A part of a page that cog generated: its lines are blanked out (see the module's docstring).
 GENERATED = re.compile(r"(\[\[\[cog.*?\]\]\][^\n]*\n)(.*?)(^[^\n]*\[\[\[end\]\]\])", re.S | re.M)
@@ -168,6 +169,14 @@ def test_the_pages_show_the_commands_this_test_knows():
         "",
         "ism-advise sample -o data",
         "ism-advise data/scores.csv --segment-by organisation -o advice.html",
+        "ism-advise sample --store demo.db",
+        "ism-advise sample_data/scores.csv --store demo.db --norms --date 2026-12-01 -o advice.html",
+        "ism-advise sample_data/scores.csv --date 2026-12-01 -o client.json",
+        'ism-advise store add client.json --client "Zorggroep Oost" --sector healthcare'
+        " --size 1000-4999 --platform viva-engage --consent --store ours.db",
+        "ism-advise store list --store ours.db",
+        "ism-advise store export shared.jsonl --hash-labels --store ours.db",
+        "ism-advise store import shared.jsonl --store colleague.db",
         # docs/benchmarks.md
         *[command for _, command in SH if command.startswith(BENCHMARK)],
         # docs/reference/rules.md
@@ -180,6 +189,15 @@ def test_the_pages_show_the_commands_this_test_knows():
         "ism-advise scores.csv --knowledge ours",
         'ism-advise scores.csv --segment-by department --lang nl --client "Gemeente Rivierstad"'
         " --date 2026-03-01 --pptx-template huisstijl.pptx -o advies.pptx",
+        # docs/walkthroughs/norms.md
+        "ism-advise sample --store demo.db",
+        "ism-advise sample_data/scores.csv --store demo.db --norms --date 2026-12-01 -o advice.html",
+        "ism-advise sample_data/scores.csv --store demo.db --norms --date 2026-12-01 -o advice.json",
+        "ism-advise sample --store four.db --organisations 4",
+        "ism-advise sample_data/scores.csv --store four.db --norms --date 2026-12-01 -o four.html",
+        "ism-advise sample_data/scores.csv --date 2026-12-01 -o run.json",
+        'ism-advise store add run.json --client "Gemeente Rivierstad" --sector "local government"'
+        " --size 250-999 --platform teams --consent --store clients.db",
         # docs/walkthroughs/questionnaire.md
         "ism-advise questionnaire --codebook ours.yaml --lang nl,en --format limesurvey -o survey.txt",
         "ism-advise questionnaire --codebook ours.yaml --lang nl --format qualtrics -o survey-qualtrics.txt",
@@ -213,6 +231,7 @@ def test_every_sh_block_runs_as_shown(folder):
         if not command.startswith((BENCHMARK, "pybabel ")) and runnable(command):
             by_block.setdefault(line, []).append(runnable(command))
     order = sorted(by_block, key=lambda line: "ism-advise init ours" not in by_block[line])
+    filled: set[str] = set()  # the demonstration stores made so far
     for line in order:
         for command in by_block[line]:
             result = shell(command, folder)
@@ -220,7 +239,11 @@ def test_every_sh_block_runs_as_shown(folder):
             printed = result.stdout.splitlines()
             for name in written(command):
                 assert (folder / name).stat().st_size > 0, f"{line}: {name}"
-            if command.startswith("ism-advise sample "):
+            if command.startswith("ism-advise sample --store "):
+                assert printed == demonstration_store(command, filled), f"{line}: {command}"
+            elif command.startswith("ism-advise store "):
+                assert printed == store_command(command), f"{line}: {command}"
+            elif command.startswith("ism-advise sample "):
                 assert printed == [
                     "data/scores.csv",
                     "data/responses.csv",
@@ -252,6 +275,38 @@ def test_every_sh_block_runs_as_shown(folder):
                 (report,) = printed
                 assert (folder / report).parent.resolve() == folder.resolve(), command
                 assert (folder / report).stat().st_size > 0
+
+
+def demonstration_store(command: str, filled: set[str]) -> list[str]:
+    """What ``ism-advise sample --store FILE [--organisations N]`` prints: the store filled,
+    or, for a store an earlier command filled (``filled``, which this adds to), nothing
+    added (the same organisations again)."""
+    words = shlex.split(command)
+    store = words[words.index("--store") + 1]
+    n = int(words[words.index("--organisations") + 1]) if "--organisations" in words else 12
+    counts = (
+        f"0 added, 0 replaced, {n} unchanged"
+        if store in filled
+        else f"{n} added, 0 replaced, 0 unchanged"
+    )
+    filled.add(store)
+    return [f"{store}: {n} generated organisations ({counts})"]
+
+
+def store_command(command: str) -> list[str]:
+    """What the pages' ``ism-advise store`` commands print, each on a store of one client."""
+    words = shlex.split(command)
+    if words[2] == "add":
+        return [f"added: client {words[words.index('--client') + 1]}, wave 2026-12-01"]
+    if words[2] == "list":
+        return [
+            "Zorggroep Oost\t2026-12-01\t2026-12-01\thealthcare\t1000-4999\tviva-engage\tconsent",
+            f"codebook {load_codebook().version}: 1 entry",
+        ]
+    if words[2] == "export":
+        return [f"exported 1 entry to {words[3]}"]
+    assert words[2] == "import", command
+    return ["imported: 1 added, 0 already in the store, 0 replaced"]
 
 
 def test_the_translation_commands_change_nothing_in_a_clean_checkout(folder):

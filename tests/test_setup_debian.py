@@ -38,14 +38,29 @@ def stub(folder: Path, name: str, body: str) -> None:
 
 
 def run_setup(
-    tmp_path: Path, *, present: set[str], uid: int, lacking: tuple[str, ...] = (), apt=True
+    tmp_path: Path,
+    *,
+    present: set[str],
+    uid: int,
+    lacking: tuple[str, ...] = (),
+    apt=True,
+    initdb: str | None = "15",
+    runnable: bool = True,
 ):
     """Run the script with a PATH of stubs only: the programs in ``present``, ``id``
     answering ``uid``, a python3 that finds every part but those in ``lacking`` (keys of
-    PYTHON_PARTS), and ``sudo`` and ``apt-get`` that log their arguments. Returns the
-    completed process and the log."""
+    PYTHON_PARTS), ``sudo`` and ``apt-get`` that log their arguments, and PostgreSQL's
+    folder (POSTGRESQL_ROOT) holding ``initdb`` of that version (None: no version),
+    executable unless not ``runnable``. Returns the completed process and the log."""
     bin_ = tmp_path / "bin"
     bin_.mkdir()
+    postgresql = tmp_path / "postgresql"
+    postgresql.mkdir()
+    if initdb is not None:
+        (postgresql / initdb / "bin").mkdir(parents=True)
+        stub(postgresql / initdb / "bin", "initdb", "exit 0")
+        if not runnable:
+            (postgresql / initdb / "bin" / "initdb").chmod(0o644)
     log = tmp_path / "log"
     log.touch()
     for program in present:
@@ -59,7 +74,7 @@ def run_setup(
     (bin_ / "sh").symlink_to(SH)
     result = subprocess.run(
         [SH, str(SCRIPT)],
-        env={"PATH": str(bin_)},
+        env={"PATH": str(bin_), "POSTGRESQL_ROOT": str(postgresql)},
         capture_output=True,
         text=True,
         check=False,
@@ -98,6 +113,27 @@ def test_as_root_it_installs_without_sudo(tmp_path):
     result, log = run_setup(tmp_path, present={"chromium", "npm", "soffice", "cc"}, uid=0)
     assert result.returncode == 0, result.stderr
     assert log == ["apt-get update -qq", "apt-get install -y -qq poppler-utils"]
+
+
+def test_without_postgresql_s_binaries_it_installs_postgresql(tmp_path):
+    """The store's tests start a cluster from /usr/lib/postgresql/*/bin: with no version
+    there, the package is installed; any version will do."""
+    result, log = run_setup(tmp_path, present=set(PROGRAMS), uid=0, initdb=None)
+    assert (result.returncode, result.stdout) == (
+        0,
+        "tests/setup-debian.sh: installing postgresql\n",
+    )
+    assert log == ["apt-get update -qq", "apt-get install -y -qq postgresql"]
+    other = tmp_path / "other"
+    other.mkdir()
+    result, log = run_setup(other, present=set(PROGRAMS), uid=1000, initdb="17")
+    assert (result.returncode, result.stdout, result.stderr, log) == (0, "", "", [])
+
+
+def test_an_initdb_that_is_not_executable_is_not_postgresql(tmp_path):
+    result, log = run_setup(tmp_path, present=set(PROGRAMS), uid=0, runnable=False)
+    assert result.stdout == "tests/setup-debian.sh: installing postgresql\n"
+    assert log == ["apt-get update -qq", "apt-get install -y -qq postgresql"]
 
 
 def test_without_apt_get_it_names_what_to_install(tmp_path):

@@ -13,7 +13,7 @@ from ..core.errors import N_, P_, AdvisorError, Message
 from ..core.files import check_folder, check_not_input, write_atomic
 from ..core.i18n import translations
 from .messages import fail
-from .options import PathValue, knowledge_options, lang_option, sheet_options
+from .options import PathValue, knowledge_options, lang_option, report_date, sheet_options
 
 __all__ = ["map_command", "sample_command"]
 
@@ -26,26 +26,71 @@ __all__ = ["map_command", "sample_command"]
     "folder",
     type=PathValue("a folder", file_okay=False),
     metavar="DIR",
-    default=Path("sample_data"),
-    show_default=True,
+    default=None,
     help="Folder to write scores.csv and responses.csv (and the second wave's "
-    "scores-wave2.csv and responses-wave2.csv) into.",
+    "scores-wave2.csv and responses-wave2.csv) into. Default: sample_data, unless --store "
+    "is given.",
 )
-def sample_command(seed: int | None, folder: Path) -> None:
+@click.option(
+    "--store",
+    default=None,
+    metavar="PATH|URL",
+    help="Fill this store (made if new) with generated organisations, clearly labelled, to "
+    "try --norms on: a demonstration store, which holds no real client.",
+)
+@click.option(
+    "--organisations",
+    type=click.IntRange(1, 99),
+    default=12,
+    show_default=True,
+    metavar="N",
+    help="How many organisations --store generates (fewer than 5: --norms shows nothing).",
+)
+@click.option(
+    "--date",
+    "end",
+    default=None,
+    metavar="YYYY-MM-DD",
+    callback=report_date,
+    help="The generated organisations' dates lie in the 30 months up to this date "
+    "(default 2026-11-30); never the clock.",
+)
+def sample_command(
+    seed: int | None, folder: Path | None, store: str | None, organisations: int, end: str | None
+) -> None:
     """Write a synthetic survey (about 600 respondents) for trying the tool out, and its
-    second wave six months later (some factors improved after interventions, some not)."""
+    second wave six months later (some factors improved after interventions, some not).
+
+    With --store, fill a demonstration store with a dozen generated organisations instead
+    (or as well, with -o), so that --norms has organisations to compare with.
+    """
     from ..survey.codebook import load_codebook
     from ..survey.sample import DEFAULT_SEED, generate_followup, generate_sample, write_sample
 
+    seed = DEFAULT_SEED if seed is None else seed
     try:
-        book = load_codebook()
-        seed = DEFAULT_SEED if seed is None else seed
-        sample = generate_sample(book, seed)
-        paths = write_sample(sample, folder, generate_followup(book, seed))
+        paths: list[Path] = []
+        if folder is not None or store is None:
+            book = load_codebook()
+            sample = generate_sample(book, seed)
+            folder = Path("sample_data") if folder is None else folder
+            paths = write_sample(sample, folder, generate_followup(book, seed))
+        filled = _fill(store, organisations, end, seed)
     except AdvisorError as error:
         fail(error, "en")
     for path in paths:
         click.echo(str(path))
+    if filled is not None:
+        click.echo(filled.render(translations("en")))
+
+
+def _fill(store: str | None, organisations: int, end: str | None, seed: int) -> Message | None:
+    """``sample --store``: the demonstration store filled (None: no --store)."""
+    if store is None:
+        return None
+    from ..app.demo import DEFAULT_END, demonstration_store
+
+    return demonstration_store(store, organisations, end or DEFAULT_END, seed)
 
 
 @click.command("map")

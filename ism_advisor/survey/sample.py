@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +25,13 @@ from .codebook import Codebook
 
 __all__ = [
     "FOLLOWUP_CHANGES",
+    "OrganisationProfile",
     "SampleSurvey",
     "generate_followup",
     "generate_large",
+    "generate_organisation",
     "generate_sample",
+    "organisation_profiles",
     "write_sample",
 ]
 
@@ -165,6 +169,70 @@ def generate_followup(codebook: Codebook, seed: int = DEFAULT_SEED) -> SampleSur
     z2 = np.vstack([moved[returning], z_new])
     true = _true_scores(codebook, rows2, is_user, z2, FOLLOWUP_CHANGES)
     return _render(codebook, ids, rows2, is_user, true, rng)
+
+
+@dataclass(frozen=True)
+class OrganisationProfile:
+    """One generated organisation of a demonstration store: how it differs from the sample's
+    model (``ism-advise sample --store``)."""
+
+    respondents: int
+    #: the share of users among the respondents
+    adoption: float
+    #: per factor, the non-users' mean true score's shift from the sample's, in scale points
+    #: (positive: higher on the scale, whatever the factor's direction)
+    shift: Mapping[str, float]
+    #: the users' advantage as a multiple of the sample's
+    advantage: float
+
+
+#: The three departments of a generated organisation: name, share of its respondents, and
+#: the difference of their adoption from the organisation's.
+_DEMO_UNITS = (("Operations", 0.5, -0.05), ("Services", 0.3, 0.0), ("Staff", 0.2, 0.1))
+
+
+def organisation_profiles(count: int, seed: int = DEFAULT_SEED) -> tuple[OrganisationProfile, ...]:
+    """``count`` organisations that differ as organisations do: 120 to 480 respondents,
+    adoption between 20% and 65%, each factor's non-users' mean moved by an
+    organisation-wide climate (SD 0.15) and a factor's own shift (SD 0.2), and the users'
+    advantage 0.6 to 1.4 times the sample's. The same ``count`` and ``seed`` give the same
+    profiles, and the first ``n`` profiles do not depend on ``count``."""
+    profiles = []
+    for index in range(count):
+        rng = np.random.default_rng([seed, 3, index])
+        respondents = int(rng.integers(12, 49)) * 10
+        adoption = round(float(rng.uniform(0.2, 0.65)), 2)
+        climate = rng.normal(0.0, 0.15)
+        shift = {f: round(float(climate + rng.normal(0.0, 0.2)), 2) + 0.0 for f in _ORDER}
+        advantage = round(float(rng.uniform(0.6, 1.4)), 2)
+        profiles.append(OrganisationProfile(respondents, adoption, shift, advantage))
+    return tuple(profiles)
+
+
+def generate_organisation(
+    codebook: Codebook, name: str, profile: OrganisationProfile, seed: int | Sequence[int]
+) -> SampleSurvey:
+    """One generated organisation's survey (``name`` in its ``organisation`` column, three
+    departments), from the sample's model with ``profile``'s differences."""
+    _check_factors(codebook)
+    rng = np.random.default_rng(seed)
+    rows: list[tuple[str, str, bool]] = []
+    for dept, share, more in _DEMO_UNITS:
+        size = round(profile.respondents * share)
+        users = round(size * min(0.95, max(0.05, profile.adoption + more)))
+        flags = np.array([1] * users + [0] * (size - users))
+        rng.shuffle(flags)
+        rows.extend((name, dept, bool(flag)) for flag in flags)
+    z = rng.multivariate_normal(np.zeros(len(_ORDER)), _CORRELATION, size=len(rows))
+    is_user = np.array([r[2] for r in rows])
+    true = np.empty((len(rows), len(_ORDER)))
+    for index, factor in enumerate(codebook.factors):
+        sign = 1.0 if factor.higher_is_better else -1.0
+        advantage = _ADVANTAGE[factor.id] * profile.advantage
+        mean = _NON_USER_MEAN[factor.id] + profile.shift.get(factor.id, 0.0)
+        true[:, index] = mean + sign * advantage * is_user + _TRUE_SD * z[:, index]
+    ids = [str(i + 1) for i in range(len(rows))]
+    return _render(codebook, ids, rows, is_user, true, rng)
 
 
 def _check_factors(codebook: Codebook) -> None:
