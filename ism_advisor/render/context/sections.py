@@ -272,7 +272,10 @@ def method_appendix(document: Mapping, comparisons, target: Mapping, t) -> Metho
             )
             for c, f in zip(comparisons, document["factors"], strict=True)
         ),
-        files=tuple((t(roles[key]), source(key, value)) for key, value in knowledge.items()),
+        # the knowledge's other keys (its codebook_version) are no files
+        files=tuple(
+            (t(roles[key]), source(key, value)) for key, value in knowledge.items() if key in roles
+        ),
         input=document["input"]["path"],
         columns=tuple((c["column"], c["use"]) for c in document["input"].get("columns", ())),
     )
