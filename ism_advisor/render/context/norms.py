@@ -20,7 +20,7 @@ from ...core.formatting import format_figure, format_report_date
 from ..charts import norms_chart
 from .model import ChartData, NormFactor, NormPosition, NormRow, Norms
 
-__all__ = ["norms_context"]
+__all__ = ["brief_norms_line", "norms_context", "norms_line"]
 
 #: The measures of a factor, in the table's order, with their names.
 MEASURES = {
@@ -41,20 +41,8 @@ def norms_context(
     norms = document.get("norms")
     if not norms:
         return None
-    labels = {f["id"]: f for f in document["factors"]}
     count = norms["organisations"]
-    factors = tuple(
-        NormFactor(
-            factor=f["factor"],
-            label=labels.get(f["factor"], {}).get("label", f["factor"]),
-            short_label=_short(labels.get(f["factor"], {}), f["factor"]),
-            higher_is_better=f["direction"] == "higher_is_better",
-            non_users_mean=_position(f["non_users_mean"]),
-            users_mean=_position(f["users_mean"]),
-            gap=_position(f["gap"]),
-        )
-        for f in norms["factors"]
-    )
+    factors = _factors(document)
     adoption = _position(norms["adoption"])
     heading = t(P_("Compared with {n} organisation", "Compared with {n} organisations"), n=count)
     worse = [f.label for f in factors if not f.higher_is_better]
@@ -109,6 +97,30 @@ def norms_context(
         chart_data=chart_data,
         gap_chart=gap_chart,
         gap_data=gap_data,
+    )
+
+
+def brief_norms_line(document: Mapping[str, Any], t) -> str:
+    """The norms' one sentence (:func:`norms_line`) for the brief: '' without norms."""
+    norms = document.get("norms")
+    if not norms:
+        return ""
+    return norms_line(norms, _factors(document), t)
+
+
+def _factors(document: Mapping[str, Any]) -> tuple[NormFactor, ...]:
+    labels = {f["id"]: f for f in document["factors"]}
+    return tuple(
+        NormFactor(
+            factor=f["factor"],
+            label=labels.get(f["factor"], {}).get("label", f["factor"]),
+            short_label=_short(labels.get(f["factor"], {}), f["factor"]),
+            higher_is_better=f["direction"] == "higher_is_better",
+            non_users_mean=_position(f["non_users_mean"]),
+            users_mean=_position(f["users_mean"]),
+            gap=_position(f["gap"]),
+        )
+        for f in document["norms"]["factors"]
     )
 
 
