@@ -214,13 +214,13 @@ def test_html_table_holds_the_reference_figures(runs):
     index = next(i for i, r in enumerate(rows) if r[0] == "Manager influence")
     assert rows[index] == [
         "Manager influence",
-        "Non-users' mean",
+        "Non-users",
         f"{client:.2f}",
         str(round(percentileofscore(values, client, kind="mean"))),
         f"{np.quantile(values, 0.5):.2f}",
-        f"{np.quantile(values, 0.25):.2f} to {np.quantile(values, 0.75):.2f}",
+        f"{np.quantile(values, 0.25):.2f} – {np.quantile(values, 0.75):.2f}",
     ]
-    assert rows[index + 1][0] == "Users' mean"  # the factor heads its three rows
+    assert rows[index + 1][0] == "Users"  # the factor heads its three rows
     assert rows[index + 2][0] == "Gap"
     adoption = [o["adoption"] for o in others]
     assert rows[-1] == [
@@ -229,7 +229,7 @@ def test_html_table_holds_the_reference_figures(runs):
         "41%",
         str(round(percentileofscore(adoption, 0.405, kind="mean"))),
         percent(np.quantile(adoption, 0.5)),
-        f"{percent(np.quantile(adoption, 0.25))} to {percent(np.quantile(adoption, 0.75))}",
+        f"{percent(np.quantile(adoption, 0.25))} – {percent(np.quantile(adoption, 0.75))}",
     ]
 
 
@@ -283,10 +283,7 @@ def test_markdown_and_dutch(runs):
     part = part[: part.index("\n## ", 5)]
     assert "| Factor | Cijfer | Je organisatie | Percentielrang | Mediaan | P25–P75 |" in part
     assert "tussen 7 december 2023 en 7 december 2026" in part
-    assert "Gemiddelde van niet-gebruikers (hoger is slechter)" in part
-    assert re.search(
-        r"\| Privacy \| Gemiddelde van niet-gebruikers \(hoger is slechter\) \| 2,93 \|", part
-    )
+    assert re.search(r"\| Privacy \(hoger is slechter\) \| Niet-gebruikers \| 2,93 \|", part)
     html = render_report(report_context(document), "html").decode("utf-8")
     assert "je organisatie</text>" in section(html)
     assert "mediaan</text>" in section(html)
@@ -427,3 +424,32 @@ def test_deck_says_why_not(runs):
 
 def test_deck_without_norms_has_no_such_slide(runs):
     assert not any("organisations" in title for title in slides(runs["en"]))
+
+
+# -- accessibility and the PDF ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_norms_section_passes_axe_and_reflows(runs, tmp_path, lang):
+    """The section under the report's checks: no axe-core violation (the charts' names,
+    the colours' contrast, the table's headers), and at 320 pixels nothing scrolls sideways
+    but its table inside its own column."""
+    from accessibility import assert_accessible, assert_reflows
+
+    html = render_report(report_context(with_norms(runs[lang], 25)), "html").decode("utf-8")
+    result = assert_accessible(html, tmp_path / "axe", f"norms ({lang})")
+    assert "svg-img-alt" in result.passes
+    assert_reflows(html, tmp_path / "reflow", f"norms ({lang})")
+
+
+def test_the_pdf_carries_the_section_and_the_charts_alternatives(runs, tmp_path):
+    from accessibility import structure
+
+    document = with_norms(runs["en"], 12)
+    context = report_context(document)
+    path = tmp_path / "norms.pdf"
+    path.write_bytes(render_report(context, "pdf"))
+    _, elements = structure(path)
+    alts = [str(e["/Alt"]) for tag, e in elements if tag == "/Figure"]
+    # after the means and the effects: the norms' two charts, before the priority matrix
+    assert alts[2:4] == [context.norms.chart_data.alt, context.norms.gap_data.alt]

@@ -371,7 +371,10 @@ class NormRow:
     median: str = _help("The organisations' median ('–' below 10 organisations).")
     middle: str = _help("P25 to P75 ('–' below 10 organisations).")
     outer: str = _help("P10 to P90 ('–' below 20 organisations).")
-    note: str = _help("'higher is worse' for such a factor's means, else ''.")
+    note: str = _help(
+        "'higher is worse' on the first row of a factor that is better low (its means'"
+        " percentile ranks read the other way round), else ''."
+    )
     span: int = _help(
         "Rows the label heads: 3 on a factor's first row, 0 on its others, 1 for adoption."
     )

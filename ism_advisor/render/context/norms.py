@@ -22,10 +22,11 @@ from .model import ChartData, NormFactor, NormPosition, NormRow, Norms
 
 __all__ = ["brief_norms_line", "norms_context", "norms_line"]
 
-#: The measures of a factor, in the table's order, with their names.
+#: The measures of a factor, in the table's order, with their names there (short, so
+#: that the table fits a page in Dutch too: the note under it says they are means).
 MEASURES = {
-    "non_users_mean": N_("Non-users' mean"),
-    "users_mean": N_("Users' mean"),
+    "non_users_mean": N_("Non-users"),
+    "users_mean": N_("Users"),
     "gap": N_("Gap"),
 }
 
@@ -220,7 +221,7 @@ def _formatter(lang: str) -> Callable[[float | None], str]:
 def _between(low: float | None, high: float | None, fmt: Callable, t) -> str:
     if low is None or high is None:
         return "–"
-    return t("{low} to {high}", low=fmt(low), high=fmt(high))
+    return f"{fmt(low)} – {fmt(high)}"  # as the report's other ranges (done effects)
 
 
 def _rows(
@@ -245,9 +246,8 @@ def _rows(
     for f in factors:
         worse = "" if f.higher_is_better else t("higher is worse")
         for index, (name, title) in enumerate(MEASURES.items()):
-            # the gap is oriented (positive: non-users lag behind) whatever the direction
-            note = worse if name != "gap" else ""
-            span = len(MEASURES) if index == 0 else 0
+            # said once, under the factor's name that heads its rows
+            note, span = (worse, len(MEASURES)) if index == 0 else ("", 0)
             out.append(row(f.label, t(title), getattr(f, name), number, note, span))
     percent = lambda v: "–" if v is None else format_figure(v, "percent", lang)  # noqa: E731
     out.append(row(t("Adoption"), t("share of users"), adoption, percent, "", 1))
