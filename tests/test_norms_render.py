@@ -308,18 +308,18 @@ def expected_line(document: dict, count: int) -> str:
     rank = favourable(f)
     if rank >= 50:
         return (
-            f"Compared with {count} organisations: non-users score at or above the middle"
-            " on every factor."
+            f"Compared with {count} other organisations, the organisation's non-users score"
+            " at or above the middle on every factor."
         )
     share = "three quarters of them" if rank < 25 else "half of them"
     if f["direction"] == "higher_is_better":
         return (
-            f"Compared with {count} organisations: non-users score lower on {label} than"
-            f" at {share}."
+            f"Compared with {count} other organisations, the organisation's non-users score"
+            f" lower on {label} than at {share}."
         )
     return (
-        f"Compared with {count} organisations: non-users score higher on {label} (higher"
-        f" is worse) than at {share}."
+        f"Compared with {count} other organisations, the organisation's non-users score"
+        f" higher on {label} (higher is worse) than at {share}."
     )
 
 
@@ -343,16 +343,17 @@ def test_brief_line_wordings():
     norms = {"organisations": 12, "min_organisations": 5, "shown": True}
     t = lambda msgid, **params: _render(msgid, params)  # noqa: E731
     assert norms_line(norms, [factor(60), factor(24, label="Privacy")], t) == (
-        "Compared with 12 organisations: non-users score lower on Privacy than at three"
-        " quarters of them."
+        "Compared with 12 other organisations, the organisation's non-users score lower on"
+        " Privacy than at three quarters of them."
     )
     # higher is worse: a high rank is the unfavourable one
     assert norms_line(norms, [factor(70, better=False, label="Effort"), factor(55)], t) == (
-        "Compared with 12 organisations: non-users score higher on Effort (higher is worse)"
-        " than at half of them."
+        "Compared with 12 other organisations, the organisation's non-users score higher on"
+        " Effort (higher is worse) than at half of them."
     )
     assert norms_line(norms, [factor(50), factor(20, better=False)], t) == (
-        "Compared with 12 organisations: non-users score at or above the middle on every factor."
+        "Compared with 12 other organisations, the organisation's non-users score at or"
+        " above the middle on every factor."
     )
     one = {"organisations": 1, "min_organisations": 5, "shown": False}
     assert norms_line(one, [], t) == (
@@ -409,7 +410,7 @@ def test_deck_slide_charts_the_published_figures(runs):
     notes = slide.notes_slide.notes_text_frame.text
     # the notes open with the brief's sentence, then what the norms are
     line = brief_context(document, 1).norms
-    assert line.startswith("Vergeleken met 12 organisaties: niet-gebruikers scoren")
+    assert line.startswith("Vergeleken met 12 andere organisaties scoren de niet-gebruikers van")
     assert notes.startswith(line + "\nDe normen zijn de cijfers van 12 andere organisaties")
 
 

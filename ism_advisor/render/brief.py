@@ -125,8 +125,9 @@ class BriefContext:
     #: carried out and factor, what it did (the report's verdict); empty with one survey
     since: tuple[str, ...] = ()
     #: a run with --norms: one sentence on the whole organisation against the other
-    #: organisations in the store ("Compared with 12 organisations: non-users score lower
-    #: on Manager influence than at three quarters of them."); '' without
+    #: organisations in the store ("Compared with 12 other organisations, the
+    #: organisation's non-users score lower on Manager influence than at three quarters
+    #: of them."); '' without
     norms: str = ""
 
 

@@ -1,7 +1,8 @@
 """The report's charts as inline SVG.
 
-The charts of every report — the means per factor, the effect sizes, the priority matrix
-— are laid out here (scales, round-numbered ticks, every mark's place in points, the texts
+The charts of every report — the means per factor, the effect sizes, the priority matrix,
+and with ``--norms`` the client among other organisations (:func:`norms_chart`) — are laid
+out here (scales, round-numbered ticks, every mark's place in points, the texts
 formatted in the report's language) and drawn by Jinja2 macros
 (``templates/report-charts.html``): a millisecond per chart, where a matplotlib figure
 took a tenth of a second, which made charts almost all of a per-segment report's time

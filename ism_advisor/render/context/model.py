@@ -403,8 +403,8 @@ class Norms:
     )
     line: str = _help(
         "One sentence from the overall figures, for the brief and the deck:"
-        " 'Compared with 12 organisations: non-users score lower on Manager influence than"
-        " at three quarters of them.'"
+        " 'Compared with 12 other organisations, the organisation's non-users score lower"
+        " on Manager influence than at three quarters of them.'"
     )
     chart: Markup = _help("Inline SVG: the non-users' mean per factor within the P25-P75 band.")
     chart_data: ChartData = _help("That chart's text alternative and figures.")

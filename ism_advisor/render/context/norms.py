@@ -126,7 +126,8 @@ def _factors(document: Mapping[str, Any]) -> tuple[NormFactor, ...]:
 
 
 def norms_line(norms: Mapping[str, Any], factors: Sequence[NormFactor], t) -> str:
-    """One sentence for the brief and the deck: the factor whose non-users' mean is least
+    """One sentence for the brief and the deck, on the whole organisation (a team's brief
+    shows it too, so it names its subject): the factor whose non-users' mean is least
     favourable against the other organisations, said as a share of them ("below three
     quarters of them" under the 25th percentile rank, "below half of them" under the
     50th), or that none lies below the middle."""
@@ -141,8 +142,8 @@ def norms_line(norms: Mapping[str, Any], factors: Sequence[NormFactor], t) -> st
     if not ranked:
         return t(
             P_(
-                "Compared with {n} organisation: no factor's figures can be compared.",
-                "Compared with {n} organisations: no factor's figures can be compared.",
+                "Compared with {n} other organisation: no factor's figures can be compared.",
+                "Compared with {n} other organisations: no factor's figures can be compared.",
             ),
             n=count,
         )
@@ -150,10 +151,10 @@ def norms_line(norms: Mapping[str, Any], factors: Sequence[NormFactor], t) -> st
     if rank >= 50:
         return t(
             P_(
-                "Compared with {n} organisation: non-users score at or above the middle"
-                " on every factor.",
-                "Compared with {n} organisations: non-users score at or above the middle"
-                " on every factor.",
+                "Compared with {n} other organisation, the organisation's non-users score"
+                " at or above the middle on every factor.",
+                "Compared with {n} other organisations, the organisation's non-users score"
+                " at or above the middle on every factor.",
             ),
             n=count,
         )
@@ -161,10 +162,10 @@ def norms_line(norms: Mapping[str, Any], factors: Sequence[NormFactor], t) -> st
     if worst.higher_is_better:
         return t(
             P_(
-                "Compared with {n} organisation: non-users score lower on {factor} than at"
-                " {share}.",
-                "Compared with {n} organisations: non-users score lower on {factor} than at"
-                " {share}.",
+                "Compared with {n} other organisation, the organisation's non-users score"
+                " lower on {factor} than at {share}.",
+                "Compared with {n} other organisations, the organisation's non-users score"
+                " lower on {factor} than at {share}.",
             ),
             n=count,
             factor=worst.label,
@@ -172,10 +173,10 @@ def norms_line(norms: Mapping[str, Any], factors: Sequence[NormFactor], t) -> st
         )
     return t(
         P_(
-            "Compared with {n} organisation: non-users score higher on {factor} (higher is"
-            " worse) than at {share}.",
-            "Compared with {n} organisations: non-users score higher on {factor} (higher is"
-            " worse) than at {share}.",
+            "Compared with {n} other organisation, the organisation's non-users score higher"
+            " on {factor} (higher is worse) than at {share}.",
+            "Compared with {n} other organisations, the organisation's non-users score higher"
+            " on {factor} (higher is worse) than at {share}.",
         ),
         n=count,
         factor=worst.label,
