@@ -31,6 +31,7 @@ from ..core.i18n import translations
 from ..core.inert import spreadsheet_cell
 from .absent import REASON_NOT_ASKED, compared_note
 from .context.model import ChartData, comparison_words
+from .context.norms import brief_norms_line
 from .context.since import since_context
 from .deck import render_deck
 from .deck.kit import Para, fill
@@ -123,6 +124,11 @@ class BriefContext:
     #: a run over several waves: the change in the team's adoption, then per intervention
     #: carried out and factor, what it did (the report's verdict); empty with one survey
     since: tuple[str, ...] = ()
+    #: a run with --norms: one sentence on the whole organisation against the other
+    #: organisations in the store ("Compared with 12 other organisations, the
+    #: organisation's non-users score lower on Manager influence than at three quarters
+    #: of them."); '' without
+    norms: str = ""
 
 
 def _team_mean(comparison: Mapping | None) -> float | None:
@@ -210,6 +216,7 @@ def brief_context(
         axis=_axis(factors),
         not_compared=compared_note(document, target["comparisons"], t),
         since=_since_lines(document, target, t, lang),
+        norms=brief_norms_line(document, t),
     )
 
 
@@ -392,6 +399,7 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
     paragraphs = [
         Para(figures, lead=capital(context.unit) + ": "),
         *([Para(context.not_compared)] if context.not_compared else []),
+        *([Para(context.norms)] if context.norms else []),
         Para("", lead=deck.t("What goes well")),
     ]
     paragraphs += [

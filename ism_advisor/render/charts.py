@@ -1,7 +1,8 @@
 """The report's charts as inline SVG.
 
-The charts of every report — the means per factor, the effect sizes, the priority matrix
-— are laid out here (scales, round-numbered ticks, every mark's place in points, the texts
+The charts of every report — the means per factor, the effect sizes, the priority matrix,
+and with ``--norms`` the client among other organisations (:func:`norms_chart`) — are laid
+out here (scales, round-numbered ticks, every mark's place in points, the texts
 formatted in the report's language) and drawn by Jinja2 macros
 (``templates/report-charts.html``): a millisecond per chart, where a matplotlib figure
 took a tenth of a second, which made charts almost all of a per-segment report's time
@@ -39,7 +40,14 @@ from ..core.resources import packaged_path
 from ..core.vocabulary import EFFECT_SIZE_BANDS
 from .colours import PALETTE
 
-__all__ = ["adoption_chart", "effects_chart", "means_chart", "priority_chart", "trend_chart"]
+__all__ = [
+    "adoption_chart",
+    "effects_chart",
+    "means_chart",
+    "norms_chart",
+    "priority_chart",
+    "trend_chart",
+]
 
 USERS = PALETTE["users"]
 NON_USERS = PALETTE["non-users"]
@@ -169,6 +177,74 @@ def effects_chart(
         ),
     }
     return _draw("effects_chart", chart, lang)
+
+
+def norms_chart(
+    rows: Sequence[tuple[str, Any]],
+    t: Callable[..., str],
+    lang: str,
+    alt: str,
+    axis: tuple[float, float],
+    xlabel: str,
+    digits: str = "0",
+) -> Markup:
+    """The client against the other organisations, one row per factor: the middle half
+    of the organisations (P25 to P75) a bar, their median a tick across it, P10 to P90 a
+    thin line where given, and the client's own figure a dot labelled with its value, on
+    an axis from ``axis`` (lowest, highest; widened to every figure). ``rows``: (label,
+    a :class:`~ism_advisor.render.context.model.NormPosition`); ``alt`` is the text
+    alternative; ``digits``: "0" ticks at whole points (an answer scale), else round
+    numbers. The band and the dot differ by more than colour: shape and an outline."""
+    height = (0.42 * len(rows) + 1.25) * POINTS
+    box = _box(height, [label for label, _ in rows], top=0.45 * POINTS)
+    box["right"] = _pt(box["right"] - _VALUE_ROOM)
+    figures = [
+        v for _, p in rows for v in (p.value, p.p10, p.p25, p.median, p.p75, p.p90) if v is not None
+    ]
+    low, high = min([axis[0], *figures]), max([axis[1], *figures])
+    if digits != "0":  # not an answer scale: a margin, so that no bar ends on the axis
+        pad = 0.05 * max(high - low, 0.1)
+        low, high = low - pad, high + pad
+    x = _Scale(low, high, box["left"], box["right"])
+    count = len(rows)
+    margin = 0.6
+    y = _Scale(-margin, max(0, count - 1) + margin, *_vertical(box))
+    band = 0.42 * abs(y.scale)
+    marks = []
+    for index, (_, p) in enumerate(rows):
+        centre = y(count - 1 - index)
+        middle = p.p25 is not None and p.p75 is not None
+        outer = p.p10 is not None and p.p90 is not None
+        marks.append(
+            {
+                "y": _pt(centre),
+                "band": (_pt(x(p.p25)), _pt(x(p.p75) - x(p.p25))) if middle else None,
+                "band_top": _pt(centre - band / 2),
+                "outer": (_pt(x(p.p10)), _pt(x(p.p90))) if outer else None,
+                "median": _pt(x(p.median)) if p.median is not None else None,
+                "dot": _pt(x(p.value)) if p.value is not None else None,
+                "text": format_figure(p.value, "number", lang) if p.value is not None else "",
+            }
+        )
+    legend = (t("your organisation"), t("median"), t("middle half (P25–P75)"))
+    widths = [19.5 + _text_width(text) for text in legend]
+    starts, at = [], box["left"]
+    for width in widths:
+        starts.append(Tick(_pt(at), ""))
+        at += width + 18
+    chart = {
+        **box,
+        "title": alt,
+        "colours": {**_COLOURS, "band": PALETTE["heat-pos1"], "dot": NON_USERS},
+        "marks": marks,
+        "band_height": _pt(band),
+        "legend": tuple(Tick(s.at, text) for s, text in zip(starts, legend, strict=True)),
+        "zero": _pt(x(0.0)) if low < 0 < high else None,
+        "xticks": _points(x, lang) if digits == "0" and high - low <= 10 else x.ticks(lang),
+        "yticks": [Tick(_pt(y(count - 1 - i)), label) for i, (label, _) in enumerate(rows)],
+        "xlabel": Tick(_pt((box["left"] + box["right"]) / 2), xlabel),
+    }
+    return _draw("norms_chart", chart, lang)
 
 
 def trend_chart(

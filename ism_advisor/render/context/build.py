@@ -28,6 +28,7 @@ from .model import (
     compared_summary,
     segment_label,
 )
+from .norms import norms_context
 from .sections import correlation_figures, method_appendix, ranked_action, segment_rows
 from .since import since_context
 
@@ -142,6 +143,7 @@ def report_context(
         means_data=means_data,
         effects_data=effects_data,
         since=since,
+        norms=None if segment else norms_context(document, t, lang, charts),
     )
 
 

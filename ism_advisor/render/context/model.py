@@ -331,6 +331,88 @@ class ChartData:
 
 
 @dataclass(frozen=True)
+class NormPosition:
+    """One figure of the client against the other organisations (``document["norms"]``)."""
+
+    value: float | None = _help("The client's own figure; None when hidden.")
+    n: int = _help("How many organisations have this figure.")
+    percentile: int | None = _help(
+        "The client's percentile rank among them (0-100: the share below plus half the"
+        " ties); None below 5 organisations or without the client's figure."
+    )
+    p10: float | None = _help("The 10th percentile of the organisations; None below 20.")
+    p25: float | None = _help("The 25th percentile of the organisations; None below 10.")
+    median: float | None = _help("The organisations' median; None below 10.")
+    p75: float | None = _help("The 75th percentile of the organisations; None below 10.")
+    p90: float | None = _help("The 90th percentile of the organisations; None below 20.")
+
+
+@dataclass(frozen=True)
+class NormFactor:
+    """One factor's figures against the other organisations."""
+
+    factor: str = _help("The factor's id.")
+    label: str = _help("The factor's name in the report's language.")
+    short_label: str = _help("Its short name, for the chart's axis.")
+    higher_is_better: bool = _help("True if a higher score is favourable.")
+    non_users_mean: NormPosition = _help("The non-users' mean against the organisations'.")
+    users_mean: NormPosition = _help("The users' mean against the organisations'.")
+    gap: NormPosition = _help("The gap (positive: non-users lag behind) against theirs.")
+
+
+@dataclass(frozen=True)
+class NormRow:
+    """One row of the norms' table: one figure of the client, formatted."""
+
+    label: str = _help("The factor's name, or 'Adoption'.")
+    measure: str = _help("Which figure: the non-users' mean, the users' mean, the gap.")
+    client: str = _help("The client's figure ('–' when hidden).")
+    percentile: str = _help("The client's percentile rank ('–' when not given).")
+    median: str = _help("The organisations' median ('–' below 10 organisations).")
+    middle: str = _help("P25 to P75 ('–' below 10 organisations).")
+    outer: str = _help("P10 to P90 ('–' below 20 organisations).")
+    note: str = _help(
+        "'higher is worse' on the first row of a factor that is better low (its means'"
+        " percentile ranks read the other way round), else ''."
+    )
+    span: int = _help(
+        "Rows the label heads: 3 on a factor's first row, 0 on its others, 1 for adoption."
+    )
+
+
+@dataclass(frozen=True)
+class Norms:
+    """The section "Compared with N organisations" (``document["norms"]``, from --norms)."""
+
+    organisations: int = _help("How many other organisations the client is compared with.")
+    shown: bool = _help("False below the minimum number of organisations: no figures then.")
+    heading: str = _help("'Compared with 12 organisations'.")
+    about: str = _help(
+        "What the norms are: how many organisations, which questionnaire version, the"
+        " window's dates, each organisation's latest survey, the client left out; and that"
+        " they are not a random sample."
+    )
+    not_shown: str = _help("Why nothing is shown ('' when shown).")
+    factors: tuple[NormFactor, ...] = _help("Per factor, in the codebook's order.")
+    adoption: NormPosition = _help("Adoption against the organisations'.")
+    rows: tuple[NormRow, ...] = _help("The table: per factor its three figures, then adoption.")
+    outer: bool = _help("True when some figure has P10 and P90 (20 organisations or more).")
+    direction_note: str = _help(
+        "Which factors are better low, in words ('' when none): their percentile ranks"
+        " read the other way round."
+    )
+    line: str = _help(
+        "One sentence from the overall figures, for the brief and the deck:"
+        " 'Compared with 12 other organisations, the organisation's non-users score lower"
+        " on Manager influence than at three quarters of them.'"
+    )
+    chart: Markup = _help("Inline SVG: the non-users' mean per factor within the P25-P75 band.")
+    chart_data: ChartData = _help("That chart's text alternative and figures.")
+    gap_chart: Markup = _help("Inline SVG: the gap per factor within the P25-P75 band.")
+    gap_data: ChartData = _help("That chart's text alternative and figures.")
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Everything a report template receives, as ``report`` (plus ``_`` for translation)."""
 
@@ -369,6 +451,9 @@ class ReportContext:
     since: Any = _help(
         'The section "Since the last survey" (a Since, see below); None with one survey.'
     )
+    norms: Norms | None = _help(
+        'The section "Compared with N organisations" (--norms with a store); None without.'
+    )
 
 
 def context_help() -> dict[str, dict[str, str]]:
@@ -391,6 +476,10 @@ def context_help() -> dict[str, dict[str, str]]:
         DriverSection,
         DriverRow,
         *_since_classes(),
+        Norms,
+        NormFactor,
+        NormPosition,
+        NormRow,
     ):
         out[cls.__name__] = {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
     return out

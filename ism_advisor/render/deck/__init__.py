@@ -29,10 +29,12 @@ segment called ``{{ 7*7 }}`` stays literal. Every chart takes its data from
 priority matrix, one series per quadrant so that the legend names them, the axes crossing
 at the even share 100/k and at a gap of 0).
 
-The priority matrix (:func:`priority_slide`) and the section "Since the last survey"
-(:func:`since_slides`) read the report context's ``drivers`` and ``since``, the same
-objects the report's sections are made from; a run over one survey has no ``since`` and
-its deck no such slides.
+The priority matrix (:func:`priority_slide`), the section "Since the last survey"
+(:func:`since_slides`) and the slide "Compared with N organisations"
+(:func:`~ism_advisor.render.deck.slides.norms.norms_slide`) read the report context's
+``drivers``, ``since`` and ``norms``, the same objects the report's sections are made from;
+a run over one survey has no ``since``, a run without ``--norms`` no ``norms``, and its
+deck no such slides.
 
 Templates
 ---------

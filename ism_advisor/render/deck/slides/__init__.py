@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..kit import SlideBuilder
 from .actions import action_slides
 from .method import anonymity_slide, method_slide
+from .norms import norms_slide
 from .opening import effects_slide, factor_slides, means_slide, summary_slide, title_slide
 from .priority import priority_slide
 from .segments import segment_slides
@@ -21,6 +22,7 @@ SLIDES: tuple[SlideBuilder, ...] = (
     means_slide,
     effects_slide,
     factor_slides,
+    norms_slide,
     priority_slide,
     since_slides,
     segment_slides,
