@@ -43,7 +43,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,9 +54,6 @@ from ..stats.segments import segment_codes
 from ..survey import Survey
 from .patterns import Model
 
-if TYPE_CHECKING:
-    from .disclosure import Published
-
 __all__ = ["Earlier", "applying", "checked_runs", "published_cells", "union_model"]
 
 #: The record's format: a record of another format is not applied.
@@ -66,8 +63,9 @@ RECORD_FORMAT = 1
 Key = tuple[tuple[str, ...], tuple[str, ...]]
 
 
-def published_cells(published: Published) -> dict:
-    """The record of a run: what it published, and nothing else.
+def published_cells(published: Any) -> dict:
+    """The record of a run: what ``published`` (a
+    :class:`~ism_advisor.protect.disclosure.Published`) shows, and nothing else.
 
     ``{"format": 1, "run": <12 hex>, "segment_by": [[column, ...], ...],
     "min_group_size": k, "segments": [{"columns": [...], "values": [...], "users": u,

@@ -1,0 +1,375 @@
+"""Publication memory (issue 30, item 5): a client's runs are checked against each other.
+
+A run by team and a run by team and location, each safe on its own, together give one
+person's answers (team A minus A at location X); with a store and ``--client`` the second
+run is decided against what the first published, and the pair discloses nothing. The
+store here is a small in-memory stand-in with the two methods memory uses
+(``publications``, ``record_publication``), put where ``ism_advisor.app.run`` looks the
+store up; the real store (``ism_advisor.store``) has its own tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from attacker import attack
+
+import ism_advisor.app.run as run_module
+from conftest import FACTORS, Cli, write_csv
+from ism_advisor.core.errors import AdvisorError
+from ism_advisor.protect.disclosure import publish
+from ism_advisor.protect.memory import applying, published_cells
+from ism_advisor.stats.compare import compare_groups
+from ism_advisor.survey import load_survey
+from ism_advisor.survey.codebook import load_codebook
+
+#: The person a run by team and a run by team and location isolate together: alone in
+#: team A at location Y, a user.
+PERSON = dict(zip(FACTORS, [4.5, 1.5, 3.0, 2.5, 5.0, 3.5, 2.0], strict=True))
+
+
+class FakeStore:
+    """The store's publication memory, in memory (contract C1 of issue 30)."""
+
+    label = "fake"
+
+    def __init__(self) -> None:
+        self.records: dict[str, list[dict]] = {}
+
+    def __enter__(self) -> FakeStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pass
+
+    def publications(self, client: str) -> list[dict]:
+        return json.loads(json.dumps(self.records.get(client, [])))
+
+    def record_publication(self, client: str, record: dict) -> bool:
+        kept = self.records.setdefault(client, [])
+        copy = json.loads(json.dumps(record))  # JSON-able, as a real store keeps it
+        if copy in kept:
+            return False
+        kept.append(copy)
+        return True
+
+
+@pytest.fixture
+def stores(monkeypatch) -> dict[str, FakeStore]:
+    """The fake stores by location, in place of ``ism_advisor.store``."""
+    found: dict[str, FakeStore] = {}
+    monkeypatch.delenv("ISM_ADVISOR_STORE", raising=False)
+    monkeypatch.setattr(
+        run_module, "open_store", lambda where: found.setdefault(where, FakeStore())
+    )
+    monkeypatch.setattr(
+        run_module,
+        "resolve_location",
+        lambda option, *, default: option or os.environ.get("ISM_ADVISOR_STORE"),
+    )
+    return found
+
+
+def people(count: int, users: int, team: str, location: str, shift: int) -> list[dict]:
+    rows = []
+    for i in range(count):
+        scores = {f: 1 + ((i * 3 + j + shift) % 9) * 0.5 for j, f in enumerate(FACTORS)}
+        rows.append({"team": team, "location": location, "user": i < users, **scores})
+    return rows
+
+
+def survey_rows(extra_b_y: int = 0) -> list[dict]:
+    """Team A: 20 at location X and the person at Y; team B: 10 at X, 12 (+ more) at Y."""
+    return [
+        *people(20, 10, "A", "X", 0),
+        {"team": "A", "location": "Y", "user": True, **PERSON},
+        *people(10, 5, "B", "X", 1),
+        *people(12 + extra_b_y, 6 + extra_b_y // 2, "B", "Y", 2),
+    ]
+
+
+def write_survey(path: Path, rows: list[dict]) -> Path:
+    out = [
+        [r["team"], r["location"], "ja" if r["user"] else "nee", *[r[f] for f in FACTORS]]
+        for r in rows
+    ]
+    return write_csv(path, ["team", "location", "user", *FACTORS], out)
+
+
+@pytest.fixture
+def survey(tmp_path: Path) -> tuple[Path, pd.DataFrame]:
+    rows = survey_rows()
+    return write_survey(tmp_path / "survey.csv", rows), pd.DataFrame(rows)
+
+
+def segment(document: dict, value: str | None) -> dict:
+    (found,) = [s for s in document["segments"] if s["value"] == value]
+    return found
+
+
+def recover(by_team: dict, crossed: dict) -> dict[str, float] | None:
+    """The person's scores by direct arithmetic: the users' sums of team A minus those of
+    team A at location X (None where a figure needed is not published)."""
+    team, part = segment(by_team, "A"), segment(crossed, "A / X")
+    if team["suppressed"] or part["suppressed"]:
+        return None
+    out = {}
+    for factor in FACTORS:
+        whole = next(c for c in team["comparisons"] if c["factor"] == factor)
+        less = next(c for c in part["comparisons"] if c["factor"] == factor)
+        if whole["suppressed"] or less["suppressed"]:
+            return None
+        if whole["users_n"] - less["users_n"] != 1:
+            return None
+        total = whole["users_mean"] * whole["users_n"] - less["users_mean"] * less["users_n"]
+        out[factor] = round(total, 6)
+    return out
+
+
+def both(*documents: dict) -> dict:
+    """Every segment of several runs, as one reader holding all of them sees them."""
+    return {"segments": [s for d in documents for s in d["segments"]]}
+
+
+def safe(frame: pd.DataFrame, *documents: dict) -> bool:
+    """Whether the attacker finds nothing in the runs together but what the runs publish
+    anyway: A at X hidden to protect the person, its non-users' answers are team A's
+    non-users' (the person is a user), a group the run by team shows (the stage's rule
+    for a hidden segment's group that is a shown group itself, which the attacker knows
+    only within one document)."""
+    found = attack(frame, both(*documents), FACTORS, 5)
+    kept = [f for f in found if "of hidden {'team': 'A', 'location': 'X'}" not in f]
+    a_x = (frame["team"] == "A") & (frame["location"] == "X") & ~frame["user"]
+    team_a = (frame["team"] == "A") & ~frame["user"]
+    return kept == [] and a_x.equals(team_a) and all("answers of the non-users" in f for f in found)
+
+
+def test_the_pair_without_memory_isolates_the_person(tmp_path, survey):
+    path, frame = survey
+    cli = Cli(tmp_path)
+    by_team = cli.json(path, "--segment-by", "team")
+    crossed = cli.json(path, "--segment-by", "team+location")
+    # each run is safe on its own
+    assert attack(frame, by_team, FACTORS, 5) == []
+    assert attack(frame, crossed, FACTORS, 5) == []
+    assert segment(crossed, "A / Y")["suppressed"]
+    # together they give the person's seven scores exactly
+    assert recover(by_team, crossed) == PERSON
+    person = int(frame.index[(frame["team"] == "A") & (frame["location"] == "Y")][0])
+    found = attack(frame, both(by_team, crossed), FACTORS, 5)
+    assert f"count of users [{person}]" in found
+    assert all(f"{f}: answers of users [{person}]" in found for f in FACTORS)
+    assert "memory" not in by_team and "memory" not in crossed
+
+
+def test_with_memory_the_second_run_hides_what_would_isolate_the_person(tmp_path, survey, stores):
+    path, frame = survey
+    cli = Cli(tmp_path)
+    memory = ("--store", "consultancy.db", "--client", "Acme")
+    by_team = cli.json(path, "--segment-by", "team", *memory)
+    assert by_team["memory"] == {"checked": [], "recorded": True}
+    (first,) = stores["consultancy.db"].records["Acme"]
+    crossed = cli.json(path, "--segment-by", "team+location", *memory)
+    assert crossed["memory"] == {
+        "checked": [{"run": first["run"], "segment_by": [["team"]], "min_group_size": 5}],
+        "recorded": True,
+    }
+    assert recover(by_team, crossed) is None
+    assert segment(crossed, "A / X")["suppressed"]
+    assert safe(frame, by_team, crossed)
+    # the second run's record is kept too, the first one's cells still as they were
+    assert [r["segment_by"] for r in stores["consultancy.db"].records["Acme"]] == [
+        [["team"]],
+        [["team", "location"]],
+    ]
+    # a third run by team is checked against both and shows what the first showed
+    again = cli.json(path, "--segment-by", "team", *memory)
+    assert [c["run"] for c in again["memory"]["checked"]] == [
+        r["run"] for r in stores["consultancy.db"].records["Acme"]
+    ]
+    assert safe(frame, by_team, crossed, again)
+
+
+def test_memory_from_the_environment_and_for_another_client(tmp_path, survey, stores, monkeypatch):
+    path, _ = survey
+    cli = Cli(tmp_path)
+    monkeypatch.setenv("ISM_ADVISOR_STORE", "shared.db")
+    cli.json(path, "--segment-by", "team", "--client", "Acme")
+    other = cli.json(path, "--segment-by", "team+location", "--client", "Other")
+    assert other["memory"]["checked"] == []  # another client's runs are not this one's
+    assert not segment(other, "A / X")["suppressed"]
+    assert sorted(stores["shared.db"].records) == ["Acme", "Other"]
+
+
+def test_no_memory_gives_the_run_as_before_and_records_nothing(tmp_path, survey, stores):
+    path, _ = survey
+    cli = Cli(tmp_path)
+    memory = ("--store", "consultancy.db", "--client", "Acme")
+    cli.json(path, "--segment-by", "team", *memory)
+    plain = cli(path, "--segment-by", "team+location", "--format", "json", "-o", "-")
+    one_off = cli(
+        path, "--segment-by", "team+location", *memory, "--no-memory", "--format", "json",
+        "-o", "-",
+    )  # fmt: skip
+    assert one_off.exit_code == 0, one_off.stderr
+    assert one_off.stdout_bytes == plain.stdout_bytes
+    assert len(stores["consultancy.db"].records["Acme"]) == 1
+    # a store without --client: no memory either
+    anonymous = cli(
+        path, "--segment-by", "team+location", "--store", "consultancy.db", "--format", "json",
+        "-o", "-",
+    )  # fmt: skip
+    assert anonymous.stdout_bytes == plain.stdout_bytes
+
+
+def test_the_same_run_twice_is_one_record_and_the_same_output(tmp_path, survey, stores):
+    path, _ = survey
+    cli = Cli(tmp_path)
+    memory = ("--store", "consultancy.db", "--client", "Acme")
+    args = (path, "--segment-by", "team+location", *memory, "--format", "json", "-o", "-")
+    first, second = cli(*args), cli(*args)
+    assert first.exit_code == 0, first.stderr
+    assert len(stores["consultancy.db"].records["Acme"]) == 1
+    # checked against itself the second time: its own cells, fixed, are what it shows
+    one, two = json.loads(first.stdout), json.loads(second.stdout)
+    assert two["memory"]["checked"][0]["run"] == stores["consultancy.db"].records["Acme"][0]["run"]
+    del one["memory"], two["memory"]
+    assert one == two
+
+
+def test_a_record_of_other_data_is_not_applied(tmp_path, survey, stores):
+    path, _ = survey
+    cli = Cli(tmp_path)
+    memory = ("--store", "consultancy.db", "--client", "Acme")
+    # another wave: team B at location Y has 10 more people (5 users, 5 non-users)
+    wave = write_survey(tmp_path / "wave.csv", survey_rows(extra_b_y=10))
+    cli.json(wave, "--segment-by", "team", *memory)
+    crossed = cli.json(path, "--segment-by", "team+location", *memory)
+    assert crossed["memory"]["checked"] == []
+    plain = cli.json(path, "--segment-by", "team+location")
+    del crossed["memory"]
+    assert crossed == plain
+
+
+def test_a_record_whose_cells_differ_is_not_applied(survey):
+    path, _ = survey
+    book = load_codebook()
+    team = load_survey(path, book, ["team"])
+    record = published_cells(publish(team, compare_groups(team)))
+    changed = json.loads(json.dumps(record))
+    (a,) = [s for s in changed["segments"] if s["values"] == ["A"]]
+    b = next(s for s in changed["segments"] if s["values"] == ["B"])
+    a["users"], b["users"] = a["users"] + 1, b["users"] - 1  # same totals, other cells
+    assert applying(team, compare_groups(team), [record], 5) == [record]
+    assert applying(team, compare_groups(team), [changed], 5) == []
+    # a column this data does not have: cannot apply
+    elsewhere = {**record, "segment_by": [["region"]]}
+    elsewhere["segments"] = [
+        {**s, "columns": ["region"]} if s["columns"] else s for s in record["segments"]
+    ]
+    assert applying(team, compare_groups(team), [elsewhere], 5) == []
+    # not a record at all
+    assert applying(team, compare_groups(team), [{"run": 1}, {}], 5) == []
+
+
+def test_nearly_the_same_respondents_stop_the_run(tmp_path, survey, stores):
+    path, _ = survey
+    cli = Cli(tmp_path)
+    memory = ("--store", "consultancy.db", "--client", "Acme")
+    cli.json(path, "--segment-by", "team", *memory)
+    fewer = write_survey(
+        tmp_path / "fewer.csv", [r for r in survey_rows() if r != survey_rows()[20]]
+    )
+    result = cli(fewer, "--segment-by", "team", *memory, "--format", "json", "-o", "-")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"{fewer}: an earlier run of this client was made on nearly the same respondents"
+        " (1 user and 0 non-users more or fewer): side by side the two would show those"
+        " people's answers; remove the earlier run from the store, or run with --no-memory\n"
+    )
+    assert len(stores["consultancy.db"].records["Acme"]) == 1
+    assert cli(fewer, "--segment-by", "team", *memory, "--no-memory", "-o", "-").exit_code == 0
+    nl = cli(fewer, "--segment-by", "team", *memory, "--lang", "nl", "-o", "-")
+    assert nl.exit_code == 1
+    assert "--no-memory" in nl.stderr and "eerdere" in nl.stderr
+
+
+def test_the_record_holds_the_published_cells_only(survey):
+    path, _ = survey
+    book = load_codebook()
+    crossed = load_survey(path, book, ["team+location"])
+    published = publish(crossed, compare_groups(crossed))
+    record = published_cells(published)
+    assert set(record) == {
+        "comparisons", "format", "min_group_size", "run", "segment_by", "segments",
+    }  # fmt: skip
+    assert record["segment_by"] == [["team", "location"]]
+    assert record["min_group_size"] == 5
+    shown = published.segments[~published.segments["suppressed"]]
+    assert [
+        (s["columns"], s["values"], s["users"], s["non_users"]) for s in record["segments"]
+    ] == [
+        ([], [], 22, 21),
+        (["team", "location"], ["A", "X"], 10, 10),
+        (["team", "location"], ["B", "Y"], 6, 6),
+    ]
+    assert len(shown) == 3
+    comparisons = published.comparisons
+    kept = comparisons[~comparisons["suppressed"]]
+    segments = published.segments
+    expected = sorted(
+        (
+            list(segments.loc[row.segment, "spec"]),
+            [segments.loc[row.segment, "where"][c] for c in segments.loc[row.segment, "spec"]],
+            row.factor,
+            int(row.users_n),
+            int(row.non_users_n),
+        )
+        for row in kept.itertuples()
+    )
+    assert [
+        (c["columns"], c["values"], c["factor"], c["users"], c["non_users"])
+        for c in record["comparisons"]
+    ] == expected
+    assert {c["values"][0] if c["values"] else None for c in record["comparisons"]} <= {
+        None, "A", "B",
+    }  # fmt: skip
+    assert all(set(c) == {"columns", "values", "factor", "users", "non_users"}
+               for c in record["comparisons"])  # fmt: skip
+    text = json.dumps(record, sort_keys=True)
+    assert json.dumps(published_cells(published), sort_keys=True) == text
+    assert list(record) == sorted(record)
+    assert len(record["run"]) == 12 and int(record["run"], 16) >= 0
+    # nothing that is not a count: no mean, SD or answer of anyone
+    assert "mean" not in text and "sd" not in text
+
+
+def test_a_failed_run_records_nothing(tmp_path, survey, stores):
+    path, _ = survey
+    cli = Cli(tmp_path)
+    memory = ("--store", "consultancy.db", "--client", "Acme")
+    result = cli(path, "--segment-by", "team", *memory, "-o", tmp_path / "no" / "such" / "x.json")
+    assert result.exit_code != 0
+    assert "Acme" not in stores.get("consultancy.db", FakeStore()).records
+
+
+def test_without_memory_publish_is_unchanged(survey):
+    path, _ = survey
+    book = load_codebook()
+    crossed = load_survey(path, book, ["team+location"])
+    comparison = compare_groups(crossed)
+    plain = publish(crossed, comparison)
+    empty = publish(crossed, comparison, earlier=())
+    pd.testing.assert_frame_equal(plain.segments, empty.segments)
+    pd.testing.assert_frame_equal(plain.comparisons, empty.comparisons)
+    assert plain.checked == ()
+    with pytest.raises(AdvisorError):
+        publish(crossed, comparison, 2)
