@@ -191,9 +191,10 @@ def test_with_memory_the_second_run_hides_what_would_isolate_the_person(tmp_path
     ]
     # a third run by team is checked against both and shows what the first showed
     again = cli.json(path, "--segment-by", "team", *memory)
-    assert [c["run"] for c in again["memory"]["checked"]] == [
-        r["run"] for r in stores["consultancy.db"].records["Acme"]
-    ]
+    second = stores["consultancy.db"].records["Acme"][1]["run"]
+    assert [c["run"] for c in again["memory"]["checked"]] == [second]  # the first is itself
+    assert again["segments"] == by_team["segments"]
+    assert len(stores["consultancy.db"].records["Acme"]) == 2
     assert safe(frame, by_team, crossed, again)
 
 
@@ -237,11 +238,9 @@ def test_the_same_run_twice_is_one_record_and_the_same_output(tmp_path, survey, 
     first, second = cli(*args), cli(*args)
     assert first.exit_code == 0, first.stderr
     assert len(stores["consultancy.db"].records["Acme"]) == 1
-    # checked against itself the second time: its own cells, fixed, are what it shows
-    one, two = json.loads(first.stdout), json.loads(second.stdout)
-    assert two["memory"]["checked"][0]["run"] == stores["consultancy.db"].records["Acme"][0]["run"]
-    del one["memory"], two["memory"]
-    assert one == two
+    # the second time its own record, fixed, gives the same cells; it is no earlier run
+    assert second.stdout_bytes == first.stdout_bytes
+    assert json.loads(second.stdout)["memory"] == {"checked": [], "recorded": True}
 
 
 def test_a_record_of_other_data_is_not_applied(tmp_path, survey, stores):
@@ -373,3 +372,40 @@ def test_without_memory_publish_is_unchanged(survey):
     assert plain.checked == ()
     with pytest.raises(AdvisorError):
         publish(crossed, comparison, 2)
+
+
+def anonymity_line(text: str, start: str) -> str:
+    (line,) = [line for line in text.splitlines() if start in line]
+    return line
+
+
+def test_the_report_says_which_earlier_runs_it_was_checked_against(tmp_path, survey, stores):
+    path, _ = survey
+    cli = Cli(tmp_path)
+    memory = ("--store", "consultancy.db", "--client", "Acme")
+    plain = cli(path, "--segment-by", "team", "--format", "md", "-o", "-").stdout
+    first = cli(path, "--segment-by", "team", *memory, "--format", "md", "-o", "-").stdout
+    line = anonymity_line(first, "Anonymity: ")
+    assert line == anonymity_line(plain, "Anonymity: ") + (
+        " Publication memory: no earlier run of this client on the same respondents; this"
+        " report's figures are recorded, and later runs are checked against them."
+    )
+    (run,) = [r["run"] for r in stores["consultancy.db"].records["Acme"]]
+    args = (path, "--segment-by", "team+location", *memory, "-o", "-")
+    crossed = cli(*args, "--format", "md").stdout
+    assert anonymity_line(crossed, "Anonymity: ").endswith(
+        " Publication memory: this report was decided together with the client's earlier runs"
+        f" on the same respondents ({run} (team, minimum 5)), so that no group of fewer than"
+        " 5 people can be worked out from them side by side either; its own figures are"
+        " recorded for later runs."
+    )
+    dutch = cli(*args, "--format", "md", "--lang", "nl").stdout
+    assert anonymity_line(dutch, "Anonimiteit: ").endswith(
+        " Publicatiegeheugen: dit rapport is samen met de eerdere runs van deze klant op"
+        f" dezelfde respondenten bepaald ({run} (team, minimum 5)), zodat ook uit die naast"
+        " elkaar geen groep van minder dan 5 mensen is af te leiden; de cijfers van dit"
+        " rapport worden vastgelegd voor latere runs."
+    )
+    html = cli(*args, "--format", "html").stdout
+    assert f"respondents ({run} (team, minimum 5)), so that" in html
+    assert "Publication memory" not in plain

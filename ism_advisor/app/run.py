@@ -180,7 +180,9 @@ def document(found: Run, progress: Progress | None = None) -> dict:
         add_follow_up(out, found.follow, knowledge, settings.lang)
         add_not_asked(out, [(wave.name, wave.survey) for wave in found.waves])
     if found.record is not None:
-        add_memory(out, found.latest.published.checked)
+        # the same run made before is no earlier run: a rerun gives the same document
+        run_id = found.record["run"]
+        add_memory(out, [c for c in found.latest.published.checked if c["run"] != run_id])
     if settings.explain_all:
         entries = why_not_entries(knowledge, found.decisions, settings.lang, done=found.done)
         for segment, why_not in zip(out["segments"], entries, strict=True):
