@@ -409,3 +409,35 @@ def test_the_report_says_which_earlier_runs_it_was_checked_against(tmp_path, sur
     html = cli(*args, "--format", "html").stdout
     assert f"respondents ({run} (team, minimum 5)), so that" in html
     assert "Publication memory" not in plain
+
+
+def test_waves_each_wave_checked_and_an_earlier_wave_of_nearly_the_size_is_other_data(
+    tmp_path, survey, stores
+):
+    path, frame = survey
+    cli = Cli(tmp_path)
+    memory = ("--store", "consultancy.db", "--client", "Acme")
+    # the latest wave was run by team before; the earlier wave has two more people
+    earlier = write_survey(tmp_path / "earlier.csv", survey_rows(extra_b_y=2))
+    by_team = cli.json(path, "--segment-by", "team", *memory)
+    args = (earlier, path, "--segment-by", "team+location", "--format", "json", "-o", "-")
+    plain = json.loads(cli(*args).stdout)
+    assert recover(by_team, plain) == PERSON  # without memory the pair still discloses
+    waves = json.loads(cli(*args, *memory).stdout)
+    assert [c["segment_by"] for c in waves["memory"]["checked"]] == [[["team"]]]
+    assert recover(by_team, waves) is None
+    assert safe(frame, by_team, waves)
+    # another client ran the earlier wave first, then both: the earlier wave's record is
+    # that wave's (it applies to it), not a near miss of the latest one
+    beta = ("--store", "consultancy.db", "--client", "Beta")
+    (first,) = [cli.json(earlier, "--segment-by", "team", *beta)["memory"]]
+    assert first["checked"] == []
+    both_waves = cli(earlier, path, "--segment-by", "team", *beta, "--format", "json", "-o", "-")
+    assert both_waves.exit_code == 0, both_waves.stderr
+    (record,) = stores["consultancy.db"].records["Beta"][:1]
+    assert json.loads(both_waves.stdout)["memory"]["checked"] == [
+        {"run": record["run"], "segment_by": [["team"]], "min_group_size": 5}
+    ]
+    # a run on the latest wave alone is refused: the earlier wave's run is a near miss
+    alone = cli(path, "--segment-by", "team", *beta, "--format", "json", "-o", "-")
+    assert alone.exit_code == 1 and "--no-memory" in alone.stderr

@@ -30,7 +30,7 @@ from ..core.errors import N_, P_, AdvisorError, Message
 from ..core.parallel import worker_count
 from ..protect.disclosure import publish
 from ..protect.followup import FollowUp, Wave, follow_up
-from ..protect.memory import published_cells
+from ..protect.memory import checked_runs, published_cells
 from ..protect.published_drivers import PublishedDrivers, analyse_drivers
 from ..stats.compare import Comparison, compare_groups
 from ..survey import Survey, load_survey
@@ -118,7 +118,8 @@ def run(
         done = load_done(Path(settings.done), knowledge.interventions)
     waves, comparisons = [], []
     earlier = earlier_runs(settings)  # publication memory: None without it
-    for name, survey in _read_waves(settings, knowledge.codebook, stage):
+    read = _read_waves(settings, knowledge.codebook, stage)
+    for index, (name, survey) in enumerate(read):
         stage(
             N_("comparing users and non-users ({respondents} respondents)"),
             respondents=survey.respondents,
@@ -127,8 +128,10 @@ def run(
         if earlier is None:
             published = publish(survey, comparison, settings.min_group_size)
         else:
-            wide = _with_columns(settings, knowledge.codebook, survey, earlier)
-            published = publish(wide, comparison, settings.min_group_size, earlier=earlier)
+            last = index == len(read) - 1
+            published = _publish_with_memory(
+                settings, knowledge, survey, comparison, earlier, waves, last=last
+            )
         waves.append(Wave(name, survey, published))  # type: ignore[arg-type]
         comparisons.append(comparison)
     latest = waves[-1]
@@ -181,8 +184,10 @@ def document(found: Run, progress: Progress | None = None) -> dict:
         add_not_asked(out, [(wave.name, wave.survey) for wave in found.waves])
     if found.record is not None:
         # the same run made before is no earlier run: a rerun gives the same document
+        # (every wave's: a run over several waves checks each against the runs of its data)
         run_id = found.record["run"]
-        add_memory(out, [c for c in found.latest.published.checked if c["run"] != run_id])
+        checked = [c for wave in found.waves for c in wave.published.checked]
+        add_memory(out, checked_runs([c for c in checked if c["run"] != run_id]))
     if settings.explain_all:
         entries = why_not_entries(knowledge, found.decisions, settings.lang, done=found.done)
         for segment, why_not in zip(out["segments"], entries, strict=True):
@@ -238,6 +243,26 @@ def resolve_location(option: str | None, *, default: bool) -> str | None:
     from ..store import resolve_location as resolve
 
     return resolve(option, default=default)
+
+
+def _publish_with_memory(
+    settings: Settings,
+    knowledge: Knowledge,
+    survey: Survey,
+    comparison: Comparison,
+    earlier: list[dict],
+    before: list[Wave],
+    *,
+    last: bool,
+) -> Any:
+    """One wave published against the client's earlier runs. Only the latest wave (the
+    run's own data) refuses an earlier run of nearly the same respondents; the records of
+    this run's earlier waves (``before``: published already) are theirs, not the latest
+    wave's near misses."""
+    wide = _with_columns(settings, knowledge.codebook, survey, earlier)
+    theirs = {c["run"] for wave in before for c in wave.published.checked}
+    records = [r for r in earlier if r.get("run") not in theirs] if last else earlier
+    return publish(wide, comparison, settings.min_group_size, records, refuse_nearly=last)
 
 
 def _with_columns(settings: Settings, book: Codebook, survey: Survey, earlier: list) -> Survey:

@@ -317,6 +317,8 @@ def publish(
     comparison: Comparison,
     min_group_size: int = 5,
     earlier: Sequence[dict] = (),
+    *,
+    refuse_nearly: bool = True,
 ) -> Published:
     """Decide what of ``comparison`` (computed from ``survey``) may be shown.
 
@@ -330,7 +332,8 @@ def publish(
     Raises :class:`~ism_advisor.core.errors.AdvisorError` when ``min_group_size`` is below the
     floor, when there are too few users or non-users in total to show anything, or when
     an earlier run was made on nearly the same respondents
-    (:func:`ism_advisor.protect.memory.applying`).
+    (:func:`ism_advisor.protect.memory.applying`; not with ``refuse_nearly`` False: a
+    run's earlier waves, whose respondents are other answers).
 
     Examples
     --------
@@ -364,7 +367,9 @@ def publish(
         )
     factors = comparison.factors
     fixed, checked = None, ()
-    union = memory.union_model(survey, comparison, earlier, k) if earlier else None
+    union = None
+    if earlier:
+        union = memory.union_model(survey, comparison, earlier, k, refuse_nearly=refuse_nearly)
     if union is None:
         model = Model.build(survey, comparison)
     else:

@@ -189,12 +189,20 @@ def _valid(record: Any) -> bool:
         return False
 
 
-def applying(survey: Survey, comparison: Comparison, records: Sequence[dict], k: int) -> list:
+def applying(
+    survey: Survey,
+    comparison: Comparison,
+    records: Sequence[dict],
+    k: int,
+    *,
+    refuse_nearly: bool = True,
+) -> list:
     """The records made on this run's respondents (see the module docstring).
 
     Raises :class:`~ism_advisor.core.errors.AdvisorError` for a record whose overall counts
     differ from this data by fewer than k users or non-users (k: the larger of this run's
-    and the record's minimum), but not by none.
+    and the record's minimum), but not by none; without ``refuse_nearly`` (the earlier
+    waves of a run over several) such a record is of other data.
     """
     overall = comparison.segments.iloc[0]
     users, non_users = int(overall["users"]), int(overall["non_users"])
@@ -208,7 +216,7 @@ def applying(survey: Survey, comparison: Comparison, records: Sequence[dict], k:
         more_non_users = abs(non_users - int(whole["non_users"]))
         least = max(k, int(record["min_group_size"]))
         if (more_users, more_non_users) != (0, 0):
-            if 0 < more_users < least or 0 < more_non_users < least:
+            if refuse_nearly and (0 < more_users < least or 0 < more_non_users < least):
                 raise AdvisorError(
                     N_(
                         "an earlier run of this client was made on nearly the same"
@@ -302,7 +310,12 @@ class Earlier:
 
 
 def union_model(
-    survey: Survey, comparison: Comparison, records: Sequence[dict], k: int
+    survey: Survey,
+    comparison: Comparison,
+    records: Sequence[dict],
+    k: int,
+    *,
+    refuse_nearly: bool = True,
 ) -> Earlier | None:
     """The disclosure model over this run's segmentations and those of the records that
     apply (:func:`applying`), with what the earlier runs published; None when none applies.
@@ -310,7 +323,7 @@ def union_model(
     The run's segments keep their rows (0 .. len(comparison.segments) - 1); the earlier
     runs' segmentations that this run does not have follow.
     """
-    records = applying(survey, comparison, records, k)
+    records = applying(survey, comparison, records, k, refuse_nearly=refuse_nearly)
     if not records:
         return None
     factors = [f.id for f in comparison.factors]
