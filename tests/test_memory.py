@@ -14,9 +14,10 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
-from attacker import attack
+from attacker import attack, intervals
 
 import ism_advisor.app.run as run_module
 from conftest import FACTORS, Cli, write_csv
@@ -441,3 +442,46 @@ def test_waves_each_wave_checked_and_an_earlier_wave_of_nearly_the_size_is_other
     # a run on the latest wave alone is refused: the earlier wave's run is a near miss
     alone = cli(path, "--segment-by", "team", *beta, "--format", "json", "-o", "-")
     assert alone.exit_code == 1 and "--no-memory" in alone.stderr
+
+
+def random_rows(seed: int) -> list[dict]:
+    """A small survey with teams that straddle locations unevenly."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for team, size in zip("ABCD", rng.integers(8, 30, size=4), strict=True):
+        for _ in range(int(size)):
+            location = str(rng.choice(["X", "Y", "Z"], p=[0.6, 0.3, 0.1]))
+            scores = {f: float(rng.integers(2, 11)) / 2 for f in FACTORS}
+            rows.append({"team": team, "location": location, "user": bool(rng.random() < 0.5)})
+            rows[-1].update(scores)
+    return rows
+
+
+def small_sets(frame: pd.DataFrame, *documents: dict) -> list[str]:
+    """What the attacker isolates in the runs together (groups below k, regions without
+    users or non-users, pinned counts or sums); the answers of a hidden segment that the
+    runs show as a group are not a small set (see :func:`safe`)."""
+    together = both(*documents)
+    found = attack(frame, together, FACTORS, 5) + intervals(frame, together, 5, FACTORS)
+    return [f for f in found if "of hidden" not in f]
+
+
+def test_pairs_of_runs_on_random_surveys_isolate_nobody_with_memory(tmp_path, stores):
+    """A run by team, then one by team and location: without memory some pairs disclose a
+    group the attacker finds (counts, answers, pinned figures); with it none does."""
+    cli = Cli(tmp_path)
+    second = "team+location"
+    disclosed_without = 0
+    for seed in range(8):
+        rows = random_rows(seed)
+        frame = pd.DataFrame(rows)
+        path = write_survey(tmp_path / f"survey{seed}.csv", rows)
+        memory = ("--store", "consultancy.db", "--client", f"client {seed}")
+        first = cli.json(path, "--segment-by", "team", *memory)
+        plain = cli.json(path, "--segment-by", second)
+        checked = cli.json(path, "--segment-by", second, *memory)
+        assert len(checked["memory"]["checked"]) == 1
+        assert small_sets(frame, first) == [] and small_sets(frame, plain) == []
+        disclosed_without += bool(small_sets(frame, first, plain))
+        assert small_sets(frame, first, checked) == [], seed
+    assert disclosed_without >= 2  # the pairs the memory protected did disclose without it
