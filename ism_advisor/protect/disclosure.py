@@ -129,6 +129,17 @@ function of the data, as with every suppression method; a reader who reruns the 
 every survey consistent with the outputs could in principle learn from the pattern. We
 do not model that.)
 
+Across runs (publication memory)
+--------------------------------
+Two runs on the same respondents, each safe on its own, are two sets of cells a reader
+can put side by side. With a store and a client (``earlier``), the cells the client's
+earlier runs published on the same respondents are fixed: the model's segments are this
+run's and those earlier runs' (their segmentations that this run lacks added after this
+run's own), the cells an earlier run showed count as shown whatever this run decides, its
+hidden ones stay unpublished, and only this run's cells that no earlier run showed can be
+hidden. Everything above then applies to the union, unchanged.
+:mod:`ism_advisor.protect.memory` says which records apply and what is not covered.
+
 Figures that are not sums
 -------------------------
 t, p, Hedges' g and its interval are functions of the two groups' n, means and SDs, so
