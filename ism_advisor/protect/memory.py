@@ -28,13 +28,21 @@ run is decided against the records (:func:`ism_advisor.protect.disclosure.publis
 * Any other record (other overall counts, a cell whose counts differ, a segment column
   this data lacks) is of other data: another wave, whose respondents are other answers,
   or another survey. It is not applied.
+* A run over several waves checks each wave against the records of its data; only the
+  latest wave (the run's own data) refuses a near miss, and a record that applies to one
+  of the run's earlier waves is that wave's, not a near miss of the latest. (A run over
+  several waves reads its segment columns only: an earlier run by a column it does not
+  segment by cannot apply to it.) The run is recorded with its latest wave's cells.
 
 What is not covered: sets that the earlier runs disclose on their own (runs made before
 memory, or with a lower minimum group size) are out already and cannot be taken back —
 the check passes over a derivation that uses no cell of this run; data changed so that
 every recorded count stays the same (a person swapped for another in the same cells) is
-taken for the same respondents; and two waves of one client are not compared (their
-respondents are other answers: see "Waves" in the README's residual risks).
+taken for the same respondents; two waves of one client are not compared (their
+respondents are other answers); and a new wave whose users and non-users each differ by
+fewer than k from an earlier run's is refused like a corrected file (the conservative
+reading: the counts cannot tell the two apart), until the earlier entry is removed or
+the run is made with ``--no-memory``.
 """
 
 from __future__ import annotations
