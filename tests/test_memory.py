@@ -485,3 +485,24 @@ def test_pairs_of_runs_on_random_surveys_isolate_nobody_with_memory(tmp_path, st
         disclosed_without += bool(small_sets(frame, first, plain))
         assert small_sets(frame, first, checked) == [], seed
     assert disclosed_without >= 2  # the pairs the memory protected did disclose without it
+
+
+def test_a_group_the_earlier_run_shows_itself_hides_nothing_more(tmp_path, stores):
+    """B at Y is hidden to protect B's two non-users at X, but its users are all of B's
+    users, whom the run by team shows: nothing this run can protect, so no comparison of
+    the one other cell (A at X, all of team A) is hidden for it."""
+    rows = [
+        *people(12, 6, "A", "X", 0),
+        *people(20, 10, "B", "Y", 1),
+        *[{**row, "user": False} for row in people(2, 0, "B", "X", 2)],
+    ]
+    frame = pd.DataFrame(rows)
+    path = write_survey(tmp_path / "survey.csv", rows)
+    cli = Cli(tmp_path)
+    memory = ("--store", "consultancy.db", "--client", "Acme")
+    by_team = cli.json(path, "--segment-by", "team", *memory)
+    crossed = cli.json(path, "--segment-by", "team+location", *memory)
+    assert [s["suppressed"] for s in crossed["segments"]] == [False, False, True, True]
+    assert [s["value"] for s in crossed["segments"]] == [None, "A / X", "B / X", "B / Y"]
+    assert not any(c["suppressed"] for c in segment(crossed, "A / X")["comparisons"])
+    assert small_sets(frame, by_team, crossed) == []
