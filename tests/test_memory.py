@@ -400,6 +400,8 @@ def test_the_report_says_which_earlier_runs_it_was_checked_against(tmp_path, sur
         " 5 people can be worked out from them side by side either; its own figures are"
         " recorded for later runs."
     )
+    lines = crossed.splitlines()
+    assert lines[lines.index(anonymity_line(crossed, "Anonymity: ")) + 1] == ""
     dutch = cli(*args, "--format", "md", "--lang", "nl").stdout
     assert anonymity_line(dutch, "Anonimiteit: ").endswith(
         " Publicatiegeheugen: dit rapport is samen met de eerdere runs van deze klant op"
@@ -506,3 +508,16 @@ def test_a_group_the_earlier_run_shows_itself_hides_nothing_more(tmp_path, store
     assert [s["value"] for s in crossed["segments"]] == [None, "A / X", "B / X", "B / Y"]
     assert not any(c["suppressed"] for c in segment(crossed, "A / X")["comparisons"])
     assert small_sets(frame, by_team, crossed) == []
+
+
+def test_a_client_without_a_store_has_no_memory(tmp_path, survey, monkeypatch):
+    path, _ = survey
+    monkeypatch.delenv("ISM_ADVISOR_STORE", raising=False)
+    cli = Cli(tmp_path)
+    document = cli.json(path, "--segment-by", "team", "--client", "Acme")
+    assert "memory" not in document
+    text = cli(path, "--segment-by", "team", "--client", "Acme", "--format", "md", "-o", "-")
+    lines = text.stdout.splitlines()
+    (at,) = [i for i, line in enumerate(lines) if line.startswith("Anonymity: ")]
+    assert lines[at + 1] == ""  # the paragraph ends there, as it always did
+    assert "Publication memory" not in text.stdout

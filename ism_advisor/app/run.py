@@ -14,6 +14,7 @@ rules decide (:func:`~ism_advisor.advice.decide.decide`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -206,6 +207,8 @@ def memory_store(settings: Settings) -> str | None:
     """
     if settings.client is None or not settings.memory:
         return None
+    if settings.store is None and not os.environ.get("ISM_ADVISOR_STORE"):
+        return None  # no store chosen: the store's module (SQLAlchemy) is not even loaded
     return resolve_location(settings.store, default=False)
 
 
