@@ -86,6 +86,10 @@ LOCAL_IMPORTS: dict[str, str] = {
         "a sheet choice is checked without loading the survey reader (pandas): the command"
         " line's settings are made before anything is read"
     ),
+    "ism_advisor.app.run -> ism_advisor.store": (
+        "publication memory opens the store (SQLAlchemy) only for a run with a store and"
+        " --client: a run without one does not load it"
+    ),
     "ism_advisor.render.context.model -> ism_advisor.advice.document": (
         "`ism-advise templates` lists the report's context without loading pandas"
     ),

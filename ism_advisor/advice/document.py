@@ -29,6 +29,7 @@ from .recommend import DerivedConclusion, Reason, Recommendation, SegmentAdvice,
 __all__ = [
     "SCHEMA_VERSION",
     "add_follow_up",
+    "add_memory",
     "add_not_asked",
     "advice_document",
     "compared_with",
@@ -314,6 +315,26 @@ def done_effects(
 
 def _change(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return None if row is None else {name: row[name] for name in DONE_CHANGE_FIELDS}
+
+
+def add_memory(document: dict, checked: Sequence[dict]) -> None:
+    """``memory`` of a run with publication memory (a store, ``--client``, no
+    ``--no-memory``; in place): ``checked``, the client's earlier runs on the same
+    respondents this run's cells were checked against (per run its ``run`` id,
+    ``segment_by`` and ``min_group_size``; :mod:`ism_advisor.protect.memory`), and
+    ``recorded``: this run's cells are recorded once its outputs are written. Runs
+    without memory have no such key."""
+    document["memory"] = {
+        "checked": [
+            {
+                "run": str(run["run"]),
+                "segment_by": [list(spec) for spec in run["segment_by"]],
+                "min_group_size": int(run["min_group_size"]),
+            }
+            for run in checked
+        ],
+        "recorded": True,
+    }
 
 
 def add_not_asked(document: dict, waves: Sequence[tuple[str, Survey]]) -> None:

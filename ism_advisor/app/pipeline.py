@@ -29,6 +29,9 @@ class Advice:
     warnings: tuple[Message | AdvisorError, ...]
     #: the one-line summary of what was read from a survey tool's export (None: plain CSV)
     source: Message | None = None
+    #: what the run published, for publication memory: record it once the outputs are
+    #: written (:func:`ism_advisor.app.run.remember`); None without memory
+    record: dict | None = None
 
 
 def run_advice(settings: Settings, progress: Callable[[Message], None] | None = None) -> Advice:
@@ -42,7 +45,7 @@ def run_advice(settings: Settings, progress: Callable[[Message], None] | None = 
         # a plain CSV read without a mapping needs no announcement (and gets none, as before)
         told = source is not None and (source.format != "csv" or source.mapping)
         summary = source.summary() if told and source is not None else None
-    return Advice(document=advice, warnings=found.warnings, source=summary)
+    return Advice(document=advice, warnings=found.warnings, source=summary, record=found.record)
 
 
 def advise(

@@ -14,6 +14,7 @@ rules decide (:func:`~ism_advisor.advice.decide.decide`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,15 +22,16 @@ from typing import Any
 
 from ..advice.changes import add_change_facts, follow_up_rules, load_done
 from ..advice.decide import Decision, advice_of, decide
-from ..advice.document import add_follow_up, add_not_asked, advice_document
+from ..advice.document import add_follow_up, add_memory, add_not_asked, advice_document
 from ..advice.engine import FactSet
 from ..advice.facts import segment_facts
 from ..advice.knowledge import Knowledge, load_knowledge
 from ..advice.whynot import why_not_entries
-from ..core.errors import N_, P_, Message
+from ..core.errors import N_, P_, AdvisorError, Message
 from ..core.parallel import worker_count
 from ..protect.disclosure import publish
 from ..protect.followup import FollowUp, Wave, follow_up
+from ..protect.memory import checked_runs, published_cells
 from ..protect.published_drivers import PublishedDrivers, analyse_drivers
 from ..stats.compare import Comparison, compare_groups
 from ..survey import Survey, load_survey
@@ -37,7 +39,17 @@ from ..survey.codebook import Codebook, load_codebook
 from ..survey.waves import split_waves, wave_names
 from .settings import Settings
 
-__all__ = ["APPLYING", "Progress", "Run", "document", "read_knowledge", "run"]
+__all__ = [
+    "APPLYING",
+    "Progress",
+    "Run",
+    "document",
+    "earlier_runs",
+    "memory_store",
+    "read_knowledge",
+    "remember",
+    "run",
+]
 
 #: The progress line of the rules stage.
 APPLYING = P_("applying the rules to {n} segment", "applying the rules to {n} segments")
@@ -66,6 +78,9 @@ class Run:
     facts: list[FactSet | None]
     #: the rules' decision per segment (None: hidden)
     decisions: list[Decision | None]
+    #: publication memory: what this run published, to record once its outputs are
+    #: written (:func:`remember`); None without a store, --client or with --no-memory
+    record: dict | None = None
 
     @property
     def latest(self) -> Wave:
@@ -103,13 +118,21 @@ def run(
     if settings.done is not None:
         done = load_done(Path(settings.done), knowledge.interventions)
     waves, comparisons = [], []
-    for name, survey in _read_waves(settings, knowledge.codebook, stage):
+    earlier = earlier_runs(settings)  # publication memory: None without it
+    read = _read_waves(settings, knowledge.codebook, stage)
+    for index, (name, survey) in enumerate(read):
         stage(
             N_("comparing users and non-users ({respondents} respondents)"),
             respondents=survey.respondents,
         )
         comparison = compare_groups(survey, alpha=settings.alpha)
-        published = publish(survey, comparison, settings.min_group_size)
+        if earlier is None:
+            published = publish(survey, comparison, settings.min_group_size)
+        else:
+            last = index == len(read) - 1
+            published = _publish_with_memory(
+                settings, knowledge, survey, comparison, earlier, waves, last=last
+            )
         waves.append(Wave(name, survey, published))  # type: ignore[arg-type]
         comparisons.append(comparison)
     latest = waves[-1]
@@ -138,6 +161,7 @@ def run(
         follow=follow,
         facts=facts,
         decisions=decisions,
+        record=None if earlier is None else published_cells(latest.published),
     )
 
 
@@ -160,12 +184,127 @@ def document(found: Run, progress: Progress | None = None) -> dict:
     if found.follow is not None:
         add_follow_up(out, found.follow, knowledge, settings.lang)
         add_not_asked(out, [(wave.name, wave.survey) for wave in found.waves])
+    if found.record is not None:
+        # the same run made before is no earlier run: a rerun gives the same document
+        # (every wave's: a run over several waves checks each against the runs of its data)
+        run_id = found.record["run"]
+        checked = [c for wave in found.waves for c in wave.published.checked]
+        add_memory(out, checked_runs([c for c in checked if c["run"] != run_id]))
     if settings.explain_all:
         entries = why_not_entries(knowledge, found.decisions, settings.lang, done=found.done)
         for segment, why_not in zip(out["segments"], entries, strict=True):
             if why_not is not None:
                 segment["why_not"] = why_not
     return out
+
+
+# -- publication memory (ism_advisor.protect.memory) ----------------------------------------
+
+
+def memory_store(settings: Settings) -> str | None:
+    """Where publication memory keeps the client's runs: the store of ``--store`` or
+    ``ISM_ADVISOR_STORE`` (never the default one: memory needs a store the consultant
+    chose), when ``--client`` names the client and ``--no-memory`` is not given; else None.
+    """
+    if settings.client is None or not settings.memory:
+        return None
+    if settings.store is None and not os.environ.get("ISM_ADVISOR_STORE"):
+        return None  # no store chosen: the store's module (SQLAlchemy) is not even loaded
+    return resolve_location(settings.store, default=False)
+
+
+def earlier_runs(settings: Settings) -> list[dict] | None:
+    """The records of the client's earlier runs (None: no publication memory)."""
+    location = memory_store(settings)
+    if location is None:
+        return None
+    with open_store(location) as store:
+        return list(store.publications(settings.client))
+
+
+def remember(settings: Settings, record: dict | None) -> bool:
+    """Record what a run published (:attr:`Run.record`) in the client's publication
+    memory; the caller calls it once the run's outputs are written (``ism-advise SCORES``:
+    :func:`ism_advisor.cli.advise.advise_command`, after ``write_advice``), so that a
+    failed run records nothing. False: nothing to record, or the same run is there."""
+    location = memory_store(settings)
+    if location is None or record is None:
+        return False
+    with open_store(location) as store:
+        return bool(store.record_publication(settings.client, record))
+
+
+def open_store(location: str) -> Any:
+    """:func:`ism_advisor.store.open_store` (looked up here, so that a test can replace
+    it)."""
+    from ..store import open_store as open_
+
+    return open_(location)
+
+
+def resolve_location(option: str | None, *, default: bool) -> str | None:
+    """:func:`ism_advisor.store.resolve_location` (looked up here, as :func:`open_store`)."""
+    from ..store import resolve_location as resolve
+
+    return resolve(option, default=default)
+
+
+def _publish_with_memory(
+    settings: Settings,
+    knowledge: Knowledge,
+    survey: Survey,
+    comparison: Comparison,
+    earlier: list[dict],
+    before: list[Wave],
+    *,
+    last: bool,
+) -> Any:
+    """One wave published against the client's earlier runs. Only the latest wave (the
+    run's own data) refuses an earlier run of nearly the same respondents; the records of
+    this run's earlier waves (``before``: published already) are theirs, not the latest
+    wave's near misses."""
+    wide = _with_columns(settings, knowledge.codebook, survey, earlier)
+    theirs = {c["run"] for wave in before for c in wave.published.checked}
+    records = [r for r in earlier if r.get("run") not in theirs] if last else earlier
+    return publish(wide, comparison, settings.min_group_size, records, refuse_nearly=last)
+
+
+def _with_columns(settings: Settings, book: Codebook, survey: Survey, earlier: list) -> Survey:
+    """``survey`` with the segment columns of the earlier runs' segmentations too (read
+    again with them; one the file lacks is left out: a record of it cannot apply)."""
+    have = set(survey.segments.columns)
+    extra = sorted(
+        {
+            "+".join(spec)
+            for record in earlier
+            for spec in record.get("segment_by", ())
+            if isinstance(spec, list) and spec and not set(spec) <= have
+        }
+    )
+    if not extra or settings.waves:  # a wave's records are the same file's: read with it
+        return survey
+    options: dict[str, Any] = {
+        "mapping": settings.mapping,
+        "include_incomplete": settings.include_incomplete,
+        "lang": settings.lang,
+        "sheet": settings.sheet,
+    }
+    path, wanted = settings.scores[0], [*settings.segment_by]
+    try:
+        wide = load_survey(path, book, (*wanted, *extra), **options)
+    except AdvisorError:  # a column this file lacks: find which, one at a time
+        for spec in extra:
+            try:
+                load_survey(path, book, (*wanted, spec), **options)
+            except AdvisorError:
+                continue
+            wanted.append(spec)
+        if len(wanted) == len(settings.segment_by):
+            return survey
+        wide = load_survey(path, book, wanted, **options)
+    if wide.respondents != survey.respondents:
+        return survey
+    return replace(wide, segment_by=survey.segment_by)
 
 
 def _read_waves(

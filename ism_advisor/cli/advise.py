@@ -148,6 +148,7 @@ class AdviseCommand(click.Command):
 def advise_command(scores: tuple[Path, ...], **options: Any) -> None:
     """Analyse SCORES and write the advice report."""
     from ..app.pipeline import run_advice
+    from ..app.run import remember
     from ..app.write import open_outputs, write_advice
 
     lang = options["lang"]
@@ -169,6 +170,9 @@ def advise_command(scores: tuple[Path, ...], **options: Any) -> None:
         if out.target is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
+        # publication memory: what the run published, recorded once it is written
+        remember(settings, result.record)
+        if out.target is None:
             return
     except SettingsError as error:
         raise usage_error(error) from None

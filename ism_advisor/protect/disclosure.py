@@ -129,6 +129,17 @@ function of the data, as with every suppression method; a reader who reruns the 
 every survey consistent with the outputs could in principle learn from the pattern. We
 do not model that.)
 
+Across runs (publication memory)
+--------------------------------
+Two runs on the same respondents, each safe on its own, are two sets of cells a reader
+can put side by side. With a store and a client (``earlier``), the cells the client's
+earlier runs published on the same respondents are fixed: the model's segments are this
+run's and those earlier runs' (their segmentations that this run lacks added after this
+run's own), the cells an earlier run showed count as shown whatever this run decides, its
+hidden ones stay unpublished, and only this run's cells that no earlier run showed can be
+hidden. Everything above then applies to the union, unchanged.
+:mod:`ism_advisor.protect.memory` says which records apply and what is not covered.
+
 Figures that are not sums
 -------------------------
 t, p, Hedges' g and its interval are functions of the two groups' n, means and SDs, so
@@ -168,6 +179,7 @@ from ..stats.compare import COMPARISON_COLUMNS, Comparison
 from ..stats.tests import holm
 from ..survey import Survey
 from ..survey.codebook import Factor
+from . import memory
 from .patterns import (
     Bounds,
     Check,
@@ -222,6 +234,51 @@ _PRIMARY = "too_small"  # a group of the cell itself is below the minimum
 _SECONDARY = "overlap"  # shown with the other figures, it would disclose a smaller group
 
 
+_EARLIER = "earlier"  # hidden by an earlier run to protect others: fixed, never shown again
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """Cells an earlier run decided (publication memory, :mod:`ism_advisor.protect.memory`).
+
+    The model's segments are the run's own, then those of the earlier runs'
+    segmentations that this run does not have. ``reasons``/``factor_reasons`` give those
+    extra segments' (and their comparisons') fixed state: None shown, ``_PRIMARY`` or
+    ``_EARLIER`` hidden; ``published``/``factor_published`` mark every cell an earlier run
+    showed (counted as shown whatever this run decides: it is out already). Only the run's
+    own cells that no earlier run showed are *free*: the suppression hides only those.
+    """
+
+    own: int  # the run's own segments: rows 0 .. own - 1
+    reasons: np.ndarray  # extra segments' reasons (rows own ..)
+    factor_reasons: np.ndarray  # extra segments × factors
+    published: np.ndarray  # every segment: shown by an earlier run
+    factor_published: np.ndarray  # segments × factors
+
+    @classmethod
+    def of(cls, union: memory.Earlier, n_factors: int) -> Fixed:
+        reasons = np.where(
+            union.hidden, np.where(union.protected, _EARLIER, _PRIMARY), None
+        ).astype(object)
+        shown = union.factor_published[union.own :]
+        return cls(
+            own=union.own,
+            reasons=reasons,
+            factor_reasons=np.where(shown, None, _EARLIER).astype(object),
+            published=union.published,
+            factor_published=union.factor_published,
+        )
+
+    def free(self, f: int | None = None) -> np.ndarray:
+        published = self.published if f is None else self.factor_published[:, f]
+        out = ~published
+        out[self.own :] = False
+        return out
+
+    def published_of(self, f: int | None = None) -> np.ndarray:
+        return self.published if f is None else self.factor_published[:, f]
+
+
 @dataclass(frozen=True)
 class Published:
     """The figures that may be shown; hidden ones are NaN (None in the document).
@@ -253,6 +310,9 @@ class Published:
     min_group_size: int
     segment_by: tuple[tuple[str, ...], ...]
     driver_cases: pd.DataFrame | None = None
+    #: the earlier runs this one was checked against (publication memory): per run its
+    #: ``run`` id, ``segment_by`` and ``min_group_size``
+    checked: tuple[dict, ...] = ()
 
     def hidden(self) -> dict[str, int]:
         """How many segments, and comparisons of shown segments, were hidden."""
@@ -263,11 +323,28 @@ class Published:
         }
 
 
-def publish(survey: Survey, comparison: Comparison, min_group_size: int = 5) -> Published:
+def publish(
+    survey: Survey,
+    comparison: Comparison,
+    min_group_size: int = 5,
+    earlier: Sequence[dict] = (),
+    *,
+    refuse_nearly: bool = True,
+) -> Published:
     """Decide what of ``comparison`` (computed from ``survey``) may be shown.
 
+    ``earlier``: the records of the client's earlier runs
+    (:func:`ism_advisor.protect.memory.published_cells`). Those made on the same
+    respondents fix their cells, and this run's cells are decided so that the union of
+    everything published discloses no small set (:mod:`ism_advisor.protect.memory`);
+    ``survey.segments`` must then hold their segment columns too (a record whose column
+    it lacks cannot apply).
+
     Raises :class:`~ism_advisor.core.errors.AdvisorError` when ``min_group_size`` is below the
-    floor, or when there are too few users or non-users in total to show anything.
+    floor, when there are too few users or non-users in total to show anything, or when
+    an earlier run was made on nearly the same respondents
+    (:func:`ism_advisor.protect.memory.applying`; not with ``refuse_nearly`` False: a
+    run's earlier waves, whose respondents are other answers).
 
     Examples
     --------
@@ -300,14 +377,23 @@ def publish(survey: Survey, comparison: Comparison, min_group_size: int = 5) -> 
             k=k,
         )
     factors = comparison.factors
-    model = Model.build(survey, comparison)
-    segment_reason = protect_segments(model, k)
-    comparisons = comparison.comparisons.copy()
+    fixed, checked = None, ()
+    union = None
+    if earlier:
+        union = memory.union_model(survey, comparison, earlier, k, refuse_nearly=refuse_nearly)
+    if union is None:
+        model = Model.build(survey, comparison)
+    else:
+        model, fixed, checked = union.model, Fixed.of(union, len(factors)), union.checked
     n_segments, n_factors = len(segments), len(factors)
+    segment_reason = protect_segments(model, k, fixed)
+    comparisons = comparison.comparisons.copy()
     reasons = np.full((n_segments, n_factors), None, dtype=object)
     not_asked = set(survey.not_asked)
     for f in range(n_factors):
-        reasons[:, f] = _protect_factor(model, f, segment_reason, k)
+        reasons[:, f] = _protect_factor(model, f, segment_reason, k, fixed)[:n_segments]
+    segment_reason = segment_reason[:n_segments]  # the earlier runs' own segments go
+    for f in range(n_factors):
         if factors[f].id in not_asked:  # no answers: absent, which is no anonymity matter
             reasons[:, f] = np.where(reasons[:, f] == REASON_SEGMENT, REASON_SEGMENT, _ABSENT)
     # One published reason: why exactly a cell is hidden is not told (module docstring).
@@ -336,6 +422,7 @@ def publish(survey: Survey, comparison: Comparison, min_group_size: int = 5) -> 
         min_group_size=k,
         segment_by=comparison.segment_by,
         driver_cases=_driver_cases(segments, reasons),
+        checked=checked,
     )
 
 
@@ -376,21 +463,26 @@ def _published_reason(reasons: np.ndarray) -> np.ndarray:
     return out
 
 
-def protect_segments(model: Model, k: int) -> np.ndarray:
-    """Each segment's reason to be hidden (None: shown)."""
+def protect_segments(model: Model, k: int, fixed: Fixed | None = None) -> np.ndarray:
+    """Each segment's reason to be hidden (None: shown); ``fixed``: the cells earlier
+    runs decided (publication memory)."""
     users, non_users = model.segment_users, model.segment_non_users
     reason = np.full(len(users), None, dtype=object)
     primary = (users < k) | (non_users < k)
     primary[0] = False  # all respondents: checked by the caller
     reason[primary] = _PRIMARY
+    if fixed is not None:
+        reason[fixed.own :] = fixed.reasons
     checks = small_set_checks(model.users, model.non_users)
     bounds = [count_bounds(model.users, model.non_users)]
     size = np.minimum(users, non_users) * (1 << 32) + users + non_users
-    _secondary(model, checks, bounds, reason, size, k, targets=())
+    _secondary(model, checks, bounds, reason, size, k, targets=(), fixed=_Free.of(fixed))
     return reason
 
 
-def _protect_factor(model: Model, f: int, segment_reason: np.ndarray, k: int) -> np.ndarray:
+def _protect_factor(
+    model: Model, f: int, segment_reason: np.ndarray, k: int, fixed: Fixed | None = None
+) -> np.ndarray:
     """The reason to hide each segment's comparison of factor ``f`` (None: shown).
 
     Besides small sets, the answers of a segment hidden for protection stay hidden: neither
@@ -410,6 +502,7 @@ def _protect_factor(model: Model, f: int, segment_reason: np.ndarray, k: int) ->
             )
             for check, g in enumerate((1, 0))
         ],
+        fixed=None if fixed is None else (fixed, f),
     )
 
 
@@ -420,6 +513,7 @@ def _protect_answers(
     segment_reason: np.ndarray,
     k: int,
     answer_bounds: Sequence[Bounds] = (),
+    fixed: tuple[Fixed, int] | None = None,
 ) -> np.ndarray:
     """The reason to hide each segment's cells of one set of answers (None: shown).
 
@@ -432,6 +526,14 @@ def _protect_answers(
     reason = reason.astype(object)
     primary = (reason == None) & ((users < k) | (non_users < k))  # noqa: E711
     reason[primary] = _PRIMARY
+    free = None
+    if fixed is not None:
+        table, f = fixed
+        own = table.own
+        reason[own:] = np.where(
+            reason[own:] == REASON_SEGMENT, REASON_SEGMENT, table.factor_reasons[:, f]
+        )
+        free = _Free.of(table, f)
     answered_users, answered_non_users = answered
     size = np.minimum(users, non_users) * (1 << 32) + users + non_users
     checks = small_set_checks(answered_users, answered_non_users)
@@ -444,19 +546,38 @@ def _protect_answers(
     ):
         # everyone answered: the small-set checks are the segments' (passed); the bounds
         # of the answers are not
-        _secondary(model, checks, bounds, reason, size, k, targets=(), linear=False)
+        _secondary(model, checks, bounds, reason, size, k, targets=(), linear=False, fixed=free)
         return reason
     bounds.append(count_bounds(answered_users, answered_non_users))
     targets = []
     # A segment hidden because a group is too small keeps that group hidden here through
     # the small-set checks; its other group may show, as any group of k or more may.
-    for segment in np.flatnonzero(segment_reason == _SECONDARY):
+    for segment in np.flatnonzero(np.isin(segment_reason, (_SECONDARY, _EARLIER))):
         for check in checks:
             inside = _inside(model, check.atoms, int(segment))
-            if inside.any():
-                targets.append((check, inside))
-    _secondary(model, checks, bounds, reason, size, k, targets=targets)
+            if not inside.any():
+                continue
+            # a group the earlier runs' cells give on their own is published as that group
+            # (as a hidden segment's group that is a shown group itself): out already
+            if free is not None and find_derivation(model, check, free.published, inside):
+                continue
+            targets.append((check, inside))
+    _secondary(model, checks, bounds, reason, size, k, targets=targets, fixed=free)
     return reason
+
+
+@dataclass(frozen=True)
+class _Free:
+    """What :func:`_secondary` needs of :class:`Fixed` for one kind of cell."""
+
+    free: np.ndarray
+    published: np.ndarray
+
+    @classmethod
+    def of(cls, fixed: Fixed | None, f: int | None = None) -> _Free | None:
+        if fixed is None:
+            return None
+        return cls(fixed.free(f), fixed.published_of(f))
 
 
 def _inside(model: Model, atoms: np.ndarray, segment: int) -> np.ndarray:
@@ -476,6 +597,7 @@ def _secondary(
     k: int,
     targets: Sequence[tuple[Check, np.ndarray]],
     linear: bool = True,
+    fixed: _Free | None = None,
 ) -> None:
     """Hide more cells (``reason`` updated in place) until no check discloses a small set,
     no figure is pinned at one of its ``bounds`` and no target set follows from the shown
@@ -485,10 +607,17 @@ def _secondary(
     Every round analyses all checks, then hides one cell per disclosed set found: the
     smallest (by ``size``) of the cells its derivation uses, with every cell holding the
     same respondents. Hiding only ever shrinks what can be derived, so this ends.
+
+    With ``fixed`` (publication memory) the cells earlier runs showed count as shown
+    whatever ``reason`` says, and only the free cells may be hidden: a derivation that
+    uses no free cell is out already (an earlier run's own) and is passed over; the
+    rounds end when every disclosed set found is of that kind.
     """
     signature = signatures(model, [*checks, *bounds])
 
     def problems(shown: np.ndarray) -> list[set[int]]:
+        if fixed is not None:
+            shown = shown | fixed.published
         found: list[set[int]] = []
         if linear:
             for check in checks:
@@ -519,16 +648,24 @@ def _secondary(
         if not found:
             break
         chosen: set[int] = set()
+        free = np.ones(len(reason), dtype=bool) if fixed is None else fixed.free
         for cells in found:
             if cells & chosen:
                 continue  # that derivation is broken already
             candidates = sorted(c for c in cells if c != 0 and model.spec_of[c] >= 0)
             if not candidates:
                 raise AssertionError("a protected set follows from the overall figures alone")
+            candidates = [c for c in candidates if free[c] and shown[c]]
+            if not candidates:
+                continue  # published by earlier runs alone: out already
             cell = min(candidates, key=lambda c: (size[c], c))
-            twins = np.flatnonzero(shown & (signature == signature[cell]) & (model.spec_of >= 0))
+            twins = np.flatnonzero(
+                shown & free & (signature == signature[cell]) & (model.spec_of >= 0)
+            )
             chosen.update(int(t) for t in twins)
             chosen.add(cell)
+        if not chosen:
+            break  # only the earlier runs' own derivations are left
         for cell in chosen:
             reason[cell] = _SECONDARY
     # A cell hidden in an early round may have become unnecessary (a later one broke the
