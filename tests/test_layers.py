@@ -79,6 +79,10 @@ LOCAL_IMPORTS: dict[str, str] = {
         "doctor loads each part inside its own check: a part that does not load is a"
         " finding, not a crash"
     ),
+    "ism_advisor.app.run -> ism_advisor.store": (
+        "the store loads SQLAlchemy (and a database driver): only a run with --norms pays"
+        " for it"
+    ),
     "ism_advisor.app.settings -> ism_advisor.survey": (
         "a sheet choice is checked without loading the survey reader (pandas): the command"
         " line's settings are made before anything is read"

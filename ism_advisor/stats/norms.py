@@ -16,9 +16,11 @@ median and P75 from :data:`MIN_QUARTILES`, the client's percentile rank from
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -34,6 +36,7 @@ __all__ = [
     "TOO_FEW",
     "OrgFigures",
     "compute_norms",
+    "months_before",
     "percentile_rank",
 ]
 
@@ -78,6 +81,15 @@ class OrgFigures:
     factors: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
 
 
+def months_before(day: str, months: int) -> str:
+    """The ISO date ``months`` calendar months before ``day`` (an ISO date), the day of the
+    month clamped to the month's last: 2026-03-31 less one month is 2026-02-28."""
+    when = date.fromisoformat(day)
+    year, month = divmod(when.year * 12 + when.month - 1 - months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(when.day, last)).isoformat()
+
+
 def percentile_rank(values: Sequence[float], value: float) -> int:
     """The percentile rank of ``value`` among ``values``: the share below plus half the
     ties, in percent (scipy's ``percentileofscore(kind="mean")``), rounded half up to an
@@ -93,8 +105,8 @@ def compute_norms(
     factors: Sequence[Any],
     *,
     window_months: int,
-    since: str,
-    until: str,
+    since: str | None,
+    until: str | None,
     codebook_version: str,
 ) -> dict[str, Any]:
     """The document's ``norms``: the client against ``others`` (each organisation once, the
@@ -104,7 +116,9 @@ def compute_norms(
     Per measure, ``n`` counts the organisations with the figure; the client's percentile
     rank needs :data:`MIN_ORGANISATIONS` of them, the quartiles :data:`MIN_QUARTILES`, P10
     and P90 :data:`MIN_DECILES`. Below :data:`MIN_ORGANISATIONS` organisations in all,
-    ``shown`` is false and every measure's figures are null.
+    ``shown`` is false and every measure's figures are null. ``since`` and ``until``, the
+    window's ends (ISO dates; None: no entry in the store to date it by), and the rest
+    are written as they are given.
     """
     keys = [o.key for o in others]
     if len(set(keys)) != len(keys):
