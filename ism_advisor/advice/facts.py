@@ -186,10 +186,13 @@ def _driver_figures(drivers: PublishedDrivers | None) -> dict[tuple[int, str], d
 def explained(fact: Fact, tested: frozenset[str]) -> dict[str, Any]:
     """The figures of a matched fact that an explanation shows: those every explanation
     shows (:attr:`~ism_advisor.core.vocabulary.Field.explain`, in that order), then those the
-    rule base tests (by name); missing figures left out, numbers as plain Python, and the
-    norms' figures only where the fact was compared with other organisations."""
+    rule base tests (by name); missing figures left out, numbers as plain Python. The
+    norms' figures only where the fact was compared with other organisations, and then all
+    three when the rule base tests one."""
     out = {}
     compared = bool(fact.figures.get("norm_n"))
+    if compared and not _NORMS.isdisjoint(tested):
+        tested = tested | _NORMS
     for name in _shown(fact.kind, tested) or tuple(fact.figures):
         if not compared and name in _NORMS:
             continue
