@@ -62,12 +62,16 @@ def test_random_organisations_match_scipy_and_numpy(seed: int) -> None:
     norms = compute_norms(client, others, FACTORS, **WINDOW)
     assert norms["shown"] is True and norms["reason"] is None
     assert norms["organisations"] == count
-    cases = [("adoption", norms["adoption"], client.adoption, [o.adoption for o in others], 2)]
+    # each organisation's figure enters rounded (adoption: 2 decimals, the factors' 1), the
+    # quantiles are published to 3 (adoption) and 2 decimals
+    cases = [
+        ("adoption", norms["adoption"], client.adoption, [round(o.adoption, 2) for o in others], 3)
+    ]
     for row, factor in zip(norms["factors"], FACTORS, strict=True):
         assert row["factor"] == factor.id and row["direction"] == factor.direction
         for m in MEASURES:
-            values = [o.factors[factor.id][m] for o in others]
-            cases.append((m, row[m], client.factors[factor.id][m], values, 1))
+            values = [round(o.factors[factor.id][m], 1) for o in others]
+            cases.append((m, row[m], client.factors[factor.id][m], values, 2))
     for _, figures, own, values, decimals in cases:
         assert figures["value"] == own
         assert figures["n"] == count
@@ -168,7 +172,7 @@ def test_missing_figures_count_per_measure() -> None:
     assert row["non_users_mean"]["n"] == 12
     assert row["non_users_mean"]["percentile"] == 50  # 6 of 12 below 2.55
     assert row["non_users_mean"]["median"] == round(
-        float(np.median([2 + i / 10 for i in range(12)])), 1
+        float(np.median([round(2 + i / 10, 1) for i in range(12)])), 2
     )
     assert row["gap"]["n"] == 9 and row["gap"]["median"] is None
     assert row["gap"]["percentile"] == _half_up(percentileofscore(range(3, 12), 5.0, kind="mean"))
@@ -185,10 +189,23 @@ def test_missing_figures_count_per_measure() -> None:
     # the client's adoption is hidden: no percentile, the quantiles still
     assert norms["adoption"]["value"] is None and norms["adoption"]["percentile"] is None
     assert norms["adoption"]["n"] == 11
-    assert norms["adoption"]["median"] == round(float(np.median([i / 20 for i in range(1, 12)])), 2)
+    assert norms["adoption"]["median"] == round(
+        float(np.median([round(i / 20, 2) for i in range(1, 12)])), 3
+    )
     # a factor no organisation has
     other = compute_norms(client, others, [_Factor("reputation")], **WINDOW)["factors"][0]
     assert other["gap"]["n"] == 0 and other["gap"]["percentile"] is None
+
+
+def test_other_organisations_enter_rounded_the_client_as_it_is() -> None:
+    others = [
+        _org(f"o{i}", 0.5, x={"gap": g}) for i, g in enumerate([0.26, 0.31, 0.34, 0.36, 0.44])
+    ]
+    client = _org("me", 0.5, x={"gap": 0.32})
+    gap = compute_norms(client, others, [_Factor("x")], **WINDOW)["factors"][0]["gap"]
+    # rounded: 0.3, 0.3, 0.3, 0.4, 0.4; 0.32 is above three of them (raw: above two)
+    assert gap["value"] == 0.32 and gap["percentile"] == 60
+    assert gap["percentile"] == _half_up(percentileofscore([0.3, 0.3, 0.3, 0.4, 0.4], 0.32))
 
 
 def test_nan_counts_as_missing_and_numpy_floats_as_figures() -> None:

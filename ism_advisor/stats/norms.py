@@ -6,12 +6,15 @@ and the interpolated quantiles per measure (the JSON document's ``norms``), and 
 nothing from fewer than :data:`MIN_ORGANISATIONS` organisations (README: "Norms").
 
 What may be read off the norms (README: "What the norms tell, and what they do not"):
-every figure is a symmetric function of the other organisations' figures (their order
-is lost), the quantiles are interpolated (numpy's "linear") and rounded to
-:data:`QUANTILE_DECIMALS` decimals (adoption: :data:`ADOPTION_DECIMALS`), and no minimum
-or maximum is published: P10/P90 only from :data:`MIN_DECILES` organisations, P25, the
-median and P75 from :data:`MIN_QUARTILES`, the client's percentile rank from
-:data:`MIN_ORGANISATIONS`. ``tests/test_norms_inference.py`` tries to read a figure off.
+every figure is a symmetric function of the other organisations' figures (who has which
+is lost); each other organisation's figure enters rounded to :data:`COARSE_DECIMALS`
+decimals (adoption: :data:`COARSE_ADOPTION_DECIMALS`), so that nothing finer about it can
+be worked out, however much a reader knows of the rest; the quantiles are interpolated
+(numpy's "linear") and published to :data:`QUANTILE_DECIMALS` decimals (adoption:
+:data:`ADOPTION_DECIMALS`); no minimum or maximum is published: P10/P90 only from
+:data:`MIN_DECILES` organisations, P25, the median and P75 from :data:`MIN_QUARTILES`, the
+client's percentile rank from :data:`MIN_ORGANISATIONS`. ``tests/test_norms_inference.py``
+tries to read a figure off.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import numpy as np
 
 __all__ = [
     "ADOPTION_DECIMALS",
+    "COARSE_ADOPTION_DECIMALS",
+    "COARSE_DECIMALS",
     "MEASURES",
     "MIN_DECILES",
     "MIN_ORGANISATIONS",
@@ -58,12 +63,19 @@ QUANTILES = {
     "p75": (0.75, MIN_QUARTILES),
     "p90": (0.90, MIN_DECILES),
 }
-#: Decimals of the quantiles of a factor's measures (scale points). One decimal, not two:
-#: a reader who knows every other organisation's figure but one can narrow that one down
-#: to the rounding step divided by its weight in the quantile (tests/test_norms_inference.py).
-QUANTILE_DECIMALS = 1
-#: Decimals of the quantiles of adoption (a share: whole percents).
-ADOPTION_DECIMALS = 2
+#: Decimals each other organisation's figure of a factor (scale points) is rounded to before
+#: it enters the norms. Every published figure then depends on it only through its
+#: rounded value: a reader who knows every other organisation's figure but one cannot
+#: narrow that one below a rounding cell (0.1 scale points). Computed from the raw
+#: figures, the quantiles and the percentile rank together pinned it to 0.01 or less
+#: (tests/test_norms_inference.py).
+COARSE_DECIMALS = 1
+#: The same for adoption (a share: whole percents).
+COARSE_ADOPTION_DECIMALS = 2
+#: Decimals of the published quantiles of a factor's measures (scale points).
+QUANTILE_DECIMALS = 2
+#: Decimals of the published quantiles of adoption.
+ADOPTION_DECIMALS = 3
 #: ``reason`` when nothing is shown.
 TOO_FEW = "too_few_organisations"
 
@@ -113,10 +125,12 @@ def compute_norms(
     client not among them) per factor of ``factors`` (the codebook's, with ``id`` and
     ``direction``) and for adoption.
 
-    Per measure, ``n`` counts the organisations with the figure; the client's percentile
-    rank needs :data:`MIN_ORGANISATIONS` of them, the quartiles :data:`MIN_QUARTILES`, P10
-    and P90 :data:`MIN_DECILES`. Below :data:`MIN_ORGANISATIONS` organisations in all,
-    ``shown`` is false and every measure's figures are null. ``since`` and ``until``, the
+    Per measure, ``n`` counts the organisations with the figure, each rounded to
+    :data:`COARSE_DECIMALS` (adoption: :data:`COARSE_ADOPTION_DECIMALS`); the client's
+    percentile rank (of its own figure as it is) needs :data:`MIN_ORGANISATIONS` of them,
+    the quartiles :data:`MIN_QUARTILES`, P10 and P90 :data:`MIN_DECILES`. Below
+    :data:`MIN_ORGANISATIONS` organisations in all, ``shown`` is false and every measure's
+    figures are null. ``since`` and ``until``, the
     window's ends (ISO dates; None: no entry in the store to date it by), and the rest
     are written as they are given.
     """
@@ -125,7 +139,11 @@ def compute_norms(
         raise ValueError("an organisation appears twice among the norms' organisations")
     shown = len(others) >= MIN_ORGANISATIONS
     adoption = _measure(
-        client.adoption, [o.adoption for o in others], ADOPTION_DECIMALS, shown=shown
+        client.adoption,
+        [o.adoption for o in others],
+        COARSE_ADOPTION_DECIMALS,
+        ADOPTION_DECIMALS,
+        shown=shown,
     )
     rows = []
     for factor in factors:
@@ -133,7 +151,9 @@ def compute_norms(
         row: dict[str, Any] = {"factor": factor.id, "direction": factor.direction}
         for measure in MEASURES:
             figures = [o.factors.get(factor.id, {}).get(measure) for o in others]
-            row[measure] = _measure(own.get(measure), figures, QUANTILE_DECIMALS, shown=shown)
+            row[measure] = _measure(
+                own.get(measure), figures, COARSE_DECIMALS, QUANTILE_DECIMALS, shown=shown
+            )
         rows.append(row)
     return {
         "organisations": len(others),
@@ -150,24 +170,31 @@ def compute_norms(
 
 
 def _measure(
-    value: float | None, figures: Sequence[float | None], decimals: int, *, shown: bool
+    value: float | None,
+    figures: Sequence[float | None],
+    coarse: int,
+    decimals: int,
+    *,
+    shown: bool,
 ) -> dict[str, Any]:
     """One measure's figures: the client's ``value``, ``n`` and its percentile rank among
-    the organisations with a figure, and the quantiles their number allows."""
+    the organisations with a figure, and the quantiles their number allows (``decimals``);
+    the organisations' figures enter rounded to ``coarse`` decimals, the client's as is."""
     out: dict[str, Any] = dict.fromkeys(_MEASURE_KEYS)
     if not shown:
         return out
-    present = [float(v) for v in figures if _finite(v)]
+    present = [round(float(v), coarse) for v in figures if _finite(v)]
     own = float(value) if _finite(value) else None  # type: ignore[arg-type]
     out["value"], out["n"] = own, len(present)
     if len(present) < MIN_ORGANISATIONS:
         return out
     if own is not None:
         out["percentile"] = percentile_rank(present, own)
-    data = np.asarray(present, dtype=float)
-    for key, (probability, needed) in QUANTILES.items():
-        if len(present) >= needed:
-            quantile = float(np.quantile(data, probability, method="linear"))
+    keys = [key for key, (_, needed) in QUANTILES.items() if len(present) >= needed]
+    if keys:
+        probabilities = [QUANTILES[key][0] for key in keys]
+        quantiles = np.quantile(np.asarray(present, dtype=float), probabilities, method="linear")
+        for key, quantile in zip(keys, quantiles.tolist(), strict=True):
             out[key] = round(quantile, decimals) + 0.0  # + 0.0: never -0.0
     return out
 
