@@ -245,3 +245,26 @@ def test_segment_facts_compare_all_respondents_only():
     assert {c["norm_percentile"] for c in facts[0].comparisons} == {None}
     assert not any(c["below_norm_p25"] for c in facts[0].comparisons)
     assert all(c["norm_n"] == 0 for s in facts[1:] if s for c in s.comparisons)
+
+
+def test_the_command_passes_its_options_to_the_norms(store, cli):
+    fake = store(organisations(12, manager=3.6), latest="2026-11-30")
+    document = cli.json(
+        SAMPLE_SCORES,
+        "--norms",
+        "--norms-window",
+        "12",
+        "--client",
+        "Acme",
+        "--store",
+        "ours.db",
+        "--date",
+        "2026-03-31",
+    )
+    version = document["norms"]["codebook_version"]
+    assert store.state["opened"] == ["ours.db"]
+    assert fake.calls == [("norm_figures", version, "2025-03-31", "2026-03-31", "Acme")]
+    assert document["norms"]["window_months"] == 12 and document["norms"]["organisations"] == 12
+    assert "managers_less_visible_than_elsewhere" in [
+        rule for rec in document["segments"][0]["recommendations"] for rule in rec["rules"]
+    ]
