@@ -80,8 +80,7 @@ LOCAL_IMPORTS: dict[str, str] = {
         " finding, not a crash"
     ),
     "ism_advisor.app.run -> ism_advisor.store": (
-        "the store loads SQLAlchemy (and a database driver): only a run with --norms pays"
-        " for it"
+        "the store loads SQLAlchemy (and a database driver): only a run with --norms pays for it"
     ),
     "ism_advisor.app.settings -> ism_advisor.survey": (
         "a sheet choice is checked without loading the survey reader (pandas): the command"
