@@ -243,3 +243,35 @@ def test_no_minimum_or_maximum_is_published():
                 continue
             position = probability * (count - 1)
             assert 1 <= position <= count - 2, (count, key)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_figure_moved_within_its_rounding_cell_changes_nothing(seed):
+    """Every published figure depends on another organisation's figures only through their
+    rounded values, so no set of reports — other clients, other windows, two dates between
+    which only that organisation's entry changed — tells more about them than that."""
+    rng = random.Random(500 + seed)
+    others = world(rng, rng.choice([5, 9, 10, 14, 20, 31]))
+    client = org("me", 0.45, 3.3)
+    # half the time the organisation in the median's interpolation (the one a raw rule gave
+    # away), else any
+    means = [o.factors["manager_influence"]["non_users_mean"] for o in others]
+    middle = sorted(range(len(others)), key=means.__getitem__)[len(others) // 2]
+    index = middle if seed % 2 == 0 else rng.randrange(len(others))
+    target = others[index]
+    moved_figures = {}
+    for measure, value in target.factors["manager_influence"].items():
+        cell = round(value, COARSE_DECIMALS)
+        moved_figures[measure] = cell + rng.uniform(-0.049, 0.049)
+    adoption_cell = round(target.adoption, COARSE_ADOPTION_DECIMALS)
+    moved = OrgFigures(
+        target.key,
+        adoption_cell + rng.uniform(-0.0049, 0.0049),
+        {"manager_influence": moved_figures},
+    )
+    assert all(
+        round(moved_figures[m], COARSE_DECIMALS) == round(v, COARSE_DECIMALS)
+        for m, v in target.factors["manager_influence"].items()
+    )
+    changed = [moved if i == index else o for i, o in enumerate(others)]
+    assert published(client, changed) == published(client, others)
