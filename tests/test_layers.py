@@ -87,8 +87,8 @@ LOCAL_IMPORTS: dict[str, str] = {
         " line's settings are made before anything is read"
     ),
     "ism_advisor.app.run -> ism_advisor.store": (
-        "publication memory opens the store (SQLAlchemy) only for a run with a store and"
-        " --client: a run without one does not load it"
+        "the store loads SQLAlchemy (and a database driver): only a run with --norms, or"
+        " with a store and --client (publication memory), pays for it"
     ),
     "ism_advisor.render.context.model -> ism_advisor.advice.document": (
         "`ism-advise templates` lists the report's context without loading pandas"

@@ -30,6 +30,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "add_follow_up",
     "add_memory",
+    "add_norms",
     "add_not_asked",
     "advice_document",
     "compared_with",
@@ -259,6 +260,13 @@ def add_follow_up(document: dict, follow: Any, knowledge: Knowledge, lang: str) 
         segment["adoption_change"] = entry["adoption_change"]
         segment["trend"] = entry["trend"]
         segment["done"] = done_effects(document, follow, entry, knowledge, lang)
+
+
+def add_norms(document: dict, norms: Mapping[str, Any]) -> None:
+    """Add the client's comparison with the other organisations in the store (``--norms``;
+    :func:`~ism_advisor.stats.norms.compute_norms`) as ``norms`` (in place). Only such runs
+    have the key: a run without ``--norms`` keeps the document it always had."""
+    document["norms"] = json.loads(json.dumps(norms, allow_nan=False))  # a JSON-safe copy
 
 
 #: The fields of a change in a segment's ``done`` list (from its ``changes`` entry).

@@ -4,7 +4,9 @@
 :class:`~ism_advisor.advice.engine.FactSet` per shown segment: the segment fact and one
 comparison fact per shown factor, with the figures of :mod:`ism_advisor.core.vocabulary` —
 the statistics' columns as they are, plus those derived for rules (the factor's label
-and direction, everyone's mean, the effect size's band, the rank of g).
+and direction, everyone's mean, the effect size's band, the rank of g) and, on the
+comparisons of all respondents, the norms' figures (``norm_n``, ``norm_percentile``,
+``below_norm_p25``: :func:`norm_figures`).
 
 :func:`explained` is the one place that decides which figures of a matched fact an
 explanation (the JSON document, the reports) shows.
@@ -13,7 +15,7 @@ explanation (the JSON document, the reports) shows.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -24,21 +26,41 @@ from ..core.jsonvalue import plain_records
 from ..core.vocabulary import COMPARISON, KINDS_BY_NAME, effect_size
 from ..protect.disclosure import Published
 from ..protect.published_drivers import PublishedDrivers
+from ..stats.norms import MEASURES, OrgFigures
 from .engine import Fact, FactSet
 
-__all__ = ["explained", "segment_facts"]
+__all__ = [
+    "BELOW_NORM_FROM",
+    "BELOW_NORM_PERCENTILE",
+    "explained",
+    "norm_figures",
+    "published_figures",
+    "segment_facts",
+]
+
+#: ``below_norm_p25``: a percentile rank (turned to the favourable direction) below this …
+BELOW_NORM_PERCENTILE = 25
+#: … among at least this many organisations (the norms' quartiles need as many).
+BELOW_NORM_FROM = 10
 
 
 def segment_facts(
-    published: Published, lang: str, drivers: PublishedDrivers | None = None
+    published: Published,
+    lang: str,
+    drivers: PublishedDrivers | None = None,
+    norms: Mapping[str, Any] | None = None,
 ) -> list[FactSet | None]:
     """The facts of every segment, None for a suppressed one: published figures only.
 
     ``drivers`` adds each factor's ``importance``, ``importance_rank``,
     ``importance_beats_noise`` and ``quadrant`` (None where the segment has no driver
-    model, or without ``drivers``).
+    model, or without ``drivers``). ``norms`` (the document's ``norms``,
+    :func:`~ism_advisor.stats.norms.compute_norms`) gives the comparisons of all
+    respondents their norms' figures (:func:`norm_figures`); every other comparison, and
+    every one without ``norms``, has ``norm_n`` 0.
     """
     driving = _driver_figures(drivers)
+    compared = {row["factor"]: row for row in norms["factors"]} if norms is not None else {}
     table = published.comparisons
     labels = {f.id: f.label[lang] for f in published.factors}
     directions = {f.id: f.direction for f in published.factors}
@@ -71,6 +93,8 @@ def segment_facts(
             fact["rank"] = rank
             fact["significant"] = None if pd.isna(row["significant"]) else bool(row["significant"])
             fact.update(driving.get((index, row["factor"]), _NO_DRIVERS))
+            overall = segment["column"] is None
+            fact.update(norm_figures(compared.get(row["factor"]) if overall else None))
             facts.append(fact)
         column = segment["column"]
         out.append(
@@ -98,6 +122,48 @@ _NO_DRIVERS = {
 }
 
 
+def published_figures(published: Published, key: str = "client") -> OrgFigures:
+    """The figures the norms compare of the run's own organisation: all respondents'
+    published adoption and, per factor, the :data:`~ism_advisor.stats.norms.MEASURES` (None
+    where hidden or not computed)."""
+    segments = published.segments.to_dict("records")
+    index = next(i for i, s in enumerate(segments) if s["column"] is None)
+    per_segment = len(published.factors)
+    rows = plain_records(published.comparisons, ("factor", *MEASURES, "suppressed"))
+    factors = {}
+    for row in rows[index * per_segment : (index + 1) * per_segment]:
+        shown = not row["suppressed"]
+        factors[row["factor"]] = {
+            m: float(row[m]) if shown and _finite(row[m]) else None for m in MEASURES
+        }
+    adoption = segments[index]["adoption_rate"]
+    return OrgFigures(
+        key,
+        float(adoption) if not segments[index]["suppressed"] and _finite(adoption) else None,
+        factors,
+    )
+
+
+def norm_figures(row: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A factor's norms' figures from its row of the document's ``norms["factors"]``
+    (None: not compared): ``norm_n`` the organisations with a non-users' mean,
+    ``norm_percentile`` the client's rank among them turned to the favourable direction,
+    ``below_norm_p25`` whether that rank is below :data:`BELOW_NORM_PERCENTILE` among at
+    least :data:`BELOW_NORM_FROM` organisations."""
+    figures = row["non_users_mean"] if row is not None else {}
+    n = figures.get("n") or 0
+    rank = figures.get("percentile")
+    if rank is not None and row is not None and row["direction"] == "higher_is_worse":
+        rank = 100 - rank
+    return {
+        "norm_n": n,
+        "norm_percentile": rank,
+        "below_norm_p25": rank is not None
+        and n >= BELOW_NORM_FROM
+        and rank < BELOW_NORM_PERCENTILE,
+    }
+
+
 def _driver_figures(drivers: PublishedDrivers | None) -> dict[tuple[int, str], dict[str, Any]]:
     """(segment row, factor) → the factor's driver figures, for the fitted segments."""
     if drivers is None:
@@ -120,9 +186,16 @@ def _driver_figures(drivers: PublishedDrivers | None) -> dict[tuple[int, str], d
 def explained(fact: Fact, tested: frozenset[str]) -> dict[str, Any]:
     """The figures of a matched fact that an explanation shows: those every explanation
     shows (:attr:`~ism_advisor.core.vocabulary.Field.explain`, in that order), then those the
-    rule base tests (by name); missing figures left out, numbers as plain Python."""
+    rule base tests (by name); missing figures left out, numbers as plain Python. The
+    norms' figures only where the fact was compared with other organisations, and then all
+    three when the rule base tests one."""
     out = {}
+    compared = bool(fact.figures.get("norm_n"))
+    if compared and not _NORMS.isdisjoint(tested):
+        tested = tested | _NORMS
     for name in _shown(fact.kind, tested) or tuple(fact.figures):
+        if not compared and name in _NORMS:
+            continue
         value = fact.figures.get(name)
         if value is None or type(value) in (str, bool, int):
             if value is not None:
@@ -134,6 +207,10 @@ def explained(fact: Fact, tested: frozenset[str]) -> dict[str, Any]:
             continue
         out[name] = value
     return out
+
+
+#: The norms' figures (explanations leave them out where nothing was compared).
+_NORMS = COMPARISON.norms
 
 
 @lru_cache(maxsize=64)

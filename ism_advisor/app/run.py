@@ -6,8 +6,9 @@ document's ``why_not`` all call :func:`run`, so none of them can skip or reorder
 
 read the knowledge base → read the interventions carried out (``--done``) → read each
 wave's survey → compare and publish each wave → the driver analysis on the latest wave →
-what changed since the previous wave (several waves) → the facts the rules see → the
-rules decide (:func:`~ism_advisor.advice.decide.decide`).
+what changed since the previous wave (several waves) → the norms (``--norms``: the other
+organisations in the store) → the facts the rules see → the rules decide
+(:func:`~ism_advisor.advice.decide.decide`).
 
 :func:`document` then makes the advice document from a run.
 """
@@ -22,9 +23,15 @@ from typing import Any
 
 from ..advice.changes import add_change_facts, follow_up_rules, load_done
 from ..advice.decide import Decision, advice_of, decide
-from ..advice.document import add_follow_up, add_memory, add_not_asked, advice_document
+from ..advice.document import (
+    add_follow_up,
+    add_memory,
+    add_norms,
+    add_not_asked,
+    advice_document,
+)
 from ..advice.engine import FactSet
-from ..advice.facts import segment_facts
+from ..advice.facts import published_figures, segment_facts
 from ..advice.knowledge import Knowledge, load_knowledge
 from ..advice.whynot import why_not_entries
 from ..core.errors import N_, P_, AdvisorError, Message
@@ -34,6 +41,7 @@ from ..protect.followup import FollowUp, Wave, follow_up
 from ..protect.memory import checked_runs, published_cells
 from ..protect.published_drivers import PublishedDrivers, analyse_drivers
 from ..stats.compare import Comparison, compare_groups
+from ..stats.norms import OrgFigures, compute_norms, months_before
 from ..survey import Survey, load_survey
 from ..survey.codebook import Codebook, load_codebook
 from ..survey.waves import split_waves, wave_names
@@ -45,6 +53,7 @@ __all__ = [
     "Run",
     "document",
     "earlier_runs",
+    "find_norms",
     "memory_store",
     "read_knowledge",
     "remember",
@@ -81,6 +90,8 @@ class Run:
     #: publication memory: what this run published, to record once its outputs are
     #: written (:func:`remember`); None without a store, --client or with --no-memory
     record: dict | None = None
+    #: the client against the other organisations in the store (``--norms``; None without)
+    norms: dict[str, Any] | None = None
 
     @property
     def latest(self) -> Wave:
@@ -145,8 +156,12 @@ def run(
     if settings.waves:
         follow = follow_up(waves, alpha=settings.alpha, done=done, done_factors=acted)
         follow = replace(follow, rules=follow_up_rules(knowledge.rules))
+    norms = None
+    if settings.norms:
+        stage(N_("comparing with the other organisations in the store"))
+        norms = find_norms(settings, knowledge, published_figures(latest.published))
     stage(APPLYING, n=len(latest.published.segments))
-    facts = segment_facts(latest.published, settings.lang, drivers)
+    facts = segment_facts(latest.published, settings.lang, drivers, norms)
     if follow is not None:
         titles = _done_titles(knowledge, done, acted, settings.lang)
         facts = add_change_facts(facts, follow, titles)
@@ -162,6 +177,35 @@ def run(
         facts=facts,
         decisions=decisions,
         record=None if earlier is None else published_cells(latest.published),
+        norms=norms,
+    )
+
+
+def find_norms(settings: Settings, knowledge: Knowledge, client: OrgFigures) -> dict[str, Any]:
+    """The client's norms (:func:`~ism_advisor.stats.norms.compute_norms`): the other
+    organisations in the store (``--store``, else ``ISM_ADVISOR_STORE``, else the user's
+    data folder) with the same codebook version, each with its latest wave in the
+    ``norms_window`` months up to the report date (``--date``, else the store's newest
+    entry), the client (``--client``) left out. A store without such entries gives the
+    norms of no organisation (nothing shown)."""
+    version = knowledge.codebook.version
+    location = resolve_location(settings.store, default=True)
+    with open_store(location) as store:  # type: ignore[arg-type]
+        until = settings.date or store.latest_date(version)
+        since = months_before(until, settings.norms_window) if until is not None else None
+        others = []
+        if until is not None:
+            others = store.norm_figures(
+                version, since=since, until=until, exclude_client=settings.client
+            )
+    return compute_norms(
+        client,
+        others,
+        knowledge.codebook.factors,
+        window_months=settings.norms_window,
+        since=since,
+        until=until,
+        codebook_version=version,
     )
 
 
@@ -190,6 +234,8 @@ def document(found: Run, progress: Progress | None = None) -> dict:
         run_id = found.record["run"]
         checked = [c for wave in found.waves for c in wave.published.checked]
         add_memory(out, checked_runs([c for c in checked if c["run"] != run_id]))
+    if found.norms is not None:
+        add_norms(out, found.norms)
     if settings.explain_all:
         entries = why_not_entries(knowledge, found.decisions, settings.lang, done=found.done)
         for segment, why_not in zip(out["segments"], entries, strict=True):

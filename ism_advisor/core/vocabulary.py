@@ -132,6 +132,9 @@ class Field:
     formerly: tuple[str, ...] = ()
     #: a change since the previous survey wave: only a run over several waves has it
     change: bool = False
+    #: a comparison with other organisations (``--norms``): an explanation shows it only
+    #: where the fact was compared with some (``norm_n`` above 0)
+    norm: bool = False
     #: its value where nothing stands out — no gap, half the people use the platform
     #: (a rule test case assumes it for a figure it does not give); None: missing. The
     #: means' neutral value is the scale's midpoint, which only the codebook knows.
@@ -177,6 +180,11 @@ class FactKind:
     def changes(self) -> tuple[str, ...]:
         """The change figures, which only a run over several waves has."""
         return tuple(name for name, f in self.fields.items() if f.change)
+
+    @cached_property
+    def norms(self) -> frozenset[str]:
+        """The figures that compare with other organisations (``--norms``)."""
+        return frozenset(name for name, f in self.fields.items() if f.norm)
 
     @cached_property
     def columns(self) -> tuple[str, ...]:
@@ -315,6 +323,43 @@ _DRIVER_FIELDS = (
         " important means at least an even share of importance and more than noise",
         "text",
         values=("act_first", "keep", "watch", "low_priority"),
+    ),
+)
+
+#: The norms' figures of a factor (issue 30): the non-users' mean against the other
+#: organisations in the store (``--norms``; stats/norms.py). Only the comparisons of all
+#: respondents have them; elsewhere, and without ``--norms``, ``norm_n`` is 0,
+#: ``norm_percentile`` missing and ``below_norm_p25`` false.
+_NORM_FIELDS = (
+    Field(
+        "norm_n",
+        "number",
+        "the other organisations the non-users' mean is compared with (--norms; all"
+        " respondents only, 0 elsewhere)",
+        "count",
+        low=0,
+        norm=True,
+        neutral=0,
+    ),
+    Field(
+        "norm_percentile",
+        "number",
+        "the non-users' mean's percentile rank among those organisations, 0-100, turned so"
+        " that a higher rank is better (100 minus the rank for a higher_is_worse factor);"
+        " missing below 5 organisations",
+        "count",
+        low=0,
+        high=100,
+        norm=True,
+    ),
+    Field(
+        "below_norm_p25",
+        "bool",
+        "norm_percentile below 25, compared with at least 10 organisations: the non-users"
+        " fare worse than at three quarters of them",
+        "bool",
+        norm=True,
+        neutral=False,
     ),
 )
 
@@ -562,6 +607,7 @@ COMPARISON = FactKind(
         ),
         *_COMPARISON_CHANGES,
         *_DRIVER_FIELDS,
+        *_NORM_FIELDS,
     ),
 )
 
