@@ -1,6 +1,7 @@
 """--norms in a run: the store asked for the window's organisations, the document's
 ``norms``, the rule facts (C4) and the rule that uses them. The store is a fake with the
-store API's norm_figures/latest_date (tests of the real store: part S's)."""
+store API's norm_figures/latest_date and publications/record_publication (the real store:
+tests/test_store*.py, and the README's walkthrough in tests/test_readme.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class FakeStore:
 
     def __init__(self, others: list[OrgFigures], latest: str | None) -> None:
         self.others, self.latest, self.calls, self.closed = others, latest, [], False
+        self.memory: list[tuple] = []
         self.label = "fake"
 
     def __enter__(self) -> FakeStore:
@@ -37,6 +39,15 @@ class FakeStore:
     def norm_figures(self, codebook_version, *, since, until, exclude_client):
         self.calls.append(("norm_figures", codebook_version, since, until, exclude_client))
         return list(self.others)
+
+    # publication memory's side (a run with a store and --client uses it too)
+    def publications(self, client: str) -> list[dict]:
+        self.memory.append(("publications", client))
+        return []
+
+    def record_publication(self, client: str, record: dict) -> bool:
+        self.memory.append(("record_publication", client))
+        return True
 
 
 @pytest.fixture
@@ -118,8 +129,10 @@ def test_a_run_with_norms(store):
         )
     )
     version = found.knowledge.codebook.version
-    assert store.state["resolved"] == [("ours.db", True)]
-    assert store.state["opened"] == ["ours.db"]
+    # publication memory (a store and --client) opens it first, then the norms
+    assert store.state["resolved"] == [("ours.db", False), ("ours.db", True)]
+    assert store.state["opened"] == ["ours.db", "ours.db"]
+    assert fake.memory == [("publications", "Acme")]  # recorded only by the command
     # the report date ends the window: the store's newest entry is not asked for
     assert fake.calls == [("norm_figures", version, "2023-03-31", "2026-03-31", "Acme")]
     assert fake.closed
@@ -262,9 +275,38 @@ def test_the_command_passes_its_options_to_the_norms(store, cli):
         "2026-03-31",
     )
     version = document["norms"]["codebook_version"]
-    assert store.state["opened"] == ["ours.db"]
+    # publication memory reads the client's runs, the norms the others, and the command
+    # records this run once its output is written
+    assert store.state["opened"] == ["ours.db", "ours.db", "ours.db"]
+    assert fake.memory == [("publications", "Acme"), ("record_publication", "Acme")]
     assert fake.calls == [("norm_figures", version, "2025-03-31", "2026-03-31", "Acme")]
     assert document["norms"]["window_months"] == 12 and document["norms"]["organisations"] == 12
     assert "managers_less_visible_than_elsewhere" in [
         rule for rec in document["segments"][0]["recommendations"] for rule in rec["rules"]
     ]
+
+
+def test_a_run_is_not_its_own_norm_even_unnamed(cli, tmp_path):
+    """The real store: the demonstration's 12 organisations and the sample itself, added as
+    a client. A run of the sample with --norms compares it with the 12 whether --client
+    names it or not (an entry with exactly the run's figures is the run itself); another
+    run of another survey does count it."""
+    store = str(tmp_path / "demo.db")
+    cli("sample", "--store", store)
+    run_json = tmp_path / "run.json"
+    cli(SAMPLE_SCORES, "--date", "2026-11-01", "-o", run_json)
+    added = cli(
+        "store", "add", run_json, "--client", "Acme", "--sector", "healthcare", "--size",
+        "250-999", "--platform", "teams", "--consent", "--store", store,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    for named in ((), ("--client", "Acme")):
+        document = cli.json(
+            SAMPLE_SCORES, "--store", store, "--norms", "--date", "2026-12-01", *named
+        )
+        assert document["norms"]["organisations"] == 12
+    other = tmp_path / "other.csv"
+    rows = SAMPLE_SCORES.read_text(encoding="utf-8").splitlines()
+    other.write_text("\n".join(rows[:-10]) + "\n", encoding="utf-8")  # ten people fewer
+    document = cli.json(other, "--store", store, "--norms", "--date", "2026-12-01")
+    assert document["norms"]["organisations"] == 13

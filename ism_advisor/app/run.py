@@ -186,8 +186,9 @@ def find_norms(settings: Settings, knowledge: Knowledge, client: OrgFigures) -> 
     organisations in the store (``--store``, else ``ISM_ADVISOR_STORE``, else the user's
     data folder) with the same codebook version, each with its latest wave in the
     ``norms_window`` months up to the report date (``--date``, else the store's newest
-    entry), the client (``--client``) left out. A store without such entries gives the
-    norms of no organisation (nothing shown)."""
+    entry), the client (``--client``) left out — and, named or not, an entry with exactly
+    this run's figures (this run, added to the store before). A store without such
+    entries gives the norms of no organisation (nothing shown)."""
     version = knowledge.codebook.version
     location = resolve_location(settings.store, default=True)
     with open_store(location) as store:  # type: ignore[arg-type]
@@ -198,6 +199,7 @@ def find_norms(settings: Settings, knowledge: Knowledge, client: OrgFigures) -> 
             others = store.norm_figures(
                 version, since=since, until=until, exclude_client=settings.client
             )
+    others = [other for other in others if not client.same_figures(other)]
     return compute_norms(
         client,
         others,

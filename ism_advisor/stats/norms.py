@@ -92,6 +92,20 @@ class OrgFigures:
     adoption: float | None
     factors: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
 
+    def same_figures(self, other: OrgFigures) -> bool:
+        """Whether ``other`` has exactly these figures (the keys aside): the same run stored
+        under another label, or under none given.
+
+        >>> a = OrgFigures("a", 0.4, {"reputation": {"gap": 0.31, "users_mean": None}})
+        >>> a.same_figures(OrgFigures("b", 0.4, {"reputation": {"gap": 0.31, "users_mean": None}}))
+        True
+        >>> a.same_figures(OrgFigures("b", 0.4, {"reputation": {"gap": 0.32, "users_mean": None}}))
+        False
+        """
+        return self.adoption == other.adoption and {
+            f: dict(m) for f, m in self.factors.items()
+        } == {f: dict(m) for f, m in other.factors.items()}
+
 
 def months_before(day: str, months: int) -> str:
     """The ISO date ``months`` calendar months before ``day`` (an ISO date), the day of the
