@@ -5,7 +5,8 @@ person's answers (team A minus A at location X); with a store and ``--client`` t
 run is decided against what the first published, and the pair discloses nothing. The
 store here is a small in-memory stand-in with the two methods memory uses
 (``publications``, ``record_publication``), put where ``ism_advisor.app.run`` looks the
-store up; the real store (``ism_advisor.store``) has its own tests.
+store up; the pair is also run with the real store, on SQLite and PostgreSQL
+(``test_the_pair_is_safe_with_the_real_store``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ism_advisor.core.errors import AdvisorError
 from ism_advisor.protect.disclosure import publish
 from ism_advisor.protect.memory import applying, published_cells
 from ism_advisor.stats.compare import compare_groups
+from ism_advisor.store import open_store
 from ism_advisor.survey import load_survey
 from ism_advisor.survey.codebook import load_codebook
 
@@ -197,6 +199,25 @@ def test_with_memory_the_second_run_hides_what_would_isolate_the_person(tmp_path
     assert again["segments"] == by_team["segments"]
     assert len(stores["consultancy.db"].records["Acme"]) == 2
     assert safe(frame, by_team, crossed, again)
+
+
+def test_the_pair_is_safe_with_the_real_store(tmp_path, survey, store_location):
+    """The same pair of runs with the real store, on SQLite and on PostgreSQL: the first
+    run's record is read back from the database, and the second run hides what would
+    isolate the person."""
+    path, frame = survey
+    cli = Cli(tmp_path)
+    memory = ("--store", store_location, "--client", "Acme")
+    by_team = cli.json(path, "--segment-by", "team", *memory)
+    crossed = cli.json(path, "--segment-by", "team+location", *memory)
+    with open_store(store_location) as store:
+        first, second = store.publications("Acme")
+    assert first["segment_by"] == [["team"]] and second["segment_by"] == [["team", "location"]]
+    assert crossed["memory"]["checked"] == [
+        {"run": first["run"], "segment_by": [["team"]], "min_group_size": 5}
+    ]
+    assert recover(by_team, crossed) is None
+    assert safe(frame, by_team, crossed)
 
 
 def test_memory_from_the_environment_and_for_another_client(tmp_path, survey, stores, monkeypatch):
