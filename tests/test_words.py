@@ -213,6 +213,13 @@ NEVER_ONE = {
     "{rate} use the platform ({whole}: {whole_rate}); {respondents}": "at least 3 and 3",
     "{size} users and {size} non-users": "the minimum group size is at least 3",
     "{statements} statements × {per_statement} s": "left to the questionnaire's part",
+    "Fewer than {minimum} comparable organisations": "{minimum} is the norms' minimum, 5",
+    "factor {factor} appears twice": "{factor} is a name; 'appears' is a verb",
+    "more than {most} entries in one file": "{most} is the import's limit, 100,000",
+    "the store {store} was made by a newer": "{store} is a name; 'was' is a verb",
+    "{what} holds a control character": "{what} is a name; 'holds' is a verb",
+    "{what} is {length} characters long: at most {most}": "{length} is above {most}, 80",
+    "{what} must be 1 to {most} characters": "{most} is a label's limit, 80",
 }
 COUNTED = re.compile(
     r"(?:\{\w+\}|%\(\w+\)s) (?:[a-z-]+ )?(?:[a-z-]+s)\b(?<!\bis)(?<!\bdoes)(?<!\bgoes)"
