@@ -331,12 +331,7 @@ def _with_columns(settings: Settings, book: Codebook, survey: Survey, earlier: l
     )
     if not extra or settings.waves:  # a wave's records are the same file's: read with it
         return survey
-    options: dict[str, Any] = {
-        "mapping": settings.mapping,
-        "include_incomplete": settings.include_incomplete,
-        "lang": settings.lang,
-        "sheet": settings.sheet,
-    }
+    options = {**_reading_options(settings), "sheet": settings.sheet}
     path, wanted = settings.scores[0], [*settings.segment_by]
     try:
         wide = load_survey(path, book, (*wanted, *extra), **options)
@@ -359,11 +354,7 @@ def _read_waves(
     settings: Settings, book: Codebook, stage: Callable[..., None]
 ) -> list[tuple[str | None, Survey]]:
     """Each wave's survey with its name (one file: one wave named None)."""
-    options: dict[str, Any] = {
-        "mapping": settings.mapping,
-        "include_incomplete": settings.include_incomplete,
-        "lang": settings.lang,
-    }
+    options = _reading_options(settings)
     if not settings.waves:
         stage(N_("reading {path}"), path=str(settings.scores[0]))
         survey = load_survey(
@@ -384,6 +375,15 @@ def _read_waves(
         stage(N_("reading {path}"), path=str(path))
         read.append((name, load_survey(path, book, settings.segment_by, **options)))
     return read
+
+
+def _reading_options(settings: Settings) -> dict[str, Any]:
+    """How ``settings`` asks a survey file to be read (:func:`load_survey`'s options)."""
+    return {
+        "mapping": settings.mapping,
+        "include_incomplete": settings.include_incomplete,
+        "lang": settings.lang,
+    }
 
 
 def _done_titles(

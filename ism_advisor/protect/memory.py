@@ -47,8 +47,6 @@ the run is made with ``--no-memory``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +54,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.digest import json_digest
 from ..core.errors import N_, P_, AdvisorError, Message
 from ..stats.compare import Comparison
 from ..stats.segments import segment_codes
@@ -121,8 +120,7 @@ def published_cells(published: Any) -> dict:
         "segments": sorted(cells, key=lambda c: (c["columns"], c["values"])),
         "comparisons": sorted(comparisons, key=lambda c: (c["columns"], c["values"], c["factor"])),
     }
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    body["run"] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    body["run"] = json_digest(body, ascii=False)[:12]
     return dict(sorted(body.items()))
 
 

@@ -5,13 +5,12 @@ run, from an import file), and the content hash that makes an add idempotent."""
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import math
 import unicodedata
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from ..core.digest import json_digest
 from ..core.errors import N_, AdvisorError
 
 __all__ = [
@@ -96,8 +95,7 @@ def entry_record(entry: Entry) -> dict[str, Any]:
 
 def content_hash(entry: Entry) -> str:
     """SHA-256 (hex) of the entry's canonical JSON: the same entry, the same hash."""
-    text = json.dumps(entry_record(entry), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return json_digest(entry_record(entry))
 
 
 def check_label(value: Any, what: str) -> str:

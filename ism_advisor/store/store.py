@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
+from ..core.digest import canonical_json, json_digest
 from ..core.errors import N_, AdvisorError
 from ..stats.norms import MEASURES, OrgFigures
 from .location import engine_for
@@ -46,8 +47,7 @@ def open_store(location: str) -> Store:
 
 def record_id(record: dict) -> str:
     """SHA-256 (hex) of a record's canonical JSON."""
-    text = json.dumps(record, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return json_digest(record)
 
 
 class Store:
@@ -211,7 +211,7 @@ class Store:
         there already."""
         check_label(client, "client")
         identity = record_id(record)
-        text = json.dumps(record, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        text = canonical_json(record)
         for _ in range(3):
             try:
                 with self._writing() as connection:

@@ -219,7 +219,7 @@ def _formatter(lang: str) -> Callable[[float | None], str]:
     return lambda v: "–" if v is None else format_figure(v, "number", lang)
 
 
-def _between(low: float | None, high: float | None, fmt: Callable, t) -> str:
+def _between(low: float | None, high: float | None, fmt: Callable) -> str:
     if low is None or high is None:
         return "–"
     return f"{fmt(low)} – {fmt(high)}"  # as the report's other ranges (done effects)
@@ -237,8 +237,8 @@ def _rows(
             client=fmt(p.value),
             percentile="–" if p.percentile is None else str(p.percentile),
             median=fmt(p.median),
-            middle=_between(p.p25, p.p75, fmt, t),
-            outer=_between(p.p10, p.p90, fmt, t),
+            middle=_between(p.p25, p.p75, fmt),
+            outer=_between(p.p10, p.p90, fmt),
             note=note,
             span=span,
         )
@@ -262,19 +262,18 @@ def _banded(factors: Sequence[NormFactor], measure: str) -> bool:
 
 def _chart_data(factors: Sequence[NormFactor], measure: str, t, number: Callable) -> ChartData:
     """A norms chart's sentence and table: where the client stands per factor."""
+    positions = [(f.label, getattr(f, measure)) for f in factors]
     rows = tuple(
         (
-            f.label,
+            label,
             (
-                number(getattr(f, measure).value),
-                "–"
-                if getattr(f, measure).percentile is None
-                else str(getattr(f, measure).percentile),
-                number(getattr(f, measure).median),
-                _between(getattr(f, measure).p25, getattr(f, measure).p75, number, t),
+                number(p.value),
+                "–" if p.percentile is None else str(p.percentile),
+                number(p.median),
+                _between(p.p25, p.p75, number),
             ),
         )
-        for f in factors
+        for label, p in positions
     )
     ranked = [f for f in factors if getattr(f, measure).percentile is not None]
     if measure == "gap":

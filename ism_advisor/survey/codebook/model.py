@@ -6,13 +6,12 @@ Read and validated by :mod:`.reader` against the declared shapes of :mod:`.shape
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ...core.digest import json_digest
 from ...core.resources import packaged_path
 from ...core.textnorm import answer_key, normalize
 from ...core.yamlfile import Pos
@@ -255,8 +254,7 @@ class Codebook:
                 for f in sorted(self.factors, key=lambda f: f.id)
             ],
         }
-        text = json.dumps(content, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        return json_digest(content)[:16]
 
     def factor(self, factor_id: str) -> Factor:
         for factor in self.factors:
