@@ -49,6 +49,7 @@ def segment_facts(
     lang: str,
     drivers: PublishedDrivers | None = None,
     norms: Mapping[str, Any] | None = None,
+    evidence: Mapping[str, Any] | None = None,
 ) -> list[FactSet | None]:
     """The facts of every segment, None for a suppressed one: published figures only.
 

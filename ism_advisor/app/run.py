@@ -92,6 +92,9 @@ class Run:
     record: dict | None = None
     #: the client against the other organisations in the store (``--norms``; None without)
     norms: dict[str, Any] | None = None
+    #: the store's evidence ledger, the client left out (``--evidence``; None without):
+    #: the document's ``evidence``
+    evidence: dict[str, Any] | None = None
 
     @property
     def latest(self) -> Wave:
@@ -160,8 +163,9 @@ def run(
     if settings.norms:
         stage(N_("comparing with the other organisations in the store"))
         norms = find_norms(settings, knowledge, published_figures(latest.published))
+    evidence = None  # issue 31, part L: the ledger with --evidence
     stage(APPLYING, n=len(latest.published.segments))
-    facts = segment_facts(latest.published, settings.lang, drivers, norms)
+    facts = segment_facts(latest.published, settings.lang, drivers, norms, evidence)
     if follow is not None:
         titles = _done_titles(knowledge, done, acted, settings.lang)
         facts = add_change_facts(facts, follow, titles)
@@ -178,6 +182,7 @@ def run(
         decisions=decisions,
         record=None if earlier is None else published_cells(latest.published),
         norms=norms,
+        evidence=evidence,
     )
 
 
@@ -238,6 +243,8 @@ def document(found: Run, progress: Progress | None = None) -> dict:
         add_memory(out, checked_runs([c for c in checked if c["run"] != run_id]))
     if found.norms is not None:
         add_norms(out, found.norms)
+    if found.evidence is not None:
+        out["evidence"] = found.evidence
     if settings.explain_all:
         entries = why_not_entries(knowledge, found.decisions, settings.lang, done=found.done)
         for segment, why_not in zip(out["segments"], entries, strict=True):

@@ -108,6 +108,9 @@ class Settings:
     memory: bool = True
     #: the report date (``--date``, ISO): the norms' window ends there
     date: str | None = None
+    #: use the store's evidence ledger (``--evidence``): what the interventions changed at
+    #: other clients, on the action cards, in the appendix and in the rules' facts
+    evidence: bool = False
 
     @property
     def waves(self) -> bool:

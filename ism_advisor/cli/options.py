@@ -242,7 +242,7 @@ def wave_options(command):
 
 
 def store_options(command):
-    """--store, --norms, --norms-window and --no-memory: the consultancy's store (README:
+    """--store, --norms, --norms-window, --evidence and --no-memory: the consultancy's store (README:
     "The consultancy's store")."""
     options = [
         click.option(
@@ -267,6 +267,13 @@ def store_options(command):
             show_default=True,
             metavar="MONTHS",
             help="How many months before the report date (--date) the norms reach.",
+        ),
+        click.option(
+            "--evidence",
+            is_flag=True,
+            help="Use the store's evidence ledger: what each intervention changed at the "
+            "other clients that carried it out (before and after, not proof), on the action "
+            "cards, in an appendix and in the rules.",
         ),
         click.option(
             "--no-memory",
