@@ -169,7 +169,7 @@ def test_the_ledger_of_one_client_is_the_follow_up_of_its_two_waves(codebook):
         entries.append(
             entry_from_document(
                 document, client="A", sector="S", size_band="1-49", platform="teams", consent=True
-            )  # fmt: skip
+            )
         )
     follow = advise_waves([first, second], date="2026-06-01").document["segments"][0]
     factors = [LedgerFactor(f.id, f.id, f.direction) for f in codebook.factors]

@@ -19,6 +19,8 @@ Pure: numpy and :mod:`scipy.special` only (never scipy.stats: its import is slow
 
 from __future__ import annotations
 
+import itertools
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -244,7 +246,7 @@ def _periods(
     out = []
     for client in sorted(per_client):
         waves = sorted(per_client[client], key=lambda e: (e.date, e.wave))
-        for order, (a, b) in enumerate(zip(waves, waves[1:], strict=False)):
+        for order, (a, b) in enumerate(itertools.pairwise(waves)):
             usable = all(e.consent and e.codebook_version == codebook_version for e in (a, b))
             if not usable or (until is not None and b.date > until):
                 continue
