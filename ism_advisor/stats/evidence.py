@@ -20,7 +20,6 @@ Pure: numpy and :mod:`scipy.special` only (never scipy.stats: its import is slow
 from __future__ import annotations
 
 import itertools
-import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
