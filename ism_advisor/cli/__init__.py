@@ -2,7 +2,7 @@
 
 Only this package imports click. Each command group is a module of its own (:mod:`.advise`,
 :mod:`.explain`, :mod:`.rules`, :mod:`.survey`, :mod:`.questionnaire`, :mod:`.setup`,
-:mod:`.store`)
+:mod:`.store`, :mod:`.evidence`)
 whose commands are registered on :func:`main` here; the options they share are
 :mod:`.options`, what they say on the terminal :mod:`.messages`. Heavy libraries (pandas,
 scipy) are imported inside the commands so that ``ism-advise --help`` answers at once.
@@ -18,6 +18,7 @@ import click
 from .. import __version__
 from ..app.settings import PDF_VARIANTS
 from .advise import DEFAULT_COMMAND, advise_command
+from .evidence import evidence_command
 from .explain import explain_command
 from .questionnaire import questionnaire_command
 from .rules import rules_group
@@ -101,5 +102,6 @@ for _command in (
     doctor_command,
     templates_command,
     store_group,
+    evidence_command,
 ):
     main.add_command(_command)
