@@ -96,11 +96,18 @@ def ledger_csv(document: dict[str, Any], lang: str) -> str:
     for item in document["interventions"]:
         head = [item["intervention"], item["title"]]
         writer.writerow(
-            head
-            + ["", "", "adoption_change"]
-            + _pooled(item["adoption_change"])
-            + _comparison(item["adoption_comparison"])
-            + ["", "", "", caveat]
+            [
+                *head,
+                "",
+                "",
+                "adoption_change",
+                *_pooled(item["adoption_change"]),
+                *_comparison(item["adoption_comparison"]),
+                "",
+                "",
+                "",
+                caveat,
+            ]
         )
         for row in item["factors"]:
             place = [row["factor"], row["label"]]

@@ -7,7 +7,8 @@ document's ``why_not`` all call :func:`run`, so none of them can skip or reorder
 read the knowledge base → read the interventions carried out (``--done``) → read each
 wave's survey → compare and publish each wave → the driver analysis on the latest wave →
 what changed since the previous wave (several waves) → the norms (``--norms``: the other
-organisations in the store) → the facts the rules see → the rules decide
+organisations in the store) → the evidence ledger (``--evidence``: what the interventions
+changed at the store's other clients) → the facts the rules see → the rules decide
 (:func:`~ism_advisor.advice.decide.decide`).
 
 :func:`document` then makes the advice document from a run.
@@ -45,6 +46,7 @@ from ..stats.norms import OrgFigures, compute_norms, months_before
 from ..survey import Survey, load_survey
 from ..survey.codebook import Codebook, load_codebook
 from ..survey.waves import split_waves, wave_names
+from .evidence import ledger
 from .settings import Settings
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "Run",
     "document",
     "earlier_runs",
+    "find_evidence",
     "find_norms",
     "memory_store",
     "read_knowledge",
@@ -163,7 +166,10 @@ def run(
     if settings.norms:
         stage(N_("comparing with the other organisations in the store"))
         norms = find_norms(settings, knowledge, published_figures(latest.published))
-    evidence = None  # issue 31, part L: the ledger with --evidence
+    evidence = None
+    if settings.evidence:
+        stage(N_("reading what the interventions changed at other clients"))
+        evidence = find_evidence(settings, knowledge)
     stage(APPLYING, n=len(latest.published.segments))
     facts = segment_facts(latest.published, settings.lang, drivers, norms, evidence)
     if follow is not None:
@@ -214,6 +220,16 @@ def find_norms(settings: Settings, knowledge: Knowledge, client: OrgFigures) -> 
         until=until,
         codebook_version=version,
     )
+
+
+def find_evidence(settings: Settings, knowledge: Knowledge) -> dict[str, Any]:
+    """The store's evidence ledger (:func:`~ism_advisor.app.evidence.ledger`): the store as
+    for the norms (``--store``, else ``ISM_ADVISOR_STORE``, else the user's data folder),
+    the client (``--client``) left out, only periods ending on or before the report date
+    (``--date``), titles and labels in the run's language."""
+    location = resolve_location(settings.store, default=True)
+    with open_store(location) as store:  # type: ignore[arg-type]
+        return ledger(store, knowledge, settings.lang, client=settings.client, until=settings.date)
 
 
 def document(found: Run, progress: Progress | None = None) -> dict:
