@@ -41,7 +41,7 @@ def _wave(client, wave, date, *, shift=0.0, sd=0.7, n=80, done=(), **changes):
     return replace(entry, factors=factors)
 
 
-def _pair(client, shift, *, done=(ACTION,), sd=0.7, n=80, **changes):
+def pair(client, shift, *, done=(ACTION,), sd=0.7, n=80, **changes):
     return [
         _wave(client, "w1", "2026-01-01", **changes),
         _wave(client, "w2", "2026-07-01", shift=shift, sd=sd, n=n, done=done, **changes),
@@ -70,7 +70,7 @@ def _reference(changes, variances):
 def test_pooled_change_of_three_clients_is_statsmodels(store_location, knowledge):
     # the non-users' SD and n of the earlier wave are make_entry's: 0.7 and 80
     plan = {"A": (0.40, 0.6, 60), "B": (0.10, 0.9, 90), "C": (0.25, 0.5, 40)}
-    entries = [e for c, (s, sd, n) in plan.items() for e in _pair(c, s, sd=sd, n=n)]
+    entries = [e for c, (s, sd, n) in plan.items() for e in pair(c, s, sd=sd, n=n)]
     document = _ledger(store_location, entries, knowledge)
     item, row = _row(document)
     changes = [s for s, _, _ in plan.values()]
@@ -95,7 +95,7 @@ def test_pooled_change_of_three_clients_is_statsmodels(store_location, knowledge
 
 
 def test_two_clients_are_not_shown(store_location, knowledge):
-    document = _ledger(store_location, _pair("A", 0.3) + _pair("B", 0.2), knowledge)
+    document = _ledger(store_location, pair("A", 0.3) + pair("B", 0.2), knowledge)
     item, row = _row(document)
     assert item["clients"] == 2
     assert row["non_users_change"] == {
@@ -107,14 +107,14 @@ def test_two_clients_are_not_shown(store_location, knowledge):
 
 def test_what_leaves_a_period_out(store_location, knowledge):
     entries = (
-        _pair("A", 0.3)
-        + _pair("B", 0.2)
-        + _pair("C", 0.1)
-        + _pair("NoConsent", 0.5, consent=False)
-        + _pair("OtherBook", 0.5, codebook_version="0123456789abcdef")
+        pair("A", 0.3)
+        + pair("B", 0.2)
+        + pair("C", 0.1)
+        + pair("NoConsent", 0.5, consent=False)
+        + pair("OtherBook", 0.5, codebook_version="0123456789abcdef")
     )
     # D: the later wave hides manager influence (too few non-users)
-    hidden = _pair("D", 0.5)
+    hidden = pair("D", 0.5)
     factors = tuple(
         replace(f, non_users_n=None, non_users_mean=None, non_users_sd=None, gap=None,
                 hedges_g=None) if f.factor == FACTOR else f
@@ -133,7 +133,7 @@ def test_what_leaves_a_period_out(store_location, knowledge):
 
 
 def test_the_runs_client_is_left_out_entirely(store_location, knowledge):
-    entries = _pair("A", 0.3) + _pair("B", 0.2) + _pair("C", 0.1) + _pair("Me", 2.0)
+    entries = pair("A", 0.3) + pair("B", 0.2) + pair("C", 0.1) + pair("Me", 2.0)
     document = _ledger(store_location, entries, knowledge, client="Me")
     _, row = _row(document)
     assert document["clients"] == 3
@@ -142,8 +142,8 @@ def test_the_runs_client_is_left_out_entirely(store_location, knowledge):
 
 
 def test_the_comparison_and_the_difference(store_location, knowledge):
-    entries = _pair("A", 0.5) + _pair("B", 0.4) + _pair("C", 0.6)
-    entries += _pair("X", 0.0, done=()) + _pair("Y", 0.1, done=()) + _pair("Z", -0.1, done=())
+    entries = pair("A", 0.5) + pair("B", 0.4) + pair("C", 0.6)
+    entries += pair("X", 0.0, done=()) + pair("Y", 0.1, done=()) + pair("Z", -0.1, done=())
     # A carried it out in its first period; its second period (without it) is a comparison
     entries.append(_wave("A", "w3", "2026-12-01", shift=0.5))
     document = _ledger(store_location, entries, knowledge)
@@ -164,8 +164,8 @@ def test_the_comparison_and_the_difference(store_location, knowledge):
 
 def test_by_size_check_and_no_label(store_location, knowledge):
     small = {"size_band": "50-249", "sector": "Care"}
-    entries = _pair("Alpha", -0.5, **small) + _pair("Beta", -0.6, **small)
-    entries += _pair("Gamma", -0.4, size_band="1-49") + _pair("Delta", -0.55)
+    entries = pair("Alpha", -0.5, **small) + pair("Beta", -0.6, **small)
+    entries += pair("Gamma", -0.4, size_band="1-49") + pair("Delta", -0.55)
     document = _ledger(store_location, entries, knowledge, by="size")
     _, row = _row(document)
     assert document["by"] == "size"
@@ -180,7 +180,7 @@ def test_by_size_check_and_no_label(store_location, knowledge):
 
 
 def test_the_same_store_gives_the_same_bytes(tmp_path, knowledge):
-    entries = _pair("A", 0.3) + _pair("B", 0.2) + _pair("C", 0.1)
+    entries = pair("A", 0.3) + pair("B", 0.2) + pair("C", 0.1)
     first = _ledger(str(tmp_path / "one.sqlite"), entries, knowledge)
     second = _ledger(str(tmp_path / "two.sqlite"), entries[::-1], knowledge)
     assert json.dumps(first) == json.dumps(second)
