@@ -39,6 +39,7 @@ __all__ = [
     "build_ledger",
     "gap_change",
     "non_users_change",
+    "pooled_json",
     "random_effects",
 ]
 
