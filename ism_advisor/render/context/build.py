@@ -28,6 +28,7 @@ from .model import (
     compared_summary,
     segment_label,
 )
+from .evidence import evidence_appendix, ledger_lines
 from .norms import norms_context
 from .sections import correlation_figures, method_appendix, ranked_action, segment_rows
 from .since import since_context
@@ -73,9 +74,15 @@ def report_context(
     target = document["segments"][segment]
     conclusions = {c["conclusion"]: c["label"] for c in target.get("conclusions", [])}
     comparisons = tuple(_comparison(f, target, t, lang, document) for f in factors)
+    lines = ledger_lines(document, t, lang)
     actions = tuple(
-        ranked_action(i, r, factors, t, lang, conclusions)
-        for i, r in enumerate(target.get("recommendations", []), start=1)
+        dataclasses.replace(action, ledger=lines.get(action.intervention, ""))
+        if action.intervention in lines
+        else action
+        for action in (
+            ranked_action(i, r, factors, t, lang, conclusions)
+            for i, r in enumerate(target.get("recommendations", []), start=1)
+        )
     )
     levers = sorted(
         (c for c in comparisons if c.shown and c.significant and (c.hedges_g or 0) > 0),
@@ -144,6 +151,7 @@ def report_context(
         effects_data=effects_data,
         since=since,
         norms=None if segment else norms_context(document, t, lang, charts),
+        evidence=evidence_appendix(document, t, lang, charts),
     )
 
 
