@@ -270,8 +270,12 @@ def forest_chart(
     for index, (_, estimate, low, high, kind) in enumerate(rows):
         centre = _pt(y(count - 1 - index))
         at, left, right = _pt(x(estimate)), _pt(x(low)), _pt(x(high))
-        points = f"{left},{centre} {at},{_pt(centre - half)} {right},{centre} {at},{_pt(centre + half)}"
-        marks.append({"kind": kind, "y": centre, "x": at, "low": left, "high": right, "points": points})
+        points = (
+            f"{left},{centre} {at},{_pt(centre - half)} {right},{centre} {at},{_pt(centre + half)}"
+        )
+        marks.append(
+            {"kind": kind, "y": centre, "x": at, "low": left, "high": right, "points": points}
+        )
     chart = {
         **box,
         "title": alt,

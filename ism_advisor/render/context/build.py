@@ -18,6 +18,7 @@ from ..absent import REASON_NOT_ASKED, compared_note, latest_wave, not_asked_in
 from ..charts import effects_chart as draw_effects
 from ..charts import means_chart as draw_means
 from .drivers import driver_section
+from .evidence import evidence_appendix, ledger_lines
 from .model import (
     LABELS,
     ChartData,
@@ -28,7 +29,6 @@ from .model import (
     compared_summary,
     segment_label,
 )
-from .evidence import evidence_appendix, ledger_lines
 from .norms import norms_context
 from .sections import correlation_figures, method_appendix, ranked_action, segment_rows
 from .since import since_context

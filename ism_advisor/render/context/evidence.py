@@ -187,14 +187,18 @@ def evidence_appendix(
     )
 
 
-def evidence_report(document: Mapping[str, Any], t: Callable[..., str], lang: str) -> EvidenceReport:
+def evidence_report(
+    document: Mapping[str, Any], t: Callable[..., str], lang: str
+) -> EvidenceReport:
     """The consultancy's "What works" report from the ledger document."""
     rows: list[LedgerRow] = []
     forests: list[Forest] = []
     for item in document["interventions"]:
         rows += _summary_rows(item, t, lang)
         forests += [
-            _forest(item, f, t, lang, True) for f in item["factors"] if f["non_users_change"]["shown"]
+            _forest(item, f, t, lang, True)
+            for f in item["factors"]
+            if f["non_users_change"]["shown"]
         ]
     titles = {item["intervention"]: item["title"] for item in document["interventions"]}
     labels = {
@@ -448,4 +452,3 @@ def _percent(value: float | None, lang: str) -> str:
     if value is None:
         return "–"
     return format_figure(value, "decimal", lang) + "%"
-
