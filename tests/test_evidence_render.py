@@ -19,9 +19,9 @@ import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from evidence_ledger import PLAN, ledger
 
 from conftest import SAMPLE_SCORES, Cli
-from evidence_ledger import PLAN, ledger
 from ism_advisor.render.charts import forest_chart
 from ism_advisor.render.context.build import report_context
 from ism_advisor.render.deck import render_deck
@@ -194,7 +194,7 @@ def test_appendix_has_a_forest_plot_and_table_per_shown_factor(runs, lang):
         if lang == "nl"
         else ("Client", "Pooled", "Comparison")
     )
-    for (item, f), rows in zip(shown, tables, strict=True):
+    for (_, f), rows in zip(shown, tables, strict=True):
         c = f["non_users_change"]
         expected = [
             [
