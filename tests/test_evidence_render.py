@@ -385,7 +385,9 @@ def test_what_works_report_summary_check_and_plots(runs, lang):
 def test_what_works_markdown_and_pdf(runs, tmp_path):
     document = ledger(runs["en"], subgroups=True)
     markdown = render_evidence(document, "md", "en").decode("utf-8")
-    assert markdown.startswith("# What works: the evidence ledger\n\n12 clients, 15 periods")
+    assert markdown.startswith(
+        "# What works: the evidence ledger\n\n12 clients, 15 periods, up to December 1, 2026.\n"
+    )
     assert "**Before and after, not proof: clients chose what to do," in markdown
     assert "| A visible relaunch | never carried out | 0 | – | – | – | – | – |" in markdown
     assert markdown.count("| Pooled | ") == 3

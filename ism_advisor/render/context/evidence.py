@@ -20,7 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ...core.errors import N_, P_
-from ...core.formatting import format_figure
+from ...core.formatting import format_figure, format_report_date
 from ..charts import forest_chart
 
 __all__ = [
@@ -212,7 +212,7 @@ def evidence_report(
         title=t("What works: the evidence ledger"),
         caveat=t(CAVEAT_LONG),
         about=_about(document, t),
-        scope=_scope(document, t),
+        scope=_scope(document, t, lang),
         columns=(
             t("Intervention"),
             t("Factor"),
@@ -413,7 +413,7 @@ def _about(evidence: Mapping[str, Any], t: Callable[..., str]) -> str:
     )
 
 
-def _scope(document: Mapping[str, Any], t: Callable[..., str]) -> str:
+def _scope(document: Mapping[str, Any], t: Callable[..., str], lang: str) -> str:
     clients = t(P_("{n} client", "{n} clients"), n=document["clients"])
     periods = t(P_("{n} period", "{n} periods"), n=document["periods"])
     if document.get("until"):
@@ -421,7 +421,7 @@ def _scope(document: Mapping[str, Any], t: Callable[..., str]) -> str:
             "{clients}, {periods}, up to {until}.",
             clients=clients,
             periods=periods,
-            until=document["until"],
+            until=format_report_date(document["until"], lang) or document["until"],
         )
     return t("{clients}, {periods}.", clients=clients, periods=periods)
 
