@@ -389,6 +389,7 @@ def test_what_works_markdown_and_pdf(runs, tmp_path):
         "# What works: the evidence ledger\n\n12 clients, 15 periods, up to December 1, 2026.\n"
     )
     assert "**Before and after, not proof: clients chose what to do," in markdown
+    assert "\nThe ledger takes the clients in the store that consented" in markdown  # not "other"
     assert "| A visible relaunch | never carried out | 0 | – | – | – | – | – |" in markdown
     assert markdown.count("| Pooled | ") == 3
     assert "- Executives on the roll-out team: Manager influence" in markdown

@@ -211,7 +211,7 @@ def evidence_report(
         lang=lang,
         title=t("What works: the evidence ledger"),
         caveat=t(CAVEAT_LONG),
-        about=_about(document, t),
+        about=_about(document, t, others=False),
         scope=_scope(document, t, lang),
         columns=(
             t("Intervention"),
@@ -399,7 +399,21 @@ def _group(group: str, t: Callable[..., str]) -> str:
     return t(GROUPS[group]) if group in GROUPS else group
 
 
-def _about(evidence: Mapping[str, Any], t: Callable[..., str]) -> str:
+def _about(evidence: Mapping[str, Any], t: Callable[..., str], others: bool = True) -> str:
+    """What the ledger is; ``others``: said in a client's report (the client left out)."""
+    if not others:
+        return t(
+            "The ledger takes the clients in the store that consented and used the same"
+            " version of the questionnaire ({version}), and their periods between two"
+            " consecutive surveys: what they carried out in between, and how their"
+            " non-users' figures changed on the factors it addresses (positive: better)."
+            " Each client counts once per intervention, with its latest such period; the"
+            " clients' changes are pooled with a random-effects meta-analysis, and a figure"
+            " is shown only from {minimum} clients. The clients are not named: a plot"
+            " numbers them by their change.",
+            version=evidence["codebook_version"],
+            minimum=evidence["min_clients"],
+        )
     return t(
         "The ledger takes the other clients in the store that consented and used the same"
         " version of the questionnaire ({version}), and their periods between two"
