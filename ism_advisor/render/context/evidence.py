@@ -340,6 +340,17 @@ def _summary_rows(item: Mapping[str, Any], t: Callable[..., str], lang: str) -> 
             )
             for g in f.get("subgroups") or ()
         ]
+    if (item.get("adoption_change") or {}).get("shown"):
+        comparison = item.get("adoption_comparison") or {}
+        rows.append(
+            _row(
+                t("Adoption (percentage points)"),
+                _points(item["adoption_change"]),
+                {"comparison": _points(comparison) if comparison.get("shown") else {}},
+                lang,
+                subgroup=False,
+            )
+        )
     first = rows[0]
     rows[0] = LedgerRow(item["title"], len(rows), *_fields(first)[2:])
     return rows
@@ -388,6 +399,12 @@ def _row(
         ),
         subgroup=subgroup,
     )
+
+
+def _points(pooled: Mapping[str, Any]) -> dict[str, Any]:
+    """A pooled change in adoption (a fraction) in percentage points."""
+    scaled = {name: pooled[name] * 100 for name in ("estimate", "ci_low", "ci_high")}
+    return {**pooled, **scaled}
 
 
 #: The subgroups' names (``ism-advise evidence --by size``); sectors and platforms are
