@@ -442,3 +442,16 @@ def test_the_appendix_and_the_report_pass_axe_and_reflow(runs, tmp_path, lang):
     result = assert_accessible(page, tmp_path / "axe-ledger", f"what works ({lang})")
     assert "svg-img-alt" in result.passes
     assert_reflows(page, tmp_path / "reflow-ledger", f"what works ({lang})")
+
+
+def test_the_report_pdf_tags_the_forest_plots(runs, tmp_path):
+    from accessibility import structure
+
+    context = report_context(with_ledger(runs["nl"]))
+    path = tmp_path / "advice.pdf"
+    path.write_bytes(render_report(context, "pdf"))
+    _, elements = structure(path)
+    alts = [str(e["/Alt"]) for tag, e in elements if tag == "/Figure"]
+    # the forest plots are the last figures: the appendix ends the report
+    assert alts[-3:] == [f.alt for f in context.evidence.forests]
+    assert alts[-1].startswith("Forestplot: de verandering in ervaren groepsdruk (managers)")
