@@ -172,6 +172,8 @@ NEVER_ONE = {
     "Model: %(n)s respondents": "a model needs at least 10 users and 10 non-users",
     "No figure of a group of fewer than {k}": "k is at least 3",
     "Non-users score {non_users} against {users}": "{gap} is a decimal: '0.33 points'",
+    "The ledger takes the clients in the store": "{minimum}: MIN_CLIENTS, 3",
+    "The ledger takes the other clients in the store": "{minimum}: MIN_CLIENTS, 3",
     "Too small for a driver analysis": "{needed} is at least 10",
     "We would like to know how you see": "{minutes}: the texts alone take a minute",
     "Your answers are anonymous.": "the minimum group size is at least 3",

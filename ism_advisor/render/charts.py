@@ -43,6 +43,7 @@ from .colours import PALETTE
 __all__ = [
     "adoption_chart",
     "effects_chart",
+    "forest_chart",
     "means_chart",
     "norms_chart",
     "priority_chart",
@@ -245,6 +246,47 @@ def norms_chart(
         "xlabel": Tick(_pt((box["left"] + box["right"]) / 2), xlabel),
     }
     return _draw("norms_chart", chart, lang)
+
+
+def forest_chart(
+    rows: Sequence[tuple[str, float, float, float, str]],
+    lang: str,
+    alt: str,
+    xlabel: str,
+) -> Markup:
+    """A forest plot: one row per ``(label, estimate, low, high, kind)``, top to bottom;
+    kind "study" a square on its interval's whisker, "pooled" a filled diamond spanning
+    its interval, "comparison" a hollow dashed diamond (shape and fill, not colour,
+    tell them apart); a line at no change. ``alt`` is the text alternative."""
+    height = (0.32 * len(rows) + 0.95) * POINTS
+    box = _box(height, [row[0] for row in rows], top=0.15 * POINTS)
+    values = [0.0, *(v for row in rows for v in row[1:4])]
+    span = max(max(values) - min(values), 0.1)
+    x = _Scale(min(values) - 0.05 * span, max(values) + 0.05 * span, box["left"], box["right"])
+    count = len(rows)
+    y = _Scale(-0.6, max(0, count - 1) + 0.6, *_vertical(box))
+    half = _pt(0.3 * abs(y.scale))
+    marks = []
+    for index, (_, estimate, low, high, kind) in enumerate(rows):
+        centre = _pt(y(count - 1 - index))
+        at, left, right = _pt(x(estimate)), _pt(x(low)), _pt(x(high))
+        points = (
+            f"{left},{centre} {at},{_pt(centre - half)} {right},{centre} {at},{_pt(centre + half)}"
+        )
+        marks.append(
+            {"kind": kind, "y": centre, "x": at, "low": left, "high": right, "points": points}
+        )
+    chart = {
+        **box,
+        "title": alt,
+        "colours": {**_COLOURS, "mark": SIGNIFICANT},
+        "marks": marks,
+        "zero": _pt(x(0.0)),
+        "xticks": x.ticks(lang),
+        "yticks": [Tick(_pt(y(count - 1 - i)), row[0]) for i, row in enumerate(rows)],
+        "xlabel": Tick(_pt((box["left"] + box["right"]) / 2), xlabel),
+    }
+    return _draw("forest_chart", chart, lang)
 
 
 def trend_chart(

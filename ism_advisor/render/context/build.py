@@ -18,6 +18,7 @@ from ..absent import REASON_NOT_ASKED, compared_note, latest_wave, not_asked_in
 from ..charts import effects_chart as draw_effects
 from ..charts import means_chart as draw_means
 from .drivers import driver_section
+from .evidence import evidence_appendix, ledger_lines
 from .model import (
     LABELS,
     ChartData,
@@ -73,9 +74,15 @@ def report_context(
     target = document["segments"][segment]
     conclusions = {c["conclusion"]: c["label"] for c in target.get("conclusions", [])}
     comparisons = tuple(_comparison(f, target, t, lang, document) for f in factors)
+    lines = ledger_lines(document, t, lang)
     actions = tuple(
-        ranked_action(i, r, factors, t, lang, conclusions)
-        for i, r in enumerate(target.get("recommendations", []), start=1)
+        dataclasses.replace(action, ledger=lines.get(action.intervention, ""))
+        if action.intervention in lines
+        else action
+        for action in (
+            ranked_action(i, r, factors, t, lang, conclusions)
+            for i, r in enumerate(target.get("recommendations", []), start=1)
+        )
     )
     levers = sorted(
         (c for c in comparisons if c.shown and c.significant and (c.hedges_g or 0) > 0),
@@ -144,6 +151,7 @@ def report_context(
         effects_data=effects_data,
         since=since,
         norms=None if segment else norms_context(document, t, lang, charts),
+        evidence=evidence_appendix(document, t, lang, charts),
     )
 
 

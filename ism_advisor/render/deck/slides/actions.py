@@ -7,6 +7,7 @@ from typing import Any
 
 from ....core.errors import N_
 from ....core.formatting import join_sources
+from ...context.evidence import CAVEAT
 from ..facts import DeckFacts
 from ..kit import Deck, Para
 from ..textfit import table_layout, table_pages, unbroken
@@ -60,6 +61,8 @@ def action_slides(deck: Deck, facts: DeckFacts) -> None:
             Para(action.description, lead=deck.t("What: ")),
             Para("", lead=deck.t("Why:")),
             *[Para(text, level=1) for text in action.because],
+            # with --evidence: what the ledger measured where others carried it out
+            *([Para(f"{action.ledger}. {deck.t(CAVEAT)}", level=1)] if action.ledger else []),
             Para(
                 deck.t(
                     "{owner} · effort {effort} · {horizon} · priority {priority}",
