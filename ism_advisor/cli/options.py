@@ -242,8 +242,8 @@ def wave_options(command):
 
 
 def store_options(command):
-    """--store, --norms, --norms-window, --evidence and --no-memory: the consultancy's store (README:
-    "The consultancy's store")."""
+    """--store, --norms, --norms-window, --evidence and --no-memory: the consultancy's
+    store (README: "The consultancy's store")."""
     options = [
         click.option(
             "--store",
