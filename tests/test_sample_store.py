@@ -22,6 +22,7 @@ from ism_advisor.app.demo import (
     WAVE_DAYS,
     demonstration_entries,
     demonstration_organisations,
+    wave_profile,
 )
 from ism_advisor.app.pipeline import advise, advise_waves
 from ism_advisor.store import PLATFORMS, SIZE_BANDS, open_store
@@ -210,9 +211,13 @@ def test_the_entries_are_what_the_pipeline_gives(codebook, entries, tmp_path):
         ).scores_csv,
         encoding="utf-8",
     )
-    profile, changes = planted_changes(organisation.profile, later.done, small=True)
+    profile, changes = wave_profile(organisation, 8, 1)
     assert changes == {"manager_influence": (0.2, 0.4), "colleague_influence": (0.2, 0.4)}
-    assert profile.adoption == round(organisation.profile.adoption + 0.05, 2)
+    assert abs(profile.adoption - organisation.profile.adoption - 0.05) <= 0.06  # and a drift
+    assert (profile.respondents, profile.shift) == (
+        organisation.profile.respondents,
+        organisation.profile.shift,
+    )
     paths[1].write_text(
         generate_organisation(
             codebook, organisation.client, profile, [2015, 4, 8, 1], changes
@@ -230,6 +235,18 @@ def test_the_entries_are_what_the_pipeline_gives(codebook, entries, tmp_path):
     assert entry.advised == tuple(
         (r["intervention"], tuple(r["rules"])) for r in found["segments"][0]["recommendations"]
     )
+
+
+def test_adoption_drifts_between_waves_where_nothing_was_done():
+    organisations = demonstration_organisations()
+    drifts = [
+        wave_profile(o, i, len(o.waves) - 1)[0].adoption - o.profile.adoption
+        for i, o in enumerate(organisations)
+        if len(o.waves) == 2 and "executives_on_rollout_team" in o.waves[1].done
+    ]
+    assert len(drifts) == 5
+    assert len(set(drifts)) > 1 and max(abs(d) for d in drifts) <= 0.06
+    assert wave_profile(organisations[0], 0, 0)[0] == organisations[0].profile
 
 
 def test_a_large_organisation_gets_no_effect_of_team_groups():

@@ -24,6 +24,8 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from ..core.errors import P_, AdvisorError, Message
 from ..store import PLATFORMS, SIZE_BANDS, Entry, Store, entry_from_document, open_store
 from ..survey.codebook import load_codebook
@@ -51,6 +53,7 @@ __all__ = [
     "demonstration_organisations",
     "demonstration_store",
     "fill_store",
+    "wave_profile",
 ]
 
 #: How many organisations ``ism-advise sample --store`` generates.
@@ -178,6 +181,24 @@ def _size_band(index: int, respondents: int) -> str:
     return larger[band]
 
 
+def wave_profile(
+    organisation: Organisation, index: int, number: int, seed: int = DEFAULT_SEED
+) -> tuple[OrganisationProfile, dict[str, tuple[float, float]]]:
+    """The profile and the planted changes (factor → users', non-users' change) of the
+    wave ``number`` (0: the first) of the organisation number ``index`` (from 0): the
+    effects of everything it carried out before it
+    (:func:`~ism_advisor.survey.sample.planted_changes`: an effect lasts), and in a later
+    wave adoption drifting by a point or two (SD 0.02, from ``seed``), as it does between
+    two surveys where nothing was done."""
+    done = [i for wave in organisation.waves[1 : number + 1] for i in wave.done]
+    profile, changes = planted_changes(organisation.profile, done, small=organisation.small)
+    if number:
+        drift = float(np.random.default_rng([seed, 5, index, number]).normal(0.0, 0.02))
+        adoption = round(min(0.95, max(0.05, profile.adoption + drift)), 2)
+        profile = replace(profile, adoption=adoption)
+    return profile, changes
+
+
 def demonstration_entries(
     count: int = DEFAULT_ORGANISATIONS, end: str = DEFAULT_END, seed: int = DEFAULT_SEED
 ) -> list[Entry]:
@@ -192,13 +213,9 @@ def demonstration_entries(
     with tempfile.TemporaryDirectory(prefix="ism-advise-demo-") as folder:
         knowledge = None
         for index, organisation in enumerate(demonstration_organisations(count, end, seed)):
-            carried_out: list[str] = []
             previous: Path | None = None
             for number, wave in enumerate(organisation.waves):
-                carried_out += wave.done
-                profile, changes = planted_changes(
-                    organisation.profile, carried_out, small=organisation.small
-                )
+                profile, changes = wave_profile(organisation, index, number, seed)
                 survey = generate_organisation(
                     book,
                     organisation.client,
