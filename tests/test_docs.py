@@ -188,6 +188,7 @@ def test_every_yaml_and_template_snippet_says_what_to_do_with_it():
         "an excerpt of factors.yaml",
         "an excerpt of factors.yaml: the questionnaire",
         "save as done.yaml",
+        "save as done-executives.yaml",
     }
     assert len(PASTED) == 9
 

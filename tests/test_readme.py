@@ -39,6 +39,7 @@ import yaml
 
 import exports as X
 from conftest import ROOT, SAMPLE_SCORES
+from ism_advisor.app.demo import demonstration_organisations
 from ism_advisor.survey.codebook import load_codebook
 
 #: A part of a page that cog generated: its lines are blanked out (see the module's docstring).
@@ -130,7 +131,7 @@ def shell(command: str, folder: Path) -> subprocess.CompletedProcess:
 def sample_folder(folder: Path) -> Path:
     """The files the pages' commands name: the sample (as ``sample_data/`` and as
     ``scores.csv``), its two waves as ``spring.csv`` and ``autumn.csv`` and as one file
-    with a ``wave`` column, ``done.yaml``, a client's template ``huisstijl.pptx`` (the
+    with a ``wave`` column, ``done.yaml`` and ``done-executives.yaml``, a client's template ``huisstijl.pptx`` (the
     packaged one), ``ours.yaml`` (the packaged codebook with the pages' segment question
     and questionnaire texts), and the repository's sources for the translation commands."""
     shutil.copytree(ROOT / "sample_data", folder / "sample_data")
@@ -146,6 +147,9 @@ def sample_folder(folder: Path) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     (folder / "done.yaml").write_text(snippet("save as done.yaml"), encoding="utf-8")
+    (folder / "done-executives.yaml").write_text(
+        snippet("save as done-executives.yaml"), encoding="utf-8"
+    )
     shutil.copyfile(ROOT / "templates" / "deck.pptx", folder / "huisstijl.pptx")
     codebook = yaml.safe_load((ROOT / "rules" / "factors.yaml").read_text(encoding="utf-8"))
     codebook.update(yaml.safe_load(snippet("an excerpt of factors.yaml: the questionnaire")))
@@ -177,6 +181,13 @@ def test_the_pages_show_the_commands_this_test_knows():
         "ism-advise store list --store ours.db",
         "ism-advise store export shared.jsonl --hash-labels --store ours.db",
         "ism-advise store import shared.jsonl --store colleague.db",
+        "ism-advise evidence --store demo.db",
+        "ism-advise evidence --store demo.db --by size",
+        "ism-advise evidence --store demo.db --format html -o what-works.html",
+        "ism-advise evidence --store demo.db --check",
+        "ism-advise sample_data/scores.csv sample_data/scores-wave2.csv --done done-executives.yaml"
+        ' --store demo.db --evidence --client "Sample client" --no-memory --date 2026-12-01'
+        " -o followup-evidence.html",
         # docs/benchmarks.md
         *[command for _, command in SH if command.startswith(BENCHMARK)],
         # docs/reference/rules.md
@@ -189,6 +200,21 @@ def test_the_pages_show_the_commands_this_test_knows():
         "ism-advise scores.csv --knowledge ours",
         'ism-advise scores.csv --segment-by department --lang nl --client "Gemeente Rivierstad"'
         " --date 2026-03-01 --pptx-template huisstijl.pptx -o advies.pptx",
+        # docs/walkthroughs/evidence.md
+        "ism-advise sample --store demo.db",
+        "ism-advise evidence --store demo.db",
+        "ism-advise evidence --store demo.db --by size",
+        "ism-advise evidence --store demo.db --format html -o what-works.html",
+        "ism-advise evidence --store demo.db --check",
+        "ism-advise evidence --store demo.db --lang nl --format pdf -o wat-werkt.pdf",
+        "ism-advise sample_data/scores.csv sample_data/scores-wave2.csv"
+        ' --wave-name "March 2026" --wave-name "October 2026" --done done-executives.yaml'
+        ' --store demo.db --evidence --client "Sample client" --no-memory --date 2026-12-01'
+        " -o followup-evidence.html",
+        "ism-advise sample_data/scores.csv sample_data/scores-wave2.csv"
+        ' --wave-name "maart 2026" --wave-name "oktober 2026" --done done-executives.yaml'
+        ' --store demo.db --evidence --client "Sample client" --no-memory --date 2026-12-01'
+        " --lang nl -o vervolg-resultaten.html",
         # docs/walkthroughs/norms.md
         "ism-advise sample --store demo.db",
         "ism-advise sample_data/scores.csv --store demo.db --norms --date 2026-12-01 -o advice.html",
@@ -243,6 +269,11 @@ def test_every_sh_block_runs_as_shown(folder):
                 assert printed == demonstration_store(command, filled), f"{line}: {command}"
             elif command.startswith("ism-advise store "):
                 assert printed == store_command(command), f"{line}: {command}"
+            elif command.startswith("ism-advise evidence "):
+                # the ledger on the terminal (with its caveat), else the file written
+                assert printed == written(command) or any(
+                    "Before and after, not proof" in p for p in printed
+                ), f"{line}: {command}"
             elif command.startswith("ism-advise sample "):
                 assert printed == [
                     "data/scores.csv",
@@ -284,13 +315,14 @@ def demonstration_store(command: str, filled: set[str]) -> list[str]:
     words = shlex.split(command)
     store = words[words.index("--store") + 1]
     n = int(words[words.index("--organisations") + 1]) if "--organisations" in words else 12
+    entries = sum(len(o.waves) for o in demonstration_organisations(n))
     counts = (
-        f"0 added, 0 replaced, {n} unchanged"
+        f"0 added, 0 replaced, {entries} unchanged"
         if store in filled
-        else f"{n} added, 0 replaced, 0 unchanged"
+        else f"{entries} added, 0 replaced, 0 unchanged"
     )
     filled.add(store)
-    return [f"{store}: {n} generated organisations ({counts})"]
+    return [f"{store}: {n} generated organisations, {entries} entries ({counts})"]
 
 
 def store_command(command: str) -> list[str]:

@@ -62,7 +62,9 @@ def sample_command(
     second wave six months later (some factors improved after interventions, some not).
 
     With --store, fill a demonstration store with a dozen generated organisations instead
-    (or as well, with -o), so that --norms has organisations to compare with.
+    (or as well, with -o), each surveyed two or three times with the planted effects of
+    what it carried out in between, so that --norms has organisations to compare with and
+    the evidence ledger something to find.
     """
     from ..survey.codebook import load_codebook
     from ..survey.sample import DEFAULT_SEED, generate_followup, generate_sample, write_sample

@@ -25,13 +25,16 @@ from .codebook import Codebook
 
 __all__ = [
     "FOLLOWUP_CHANGES",
+    "PLANTED_EFFECTS",
     "OrganisationProfile",
+    "PlantedEffect",
     "SampleSurvey",
     "generate_followup",
     "generate_large",
     "generate_organisation",
     "generate_sample",
     "organisation_profiles",
+    "planted_changes",
     "write_sample",
 ]
 
@@ -209,11 +212,66 @@ def organisation_profiles(count: int, seed: int = DEFAULT_SEED) -> tuple[Organis
     return tuple(profiles)
 
 
+@dataclass(frozen=True)
+class PlantedEffect:
+    """What an intervention carried out between two waves of a generated organisation does
+    to its later waves (``ism-advise sample --store``: the demonstration ledger)."""
+
+    #: per factor, the change of the (users', non-users') true scores, in scale points
+    #: (positive: higher on the scale)
+    changes: Mapping[str, tuple[float, float]]
+    #: the change of the share of users
+    adoption: float = 0.0
+    #: only in organisations of fewer than 250 employees
+    small_only: bool = False
+
+
+#: The demonstration store's planted effects: leaders who work out loud raise the
+#: non-users' manager influence by 0.4 scale points (the users' by 0.2) and adoption by 5
+#: points; executives on the rollout team change nothing; starting in team groups raises
+#: the non-users' colleague influence by 0.4 (the users' by 0.2), in small organisations
+#: only. Any other intervention changes nothing either.
+PLANTED_EFFECTS: dict[str, PlantedEffect] = {
+    "leaders_work_out_loud": PlantedEffect({"manager_influence": (0.2, 0.4)}, adoption=0.05),
+    "executives_on_rollout_team": PlantedEffect({}),
+    "start_in_team_groups": PlantedEffect({"colleague_influence": (0.2, 0.4)}, small_only=True),
+}
+
+
+def planted_changes(
+    profile: OrganisationProfile, done: Sequence[str], *, small: bool
+) -> tuple[OrganisationProfile, dict[str, tuple[float, float]]]:
+    """The profile and the changes (factor → users', non-users' change) of a later wave of
+    an organisation that has carried out ``done`` (every intervention since its first wave:
+    an effect lasts) — ``small``: fewer than 250 employees — from :data:`PLANTED_EFFECTS`."""
+    changes: dict[str, tuple[float, float]] = {}
+    adoption = profile.adoption
+    for intervention in dict.fromkeys(done):
+        effect = PLANTED_EFFECTS.get(intervention)
+        if effect is None or (effect.small_only and not small):
+            continue
+        adoption += effect.adoption
+        for factor, (users, non_users) in effect.changes.items():
+            before = changes.get(factor, (0.0, 0.0))
+            changes[factor] = (before[0] + users, before[1] + non_users)
+    later = OrganisationProfile(
+        profile.respondents, round(adoption, 2), profile.shift, profile.advantage
+    )
+    return later, changes
+
+
 def generate_organisation(
-    codebook: Codebook, name: str, profile: OrganisationProfile, seed: int | Sequence[int]
+    codebook: Codebook,
+    name: str,
+    profile: OrganisationProfile,
+    seed: int | Sequence[int],
+    changes: Mapping[str, tuple[float, float]] | None = None,
 ) -> SampleSurvey:
     """One generated organisation's survey (``name`` in its ``organisation`` column, three
-    departments), from the sample's model with ``profile``'s differences."""
+    departments), from the sample's model with ``profile``'s differences and, for a later
+    wave, the ``changes`` of the true scores (factor → users', non-users' change in scale
+    points; :func:`planted_changes`)."""
+    changes = changes or {}
     _check_factors(codebook)
     rng = np.random.default_rng(seed)
     rows: list[tuple[str, str, bool]] = []
@@ -230,7 +288,9 @@ def generate_organisation(
         sign = 1.0 if factor.higher_is_better else -1.0
         advantage = _ADVANTAGE[factor.id] * profile.advantage
         mean = _NON_USER_MEAN[factor.id] + profile.shift.get(factor.id, 0.0)
-        true[:, index] = mean + sign * advantage * is_user + _TRUE_SD * z[:, index]
+        users_change, non_users_change = changes.get(factor.id, (0.0, 0.0))
+        change = np.where(is_user, users_change, non_users_change)
+        true[:, index] = mean + change + sign * advantage * is_user + _TRUE_SD * z[:, index]
     ids = [str(i + 1) for i in range(len(rows))]
     return _render(codebook, ids, rows, is_user, true, rng)
 
