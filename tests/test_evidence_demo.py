@@ -96,7 +96,9 @@ def pool(changes) -> dict:
     tau2 = max(0.0, (q - (k - 1)) / c)
     w_re = 1 / (v + tau2)
     estimate = (w_re * y).sum() / w_re.sum()
-    se = math.sqrt((w_re * (y - estimate) ** 2).sum() / ((k - 1) * w_re.sum()))
+    # Hartung–Knapp's SE, never below DerSimonian–Laird's (their modification for few
+    # studies)
+    se = math.sqrt(max((w_re * (y - estimate) ** 2).sum() / ((k - 1) * w_re.sum()), 1 / w_re.sum()))
     half = stats.t.ppf(0.975, k - 1) * se
     return {
         "k": k,
@@ -111,11 +113,12 @@ def pool(changes) -> dict:
 
 
 def reference(changes) -> dict:
-    """statsmodels' figures for :func:`pool`: the row "random effect wls" of
-    ``combine_effects(..., method_re="chi2", use_t=True)``. statsmodels 0.15 does not cut
-    DerSimonian–Laird's tau² at 0 (where Q < k − 1 it is negative, the weights go negative
-    and the interval is NaN); there tau² is 0 and the random-effects figures are the fixed
-    effect's: the row "fixed effect wls", Hartung–Knapp's interval of the same weights."""
+    """statsmodels' figures for :func:`pool`: the rows "random effect wls" (Hartung–Knapp)
+    and "random effect" (DerSimonian–Laird's SE) of ``combine_effects(...,
+    method_re="chi2", use_t=True)``, the larger SE times t(k − 1). statsmodels 0.15 does
+    not cut DerSimonian–Laird's tau² at 0 (where Q < k − 1 it is negative, the weights go
+    negative and the interval is NaN); there tau² is 0 and the random-effects figures are
+    the fixed effect's: the rows "fixed effect wls" and "fixed effect"."""
     y = np.array([c for c, _ in changes])
     v = np.array([se for _, se in changes]) ** 2
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
@@ -123,13 +126,16 @@ def reference(changes) -> dict:
         warnings.simplefilter("ignore")
         result = combine_effects(y, v, method_re="chi2", use_t=True)
         frame = result.summary_frame()
-    row = frame.loc["random effect wls" if result.tau2 > 0 else "fixed effect wls"]
+    kind = "random effect" if result.tau2 > 0 else "fixed effect"
+    row = frame.loc[f"{kind} wls"]
+    se = max(row["sd_eff"], frame.loc[kind, "sd_eff"])
+    half = stats.t.ppf(0.975, result.k - 1) * se
     return {
         "k": result.k,
         "estimate": row["eff"],
-        "se": row["sd_eff"],
-        "ci_low": row["ci_low"],
-        "ci_high": row["ci_upp"],
+        "se": se,
+        "ci_low": row["eff"] - half,
+        "ci_high": row["eff"] + half,
         "tau2": max(0.0, result.tau2),
         "q": result.q,
         "i2": max(0.0, result.i2) * 100,
@@ -259,7 +265,9 @@ def test_the_ledger_finds_what_was_planted(entries, periods, cli):
     assert result.exit_code == 0, result.stderr
     ledger = json.loads(result.stdout)
     catalogue = yaml.safe_load((ROOT / "rules" / "interventions.yaml").read_text("utf-8"))
-    assert [i["intervention"] for i in ledger["interventions"]] == [i["id"] for i in catalogue]
+    assert [i["intervention"] for i in ledger["interventions"]] == [
+        i["id"] for i in catalogue["interventions"]
+    ]
     assert (ledger["clients"], ledger["periods"], ledger["min_clients"]) == (12, 18, 3)
     assert ledger["caveat"] == "Before and after, not proof: clients chose what to do."
     found = _every_pooling(periods)
@@ -289,7 +297,9 @@ def test_the_ledger_finds_what_was_planted(entries, periods, cli):
     assert ledger["check"] == {
         "negative": [],
         "never": [
-            i["id"] for i in catalogue if i["id"] not in {WORKS[0], NOTHING[0], SMALL_ONLY[0]}
+            i["id"]
+            for i in catalogue["interventions"]
+            if i["id"] not in {WORKS[0], NOTHING[0], SMALL_ONLY[0]}
         ],
     }
 

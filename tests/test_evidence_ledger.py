@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 from conftest import make_entry
@@ -62,9 +63,15 @@ def _row(document, intervention=ACTION, factor=FACTOR):
 def _reference(changes, variances):
     result = combine_effects(np.array(changes), np.array(variances), method_re="chi2", use_t=True)
     # statsmodels 0.15 does not truncate DerSimonian-Laird's tau² at 0: with tau² = 0 the
-    # row is its "fixed effect wls" one (tests/test_evidence_stats.py)
-    row = "random effect wls" if result.tau2 >= 0 else "fixed effect wls"
-    return result, result.summary_frame().loc[row]
+    # rows are its "fixed effect" ones; the SE is the larger of Hartung–Knapp's and
+    # DerSimonian–Laird's, the interval t(k − 1) times it (tests/test_evidence_stats.py)
+    frame = result.summary_frame()
+    kind = "random effect" if result.tau2 >= 0 else "fixed effect"
+    row = frame.loc[f"{kind} wls"].copy()
+    row["sd_eff"] = max(row["sd_eff"], frame.loc[kind, "sd_eff"])
+    half = stats.t.ppf(0.975, len(changes) - 1) * row["sd_eff"]
+    row["ci_low"], row["ci_upp"] = row["eff"] - half, row["eff"] + half
+    return result, row
 
 
 def test_pooled_change_of_three_clients_is_statsmodels(store_location, knowledge):

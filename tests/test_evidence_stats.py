@@ -24,11 +24,18 @@ from ism_advisor.store.model import FactorEntry
 
 
 def _reference(y, v):
-    """statsmodels' row: "random effect wls" where its (untruncated) DL tau² is not
-    negative, else the same estimator with tau² = 0, its "fixed effect wls" row."""
+    """statsmodels' figures: the estimate of the row "random effect wls" where its
+    (untruncated) DL tau² is not negative, else the same estimator with tau² = 0, its
+    "fixed effect wls" row; the SE the larger of that row's (Hartung–Knapp) and the plain
+    row's ("random effect" / "fixed effect": DerSimonian–Laird), times t(k − 1) for the
+    interval (Hartung–Knapp's modification for few studies)."""
     result = combine_effects(np.asarray(y), np.asarray(v), method_re="chi2", use_t=True)
     frame = result.summary_frame()
-    row = frame.loc["random effect wls" if result.tau2 >= 0 else "fixed effect wls"]
+    kind = "random effect" if result.tau2 >= 0 else "fixed effect"
+    row = frame.loc[f"{kind} wls"].copy()
+    row["sd_eff"] = max(row["sd_eff"], frame.loc[kind, "sd_eff"])
+    half = stats.t.ppf(0.975, len(y) - 1) * row["sd_eff"]
+    row["ci_low"], row["ci_upp"] = row["eff"] - half, row["eff"] + half
     return result, row
 
 
@@ -70,8 +77,21 @@ def test_all_studies_equal_give_q_and_i2_zero():
     pooled = random_effects([0.3, 0.3, 0.3], [0.01, 0.02, 0.04])
     assert (pooled.q, pooled.i2, pooled.tau2) == (0.0, 0.0, 0.0)
     assert pooled.estimate == pytest.approx(0.3)
-    assert pooled.se == 0.0
-    assert (pooled.ci_low, pooled.ci_high) == pytest.approx((0.3, 0.3))
+    # Hartung–Knapp's SE is 0 here; the modification keeps DerSimonian–Laird's
+    assert pooled.se == pytest.approx(1 / math.sqrt(100 + 50 + 25))
+    half = stats.t.ppf(0.975, 2) * pooled.se
+    assert (pooled.ci_low, pooled.ci_high) == pytest.approx((0.3 - half, 0.3 + half))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::UserWarning")
+def test_both_standard_errors_are_tested():
+    kinds = set()
+    for y, v in _random_sets():
+        result, _ = _reference(y, v)
+        frame = result.summary_frame()
+        kind = "random effect" if result.tau2 >= 0 else "fixed effect"
+        kinds.add(frame.loc[f"{kind} wls", "sd_eff"] >= frame.loc[kind, "sd_eff"])
+    assert kinds == {True, False}
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

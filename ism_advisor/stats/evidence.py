@@ -127,13 +127,19 @@ def random_effects(changes: Sequence[float], variances: Sequence[float]) -> Pool
     random-effects meta-analysis.
 
     tau² by DerSimonian and Laird's one-step moment estimator, truncated at 0; the pooled
-    estimate weights each change by 1 / (variance + tau²); its standard error and 95%
-    interval by Hartung and Knapp (Sidik and Jonkman): the weighted residual variance over
-    k − 1 and Student's t with k − 1 degrees of freedom. Q is Cochran's, I² = (Q − (k − 1))
-    / Q in percent, 0 when negative. This is statsmodels'
-    ``combine_effects(changes, variances, method_re="chi2", use_t=True)`` row "random
-    effect wls" where its tau² is not negative (statsmodels 0.15 does not truncate it;
-    with tau² = 0 the row equals its "fixed effect wls" row).
+    estimate weights each change by 1 / (variance + tau²); its 95% interval by Hartung and
+    Knapp (Sidik and Jonkman) with their modification for few studies: Student's t with
+    k − 1 degrees of freedom times the larger of two standard errors, Hartung–Knapp's (the
+    weighted residual variance over k − 1) and DerSimonian–Laird's own (1 / the sum of the
+    weights). Without the modification, clients that agree more than their sampling error
+    lets expect (Q < k − 1) give an interval narrower than the plain random-effects one
+    (Röver, Knapp and Friede 2015, BMC Medical Research Methodology 15:99). Q is Cochran's,
+    I² = (Q − (k − 1)) / Q in percent, 0 when negative.
+
+    Both standard errors are statsmodels' ``combine_effects(changes, variances,
+    method_re="chi2", use_t=True)``: the rows "random effect wls" and "random effect"
+    where its tau² is not negative (statsmodels 0.15 does not truncate it; with tau² = 0
+    they are its rows "fixed effect wls" and "fixed effect").
     """
     y = np.asarray(changes, dtype=float)
     v = np.asarray(variances, dtype=float)
@@ -146,8 +152,8 @@ def random_effects(changes: Sequence[float], variances: Sequence[float]) -> Pool
     tau2 = max(0.0, (q - df) / c) if c > 0 else 0.0
     wr = 1.0 / (v + tau2)
     estimate = float(np.sum(wr * y) / np.sum(wr))
-    variance = float(np.sum(wr * (y - estimate) ** 2) / (df * np.sum(wr)))
-    se = math.sqrt(variance)
+    hartung_knapp = float(np.sum(wr * (y - estimate) ** 2) / (df * np.sum(wr)))
+    se = math.sqrt(max(hartung_knapp, 1.0 / float(np.sum(wr))))
     margin = float(special.stdtrit(df, 0.975)) * se
     i2 = 100.0 * max(0.0, (q - df) / q) if q > 0 else 0.0
     return Pooled(k, estimate, se, estimate - margin, estimate + margin, tau2, q, i2)
