@@ -75,6 +75,7 @@ def add_change_facts(
             FactSet(
                 segment={**fact_set.segment, **extra["segment"]},
                 comparisons=[{**c, **figures.get(c["factor"], {})} for c in fact_set.comparisons],
+                interventions=fact_set.interventions,
             )
         )
     return out

@@ -112,7 +112,7 @@ class Field:
     #: what it means (the docs, the template listing, the rule file's header)
     help: str
     #: how a report and a ``because`` text print it (see formatting.format_figure)
-    format: Literal["number", "p", "count", "percent", "text", "bool"] = "number"
+    format: Literal["number", "signed", "p", "count", "percent", "text", "bool"] = "number"
     #: the range a number can take (``rules check`` finds conditions outside it)
     low: float | None = None
     high: float | None = None
@@ -757,6 +757,7 @@ INTERVENTION = FactKind(
             "number",
             "the pooled change of the factor's non-users where it was carried out,"
             " positive when it is for the better (random effects; missing below 3 clients)",
+            "signed",
             explain=5,
         ),
         Field(

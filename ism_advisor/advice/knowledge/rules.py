@@ -80,7 +80,10 @@ RULE = Shape(
         required=True,
         schema={"oneOf": [PATTERN, {"type": "array", "items": PATTERN, "minItems": 1}]},
     ),
-    recommend=Ids("The interventions it recommends."),
+    recommend=Ids(
+        "The interventions it recommends: ids of the catalogue, or the name of an"
+        " intervention pattern of the rule (the intervention of the fact it matched)."
+    ),
     conclude=Ids("The conclusions it derives."),
     priority=Custom(
         "high, medium, low or a number from 1 (most urgent).",
