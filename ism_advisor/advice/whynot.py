@@ -264,8 +264,10 @@ class _Context:
         return tuple(reasons)
 
     def alternative(
-        self, alternative: Alternative, seen: frozenset[str], rule: Rule
+        self, alternative: Alternative, seen: frozenset[str], rule: Rule | None = None
     ) -> Message | None:
+        """Why the alternative fails (its first term that fails), or None when it holds;
+        ``rule``: the rule it belongs to (for an intervention pattern it recommends by)."""
         for term in alternative:
             if term.pattern.kind == "intervention":
                 reason = self.intervention_term(term, alternative, rule)
@@ -330,12 +332,14 @@ class _Context:
         assert pattern.condition is not None  # a pattern without one meets every candidate
         return join([self.failing(pattern.condition, c, c["factor"]) for c in candidates])
 
-    def intervention_term(self, term: Term, alternative: Alternative, rule: Rule) -> Message | None:
+    def intervention_term(
+        self, term: Term, alternative: Alternative, rule: Rule | None
+    ) -> Message | None:
         """Why an intervention pattern fails: no intervention fact of its interventions
         (about a factor that meets the pattern it ``addresses``) meets its condition."""
         pattern = term.pattern
         wanted = set(pattern.interventions)
-        if self.intervention and pattern.name in rule.recommend_names:
+        if self.intervention and rule is not None and pattern.name in rule.recommend_names:
             wanted = {self.intervention}  # the one it would recommend
         factors = None
         if pattern.addresses:
@@ -379,14 +383,14 @@ class _Context:
         if not candidates:
             return Message(
                 N_(
-                    "no intervention fact met the pattern: the evidence ledger has none of"
-                    " {interventions} about a factor it looks at"
+                    "needs an intervention fact of {interventions} about a factor it looks at;"
+                    " the evidence ledger has none, so no intervention fact met the pattern"
                 ),
                 {"interventions": names},
             )
         assert pattern.condition is not None  # a pattern without one meets every candidate
         return Message(
-            N_("no intervention fact met the pattern: {reasons}"),
+            N_("needs an intervention fact that meets the pattern, and none does: {reasons}"),
             {
                 "reasons": join(
                     [
