@@ -19,7 +19,7 @@ from ..core.i18n import translations
 from .decide import Decision
 from .engine import FactSet, Firing
 from .facts import explained
-from .knowledge.meaning import holds, normal
+from .knowledge.meaning import holds, needs_interventions, normal
 from .knowledge.model import Alternative, Condition, Knowledge, Pattern, Rule, Term
 
 __all__ = ["Verdict", "join", "why", "why_not_all", "why_not_entries"]
@@ -75,7 +75,7 @@ def why(
     for rule in knowledge.rules:
         if not rule.can_recommend(intervention):
             continue
-        if not facts.interventions and _needs_interventions(rule):
+        if not facts.interventions and needs_interventions(rule):
             continue  # without the evidence ledger such a rule is not in play
         fired = [f for f in firings if f.rule == rule.id and _recommends(rule, f, intervention)]
         if fired:
@@ -155,14 +155,6 @@ def why_not_entries(
             ]
         )
     return out
-
-
-def _needs_interventions(rule: Rule) -> bool:
-    """Whether every way of meeting the rule needs an intervention fact."""
-    return all(
-        any(t.positive and t.pattern.kind == "intervention" for t in alternative)
-        for alternative in rule.alternatives
-    )
 
 
 def _recommends(rule: Rule, firing: Firing, intervention: str) -> bool:

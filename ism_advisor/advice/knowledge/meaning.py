@@ -491,6 +491,15 @@ def uses_interventions(rules: Iterable[Rule]) -> bool:
     )
 
 
+def needs_interventions(rule: Rule) -> bool:
+    """Whether every way of meeting the rule needs an intervention fact (so that without
+    the evidence ledger, ``--evidence``, it can never fire)."""
+    return bool(rule.alternatives) and all(
+        any(t.positive and t.pattern.kind == "intervention" for t in alternative)
+        for alternative in rule.alternatives
+    )
+
+
 def conclusions_used(rules: Iterable[Rule]) -> frozenset[str]:
     """The conclusions the rules look at (to have or to lack)."""
     return frozenset(
