@@ -4,6 +4,9 @@ default rules that use them."""
 
 from __future__ import annotations
 
+import json
+
+import jsonschema
 import pytest
 
 from builders import comparison, segment
@@ -13,8 +16,10 @@ from ism_advisor.advice.decide import advise_segments
 from ism_advisor.advice.engine import FactSet, run_rules
 from ism_advisor.advice.facts import intervention_facts, segment_facts
 from ism_advisor.advice.knowledge import check_knowledge, load_knowledge
-from ism_advisor.advice.ruletests import neutral_facts
+from ism_advisor.advice.knowledge.schema import json_schema
+from ism_advisor.advice.ruletests import load_cases, neutral_facts, run_cases
 from ism_advisor.advice.whynot import why, why_not_all
+from ism_advisor.core.errors import AdvisorError
 
 CATALOGUE = DATA / "rules" / "interventions.yaml"
 
@@ -453,3 +458,90 @@ def test_every_error_of_the_intervention_pattern(tmp_path, codebook, pattern, re
     path.write_text(BAD.format(pattern=pattern, recommend=recommend), encoding="utf-8")
     _, problems = check_knowledge(codebook, path, CATALOGUE)
     assert [str(p).replace(str(path), "@") for p in problems] == [message]
+
+
+def test_the_rule_files_schema_knows_the_intervention_pattern():
+    schema = json_schema("rules")
+    validator = jsonschema.Draft202012Validator(schema)
+    rule = {
+        "id": "r",
+        "when": [
+            {"factor": "any", "as": "lever"},
+            {"intervention": "any", "as": "alt", "addresses": "lever", "if": "evidence_ci_low > 0"},
+        ],
+        "recommend": "alt",
+        "priority": 1.5,
+        "because": {"nl": "x", "en": "x"},
+    }
+    assert list(validator.iter_errors({"rules": [rule]})) == []
+    rule["when"][1]["adresses"] = "lever"
+    assert list(validator.iter_errors({"rules": [rule]})) != []
+    condition = json.dumps(schema["$defs"]["condition"])
+    assert "Of an intervention (--evidence): intervention, title, factor, label," in condition
+
+
+CASES = """
+cases:
+- name: evidence given wrongly
+  evidence:
+    leaders_work_out_lout:
+      manager_influence: {evidence_clients: 6}
+    champions_network:
+      manager_influence: {evidence_clients: 6}
+    start_in_team_groups:
+      colleague_influence: {evidence_chnage: 0.3, evidence_clients: -1, title: x}
+    appoint_community_manager: 3
+  recommended: []
+- name: evidence not a mapping
+  evidence: [leaders_work_out_loud]
+  recommended: []
+"""
+
+
+def test_every_error_of_a_rule_test_cases_evidence(tmp_path, codebook):
+    path = tmp_path / "cases.yaml"
+    path.write_text(CASES, encoding="utf-8")
+    with pytest.raises(AdvisorError) as caught:
+        load_cases([path], load_knowledge(codebook))
+    assert [str(p).replace(str(path), "@") for p in caught.value.problems] == [
+        "@:5:5: unknown intervention 'leaders_work_out_lout' (did you mean"
+        " 'leaders_work_out_loud'?)",
+        "@:8:7: 'champions_network' does not address the factor 'manager_influence' (it"
+        " addresses: colleague_influence)",
+        "@:10:29: unknown figure 'evidence_chnage' of colleague_influence (did you mean"
+        " 'evidence_change'?)",
+        "@:10:69: 'evidence_clients' must lie between 0 and ∞, found -1",
+        "@:10:73: unknown figure 'title' of colleague_influence",
+        "@:11:32: 'appoint_community_manager' must map the factors it addresses to their"
+        " figures, found the number 3",
+        "@:14:13: 'evidence' must map intervention ids to the factors they address and their"
+        " figures, found a list",
+    ]
+
+
+def test_a_rule_test_cases_evidence_becomes_the_intervention_facts(tmp_path, codebook):
+    knowledge = load_knowledge(codebook)
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        "cases:\n- name: x\n  evidence: {leaders_work_out_loud: {manager_influence:"
+        " {evidence_clients: 4, evidence_change: 0.2, evidence_ci_low: 0.1,"
+        " evidence_ci_high: 0.3}}}\n  recommended: []\n- name: y\n  recommended: []\n",
+        encoding="utf-8",
+    )
+    cases = load_cases([path], knowledge)
+    with_, without = run_cases(knowledge, cases)
+    assert without.facts.interventions == ()
+    offers = {(o["intervention"], o["factor"]): o for o in with_.facts.interventions}
+    assert len(offers) == sum(len(i.factors) for i in knowledge.interventions.values())
+    assert offers["leaders_work_out_loud", "manager_influence"] == {
+        "intervention": "leaders_work_out_loud",
+        "title": knowledge.interventions["leaders_work_out_loud"].title["en"],
+        "factor": "manager_influence",
+        "label": "Manager influence",
+        "evidence_clients": 4,
+        "evidence_change": 0.2,
+        "evidence_ci_low": 0.1,
+        "evidence_ci_high": 0.3,
+        "evidence_i2": None,
+    }
+    assert offers["champions_network", "colleague_influence"]["evidence_clients"] == 0
