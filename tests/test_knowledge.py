@@ -63,7 +63,7 @@ def test_rules_check_on_the_packaged_defaults(cli):
     assert result.exit_code == 0
     # named as packaged, never by their place in the installation (issue 26)
     assert result.stdout == (
-        "ok: 7 factors, 21 rules, 2 conclusions, 21 interventions"
+        "ok: 7 factors, 23 rules, 2 conclusions, 21 interventions"
         " (<packaged>/factors.yaml, <packaged>/advice.yaml, <packaged>/interventions.yaml)\n"
     )
     assert result.stderr == ""
@@ -108,7 +108,7 @@ def test_init_writes_an_editable_copy_that_checks_clean(cli, tmp_path):
     check = cli("rules", "check", "--knowledge", "ours")
     assert check.exit_code == 0
     assert check.stdout.startswith(
-        "ok: 7 factors, 21 rules, 2 conclusions, 21 interventions (ours/"
+        "ok: 7 factors, 23 rules, 2 conclusions, 21 interventions (ours/"
     )
     again = cli("init", "ours")
     assert again.exit_code == 1

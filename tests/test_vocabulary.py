@@ -18,6 +18,7 @@ from ism_advisor.core.vocabulary import (
     EFFECT_SIZE_BANDS,
     EFFECT_SIZES,
     FACT_KINDS,
+    INTERVENTION,
     SEGMENT,
     effect_level,
     effect_size,
@@ -45,6 +46,8 @@ def header_figures(title: str) -> list[str]:
 def test_the_rule_files_header_lists_the_figures_rules_can_test():
     assert header_figures("Figures a condition can test") == list(COMPARISON.testable)
     assert header_figures("Figures of a segment") == list(SEGMENT.testable)
+    # the evidence ledger's section (issue 31) lists the intervention facts' figures
+    assert header_figures("Figures of an intervention") == list(INTERVENTION.testable)
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +126,7 @@ def test_the_reports_figures_are_the_vocabularys():
 
 
 def test_every_kind_has_distinct_figures_and_a_pattern_key():
-    assert list(FACT_KINDS) == ["factor", "segment", "conclusion"]
+    assert list(FACT_KINDS) == ["factor", "segment", "conclusion", "intervention"]
     for kind in FACT_KINDS.values():
         assert all(name == f.name for name, f in kind.fields.items())
         for f in kind.fields.values():

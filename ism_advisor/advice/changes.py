@@ -15,7 +15,7 @@ from ..core.vocabulary import COMPARISON, SEGMENT
 from ..core.yamlfile import Pos, YList, describe, did_you_mean, load_yaml
 from ..protect.followup import FollowUp
 from .engine import FactSet
-from .knowledge.meaning import figures_tested
+from .knowledge.meaning import figures_tested, needs_interventions
 
 __all__ = ["add_change_facts", "follow_up_rules", "load_done"]
 
@@ -47,10 +47,18 @@ def load_done(path: Path, interventions: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(data))
 
 
-def follow_up_rules(rules: Sequence[Any]) -> tuple[str, ...]:
-    """The ids of the rules that test a change figure: the report's follow-up advice."""
+def follow_up_rules(rules: Sequence[Any], evidence: bool = False) -> tuple[str, ...]:
+    """The ids of the rules that test a change figure: the report's follow-up advice.
+
+    A rule that needs the evidence ledger's intervention facts counts only with
+    ``evidence`` (a run with ``--evidence``): without them it can never fire.
+    """
     changes = {*COMPARISON.changes, *SEGMENT.changes}
-    return tuple(r.id for r in rules if figures_tested([r]) & changes)
+    return tuple(
+        r.id
+        for r in rules
+        if figures_tested([r]) & changes and (evidence or not needs_interventions(r))
+    )
 
 
 def add_change_facts(
@@ -75,6 +83,7 @@ def add_change_facts(
             FactSet(
                 segment={**fact_set.segment, **extra["segment"]},
                 comparisons=[{**c, **figures.get(c["factor"], {})} for c in fact_set.comparisons],
+                interventions=fact_set.interventions,
             )
         )
     return out

@@ -48,10 +48,19 @@ from typing import Any
 
 from ..core.errors import N_, AdvisorError
 from ..core.vocabulary import FACT_KINDS
-from .knowledge.meaning import conclusions_used, factors_used, normal
+from .knowledge.meaning import conclusions_used, factors_used, normal, uses_interventions
 from .knowledge.model import Condition, Pattern, Rule, RuleBase
 
-__all__ = ["Fact", "FactSet", "Firing", "clean_value", "compile_rules", "run_rules", "self_test"]
+__all__ = [
+    "Fact",
+    "FactSet",
+    "Firing",
+    "clean_value",
+    "compile_rules",
+    "intervention_id",
+    "run_rules",
+    "self_test",
+]
 
 _CATCH_ALL_PRIORITY = 1_000_000
 #: Every fact is taken in by a join that never completes (so no fact is "not handled"),
@@ -69,7 +78,8 @@ _TINY = 1e-300
 
 @dataclass(frozen=True)
 class Fact:
-    """A fact a rule matched: its kind (``comparison``, ``segment``, ``conclusion``), its id
+    """A fact a rule matched: its kind (``comparison``, ``segment``, ``conclusion``,
+    ``intervention``), its id
     in the segment, and its figures as they were given (for a conclusion: its id and the
     rule that derived it first). What of it an explanation shows is decided elsewhere
     (:func:`ism_advisor.advice.facts.explained`)."""
@@ -90,10 +100,13 @@ class Firing:
 
 @dataclass(frozen=True)
 class FactSet:
-    """The facts of one segment: its segment fact and its comparison facts."""
+    """The facts of one segment: its segment fact, its comparison facts and (a run with
+    ``--evidence`` only) its intervention facts, one per catalogue intervention and factor
+    it addresses."""
 
     segment: Mapping[str, Any]
     comparisons: Sequence[Mapping[str, Any]]
+    interventions: Sequence[Mapping[str, Any]] = ()
 
 
 def run_rules(rulebase: RuleBase, segments: Sequence[FactSet]) -> list[list[Firing]]:
@@ -125,8 +138,13 @@ def run_rules(rulebase: RuleBase, segments: Sequence[FactSet]) -> list[list[Firi
         run.sources.update(
             (f"comparison:{c['factor']}", ("comparison", c)) for c in facts.comparisons
         )
+        offers = [
+            _fact(sid, "intervention", intervention_id(i), i, used) for i in facts.interventions
+        ]
+        run.sources.update((intervention_id(i), ("intervention", i)) for i in facts.interventions)
         # each fact's JSON once, whatever the number of layers it goes into
         texts = [_json(c) for c in comparisons]
+        offered = [_json(i) for i in offers]
         last = _json(segment)
         try:
             for level, layer in enumerate(layers):
@@ -137,6 +155,8 @@ def run_rules(rulebase: RuleBase, segments: Sequence[FactSet]) -> list[list[Firi
                     for c, text in zip(comparisons, texts, strict=True)
                     if layer.factors is None or c["factor"] in layer.factors
                 ]
+                if layer.interventions:
+                    batch.extend(offered)
                 batch.append(last)
                 run.dispatch(engine, level, engine.assert_facts, _json_list(batch))
         finally:
@@ -145,6 +165,11 @@ def run_rules(rulebase: RuleBase, segments: Sequence[FactSet]) -> list[list[Firi
         run.firings.sort(key=lambda f: (order[f.rule], _matched_key(f)))
         results.append(run.firings)
     return results
+
+
+def intervention_id(fact: Mapping[str, Any]) -> str:
+    """An intervention fact's id in its segment: one per intervention and factor."""
+    return f"intervention:{fact['intervention']}:{fact['factor']}"
 
 
 def clean_value(value: Any) -> Any:
@@ -320,14 +345,25 @@ def compile_rules(rulebase: RuleBase) -> dict[str, dict[str, Any]]:
         for a, alternative in enumerate(rule.alternatives):
             segment_tests = [] if rule.segments is None else [_condition(rule.segments, False)]
             patterns = []
-            for index, term in enumerate(alternative):
+            # a factor pattern's compiled name, for the intervention patterns that join
+            # on its factor (``addresses``); those come after every other pattern, so
+            # that the fact they refer to is matched before them
+            joins = {
+                term.pattern.name: f"a{a}p{index}"
+                for index, term in enumerate(alternative)
+                if term.positive and term.pattern.kind == "factor"
+            }
+            ordered = sorted(
+                enumerate(alternative), key=lambda item: item[1].pattern.kind == "intervention"
+            )
+            for index, term in ordered:
                 pattern = term.pattern
                 if pattern.kind == "segment":
                     if pattern.condition is not None:
                         segment_tests.append(_condition(pattern.condition, not term.positive))
                     continue
                 name = f"a{a}p{index}" if term.positive else f"a{a}n{index}$not"
-                patterns.append({name: _pattern(pattern)})
+                patterns.append({name: _pattern(pattern, joins)})
             groups.append([{"s": _and([{"kind": "segment"}, *segment_tests])}, *patterns])
         definition: dict[str, Any] = {"pri": 1}
         if len(groups) == 1:
@@ -348,14 +384,21 @@ def _names(rule: Rule) -> dict[str, str]:
     return names
 
 
-def _pattern(pattern: Pattern) -> dict[str, Any]:
-    """A base pattern as a durable expression on a fact of its kind."""
+def _pattern(pattern: Pattern, joins: Mapping[str, str]) -> dict[str, Any]:
+    """A base pattern as a durable expression on a fact of its kind; ``joins`` are the
+    compiled names of the alternative's factor patterns, by their names."""
     kind = FACT_KINDS[pattern.kind].name
     if pattern.kind == "conclusion":
         return _and([{"kind": kind}, {"conclusion": pattern.conclusion}])
     parts: list[dict[str, Any]] = [{"kind": kind}]
     if pattern.factors:
         parts.append(_or([{"factor": f} for f in pattern.factors]))
+    if pattern.interventions:
+        parts.append(_or([{"intervention": i} for i in pattern.interventions]))
+    if pattern.addresses:
+        # the join: this fact's factor is the factor of the fact the named pattern
+        # matched (durable-rules' form of ``m.factor == c.first.factor``)
+        parts.append({"factor": {joins[pattern.addresses]: "factor"}})
     if pattern.condition is not None:
         parts.append(_condition(pattern.condition, False))
     return _and(parts)
@@ -412,6 +455,7 @@ class _Layer:
     names: Mapping[str, Mapping[str, str]]  # per rule: compiled pattern → because name
     factors: frozenset[str] | None  # the factors its rules look at; None: any
     conclusions: frozenset[str]  # the conclusions its rules use
+    interventions: bool = False  # whether its rules look at intervention facts
 
 
 _ENGINE: list[Any] = []
@@ -528,6 +572,7 @@ def _registered(rulebase: RuleBase) -> list[_Layer]:
                 names={r.id: _names(r) for r in members},
                 factors=factors_used(members),
                 conclusions=conclusions_used(members),
+                interventions=uses_interventions(members),
             )
         )
     _REGISTERED[digest] = layers

@@ -6,7 +6,9 @@ comparison fact per shown factor, with the figures of :mod:`ism_advisor.core.voc
 the statistics' columns as they are, plus those derived for rules (the factor's label
 and direction, everyone's mean, the effect size's band, the rank of g) and, on the
 comparisons of all respondents, the norms' figures (``norm_n``, ``norm_percentile``,
-``below_norm_p25``: :func:`norm_figures`).
+``below_norm_p25``: :func:`norm_figures`) and, with the evidence ledger (``--evidence``),
+one intervention fact per catalogue intervention and factor it addresses
+(:func:`intervention_facts`).
 
 :func:`explained` is the one place that decides which figures of a matched fact an
 explanation (the JSON document, the reports) shows.
@@ -33,6 +35,7 @@ __all__ = [
     "BELOW_NORM_FROM",
     "BELOW_NORM_PERCENTILE",
     "explained",
+    "intervention_facts",
     "norm_figures",
     "published_figures",
     "segment_facts",
@@ -58,8 +61,11 @@ def segment_facts(
     model, or without ``drivers``). ``norms`` (the document's ``norms``,
     :func:`~ism_advisor.stats.norms.compute_norms`) gives the comparisons of all
     respondents their norms' figures (:func:`norm_figures`); every other comparison, and
-    every one without ``norms``, has ``norm_n`` 0.
+    every one without ``norms``, has ``norm_n`` 0. ``evidence`` (the document's
+    ``evidence``, the ledger) gives every shown segment the same intervention facts
+    (:func:`intervention_facts`); without it there are none.
     """
+    offers = intervention_facts(evidence) if evidence is not None else ()
     driving = _driver_figures(drivers)
     compared = {row["factor"]: row for row in norms["factors"]} if norms is not None else {}
     table = published.comparisons
@@ -110,9 +116,52 @@ def segment_facts(
                     "adoption_rate": segment["adoption_rate"],
                 },
                 comparisons=facts,
+                interventions=offers,
             )
         )
     return out
+
+
+def intervention_facts(evidence: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+    """The intervention facts of the evidence ledger (the document's ``evidence``): one
+    per intervention and factor it addresses, in the ledger's order (the catalogue's),
+    with the pooled non-users' change at other clients: ``evidence_clients`` its number
+    of clients (0 when none), ``evidence_change``, ``evidence_ci_low``,
+    ``evidence_ci_high`` and ``evidence_i2`` (percent) where the ledger shows it, else
+    None."""
+    out = []
+    for entry in evidence["interventions"]:
+        for row in entry["factors"]:
+            pooled = row.get("non_users_change") or {}
+            shown = bool(pooled.get("shown"))
+            out.append(
+                {
+                    "intervention": entry["intervention"],
+                    "title": entry["title"],
+                    "factor": row["factor"],
+                    "label": row["label"],
+                    "evidence_clients": int(pooled.get("k") or 0),
+                    **{
+                        name: _number(pooled.get(key)) if shown else None
+                        for name, key in _EVIDENCE.items()
+                    },
+                }
+            )
+    return tuple(out)
+
+
+#: The intervention fact's figures → their keys in the ledger's pooled change.
+_EVIDENCE = {
+    "evidence_change": "estimate",
+    "evidence_ci_low": "ci_low",
+    "evidence_ci_high": "ci_high",
+    "evidence_i2": "i2",
+}
+
+
+def _number(value: Any) -> float | None:
+    """A ledger's figure as a float; None when missing or not finite."""
+    return float(value) if _finite(value) else None
 
 
 _NO_DRIVERS = {

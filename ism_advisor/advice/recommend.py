@@ -1,7 +1,8 @@
 """From the published comparison to ranked, explained recommendations per segment.
 
 Each shown segment becomes a set of facts (:mod:`ism_advisor.advice.facts`); the rules engine
-fires rules on them; every firing that recommends an intervention adds its rule, its
+fires rules on them; every firing that recommends an intervention (by its id, or by the
+name of an intervention pattern: the intervention of the fact it matched) adds its rule, its
 rendered ``because`` text and the figures it matched to that intervention's
 recommendation. Recommendations are ranked by priority, then by the importance for use
 of the most important factor behind them that contributes more than noise (the driver
@@ -21,6 +22,7 @@ from .engine import Fact, Firing
 from .facts import explained
 from .knowledge import Knowledge
 from .knowledge.because import render
+from .knowledge.model import Rule
 
 __all__ = [
     "DerivedConclusion",
@@ -78,6 +80,21 @@ class SegmentAdvice:
     recommendations: tuple[Recommendation, ...] = ()
     conclusions: tuple[DerivedConclusion, ...] = ()
     considered: int = field(default=0)
+
+
+def _recommended(rule: Rule, firing: Firing) -> list[str]:
+    """The interventions a firing recommends: the ids its rule names, and for a name of
+    an intervention pattern, the intervention of the fact that pattern matched."""
+    out = []
+    for entry in rule.recommend:
+        if entry in rule.recommend_names:
+            fact = firing.matched.get(entry)
+            if fact is None:  # not matched in this firing (the reader refuses such rules)
+                continue
+            entry = str(fact.figures["intervention"])
+        if entry not in out:
+            out.append(entry)
+    return out
 
 
 def priority_label(priority: float) -> str:
@@ -155,7 +172,7 @@ def segment_advice(
             and math.isfinite(value)
             and fact.figures.get("importance_beats_noise") is True
         ]
-        for intervention in rule.recommend:
+        for intervention in _recommended(rule, firing):
             if intervention in done:
                 continue
             builder = builders.setdefault(

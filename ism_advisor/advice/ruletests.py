@@ -10,6 +10,18 @@ says what the rule base must make of them::
         manager_influence: {hedges_g: 0.6, p_holm: 0.01}
       recommended: [leaders_work_out_loud, executives_on_rollout_team]
 
+A case may give the evidence ledger's figures (as a run with ``--evidence`` has them),
+per intervention and factor it addresses::
+
+    evidence:
+      leaders_work_out_loud:
+        manager_influence: {evidence_clients: 6, evidence_change: 0.31,
+                            evidence_ci_low: 0.12, evidence_ci_high: 0.5}
+
+Then every intervention of the catalogue has an intervention fact per factor it
+addresses, those not given with ``evidence_clients`` 0 (the ledger has nothing on them);
+without ``evidence`` there are none, as in a run without ``--evidence``.
+
 A figure a case does not give has its neutral value from :mod:`ism_advisor.core.vocabulary`
 (:attr:`~ism_advisor.core.vocabulary.Field.neutral`: no gap, p = 1, half the people use the
 platform; the means at the scale's midpoint). Figures the statistics derive from others
@@ -32,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import N_, AdvisorError, Message
-from ..core.vocabulary import COMPARISON, SEGMENT, FactKind, effect_size
+from ..core.vocabulary import COMPARISON, INTERVENTION, SEGMENT, FactKind, effect_size
 from ..core.yamlfile import Pos, Problems, YList, YMap, describe, did_you_mean, load_yaml
 from ..survey.codebook import Codebook
 from .decide import decide
@@ -64,7 +76,7 @@ EXPECTATIONS = {
     "concluded": N_("concluded"),
     "not_concluded": N_("not concluded"),
 }
-_KEYS = ("name", "segment", "factors", "done", *EXPECTATIONS)
+_KEYS = ("name", "segment", "factors", "done", "evidence", *EXPECTATIONS)
 _MEANS = ("users_mean", "non_users_mean", "mean")
 
 
@@ -89,6 +101,8 @@ class Case:
     expectations: tuple[Expectation, ...]
     #: the interventions carried out since the previous survey (as ``--done``)
     done: tuple[str, ...] = ()
+    #: the evidence ledger's figures: intervention → factor → figures; None: no ledger
+    evidence: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -213,6 +227,7 @@ def _case(
     done: tuple[str, ...] = ()
     if "done" in entry:
         done = _ids(p, entry, "done", knowledge.interventions, N_("intervention")) or ()
+    evidence = _evidence(p, knowledge, entry) if "evidence" in entry else None
     expectations = []
     for kind in EXPECTATIONS:
         if kind not in entry:
@@ -230,7 +245,56 @@ def _case(
         )
     if len(p.errors) > errors:
         return None
-    return Case(p.path, entry.pos, name, segment, factors, tuple(expectations), done)
+    return Case(p.path, entry.pos, name, segment, factors, tuple(expectations), done, evidence)
+
+
+def _evidence(
+    p: Problems, knowledge: Knowledge, entry: YMap
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """A case's ``evidence``: intervention → factor it addresses → the ledger's figures."""
+    given = entry["evidence"]
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    if not isinstance(given, YMap):
+        p.add(
+            N_(
+                "'evidence' must map intervention ids to the factors they address and"
+                " their figures, found {found}"
+            ),
+            entry.where("evidence"),
+            found=describe(given),
+        )
+        return out
+    for intervention_id, factors in given.items():
+        intervention = knowledge.interventions.get(intervention_id)
+        if intervention is None:
+            p.add(
+                N_("unknown intervention '{id}'{hint}"),
+                given.key_pos[intervention_id],
+                id=intervention_id,
+                hint=did_you_mean(str(intervention_id), knowledge.interventions),
+            )
+            continue
+        if not isinstance(factors, YMap):
+            p.add(
+                N_("'{id}' must map the factors it addresses to their figures, found {found}"),
+                given.where(intervention_id),
+                id=intervention_id,
+                found=describe(factors),
+            )
+            continue
+        for factor in factors:
+            if factor not in intervention.factors:
+                p.add(
+                    N_("'{id}' does not address the factor '{factor}' (it addresses: {factors})"),
+                    factors.key_pos[factor],
+                    id=intervention_id,
+                    factor=factor,
+                    factors=", ".join(intervention.factors),
+                )
+                continue
+            figures = _figures(p, knowledge.codebook, INTERVENTION, factors, factor)
+            out.setdefault(intervention_id, {})[factor] = figures
+    return out
 
 
 def _ids(
@@ -282,7 +346,9 @@ def _figures(
         )
         return {}
     figures: dict[str, Any] = {}
-    fixed = ("factor", "label") if kind is COMPARISON else ()
+    fixed: tuple[str, ...] = ("factor", "label") if kind is COMPARISON else ()
+    if kind is INTERVENTION:
+        fixed = ("intervention", "title", "factor", "label")
     for name, value in given.items():
         f = kind.testable.get(name)
         pos = given.where(name)
@@ -406,8 +472,13 @@ def neutral_facts(
 def run_cases(knowledge: Knowledge, cases: Sequence[Case], lang: str = "en") -> list[CaseResult]:
     """Run every case through the engine and the ranking; one result per case, in order."""
     facts = [
-        _carried_out(
-            knowledge, neutral_facts(knowledge.codebook, c.segment, c.factors, lang), c, lang
+        _with_evidence(
+            knowledge,
+            _carried_out(
+                knowledge, neutral_facts(knowledge.codebook, c.segment, c.factors, lang), c, lang
+            ),
+            c,
+            lang,
         )
         for c in cases
     ]
@@ -454,6 +525,28 @@ def _carried_out(knowledge: Knowledge, facts: FactSet, case: Case, lang: str) ->
     return FactSet(segment=facts.segment, comparisons=comparisons)
 
 
+def _with_evidence(knowledge: Knowledge, facts: FactSet, case: Case, lang: str) -> FactSet:
+    """A case's facts with its ``evidence``: one intervention fact per catalogue
+    intervention and factor it addresses (figures not given: missing; clients: 0)."""
+    if case.evidence is None:
+        return facts
+    labels = {f.id: f.label[lang] for f in knowledge.codebook.factors}
+    offers = []
+    for intervention in knowledge.interventions.values():
+        for factor in intervention.factors:
+            fact = {name: None for name in INTERVENTION.testable}
+            fact.update(
+                intervention=intervention.id,
+                title=intervention.title[lang],
+                factor=factor,
+                label=labels.get(factor, factor),
+                evidence_clients=INTERVENTION["evidence_clients"].neutral,
+            )
+            fact.update(case.evidence.get(intervention.id, {}).get(factor, {}))
+            offers.append(fact)
+    return FactSet(facts.segment, facts.comparisons, tuple(offers))
+
+
 def _met(expectation: Expectation, result: CaseResult) -> bool:
     got = result.got(expectation)
     kind = expectation.kind
@@ -495,7 +588,7 @@ def fired_summary(result: CaseResult) -> Message:
         facts = [
             fact.id.split(":", 1)[1]
             for fact in firing.matched.values()
-            if fact.kind in ("comparison", "conclusion")
+            if fact.kind in ("comparison", "conclusion", "intervention")
         ]
         parts.append(f"{firing.rule} ({', '.join(facts)})" if facts else firing.rule)
     return Message(N_("fired: {rules}"), {"rules": ", ".join(parts)})

@@ -19,7 +19,7 @@ from ..core.i18n import translations
 from .decide import Decision
 from .engine import FactSet, Firing
 from .facts import explained
-from .knowledge.meaning import holds, normal
+from .knowledge.meaning import holds, needs_interventions, normal
 from .knowledge.model import Alternative, Condition, Knowledge, Pattern, Rule, Term
 
 __all__ = ["Verdict", "join", "why", "why_not_all", "why_not_entries"]
@@ -61,18 +61,23 @@ def why(
     recommended: Sequence[str] = (),
     done: Collection[str] = (),
 ) -> tuple[Verdict, ...]:
-    """Every rule that recommends ``intervention``, in file order, with its verdict.
+    """Every rule that recommends ``intervention``, in file order, with its verdict; a rule
+    that recommends the intervention of the fact its intervention pattern matched counts
+    where that pattern can match the intervention. Without intervention facts (a run
+    without ``--evidence``) rules that need one are left out: they are not in play.
 
     ``recommended`` is the segment's action plan: a rule that fired for an intervention
     that the plan left out (cut at ``max_actions``, or carried out already: ``done``)
     says so.
     """
-    context = _Context(knowledge, facts, firings)
+    context = _Context(knowledge, facts, firings, intervention)
     verdicts = []
     for rule in knowledge.rules:
-        if intervention not in rule.recommend:
+        if not rule.can_recommend(intervention):
             continue
-        fired = [f for f in firings if f.rule == rule.id]
+        if not facts.interventions and needs_interventions(rule):
+            continue  # without the evidence ledger such a rule is not in play
+        fired = [f for f in firings if f.rule == rule.id and _recommends(rule, f, intervention)]
         if fired:
             reasons = [context.chain(firing) for firing in fired]
             if intervention in done:
@@ -152,13 +157,34 @@ def why_not_entries(
     return out
 
 
+def _recommends(rule: Rule, firing: Firing, intervention: str) -> bool:
+    """Whether the firing recommends ``intervention`` (by id, or through the fact that a
+    named intervention pattern matched)."""
+    if intervention in rule.recommend and intervention not in rule.recommend_names:
+        return True
+    return any(
+        (fact := firing.matched.get(name)) is not None
+        and fact.figures.get("intervention") == intervention
+        for name in rule.recommend_names
+    )
+
+
 class _Context:
     """One segment's facts and firings, and what follows from them."""
 
-    def __init__(self, knowledge: Knowledge, facts: FactSet, firings: Sequence[Firing]) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        facts: FactSet,
+        firings: Sequence[Firing],
+        intervention: str = "",
+    ) -> None:
         self.knowledge = knowledge
         self.segment = facts.segment
         self.comparisons = {c["factor"]: c for c in facts.comparisons}
+        self.interventions = facts.interventions
+        #: the intervention being explained
+        self.intervention = intervention
         self.firings = firings
         self.drawn: dict[str, Firing] = {}
         for firing in firings:
@@ -179,6 +205,16 @@ class _Context:
                     if name not in ("factor", "label")
                 )
                 parts.append(f"{fact.figures['factor']} ({figures})")
+            elif fact.kind == "intervention":
+                shown = explained(fact, self.knowledge.rulebase.tested)
+                figures = ", ".join(
+                    f"{name} {_value(value)}"
+                    for name, value in shown.items()
+                    if name.startswith("evidence_")
+                )
+                parts.append(
+                    f"{fact.figures['intervention']} / {fact.figures['factor']} ({figures})"
+                )
             elif fact.kind == "conclusion":
                 conclusion = fact.id.split(":", 1)[1]
                 origin = self.drawn.get(conclusion)
@@ -205,7 +241,7 @@ class _Context:
             return (self.failing(rule.segments, self.segment, None),)
         reasons = []
         for alternative in rule.alternatives:
-            reason = self.alternative(alternative, seen | {rule.id})
+            reason = self.alternative(alternative, seen | {rule.id}, rule)
             if reason is not None and reason not in reasons:
                 reasons.append(reason)
         if not reasons:
@@ -219,9 +255,16 @@ class _Context:
             )
         return tuple(reasons)
 
-    def alternative(self, alternative: Alternative, seen: frozenset[str]) -> Message | None:
+    def alternative(
+        self, alternative: Alternative, seen: frozenset[str], rule: Rule | None = None
+    ) -> Message | None:
+        """Why the alternative fails (its first term that fails), or None when it holds;
+        ``rule``: the rule it belongs to (for an intervention pattern it recommends by)."""
         for term in alternative:
-            reason = self.term(term, seen)
+            if term.pattern.kind == "intervention":
+                reason = self.intervention_term(term, alternative, rule)
+            else:
+                reason = self.term(term, seen)
             if reason is not None:
                 return reason
         return None
@@ -280,6 +323,75 @@ class _Context:
             )
         assert pattern.condition is not None  # a pattern without one meets every candidate
         return join([self.failing(pattern.condition, c, c["factor"]) for c in candidates])
+
+    def intervention_term(
+        self, term: Term, alternative: Alternative, rule: Rule | None
+    ) -> Message | None:
+        """Why an intervention pattern fails: no intervention fact of its interventions
+        (about a factor that meets the pattern it ``addresses``) meets its condition."""
+        pattern = term.pattern
+        wanted = set(pattern.interventions)
+        if self.intervention and rule is not None and pattern.name in rule.recommend_names:
+            wanted = {self.intervention}  # the one it would recommend
+        factors = None
+        if pattern.addresses:
+            factors = set()
+            for other in alternative:
+                if other.positive and other.pattern.name == pattern.addresses:
+                    factors.update(
+                        f
+                        for f in (other.pattern.factors or self.comparisons)
+                        if f in self.comparisons
+                        and (
+                            other.pattern.condition is None
+                            or holds(other.pattern.condition, self.comparisons[f])
+                        )
+                    )
+        candidates = [
+            fact
+            for fact in self.interventions
+            if (not wanted or fact["intervention"] in wanted)
+            and (factors is None or fact["factor"] in factors)
+        ]
+        meeting = [
+            fact
+            for fact in candidates
+            if pattern.condition is None or holds(pattern.condition, fact)
+        ]
+        if bool(meeting) == term.positive:
+            return None
+        names = ", ".join(sorted(wanted)) or "*"
+        if not term.positive:
+            return Message(
+                N_(
+                    "needs no intervention fact of {interventions} to meet its condition;"
+                    " {met} does"
+                ),
+                {
+                    "interventions": names,
+                    "met": ", ".join(f"{f['intervention']} / {f['factor']}" for f in meeting),
+                },
+            )
+        if not candidates:
+            return Message(
+                N_(
+                    "needs an intervention fact of {interventions} about a factor it looks at;"
+                    " the evidence ledger has none, so no intervention fact met the pattern"
+                ),
+                {"interventions": names},
+            )
+        assert pattern.condition is not None  # a pattern without one meets every candidate
+        return Message(
+            N_("needs an intervention fact that meets the pattern, and none does: {reasons}"),
+            {
+                "reasons": join(
+                    [
+                        self.failing(pattern.condition, f, f"{f['intervention']} / {f['factor']}")
+                        for f in candidates
+                    ]
+                )
+            },
+        )
 
     def conclusion_missing(self, conclusion: str, seen: frozenset[str]) -> Message:
         producers = [

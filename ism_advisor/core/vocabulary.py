@@ -42,6 +42,8 @@ __all__ = [
     "EFFECT_SIZE_BANDS",
     "EFFECT_SIZE_LABELS",
     "FACT_KINDS",
+    "INTERVENTION",
+    "INTERVENTION_FIELDS",
     "KINDS_BY_NAME",
     "OUTCOMES",
     "PERMUTATIONS",
@@ -110,7 +112,7 @@ class Field:
     #: what it means (the docs, the template listing, the rule file's header)
     help: str
     #: how a report and a ``because`` text print it (see formatting.format_figure)
-    format: Literal["number", "p", "count", "percent", "text", "bool"] = "number"
+    format: Literal["number", "signed", "p", "count", "percent", "text", "bool"] = "number"
     #: the range a number can take (``rules check`` finds conditions outside it)
     low: float | None = None
     high: float | None = None
@@ -720,8 +722,69 @@ CONCLUSION = FactKind(
     ),
 )
 
+#: One intervention of the catalogue and one factor it addresses, with what the evidence
+#: ledger (issue 31, ``--evidence``) found at other clients: the pooled change of that
+#: factor's non-users where the intervention was carried out. Only a run with
+#: ``--evidence`` has these facts; a figure the ledger does not show (fewer than 3
+#: clients) is missing, so every condition on it is false.
+INTERVENTION = FactKind(
+    "intervention",
+    "intervention",
+    "one intervention of the catalogue and one factor it addresses, with the evidence"
+    " ledger's figures from other clients (--evidence only)",
+    _table(
+        Field("intervention", "text", "the intervention's id", "text", explain=1),
+        Field(
+            "title",
+            "text",
+            "the intervention's title in the report's language",
+            "text",
+            explain=2,
+        ),
+        Field("factor", "text", "the id of the factor it addresses", "text", explain=3),
+        Field("label", "text", "that factor's name in the report's language", "text"),
+        Field(
+            "evidence_clients",
+            "number",
+            "the other clients where it was carried out with a later survey wave (0: none)",
+            "count",
+            low=0,
+            explain=4,
+            neutral=0,
+        ),
+        Field(
+            "evidence_change",
+            "number",
+            "the pooled change of the factor's non-users where it was carried out,"
+            " positive when it is for the better (random effects; missing below 3 clients)",
+            "signed",
+            explain=5,
+        ),
+        Field(
+            "evidence_ci_low",
+            "number",
+            "lower end of the pooled change's 95% interval (Hartung-Knapp)",
+            explain=6,
+        ),
+        Field(
+            "evidence_ci_high",
+            "number",
+            "upper end of the pooled change's 95% interval (Hartung-Knapp)",
+            explain=7,
+        ),
+        Field(
+            "evidence_i2",
+            "number",
+            "I²: the share of the clients' spread in the change beyond chance, in percent",
+            "count",
+            low=0,
+            high=100,
+        ),
+    ),
+)
+
 #: Every kind of fact, by the rule pattern key that matches it.
-FACT_KINDS = {kind.pattern: kind for kind in (COMPARISON, SEGMENT, CONCLUSION)}
+FACT_KINDS = {kind.pattern: kind for kind in (COMPARISON, SEGMENT, CONCLUSION, INTERVENTION)}
 #: Every kind of fact, by the engine's name for it (``kind`` in a fact).
 KINDS_BY_NAME = {kind.name: kind for kind in FACT_KINDS.values()}
 
@@ -729,6 +792,7 @@ KINDS_BY_NAME = {kind.name: kind for kind in FACT_KINDS.values()}
 COMPARISON_FIELDS = COMPARISON.fields
 SEGMENT_FIELDS = SEGMENT.fields
 CONCLUSION_FIELDS = CONCLUSION.fields
+INTERVENTION_FIELDS = INTERVENTION.fields
 
 #: The statistics of one segment × factor comparison, in output order.
 COMPARISON_COLUMNS = COMPARISON.columns

@@ -6,6 +6,10 @@ A rule's ``when`` is a list of **patterns**, each matching one fact of the segme
       if: [significant, hedges_g >= 0.2]  # conditions on that fact's figures
     - segment: adoption_rate < 0.5       # conditions on the segment fact
     - conclusion: social_proof_missing   # a conclusion another rule derived
+    - intervention: any                  # an intervention fact (--evidence): ids or any,
+      as: alternative                    # ``as: name``, ``addresses: factor`` (only facts
+      addresses: factor                  # about the factor the pattern named ``factor``
+      if: [evidence_clients >= 3]        # matched), and conditions on its figures
     - any: [pattern, pattern]            # one of them
     - not: pattern                       # no fact matches it
 
@@ -23,13 +27,14 @@ worked out in :mod:`.meaning`.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 import yaml
 
 from ...core.errors import N_, Message
 from ...core.shapes import Ids
-from ...core.vocabulary import COMPARISON, SEGMENT, FactKind, Field
+from ...core.vocabulary import COMPARISON, INTERVENTION, SEGMENT, FactKind, Field
 from ...core.yamlfile import ID_PATTERN, Pos, Problems, YList, YMap, describe, did_you_mean
 from ...survey.codebook import Codebook
 from .model import Condition, Pattern
@@ -48,6 +53,7 @@ _PATTERN_KEYS = {
     "factor": ("factor", "if", "as"),
     "segment": ("segment",),
     "conclusion": ("conclusion",),
+    "intervention": ("intervention", "if", "as", "addresses"),
 }
 _CONDITION = re.compile(
     r"^\s*(?P<field>[A-Za-z_]\w*)\s*"
@@ -78,9 +84,13 @@ def check_factor(problems: Problems, codebook: Codebook, factor: str, pos: Pos) 
 class Language:
     """Reads patterns and conditions of one rule file into the model, reporting problems."""
 
-    def __init__(self, problems: Problems, codebook: Codebook) -> None:
+    def __init__(
+        self, problems: Problems, codebook: Codebook, catalogue: Collection[str] | None = None
+    ) -> None:
         self.problems = problems
         self.codebook = codebook
+        #: the intervention ids an ``intervention:`` pattern may name (None: not checked)
+        self.catalogue = catalogue
 
     # -- patterns (what a rule looks for) --------------------------------------------------
 
@@ -128,7 +138,7 @@ class Language:
         if len(kinds) != 1:
             known = [*_PATTERN_KEYS, "all", "any", "not"]
             for key in value:
-                if key not in known and key not in ("if", "as"):
+                if key not in known and key not in ("if", "as", "addresses"):
                     p.add(
                         N_("unknown key '{key}'{hint}"),
                         value.key_pos[key],
@@ -164,6 +174,8 @@ class Language:
             return Pattern(
                 "conclusion", value.where("conclusion"), name=conclusion, conclusion=conclusion
             )
+        if kind == "intervention":
+            return self.intervention_pattern(value, pos)
         return self.factor_pattern(value, pos)
 
     def factor_pattern(self, value: YMap, pos: Pos) -> Pattern:
@@ -177,7 +189,54 @@ class Language:
         condition = None
         if "if" in value:
             condition = self.condition(value["if"], value.where("if"), COMPARISON)
-        name = value.get("as", factors[0] if len(factors) == 1 else "factor")
+        name = self.name(value, factors[0] if len(factors) == 1 else "factor", "factor")
+        return Pattern("factor", pos, name=name, factors=tuple(factors), condition=condition)
+
+    def intervention_pattern(self, value: YMap, pos: Pos) -> Pattern:
+        """``intervention: ID | [IDs] | any`` with ``as``, ``addresses`` and ``if``."""
+        interventions = []
+        for intervention, where in _FACTORS.read(self.problems, value, "intervention"):
+            if intervention == "any":
+                interventions = []
+                break
+            if self.catalogue is not None and intervention not in self.catalogue:
+                self.problems.add(
+                    N_("unknown intervention '{id}'{hint}"),
+                    where,
+                    id=intervention,
+                    hint=did_you_mean(intervention, self.catalogue),
+                )
+            interventions.append(intervention)
+        condition = None
+        if "if" in value:
+            condition = self.condition(value["if"], value.where("if"), INTERVENTION)
+        addresses = value.get("addresses", "")
+        if "addresses" in value and (
+            not isinstance(addresses, str) or not ID_PATTERN.match(addresses)
+        ):
+            self.problems.add(
+                N_(
+                    "'addresses' must name a factor pattern of the rule (its 'as' name),"
+                    " found {found}"
+                ),
+                value.where("addresses"),
+                found=describe(addresses),
+            )
+            addresses = ""
+        default = interventions[0] if len(interventions) == 1 else "intervention"
+        name = self.name(value, default, "intervention")
+        return Pattern(
+            "intervention",
+            pos,
+            name=name,
+            interventions=tuple(interventions),
+            addresses=addresses,
+            condition=condition,
+        )
+
+    def name(self, value: YMap, default: str, fallback: str) -> str:
+        """A pattern's ``as:`` name (``default`` without one; ``fallback`` if wrong)."""
+        name = value.get("as", default)
         if not isinstance(name, str) or not ID_PATTERN.match(name):
             self.problems.add(
                 N_(
@@ -187,8 +246,8 @@ class Language:
                 value.where("as"),
                 found=describe(name),
             )
-            name = "factor"
-        return Pattern("factor", pos, name=name, factors=tuple(factors), condition=condition)
+            return fallback
+        return name
 
     # -- conditions (tests on one fact) ------------------------------------------------------
 

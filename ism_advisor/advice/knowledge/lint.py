@@ -173,6 +173,12 @@ def _term_implied(mine: Term, theirs: Term, limits: Mapping[str, tuple[float, fl
         not a.factors or (b.factors and not set(a.factors) <= set(b.factors))
     ):
         return False
+    if a.kind == "intervention" and (
+        a.addresses != b.addresses
+        or not a.interventions
+        or (b.interventions and not set(a.interventions) <= set(b.interventions))
+    ):
+        return False
     if b.condition is None:
         return True
     return not satisfiable(_and_not(a.condition, b.condition), FACT_KINDS[a.kind].testable, limits)

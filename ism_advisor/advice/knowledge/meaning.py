@@ -446,6 +446,9 @@ def strata(rules: Sequence[Rule]) -> dict[str, int]:
 def figures_tested(rules: Iterable[Rule]) -> frozenset[str]:
     """Every figure a condition of the rules names, and the factor id."""
     names = {"factor"}
+    rules = tuple(rules)
+    if uses_interventions(rules):
+        names.add("intervention")
     for rule in rules:
         names.update(test.field for test in tests(rule.segments))
         for alternative in rule.alternatives:
@@ -466,6 +469,35 @@ def factors_used(rules: Iterable[Rule]) -> frozenset[str] | None:
                     return None
                 factors.update(term.pattern.factors)
     return frozenset(factors)
+
+
+def intervention_names(pattern: Pattern) -> dict[str, Pattern]:
+    """The names of the intervention patterns anywhere in ``pattern`` → the pattern."""
+    if pattern.kind == "intervention":
+        return {pattern.name: pattern}
+    out: dict[str, Pattern] = {}
+    for part in pattern.parts:
+        out.update(intervention_names(part))
+    return out
+
+
+def uses_interventions(rules: Iterable[Rule]) -> bool:
+    """Whether some rule has an intervention pattern (needs the intervention facts)."""
+    return any(
+        term.pattern.kind == "intervention"
+        for rule in rules
+        for alternative in rule.alternatives
+        for term in alternative
+    )
+
+
+def needs_interventions(rule: Rule) -> bool:
+    """Whether every way of meeting the rule needs an intervention fact (so that without
+    the evidence ledger, ``--evidence``, it can never fire)."""
+    return bool(rule.alternatives) and all(
+        any(t.positive and t.pattern.kind == "intervention" for t in alternative)
+        for alternative in rule.alternatives
+    )
 
 
 def conclusions_used(rules: Iterable[Rule]) -> frozenset[str]:

@@ -53,17 +53,22 @@ class Pattern:
     """What a rule looks for in a segment.
 
     ``kind`` is the pattern key of a kind of fact (``factor``: a comparison fact, where
-    ``factors`` empty means any factor; ``segment``; ``conclusion``), or "all"/"any"/"not"
-    of patterns. ``name`` is how the ``because`` text refers to the matched fact.
+    ``factors`` empty means any factor; ``segment``; ``conclusion``; ``intervention``: an
+    intervention fact, where ``interventions`` empty means any intervention and
+    ``addresses`` names the factor pattern whose factor it must be about), or
+    "all"/"any"/"not" of patterns. ``name`` is how the ``because`` text refers to the
+    matched fact.
     """
 
-    kind: Literal["factor", "segment", "conclusion", "all", "any", "not"]
+    kind: Literal["factor", "segment", "conclusion", "intervention", "all", "any", "not"]
     pos: Pos
     name: str = ""
     factors: tuple[str, ...] = ()
     conclusion: str = ""
     condition: Condition | None = None
     parts: tuple[Pattern, ...] = ()
+    interventions: tuple[str, ...] = ()
+    addresses: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,26 @@ class Rule:
     #: ``when`` as a disjunction of conjunctions of terms (see :mod:`.meaning`); empty
     #: only in a rule that was refused for having too many
     alternatives: tuple[Alternative, ...] = ()
+    #: the entries of ``recommend`` that name an intervention pattern of the rule: each
+    #: recommends the intervention of the fact that pattern matched
+    recommend_names: frozenset[str] = frozenset()
+
+    def can_recommend(self, intervention: str) -> bool:
+        """Whether the rule can recommend ``intervention``: by its id, or through an
+        intervention pattern that ``recommend`` names and that can match its facts."""
+        if intervention in self.recommend and intervention not in self.recommend_names:
+            return True
+        for alternative in self.alternatives:
+            for term in alternative:
+                pattern = term.pattern
+                if (
+                    term.positive
+                    and pattern.kind == "intervention"
+                    and pattern.name in self.recommend_names
+                    and (not pattern.interventions or intervention in pattern.interventions)
+                ):
+                    return True
+        return False
 
 
 @dataclass(frozen=True)

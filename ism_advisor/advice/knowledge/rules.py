@@ -80,7 +80,10 @@ RULE = Shape(
         required=True,
         schema={"oneOf": [PATTERN, {"type": "array", "items": PATTERN, "minItems": 1}]},
     ),
-    recommend=Ids("The interventions it recommends."),
+    recommend=Ids(
+        "The interventions it recommends: ids of the catalogue, or the name of an"
+        " intervention pattern of the rule (the intervention of the fact it matched)."
+    ),
     conclude=Ids("The conclusions it derives."),
     priority=Custom(
         "high, medium, low or a number from 1 (most urgent).",
@@ -134,7 +137,7 @@ class RuleReader:
         self.problems = problems
         self.codebook = codebook
         self.catalogue = catalogue
-        self.language = Language(problems, codebook)
+        self.language = Language(problems, codebook, catalogue)
         self.limits = meaning.ranges(codebook)
 
     def read(self, data: Any) -> RuleBase | None:
@@ -219,13 +222,17 @@ class RuleReader:
         if "segments" in entry:
             segments = language.condition(entry["segments"], entry.where("segments"), SEGMENT)
         recommend = []
+        named = meaning.intervention_names(when) if when is not None else {}
+        recommend_names = set()
         for intervention, pos in RULE.read(p, entry, "recommend"):
-            if self.catalogue is not None and intervention not in self.catalogue:
+            if intervention in named:
+                recommend_names.add(intervention)
+            elif self.catalogue is not None and intervention not in self.catalogue:
                 p.add(
                     N_("unknown intervention '{id}'{hint}"),
                     pos,
                     id=intervention,
-                    hint=did_you_mean(intervention, self.catalogue),
+                    hint=did_you_mean(intervention, [*self.catalogue, *named]),
                 )
             recommend.append(intervention)
         conclude = []
@@ -258,8 +265,10 @@ class RuleReader:
             )
         else:
             alternatives = meaning.alternatives(when)
-            named = self.check_names(alternatives)
-            self.check_fires(segments, alternatives, shared=named)
+            distinct = self.check_names(alternatives)
+            self.check_addresses(alternatives)
+            self.check_recommend_names(alternatives, recommend_names, entry)
+            self.check_fires(segments, alternatives, shared=distinct)
             names = because.available(alternatives)
             for lang, text in because_texts.items():
                 because.check(p, entry.where("because"), text, lang, names)
@@ -274,6 +283,7 @@ class RuleReader:
             because=because_texts,
             description=description,
             alternatives=alternatives,
+            recommend_names=frozenset(recommend_names),
         )
 
     def priority(self, entry: YMap) -> float:
@@ -316,6 +326,55 @@ class RuleReader:
                     return False
                 names[pattern.name] = pattern
         return True
+
+    def check_addresses(self, alternatives: Sequence[tuple[Term, ...]]) -> None:
+        """An intervention pattern's ``addresses`` must name a factor pattern that every
+        alternative it is part of matches (the join needs that fact)."""
+        reported: set[Pos] = set()
+        for alternative in alternatives:
+            factors = {
+                t.pattern.name for t in alternative if t.positive and t.pattern.kind == "factor"
+            }
+            for term in alternative:
+                pattern = term.pattern
+                if (
+                    pattern.kind != "intervention"
+                    or not pattern.addresses
+                    or pattern.addresses in factors
+                    or pattern.pos in reported
+                ):
+                    continue
+                reported.add(pattern.pos)
+                self.problems.add(
+                    N_(
+                        "'addresses: {name}' must name a factor pattern of the same rule"
+                        " (a 'factor:' pattern, by its 'as' name){hint}"
+                    ),
+                    pattern.pos,
+                    name=pattern.addresses,
+                    hint=did_you_mean(pattern.addresses, sorted(factors)),
+                )
+
+    def check_recommend_names(
+        self, alternatives: Sequence[tuple[Term, ...]], names: set[str], entry: YMap
+    ) -> None:
+        """A ``recommend`` that names an intervention pattern needs that pattern matched
+        in every alternative of the rule (else there is no intervention to recommend)."""
+        for name in sorted(names):
+            for alternative in alternatives:
+                if not any(
+                    t.positive and t.pattern.kind == "intervention" and t.pattern.name == name
+                    for t in alternative
+                ):
+                    self.problems.add(
+                        N_(
+                            "'recommend: {name}' names an intervention pattern that not every"
+                            " way of meeting this rule matches (it is under any: or not:)"
+                        ),
+                        entry.where("recommend"),
+                        name=name,
+                    )
+                    break
 
     def check_fires(
         self,

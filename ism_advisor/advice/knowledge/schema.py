@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core.vocabulary import COMPARISON, SEGMENT
+from ...core.vocabulary import COMPARISON, INTERVENTION, SEGMENT
 from ...core.yamlfile import ID_PATTERN
 from ...survey.codebook import CODEBOOK
 from .catalogue import CATALOGUE
@@ -40,13 +40,15 @@ def _list_of(ref: dict[str, Any]) -> dict[str, Any]:
 def _definitions() -> dict[str, Any]:
     figures = ", ".join(COMPARISON.testable)
     segment = ", ".join(SEGMENT.testable)
+    offered = ", ".join(INTERVENTION.testable)
     condition = {
         "oneOf": [
             {
                 "type": "string",
                 "description": "figure operator value (< <= > >= == != in, not in), e.g."
                 " 'hedges_g >= 0.2', or a yes/no figure alone ('significant', 'not"
-                f" significant'). Figures of a factor: {figures}. Of a segment: {segment}.",
+                f" significant'). Figures of a factor: {figures}. Of a segment: {segment}."
+                f" Of an intervention (--evidence): {offered}.",
             },
             _list_of(CONDITION),
             _one_key("all", _list_of(CONDITION), "All of these hold."),
@@ -70,9 +72,33 @@ def _definitions() -> dict[str, Any]:
         "required": ["factor"],
         "additionalProperties": False,
     }
+    intervention = {
+        "type": "object",
+        "description": "An intervention of the catalogue and a factor it addresses, with the"
+        " evidence ledger's figures from other clients (only a run with --evidence has"
+        " these facts).",
+        "properties": {
+            "intervention": {**ids, "description": "An intervention id, a list of them, or any."},
+            "if": {**CONDITION, "description": "Conditions on its figures."},
+            "as": {
+                "type": "string",
+                "pattern": ID_PATTERN.pattern,
+                "description": "The name the because text and 'recommend' use for it.",
+            },
+            "addresses": {
+                "type": "string",
+                "pattern": ID_PATTERN.pattern,
+                "description": "The name of a factor pattern of the rule: only facts about"
+                " the factor it matched.",
+            },
+        },
+        "required": ["intervention"],
+        "additionalProperties": False,
+    }
     pattern = {
         "oneOf": [
             factor,
+            intervention,
             _one_key("segment", CONDITION, "Conditions on the segment."),
             _one_key("conclusion", {"type": "string"}, "A conclusion another rule derived."),
             _one_key("all", _list_of(PATTERN), "All of these patterns match."),
