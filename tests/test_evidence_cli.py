@@ -182,7 +182,10 @@ def test_a_run_with_evidence_has_the_ledger_without_its_client(cli, tmp_path):
     assert document["evidence"]["clients"] == 3
     without = cli.json(*args)
     assert "evidence" not in without
-    assert without["segments"] == document["segments"]
+    # the figures are the same; the advice may differ (the rules see the ledger)
+    assert [s["comparisons"] for s in without["segments"]] == [
+        s["comparisons"] for s in document["segments"]
+    ]
 
 
 def test_a_run_without_evidence_does_not_load_the_store(tmp_path):

@@ -161,7 +161,7 @@ def run(
     acted = frozenset(factor for i in done for factor in knowledge.interventions[i].factors)
     if settings.waves:
         follow = follow_up(waves, alpha=settings.alpha, done=done, done_factors=acted)
-        follow = replace(follow, rules=follow_up_rules(knowledge.rules))
+        follow = replace(follow, rules=follow_up_rules(knowledge.rules, evidence=settings.evidence))
     norms = None
     if settings.norms:
         stage(N_("comparing with the other organisations in the store"))
