@@ -81,6 +81,7 @@ def _write(data: bytes, output: str | None) -> None:
         sys.stdout.flush()
     else:
         write_atomic(Path(output), data)
+        click.echo(output)  # as every command that writes a file: its path
 
 
 @click.command("evidence")
@@ -107,7 +108,7 @@ def _write(data: bytes, output: str | None) -> None:
     type=PathValue("a file", dash=True, path_type=str),
     default=None,
     metavar="FILE",
-    help="Where to write the ledger ('-': standard output, the default).",
+    help="Where to write the ledger ('-': standard output, the default); its path is printed.",
 )
 @lang_option("Language of the ledger and the messages.")
 @click.option(

@@ -751,6 +751,7 @@ INTERVENTION = FactKind(
             low=0,
             explain=4,
             neutral=0,
+            label=N_("other clients"),
         ),
         Field(
             "evidence_change",
@@ -759,18 +760,21 @@ INTERVENTION = FactKind(
             " positive when it is for the better (random effects; missing below 3 clients)",
             "signed",
             explain=5,
+            label=N_("pooled change"),
         ),
         Field(
             "evidence_ci_low",
             "number",
             "lower end of the pooled change's 95% interval (Hartung-Knapp)",
             explain=6,
+            label=N_("95% CI, lower end"),
         ),
         Field(
             "evidence_ci_high",
             "number",
             "upper end of the pooled change's 95% interval (Hartung-Knapp)",
             explain=7,
+            label=N_("95% CI, upper end"),
         ),
         Field(
             "evidence_i2",

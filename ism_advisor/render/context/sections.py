@@ -8,7 +8,7 @@ from typing import Any
 
 from ...core.errors import N_
 from ...core.formatting import format_figure
-from ...core.vocabulary import COMPARISON, SEGMENT, effect_level
+from ...core.vocabulary import COMPARISON, INTERVENTION, SEGMENT, effect_level
 from ..absent import REASON_NOT_ASKED, not_asked_in
 from .model import (
     LABELS,
@@ -57,7 +57,10 @@ def _matched(
 ) -> tuple[MatchedFigures, ...]:
     out = []
     for name, fact in matched.items():
-        if "factor" in fact:
+        if "intervention" in fact:  # the evidence ledger's (--evidence): by its title
+            shown = INTERVENTION.labelled
+            label = fact.get("title") or fact["intervention"]
+        elif "factor" in fact:
             shown = COMPARISON.labelled
             label = labels.get(fact["factor"], fact["factor"])
         elif "conclusion" in fact:
