@@ -10,6 +10,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 #: intervention → (title en, title nl, {factor: (changes, SEs) of the clients that
@@ -54,22 +55,38 @@ PLAN: dict[str, Any] = {
 ADOPTION = {"champions_network": ([0.12, 0.02, 0.08, 0.15], [0.03, 0.02, 0.03, 0.04])}
 
 
+def statsmodels_pooled(changes, variances):
+    """statsmodels' pooling as the ledger pools (C1): ``combine_effects(...,
+    method_re="chi2", use_t=True)``, the estimate of its row "random effect wls", the SE
+    the larger of that row's (Hartung–Knapp) and the row "random effect"'s
+    (DerSimonian–Laird), the interval t(k − 1) times it (Hartung–Knapp's modification for
+    few studies). statsmodels 0.15 does not truncate DerSimonian–Laird's tau² at 0: where
+    it is negative, the rows are its "fixed effect" ones (tau² = 0). Returns the result and
+    that row (eff, sd_eff, ci_low, ci_upp)."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        # no sample sizes: statsmodels warns that the studies' own intervals are normal
+        warnings.simplefilter("ignore")
+        result = combine_effects(
+            np.asarray(changes, float), np.asarray(variances, float), method_re="chi2", use_t=True
+        )
+        frame = result.summary_frame()
+    kind = "random effect" if result.tau2 >= 0 else "fixed effect"
+    row = frame.loc[f"{kind} wls"].copy()
+    row["sd_eff"] = max(row["sd_eff"], frame.loc[kind, "sd_eff"])
+    half = stats.t.ppf(0.975, len(changes) - 1) * row["sd_eff"]
+    row["ci_low"], row["ci_upp"] = row["eff"] - half, row["eff"] + half
+    return result, row
+
+
 def pooled(changes: list[float], ses: list[float]) -> dict[str, Any]:
-    """C2's POOLED from statsmodels' combine_effects (row "random effect wls")."""
+    """C2's POOLED from statsmodels' combine_effects (:func:`statsmodels_pooled`)."""
     k = len(changes)
     if k < 3:
         keys = ("estimate", "se", "ci_low", "ci_high", "tau2", "q", "i2")
         return {"k": k, "shown": False, **dict.fromkeys(keys), "studies": []}
-    with warnings.catch_warnings():  # no sample sizes: the studies' own intervals are normal
-        warnings.simplefilter("ignore")
-        result = combine_effects(
-            np.array(changes), np.array(ses) ** 2, method_re="chi2", use_t=True
-        )
-        frame = result.summary_frame()
-    # statsmodels' "chi2" does not truncate tau² at 0: these changes are heterogeneous
-    # enough (Q > k - 1) for it not to matter
+    result, row = statsmodels_pooled(changes, np.array(ses) ** 2)
+    # these changes are heterogeneous enough (Q > k - 1) for tau² to be positive
     assert result.tau2 > 0
-    row = frame.loc["random effect wls"]
     studies = sorted(
         (
             {

@@ -20,14 +20,13 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
+from evidence_ledger import statsmodels_pooled
 from scipy import stats
-from statsmodels.stats.meta_analysis import combine_effects
 
 from ism_advisor.app.demo import demonstration_entries, fill_store
 from ism_advisor.store import open_store
@@ -113,29 +112,16 @@ def pool(changes) -> dict:
 
 
 def reference(changes) -> dict:
-    """statsmodels' figures for :func:`pool`: the rows "random effect wls" (Hartung–Knapp)
-    and "random effect" (DerSimonian–Laird's SE) of ``combine_effects(...,
-    method_re="chi2", use_t=True)``, the larger SE times t(k − 1). statsmodels 0.15 does
-    not cut DerSimonian–Laird's tau² at 0 (where Q < k − 1 it is negative, the weights go
-    negative and the interval is NaN); there tau² is 0 and the random-effects figures are
-    the fixed effect's: the rows "fixed effect wls" and "fixed effect"."""
-    y = np.array([c for c, _ in changes])
-    v = np.array([se for _, se in changes]) ** 2
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        # statsmodels warns that use_t needs each study's n for the studies' own intervals
-        warnings.simplefilter("ignore")
-        result = combine_effects(y, v, method_re="chi2", use_t=True)
-        frame = result.summary_frame()
-    kind = "random effect" if result.tau2 > 0 else "fixed effect"
-    row = frame.loc[f"{kind} wls"]
-    se = max(row["sd_eff"], frame.loc[kind, "sd_eff"])
-    half = stats.t.ppf(0.975, result.k - 1) * se
+    """statsmodels' figures for :func:`pool` (:func:`evidence_ledger.statsmodels_pooled`)."""
+    result, row = statsmodels_pooled(
+        [c for c, _ in changes], np.array([se for _, se in changes]) ** 2
+    )
     return {
         "k": result.k,
         "estimate": row["eff"],
-        "se": se,
-        "ci_low": row["eff"] - half,
-        "ci_high": row["eff"] + half,
+        "se": row["sd_eff"],
+        "ci_low": row["ci_low"],
+        "ci_high": row["ci_upp"],
         "tau2": max(0.0, result.tau2),
         "q": result.q,
         "i2": max(0.0, result.i2) * 100,

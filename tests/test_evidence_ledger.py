@@ -7,10 +7,8 @@ import json
 import math
 from dataclasses import replace
 
-import numpy as np
 import pytest
-from scipy import stats
-from statsmodels.stats.meta_analysis import combine_effects
+from evidence_ledger import statsmodels_pooled
 
 from conftest import make_entry
 from ism_advisor.advice.knowledge import load_knowledge
@@ -60,20 +58,6 @@ def _row(document, intervention=ACTION, factor=FACTOR):
     return item, next(r for r in item["factors"] if r["factor"] == factor)
 
 
-def _reference(changes, variances):
-    result = combine_effects(np.array(changes), np.array(variances), method_re="chi2", use_t=True)
-    # statsmodels 0.15 does not truncate DerSimonian-Laird's tau² at 0: with tau² = 0 the
-    # rows are its "fixed effect" ones; the SE is the larger of Hartung–Knapp's and
-    # DerSimonian–Laird's, the interval t(k − 1) times it (tests/test_evidence_stats.py)
-    frame = result.summary_frame()
-    kind = "random effect" if result.tau2 >= 0 else "fixed effect"
-    row = frame.loc[f"{kind} wls"].copy()
-    row["sd_eff"] = max(row["sd_eff"], frame.loc[kind, "sd_eff"])
-    half = stats.t.ppf(0.975, len(changes) - 1) * row["sd_eff"]
-    row["ci_low"], row["ci_upp"] = row["eff"] - half, row["eff"] + half
-    return result, row
-
-
 def test_pooled_change_of_three_clients_is_statsmodels(store_location, knowledge):
     # the non-users' SD and n of the earlier wave are make_entry's: 0.7 and 80
     plan = {"A": (0.40, 0.6, 60), "B": (0.10, 0.9, 90), "C": (0.25, 0.5, 40)}
@@ -82,7 +66,7 @@ def test_pooled_change_of_three_clients_is_statsmodels(store_location, knowledge
     item, row = _row(document)
     changes = [s for s, _, _ in plan.values()]
     variances = [sd**2 / n + 0.7**2 / 80 for _, sd, n in plan.values()]
-    result, reference = _reference(changes, variances)
+    result, reference = statsmodels_pooled(changes, variances)
     pooled = row["non_users_change"]
     assert item["clients"] == 3 and pooled["k"] == 3 and pooled["shown"]
     assert pooled["estimate"] == pytest.approx(reference["eff"], abs=1e-4)
@@ -160,8 +144,8 @@ def test_the_comparison_and_the_difference(store_location, knowledge):
     assert comparison["k"] == 4
     assert sorted(s["change"] for s in comparison["studies"]) == [-0.1, 0.0, 0.0, 0.1]
     variances = [0.7**2 / 80 * 2] * 3
-    _, carried = _reference([0.5, 0.4, 0.6], variances)
-    _, other = _reference([-0.1, 0.0, 0.0, 0.1], variances + variances[:1])
+    _, carried = statsmodels_pooled([0.5, 0.4, 0.6], variances)
+    _, other = statsmodels_pooled([-0.1, 0.0, 0.0, 0.1], variances + variances[:1])
     diff = carried["eff"] - other["eff"]
     margin = 1.959963984540054 * math.hypot(carried["sd_eff"], other["sd_eff"])
     assert row["difference"]["estimate"] == pytest.approx(diff, abs=1e-4)

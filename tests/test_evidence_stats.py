@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from evidence_ledger import statsmodels_pooled
 from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
@@ -21,22 +22,6 @@ from ism_advisor.stats.evidence import (
     random_effects,
 )
 from ism_advisor.store.model import FactorEntry
-
-
-def _reference(y, v):
-    """statsmodels' figures: the estimate of the row "random effect wls" where its
-    (untruncated) DL tau² is not negative, else the same estimator with tau² = 0, its
-    "fixed effect wls" row; the SE the larger of that row's (Hartung–Knapp) and the plain
-    row's ("random effect" / "fixed effect": DerSimonian–Laird), times t(k − 1) for the
-    interval (Hartung–Knapp's modification for few studies)."""
-    result = combine_effects(np.asarray(y), np.asarray(v), method_re="chi2", use_t=True)
-    frame = result.summary_frame()
-    kind = "random effect" if result.tau2 >= 0 else "fixed effect"
-    row = frame.loc[f"{kind} wls"].copy()
-    row["sd_eff"] = max(row["sd_eff"], frame.loc[kind, "sd_eff"])
-    half = stats.t.ppf(0.975, len(y) - 1) * row["sd_eff"]
-    row["ci_low"], row["ci_upp"] = row["eff"] - half, row["eff"] + half
-    return result, row
 
 
 def _random_sets():
@@ -56,7 +41,7 @@ def _random_sets():
 @pytest.mark.parametrize(("y", "v"), list(_random_sets()))
 def test_random_effects_is_statsmodels_combine_effects(y, v):
     pooled = random_effects(y, v)
-    result, row = _reference(y, v)
+    result, row = statsmodels_pooled(y, v)
     assert pooled.k == len(y)
     assert pooled.estimate == pytest.approx(row["eff"], abs=1e-6)
     assert pooled.se == pytest.approx(row["sd_eff"], abs=1e-6)
@@ -87,7 +72,7 @@ def test_all_studies_equal_give_q_and_i2_zero():
 def test_both_standard_errors_are_tested():
     kinds = set()
     for y, v in _random_sets():
-        result, _ = _reference(y, v)
+        result, _ = statsmodels_pooled(y, v)
         frame = result.summary_frame()
         kind = "random effect" if result.tau2 >= 0 else "fixed effect"
         kinds.add(frame.loc[f"{kind} wls", "sd_eff"] >= frame.loc[kind, "sd_eff"])
@@ -98,7 +83,7 @@ def test_both_standard_errors_are_tested():
 def test_three_studies_use_t_with_two_degrees_of_freedom():
     y, v = [0.1, 0.5, 0.9], [0.01, 0.01, 0.01]
     pooled = random_effects(y, v)
-    _, row = _reference(y, v)
+    _, row = statsmodels_pooled(y, v)
     assert pooled.ci_high - pooled.estimate == pytest.approx(stats.t.ppf(0.975, 2) * pooled.se)
     assert pooled.estimate == pytest.approx(row["eff"], abs=1e-9)
     assert pooled.tau2 == pytest.approx((pooled.q - 2) / (300 - 30000 / 300))
