@@ -74,12 +74,30 @@ def adoption_change(earlier, later) -> tuple[float, float]:
 
 
 def latest(periods, carried_out: bool, intervention: str, where=lambda later: True):
-    """One period per client: its latest in which ``intervention`` was (not) carried out."""
-    chosen = {}
+    """One period per client: its latest in which ``intervention`` was carried out, or
+    (``carried_out`` false: the comparison) its latest in which nothing addressing the
+    intervention's factor was — for adoption (``intervention`` None), nothing at all."""
+    touching = ADDRESSING[FACTOR_OF[intervention]] if intervention else set()
+
+    def chosen(later) -> bool:
+        if carried_out:
+            return intervention in later.done
+        return not (set(later.done) & touching if intervention else later.done)
+
+    found = {}
     for client, earlier, later in periods:
-        if (intervention in later.done) == carried_out and where(later):
-            chosen[client] = (earlier, later)
-    return list(chosen.values())
+        if chosen(later) and where(later):
+            found[client] = (earlier, later)
+    return list(found.values())
+
+
+#: Each factor of the planted design → the catalogue's interventions that address it.
+_CATALOGUE = yaml.safe_load((ROOT / "rules" / "interventions.yaml").read_text("utf-8"))
+FACTOR_OF = dict((WORKS, NOTHING, SMALL_ONLY))
+ADDRESSING = {
+    factor: {i["id"] for i in _CATALOGUE["interventions"] if factor in i["factors"]}
+    for factor in FACTOR_OF.values()
+}
 
 
 def pool(changes) -> dict:
@@ -137,6 +155,7 @@ def _every_pooling(periods):
             found[intervention, factor, carried_out] = [
                 non_users_change(a, b, factor) for a, b in chosen
             ]
+            chosen = latest(periods, carried_out, intervention if carried_out else None)
             found[intervention, "adoption", carried_out] = [
                 adoption_change(a, b) for a, b in chosen
             ]
@@ -250,7 +269,7 @@ def test_the_ledger_finds_what_was_planted(entries, periods, cli):
     result = cli("evidence", "--store", "demo.db", "--format", "json", "-o", "-")
     assert result.exit_code == 0, result.stderr
     ledger = json.loads(result.stdout)
-    catalogue = yaml.safe_load((ROOT / "rules" / "interventions.yaml").read_text("utf-8"))
+    catalogue = _CATALOGUE
     assert [i["intervention"] for i in ledger["interventions"]] == [
         i["id"] for i in catalogue["interventions"]
     ]

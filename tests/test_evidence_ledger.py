@@ -153,6 +153,22 @@ def test_the_comparison_and_the_difference(store_location, knowledge):
     assert row["difference"]["ci_high"] == pytest.approx(diff + margin, abs=1e-4)
 
 
+def test_the_comparison_leaves_out_other_actions_on_the_factor(store_location, knowledge):
+    entries = pair("A", 0.5) + pair("B", 0.4) + pair("C", 0.6)
+    entries += pair("X", 0.0, done=()) + pair("Y", 0.1, done=()) + pair("Z", -0.1, done=())
+    # P put executives on the rollout team (manager influence too): not "without it";
+    # Q started team groups (colleague influence): a comparison of manager influence, but
+    # not of adoption (something was carried out)
+    entries += pair("P", 0.9, done=("executives_on_rollout_team",))
+    entries += pair("Q", 0.2, done=("start_in_team_groups",))
+    document = _ledger(store_location, entries, knowledge)
+    item, row = _row(document)
+    assert sorted(s["change"] for s in row["comparison"]["studies"]) == [-0.1, 0.0, 0.1, 0.2]
+    assert item["adoption_comparison"]["k"] == 3  # X, Y and Z
+    _, executives = _row(document, "executives_on_rollout_team")
+    assert sorted(s["change"] for s in executives["comparison"]["studies"]) == [-0.1, 0.0, 0.1, 0.2]
+
+
 def test_by_size_check_and_no_label(store_location, knowledge):
     small = {"size_band": "50-249", "sector": "Care"}
     entries = pair("Alpha", -0.5, **small) + pair("Beta", -0.6, **small)

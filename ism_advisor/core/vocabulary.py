@@ -735,11 +735,7 @@ INTERVENTION = FactKind(
     _table(
         Field("intervention", "text", "the intervention's id", "text", explain=1),
         Field(
-            "title",
-            "text",
-            "the intervention's title in the report's language",
-            "text",
-            explain=2,
+            "title", "text", "the intervention's title in the report's language", "text", explain=2
         ),
         Field("factor", "text", "the id of the factor it addresses", "text", explain=3),
         Field("label", "text", "that factor's name in the report's language", "text"),

@@ -11,8 +11,11 @@ negative = the gap narrowed), both as the follow-up of a run over two waves comp
 
 Per intervention and factor it addresses, each client's latest period in which it was
 carried out is one study; the studies are pooled by :func:`random_effects` and shown from
-:data:`MIN_CLIENTS` clients. The comparison pools each client's latest period in which the
-intervention was *not* carried out. Before and after, not proof: clients chose what to do.
+:data:`MIN_CLIENTS` clients. The comparison of a factor pools each client's latest period
+in which nothing addressing that factor was carried out (so that another intervention's
+effect never counts as "without it"); the comparison of adoption, each client's latest
+period in which nothing was carried out. Before and after, not proof: clients chose what
+to do.
 
 Pure: numpy and :mod:`scipy.special` only (never scipy.stats: its import is slow).
 """
@@ -332,6 +335,11 @@ def _latest(periods: Iterable[_Period]) -> dict[str, _Period]:
     return out
 
 
+def _in_order(latest: Mapping[str, _Period]) -> list[_Period]:
+    """The periods of :func:`_latest`, by client."""
+    return [latest[client] for client in sorted(latest)]
+
+
 def _groups(by: str, periods: Iterable[_Period]) -> list[str]:
     present = {p.groups[by] for p in periods}
     if by == "size":
@@ -364,16 +372,25 @@ def build_ledger(
         exclude_client=exclude_client, until=until,
     )  # fmt: skip
     known = {f.id: f for f in factors}
+    # the comparison of a factor: the periods in which nothing addressing it was carried
+    # out (else another intervention's effect would count as "without it"); of adoption:
+    # the periods in which nothing was carried out
+    addressing = {
+        f.id: frozenset(i.id for i in interventions if f.id in i.factors) for f in factors
+    }
+    untouched = {
+        factor: _in_order(_latest(p for p in periods if not p.done & ids))
+        for factor, ids in addressing.items()
+    }
+    idle = _in_order(_latest(p for p in periods if not p.done))
+    adoption_other = pooled_json([p.adoption for p in idle if p.adoption is not None])
     out_interventions = []
     negative = []
     never = []
     for intervention in interventions:
         carried = _latest(p for p in periods if intervention.id in p.done)
-        others = _latest(p for p in periods if intervention.id not in p.done)
-        done = [carried[c] for c in sorted(carried)]
-        rest = [others[c] for c in sorted(others)]
+        done = _in_order(carried)
         adoption = pooled_json([p.adoption for p in done if p.adoption is not None])
-        adoption_other = pooled_json([p.adoption for p in rest if p.adoption is not None])
         rows = []
         for factor_id in intervention.factors:
             factor = known.get(factor_id)
@@ -381,7 +398,7 @@ def build_ledger(
                 continue
             users = pooled_json([p.non_users[factor_id] for p in done if factor_id in p.non_users])
             comparison = pooled_json(
-                [p.non_users[factor_id] for p in rest if factor_id in p.non_users]
+                [p.non_users[factor_id] for p in untouched[factor_id] if factor_id in p.non_users]
             )
             subgroups = []
             if by is not None:
