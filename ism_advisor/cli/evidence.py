@@ -12,7 +12,7 @@ import click
 from ..core.errors import AdvisorError
 from ..core.files import write_atomic
 from .messages import fail
-from .options import PathValue, knowledge_options, lang_option, report_date
+from .options import PathValue, knowledge_options, lang_option, report_date, store_option
 
 __all__ = ["EVIDENCE_SUFFIXES", "evidence_command"]
 
@@ -85,14 +85,7 @@ def _write(data: bytes, output: str | None) -> None:
 
 
 @click.command("evidence")
-@click.option(
-    "--store",
-    default=None,
-    metavar="PATH|URL",
-    help="The store: a SQLite file, or postgresql://HOST/DATABASE (password from "
-    "PGPASSWORD or ~/.pgpass, never here). Default: ISM_ADVISOR_STORE, else store.sqlite "
-    "in your data folder.",
-)
+@store_option
 @knowledge_options
 @click.option(
     "--format",

@@ -17,6 +17,7 @@ __all__ = [
     "lang_option",
     "report_date",
     "sheet_options",
+    "store_option",
     "store_options",
     "survey_options",
     "wave_options",
@@ -239,6 +240,19 @@ def wave_options(command):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def store_option(command):
+    """--store for the commands that work on the store itself (store, evidence): the
+    default store when not given."""
+    return click.option(
+        "--store",
+        default=None,
+        metavar="PATH|URL",
+        help="The store: a SQLite file, or postgresql://HOST/DATABASE (password from "
+        "PGPASSWORD or ~/.pgpass, never here). Default: ISM_ADVISOR_STORE, else store.sqlite "
+        "in your data folder.",
+    )(command)
 
 
 def store_options(command):

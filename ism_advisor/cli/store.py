@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,24 +14,13 @@ from ..core.errors import N_, P_, AdvisorError, Message
 from ..core.files import write_atomic
 from ..core.i18n import translations
 from .messages import fail
-from .options import PathValue, lang_option, report_date
+from .options import PathValue, lang_option, report_date, store_option
 
 __all__ = ["store_group"]
 
 #: As in ism_advisor.store (repeated here so that --help does not import SQLAlchemy).
 SIZE_BANDS = ("1-49", "50-249", "250-999", "1000-4999", "5000+")
 PLATFORMS = ("viva-engage", "workplace", "teams", "slack", "other")
-
-
-def _store_option(command: Callable) -> Callable:
-    return click.option(
-        "--store",
-        default=None,
-        metavar="PATH|URL",
-        help="The store: a SQLite file, or postgresql://HOST/DATABASE (password from "
-        "PGPASSWORD or ~/.pgpass, never here). Default: ISM_ADVISOR_STORE, else store.sqlite "
-        "in your data folder.",
-    )(command)
 
 
 @click.group("store")
@@ -78,7 +66,7 @@ def _open(location: str | None):
     help="The run's date. Default: its --date.",
 )
 @click.option("--replace", is_flag=True, help="Replace another entry for the same client and wave.")
-@_store_option
+@store_option
 @lang_option("Language of the messages.")
 def store_add_command(
     run: Path,
@@ -150,7 +138,7 @@ def _read_document(path: Path) -> dict:
     show_default=True,
     help="One line per entry, or a JSON document.",
 )
-@_store_option
+@store_option
 @lang_option("Language of the list.")
 def store_list_command(output_format: str, store: str | None, lang: str) -> None:
     """List the entries: client, wave, date, sector, size, platform, consent (and
@@ -193,7 +181,7 @@ def store_list_command(output_format: str, store: str | None, lang: str) -> None
 @store_group.command("remove")
 @click.argument("client")
 @click.option("--wave", default=None, help="Remove this wave's entry only.")
-@_store_option
+@store_option
 @lang_option("Language of the messages.")
 def store_remove_command(client: str, wave: str | None, store: str | None, lang: str) -> None:
     """Remove the entries of CLIENT (one wave's with --wave) from the store."""
@@ -218,7 +206,7 @@ def store_remove_command(client: str, wave: str | None, store: str | None, lang:
     help="Replace the client and wave labels by keyed hashes (h: and 16 hex digits; the "
     "same label, the same hash in this store).",
 )
-@_store_option
+@store_option
 @lang_option("Language of the messages.")
 def store_export_command(file: str, hash_labels: bool, store: str | None, lang: str) -> None:
     """Write every entry to FILE ('-': standard output) as JSON lines (docs/store.md), to
@@ -242,7 +230,7 @@ def store_export_command(file: str, hash_labels: bool, store: str | None, lang: 
 @store_group.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--replace", is_flag=True, help="Replace entries of the same client and wave.")
-@_store_option
+@store_option
 @lang_option("Language of the messages.")
 def store_import_command(file: Path, replace: bool, store: str | None, lang: str) -> None:
     """Add the entries of FILE (an export, JSON lines) to the store: every line is checked
