@@ -1,0 +1,96 @@
+"""Emerging themes: what the uncoded comments talk about, for the consultant to turn into
+codes.
+
+TF-IDF over the comments' lemmas (function words of both languages and the markers of
+redacted text left out) and a non-negative matrix factorisation (scikit-learn's NMF,
+``init="nndsvda"``, ``random_state=0``, one thread: the same texts give the same themes).
+Each comment belongs to the component with its largest weight (none when all are 0); a
+theme is kept when it has at least ``min_size`` comments; themes are numbered by size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .text import LANGS, detect_language, lemmas, normalise, tokens
+
+__all__ = ["STOPWORDS", "Theme", "emerging_themes"]
+
+#: words never a theme's term (nl and en function words, and words every comment uses)
+STOPWORDS = frozenset(
+    """
+    de het een en van ik je jij u is dat die in op te niet geen er ze zij we wij zijn
+    was waren met voor maar om ook als dan bij nog wel heb hebt heeft hebben wordt worden
+    word mijn ons onze jullie hun naar door wat uit al kan kunnen moet moeten zou zouden
+    omdat hoe veel meer iets niets niemand nooit echt gewoon want dus toch hier daar
+    erop ermee waarom weet weten zit zitten zelf alleen mee eigenlijk deze dit welke wie
+    waar hoor iedereen men me mij m'n z'n zo nu even heel erg best wil willen gaan doen
+    zien komen staan vinden zeggen worden hebben zijn ja nee of tot tegen over onder
+    tussen na sinds dus ben bent waren werd geweest al alles elk elke ieder andere
+    the a an and of i you is that it in on to not no be are was were with for but if so
+    at as my our we they them their have has had do does did don't can can't would should
+    could what which who why how there here this these those just really never nobody
+    anyone everyone get got use using used from by about all more than too very its it's
+    i'm me your been being will won't isn't doesn't didn't also some any one much many
+    into out up down over only then there's that's us he she his her am or
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    terms: tuple[str, ...]
+    members: tuple[int, ...]
+
+
+def _analyse(text: str) -> list[str]:
+    toks = [t for t in tokens(normalise(text)) if t[0].isalnum()]
+    lang = detect_language(toks)
+    assert lang in LANGS
+    return [
+        lem
+        for tok, lem in zip(toks, lemmas(toks, lang))
+        if tok not in STOPWORDS and lem not in STOPWORDS and len(lem) > 1 and not lem.isdigit()
+    ]
+
+
+def emerging_themes(texts: Sequence[str], *, min_size: int, max_themes: int = 5) -> list[Theme]:
+    """The themes of ``texts`` with at least ``min_size`` members, largest first, at most
+    ``max_themes``; [] when there are fewer than ``min_size`` texts or no words."""
+    if len(texts) < max(min_size, 1) or max_themes < 1:
+        return []
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from threadpoolctl import threadpool_limits
+
+    docs = [_analyse(text) for text in texts]
+    vectorizer = TfidfVectorizer(
+        analyzer=lambda doc: doc, min_df=max(2, min(min_size, 5)), sublinear_tf=True
+    )
+    try:
+        matrix = vectorizer.fit_transform(docs)
+    except ValueError:  # no term in two comments
+        return []
+    n_components = min(max_themes, matrix.shape[0], matrix.shape[1])
+    if n_components < 1:
+        return []
+    with threadpool_limits(limits=1):
+        model = NMF(n_components=n_components, init="nndsvda", random_state=0, max_iter=400)
+        weights = model.fit_transform(matrix)
+    vocabulary = vectorizer.get_feature_names_out()
+    best = weights.argmax(axis=1)
+    found = []
+    for component in range(n_components):
+        members = tuple(
+            int(i) for i in range(len(docs)) if best[i] == component and weights[i, component] > 0
+        )
+        if len(members) < min_size:
+            continue
+        loadings = model.components_[component]
+        order = sorted(range(len(vocabulary)), key=lambda j: (-loadings[j], vocabulary[j]))
+        terms = tuple(str(vocabulary[j]) for j in order[:6] if loadings[j] > 0)
+        found.append((members, terms))
+    found.sort(key=lambda theme: (-len(theme[0]), theme[0]))
+    return [Theme(f"T{i}", terms, members) for i, (members, terms) in enumerate(found, 1)]
