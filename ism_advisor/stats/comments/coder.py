@@ -16,8 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pathlib import Path
+
 from .codes import CommentCodes, Term
-from .examples import Examples
+from .examples import Examples, read_examples
+from .learn import THRESHOLD, Model, features
 from .text import CLAUSE_ENDS, detect_language, lemmas, normalise, tokens
 
 __all__ = ["GAP", "SCOPE", "Coded", "code_comment", "code_comments"]
@@ -42,12 +45,97 @@ class Coded:
 
 
 def code_comments(
-    texts: Sequence[str], codes: CommentCodes, examples: Examples | None = None
+    texts: Sequence[str],
+    codes: CommentCodes,
+    examples: Examples | None = None,
+    *,
+    learn: bool = True,
 ) -> list[Coded]:
-    """The codes of every text, in order (a blank text: no codes)."""
+    """The codes of every text, in order (a blank text: no codes).
+
+    With ``learn`` (the default) the lexicon's hits are weighed by the supervised layer
+    (:mod:`~ism_advisor.stats.comments.learn`) trained on the packaged examples and
+    ``examples``; without it the lexicon alone decides. A text equal to an example's
+    (normalised) takes the example's codes and direction.
+    """
     index = _Index.of(codes)
     known = examples.by_text() if examples is not None else {}
-    return [code_comment(text, codes, index, known) for text in texts]
+    model = _model(codes, index, examples) if learn else None
+    out: list[Coded] = []
+    for begin in range(0, len(texts), CHUNK):
+        found = [_lexicon(text, index) for text in texts[begin : begin + CHUNK]]
+        probs = model.predict([f.features() for f in found]) if model else [{}] * len(found)
+        for hit, p in zip(found, probs):
+            out.append(known_coded(hit, known, index) or _decide(hit, p, index, model))
+    return out
+
+
+#: comments coded at a time (bounds the memory of the supervised layer)
+CHUNK = 5000
+
+
+def _model(codes: CommentCodes, index: _Index, examples: Examples | None) -> Model | None:
+    key = (id(codes), id(examples))
+    if index.model_key == key:
+        return index.model
+    training = packaged_examples() + (examples or Examples(()))
+    hits = [_lexicon(e.text, index) for e in training.items]
+    model = Model.fit(
+        [h.features() for h in hits], [set(e.codes) for e in training.items], codes.ids()
+    )
+    index.model, index.model_key = model, key
+    return model
+
+
+def packaged_examples() -> Examples:
+    """The labelled corpus packaged with the coder (``training.csv``)."""
+    return read_examples(Path(__file__).with_name("training.csv"))
+
+
+@dataclass
+class _Hits:
+    """What the lexicon found in one comment."""
+
+    norm: str
+    lang: str
+    lemmas: list[str]
+    found: dict[str, list[tuple[str, str | None, bool]]]  # code -> (term, direction, directed)
+    mood: str | None  # the sentiment words of the whole comment
+
+    def features(self) -> list[str]:
+        directed = {c: any(d for _, _, d in hits) for c, hits in self.found.items()}
+        return features(self.lemmas, self.found, directed)
+
+
+def known_coded(hit: _Hits, known, index: _Index) -> Coded | None:
+    if not known or hit.norm not in known:
+        return None
+    ids, direction = known[hit.norm]
+    ids = tuple(sorted((i for i in ids if i in index.order), key=index.order.__getitem__))
+    return Coded(ids, direction, {i: direction for i in ids}, {i: () for i in ids}, hit.lang)
+
+
+def _decide(hit: _Hits, probs: dict[str, float], index: _Index, model: Model | None) -> Coded:
+    chosen = []
+    for code_id in index.order:
+        if model is not None and code_id in model.classifiers:
+            if probs.get(code_id, 0.0) >= THRESHOLD:
+                chosen.append(code_id)
+        elif code_id in hit.found:
+            chosen.append(code_id)
+    directions = {}
+    for code_id in chosen:
+        own = _combine(d for _, d, _ in hit.found.get(code_id, ()))
+        directions[code_id] = own if own is not None else hit.mood
+    terms = {c: tuple(dict.fromkeys(t for t, _, _ in hit.found.get(c, ()))) for c in chosen}
+    direction = _combine(directions.values()) if chosen else hit.mood
+    return Coded(tuple(chosen), direction, directions, terms, hit.lang)
+
+
+def code_comment(text: str, codes: CommentCodes) -> Coded:
+    """The codes of one text by the lexicon alone."""
+    index = _Index.of(codes)
+    return _decide(_lexicon(text, index), {}, index, None)
 
 
 class _Index:
@@ -63,6 +151,8 @@ class _Index:
             self.first[lang] = _by_first(terms)
             self.sentiment[lang] = _by_first(codes.sentiment.get(lang, ()))
         self.negators = codes.negators
+        self.model: Model | None = None
+        self.model_key: tuple[int, int] | None = None
 
     @classmethod
     def of(cls, codes: CommentCodes) -> _Index:
@@ -81,26 +171,16 @@ def _by_first(terms: Sequence[Term]) -> dict[str, list[Term]]:
     return out
 
 
-def code_comment(
-    text: str,
-    codes: CommentCodes,
-    index: _Index | None = None,
-    known: Mapping[str, tuple[tuple[str, ...], str | None]] | None = None,
-) -> Coded:
-    """The codes of one text."""
-    index = index or _Index.of(codes)
+def _lexicon(text: str, index: _Index) -> _Hits:
+    """The terms of every code found in ``text``, each with its direction in context."""
     norm = normalise(text or "")
     toks = tokens(norm)
     lang = detect_language(toks)
-    if known and norm in known:
-        ids, direction = known[norm]
-        ids = tuple(sorted((i for i in ids if i in index.order), key=index.order.__getitem__))
-        return Coded(ids, direction, {i: direction for i in ids}, {i: () for i in ids}, lang)
     lems = lemmas(toks, lang)
     negators = index.negators.get(lang, frozenset())
     negated = [tok in negators or tok.endswith("n't") for tok in toks]
     clause = _clauses(toks)
-    found: dict[str, list[tuple[str, str | None]]] = {}
+    found: dict[str, list[tuple[str, str | None, bool]]] = {}
     used: set[int] = set()
     for start in range(len(toks)):
         for term in _candidates(index.first.get(lang, {}), lems, toks, start):
@@ -108,13 +188,27 @@ def code_comment(
             if span is None or (span[0] in used and len(term.lemmas) == 1):
                 continue
             used.update(span)
-            direction = _directed(term.direction, span, negated, clause, lang, lems, toks,
-                                  index)
-            found.setdefault(term.code, []).append((term.text, direction))
-    ids = tuple(sorted(found, key=index.order.__getitem__))
-    directions = {code_id: _combine(d for _, d in found[code_id]) for code_id in ids}
-    terms = {code_id: tuple(dict.fromkeys(t for t, _ in found[code_id])) for code_id in ids}
-    return Coded(ids, _combine(directions.values()), directions, terms, lang)
+            direction = _directed(term.direction, span, negated, clause, lang, lems, toks, index)
+            found.setdefault(term.code, []).append(
+                (term.text, direction, term.direction is not None)
+            )
+    return _Hits(norm, lang, lems, found, _mood(lems, toks, negated, clause, lang, index))
+
+
+def _mood(lems, toks, negated, clause, lang, index) -> str | None:
+    """The direction of the sentiment words of a whole comment (negation flips)."""
+    votes = []
+    sentiment = index.sentiment.get(lang, {})
+    for i in range(len(toks)):
+        for term in sentiment.get(lems[i], ()):
+            span = _match(term, lems, toks, i)
+            if span is not None:
+                flips = any(
+                    negated[j] and clause[j] == clause[i] for j in range(max(0, i - SCOPE), i)
+                )
+                votes.append(_FLIP[term.direction] if flips else term.direction)
+                break
+    return _combine(votes)
 
 
 def _candidates(first: dict[str, list[Term]], lems: list[str], toks: list[str], start: int):
@@ -184,7 +278,7 @@ def _directed(direction, span, negated, clause, lang, lems, toks, index) -> str 
 
 
 def _combine(directions) -> str | None:
-    """"favourable", "unfavourable", "mixed" or None for the given directions."""
+    """ "favourable", "unfavourable", "mixed" or None for the given directions."""
     kinds = {d for d in directions if d is not None}
     if "mixed" in kinds or {"favourable", "unfavourable"} <= kinds:
         return "mixed"

@@ -53,13 +53,21 @@ def read_examples(path: str | Path) -> Examples:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        raise AdvisorError(N_("is empty (expected a coding sheet with the columns {columns})"),
-                           path=shown, columns=", ".join(_REQUIRED))
+        raise AdvisorError(
+            N_("is empty (expected a coding sheet with the columns {columns})"),
+            path=shown,
+            columns=", ".join(_REQUIRED),
+        )
     header = [h.strip().casefold() for h in header]
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
-        raise AdvisorError(N_("missing column '{column}' (expected {columns})"), path=shown,
-                           line=1, column=missing[0], columns=", ".join(_REQUIRED))
+        raise AdvisorError(
+            N_("missing column '{column}' (expected {columns})"),
+            path=shown,
+            line=1,
+            column=missing[0],
+            columns=", ".join(_REQUIRED),
+        )
     at = {c: header.index(c) for c in _REQUIRED}
     items = []
     for row in reader:
@@ -67,15 +75,31 @@ def read_examples(path: str | Path) -> Examples:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < len(header):
-            raise AdvisorError(N_("expected {count} fields, found {found}"), path=shown,
-                               line=line, count=len(header), found=len(row))
+            raise AdvisorError(
+                N_("expected {count} fields, found {found}"),
+                path=shown,
+                line=line,
+                count=len(header),
+                found=len(row),
+            )
         direction = row[at["direction"]].strip().casefold()
         if direction not in DIRECTIONS:
             raise AdvisorError(
                 N_("expected favourable, unfavourable, mixed or nothing, found '{found}'"),
-                path=shown, line=line, column="direction", found=direction[:40])
+                path=shown,
+                line=line,
+                column="direction",
+                found=direction[:40],
+            )
         codes = tuple(c.strip() for c in row[at["codes"]].split(";") if c.strip())
         codes = tuple(c for c in codes if c != "none")
-        items.append(Example(row[at["id"]].strip(), row[at["lang"]].strip(), row[at["text"]],
-                             codes, direction or None))
+        items.append(
+            Example(
+                row[at["id"]].strip(),
+                row[at["lang"]].strip(),
+                row[at["text"]],
+                codes,
+                direction or None,
+            )
+        )
     return Examples(tuple(items))
