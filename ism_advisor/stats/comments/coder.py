@@ -119,7 +119,8 @@ def _decide(hit: _Hits, probs: dict[str, float], index: _Index, model: Model | N
     chosen = []
     for code_id in index.order:
         if model is not None and code_id in model.classifiers:
-            if probs.get(code_id, 0.0) >= THRESHOLD:
+            directed = any(d for _, _, d in hit.found.get(code_id, ()))
+            if probs.get(code_id, 0.0) >= THRESHOLD or directed:
                 chosen.append(code_id)
         elif code_id in hit.found:
             chosen.append(code_id)
