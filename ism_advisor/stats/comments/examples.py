@@ -75,13 +75,7 @@ def read_examples(path: str | Path) -> Examples:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < len(header):
-            raise AdvisorError(
-                N_("expected {count} fields, found {found}"),
-                path=shown,
-                line=line,
-                count=len(header),
-                found=len(row),
-            )
+            raise AdvisorError(N_("a row has fewer fields than the header"), path=shown, line=line)
         direction = row[at["direction"]].strip().casefold()
         if direction not in DIRECTIONS:
             raise AdvisorError(
