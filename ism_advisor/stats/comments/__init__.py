@@ -3,8 +3,8 @@
 Imported only with ``--comments``: it loads simplemma and scikit-learn.
 """
 
-from .codes import Code, CommentCodes, load_comment_codes
 from .coder import Coded, code_comments
+from .codes import Code, CommentCodes, load_comment_codes
 from .examples import Examples, read_examples
 from .themes import Theme, emerging_themes
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
 from pathlib import Path
+from typing import ClassVar
 
 from .codes import CommentCodes, Term
 from .examples import Examples, read_examples
@@ -65,7 +65,7 @@ def code_comments(
     for begin in range(0, len(texts), CHUNK):
         found = [_lexicon(text, index) for text in texts[begin : begin + CHUNK]]
         probs = model.predict([f.features() for f in found]) if model else [{}] * len(found)
-        for hit, p in zip(found, probs):
+        for hit, p in zip(found, probs, strict=False):
             out.append(known_coded(hit, known, index) or _decide(hit, p, index, model))
     return out
 
@@ -142,7 +142,7 @@ def code_comment(text: str, codes: CommentCodes) -> Coded:
 class _Index:
     """The terms per language, by their first lemma, built once per CommentCodes."""
 
-    _cache: dict[int, tuple[CommentCodes, _Index]] = {}
+    _cache: ClassVar[dict[int, tuple[CommentCodes, _Index]]] = {}
 
     def __init__(self, codes: CommentCodes) -> None:
         self.order = {code_id: i for i, code_id in enumerate(codes.ids())}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 __all__ = ["MIN_POSITIVE", "THRESHOLD", "Model", "features"]
 
@@ -25,7 +26,7 @@ def features(lems: Sequence[str], found: dict, directed: dict) -> list[str]:
     """The features of one comment: lemmas, adjacent lemma pairs, lexicon hits."""
     words = [lem for lem in lems if lem[0].isalnum()]
     out = list(words)
-    out += [f"{a}_{b}" for a, b in zip(words, words[1:])]
+    out += [f"{a}_{b}" for a, b in pairwise(words)]
     for code_id in found:
         out += [f"=lex:{code_id}"] * 2
         if directed.get(code_id):
