@@ -62,10 +62,10 @@ def read_examples(path: str | Path) -> Examples:
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
         raise AdvisorError(
-            N_("missing column '{column}' (expected {columns})"),
+            N_("missing column '{name}' (expected {columns})"),
             path=shown,
             line=1,
-            column=missing[0],
+            name=missing[0],
             columns=", ".join(_REQUIRED),
         )
     at = {c: header.index(c) for c in _REQUIRED}
