@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
 __all__ = ["MIN_POSITIVE", "THRESHOLD", "Model", "features"]
 
 #: a code needs this many positive examples to be learnt
@@ -44,8 +47,6 @@ class Model:
 
     @classmethod
     def fit(cls, docs: list[list[str]], labels: list[set[str]], codes: Sequence[str]) -> Model:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
 
         vectorizer = TfidfVectorizer(analyzer=lambda doc: doc, sublinear_tf=True, min_df=1)
         matrix = vectorizer.fit_transform(docs)

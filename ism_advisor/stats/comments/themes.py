@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sklearn.decomposition import NMF
+from sklearn.feature_extraction.text import TfidfVectorizer
+from threadpoolctl import threadpool_limits
+
 from .text import LANGS, detect_language, lemmas, normalise, tokens
 
 __all__ = ["STOPWORDS", "Theme", "emerging_themes"]
@@ -290,9 +294,6 @@ def emerging_themes(texts: Sequence[str], *, min_size: int, max_themes: int = 5)
     ``max_themes``; [] when there are fewer than ``min_size`` texts or no words."""
     if len(texts) < max(min_size, 1) or max_themes < 1:
         return []
-    from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from threadpoolctl import threadpool_limits
 
     docs = [_analyse(text) for text in texts]
     vectorizer = TfidfVectorizer(
