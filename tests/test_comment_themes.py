@@ -64,3 +64,26 @@ def test_too_few_comments_give_no_themes():
     assert emerging_themes(ENGLISH, min_size=10) == []
     assert emerging_themes([], min_size=1) == []
     assert emerging_themes(["", " "] * 10, min_size=5) == []
+
+
+def test_the_terms_of_the_codes_are_left_out_when_given():
+    from ism_advisor.stats.comments import load_comment_codes
+
+    codes = load_comment_codes(None, ("effort_expectancy",) + FACTORS_REST)
+    texts = [f"Geen tijd, de meldingen en het Engels. Punt {i}." for i in range(12)]
+    texts += OTHER * 2
+    with_codes = emerging_themes(texts, min_size=10, codes=codes)
+    without = emerging_themes(texts, min_size=10)
+    assert "melding" in {t for theme in without for t in theme.terms}
+    assert "melding" not in {t for theme in with_codes for t in theme.terms}
+    assert "engels" in {t for theme in with_codes for t in theme.terms}
+
+
+FACTORS_REST = (
+    "performance_expectancy",
+    "manager_influence",
+    "colleague_influence",
+    "reputation",
+    "privacy_concern",
+    "collaboration_norms",
+)

@@ -75,8 +75,9 @@ CHUNK = 5000
 
 
 def _model(codes: CommentCodes, index: _Index, examples: Examples | None) -> Model | None:
-    key = (id(codes), id(examples))
-    if index.model_key == key:
+    # the index belongs to one CommentCodes; the model to the examples it learnt from
+    key = (examples,)
+    if index.model_key is not None and index.model_key[0] is examples:
         return index.model
     training = packaged_examples() + (examples or Examples(()))
     hits = [_lexicon(e.text, index) for e in training.items]
@@ -153,7 +154,7 @@ class _Index:
             self.sentiment[lang] = _by_first(codes.sentiment.get(lang, ()))
         self.negators = codes.negators
         self.model: Model | None = None
-        self.model_key: tuple[int, int] | None = None
+        self.model_key: tuple[Examples | None] | None = None
 
     @classmethod
     def of(cls, codes: CommentCodes) -> _Index:

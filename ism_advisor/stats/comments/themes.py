@@ -17,6 +17,7 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
+from .codes import CommentCodes
 from .text import LANGS, detect_language, lemmas, normalise, tokens
 
 __all__ = ["STOPWORDS", "Theme", "emerging_themes"]
@@ -278,24 +279,43 @@ class Theme:
     members: tuple[int, ...]
 
 
-def _analyse(text: str) -> list[str]:
+def _analyse(text: str, skip: frozenset[str] = frozenset()) -> list[str]:
     toks = [t for t in tokens(normalise(text)) if t[0].isalnum()]
     lang = detect_language(toks)
     assert lang in LANGS
     return [
         lem
         for tok, lem in zip(toks, lemmas(toks, lang), strict=False)
-        if tok not in STOPWORDS and lem not in STOPWORDS and len(lem) > 1 and not lem.isdigit()
+        if tok not in STOPWORDS
+        and lem not in STOPWORDS
+        and lem not in skip
+        and len(lem) > 1
+        and not lem.isdigit()
     ]
 
 
-def emerging_themes(texts: Sequence[str], *, min_size: int, max_themes: int = 5) -> list[Theme]:
+def emerging_themes(
+    texts: Sequence[str],
+    *,
+    min_size: int,
+    max_themes: int = 5,
+    codes: CommentCodes | None = None,
+) -> list[Theme]:
     """The themes of ``texts`` with at least ``min_size`` members, largest first, at most
-    ``max_themes``; [] when there are fewer than ``min_size`` texts or no words."""
+    ``max_themes``; [] when there are fewer than ``min_size`` texts or no words.
+
+    With ``codes``, the one-word terms of its codes are left out: a theme is about what
+    no code covers yet."""
     if len(texts) < max(min_size, 1) or max_themes < 1:
         return []
 
-    docs = [_analyse(text) for text in texts]
+    skip = frozenset(
+        term.lemmas[0]
+        for terms in (codes.terms.values() if codes is not None else ())
+        for term in terms
+        if len(term.lemmas) == 1
+    )
+    docs = [_analyse(text, skip) for text in texts]
     vectorizer = TfidfVectorizer(
         analyzer=lambda doc: doc, min_df=max(2, min(min_size, 5)), sublinear_tf=True
     )
