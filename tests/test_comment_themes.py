@@ -69,7 +69,7 @@ def test_too_few_comments_give_no_themes():
 def test_the_terms_of_the_codes_are_left_out_when_given():
     from ism_advisor.stats.comments import load_comment_codes
 
-    codes = load_comment_codes(None, ("effort_expectancy",) + FACTORS_REST)
+    codes = load_comment_codes(None, ("effort_expectancy", *FACTORS_REST))
     texts = [f"Geen tijd, de meldingen en het Engels. Punt {i}." for i in range(12)]
     texts += OTHER * 2
     with_codes = emerging_themes(texts, min_size=10, codes=codes)
