@@ -40,7 +40,7 @@ def test_the_packaged_file_has_the_seven_factors_and_two_other_codes(codes):
     assert codes.path == "<packaged comments.yaml>"
     assert codes.ids() == (*FACTORS, "technical", "purpose_unclear")
     assert [c.kind for c in codes.codes] == ["factor"] * 7 + ["other"] * 2
-    assert codes.codes[1].label == {"nl": "Verwachte moeite", "en": "Effort expectancy"}
+    assert codes.codes[1].label == {"nl": "Verwachte inspanning", "en": "Effort expectancy"}
     assert codes.codes[7].label["en"] == "Technical problems"
 
 
@@ -227,3 +227,9 @@ def test_a_bad_comments_file_is_one_line_with_its_position(tmp_path, old, new, m
     with pytest.raises(AdvisorError) as caught:
         load_comment_codes(path, FACTORS)
     assert str(caught.value) == f"{path}:{message}"
+
+
+def test_factor_codes_carry_the_codebooks_labels(codes, codebook):
+    labels = {factor.id: dict(factor.label) for factor in codebook.factors}
+    for code in codes.codes[:7]:
+        assert dict(code.label) == labels[code.id]
