@@ -182,5 +182,5 @@ def test_favourable_and_unfavourable_are_counted():
 def test_coded_results_must_match_the_comments():
     survey = _survey(["A"], [False], ["no time"])
     coded = [Coded((), None, {}, {}, "en")] * 2
-    with pytest.raises(ValueError, match="^2 coded comments for 1 comments$"):
+    with pytest.raises(ValueError, match=r"^2 coded comments for 1 comments$"):
         publish_comments(survey, _published("A"), coded, CODES, threshold=3, lang="en")
