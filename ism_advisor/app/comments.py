@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import P_, Message
+from ..core.resources import packaged_path
 from ..protect.comments import comment_texts
 from ..survey import load_survey
 from ..survey.codebook import load_codebook
 
-__all__ = ["SHEET_COLUMNS", "CodingSheet", "coding_sheet", "sheet_bytes"]
+__all__ = ["SHEET_COLUMNS", "CodingSheet", "check_comment_codes", "coding_sheet", "sheet_bytes"]
 
 #: The coding sheet's columns.
 SHEET_COLUMNS = ("id", "lang", "text", "codes", "direction", "terms")
@@ -82,6 +84,20 @@ def coding_sheet(
         comments=len(texts),
         coded=sum(1 for c in coded if c.codes),
     )
+
+
+def check_comment_codes(folder: Path | None, book: Any) -> tuple[Message, Path]:
+    """``rules check``: the comments' codes of a knowledge-base folder (its
+    ``comments.yaml``, else the packaged one) read and checked against the codebook's
+    factors (an :class:`~ism_advisor.core.errors.AdvisorError` names what is wrong); how
+    many codes, and the file read."""
+    from ..stats.comments import load_comment_codes
+    from .settings import comment_codes_path
+
+    path = comment_codes_path(folder)
+    codes = load_comment_codes(path, [factor.id for factor in book.factors])
+    shown = path if path is not None else packaged_path("rules", "comments.yaml")
+    return Message(P_("{n} comment code", "{n} comment codes"), {"n": len(codes.codes)}), shown
 
 
 def sheet_bytes(texts: Sequence[str], coded: Sequence[Any]) -> bytes:
