@@ -389,11 +389,11 @@ def test_rules_check_warns_about_what_no_run_would_notice(cli, tmp_path):
     edited(tmp_path, SHUT_OUT, HALF_DEAD, UNREAD)
     result = cli("rules", "check", "--knowledge", "ours")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("ok: 7 factors, 26 rules, 3 conclusions, 21 interventions")
+    assert result.stdout.startswith("ok: 7 factors, 27 rules, 3 conclusions, 21 interventions")
     assert result.stderr.splitlines() == [
         "warning: ours/advice.yaml:51:7: no rule reads the conclusion 'reputation_gap' (use it"
         " with 'conclusion:')",
-        "warning: ours/advice.yaml:504:7: rule 'onboarding_for_everyone' never fires: whenever"
+        "warning: ours/advice.yaml:531:7: rule 'onboarding_for_everyone' never fires: whenever"
         " it could, rule 'effort_and_value_doubt' (line 164) fires too and draws"
         " 'effort_and_value_doubt', which this rule needs absent",
         "warning: ours/advice.yaml:519:11: this pattern can never be met: its conditions"
