@@ -27,6 +27,7 @@ from ..core.resources import packaged_path
 from ..protect.comments import comment_texts
 from ..survey import load_survey
 from ..survey.codebook import load_codebook
+from .settings import comment_codes_path
 
 __all__ = ["SHEET_COLUMNS", "CodingSheet", "check_comment_codes", "coding_sheet", "sheet_bytes"]
 
@@ -92,7 +93,6 @@ def check_comment_codes(folder: Path | None, book: Any) -> tuple[Message, Path]:
     factors (an :class:`~ism_advisor.core.errors.AdvisorError` names what is wrong); how
     many codes, and the file read."""
     from ..stats.comments import load_comment_codes
-    from .settings import comment_codes_path
 
     path = comment_codes_path(folder)
     codes = load_comment_codes(path, [factor.id for factor in book.factors])

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..core.errors import P_, AdvisorError, Message
+from ..core.files import Outputs
 from ..core.i18n import translations
 from .messages import fail
 from .options import PathValue, comment_options, knowledge_options, lang_option, survey_options
@@ -58,7 +59,6 @@ def comments_command(file: Path, columns: tuple[str, ...], **options: Any) -> No
     """
     from ..app.comments import coding_sheet
     from ..app.settings import comment_codes_path, knowledge_paths, sheet_choice
-    from ..core.files import Outputs
 
     lang, output = options.pop("lang"), options.pop("output")
     knowledge = options.pop("knowledge")
