@@ -118,3 +118,50 @@ def test_the_knowledge_folders_comments_yaml_is_used(calls, tmp_path):
     settings = Settings.create([SCORES], knowledge=tmp_path, comments=["c"], comment_codes=given)
     assert settings.comment_codes == given
     assert Settings.create([SCORES], comments=["c"]).comment_codes is None
+
+
+def _facts(**figures):
+    from ism_advisor.advice.ruletests import neutral_facts
+
+    knowledge = run_module.read_knowledge(Settings(scores=()))
+    return knowledge, neutral_facts(knowledge.codebook, {}, {"effort_expectancy": figures}, "en")
+
+
+LEVER = {"users_mean": 2.2, "non_users_mean": 2.9, "hedges_g": 0.3, "p_holm": 0.02}
+
+
+def test_the_default_rule_adds_what_the_comments_say():
+    from ism_advisor.advice.decide import advice_of, decide
+
+    knowledge, facts = _facts(**LEVER, comment_n=12, comment_share=0.4)
+    (advice,) = advice_of(decide(knowledge, [facts], "en"))
+    (plan,) = [
+        r for r in advice.recommendations if r.intervention == "bring_platform_into_workflow"
+    ]
+    assert [(r.rule, r.because) for r in plan.reasons][1] == (
+        "comments_name_effort",
+        "40% of non-users' comments (12) name the effort the platform takes (Effort expectancy).",
+    )
+    knowledge, facts = _facts(**LEVER, comment_n=2, comment_share=0.4)  # too few comments
+    (advice,) = advice_of(decide(knowledge, [facts], "nl"))
+    (plan,) = [
+        r for r in advice.recommendations if r.intervention == "bring_platform_into_workflow"
+    ]
+    assert [r.rule for r in plan.reasons] == ["effort_expected"]
+
+
+def test_without_comments_the_rule_is_not_in_play():
+    from ism_advisor.advice.decide import decide
+    from ism_advisor.advice.whynot import why
+
+    for figures, rules in (
+        ({"hedges_g": 0.1, "p_holm": 0.3}, ["effort_expected"]),
+        (
+            {"hedges_g": 0.1, "p_holm": 0.3, "comment_n": 1, "comment_share": 0.1},
+            ["effort_expected", "comments_name_effort"],
+        ),
+    ):
+        knowledge, facts = _facts(**figures)
+        (decision,) = decide(knowledge, [facts], "en")
+        verdicts = why(knowledge, facts, decision.firings, "bring_platform_into_workflow")
+        assert [v.rule.id for v in verdicts] == rules
