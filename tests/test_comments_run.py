@@ -165,3 +165,12 @@ def test_without_comments_the_rule_is_not_in_play():
         (decision,) = decide(knowledge, [facts], "en")
         verdicts = why(knowledge, facts, decision.firings, "bring_platform_into_workflow")
         assert [v.rule.id for v in verdicts] == rules
+
+
+def test_only_the_latest_waves_comments_are_read(calls):
+    wave2 = ROOT / "sample_data" / "scores-wave2.csv"
+    settings = Settings.create([SCORES, wave2], segment_by=["organisation"], comments=["w"])
+    found = run(settings)
+    assert [r["comments"] for r in calls.reads] == [(), ("w",)]
+    assert document(found)["comments"]["columns"] == ["w"]
+    assert found.latest.survey.path == str(wave2)

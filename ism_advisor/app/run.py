@@ -232,11 +232,14 @@ def find_comments(
     for path in settings.comment_examples:  # several sheets: one set of examples
         read = read_examples(path)
         examples = read if examples is None else examples + read
-    _, texts = comment_texts(latest.survey.comments)
+    survey = latest.survey
+    if not survey.comments.index.equals(survey.scores.index):  # one wave of a --wave-by file
+        survey = replace(survey, comments=survey.comments.reindex(survey.scores.index))
+    _, texts = comment_texts(survey.comments)
     stage(P_("coding {n} comment", "coding {n} comments"), n=len(texts))
     coded = code_comments(texts, codes, examples)
     return publish_comments(
-        latest.survey,
+        survey,
         latest.published,
         coded,
         codes,
