@@ -148,3 +148,13 @@ def test_min_comments_below_min_group_size_is_a_usage_error():
 def test_the_comment_options_need_comments():
     result = _invoke(SCORES, "--redact-segments")
     assert result.exit_code == 2 and "add --comments COLUMN" in result.stderr
+
+
+def test_a_large_group_size_raises_the_default(tmp_path):
+    from ism_advisor.app.settings import Settings
+
+    assert Settings.create([SCORES], min_group_size=12, min_comments=None).min_comments == 12
+    assert Settings.create([SCORES], min_group_size=6, min_comments=None).min_comments == 10
+    target = tmp_path / "advice.json"
+    result = _invoke(SCORES, "--min-group-size", "12", "-o", str(target), "-q")
+    assert result.exit_code == 0, result.stderr

@@ -178,6 +178,8 @@ class Settings:
         (:func:`check_comments`)."""
         paths = tuple(Path(p) for p in scores)
         check_waves(paths, tuple(wave_names), wave_by, done)
+        if options.get("min_comments", 10) is None:  # not given: 10, or the group size
+            options["min_comments"] = max(10, options.get("min_group_size", 5))
         check_comments(
             tuple(comments),
             options.get("min_comments", 10),

@@ -264,11 +264,11 @@ def comment_options(*, run: bool = True):
                 "--min-comments",
                 "min_comments",
                 type=click.IntRange(min=3),
-                default=10,
-                show_default=True,
+                default=None,
                 metavar="N",
                 help="Smallest group of comments (per segment, of users or of non-users) "
-                "whose codes and quotes are shown; never below --min-group-size.",
+                "whose codes and quotes are shown; never below --min-group-size. Default: 10, "
+                "or --min-group-size where that is larger.",
             ),
         ]
     options += [
