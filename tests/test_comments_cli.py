@@ -158,3 +158,29 @@ def test_a_large_group_size_raises_the_default(tmp_path):
     target = tmp_path / "advice.json"
     result = _invoke(SCORES, "--min-group-size", "12", "-o", str(target), "-q")
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_run_with_comments_writes_them_into_the_json(monkeypatch, tmp_path):
+    import json
+
+    from ism_advisor.app import run as run_module
+
+    found = Calls()
+    fake_coder(monkeypatch, found)
+    fake_reader(monkeypatch, found, run_module)
+    target = tmp_path / "advice.json"
+    args = [SCORES, "--segment-by", "organisation", "--comments", "wat_zou_helpen", "-q"]
+    result = _invoke(*args, "--min-comments", "12", "--lang", "nl", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["comments"]["min_comments"] == 12
+    assert document["comments"]["codes"][0]["label"] == "Verwachte inspanning"
+    assert [s["comments"]["non_users"]["shown"] for s in document["segments"]] == [True] * 4
+    plain = tmp_path / "plain.json"
+    assert _invoke(SCORES, "--segment-by", "organisation", "-q", "-o", str(plain)).exit_code == 0
+    without = json.loads(plain.read_text(encoding="utf-8"))
+    del document["comments"]
+    for segment in document["segments"]:
+        del segment["comments"]
+    assert "comments" not in without
+    assert without["segments"][0].keys() == document["segments"][0].keys()
