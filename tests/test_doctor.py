@@ -101,7 +101,7 @@ def test_all_usable(cli):
     assert report["packaged rules"] == f"ok {ROOT / 'rules'}"
     assert report["packaged templates"] == f"ok {ROOT / 'templates'}"
     assert report["knowledge base"].startswith(
-        "ok 7 factors, 25 items, 23 rules, 2 conclusions, 21 interventions; rules check passes ("
+        "ok 7 factors, 25 items, 24 rules, 2 conclusions, 21 interventions; rules check passes ("
     )
     assert report["fonts"].startswith('ok reports ask for "DejaVu Sans", "Segoe UI", Arial')
     assert result.stdout.splitlines()[-1] == "everything ism-advise needs works"
@@ -208,7 +208,7 @@ def test_knowledge_folder(cli, tmp_path):
     assert result.exit_code == 0, result.stdout
     report = lines(result.stdout)
     assert report["knowledge base"] == (
-        "ok 7 factors, 25 items, 23 rules, 2 conclusions, 21 interventions; rules check passes"
+        "ok 7 factors, 25 items, 24 rules, 2 conclusions, 21 interventions; rules check passes"
         f" ({tmp_path / 'ours' / 'factors.yaml'}, {tmp_path / 'ours' / 'advice.yaml'},"
         f" {tmp_path / 'ours' / 'interventions.yaml'})"
     )

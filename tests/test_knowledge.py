@@ -63,8 +63,9 @@ def test_rules_check_on_the_packaged_defaults(cli):
     assert result.exit_code == 0
     # named as packaged, never by their place in the installation (issue 26)
     assert result.stdout == (
-        "ok: 7 factors, 23 rules, 2 conclusions, 21 interventions"
-        " (<packaged>/factors.yaml, <packaged>/advice.yaml, <packaged>/interventions.yaml)\n"
+        "ok: 7 factors, 24 rules, 2 conclusions, 21 interventions, 9 comment codes"
+        " (<packaged>/factors.yaml, <packaged>/advice.yaml, <packaged>/interventions.yaml,"
+        " <packaged>/comments.yaml)\n"
     )
     assert result.stderr == ""
 
@@ -98,17 +99,18 @@ def test_init_writes_an_editable_copy_that_checks_clean(cli, tmp_path):
         "ours/factors.yaml",
         "ours/advice.yaml",
         "ours/interventions.yaml",
+        "ours/comments.yaml",
         "ours/templates/report.html",
         "ours/tests/advice.yaml",
         "ours/README.md",
     ]
-    for name in ("factors.yaml", "advice.yaml", "interventions.yaml"):
+    for name in ("factors.yaml", "advice.yaml", "interventions.yaml", "comments.yaml"):
         assert (tmp_path / "ours" / name).read_bytes() == (ROOT / "rules" / name).read_bytes()
     assert "ism-advise scores.csv --knowledge ours" in (tmp_path / "ours" / "README.md").read_text()
     check = cli("rules", "check", "--knowledge", "ours")
     assert check.exit_code == 0
     assert check.stdout.startswith(
-        "ok: 7 factors, 23 rules, 2 conclusions, 21 interventions (ours/"
+        "ok: 7 factors, 24 rules, 2 conclusions, 21 interventions, 9 comment codes (ours/"
     )
     again = cli("init", "ours")
     assert again.exit_code == 1

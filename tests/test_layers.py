@@ -82,6 +82,12 @@ LOCAL_IMPORTS: dict[str, str] = {
         "doctor loads each part inside its own check: a part that does not load is a"
         " finding, not a crash"
     ),
+    "ism_advisor.app.run -> ism_advisor.stats.comments": (
+        "the comments' coder (simplemma, scikit-learn) loads only for a run with --comments"
+    ),
+    "ism_advisor.app.comments -> ism_advisor.stats.comments": (
+        "'ism-advise comments' loads the coder (simplemma, scikit-learn) when it runs"
+    ),
     "ism_advisor.app.settings -> ism_advisor.survey": (
         "a sheet choice is checked without loading the survey reader (pandas): the command"
         " line's settings are made before anything is read"

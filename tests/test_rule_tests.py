@@ -56,7 +56,7 @@ def test_a_wrong_comparison_is_caught_with_what_was_expected_and_what_fired(cli,
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     # the last nine: the evidence ledger's cases (four of them rely on managers_less_visible)
-    assert lines[0] == "ours/tests/advice.yaml .FF...FF............F.FF....F.FFF...."
+    assert lines[0] == "ours/tests/advice.yaml .FF...FF............F.FF....F.FFF......"
     assert lines[1:5] == [
         "ours/tests/advice.yaml:20:3: case 'a significant but negligible gap is no reason to"
         " act': expected recommended, in this order: nothing; got: executives_on_rollout_team,"
@@ -66,7 +66,7 @@ def test_a_wrong_comparison_is_caught_with_what_was_expected_and_what_fired(cli,
         " in this order: executives_on_rollout_team, leaders_work_out_loud; got: nothing",
         "  fired: no rule",
     ]
-    assert lines[-1] == "11 failed, 26 passed"  # the follow-up cases on managers too
+    assert lines[-1] == "11 failed, 28 passed"  # the follow-up cases on managers too
 
 
 def test_coverage_lists_the_rules_no_case_fired(cli, tmp_path):
@@ -79,8 +79,8 @@ def test_coverage_lists_the_rules_no_case_fired(cli, tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == "ours/tests/advice.yaml ."
     assert lines[1] == "ours/advice.yaml:59:7: rule 'social_proof_missing' fired in no test case"
-    assert lines[-2:] == ["coverage: 0 of 23 rules fired in a test case", "1 passed"]
-    assert len(lines) == 23 + 3
+    assert lines[-2:] == ["coverage: 0 of 24 rules fired in a test case", "1 passed"]
+    assert len(lines) == 24 + 3
 
 
 def test_messages_in_dutch(cli, tmp_path):
@@ -100,7 +100,7 @@ def test_messages_in_dutch(cli, tmp_path):
         " (colleague_influence)",
         "  waarom niet visible_relaunch: relaunch_when_adoption_low: vraagt adoption_rate van"
         " het segment boven 0.5; het is 0.3",
-        "1 mislukt, 36 geslaagd",
+        "1 mislukt, 38 geslaagd",
     ]
 
 
@@ -389,11 +389,11 @@ def test_rules_check_warns_about_what_no_run_would_notice(cli, tmp_path):
     edited(tmp_path, SHUT_OUT, HALF_DEAD, UNREAD)
     result = cli("rules", "check", "--knowledge", "ours")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("ok: 7 factors, 26 rules, 3 conclusions, 21 interventions")
+    assert result.stdout.startswith("ok: 7 factors, 27 rules, 3 conclusions, 21 interventions")
     assert result.stderr.splitlines() == [
         "warning: ours/advice.yaml:51:7: no rule reads the conclusion 'reputation_gap' (use it"
         " with 'conclusion:')",
-        "warning: ours/advice.yaml:504:7: rule 'onboarding_for_everyone' never fires: whenever"
+        "warning: ours/advice.yaml:531:7: rule 'onboarding_for_everyone' never fires: whenever"
         " it could, rule 'effort_and_value_doubt' (line 164) fires too and draws"
         " 'effort_and_value_doubt', which this rule needs absent",
         "warning: ours/advice.yaml:519:11: this pattern can never be met: its conditions"

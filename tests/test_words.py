@@ -121,8 +121,8 @@ rules:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "ok: 7 factors, 1 rule, 0 conclusions, 5 interventions"),
-        ("nl", "in orde: 7 factoren, 1 regel, 0 conclusies, 5 interventies"),
+        ("en", "ok: 7 factors, 1 rule, 0 conclusions, 5 interventions, 9 comment codes"),
+        ("nl", "in orde: 7 factoren, 1 regel, 0 conclusies, 5 interventies, 9 opmerkingscodes"),
     ],
 )
 def test_rules_check_counts_one_rule_as_one(cli, lang, expected):

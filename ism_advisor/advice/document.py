@@ -28,6 +28,7 @@ from .recommend import DerivedConclusion, Reason, Recommendation, SegmentAdvice,
 
 __all__ = [
     "SCHEMA_VERSION",
+    "add_comments",
     "add_follow_up",
     "add_memory",
     "add_norms",
@@ -267,6 +268,19 @@ def add_norms(document: dict, norms: Mapping[str, Any]) -> None:
     :func:`~ism_advisor.stats.norms.compute_norms`) as ``norms`` (in place). Only such runs
     have the key: a run without ``--norms`` keeps the document it always had."""
     document["norms"] = json.loads(json.dumps(norms, allow_nan=False))  # a JSON-safe copy
+
+
+def add_comments(
+    document: dict, summary: Mapping[str, Any], segments: Sequence[Mapping[str, Any] | None]
+) -> None:
+    """Add the open comments (``--comments``; :mod:`ism_advisor.protect.comments`) in
+    place: ``comments`` (the columns read, the threshold, the comments counted, the codes
+    and the emerging themes) and each segment's ``comments`` (None for a hidden segment,
+    else its ``non_users`` and ``users`` groups). Only such runs have the keys: a run
+    without ``--comments`` keeps the document it always had."""
+    document["comments"] = json.loads(json.dumps(summary, allow_nan=False))
+    for entry, comments in zip(document["segments"], segments, strict=True):
+        entry["comments"] = json.loads(json.dumps(comments, allow_nan=False))
 
 
 #: The fields of a change in a segment's ``done`` list (from its ``changes`` entry).

@@ -8,7 +8,9 @@ and direction, everyone's mean, the effect size's band, the rank of g) and, on t
 comparisons of all respondents, the norms' figures (``norm_n``, ``norm_percentile``,
 ``below_norm_p25``: :func:`norm_figures`) and, with the evidence ledger (``--evidence``),
 one intervention fact per catalogue intervention and factor it addresses
-(:func:`intervention_facts`).
+(:func:`intervention_facts`); every comparison has the comments' figures (``comment_n``,
+``comment_share``: :func:`~ism_advisor.protect.comments.comment_facts`; 0 and None without
+``--comments``).
 
 :func:`explained` is the one place that decides which figures of a matched fact an
 explanation (the JSON document, the reports) shows.
@@ -26,6 +28,7 @@ import pandas as pd
 
 from ..core.jsonvalue import plain_records
 from ..core.vocabulary import COMPARISON, KINDS_BY_NAME, effect_size
+from ..protect.comments import comment_facts
 from ..protect.disclosure import Published
 from ..protect.published_drivers import PublishedDrivers
 from ..stats.norms import MEASURES, OrgFigures
@@ -53,6 +56,8 @@ def segment_facts(
     drivers: PublishedDrivers | None = None,
     norms: Mapping[str, Any] | None = None,
     evidence: Mapping[str, Any] | None = None,
+    *,
+    comments: Sequence[Mapping[str, Any] | None] | None = None,
 ) -> list[FactSet | None]:
     """The facts of every segment, None for a suppressed one: published figures only.
 
@@ -63,7 +68,10 @@ def segment_facts(
     respondents their norms' figures (:func:`norm_figures`); every other comparison, and
     every one without ``norms``, has ``norm_n`` 0. ``evidence`` (the document's
     ``evidence``, the ledger) gives every shown segment the same intervention facts
-    (:func:`intervention_facts`); without it there are none.
+    (:func:`intervention_facts`); without it there are none. ``comments`` (each
+    segment's ``comments`` of the document, :mod:`ism_advisor.protect.comments`) gives each
+    factor ``comment_n`` and ``comment_share`` of the segment's non-users' comments; without
+    it, or where the group is not shown, they are 0 and None.
     """
     offers = intervention_facts(evidence) if evidence is not None else ()
     driving = _driver_figures(drivers)
@@ -85,6 +93,9 @@ def segment_facts(
             if not r["suppressed"]
         ]
         ranks = _ranks([r["hedges_g"] for r in rows])
+        commented = comment_facts(
+            comments[index] if comments is not None else None, [r["factor"] for r in rows]
+        )
         facts = []
         for row, rank in zip(rows, ranks, strict=True):
             fact = {key: row[key] for key in columns}
@@ -102,6 +113,7 @@ def segment_facts(
             fact.update(driving.get((index, row["factor"]), _NO_DRIVERS))
             overall = segment["column"] is None
             fact.update(norm_figures(compared.get(row["factor"]) if overall else None))
+            fact.update(commented[row["factor"]])
             facts.append(fact)
         column = segment["column"]
         out.append(
@@ -238,13 +250,15 @@ def explained(fact: Fact, tested: frozenset[str]) -> dict[str, Any]:
     shows (:attr:`~ism_advisor.core.vocabulary.Field.explain`, in that order), then those the
     rule base tests (by name); missing figures left out, numbers as plain Python. The
     norms' figures only where the fact was compared with other organisations, and then all
-    three when the rule base tests one."""
+    three when the rule base tests one. The comments' figures only where the segment's
+    non-users' comments are shown (``comment_share`` not missing: ``--comments``)."""
     out = {}
     compared = bool(fact.figures.get("norm_n"))
+    commented = fact.figures.get("comment_share") is not None
     if compared and not _NORMS.isdisjoint(tested):
         tested = tested | _NORMS
     for name in _shown(fact.kind, tested) or tuple(fact.figures):
-        if not compared and name in _NORMS:
+        if (not compared and name in _NORMS) or (not commented and name in _COMMENTS):
             continue
         value = fact.figures.get(name)
         if value is None or type(value) in (str, bool, int):
@@ -261,6 +275,8 @@ def explained(fact: Fact, tested: frozenset[str]) -> dict[str, Any]:
 
 #: The norms' figures (explanations leave them out where nothing was compared).
 _NORMS = COMPARISON.norms
+#: The comments' figures (``--comments``).
+_COMMENTS = frozenset({"comment_n", "comment_share"})
 
 
 @lru_cache(maxsize=64)

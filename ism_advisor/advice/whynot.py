@@ -19,7 +19,7 @@ from ..core.i18n import translations
 from .decide import Decision
 from .engine import FactSet, Firing
 from .facts import explained
-from .knowledge.meaning import holds, needs_interventions, normal
+from .knowledge.meaning import figures_tested, holds, needs_interventions, normal
 from .knowledge.model import Alternative, Condition, Knowledge, Pattern, Rule, Term
 
 __all__ = ["Verdict", "join", "why", "why_not_all", "why_not_entries"]
@@ -64,19 +64,23 @@ def why(
     """Every rule that recommends ``intervention``, in file order, with its verdict; a rule
     that recommends the intervention of the fact its intervention pattern matched counts
     where that pattern can match the intervention. Without intervention facts (a run
-    without ``--evidence``) rules that need one are left out: they are not in play.
+    without ``--evidence``) rules that need one are left out: they are not in play; so are,
+    without the comments' figures (a run without ``--comments``), rules that test them.
 
     ``recommended`` is the segment's action plan: a rule that fired for an intervention
     that the plan left out (cut at ``max_actions``, or carried out already: ``done``)
     says so.
     """
     context = _Context(knowledge, facts, firings, intervention)
+    commented = any(c.get("comment_share") is not None for c in facts.comparisons)
     verdicts = []
     for rule in knowledge.rules:
         if not rule.can_recommend(intervention):
             continue
         if not facts.interventions and needs_interventions(rule):
             continue  # without the evidence ledger such a rule is not in play
+        if not commented and not _COMMENTS.isdisjoint(figures_tested([rule])):
+            continue  # nor one on the comments' figures without comments
         fired = [f for f in firings if f.rule == rule.id and _recommends(rule, f, intervention)]
         if fired:
             reasons = [context.chain(firing) for firing in fired]
@@ -100,6 +104,10 @@ def why(
         else:
             verdicts.append(Verdict(rule, False, context.why_not(rule)))
     return tuple(verdicts)
+
+
+#: The comments' figures (``--comments``).
+_COMMENTS = frozenset({"comment_n", "comment_share"})
 
 
 def why_not_all(

@@ -9,9 +9,11 @@ from ..core.errors import N_, AdvisorError
 from ..core.files import Outputs
 from ..core.resources import packaged_path
 
-__all__ = ["STARTER_FILES", "knowledge_files", "write_starter"]
+__all__ = ["KNOWLEDGE_KEYS", "STARTER_FILES", "knowledge_files", "write_starter"]
 
-STARTER_FILES = ("factors.yaml", "advice.yaml", "interventions.yaml")
+STARTER_FILES = ("factors.yaml", "advice.yaml", "interventions.yaml", "comments.yaml")
+#: the keys of :func:`knowledge_files` for the files of :data:`STARTER_FILES`
+KNOWLEDGE_KEYS = ("codebook", "rules", "interventions", "comments")
 
 _README = """\
 # Our knowledge base for ism-advisor / Onze kennisbank voor ism-advisor
@@ -32,6 +34,8 @@ copied from elsewhere at the end of its file as it is.
   missing-value codes, the usage question and the segment questions.
 - advice.yaml: the rules: when to advise which intervention, and why.
 - interventions.yaml: the actions the rules can recommend.
+- comments.yaml: the codes of the open comments (--comments): per factor, and for
+  other topics, the words and phrases in Dutch and English that signal it.
 - tests/advice.yaml: test cases for the rules: a segment's figures and the advice
   they must get. Add a case when you change a rule; 'rules test' runs them.
 - templates/report.html: your report's look (logo, colours, an introduction); it
@@ -48,6 +52,8 @@ interventie plak je ongewijzigd aan het eind van het bestand.
   ontbrekende antwoorden, de gebruiksvraag en de segmentvragen.
 - advice.yaml: de regels: wanneer welke interventie te adviseren, en waarom.
 - interventions.yaml: de acties die de regels kunnen aanbevelen.
+- comments.yaml: de codes van de opmerkingen (--comments): per factor, en voor
+  andere onderwerpen, de woorden en zinnen in het Nederlands en Engels die erop wijzen.
 - tests/advice.yaml: testgevallen voor de regels: de cijfers van een segment en het
   advies dat daarbij hoort. Voeg een geval toe als je een regel wijzigt; 'rules test'
   voert ze uit.
@@ -59,7 +65,7 @@ interventie plak je ongewijzigd aan het eind van het bestand.
 def write_starter(folder: Path) -> list[Path]:
     """Copy the packaged knowledge base and a starter report template into ``folder``.
 
-    Returns the files written: the three YAML files, ``templates/report.html`` (an
+    Returns the files written: the four YAML files, ``templates/report.html`` (an
     override of the packaged report with its blocks ready to fill), ``tests/advice.yaml``
     (the packaged rules' test cases, for ``rules test``) and ``README.md``.
     """
@@ -107,7 +113,8 @@ def write_starter(folder: Path) -> list[Path]:
 
 
 def knowledge_files(folder: Path) -> dict[str, Path | None]:
-    """The codebook, rules, interventions and templates of an ``init`` folder.
+    """The codebook, rules, interventions, comments' codes and templates of an ``init``
+    folder.
 
     None where the folder lacks one (the packaged default is used).
     """
@@ -117,7 +124,7 @@ def knowledge_files(folder: Path) -> dict[str, Path | None]:
             path=str(folder),
         )
     found: dict[str, Path | None] = {}
-    for key, name in zip(("codebook", "rules", "interventions"), STARTER_FILES, strict=True):
+    for key, name in zip(KNOWLEDGE_KEYS, STARTER_FILES, strict=True):
         path = folder / name
         found[key] = path if path.exists() else None
     templates = folder / "templates"

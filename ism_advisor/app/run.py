@@ -9,7 +9,9 @@ wave's survey → compare and publish each wave → the driver analysis on the l
 what changed since the previous wave (several waves) → the norms (``--norms``: the other
 organisations in the store) → the evidence ledger (``--evidence``: what the interventions
 changed at the store's other clients) → the facts the rules see → the rules decide
-(:func:`~ism_advisor.advice.decide.decide`).
+(:func:`~ism_advisor.advice.decide.decide`). With ``--comments`` the latest wave's comments
+are coded and published (:func:`find_comments`) before the facts, which then have the
+comments' figures.
 
 :func:`document` then makes the advice document from a run.
 """
@@ -25,6 +27,7 @@ from typing import Any
 from ..advice.changes import add_change_facts, follow_up_rules, load_done
 from ..advice.decide import Decision, advice_of, decide
 from ..advice.document import (
+    add_comments,
     add_follow_up,
     add_memory,
     add_norms,
@@ -37,6 +40,7 @@ from ..advice.knowledge import Knowledge, load_knowledge
 from ..advice.whynot import why_not_entries
 from ..core.errors import N_, P_, AdvisorError, Message
 from ..core.parallel import worker_count
+from ..protect.comments import PublishedComments, comment_texts, publish_comments
 from ..protect.disclosure import publish
 from ..protect.followup import FollowUp, Wave, follow_up
 from ..protect.memory import checked_runs, published_cells
@@ -55,6 +59,7 @@ __all__ = [
     "Run",
     "document",
     "earlier_runs",
+    "find_comments",
     "find_evidence",
     "find_norms",
     "memory_store",
@@ -98,6 +103,9 @@ class Run:
     #: the store's evidence ledger, the client left out (``--evidence``; None without):
     #: the document's ``evidence``
     evidence: dict[str, Any] | None = None
+    #: the latest wave's comments as the document shows them (``--comments``; None
+    #: without)
+    comments: PublishedComments | None = None
 
     @property
     def latest(self) -> Wave:
@@ -170,8 +178,18 @@ def run(
     if settings.evidence:
         stage(N_("reading what the interventions changed at other clients"))
         evidence = find_evidence(settings, knowledge)
+    comments = None
+    if settings.comments:
+        comments = find_comments(settings, knowledge, latest, stage)
     stage(APPLYING, n=len(latest.published.segments))
-    facts = segment_facts(latest.published, settings.lang, drivers, norms, evidence)
+    facts = segment_facts(
+        latest.published,
+        settings.lang,
+        drivers,
+        norms,
+        evidence,
+        comments=None if comments is None else comments.segments,
+    )
     if follow is not None:
         titles = _done_titles(knowledge, done, acted, settings.lang)
         facts = add_change_facts(facts, follow, titles)
@@ -189,6 +207,45 @@ def run(
         record=None if earlier is None else published_cells(latest.published),
         norms=norms,
         evidence=evidence,
+        comments=comments,
+    )
+
+
+def find_comments(
+    settings: Settings, knowledge: Knowledge, latest: Wave, stage: Callable[..., None]
+) -> PublishedComments:
+    """The latest wave's comments (read redacted with the survey, ``--comments``) coded
+    by the comments' codes (``--comment-codes``, else the knowledge base's, else the
+    packaged ones) and the consultant's examples (``--comment-examples``), their emerging
+    themes found, and published (:func:`~ism_advisor.protect.comments.publish_comments`:
+    groups of at least ``--min-comments``, never below ``--min-group-size``)."""
+    from ..stats.comments import (
+        code_comments,
+        emerging_themes,
+        load_comment_codes,
+        read_examples,
+    )
+
+    factors = [factor.id for factor in knowledge.codebook.factors]
+    codes = load_comment_codes(settings.comment_codes, factors)
+    examples = None
+    for path in settings.comment_examples:  # several sheets: one set of examples
+        read = read_examples(path)
+        examples = read if examples is None else examples + read
+    survey = latest.survey
+    if not survey.comments.index.equals(survey.scores.index):  # one wave of a --wave-by file
+        survey = replace(survey, comments=survey.comments.reindex(survey.scores.index))
+    _, texts = comment_texts(survey.comments)
+    stage(P_("coding {n} comment", "coding {n} comments"), n=len(texts))
+    coded = code_comments(texts, codes, examples)
+    return publish_comments(
+        survey,
+        latest.published,
+        coded,
+        codes,
+        threshold=settings.comment_threshold,
+        lang=settings.lang,
+        find_themes=emerging_themes,
     )
 
 
@@ -261,6 +318,8 @@ def document(found: Run, progress: Progress | None = None) -> dict:
         add_norms(out, found.norms)
     if found.evidence is not None:
         out["evidence"] = found.evidence
+    if found.comments is not None:
+        add_comments(out, found.comments.summary, found.comments.segments)
     if settings.explain_all:
         entries = why_not_entries(knowledge, found.decisions, settings.lang, done=found.done)
         for segment, why_not in zip(out["segments"], entries, strict=True):
@@ -381,14 +440,25 @@ def _read_waves(
     if not settings.waves:
         stage(N_("reading {path}"), path=str(settings.scores[0]))
         survey = load_survey(
-            settings.scores[0], book, settings.segment_by, **options, sheet=settings.sheet
+            settings.scores[0],
+            book,
+            settings.segment_by,
+            **options,
+            **_comment_options(settings),
+            sheet=settings.sheet,
         )
         return [(None, survey)]
     options.update(absent_ok=True, sheet=settings.sheet)
     if settings.wave_by is not None:
         path = settings.scores[0]
         stage(N_("reading {path}"), path=str(path))
-        survey = load_survey(path, book, (*settings.segment_by, settings.wave_by), **options)
+        survey = load_survey(
+            path,
+            book,
+            (*settings.segment_by, settings.wave_by),
+            **options,
+            **_comment_options(settings),
+        )
         return _items_not_asked_per_wave(
             survey, split_waves(survey, settings.wave_by, settings.wave_names)
         )
@@ -396,8 +466,22 @@ def _read_waves(
     names = wave_names([Path(p) for p in settings.scores], settings.wave_names)
     for name, path in zip(names, settings.scores, strict=True):
         stage(N_("reading {path}"), path=str(path))
-        read.append((name, load_survey(path, book, settings.segment_by, **options)))
+        latest = path == settings.scores[-1]  # only the latest wave's comments are read
+        more = _comment_options(settings) if latest else {}
+        read.append((name, load_survey(path, book, settings.segment_by, **options, **more)))
     return read
+
+
+def _comment_options(settings: Settings) -> dict[str, Any]:
+    """How ``settings`` asks the comments to be read (none without ``--comments``: the
+    reader is then called as before)."""
+    if not settings.comments:
+        return {}
+    return {
+        "comments": settings.comments,
+        "redact_terms": settings.redact,
+        "redact_segments": settings.redact_segments,
+    }
 
 
 def _reading_options(settings: Settings) -> dict[str, Any]:

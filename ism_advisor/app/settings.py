@@ -30,7 +30,9 @@ __all__ = [
     "Settings",
     "SettingsError",
     "check_brief",
+    "check_comments",
     "check_waves",
+    "comment_codes_path",
     "knowledge_paths",
     "named_format",
     "output_format",
@@ -111,6 +113,27 @@ class Settings:
     #: use the store's evidence ledger (``--evidence``): what the interventions changed at
     #: other clients, on the action cards, in the appendix and in the rules' facts
     evidence: bool = False
+    #: the comment columns to read (``--comments``; ``open``: every open question); empty:
+    #: no comment is read, nothing of the comments' modules is imported
+    comments: tuple[str, ...] = ()
+    #: the fewest comments a group needs to be shown (``--min-comments``; the effective
+    #: value is never below ``min_group_size``: :attr:`comment_threshold`)
+    min_comments: int = 10
+    #: the comments' codes (``--comment-codes``, else ``comments.yaml`` of ``--knowledge``;
+    #: None: the packaged ones)
+    comment_codes: Path | None = None
+    #: coding sheets corrected by the consultant (``--comment-examples``)
+    comment_examples: tuple[Path, ...] = ()
+    #: terms to redact from the comments (``--redact``: the organisation's name, ...)
+    redact: tuple[str, ...] = ()
+    #: redact the values of the segment columns from the comments (``--redact-segments``)
+    redact_segments: bool = False
+
+    @property
+    def comment_threshold(self) -> int:
+        """The fewest comments a group needs: ``min_comments``, never below
+        ``min_group_size``."""
+        return max(int(self.min_comments), int(self.min_group_size))
 
     @property
     def waves(self) -> bool:
@@ -121,9 +144,11 @@ class Settings:
     def of(cls, scores: Sequence[str | Path], **options: Any) -> Settings:
         """Settings from the library's keyword arguments (:func:`~ism_advisor.advise`): the
         files and every path as given (messages name them so), sequences as tuples."""
-        for key in ("segment_by", "wave_names"):
+        for key in ("segment_by", "wave_names", "comments", "redact"):
             if key in options:
                 options[key] = tuple(options[key])
+        if "comment_examples" in options:
+            options["comment_examples"] = tuple(Path(p) for p in options["comment_examples"])
         return cls(scores=tuple(scores), **options)  # type: ignore[arg-type]
 
     @classmethod
@@ -141,16 +166,31 @@ class Settings:
         segment_by: Sequence[str] = (),
         sheet: str | None = None,
         header_row: int | None = None,
+        comments: Sequence[str] = (),
+        comment_codes: Path | None = None,
+        comment_examples: Sequence[Path] = (),
+        redact: Sequence[str] = (),
         **options: Any,
     ) -> Settings:
         """The command line's options as settings: the wave options checked against the
         files, a ``knowledge`` folder's files where no file is given, ``sheet`` and
-        ``header_row`` as the reader takes them."""
+        ``header_row`` as the reader takes them, the comments' options checked
+        (:func:`check_comments`)."""
         paths = tuple(Path(p) for p in scores)
         check_waves(paths, tuple(wave_names), wave_by, done)
+        if options.get("min_comments", 10) is None:  # not given: 10, or the group size
+            options["min_comments"] = max(10, options.get("min_group_size", 5))
+        check_comments(
+            tuple(comments),
+            options.get("min_comments", 10),
+            options.get("min_group_size", 5),
+            bool(comment_codes or comment_examples or redact or options.get("redact_segments")),
+        )
         codebook, rules, interventions, _ = knowledge_paths(
             knowledge, codebook, rules, interventions
         )
+        if comments and comment_codes is None:
+            comment_codes = comment_codes_path(knowledge)
         return cls(
             scores=paths,
             wave_names=tuple(wave_names),
@@ -161,6 +201,10 @@ class Settings:
             interventions=interventions,
             segment_by=tuple(segment_by),
             sheet=sheet_choice(sheet, header_row),
+            comments=tuple(comments),
+            comment_codes=comment_codes,
+            comment_examples=tuple(Path(p) for p in comment_examples),
+            redact=tuple(redact),
             **options,
         )
 
@@ -235,6 +279,8 @@ class OutputSettings:
             settings.mapping,
             settings.done,
             pptx_template,
+            settings.comment_codes,
+            *settings.comment_examples,
         )
         target = None
         if output != "-":
@@ -335,6 +381,35 @@ def check_brief(
             " --segment-by COL, e.g. --segment-by department)",
             usage=True,
         )
+
+
+def check_comments(
+    comments: tuple[str, ...], min_comments: int, min_group_size: int, options: bool = False
+) -> None:
+    """The comments' options fit together (usage errors): ``--min-comments`` never below
+    ``--min-group-size``; the other comment options (``options``: one of them given) only
+    with ``--comments``."""
+    if min_comments < min_group_size:
+        raise SettingsError(
+            f"--min-comments {min_comments} is below --min-group-size {min_group_size}: a group"
+            " of comments needs at least as many people as any other group (give"
+            f" --min-comments {min_group_size} or more)",
+            param_hint="'--min-comments'",
+        )
+    if options and not comments:
+        raise SettingsError(
+            "--comment-codes, --comment-examples, --redact and --redact-segments work on the"
+            " comments: add --comments COLUMN (or --comments open)",
+            usage=True,
+        )
+
+
+def comment_codes_path(folder: Path | None) -> Path | None:
+    """The ``comments.yaml`` of a ``--knowledge`` folder (None: no folder, or it has none:
+    the packaged codes)."""
+    if folder is None:
+        return None
+    return knowledge_files(folder)["comments"]
 
 
 def knowledge_paths(

@@ -2,7 +2,7 @@
 
 Only this package imports click. Each command group is a module of its own (:mod:`.advise`,
 :mod:`.explain`, :mod:`.rules`, :mod:`.survey`, :mod:`.questionnaire`, :mod:`.setup`,
-:mod:`.store`, :mod:`.evidence`)
+:mod:`.store`, :mod:`.evidence`, :mod:`.comments`)
 whose commands are registered on :func:`main` here; the options they share are
 :mod:`.options`, what they say on the terminal :mod:`.messages`. Heavy libraries (pandas,
 scipy) are imported inside the commands so that ``ism-advise --help`` answers at once.
@@ -18,6 +18,7 @@ import click
 from .. import __version__
 from ..app.settings import PDF_VARIANTS
 from .advise import DEFAULT_COMMAND, advise_command
+from .comments import comments_command
 from .evidence import evidence_command
 from .explain import explain_command
 from .questionnaire import questionnaire_command
@@ -103,5 +104,6 @@ for _command in (
     templates_command,
     store_group,
     evidence_command,
+    comments_command,
 ):
     main.add_command(_command)

@@ -15,6 +15,7 @@ from .messages import Progress, fail, progressbar, report_hidden, usage_error, w
 from .options import (
     PathValue,
     analysis_options,
+    comment_options,
     knowledge_options,
     lang_option,
     report_date,
@@ -145,6 +146,7 @@ class AdviseCommand(click.Command):
 @survey_options
 @wave_options
 @store_options
+@comment_options()
 def advise_command(scores: tuple[Path, ...], **options: Any) -> None:
     """Analyse SCORES and write the advice report."""
     from ..app.pipeline import run_advice

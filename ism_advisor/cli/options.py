@@ -13,6 +13,7 @@ from ..core.i18n import LANGUAGES
 __all__ = [
     "PathValue",
     "analysis_options",
+    "comment_options",
     "knowledge_options",
     "lang_option",
     "report_date",
@@ -240,6 +241,77 @@ def wave_options(command):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def comment_options(*, run: bool = True):
+    """The open comments' options: --comments and --min-comments (``run``: the advice run
+    only), --comment-codes, --comment-examples, --redact and --redact-segments (also
+    ``ism-advise comments``)."""
+    options = []
+    if run:
+        options += [
+            click.option(
+                "--comments",
+                "comments",
+                multiple=True,
+                metavar="COLUMN",
+                help="Read the open comments of column COLUMN (its name or question text; "
+                "repeatable; 'open': every open question the export declares): redacted, "
+                "coded to the factors by comments.yaml, shown per factor and segment. "
+                "Without it no free text is read.",
+            ),
+            click.option(
+                "--min-comments",
+                "min_comments",
+                type=click.IntRange(min=3),
+                default=None,
+                metavar="N",
+                help="Smallest group of comments (per segment, of users or of non-users) "
+                "whose codes and quotes are shown; never below --min-group-size. Default: 10, "
+                "or --min-group-size where that is larger.",
+            ),
+        ]
+    options += [
+        click.option(
+            "--comment-codes",
+            "comment_codes",
+            type=PathValue("a file"),
+            metavar="FILE",
+            help="The comments' codes (YAML: per factor and other topic, the words that "
+            "signal it). Default: comments.yaml of --knowledge, else the packaged one.",
+        ),
+        click.option(
+            "--comment-examples",
+            "comment_examples",
+            multiple=True,
+            type=PathValue("a file"),
+            metavar="FILE",
+            help="A coding sheet (made by 'ism-advise comments', then corrected) whose codes "
+            "the coder learns from; repeatable.",
+        ),
+        click.option(
+            "--redact",
+            "redact",
+            multiple=True,
+            metavar="TERM",
+            help="A word to remove from every comment (e.g. the organisation's name); "
+            "repeatable. Names, e-mail addresses, phone numbers, URLs, IBANs and postcodes "
+            "are always removed.",
+        ),
+        click.option(
+            "--redact-segments",
+            "redact_segments",
+            is_flag=True,
+            help="Also remove the values of the segment columns (--segment-by) from the comments.",
+        ),
+    ]
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
 
 
 def store_option(command):

@@ -34,7 +34,8 @@ def rules_check_command(
     strict: bool,
     lang: str,
 ) -> None:
-    """Report every problem in the knowledge base as file:line:column: message.
+    """Report every problem in the knowledge base (the comments' codes too) as
+    file:line:column: message.
 
     Exits 1 if there is any problem, else 0 with a one-line summary. Warnings (an any:
     branch that can never be met, a rule another one always shuts out, an intervention no
@@ -44,9 +45,11 @@ def rules_check_command(
     """
     from ..advice.knowledge.lint import lint
     from ..advice.knowledge.load import contents
+    from ..app.comments import check_comment_codes
 
     try:
         book, checked = _read_knowledge(knowledge, codebook, rules, interventions)
+        codes, codes_path = check_comment_codes(knowledge, book)
     except AdvisorError as error:
         fail(error, lang, every=True)
     warnings = [*checked.warnings, *lint(checked)]
@@ -56,11 +59,10 @@ def rules_check_command(
         sys.exit(1)
     for warning in warnings:
         warn(warning, lang)
-    files = ", ".join(shown_path(f) for f in checked.files)
-    summary = N_("ok: {factors}, {rules}, {conclusions}, {interventions} ({files})")
-    click.echo(
-        Message(summary, {**contents(book, checked), "files": files}).render(translations(lang))
-    )
+    files = ", ".join(shown_path(f) for f in (*checked.files, codes_path))
+    summary = N_("ok: {factors}, {rules}, {conclusions}, {interventions}, {codes} ({files})")
+    counts = {**contents(book, checked), "codes": codes, "files": files}
+    click.echo(Message(summary, counts).render(translations(lang)))
 
 
 @rules_group.command("schema")

@@ -11,8 +11,7 @@ its name in the JSON document. Everything downstream reads these tables:
 - :mod:`ism_advisor.advice.knowledge` lets conditions and ``because`` texts use the ``rules``
   figures (and the ``formerly`` names, with a warning);
 - :mod:`ism_advisor.advice.document` writes the ``json`` names; :mod:`ism_advisor.render.report`
-shows the
-  ``label`` figures in its explanation and takes its per-factor figures from here;
+  shows the ``label`` figures in its explanation and takes its per-factor figures from here;
 - ``rules/advice.yaml``'s header lists the ``rules`` figures (a test keeps it in step).
 
 To add figures to a kind, add :class:`Field` rows; to add a kind of fact (a wave's change,
@@ -609,7 +608,9 @@ COMPARISON = FactKind(
         ),
         *_COMPARISON_CHANGES,
         *_DRIVER_FIELDS,
-        *_NORM_FIELDS,
+        *_NORM_FIELDS,  # then the comments' (--comments; without: 0 and missing)
+        Field("comment_n", "number", "non-users' comments coded to it", "count", low=0, neutral=0),
+        Field("comment_share", "number", "its share of non-users' comments", "percent", 0, 1),
     ),
 )
 
