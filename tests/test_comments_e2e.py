@@ -278,10 +278,11 @@ def test_the_planted_theme_is_the_dominant_of_its_department(generated, document
     (shown,) = [t for t in group["themes"] if t["theme"] == theme["theme"]]
     assert shown["n"] >= 0.6 * len(themed)
     assert all(shown["n"] > code["n"] for code in group["codes"])
-    # elsewhere nobody writes about the language: it is nobody else's dominant
+    # planted where it shows most: no other department's non-users have more of it
     for other in document["segments"]:
         if other["value"] not in ("", THEME_DEPARTMENT) and other["comments"]:
-            assert other["comments"]["non_users"]["dominant"] != theme["theme"]
+            elsewhere = other["comments"]["non_users"]["themes"]
+            assert all(t["n"] < shown["n"] for t in elsewhere if t["theme"] == theme["theme"])
 
 
 # -- every output format ---------------------------------------------------------------------
@@ -291,7 +292,7 @@ def text_of(path: Path) -> str:
     """The text a reader sees in an output file."""
     if path.suffix == ".pdf":
         return subprocess.run(
-            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout
     if path.suffix == ".pptx":
         from decks import deck_text
@@ -337,9 +338,11 @@ def test_no_planted_datum_in_any_output(outputs, documents, lang, fmt):
     assert f"advice.{fmt}" in files and len(files) > 5
     for name, text in files.items():
         assert personal_found(text) == [], name
-    # the check reads the comments: a quote of the document is in the report
-    (first, *_) = [quote for *_, quote in quotes(documents[lang])]
-    assert re.sub(r"\s+", " ", first)[:40] in re.sub(r"\s+", " ", files[f"advice.{fmt}"])
+    # the check reads the comments: a quote of the document is in the report (the deck's
+    # one slide on comments need not quote)
+    if fmt != "pptx":
+        (first, *_) = [quote for *_, quote in quotes(documents[lang])]
+        assert re.sub(r"\s+", " ", first)[:40] in re.sub(r"\s+", " ", files[f"advice.{fmt}"])
 
 
 @pytest.mark.slow
