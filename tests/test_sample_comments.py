@@ -151,6 +151,8 @@ def test_the_planted_theme_dominates_its_departments_non_users(generated):
 def test_the_small_department_has_fewer_comments_than_the_threshold(generated):
     small = [c for c in generated.comments if c.department == SMALL_DEPARTMENT]
     assert 1 <= len(small) < 10
+    others = {c.text for c in generated.comments if c.department != SMALL_DEPARTMENT}
+    assert all(c.text not in others and c.codes for c in small)
 
 
 def test_only_the_naming_comments_name_a_department(generated):

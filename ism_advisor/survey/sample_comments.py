@@ -18,8 +18,8 @@ Planted for the tests (exported below):
 - a theme no code covers in :data:`THEME_DEPARTMENT`: most of its non-users write that
   everything is in English and they do not read it, so that it is that department's
   dominant, an emerging theme;
-- :data:`SMALL_DEPARTMENT`, with fewer comments than the default ``--min-comments`` (10):
-  none of its comments may ever be quoted;
+- :data:`SMALL_DEPARTMENT`, with fewer comments than the default ``--min-comments`` (10),
+  each of which nobody else writes: none of them may ever be quoted;
 - comments that name their own department (:data:`NAMING_DEPARTMENTS`), which must not be
   quoted with ``--segment-by department``.
 
@@ -248,6 +248,22 @@ _THEME_TEXTS = (
     "Engels is niet mijn taal, graag een Nederlandse vertaling.",
     "Als het in het Nederlands was zou ik het lezen, nu staat alles in het Engels.",
 )
+#: What the small department writes, as nobody else does: a quote of one of them would
+#: come from a group too small to show.
+_SMALL_TEXTS = (
+    ("Ik zit de hele dag in overleg, geen tijd om ook nog berichten te lezen.",
+     ("effort_expectancy",), "unfavourable"),
+    ("Onze leidinggevende, de bestuurder, post er zelf nooit iets op.",
+     ("manager_influence",), "unfavourable"),
+    ("Strategische stukken deel je niet open, die gaan via de mail.",
+     ("collaboration_norms",), "unfavourable"),
+    ("Ik weet niet wie er meeleest als ik iets over reorganisaties schrijf.",
+     ("privacy_concern",), "unfavourable"),
+    ("Het levert mij als bestuurder weinig op, ik zie het nut niet.",
+     ("performance_expectancy",), "unfavourable"),
+    ("Mijn naaste collega's in het managementteam zitten er niet op.",
+     ("colleague_influence",), "unfavourable"),
+)  # fmt: skip
 _NAMING = {
     "Facilitair": ("nl", "Bij Facilitair doet niemand mee, dus ik ook niet."),
     "Burgerzaken": ("nl", "Op Burgerzaken gebruikt niemand het, mijn collega's ook niet."),
@@ -327,6 +343,10 @@ def generate_comments(codebook: Codebook, seed: int = DEFAULT_SEED) -> SampleCom
             named.add(dept)
             lang, text = _NAMING[dept]
             comment = (text, ("colleague_influence",), "unfavourable", "naming")
+        elif dept == SMALL_DEPARTMENT:
+            lang = "nl"
+            text, codes, direction = _SMALL_TEXTS[(small - 1) % len(_SMALL_TEXTS)]
+            comment = (text, codes, direction, "coded")
         elif dept == THEME_DEPARTMENT and not user and draws[3] < _THEME_RATE:
             lang = "nl"
             comment = (_pick(_THEME_TEXTS, draws[4]), (), None, "theme")
