@@ -86,6 +86,10 @@ def test_codes_directions_and_kinds(generated):
     codes = Counter(code for c in generated.comments for code in c.codes)
     assert set(codes) == CODES
     assert min(codes[f] for f in CODES - {"technical", "purpose_unclear"}) >= 20
+    platform = [
+        c for c in generated.comments if re.search(r"Viva Engage|Yammer|Engage|platform", c.text)
+    ]
+    assert len(platform) >= 10
     multi = [c for c in generated.comments if len(c.codes) == 2]
     assert 0.1 <= len(multi) / kinds["coded"] <= 0.35
     assert {c.direction for c in multi} >= {"favourable", "unfavourable", "mixed"}
