@@ -224,7 +224,7 @@ def test_a_group_below_the_threshold_shows_nothing(generated, documents, lang):
                     assert code["share"] == round(code["n"] / count, 4)
                     assert code["favourable"] + code["unfavourable"] <= code["n"]
                     assert len(code["quotes"]) <= 3
-    assert checked >= 1  # the users of Facilitair (8 comments)
+    assert checked >= 1  # the users of Ruimte (8 comments)
     small = [s for s in documents[lang]["segments"] if s["value"] == SMALL_DEPARTMENT]
     assert small and all(
         s["comments"] is None or not any(g["shown"] for g in s["comments"].values()) for s in small
