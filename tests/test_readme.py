@@ -188,8 +188,23 @@ def test_the_pages_show_the_commands_this_test_knows():
         "ism-advise sample_data/scores.csv sample_data/scores-wave2.csv --done done-executives.yaml"
         ' --store demo.db --evidence --client "Sample client" --no-memory --date 2026-12-01'
         " -o followup-evidence.html",
+        "ism-advise sample -o data --comments",
+        "ism-advise data/scores-comments.csv --comments comment --segment-by department"
+        " -o comments.html",
+        "ism-advise comments data/scores-comments.csv --column comment -o coding.csv",
         # docs/benchmarks.md
         *[command for _, command in SH if command.startswith(BENCHMARK)],
+        # docs/comments.md
+        "ism-advise sample -o data --comments",
+        "ism-advise data/scores-comments.csv --comments comment --segment-by department"
+        " -o comments.html",
+        "ism-advise data/scores-comments.csv --comments comment --segment-by department"
+        " --lang nl -o opmerkingen.pdf",
+        "ism-advise data/scores-comments.csv --comments comment --segment-by department"
+        " --knowledge ours -o ours-comments.html",
+        "ism-advise comments data/scores-comments.csv --column comment -o coding.csv",
+        "ism-advise data/scores-comments.csv --comments comment --segment-by department"
+        " --comment-examples coding.csv -o corrected.json",
         # docs/reference/rules.md
         "ism-advise rules schema rules > ours/advice.schema.json",
         # docs/translations.md
@@ -275,11 +290,13 @@ def test_every_sh_block_runs_as_shown(folder):
                     "Before and after, not proof" in p for p in printed
                 ), f"{line}: {command}"
             elif command.startswith("ism-advise sample "):
+                commented = ["data/scores-comments.csv", "data/responses-comments.csv"]
                 assert printed == [
                     "data/scores.csv",
                     "data/responses.csv",
                     "data/scores-wave2.csv",
                     "data/responses-wave2.csv",
+                    *(commented if "--comments" in command else []),
                 ]
                 assert all((folder / name).stat().st_size > 0 for name in printed)
             elif command.startswith("ism-advise init "):
@@ -298,7 +315,7 @@ def test_every_sh_block_runs_as_shown(folder):
                     r" \(ours/factors\.yaml, ours/advice\.yaml, ours/interventions\.yaml\)",
                     summary,
                 )
-            elif command.startswith("ism-advise questionnaire"):
+            elif command.startswith(("ism-advise questionnaire", "ism-advise comments ")):
                 assert printed == written(command)
             elif "rules schema" in command:
                 assert printed == []

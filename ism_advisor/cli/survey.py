@@ -55,8 +55,20 @@ __all__ = ["map_command", "sample_command"]
     help="The generated organisations' dates lie in the 30 months up to this date "
     "(default 2026-11-30); never the clock.",
 )
+@click.option(
+    "--comments",
+    "with_comments",
+    is_flag=True,
+    help="Also write scores-comments.csv and responses-comments.csv: the same survey with "
+    "an open question (column comment, nl and en) to try --comments on.",
+)
 def sample_command(
-    seed: int | None, folder: Path | None, store: str | None, organisations: int, end: str | None
+    seed: int | None,
+    folder: Path | None,
+    store: str | None,
+    organisations: int,
+    end: str | None,
+    with_comments: bool,
 ) -> None:
     """Write a synthetic survey (about 600 respondents) for trying the tool out, and its
     second wave six months later (some factors improved after interventions, some not).
@@ -65,6 +77,10 @@ def sample_command(
     (or as well, with -o), each surveyed two or three times with the planted effects of
     what it carried out in between, so that --norms has organisations to compare with and
     the evidence ledger something to find.
+
+    With --comments, the survey also comes with what staff wrote: the same respondents and
+    scores and a column comment, with names, e-mail addresses and phone numbers planted in
+    some comments to see them redacted.
     """
     from ..survey.codebook import load_codebook
     from ..survey.sample import DEFAULT_SEED, generate_followup, generate_sample, write_sample
@@ -77,6 +93,10 @@ def sample_command(
             sample = generate_sample(book, seed)
             folder = Path("sample_data") if folder is None else folder
             paths = write_sample(sample, folder, generate_followup(book, seed))
+            if with_comments:
+                from ..survey.sample_comments import generate_comments, write_comments
+
+                paths += write_comments(generate_comments(book, seed), folder)
         filled = _fill(store, organisations, end, seed)
     except AdvisorError as error:
         fail(error, "en")
