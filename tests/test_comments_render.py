@@ -77,8 +77,11 @@ def with_comments(document: dict) -> dict:
         "min_comments": 10,
         "n": 300,
         "codes": [
-            {"code": code, "kind": "factor" if "_" in code and code != "purpose_unclear"
-             else "other", "label": label}
+            {
+                "code": code,
+                "kind": "factor" if "_" in code and code != "purpose_unclear" else "other",
+                "label": label,
+            }
             for code, label in LABELS[lang].items()
         ],
         "themes": [{"theme": "T1", "terms": ["english", "dutch", "translate"], "n": 37}],
@@ -137,7 +140,7 @@ def test_findings_show_the_share_and_escaped_quotes(runs):
     assert "What non-users wrote: 35% of 34 comments name it." in effort
     # the markers stay, the text is escaped
     assert (
-        "<blockquote class=\"quote\"><p>Geen tijd, te druk met &lt;klanten&gt; &amp; [naam]"
+        '<blockquote class="quote"><p>Geen tijd, te druk met &lt;klanten&gt; &amp; [naam]'
         " vraagt er nooit naar</p></blockquote>"
     ) in effort
     assert effort.count("<blockquote") == 3
@@ -155,9 +158,7 @@ def test_findings_in_dutch_and_markdown(runs):
 
 def test_a_hidden_group_shows_one_quiet_line_and_no_quote(runs):
     document = with_comments(runs["en"])
-    burgerzaken = next(
-        i for i, s in enumerate(document["segments"]) if s["value"] == "Burgerzaken"
-    )
+    burgerzaken = next(i for i, s in enumerate(document["segments"]) if s["value"] == "Burgerzaken")
     html = report(document, "html", burgerzaken)
     effort = finding(html, "effort_expectancy")
     assert '<p class="note">Fewer than 10 comments: not shown.</p>' in effort
@@ -167,7 +168,11 @@ def test_a_hidden_group_shows_one_quiet_line_and_no_quote(runs):
 
 def test_the_section_lists_codes_dominant_and_themes(runs):
     html = report(with_comments(runs["en"]), "html")
-    section = html[html.index('<section id="comments">') : html.index("</section>", html.index('<section id="comments">'))]
+    section = html[
+        html.index('<section id="comments">') : html.index(
+            "</section>", html.index('<section id="comments">')
+        )
+    ]
     words = text(section)
     assert "What staff wrote" in words
     assert "Most often named by non-users in all respondents: Effort expectancy." in words
@@ -175,13 +180,16 @@ def test_the_section_lists_codes_dominant_and_themes(runs):
         "Most often named by non-users in Department: Engineering: T1 (english, dutch,"
         " translate)." in words
     )
-    assert "<caption id=\"comments-0-non_users-caption\">all respondents, non-users: 34 comments</caption>" in section
+    assert (
+        '<caption id="comments-0-non_users-caption">all respondents, non-users: 34 comments</caption>'
+        in section
+    )
     assert (
         '<tr><th scope="row">Effort expectancy</th><td class="num">12</td>'
         '<td class="num">35%</td><td class="num">1</td><td class="num">10</td></tr>'
     ) in section
     assert "T1 (english, dutch, translate): 3 comments (9%)" in words
-    assert "T1: english, dutch, translate (37 comments)" in words
+    assert "<li><strong>T1</strong>: english, dutch, translate (37 comments)</li>" in section
     assert "turn it into a code in comments.yaml" in words
     assert "Department: Burgerzaken (non-users)" in words
     # the section sits after the findings
@@ -196,20 +204,15 @@ def test_the_section_in_dutch_markdown(runs):
 
 def test_brief_line(runs):
     document = with_comments(runs["en"])
-    engineering = next(
-        i for i, s in enumerate(document["segments"]) if s["value"] == "Engineering"
-    )
+    engineering = next(i for i, s in enumerate(document["segments"]) if s["value"] == "Engineering")
     brief = brief_context(document, engineering)
     assert brief.comments == (
-        "Non-users' comments most often name T1 (english, dutch, translate) (45% of 20"
-        " comments)."
+        "Non-users' comments most often name T1 (english, dutch, translate) (45% of 20 comments)."
     )
     assert brief.comments in render_brief(brief, "md").decode()
     nl = brief_context(with_comments(runs["nl"]), engineering)
     assert nl.comments.startswith("De opmerkingen van niet-gebruikers noemen het vaakst T1")
-    burgerzaken = next(
-        i for i, s in enumerate(document["segments"]) if s["value"] == "Burgerzaken"
-    )
+    burgerzaken = next(i for i, s in enumerate(document["segments"]) if s["value"] == "Burgerzaken")
     assert brief_context(document, burgerzaken).comments == ""
 
 

@@ -30,8 +30,8 @@ from ..core.formatting import format_figure, format_report_date
 from ..core.i18n import translations
 from ..core.inert import spreadsheet_cell
 from .absent import REASON_NOT_ASKED, compared_note
-from .context.model import ChartData, comparison_words
 from .context.comments import brief_comments_line
+from .context.model import ChartData, comparison_words
 from .context.norms import brief_norms_line
 from .context.since import since_context
 from .deck import render_deck

@@ -112,8 +112,11 @@ def _labels(document: Mapping[str, Any]) -> dict[str, str]:
 def _segment_name(segment: Mapping[str, Any], t: Callable[..., str]) -> str:
     if segment["column"] is None:
         return t("all respondents")
-    return t("{column}: {value}", column=segment.get("label") or segment["column"],
-             value=segment["value"])
+    return t(
+        "{column}: {value}",
+        column=segment.get("label") or segment["column"],
+        value=segment["value"],
+    )
 
 
 def _pct(share: float, lang: str) -> str:
@@ -131,9 +134,7 @@ def factor_comments(
     if not group["shown"]:
         return FactorComments(
             shown=False,
-            line=t(
-                "Fewer than {k} comments: not shown.", k=document["comments"]["min_comments"]
-            ),
+            line=t("Fewer than {k} comments: not shown.", k=document["comments"]["min_comments"]),
             quotes=(),
         )
     code = next((c for c in group["codes"] if c["code"] == factor), None)
@@ -183,9 +184,7 @@ def comments_context(
         return None
     comments = document["comments"]
     count = lambda v: format_figure(v, "count", lang)  # noqa: E731 - local shorthand
-    segments = (
-        document["segments"] if segment is None else [document["segments"][segment]]
-    )
+    segments = document["segments"] if segment is None else [document["segments"][segment]]
     groups, hidden = [], []
     for index, seg in enumerate(segments):
         if not seg.get("comments"):
@@ -282,8 +281,9 @@ def comments_context(
     )
 
 
-def brief_comments_line(document: Mapping[str, Any], segment: Mapping[str, Any], t,
-                        lang: str) -> str:
+def brief_comments_line(
+    document: Mapping[str, Any], segment: Mapping[str, Any], t, lang: str
+) -> str:
     """The brief's line: "Non-users' comments most often name effort expectancy (35% of 34
     comments)"; '' without --comments, for a hidden group or when nothing is coded."""
     if "comments" not in document or not segment.get("comments"):
@@ -293,7 +293,11 @@ def brief_comments_line(document: Mapping[str, Any], segment: Mapping[str, Any],
         return ""
     dominant = group["dominant"]
     entry = next(
-        (c for c in (*group["codes"], *group["themes"]) if c.get("code", c.get("theme")) == dominant),
+        (
+            c
+            for c in (*group["codes"], *group["themes"])
+            if c.get("code", c.get("theme")) == dominant
+        ),
         None,
     )
     if entry is None:

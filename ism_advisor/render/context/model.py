@@ -479,9 +479,7 @@ class ReportContext:
     )
     comments: Comments | None = field(
         default=None,
-        metadata={
-            "help": 'The section "What staff wrote" (a Comments, --comments); None without.'
-        },
+        metadata={"help": 'The section "What staff wrote" (a Comments, --comments); None without.'},
     )
 
 
