@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import html as html_module
+import io
 import re
 import shutil
 
@@ -230,3 +231,52 @@ def test_the_context_is_documented():
         assert name in documented and all(documented[name].values())
     assert documented["ReportContext"]["comments"]
     assert documented["FactorResult"]["comments"]
+
+
+def slides(document: dict, segment: int = 0):
+    from pptx import Presentation
+
+    from ism_advisor.render.deck import render_deck
+
+    deck = Presentation(io.BytesIO(render_deck(document, date="2026-12-07", segment=segment)))
+    return {s.shapes.title.text: s for s in deck.slides if s.shapes.title is not None}
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "header", "dominant", "theme"),
+    [
+        (
+            "en",
+            "What staff wrote",
+            ["all respondents, non-users: 34 comments", "Comments", "Share"],
+            "Most often named by non-users in all respondents: Effort expectancy.",
+            "T1: english, dutch, translate (37 comments)",
+        ),
+        (
+            "nl",
+            "Wat medewerkers schreven",
+            ["alle respondenten, niet-gebruikers: 34 opmerkingen", "Opmerkingen", "Aandeel"],
+            "Het vaakst genoemd door niet-gebruikers in alle respondenten: Verwachte inspanning.",
+            "T1: english, dutch, translate (37 opmerkingen)",
+        ),
+    ],
+)
+def test_deck_slide(runs, lang, title, header, dominant, theme):
+    slide = slides(with_comments(runs[lang]))[title]
+    (table,) = [s.table for s in slide.shapes if s.has_table]
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    label = LABELS[lang]
+    assert cells == [
+        header,
+        [label["effort_expectancy"], "12", "35%"],
+        [label["technical"], "5", "15%"],
+    ]
+    texts = "\n".join(
+        s.text_frame.text for s in slide.shapes if s.has_text_frame and s != slide.shapes.title
+    )
+    assert dominant in texts and theme in texts
+    assert slide.notes_slide.notes_text_frame.text.startswith(dominant)
+
+
+def test_deck_without_comments_has_no_such_slide(runs):
+    assert "What staff wrote" not in slides(runs["en"])
