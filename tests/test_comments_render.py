@@ -280,3 +280,26 @@ def test_deck_slide(runs, lang, title, header, dominant, theme):
 
 def test_deck_without_comments_has_no_such_slide(runs):
     assert "What staff wrote" not in slides(runs["en"])
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_comments_pass_axe_and_reflow(runs, tmp_path, lang):
+    """The findings' comments and the section under the report's checks: no axe-core
+    violation (the tables' captions and headers, the colours' contrast), and at 320 pixels
+    nothing scrolls sideways but a table inside its own column."""
+    from accessibility import assert_accessible, assert_reflows
+
+    html = render_report(report_context(with_comments(runs[lang])), "html").decode("utf-8")
+    assert_accessible(html, tmp_path / "axe", f"comments ({lang})")
+    assert_reflows(html, tmp_path / "reflow", f"comments ({lang})")
+
+
+def test_the_pdf_carries_the_quotes_and_the_section(runs, tmp_path):
+    from pypdf import PdfReader
+
+    path = tmp_path / "comments.pdf"
+    path.write_bytes(render_report(report_context(with_comments(runs["en"])), "pdf"))
+    words = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(path).pages))
+    assert "What non-users wrote: 35% of 34 comments name it." in words
+    assert "What staff wrote" in words
+    assert "[naam]" in words
