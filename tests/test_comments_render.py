@@ -182,7 +182,7 @@ def test_the_section_lists_codes_dominant_and_themes(runs):
         " translate)." in words
     )
     assert (
-        '<caption id="comments-0-non_users-caption">all respondents, non-users: 34 comments</caption>'
+        '<h3 id="comments-0-non_users-title">All respondents, non-users: 34 comments</h3>'
         in section
     )
     assert (
@@ -192,7 +192,10 @@ def test_the_section_lists_codes_dominant_and_themes(runs):
     assert "T1 (english, dutch, translate): 3 comments (9%)" in words
     assert "<li><strong>T1</strong>: english, dutch, translate (37 comments)</li>" in section
     assert "turn it into a code in comments.yaml" in words
-    assert "Department: Burgerzaken (non-users)" in words
+    assert (
+        "Not shown (fewer than 10 comments): Department: Burgerzaken (non-users, users);"
+        " Department: Engineering (users); Department: ICT (non-users, users);" in words
+    )
     # the section sits after the findings
     assert html.index('id="findings"') < html.index('id="comments"')
 
@@ -248,14 +251,14 @@ def slides(document: dict, segment: int = 0):
         (
             "en",
             "What staff wrote",
-            ["all respondents, non-users: 34 comments", "Comments", "Share"],
+            ["All respondents, non-users: 34 comments", "Comments", "Share"],
             "Most often named by non-users in all respondents: Effort expectancy.",
             "T1: english, dutch, translate (37 comments)",
         ),
         (
             "nl",
             "Wat medewerkers schreven",
-            ["alle respondenten, niet-gebruikers: 34 opmerkingen", "Opmerkingen", "Aandeel"],
+            ["Alle respondenten, niet-gebruikers: 34 opmerkingen", "Opmerkingen", "Aandeel"],
             "Het vaakst genoemd door niet-gebruikers in alle respondenten: Verwachte inspanning.",
             "T1: english, dutch, translate (37 opmerkingen)",
         ),

@@ -190,10 +190,12 @@ def comments_context(
         if not seg.get("comments"):
             continue
         name = _segment_name(seg, t)
+        below = [t(label) for key, label in GROUPS.items() if not seg["comments"][key]["shown"]]
+        if below:
+            hidden.append(f"{name} ({', '.join(below)})")
         for group, group_name in GROUPS.items():
             found = seg["comments"][group]
             if not found["shown"]:
-                hidden.append(f"{name} ({t(group_name)})")
                 continue
             rows = tuple(
                 CommentCodeRow(
@@ -223,7 +225,7 @@ def comments_context(
             groups.append(
                 CommentGroup(
                     id=f"comments-{index if segment is None else segment}-{group}",
-                    caption=caption,
+                    caption=caption[:1].upper() + caption[1:],
                     rows=rows,
                     themes=themes,
                     dominant=dominant_sentence(document, seg, group, t),
