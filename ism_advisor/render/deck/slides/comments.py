@@ -35,7 +35,7 @@ def comments_slide(deck: Deck, facts: DeckFacts) -> None:
     slide = deck.slide("title_only", comments.heading)
     left, top, width, height = deck.area
     table_height = int(height * TABLE_SHARE)
-    deck.table(
+    table = deck.table(
         slide,
         (left, top, width, table_height),
         [group.caption, *comments.columns[1:3]],
@@ -48,9 +48,11 @@ def comments_slide(deck: Deck, facts: DeckFacts) -> None:
         below.append(Para("", lead=deck.t("Emerging themes")))
         below += [Para(line) for line in themes]
     if below:
+        # right under the table (its rows' heights as laid out), a line's gap between
+        under = top + sum(row.height for row in table.rows) + int(height * 0.04)
         deck.text_box(
             slide,
-            (left, top + table_height, width, height - table_height),
+            (left, under, width, top + height - under),
             below,
             largest=16,
         )
