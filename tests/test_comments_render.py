@@ -306,3 +306,44 @@ def test_the_pdf_carries_the_quotes_and_the_section(runs, tmp_path):
     assert "What non-users wrote: 35% of 34 comments name it." in words
     assert "What staff wrote" in words
     assert "[naam]" in words
+
+
+def test_dutch_number_format_and_exact_brief_line():
+    from ism_advisor.core.errors import Message
+    from ism_advisor.core.i18n import translations
+    from ism_advisor.render.context.comments import brief_comments_line, factor_comments
+
+    tr = translations("nl")
+
+    def t(msgid, **params):
+        return Message(msgid, params).render(tr)
+
+    document = {
+        "comments": {
+            "columns": ["open"],
+            "min_comments": 12,
+            "n": 2000,
+            "codes": [{"code": "effort_expectancy", "kind": "factor", "label": "Inspanning"}],
+            "themes": [],
+        }
+    }
+    segment = {
+        "column": "afdeling",
+        "value": "Productie",
+        "comments": {
+            "non_users": group(1234, [("effort_expectancy", 432, 0, 400)], (), "effort_expectancy"),
+            "users": hidden(),
+        },
+    }
+    found = factor_comments(document, segment, "effort_expectancy", t, "nl")
+    assert found.line == "Wat niet-gebruikers schreven: 35% van 1.234 opmerkingen noemt het."
+    assert found.quotes == tuple(QUOTES)
+    assert brief_comments_line(document, segment, t, "nl") == (
+        "De opmerkingen van niet-gebruikers noemen het vaakst Inspanning (35% van 1.234"
+        " opmerkingen)."
+    )
+    segment["comments"]["non_users"] = hidden()
+    assert factor_comments(document, segment, "effort_expectancy", t, "nl") == (
+        type(found)(shown=False, line="Minder dan 12 opmerkingen: niet getoond.", quotes=())
+    )
+    assert brief_comments_line(document, segment, t, "nl") == ""
