@@ -66,7 +66,7 @@ class CommentGroup:
     """One shown segment's users or non-users in the section."""
 
     id: str = _help("An id for the table's caption and anchors, e.g. 'comments-2-non_users'.")
-    caption: str = _help("'Production: non-users, 34 comments' (the table's caption).")
+    caption: str = _help("'Department: Production, non-users: 34 comments' (the group's heading).")
     rows: tuple[CommentCodeRow, ...] = _help("The codes with comments, most first.")
     themes: tuple[str, ...] = _help("'T1: 5 comments (15%)' per emerging theme in the group.")
     dominant: str = _help(
