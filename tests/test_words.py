@@ -222,6 +222,8 @@ NEVER_ONE = {
     "{what} holds a control character": "{what} is a name; 'holds' is a verb",
     "{what} is {length} characters long: at most {most}": "{length} is above {most}, 80",
     "{what} must be 1 to {most} characters": "{most} is a label's limit, 80",
+    "Fewer than {k} comments: not shown": "{k} is --min-comments, at least the group size",
+    "Not shown (fewer than {k} comments)": "{k} is --min-comments, at least the group size",
 }
 COUNTED = re.compile(
     r"(?:\{\w+\}|%\(\w+\)s) (?:[a-z-]+ )?(?:[a-z-]+s)\b(?<!\bis)(?<!\bdoes)(?<!\bgoes)"

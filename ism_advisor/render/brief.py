@@ -30,6 +30,7 @@ from ..core.formatting import format_figure, format_report_date
 from ..core.i18n import translations
 from ..core.inert import spreadsheet_cell
 from .absent import REASON_NOT_ASKED, compared_note
+from .context.comments import brief_comments_line
 from .context.model import ChartData, comparison_words
 from .context.norms import brief_norms_line
 from .context.since import since_context
@@ -129,6 +130,9 @@ class BriefContext:
     #: organisation's non-users score lower on Manager influence than at three quarters
     #: of them."); '' without
     norms: str = ""
+    #: a run with --comments: "Non-users' comments most often name Effort expectancy (35%
+    #: of 34 comments)."; '' without, for a group not shown, or when nothing is coded
+    comments: str = ""
 
 
 def _team_mean(comparison: Mapping | None) -> float | None:
@@ -217,6 +221,7 @@ def brief_context(
         not_compared=compared_note(document, target["comparisons"], t),
         since=_since_lines(document, target, t, lang),
         norms=brief_norms_line(document, t),
+        comments=brief_comments_line(document, target, t, lang),
     )
 
 
@@ -400,6 +405,7 @@ def _brief_slide(deck: Any, context: BriefContext, scale: tuple[float, float]) -
         Para(figures, lead=capital(context.unit) + ": "),
         *([Para(context.not_compared)] if context.not_compared else []),
         *([Para(context.norms)] if context.norms else []),
+        *([Para(context.comments)] if context.comments else []),
         Para("", lead=deck.t("What goes well")),
     ]
     paragraphs += [

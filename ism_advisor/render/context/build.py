@@ -17,6 +17,7 @@ from ...core.vocabulary import COMPARISON, EFFECT_SIZE_BANDS, effect_size
 from ..absent import REASON_NOT_ASKED, compared_note, latest_wave, not_asked_in
 from ..charts import effects_chart as draw_effects
 from ..charts import means_chart as draw_means
+from .comments import comments_context, factor_comments
 from .drivers import driver_section
 from .evidence import evidence_appendix, ledger_lines
 from .model import (
@@ -74,6 +75,11 @@ def report_context(
     target = document["segments"][segment]
     conclusions = {c["conclusion"]: c["label"] for c in target.get("conclusions", [])}
     comparisons = tuple(_comparison(f, target, t, lang, document) for f in factors)
+    if "comments" in document:
+        comparisons = tuple(
+            dataclasses.replace(c, comments=factor_comments(document, target, c.factor, t, lang))
+            for c in comparisons
+        )
     lines = ledger_lines(document, t, lang)
     actions = tuple(
         dataclasses.replace(action, ledger=lines.get(action.intervention, ""))
@@ -152,6 +158,7 @@ def report_context(
         since=since,
         norms=None if segment else norms_context(document, t, lang, charts),
         evidence=evidence_appendix(document, t, lang, charts),
+        comments=comments_context(document, t, lang, segment or None),
     )
 
 

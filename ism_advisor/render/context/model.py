@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from ...core.errors import N_
 from ...core.vocabulary import COMPARISON, EFFECT_SIZE_LABELS
+from .comments import CommentCodeRow, CommentGroup, Comments, CommentTheme, FactorComments
 from .drivers import DriverRow, DriverSection
 from .evidence import Evidence, Forest, ForestRow
 from .since import (
@@ -102,6 +103,13 @@ class FactorResult:
     effect_size: str = _figure("effect_size", "negligible when hidden")
     cronbach_alpha: float | None = _figure("cronbach_alpha", "None for scores, or when hidden")
     finding: str = _help("The finding in one or two plain sentences.")
+    comments: FactorComments | None = field(
+        default=None,
+        metadata={
+            "help": "With --comments: what the non-users wrote about it (a"
+            " FactorComments); None without, or for a hidden segment."
+        },
+    )
 
     @property
     def ci_low(self) -> float | None:
@@ -469,6 +477,10 @@ class ReportContext:
             " store); None without."
         },
     )
+    comments: Comments | None = field(
+        default=None,
+        metadata={"help": 'The section "What staff wrote" (a Comments, --comments); None without.'},
+    )
 
 
 def context_help() -> dict[str, dict[str, str]]:
@@ -498,6 +510,11 @@ def context_help() -> dict[str, dict[str, str]]:
         Evidence,
         Forest,
         ForestRow,
+        Comments,
+        CommentGroup,
+        CommentCodeRow,
+        CommentTheme,
+        FactorComments,
     ):
         out[cls.__name__] = {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
     return out

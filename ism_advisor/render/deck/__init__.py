@@ -30,11 +30,12 @@ priority matrix, one series per quadrant so that the legend names them, the axes
 at the even share 100/k and at a gap of 0).
 
 The priority matrix (:func:`priority_slide`), the section "Since the last survey"
-(:func:`since_slides`) and the slide "Compared with N organisations"
-(:func:`~ism_advisor.render.deck.slides.norms.norms_slide`) read the report context's
-``drivers``, ``since`` and ``norms``, the same objects the report's sections are made from;
-a run over one survey has no ``since``, a run without ``--norms`` no ``norms``, and its
-deck no such slides.
+(:func:`since_slides`), the slide "Compared with N organisations"
+(:func:`~ism_advisor.render.deck.slides.norms.norms_slide`) and the slide "What staff
+wrote" (:func:`~ism_advisor.render.deck.slides.comments.comments_slide`) read the report
+context's ``drivers``, ``since``, ``norms`` and ``comments``, the same objects the report's
+sections are made from; a run over one survey has no ``since``, a run without ``--norms``
+no ``norms``, one without ``--comments`` no ``comments``, and its deck no such slides.
 
 Templates
 ---------

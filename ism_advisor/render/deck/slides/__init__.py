@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..kit import SlideBuilder
 from .actions import action_slides
+from .comments import comments_slide
 from .method import anonymity_slide, method_slide
 from .norms import norms_slide
 from .opening import effects_slide, factor_slides, means_slide, summary_slide, title_slide
@@ -23,6 +24,7 @@ SLIDES: tuple[SlideBuilder, ...] = (
     effects_slide,
     factor_slides,
     norms_slide,
+    comments_slide,
     priority_slide,
     since_slides,
     segment_slides,
