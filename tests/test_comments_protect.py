@@ -172,11 +172,12 @@ def test_codes_themes_and_the_dominant_one():
     }
 
 
-def test_favourable_and_unfavourable_are_counted():
+def test_a_code_row_has_no_direction():
+    # the coder's direction is not accurate enough to report (macro-F1 about 0.5)
     texts = ["no time for this tool today", "good use of my time here", "no time left again"]
     _, group = _quotes(texts)
     (row,) = group["codes"]
-    assert (row["n"], row["favourable"], row["unfavourable"]) == (3, 1, 2)
+    assert row["n"] == 3 and sorted(row) == ["code", "n", "quotes", "share"]
 
 
 def test_coded_results_must_match_the_comments():

@@ -48,8 +48,8 @@ def hidden() -> dict:
     return {"shown": False, "n": None, "codes": [], "themes": [], "dominant": None}
 
 
-def group(n: int, codes: list[tuple[str, int, int, int]], themes=(), dominant=None) -> dict:
-    """A shown group (C5): codes as (code, n, favourable, unfavourable), largest first."""
+def group(n: int, codes: list[tuple[str, int]], themes=(), dominant=None) -> dict:
+    """A shown group (C5): codes as (code, n), largest first."""
     return {
         "shown": True,
         "n": n,
@@ -58,11 +58,9 @@ def group(n: int, codes: list[tuple[str, int, int, int]], themes=(), dominant=No
                 "code": code,
                 "n": k,
                 "share": round(k / n, 4),
-                "favourable": fav,
-                "unfavourable": unfav,
                 "quotes": list(QUOTES) if code == "effort_expectancy" else [],
             }
-            for code, k, fav, unfav in codes
+            for code, k in codes
         ],
         "themes": [{"theme": t, "n": k, "share": round(k / n, 4)} for t, k in themes],
         "dominant": dominant,
@@ -94,15 +92,15 @@ def with_comments(document: dict) -> dict:
             segment["comments"] = {
                 "non_users": group(
                     34,
-                    [("effort_expectancy", 12, 1, 10), ("technical", 5, 0, 5)],
+                    [("effort_expectancy", 12), ("technical", 5)],
                     [("T1", 3)],
                     "effort_expectancy",
                 ),
-                "users": group(40, [("manager_influence", 8, 6, 2)], (), "manager_influence"),
+                "users": group(40, [("manager_influence", 8)], (), "manager_influence"),
             }
         elif segment["value"] == "Engineering":
             segment["comments"] = {
-                "non_users": group(20, [("technical", 2, 0, 2)], [("T1", 9)], "T1"),
+                "non_users": group(20, [("technical", 2)], [("T1", 9)], "T1"),
                 "users": hidden(),
             }
         else:
@@ -187,7 +185,7 @@ def test_the_section_lists_codes_dominant_and_themes(runs):
     )
     assert (
         '<tr><th scope="row">Effort expectancy</th><td class="num">12</td>'
-        '<td class="num">35%</td><td class="num">1</td><td class="num">10</td></tr>'
+        '<td class="num">35%</td></tr>'
     ) in section
     assert "T1 (english, dutch, translate): 3 comments (9%)" in words
     assert "<li><strong>T1</strong>: english, dutch, translate (37 comments)</li>" in section
@@ -202,7 +200,7 @@ def test_the_section_lists_codes_dominant_and_themes(runs):
 
 def test_the_section_in_dutch_markdown(runs):
     md = report(with_comments(runs["nl"]), "md")
-    assert "| Verwachte inspanning | 12 | 35% | 1 | 10 |" in md
+    assert "| Verwachte inspanning | 12 | 35% |" in md
     assert "- **T1**: english, dutch, translate (37 opmerkingen)" in md
 
 
@@ -331,7 +329,7 @@ def test_dutch_number_format_and_exact_brief_line():
         "column": "afdeling",
         "value": "Productie",
         "comments": {
-            "non_users": group(1234, [("effort_expectancy", 432, 0, 400)], (), "effort_expectancy"),
+            "non_users": group(1234, [("effort_expectancy", 432)], (), "effort_expectancy"),
             "users": hidden(),
         },
     }

@@ -27,8 +27,9 @@ document shows (the document's ``comments`` and each segment's ``comments``, con
   words, nor one that names a value of any segment column of the survey (whole word,
   case-insensitive: it would tell which segment wrote it); identical texts are one quote.
 
-The coder's results are read as contract C3 shapes them (``codes``, ``directions``,
-``terms`` of each coded comment; the :class:`CommentCodes`' ``codes`` with ``id``,
+The coder's results are read as contract C3 shapes them (``codes`` and ``terms`` of
+each coded comment — not its direction: the coder's direction is not accurate enough to
+report, macro-F1 about 0.5 on the labelled sets; the :class:`CommentCodes`' ``codes`` with ``id``,
 ``kind`` and ``label``); the emerging themes are found by the function the run passes
 (:func:`ism_advisor.stats.comments.emerging_themes`), so this module loads neither
 simplemma nor scikit-learn.
@@ -287,14 +288,11 @@ def _group(
     rows = []
     for code in sorted((c for c in tally if tally[c]), key=lambda c: (-len(tally[c]), rank[c])):
         found = tally[code]
-        directions = [coded[i].directions.get(code) for i in found]
         rows.append(
             {
                 "code": code,
                 "n": len(found),
                 "share": round(len(found) / n, 4),
-                "favourable": directions.count("favourable"),
-                "unfavourable": directions.count("unfavourable"),
                 "quotes": _quotes(code, found, texts, coded, median, naming),
             }
         )

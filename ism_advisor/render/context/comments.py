@@ -57,8 +57,6 @@ class CommentCodeRow:
     label: str = _help("The code's name in the report's language (a factor's: its name).")
     n: str = _help("How many of the group's comments it has, formatted.")
     share: str = _help("Its share of the group's comments, formatted ('35%').")
-    favourable: str = _help("Of those, how many favourable, formatted.")
-    unfavourable: str = _help("Of those, how many unfavourable, formatted.")
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ class Comments:
     themes: tuple[CommentTheme, ...] = _help("The emerging themes, largest first.")
     themes_note: str = _help("What to do with a theme (turn it into a code in comments.yaml).")
     columns: tuple[str, str, str, str, str] = _help(
-        "The code table's headers: code, comments, share, favourable, unfavourable."
+        "The code table's headers: code, comments, share."
     )
 
 
@@ -202,8 +200,6 @@ def comments_context(
                     label=_labels(document).get(c["code"], c["code"]),
                     n=count(c["n"]),
                     share=_pct(c["share"], lang),
-                    favourable=count(c["favourable"]),
-                    unfavourable=count(c["unfavourable"]),
                 )
                 for c in found["codes"]
             )
@@ -279,7 +275,7 @@ def comments_context(
         )
         if comments["themes"]
         else "",
-        columns=(t("Code"), t("Comments"), t("Share"), t("Favourable"), t("Unfavourable")),
+        columns=(t("Code"), t("Comments"), t("Share")),
     )
 
 
