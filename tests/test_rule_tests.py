@@ -396,7 +396,7 @@ def test_rules_check_warns_about_what_no_run_would_notice(cli, tmp_path):
         "warning: ours/advice.yaml:531:7: rule 'onboarding_for_everyone' never fires: whenever"
         " it could, rule 'effort_and_value_doubt' (line 164) fires too and draws"
         " 'effort_and_value_doubt', which this rule needs absent",
-        "warning: ours/advice.yaml:519:11: this pattern can never be met: its conditions"
+        "warning: ours/advice.yaml:546:11: this pattern can never be met: its conditions"
         " contradict each other or the possible range of a figure (rule 'privacy_either_way'"
         " fires only through its other alternatives)",
         "warning: ours/interventions.yaml:589:7: no rule recommends the intervention"
