@@ -42,7 +42,9 @@ _URL = re.compile(
     r"|\b[\w-]+(?:\.[\w-]+)*\." + _TLD + r"\b(?:[/?#][^\s<>\"]*)?",
     re.IGNORECASE,
 )
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2} ?[A-Z]{4}(?: ?\d{2,4}){3,5}\b|\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}\b")
+_IBAN = re.compile(
+    r"\b[A-Z]{2}\d{2} ?[A-Z]{4}(?: ?\d{2,4}){3,5}\b|\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}\b"
+)
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s-]?(?:\(0\)\s?)?|\(0\d{1,3}\)\s?|0)\d(?:[\s-]?\d){5,11}(?![\w])"
 )
@@ -56,17 +58,77 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\S")
 
 #: words that join a first name to a surname (Dutch and other tussenvoegsels)
 TUSSENVOEGSELS = frozenset(
-    "van de der den ter ten te het 't in op uit la le du von vande vd d' 'm".split()
+    [
+        "van",
+        "de",
+        "der",
+        "den",
+        "ter",
+        "ten",
+        "te",
+        "het",
+        "'t",
+        "in",
+        "op",
+        "uit",
+        "la",
+        "le",
+        "du",
+        "von",
+        "vande",
+        "vd",
+        "d'",
+        "'m",
+    ]
 )
 #: titles and forms of address: the capitalised word after one is a name
 TITLES = frozenset(
-    "mevrouw mevr mw meneer mijnheer dhr heer juf juffrouw meester dokter dr drs ir ing "
-    "prof mr mrs ms miss sir madam dame lord".split()
+    [
+        "mevrouw",
+        "mevr",
+        "mw",
+        "meneer",
+        "mijnheer",
+        "dhr",
+        "heer",
+        "juf",
+        "juffrouw",
+        "meester",
+        "dokter",
+        "dr",
+        "drs",
+        "ir",
+        "ing",
+        "prof",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "sir",
+        "madam",
+        "dame",
+        "lord",
+    ]
 )
 #: words after which a capitalised word is a person ("collega Pieters", "manager Kim")
 ROLES = frozenset(
-    "collega collegas collega's colleague colleagues manager teamleider leidinggevende "
-    "directeur baas boss supervisor coach mentor buddy".split()
+    [
+        "collega",
+        "collegas",
+        "collega's",
+        "colleague",
+        "colleagues",
+        "manager",
+        "teamleider",
+        "leidinggevende",
+        "directeur",
+        "baas",
+        "boss",
+        "supervisor",
+        "coach",
+        "mentor",
+        "buddy",
+    ]
 )
 #: what follows a single first name that only a person fits
 _AFTER = (
@@ -89,23 +151,209 @@ _AFTER = (
     ("told",),
     ("thinks",),
 )
-_BEFORE = (("ik", "en"), ("me", "and"), ("met",), ("with",), ("aan",), ("to",), ("ask",), ("vraag",))
+_BEFORE = (
+    ("ik", "en"),
+    ("me", "and"),
+    ("met",),
+    ("with",),
+    ("aan",),
+    ("to",),
+    ("ask",),
+    ("vraag",),
+)
 #: capitalised words that are never names, whatever the context
 STOP = frozenset(
-    """engage teams team yammer viva workplace sharepoint outlook office microsoft google
-    chrome edge firefox safari windows apple android iphone ipad slack whatsapp linkedin
-    facebook instagram twitter youtube zoom intranet internet copilot chatgpt excel word
-    powerpoint onedrive confluence jira hr ict it
-    maandag dinsdag woensdag donderdag vrijdag zaterdag zondag monday tuesday wednesday
-    thursday friday saturday sunday januari februari maart april mei juni juli augustus
-    september oktober november december january february march may june july august
-    october nederlands engels dutch english nederland holland europe europa amsterdam
-    rotterdam utrecht london kerst christmas pasen easter covid corona
-    ik i we wij je jij u het de een the a an dit dat deze die this that these those
-    hij zij ze he she they it mijn my onze our""".split()
+    [
+        "engage",
+        "teams",
+        "team",
+        "yammer",
+        "viva",
+        "workplace",
+        "sharepoint",
+        "outlook",
+        "office",
+        "microsoft",
+        "google",
+        "chrome",
+        "edge",
+        "firefox",
+        "safari",
+        "windows",
+        "apple",
+        "android",
+        "iphone",
+        "ipad",
+        "slack",
+        "whatsapp",
+        "linkedin",
+        "facebook",
+        "instagram",
+        "twitter",
+        "youtube",
+        "zoom",
+        "intranet",
+        "internet",
+        "copilot",
+        "chatgpt",
+        "excel",
+        "word",
+        "powerpoint",
+        "onedrive",
+        "confluence",
+        "jira",
+        "hr",
+        "ict",
+        "it",
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+        "january",
+        "february",
+        "march",
+        "may",
+        "june",
+        "july",
+        "august",
+        "october",
+        "nederlands",
+        "engels",
+        "dutch",
+        "english",
+        "nederland",
+        "holland",
+        "europe",
+        "europa",
+        "amsterdam",
+        "rotterdam",
+        "utrecht",
+        "london",
+        "kerst",
+        "christmas",
+        "pasen",
+        "easter",
+        "covid",
+        "corona",
+        "ik",
+        "i",
+        "we",
+        "wij",
+        "je",
+        "jij",
+        "u",
+        "het",
+        "de",
+        "een",
+        "the",
+        "a",
+        "an",
+        "dit",
+        "dat",
+        "deze",
+        "die",
+        "this",
+        "that",
+        "these",
+        "those",
+        "hij",
+        "zij",
+        "ze",
+        "he",
+        "she",
+        "they",
+        "it",
+        "mijn",
+        "my",
+        "onze",
+        "our",
+        "nobody",
+        "everybody",
+        "everyone",
+        "someone",
+        "somebody",
+        "anyone",
+        "anybody",
+        "niemand",
+        "iedereen",
+        "iemand",
+        "who",
+        "what",
+        "which",
+        "wie",
+        "wat",
+        "welke",
+        "people",
+        "mensen",
+        "management",
+        "directie",
+        "afdeling",
+        "department",
+        "sales",
+        "inkoop",
+        "verkoop",
+        "finance",
+        "marketing",
+    ]
+)
+#: words before a capitalised word that make it a group's name ("Team Inkoop Noord")
+_ORG = frozenset(
+    [
+        "team",
+        "afdeling",
+        "department",
+        "dept",
+        "locatie",
+        "vestiging",
+        "regio",
+        "region",
+        "project",
+        "programma",
+        "programme",
+        "site",
+    ]
 )
 #: first names that are ordinary words at the start of a sentence
-AMBIGUOUS = frozenset("ben floor lies max will mark bill rose grace frank hope joy sam kim".split())
+AMBIGUOUS = frozenset(
+    [
+        "ben",
+        "floor",
+        "lies",
+        "max",
+        "will",
+        "mark",
+        "bill",
+        "rose",
+        "grace",
+        "frank",
+        "hope",
+        "joy",
+        "sam",
+        "kim",
+    ]
+)
 
 
 @cache
@@ -145,7 +393,9 @@ class Redactor:
         self.markers = {kind: gettext(message) for kind, message in MARKERS.items()}
         words = sorted({t.strip() for t in terms if t and t.strip()}, key=lambda t: (-len(t), t))
         self._terms = (
-            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in words) + r")(?!\w)", re.IGNORECASE)
+            re.compile(
+                r"(?<!\w)(?:" + "|".join(re.escape(t) for t in words) + r")(?!\w)", re.IGNORECASE
+            )
             if words
             else None
         )
@@ -208,7 +458,9 @@ class Redactor:
     def _initials(self, i: int, words: list[str]) -> int:
         """The index after initials starting at ``i`` ("J.", "J.P.", "J. P."), else ``i``."""
         j = i
-        while j + 1 < len(words) and len(words[j]) == 1 and words[j].isupper() and words[j + 1] == ".":
+        while (
+            j + 1 < len(words) and len(words[j]) == 1 and words[j].isupper() and words[j + 1] == "."
+        ):
             j += 2
         return j
 
@@ -269,14 +521,18 @@ class Redactor:
                 return t, self._chain(t + 1, words, folded)
             return i
         chained = self._chain(i + 1, words, folded)
+        if initial and f not in self._first and chained > i + 1 and not self._context(i, folded):
+            # "Since Emily Smith left": the sentence's first word is not part of the name
+            return i
         if f in self._first:
-            if f in AMBIGUOUS and initial and chained == i + 1:
+            if f in AMBIGUOUS and initial and chained == i + 1 and not self._context(i, folded):
                 return i
             return chained
         if chained > i + 1:
-            # a capitalised word, tussenvoegsel, capitalised word; or two capitalised words
-            # of which the last is a known surname
-            if not initial or folded[chained - 1] in self._sur:
+            # a capitalised word, tussenvoegsel, capitalised word (not at the start of a
+            # sentence); or a capitalised word before a known surname
+            org = i > 0 and folded[i - 1] in _ORG
+            if (not initial and not org) or folded[chained - 1] in self._sur:
                 return chained
         if f in self._sur and not initial:
             return chained
