@@ -16,7 +16,7 @@ import pandas as pd
 from ...core.errors import N_, AdvisorError
 from ..redact import Redactor
 from .model import Export
-from .plan import Plan, _list_columns, _Planner
+from .plan import Plan, find_column, list_columns
 
 __all__ = ["OPEN", "comment_columns", "read_comments"]
 
@@ -28,12 +28,9 @@ def _open_questions(export: Export) -> list[int]:
     return [c.position for c in export.columns if c.open_question]
 
 
-def comment_columns(
-    export: Export, codebook, plan: Plan, wanted: Sequence[str]
-) -> dict[int, str]:
+def comment_columns(export: Export, codebook, plan: Plan, wanted: Sequence[str]) -> dict[int, str]:
     """Position -> the name the request gave it (``open``: the column's own name), in the
     order asked; the first problem raised as an AdvisorError naming the file."""
-    planner = _Planner(export, codebook)
     declared = _open_questions(export)
     found: dict[int, str] = {}
     for request in wanted:
@@ -42,17 +39,17 @@ def comment_columns(
             if not declared:
                 raise AdvisorError(
                     N_(
-                        '--comments open: this file declares no open questions (a plain CSV'
+                        "--comments open: this file declares no open questions (a plain CSV"
                         " file's or a sheet's columns never do: name the column; columns"
                         " found: {found})"
                     ),
                     path=export.path,
-                    found=_list_columns(export.header),
+                    found=list_columns(export.header),
                 )
             for position in declared:
                 found.setdefault(position, export.columns[position].name)
             continue
-        position = planner.find([name], [name], any_role=True) if name else None
+        position = find_column(export, codebook, name) if name else None
         if position is None:
             if declared:
                 raise AdvisorError(
@@ -62,7 +59,7 @@ def comment_columns(
                     ),
                     path=export.path,
                     name=name,
-                    open=_list_columns([export.columns[p].name for p in declared]),
+                    open=list_columns([export.columns[p].name for p in declared]),
                 )
             raise AdvisorError(
                 N_(
@@ -71,7 +68,7 @@ def comment_columns(
                 ),
                 path=export.path,
                 name=name,
-                found=_list_columns(export.header),
+                found=list_columns(export.header),
             )
         found.setdefault(position, name)
     used = set(plan.usecols)
@@ -88,9 +85,7 @@ def comment_columns(
     return found
 
 
-def read_comments(
-    frame: pd.DataFrame, columns: dict[int, str], redactor: Redactor
-) -> pd.DataFrame:
+def read_comments(frame: pd.DataFrame, columns: dict[int, str], redactor: Redactor) -> pd.DataFrame:
     """The comment columns of ``frame``, redacted; None where blank."""
     out = pd.DataFrame(index=frame.index)
     for position, name in columns.items():

@@ -19,8 +19,8 @@ import pandas as pd
 from ...core.errors import N_, P_, AdvisorError, Message
 from ...core.textnorm import answer_key, normalize
 from ..codebook import Codebook, usage_answer_key
-from .answers import Values, map_distinct, shorten
 from ..redact import Redactor
+from .answers import Values, map_distinct, shorten
 from .comments import comment_columns, read_comments
 from .content import closed_set, quotable
 from .detect import open_export
