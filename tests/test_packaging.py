@@ -26,6 +26,10 @@ NEEDED = (
     "ism_advisor/templates/questionnaire-key.md",
     "ism_advisor/app/starter_files/report.html",
     "ism_advisor/locale/nl/LC_MESSAGES/ism_advisor.mo",
+    "ism_advisor/survey/names/first-nl.txt",
+    "ism_advisor/survey/names/first-en.txt",
+    "ism_advisor/survey/names/surnames-nl.txt",
+    "ism_advisor/survey/names/surnames-en.txt",
 )
 
 

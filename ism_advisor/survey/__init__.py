@@ -7,5 +7,6 @@ survey tool exports); this module keeps the names the rest of the code imports.
 from __future__ import annotations
 
 from .reading import Source, Survey, load_survey
+from .redact import MARKERS, Redactor, redact
 
-__all__ = ["Source", "Survey", "load_survey"]
+__all__ = ["MARKERS", "Redactor", "Source", "Survey", "load_survey", "redact"]

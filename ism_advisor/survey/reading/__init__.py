@@ -5,6 +5,7 @@
 - :mod:`.matching` and :mod:`.plan` decide which column feeds which item, by id or
   wording, or as a mapping file (:mod:`.mapping`) says;
 - :mod:`.answers` turns cells into numbers, :mod:`.scoring` items into factor scores;
+- :mod:`.comments` finds the comment columns (``--comments``) and reads them redacted;
 - :mod:`.load` puts it together: :func:`load_survey`.
 """
 

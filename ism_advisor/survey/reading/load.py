@@ -19,7 +19,9 @@ import pandas as pd
 from ...core.errors import N_, P_, AdvisorError, Message
 from ...core.textnorm import answer_key, normalize
 from ..codebook import Codebook, usage_answer_key
+from ..redact import Redactor
 from .answers import Values, map_distinct, shorten
+from .comments import comment_columns, read_comments
 from .content import closed_set, quotable
 from .detect import open_export
 from .mapping import load_mapping
@@ -40,6 +42,9 @@ def load_survey(
     lang: str = "en",
     absent_ok: bool = False,
     sheet: SheetChoice | None = None,
+    comments: Sequence[str] = (),
+    redact_terms: Sequence[str] = (),
+    redact_segments: bool = False,
 ) -> Survey:
     """Read and validate a survey export: a plain CSV file or a survey tool's export.
 
@@ -57,17 +62,30 @@ def load_survey(
 
     With ``absent_ok`` (one wave of several), a factor without a column or without any
     score is read as all missing (NaN) instead of stopping the run.
+
+    ``comments`` names the columns of open comments to read (``--comments``: a column's
+    name or question text, or ``open`` for every open question the export declares):
+    :attr:`Survey.comments` holds them redacted in ``lang``, with ``redact_terms`` (and,
+    with ``redact_segments``, the values of the segment columns read) redacted too.
     """
     export = open_export(Path(path), codebook, sheet)
     rules = load_mapping(mapping) if mapping is not None else None
     plan = plan_columns(export, codebook, segment_by, rules, absent_ok=absent_ok)
     reader = _Reader(export, codebook, plan, lang)
     reader.absent_ok = absent_ok
+    if comments:
+        reader.comments = comment_columns(export, codebook, plan, comments)
+        reader.redact_terms = tuple(redact_terms)
+        reader.redact_segments = redact_segments
     return reader.read(include_incomplete)
 
 
 class _Reader:
     absent_ok = False
+    #: comment columns to read (position -> requested name), and what to redact besides
+    comments: dict[int, str] = {}  # noqa: RUF012 (never mutated)
+    redact_terms: tuple[str, ...] = ()
+    redact_segments = False
 
     def __init__(self, export: Export, codebook: Codebook, plan: Plan, lang: str = "en") -> None:
         self.export = export
@@ -95,7 +113,7 @@ class _Reader:
 
     def read(self, include_incomplete: bool) -> Survey:
         plan, export = self.plan, self.export
-        wanted = list(dict.fromkeys([*plan.usecols, *plan.status_columns]))
+        wanted = list(dict.fromkeys([*plan.usecols, *plan.status_columns, *self.comments]))
         frame = export.table.read(wanted, [plan.usage, *plan.segments])
         if frame.empty:
             raise self.fail(N_("has a header but no respondents"))
@@ -154,8 +172,10 @@ class _Reader:
                 column=usage_name,
             )
         segments = pd.DataFrame(index=frame.index)
+        segment_values: list[str] = []
         for position in plan.segments:
             codes, labels = _distinct(self.as_text(frame[position], position))
+            segment_values.extend(labels)
             self.closed(position, labels, codes)
             labels = self.segment_values(position, labels, codes)
             categories = sorted({label for label in labels if label})
@@ -165,6 +185,11 @@ class _Reader:
             segments[plan.segment_names[position]] = pd.Categorical.from_codes(
                 lookup[codes], pd.Index(categories, dtype="string")
             )
+            segment_values.extend(categories)
+        comments = None
+        if self.comments:
+            terms = [*self.redact_terms, *(segment_values if self.redact_segments else ())]
+            comments = read_comments(frame, self.comments, Redactor(self.lang, terms))
         source = Source(
             format=export.format,
             label=export.label,
@@ -173,7 +198,7 @@ class _Reader:
             items_matched=sum(len(found) for found in plan.item_columns.values()),
             items_total=sum(len(f.items) for f in self.codebook.factors),
             ignored=len(self.columns) - len(plan.usecols),
-            columns=plan.uses(export),
+            columns=self.uses(),
             mapping=plan.mapping,
         )
         survey = Survey(
@@ -187,6 +212,7 @@ class _Reader:
             excluded=excluded,
             warnings=tuple(warnings),
             source=source,
+            comments=comments,
         )
         # a factor scored from fewer items than the codebook has: said, item by item
         for factor in self.codebook.factors:
@@ -207,6 +233,15 @@ class _Reader:
                     )
                 )
         return replace(survey, warnings=tuple(warnings))
+
+    def uses(self) -> tuple[tuple[str, str], ...]:
+        """(column, what it fed) in the file's order: the plan's, and the comments'."""
+        uses = self.plan.uses(self.export)
+        if not self.comments:
+            return uses
+        position_of = {c.name: c.position for c in self.columns}
+        fed = [*uses, *((self.columns[p].name, "comments") for p in self.comments)]
+        return tuple(sorted(fed, key=lambda use: position_of[use[0]]))
 
     def as_text(self, raw: pd.Series, position: int) -> pd.Series:
         """A usage or segment column of a tool's export as texts: SPSS codes as their

@@ -170,6 +170,8 @@ class Survey:
     warnings : things the user should know that did not stop the run.
     source : the layout read, the rows left out before the usage question (previews,
         incomplete responses), and which column fed what.
+    comments : with ``--comments``, one column per comment column asked for (named as
+        asked), the REDACTED text of each row's comment, None where blank; else None.
     """
 
     path: str
@@ -182,6 +184,7 @@ class Survey:
     excluded: int = 0
     warnings: tuple[Message, ...] = ()
     source: Source | None = None
+    comments: pd.DataFrame | None = None
 
     @property
     def respondents(self) -> int:

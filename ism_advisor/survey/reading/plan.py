@@ -18,7 +18,7 @@ from .mapping import Mapping, parse_use
 from .matching import name_keys, text_keys
 from .model import Column, Export
 
-__all__ = ["Plan", "plan_columns"]
+__all__ = ["Plan", "find_column", "list_columns", "plan_columns"]
 
 _LISTED = 12  # column names listed in a message
 
@@ -78,6 +78,17 @@ def plan_columns(
         plan = planner.plan(segment_by)
     plan.status_columns = export.status_columns
     return plan
+
+
+def find_column(export: Export, codebook: Codebook, wanted: str) -> int | None:
+    """The one column named ``wanted`` (its name or its question's text), of any role,
+    as ``--segment-by`` finds one (``--comments``); None when none is."""
+    return _Planner(export, codebook).find([wanted], [wanted], any_role=True)
+
+
+def list_columns(header: list[str]) -> str:
+    """The first column names of ``header``, for a message."""
+    return _list_columns(header)
 
 
 def _list_columns(header: list[str]) -> str:
