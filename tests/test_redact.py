@@ -109,6 +109,11 @@ def test_recall_per_kind_is_at_least_95_percent(lang):
             "Bij Team Inkoop Noord zit niemand op Yammer.",
             "Bij Team Inkoop Noord zit niemand op Yammer.",
         ),
+        (
+            "en",
+            "Anything from IT is slow. Nobody told us.",
+            "Anything from IT is slow. Nobody told us.",
+        ),
         ("en", "  two\n\nlines   here ", "two lines here"),
         ("en", " \n ", ""),
     ],
