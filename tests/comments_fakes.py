@@ -51,13 +51,6 @@ class Theme:
     members: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class CommentedSurvey(Survey):
-    """A survey with ``comments`` (contract C2)."""
-
-    comments: pd.DataFrame | None = None
-
-
 @dataclass
 class Calls:
     """What the fakes were called with."""
@@ -167,8 +160,7 @@ def fake_reader(monkeypatch, calls: Calls, target: Any, write=planted) -> None:
             }
         )
         survey = load_survey(path, book, segment_by, **options)
-        fields = {f: getattr(survey, f) for f in Survey.__dataclass_fields__}
-        out = CommentedSurvey(**fields, comments=None)
+        out = replace(survey, comments=None)
         if comments:
             out = replace(
                 out, comments=write(survey).rename(columns={"wat_zou_helpen": comments[0]})

@@ -15,14 +15,14 @@ from ism_advisor.stats.comments import (
 )
 from ism_advisor.stats.comments.text import detect_language, normalise, tokens
 
-FACTORS = (
+FACTORS = (  # the codebook's order
     "performance_expectancy",
     "effort_expectancy",
-    "manager_influence",
-    "colleague_influence",
     "reputation",
-    "privacy_concern",
+    "colleague_influence",
+    "manager_influence",
     "collaboration_norms",
+    "privacy_concern",
 )
 DATA = Path(__file__).parent / "data" / "comments"
 

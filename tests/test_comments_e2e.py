@@ -127,11 +127,11 @@ def quotes(document: dict):
 
 
 def members(generated, segment: dict, name: str):
-    """The planted comments of a segment's group (all respondents: column '')."""
+    """The planted comments of a segment's group (all respondents: no column)."""
     user = name == "users"
     return [
         c for c in generated.comments
-        if c.user == user and (segment["column"] == "" or c.department == segment["value"])
+        if c.user == user and (segment["column"] is None or c.department == segment["value"])
     ]  # fmt: skip
 
 
@@ -285,7 +285,7 @@ def test_the_planted_theme_is_the_dominant_of_its_department(generated, document
     planted = sum(t["n"] for t in group["themes"] if t["theme"] in language)
     assert planted >= 0.6 * len(themed)
     for other in document["segments"]:
-        if other["value"] not in ("", THEME_DEPARTMENT) and other["comments"]:
+        if other["value"] not in (None, THEME_DEPARTMENT) and other["comments"]:
             elsewhere = other["comments"]["non_users"]["themes"]
             assert sum(t["n"] for t in elsewhere if t["theme"] in language) < planted
 

@@ -13,7 +13,7 @@ import pytest
 from ism_advisor.survey.redact import MARKERS, Redactor, redact
 
 DATA = Path(__file__).parent / "data" / "redaction"
-DEV = Path("/work/shared/data/comments-dev.csv")
+DEV = Path(__file__).parent / "data" / "comments" / "comments-dev.csv"
 KIND_MARKER = {
     "nl": {
         "name": "[naam]",

@@ -25,7 +25,9 @@ document shows (the document's ``comments`` and each segment's ``comments``, con
   (in words) nearest the group's median — then by the SHA-256 of the text, so the order
   reveals neither time nor row. Never a comment shorter than :data:`MIN_QUOTE_WORDS`
   words, nor one that names a value of any segment column of the survey (whole word,
-  case-insensitive: it would tell which segment wrote it); identical texts are one quote.
+  case-insensitive: it would tell which segment wrote it), nor one whose writer's own group
+  is not shown in every segmentation of the run (:func:`_quotable`: a small group's comment
+  is counted in the larger groups, never quoted); identical texts are one quote.
 
 The coder's results are read as contract C3 shapes them (``codes`` and ``terms`` of
 each coded comment — not its direction: the coder's direction is not accurate enough to
@@ -127,6 +129,7 @@ def publish_comments(
             for member in theme.members:
                 theme_of[uncoded[member]] = theme.id
     naming = _segment_values(survey)
+    quotable = _quotable(published, members, shown, len(texts))
     segments: list[dict[str, Any] | None] = []
     for index, segment in enumerate(published.segments.to_dict("records")):
         if segment["suppressed"]:
@@ -139,7 +142,7 @@ def publish_comments(
                 entry[group] = dict(_HIDDEN)
                 continue
             chosen = np.flatnonzero(members[key])
-            entry[group] = _group(chosen, texts, coded, order, themes, theme_of, naming)
+            entry[group] = _group(chosen, texts, coded, order, themes, theme_of, naming, quotable)
         segments.append(entry)
     summary = {
         "columns": [str(c) for c in survey.comments.columns],
@@ -276,6 +279,7 @@ def _group(
     themes: Sequence[Any],
     theme_of: np.ndarray,
     naming: re.Pattern[str] | None,
+    quotable: np.ndarray,
 ) -> dict[str, Any]:
     """A shown group's entry (C5): its codes with their quotes, its themes, its dominant."""
     n = len(chosen)
@@ -293,7 +297,9 @@ def _group(
                 "code": code,
                 "n": len(found),
                 "share": round(len(found) / n, 4),
-                "quotes": _quotes(code, found, texts, coded, median, naming),
+                "quotes": _quotes(
+                    code, [i for i in found if quotable[i]], texts, coded, median, naming
+                ),
             }
         )
     theme_rows = []
@@ -309,6 +315,31 @@ def _group(
     if candidates:  # codes first, in the file's order, then themes: the first largest wins
         dominant = max(candidates, key=lambda pair: pair[0])[1]
     return {"shown": True, "n": n, "codes": rows, "themes": theme_rows, "dominant": dominant}
+
+
+def _quotable(
+    published: Any,
+    members: Mapping[tuple[int, str], np.ndarray],
+    shown: Mapping[tuple[int, str], bool],
+    n: int,
+) -> np.ndarray:
+    """Which comments may be quoted anywhere: those whose writer's own group is shown in
+    every segmentation of the run. A comment of a group below the threshold (or of a
+    hidden segment, or of no segment) is counted in the larger groups it belongs to, but
+    never quoted, not even there: what it says could point to its small group."""
+    out = np.ones(n, dtype=bool)
+    specs: dict[Any, list[int]] = {}
+    for index, segment in enumerate(published.segments.to_dict("records")):
+        if index:
+            specs.setdefault(segment["spec"], []).append(index)
+    for indices in specs.values():
+        covered = np.zeros(n, dtype=bool)
+        for index in indices:
+            for group in GROUPS:
+                if shown.get((index, group)):
+                    covered |= members[(index, group)]
+        out &= covered
+    return out
 
 
 def _quotes(

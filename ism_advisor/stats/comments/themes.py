@@ -22,9 +22,19 @@ from .text import LANGS, detect_language, lemmas, normalise, tokens
 
 __all__ = ["STOPWORDS", "Theme", "emerging_themes"]
 
-#: words never a theme's term (nl and en function words, and words every comment uses)
+#: words never a theme's term (nl and en function words, words every comment uses, and
+#: the greetings a comment signs off with: "Groet, [naam]")
 STOPWORDS = frozenset(
     [
+        "groet",
+        "groeten",
+        "gr",
+        "mvg",
+        "regards",
+        "cheers",
+        "thanks",
+        "bedankt",
+        "dank",
         "de",
         "het",
         "een",
