@@ -185,3 +185,32 @@ def test_coded_results_must_match_the_comments():
     coded = [Coded((), None, {}, {}, "en")] * 2
     with pytest.raises(ValueError, match=r"^2 coded comments for 1 comments$"):
         publish_comments(survey, _published("A"), coded, CODES, threshold=3, lang="en")
+
+
+def test_a_comment_that_repeats_another_with_more_words_is_one_quote():
+    texts = [
+        "I have no time for posting",
+        "I have no time for posting. Call me on [phone] about it.",
+        "There is simply no time for it here",
+    ]
+    quotes, _ = _quotes(texts, ["blauw"] * 3)
+    effort = quotes["effort_expectancy"]
+    assert len(effort) == 2 and "There is simply no time for it here" in effort
+    assert len([q for q in effort if q.startswith("I have no time for posting")]) == 1
+
+
+def test_a_comment_of_a_group_below_the_threshold_is_counted_but_never_quoted():
+    # the third team's non-users wrote 2 comments: below the threshold of 3, so hidden;
+    # the overall group counts them, and quotes neither
+    teams = ["blauw"] * 4 + ["groen"] * 3 + ["rood"] * 2
+    small = ["honestly no time at all for this", "simply no time for posting anything"]
+    texts = [f"no time for posting here {i}" for i in range(4)] + [None] * 3 + small
+    survey = _survey(teams, [False] * len(teams), texts)
+    result = _publish(survey, _published(["blauw", "groen", "rood"]), threshold=3)
+    overall = result.segments[0]["non_users"]
+    assert overall["shown"] and overall["n"] == 6
+    (effort,) = [row for row in overall["codes"] if row["code"] == "effort_expectancy"]
+    assert effort["n"] == 6 and len(effort["quotes"]) == 3
+    assert not set(effort["quotes"]) & set(small)
+    assert all(q.startswith("no time for posting here") for q in effort["quotes"])
+    assert result.segments[3]["non_users"] == HIDDEN

@@ -174,7 +174,7 @@ def test_the_section_lists_codes_dominant_and_themes(runs):
     ]
     words = text(section)
     assert "What staff wrote" in words
-    assert "Most often named by non-users in all respondents: Effort expectancy." in words
+    assert "Most often named by non-users: Effort expectancy." in words
     assert (
         "Most often named by non-users in Department: Engineering: T1 (english, dutch,"
         " translate)." in words
@@ -250,14 +250,14 @@ def slides(document: dict, segment: int = 0):
             "en",
             "What staff wrote",
             ["All respondents, non-users: 34 comments", "Comments", "Share"],
-            "Most often named by non-users in all respondents: Effort expectancy.",
+            "Most often named by non-users: Effort expectancy.",
             "T1: english, dutch, translate (37 comments)",
         ),
         (
             "nl",
             "Wat medewerkers schreven",
             ["Alle respondenten, niet-gebruikers: 34 opmerkingen", "Opmerkingen", "Aandeel"],
-            "Het vaakst genoemd door niet-gebruikers in alle respondenten: Verwachte inspanning.",
+            "Het vaakst genoemd door niet-gebruikers: Verwachte inspanning.",
             "T1: english, dutch, translate (37 opmerkingen)",
         ),
     ],

@@ -27,7 +27,8 @@ document shows (the document's ``comments`` and each segment's ``comments``, con
   words, nor one that names a value of any segment column of the survey (whole word,
   case-insensitive: it would tell which segment wrote it), nor one whose writer's own group
   is not shown in every segmentation of the run (:func:`_quotable`: a small group's comment
-  is counted in the larger groups, never quoted); identical texts are one quote.
+  is counted in the larger groups, never quoted); identical texts are one quote, and so are
+  texts of which one contains the other (in words, ignoring case and punctuation).
 
 The coder's results are read as contract C3 shapes them (``codes`` and ``terms`` of
 each coded comment — not its direction: the coder's direction is not accurate enough to
@@ -365,7 +366,17 @@ def _quotes(
         )
         if text not in best or key < best[text]:
             best[text] = key
-    return [text for text, _ in sorted(best.items(), key=lambda item: item[1])[:MAX_QUOTES]]
+    chosen: list[str] = []
+    seen: list[str] = []
+    for text, _ in sorted(best.items(), key=lambda item: item[1]):
+        plain = " ".join(re.findall(r"\w+", text.casefold()))
+        if any(plain in other or other in plain for other in seen):
+            continue  # the same comment with a sentence more or less: one quote
+        chosen.append(text)
+        seen.append(plain)
+        if len(chosen) == MAX_QUOTES:
+            break
+    return chosen
 
 
 def _words(text: str) -> int:

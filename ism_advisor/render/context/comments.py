@@ -166,8 +166,12 @@ def dominant_sentence(
     found = segment["comments"][group]
     if not found["shown"] or not found["dominant"]:
         return ""
-    where = _segment_name(segment, t)
     name = _labels(document).get(found["dominant"], found["dominant"])
+    if segment.get("column") is None:  # all respondents: no "in All respondents"
+        if group == "non_users":
+            return t("Most often named by non-users: {name}.", name=name)
+        return t("Most often named by users: {name}.", name=name)
+    where = _segment_name(segment, t)
     if group == "non_users":
         return t("Most often named by non-users in {segment}: {name}.", segment=where, name=name)
     return t("Most often named by users in {segment}: {name}.", segment=where, name=name)
