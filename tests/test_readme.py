@@ -304,6 +304,7 @@ def test_every_sh_block_runs_as_shown(folder):
                     "ours/factors.yaml",
                     "ours/advice.yaml",
                     "ours/interventions.yaml",
+                    "ours/comments.yaml",
                     "ours/templates/report.html",
                     "ours/tests/advice.yaml",
                     "ours/README.md",
@@ -311,12 +312,18 @@ def test_every_sh_block_runs_as_shown(folder):
             elif command.startswith("ism-advise rules check"):
                 (summary,) = printed
                 assert re.fullmatch(
-                    r"ok: 7 factors, \d+ rules, \d+ conclusions, \d+ interventions"
-                    r" \(ours/factors\.yaml, ours/advice\.yaml, ours/interventions\.yaml\)",
+                    r"ok: 7 factors, \d+ rules, \d+ conclusions, \d+ interventions,"
+                    r" \d+ comment codes \(ours/factors\.yaml, ours/advice\.yaml,"
+                    r" ours/interventions\.yaml, ours/comments\.yaml\)",
                     summary,
                 )
-            elif command.startswith(("ism-advise questionnaire", "ism-advise comments ")):
+            elif command.startswith("ism-advise questionnaire"):
                 assert printed == written(command)
+            elif command.startswith("ism-advise comments "):
+                # the count on stderr, then the coding sheet written
+                (summary, *paths) = printed
+                assert re.fullmatch(r"\d+ comments, \d+ coded", summary), summary
+                assert paths == written(command)
             elif "rules schema" in command:
                 assert printed == []
             elif command.startswith("ism-advise "):  # a report: its path, and nothing else
