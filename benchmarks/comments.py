@@ -3,9 +3,9 @@ uncoded.
 
     python benchmarks/comments.py [--n 100000]
 
-Builds ``--n`` comments from the labelled corpora (the packaged training corpus, the held-
-out corpus and the dev set), each with a few words of its own appended (a number, a team
-word) so that the texts differ as real ones do, deterministic (seed 0). Prints, as a
+Builds ``--n`` comments from the labelled corpora (the packaged training corpus, the
+held-out corpus and the dev set), each with a few words of its own appended (a number, a
+team word) so that the texts differ as real ones do, deterministic (seed 0). Prints, as a
 Markdown table for benchmarks/RESULTS.md: redaction (as the reader does it, the Dutch
 markers), loading comments.yaml, coding (lexicon + the supervised layer, its training
 included), the emerging themes over the uncoded comments, the whole in wall and CPU seconds,
